@@ -1,0 +1,17 @@
+"""vmapx: JAX's ``vmap`` and the transformations it composes with, on NumPy.
+
+>>> import numpy as np, vmapx
+>>> vmapx.vmap(lambda x, y: x @ y)(np.ones((3, 2, 2)), np.ones((3, 2)))
+array([[2., 2.],
+       [2., 2.],
+       [2., 2.]])
+"""
+from ._src import prims as _prims  # noqa: F401  (registers every primitive)
+from ._src.api import vmap  # noqa: F401
+from ._src.core import ShapedArray  # noqa: F401
+from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noqa: F401
+                          TracerBoolConversionError, TracerIntegerConversionError,
+                          TracerArrayConversionError, UnboundAxisNameError)
+from . import numpy, lax, tree_util  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,252 @@
+"""User-facing transforms.  This module owns ``vmap``; the other transforms
+live in their own modules and are re-exported by ``vmapx``."""
+from __future__ import annotations
+
+import collections
+import functools
+import inspect
+from typing import Any, Callable, Hashable
+
+import numpy as np
+from numpy.exceptions import AxisError
+
+from . import tree as tu
+from .batching import BatchTrace, BatchTracer, matchaxis
+from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace)
+from .errors import api_boundary
+
+_IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
+                "to the positional arguments passed to the function")
+
+
+def _check_spec_leaves(spec, what):
+    for leaf in tu.spec_leaves(spec):
+        if leaf is not None and type(leaf) is not int:
+            raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
+                            f"with those types as leaves, but got {spec}.")
+
+
+def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
+    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
+    try:
+        return tu.broadcast_prefix(axis_tree, treedef_tree)
+    except ValueError as e:
+        if kws_note:
+            axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]
+        raise ValueError(
+            f"{name} specification must be a tree prefix of the corresponding value; got "
+            f"specification {axis_tree!r} for value tree "
+            f"{tu.tree_structure(treedef_tree)}.\n  Mismatch details: {e}") from None
+
+
+def _is_array_like(x) -> bool:
+    return isinstance(x, (np.ndarray, np.generic, Tracer)) or is_python_scalar(x)
+
+
+def _valid_leaf(x, what):
+    if _is_array_like(x):
+        return x
+    if hasattr(x, "__array__") or (hasattr(x, "shape") and hasattr(x, "dtype")):
+        return np.asarray(x)
+    raise TypeError(f"{what} {x!r} of type {type(x)} is not a valid JAX type")
+
+
+def _arg_names(fun, args, kwargs):
+    try:
+        params = list(inspect.signature(fun).bind(*args, **kwargs).signature.parameters)
+    except (TypeError, ValueError):
+        params = None
+    names = []
+    for path, _ in tu.tree_flatten_with_path(args)[0]:
+        i = path[0]
+        if params is None or i >= len(params):
+            names.append(f"args{tu.keystr(path)}")
+        else:
+            names.append(f"argument {params[i]}{tu.keystr(path[1:])}")
+    for path, _ in tu.tree_flatten_with_path(kwargs)[0]:
+        names.append(f"kwargs{tu.keystr(path)}")
+    return names
+
+
+def _mapped_axis_size(fun, args, kwargs, leaves, dims, axis_size):
+    """The batch size, with JAX's errors for bad ranks and inconsistent sizes."""
+    if not leaves and axis_size is None:
+        raise ValueError(
+            "vmap wrapped function must be passed at least one argument containing an "
+            f"array or axis_size must be specified, got empty *args={args} and "
+            f"**kwargs={kwargs}")
+    sizes = []
+    for x, d in zip(leaves, dims, strict=True):
+        if d is None:
+            sizes.append(None)
+            continue
+        shape = x.shape if isinstance(x, (np.ndarray, np.generic, Tracer)) else np.shape(x)
+        if not -len(shape) <= d < len(shape):
+            min_rank = d + 1 if d >= 0 else -d
+            raise ValueError(
+                f"vmap was requested to map its argument along axis {d}, which implies that "
+                f"its rank should be at least {min_rank}, but is only {len(shape)} "
+                f"(its shape is {tuple(shape)})")
+        sizes.append(shape[d])
+    distinct = {s for s in sizes if s is not None}
+    if axis_size is not None:
+        distinct.add(axis_size)
+    if len(distinct) == 1:
+        return distinct.pop()
+    if not distinct:
+        raise ValueError("vmap must have at least one non-None value in in_axes or "
+                         "axis_size must be specified")
+    names = _arg_names(fun, args, kwargs)
+    msg = ["vmap got inconsistent sizes for array axes to be mapped:\n"]
+    if axis_size is not None:
+        msg.append(f"  * the `axis_size` argument was {axis_size};\n")
+    counts = collections.Counter(s for s in sizes if s is not None).most_common()
+    for k, (sz, ct) in enumerate(counts):
+        i = sizes.index(sz)
+        ex = f"{names[i]} of type {get_aval(leaves[i]).str_short()}"
+        if ct == 1:
+            msg.append(f"  * one axis had size {sz}: axis {dims[i]} of {ex};\n")
+        else:
+            lead = "most" if k == 0 else "some"
+            msg.append(f"  * {lead} axes ({ct} of them) had size {sz}, e.g. axis {dims[i]} "
+                       f"of {ex};\n")
+    raise ValueError("".join(msg)[:-2])
+
+
+def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None,
+         axis_size: int | None = None, spmd_axis_name=None, sum_match: bool = False, *,
+         kwargs_axes: dict | None = None, chunk_size: int | None = None) -> Callable:
+    """Vectorizing map: ``fun`` written for one example runs on a whole batch.
+
+    Same arguments and semantics as ``jax.vmap``; mapped values are traced and
+    every operation runs once on the whole batch as a NumPy call.  Beyond JAX:
+
+    * ``kwargs_axes``: per-keyword axis specs (``{'scale': None}``); keywords not
+      named there are mapped at axis 0, as in JAX.
+    * ``chunk_size``: run the batch in chunks of at most this many examples
+      (bounded memory; same results).
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda W, x: W @ x, in_axes=(None, 0))(np.eye(2), np.arange(6.).reshape(3, 2))
+    array([[0., 1.],
+           [2., 3.],
+           [4., 5.]])
+    """
+    if not callable(fun):
+        raise TypeError(f"Expected a callable value, got {fun!r}")
+    if isinstance(in_axes, list):
+        in_axes = tuple(in_axes)
+    if not (in_axes is None or type(in_axes) in (int, tuple)):
+        raise TypeError(f"{_IN_AXES_MSG}, but got {in_axes}.")
+    _check_spec_leaves(in_axes, "in_axes")
+    _check_spec_leaves(out_axes, "out_axes")
+    if kwargs_axes is not None:
+        if not isinstance(kwargs_axes, dict):
+            raise TypeError(f"vmap kwargs_axes must be a dict from keyword names to axis "
+                            f"specs, but got {kwargs_axes!r}.")
+        _check_spec_leaves(tuple(kwargs_axes.values()), "kwargs_axes")
+    if axis_size is not None and (not isinstance(axis_size, (int, np.integer)) or axis_size < 0):
+        raise TypeError(f"vmap axis_size must be a non-negative int, got {axis_size!r}")
+    if spmd_axis_name is not None:
+        names = spmd_axis_name if isinstance(spmd_axis_name, tuple) else (spmd_axis_name,)
+        for n in names:
+            try:
+                hash(n)
+            except TypeError:
+                raise TypeError(f"vmap spmd_axis_name must be hashable, got {n!r}") from None
+        spmd_axis_name = names
+    if axis_name is not None:
+        try:
+            hash(axis_name)
+        except TypeError:
+            raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
+    if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
+        raise ValueError(f"vmap chunk_size must be a positive int, got {chunk_size!r}")
+
+    spec_cache: dict = {}
+
+    @api_boundary
+    def vmap_f(*args, **kwargs):
+        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+            raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
+                             f"len(args)={len(args)}")
+        leaves, treedef = tu.tree_flatten((args, kwargs))
+        in_dims = spec_cache.get(treedef)
+        if in_dims is None:
+            if kwargs_axes:
+                unknown = set(kwargs_axes) - set(kwargs)
+                kw_spec = {k: kwargs_axes.get(k, 0) for k in kwargs}
+            else:
+                kw_spec = 0
+            in_dims = flatten_axes("vmap in_axes", (args, kwargs), (in_axes, kw_spec),
+                                   kws_note=True)
+            if not kwargs_axes or not unknown:
+                spec_cache[treedef] = in_dims
+        leaves = [x if d is None else _valid_leaf(x, "Argument")
+                  for x, d in zip(leaves, in_dims, strict=True)]
+        size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
+        axis = AxisData(axis_name, int(size), spmd_axis_name)
+        if chunk_size is not None and size > chunk_size:
+            from .chunking import run_chunked
+            return run_chunked(lambda ls: _vmap_flat(fun, treedef, ls, in_dims, axis,
+                                                     out_axes, sum_match),
+                               leaves, in_dims, axis, chunk_size, out_axes)
+        return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match)
+
+    functools.update_wrapper(vmap_f, fun)
+    vmap_f.__doc__ = (f"Vectorized version of {getattr(fun, '__name__', fun)}. Takes similar "
+                      f"arguments as {getattr(fun, '__name__', fun)} but with additional "
+                      "array axes over which it is mapped."
+                      + (f"\n\nOriginal documentation:\n\n{fun.__doc__}" if fun.__doc__ else ""))
+    return vmap_f
+
+
+def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_match):
+    """Run ``fun`` once on tracers of a fresh batch trace; return the output tree."""
+    trace = BatchTrace(current_trace(), axis)
+    boxed = []
+    for x, d in zip(leaves, in_dims, strict=True):
+        if d is not None:
+            d = d % len(x.shape if hasattr(x, "shape") else np.shape(x))
+            x = BatchTracer(trace, x, d)
+        boxed.append(x)
+    args, kwargs = tu.tree_unflatten(treedef, boxed)
+    with set_trace(trace):
+        out = fun(*args, **kwargs)
+    out_leaves, out_tree = tu.tree_flatten(out)
+    out_dims = flatten_axes("vmap out_axes", out, out_axes)
+    results = []
+    for i, (leaf, dst) in enumerate(zip(out_leaves, out_dims, strict=True)):
+        if type(leaf) is BatchTracer and leaf._trace is trace:
+            val, src = leaf.val, leaf.bdim
+        else:
+            val, src = _valid_leaf(leaf, "Output from batched function"), None
+        if dst is None:
+            if src is not None:
+                if sum_match:
+                    from .prims.reductions import reduce_sum_p
+                    results.append(reduce_sum_p.bind(val, axes=(src,), keepdims=False))
+                    continue
+                if axis.name is not None:
+                    raise ValueError(f"vmap has mapped output (axis_name={axis.name}) but "
+                                     f"out_axes is None")
+                paths = tu.tree_flatten_with_path(
+                    tu.tree_unflatten(out_tree, [0] * out_tree.num_leaves))[0]
+                raise ValueError(f"at vmap out_axes{tu.keystr(paths[i][0])}, got axis spec "
+                                 f"None but output was batched on axis {src}")
+            results.append(val)
+            continue
+        nd = len(get_aval(val).shape) + (src is None)
+        if not -nd <= dst < nd:
+            raise AxisError(f"axis {dst} is out of bounds for array of dimension {nd}")
+        results.append(_finish(matchaxis(val, src, dst % nd, axis.size)))
+    return tu.tree_unflatten(out_tree, results)
+
+
+def _finish(x):
+    """Outputs leaving the last transform are writeable ndarrays."""
+    if isinstance(x, np.ndarray):
+        return x if x.flags.writeable else x.copy()
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    return x

@@ -1,0 +1,131 @@
+"""The batching transform: ``BatchTrace`` and the helpers batching rules share.
+
+A ``BatchTracer`` holds ``(val, bdim)``: the whole batch as one array and the
+position of the batch axis in it (``None`` never occurs inside a tracer; an
+unmapped value is simply not boxed).  A batching rule receives the unboxed
+values and their dims and returns the batched output and its dim, computing
+with primitives bound on the parent trace, so each rule runs as a handful of
+whole-batch NumPy calls.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state, axis_names_of,
+                   no_rule)
+
+
+class BatchTracer(Tracer):
+    __slots__ = ("val", "bdim", "_aval")
+
+    def __init__(self, trace, val, bdim):
+        self._trace = trace
+        self.val = val
+        self.bdim = bdim
+        self._aval = None
+
+    @property
+    def aval(self):
+        a = self._aval
+        if a is None:
+            from .core import get_aval
+            va = get_aval(self.val)
+            shape = va.shape
+            d = self.bdim
+            a = self._aval = ShapedArray(shape[:d] + shape[d + 1:], va.dtype, va.weak_type)
+        return a
+
+
+class BatchTrace(Trace):
+    """The trace of one ``vmap``: mapped values are ``BatchTracer``s."""
+    __slots__ = ("axis",)
+
+    def __init__(self, parent, axis: AxisData):
+        self.parent = parent
+        self.axis = axis
+
+    def process(self, prim, args, params):
+        vals = []
+        dims = []
+        mine = False
+        for a in args:
+            if type(a) is BatchTracer and a._trace is self:
+                vals.append(a.val)
+                dims.append(a.bdim)
+                mine = True
+            else:
+                vals.append(a)
+                dims.append(None)
+        if not mine and not (isinstance(prim, AxisPrimitive) and self._binds(params)):
+            return self.parent.process(prim, args, params)
+        rule = prim.batch
+        if rule is None:
+            raise no_rule(prim, "batching")
+        st = _state
+        prev = st.trace
+        st.trace = self.parent
+        try:
+            out, out_dim = rule(self.axis, vals, dims, **params)
+        finally:
+            st.trace = prev
+        if prim.multiple_results:
+            return [o if d is None else BatchTracer(self, o, d)
+                    for o, d in zip(out, out_dim, strict=True)]
+        return out if out_dim is None else BatchTracer(self, out, out_dim)
+
+    def _binds(self, params):
+        name = self.axis.name
+        return name is not None and name in axis_names_of(params.get("axis_name"))
+
+    def bound_axis_names(self):
+        here = () if self.axis.name is None else (self.axis.name,)
+        return here + self.parent.bound_axis_names()
+
+
+# ---------------------------------------------------------------- helpers for rules
+# They work on plain arrays and on tracers of outer traces alike (binding
+# primitives), with a direct NumPy path when no tracer is involved.
+
+
+def moveaxis(x, src: int, dst: int):
+    """Move axis ``src`` of ``x`` to ``dst`` (both non-negative)."""
+    if src == dst:
+        return x
+    nd = x.ndim
+    perm = list(range(nd))
+    perm.pop(src)
+    perm.insert(dst, src)
+    from .prims.shapes import transpose_p
+    return transpose_p.bind(x, perm=tuple(perm))
+
+
+def bdim_to_front(x, d):
+    """Batch axis of ``x`` to position 0 (``d`` must not be None)."""
+    return x if d == 0 else moveaxis(x, d, 0)
+
+
+def broadcast_batched(x, d, size: int):
+    """``x`` with its batch axis at 0; an unmapped ``x`` is broadcast to ``size``."""
+    if d is None:
+        from .prims.shapes import broadcast_in_dim_p
+        shape = tuple(np.shape(x)) if not isinstance(x, Tracer) else x.shape
+        return broadcast_in_dim_p.bind(x, shape=(size,) + tuple(shape),
+                                       dims=tuple(range(1, len(shape) + 1)))
+    return bdim_to_front(x, d)
+
+
+def matchaxis(x, src, dst, size: int):
+    """Put the batch axis of ``x`` (at ``src`` or unmapped) at ``dst``."""
+    if src == dst:
+        return x
+    if src is None:
+        x = broadcast_batched(x, None, size)
+        src = 0
+    return moveaxis(x, src, dst)
+
+
+def canonical_axis(axis: int, ndim: int, what="axis") -> int:
+    if not -ndim <= axis < max(ndim, 1) and not (ndim == 0 and axis in (0, -1)):
+        from numpy.exceptions import AxisError
+        raise AxisError(f"{what} {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim if ndim else 0

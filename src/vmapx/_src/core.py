@@ -1,0 +1,295 @@
+"""The data model and dispatch: abstract values, primitives, traces, tracers, ``bind``.
+
+Every array operation in vmapx reduces to ``prim.bind(*arrays, **params)``.
+Dispatch is stackless: a thread-local *current trace* with a parent link.
+
+* A primitive applied to no tracers at all is evaluated at once by its NumPy
+  ``impl`` (every trace would forward it to its parent anyway).
+* Otherwise the current trace processes it.  A trace recognises its own tracers
+  by identity (``tracer._trace is self``); everything else is a constant to it.
+  With no tracer of its own among the inputs it forwards to its parent; with
+  some, it applies its rule for the primitive while its parent is current, so
+  the rule's own ``bind`` calls go one level down.
+* The evaluation trace at the bottom calls the NumPy implementation.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from .errors import UnexpectedTracerError, UnboundAxisNameError
+
+# --------------------------------------------------------------------------- avals
+
+
+class ShapedArray(NamedTuple):
+    """Abstract value: shape, dtype and weak type (Python scalars are weak).
+
+    >>> ShapedArray((2, 3), np.dtype('float32'))
+    ShapedArray(shape=(2, 3), dtype=dtype('float32'), weak_type=False)
+    """
+    shape: tuple
+    dtype: np.dtype
+    weak_type: bool = False
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def str_short(self):
+        return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
+
+
+_SCALAR_TYPES = (bool, int, float, complex)
+_WEAK_DTYPES = {bool: np.dtype(bool), int: np.dtype(np.int64), float: np.dtype(np.float64),
+                complex: np.dtype(np.complex128)}
+
+
+def is_python_scalar(x) -> bool:
+    return type(x) in _WEAK_DTYPES
+
+
+def get_aval(x) -> ShapedArray:
+    """The abstract value of a tracer, array, NumPy scalar or Python scalar."""
+    if isinstance(x, Tracer):
+        return x.aval
+    t = type(x)
+    if t in _WEAK_DTYPES:
+        return ShapedArray((), _WEAK_DTYPES[t], t is not bool)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return ShapedArray(x.shape, x.dtype)
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return ShapedArray(tuple(x.shape), np.dtype(x.dtype))
+    a = np.asarray(x)
+    if a.dtype == object:
+        raise TypeError(f"Value {x!r} of type {type(x).__name__} is not a valid array type.")
+    return ShapedArray(a.shape, a.dtype)
+
+
+def shape_of(x) -> tuple:
+    if isinstance(x, (np.ndarray, np.generic, Tracer)):
+        return x.shape
+    return np.shape(x)
+
+
+def ndim_of(x) -> int:
+    if isinstance(x, (np.ndarray, np.generic, Tracer)):
+        return x.ndim
+    return np.ndim(x)
+
+
+def dtype_of(x) -> np.dtype:
+    if isinstance(x, (np.ndarray, np.generic, Tracer)):
+        return x.dtype
+    return get_aval(x).dtype
+
+
+def dummy_of(aval: ShapedArray):
+    """A 0-d stand-in with the aval's dtype (a Python scalar if weak) for dtype rules."""
+    if aval.weak_type:
+        return {"i": 0, "f": 0.0, "c": 0j, "b": False}.get(aval.dtype.kind, 0.0)
+    return np.zeros((), aval.dtype)
+
+
+# ---------------------------------------------------------------------- primitives
+
+primitives: dict[str, "Primitive"] = {}
+"""Registry of every primitive by name; the test harness generates cases from it."""
+
+
+class Primitive:
+    """One operation, declared once with all of its rules.
+
+    * ``impl(*arrays, **params)`` — NumPy evaluation.
+    * ``abstract(*avals, **params) -> aval`` — shape/dtype rule (staging).
+    * ``batch(axis, vals, dims, **params) -> (out, out_dim)`` — vmap rule;
+      ``dims`` holds an int or ``None`` (not mapped) per input.
+    * ``jvp(primals, tangents, **params) -> (primal_out, tangent_out)``.
+    * ``transpose(cts, *args, **params)`` for linear primitives.
+    Multiple-result primitives return lists, and their rules lists of dims.
+    """
+    __slots__ = ("name", "impl", "abstract", "batch", "jvp", "transpose",
+                 "multiple_results", "samples", "__weakref__")
+
+    def __init__(self, name: str, impl: Callable, *, abstract=None, batch=None, jvp=None,
+                 transpose=None, multiple_results: bool = False, samples=None):
+        if name in primitives:
+            raise ValueError(f"primitive {name!r} declared twice")
+        self.name = name
+        self.impl = impl
+        self.abstract = abstract
+        self.batch = batch
+        self.jvp = jvp
+        self.transpose = transpose
+        self.multiple_results = multiple_results
+        self.samples = samples
+        primitives[name] = self
+
+    def bind(self, *args, **params):
+        for a in args:
+            if isinstance(a, Tracer):
+                return _state.trace.process(self, args, params)
+        return self.impl(*args, **params)
+
+    def __repr__(self):
+        return self.name
+
+
+class AxisPrimitive(Primitive):
+    """A primitive that names a mapped axis (collectives, ``axis_index``).
+
+    It always goes to the current trace, even with no tracer inputs, because the
+    trace that binds its axis name must see it.
+    """
+    __slots__ = ()
+
+    def bind(self, *args, **params):
+        return _state.trace.process(self, args, params)
+
+
+def axis_names_of(axis_name) -> tuple:
+    return tuple(axis_name) if isinstance(axis_name, (tuple, list)) else (axis_name,)
+
+
+# -------------------------------------------------------------------------- traces
+
+
+class Trace:
+    """A transformation in progress.  ``parent`` is the trace below it."""
+    __slots__ = ("parent",)
+
+    def process(self, prim: Primitive, args, params):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def bound_axis_names(self):
+        return self.parent.bound_axis_names() if self.parent is not None else ()
+
+
+class EvalTrace(Trace):
+    """The bottom of every chain: calls the NumPy implementation."""
+    __slots__ = ()
+
+    def __init__(self):
+        self.parent = None
+
+    def process(self, prim, args, params):
+        for a in args:
+            if isinstance(a, Tracer):
+                raise UnexpectedTracerError(
+                    f"Encountered an unexpected tracer ({a!r}) in '{prim.name}'. A function "
+                    "transformed by vmapx leaked a traced value out of its own scope, for "
+                    "example by storing it in a global or a closure that outlived the "
+                    "call. Return values from the transformed function instead.")
+        if isinstance(prim, AxisPrimitive):
+            names = axis_names_of(params.get("axis_name"))
+            raise UnboundAxisNameError(
+                f"unbound axis name: {names[0]}. The following axis names (e.g. defined by "
+                f"vmap's axis_name) are available to collective operations: []")
+        return prim.impl(*args, **params)
+
+    def bound_axis_names(self):
+        return ()
+
+
+class _State(threading.local):
+    def __init__(self):
+        self.trace = EvalTrace()
+
+
+_state = _State()
+eval_trace = _state.trace
+
+
+def current_trace() -> Trace:
+    return _state.trace
+
+
+class set_trace:
+    """Context manager making ``trace`` current (its parent is the old current)."""
+    __slots__ = ("trace", "prev")
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.prev = _state.trace
+        _state.trace = self.trace
+        return self.trace
+
+    def __exit__(self, *exc):
+        _state.trace = self.prev
+        return False
+
+
+def run_rule(trace: Trace, rule, *args, **kwargs):
+    """Run ``rule`` with ``trace.parent`` current (so its binds go one level down)."""
+    st = _state
+    prev = st.trace
+    st.trace = trace.parent
+    try:
+        return rule(*args, **kwargs)
+    finally:
+        st.trace = prev
+
+
+def no_rule(prim: Primitive, what: str):
+    return NotImplementedError(f"no {what} rule for '{prim.name}'")
+
+
+# ------------------------------------------------------------------------- tracers
+
+
+class Tracer:
+    """A boxed value owned by one trace.  Subclasses provide ``aval``.
+
+    Tracers behave like arrays: operators, methods and attributes, and NumPy's
+    own dispatch (``__array_ufunc__``, ``__array_function__``) all lower to
+    ``vmapx.numpy`` and so to primitives.  They are filled in by ``_src.interop``.
+    """
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+
+    @property
+    def aval(self) -> ShapedArray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def shape(self):
+        return self.aval.shape
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    @property
+    def ndim(self):
+        return len(self.aval.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.aval.shape, dtype=np.int64))
+
+    def __len__(self):
+        shape = self.aval.shape
+        if not shape:
+            raise TypeError("len() of unsized object")
+        return shape[0]
+
+    def __repr__(self):
+        return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+
+
+# ----------------------------------------------------------------- axis environment
+
+
+class AxisData(NamedTuple):
+    """What a batching rule knows of the axis being mapped."""
+    name: Any
+    size: int
+    spmd_name: Any = None

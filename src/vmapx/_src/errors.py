@@ -1,0 +1,83 @@
+"""Exception classes (subclassing the built-in ones, named as in JAX) and the
+traceback filter that keeps vmapx's internal frames out of the user's view."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import types
+
+_SRC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class UnexpectedTracerError(Exception):
+    """A traced value escaped the transformation that created it."""
+
+
+class UnboundAxisNameError(NameError):
+    """A collective named an axis that no enclosing ``vmap`` binds."""
+
+
+class ConcretizationTypeError(TypeError):
+    """A traced value was used where a concrete Python value is required."""
+
+
+class TracerBoolConversionError(ConcretizationTypeError):
+    """``bool(tracer)``: Python control flow on a traced value."""
+
+
+class TracerIntegerConversionError(ConcretizationTypeError):
+    """``int(tracer)`` / ``operator.index(tracer)`` on a traced value."""
+
+
+class TracerArrayConversionError(TypeError):
+    """``np.asarray(tracer)``: conversion of a traced value to a NumPy array."""
+
+
+def _is_internal(frame) -> bool:
+    fn = frame.f_code.co_filename
+    return fn.startswith(_SRC_DIR) and "/tests/" not in fn and not fn.endswith("demo.py")
+
+
+def filter_traceback(tb):
+    """Drop vmapx's own frames from ``tb``, keeping the user's."""
+    frames = []
+    while tb is not None:
+        if not _is_internal(tb.tb_frame):
+            frames.append((tb.tb_frame, tb.tb_lasti, tb.tb_lineno))
+        tb = tb.tb_next
+    new = None
+    for frame, lasti, lineno in reversed(frames):
+        new = types.TracebackType(new, frame, lasti, lineno)
+    return new
+
+
+def api_boundary(fun):
+    """Decorator for public entry points: errors raised inside vmapx are re-raised
+    with the internal frames removed, so the user's line is the last one shown.
+    Set ``VMAPX_TRACEBACK_FILTERING=off`` to see everything."""
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        try:
+            return fun(*args, **kwargs)
+        except Exception as e:
+            if os.environ.get("VMAPX_TRACEBACK_FILTERING", "on") == "off":
+                raise
+            if getattr(e, "_vmapx_filtered", False):
+                raise
+            try:
+                e._vmapx_filtered = True
+            except Exception:  # pragma: no cover - exotic exception types
+                raise e
+            raise e.with_traceback(filter_traceback(e.__traceback__)) from None
+    return wrapped
+
+
+def user_frame_summary() -> str:
+    """``file:line`` of the innermost frame outside vmapx, for error messages."""
+    f = sys._getframe(1)
+    while f is not None and _is_internal(f):
+        f = f.f_back
+    if f is None:
+        return ""
+    return f"{f.f_code.co_filename}:{f.f_lineno}"

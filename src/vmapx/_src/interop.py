@@ -1,0 +1,298 @@
+"""Tracers as arrays: operators, methods and attributes, and NumPy's own
+dispatch (``__array_ufunc__``, ``__array_function__``) through an explicit
+table from NumPy callables to ``vmapx.numpy``.  Conversions that would need a
+concrete value raise errors that say why and what to use instead."""
+from __future__ import annotations
+
+import numpy as np
+
+from .core import Tracer
+from .errors import (ConcretizationTypeError, TracerArrayConversionError,
+                     TracerBoolConversionError, TracerIntegerConversionError)
+
+
+def _jnp():
+    import vmapx.numpy as jnp
+    return jnp
+
+
+# ------------------------------------------------------------ dispatch tables
+
+_UFUNC_METHODS = {
+    (np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod",
+    (np.maximum, "reduce"): "max", (np.minimum, "reduce"): "min",
+    (np.fmax, "reduce"): "nanmax", (np.fmin, "reduce"): "nanmin",
+    (np.logical_and, "reduce"): "all", (np.logical_or, "reduce"): "any",
+    (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod",
+    (np.maximum, "accumulate"): "_cummax", (np.minimum, "accumulate"): "_cummin",
+}
+
+_function_table: dict = {}
+
+
+def _build_function_table():
+    jnp = _jnp()
+    table = {}
+    for modname, npmod, ours in (("numpy", np, jnp), ("numpy.linalg", np.linalg,
+                                                     getattr(jnp, "linalg", None)),
+                                 ("numpy.fft", np.fft, getattr(jnp, "fft", None))):
+        if ours is None:
+            continue
+        for name in dir(ours):
+            if name.startswith("_"):
+                continue
+            f = getattr(npmod, name, None)
+            g = getattr(ours, name)
+            if callable(f) and callable(g) and not isinstance(f, type):
+                table[f] = g
+    table.pop(np.ndim, None)
+    table[np.ndim] = jnp.ndim
+    table[np.shape] = jnp.shape
+    table[np.size] = jnp.size
+    table[np.result_type] = jnp.result_type
+    return table
+
+
+def _lookup_function(func):
+    if not _function_table:
+        _function_table.update(_build_function_table())
+    return _function_table.get(func)
+
+
+def _unsupported(name, hint=""):
+    return TypeError(
+        f"NumPy function {name} is not supported on traced arrays by vmapx{hint}. "
+        "Use the vmapx.numpy equivalent if there is one, or compute it from supported "
+        "functions (see vmapx.numpy).")
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if kwargs.get("out") is not None:
+        raise TypeError(
+            f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
+            "arrays are immutable. Use the returned value instead (for a partial update, "
+            "x = x.at[idx].set(value)).")
+    kwargs.pop("out", None)
+    jnp = _jnp()
+    if method == "__call__":
+        from .jnp.ufuncs import UFUNC_TO_FN
+        fn = UFUNC_TO_FN.get(ufunc)
+        if fn is None:
+            fn = getattr(jnp, ufunc.__name__, None)
+        if fn is None:
+            raise _unsupported(f"numpy.{ufunc.__name__}")
+        if ufunc.nout > 1:
+            return fn(*inputs, **kwargs)
+        return fn(*inputs, **kwargs)
+    if method == "outer":
+        from .jnp.ufuncs import UFUNC_TO_FN
+        fn = UFUNC_TO_FN.get(ufunc)
+        if fn is None:
+            raise _unsupported(f"numpy.{ufunc.__name__}.outer")
+        a, b = inputs
+        a, b = jnp.asarray(a), jnp.asarray(b)
+        return fn(jnp.reshape(a, jnp.shape(a) + (1,) * jnp.ndim(b)), b)
+    name = _UFUNC_METHODS.get((ufunc, method))
+    if name is None:
+        raise _unsupported(f"numpy.{ufunc.__name__}.{method}")
+    (x,) = inputs
+    if method == "reduce":
+        kwargs.setdefault("axis", 0)
+        return getattr(jnp, name)(x, **kwargs)
+    axis = kwargs.pop("axis", 0)
+    dtype = kwargs.pop("dtype", None)
+    if name.startswith("_cum"):
+        from .prims import reductions as rp
+        from .jnp.base import canonicalize_axis
+        prim = rp.cummax_p if name == "_cummax" else rp.cummin_p
+        return prim.bind(x, axis=canonicalize_axis(axis, x.ndim))
+    return getattr(jnp, name)(x, axis=axis, dtype=dtype)
+
+
+def _array_function(self, func, types, args, kwargs):
+    fn = _lookup_function(func)
+    if fn is None:
+        mod = getattr(func, "__module__", "numpy") or "numpy"
+        mod = "numpy" if mod.startswith("numpy._core") or mod == "numpy" else mod
+        raise _unsupported(f"{mod}.{func.__name__}")
+    return fn(*args, **kwargs)
+
+
+# ----------------------------------------------------- concreteness errors
+
+
+def _where_created(t):
+    return ""
+
+
+def _bool(self):
+    raise TracerBoolConversionError(
+        f"Attempted boolean conversion of traced array with shape {self.aval.str_short()}. "
+        "The value depends on the mapped/traced input, so Python control flow (`if`, "
+        "`while`, `and`/`or`, `assert`) cannot branch on it. Use vmapx.numpy.where(cond, x, "
+        "y) to select elementwise, or vmapx.lax.cond / vmapx.lax.while_loop for control "
+        "flow.")
+
+
+def _conv(kind, fix):
+    def f(self, *a):
+        raise ConcretizationTypeError(
+            f"Abstract tracer value encountered where concrete value is expected: traced array "
+            f"with shape {self.aval.str_short()}. The problem arose with the `{kind}` "
+            f"function: the value depends on a traced input, so it has no concrete value "
+            f"here. {fix}")
+    return f
+
+
+def _index(self):
+    raise TracerIntegerConversionError(
+        f"The __index__() method was called on traced array with shape "
+        f"{self.aval.str_short()}: a traced value cannot be used as a Python int (for "
+        "example as a list index, a shape or a range bound). Use it as an array index "
+        "(x[i] indexes with a traced i), or pass the value as a static argument.")
+
+
+def _array(self, dtype=None, copy=None):
+    raise TracerArrayConversionError(
+        f"The numpy.ndarray conversion method __array__() was called on traced array with "
+        f"shape {self.aval.str_short()}. np.asarray / np.array cannot turn a traced value "
+        "into a concrete NumPy array inside a transformed function. Use vmapx.numpy "
+        "functions (or NumPy functions called directly on the traced value, such as "
+        "np.sin(x) or np.sum(x)), which vmapx traces, instead of converting.")
+
+
+def _item(self, *args):
+    raise ConcretizationTypeError(
+        f"Abstract tracer value encountered where concrete value is expected: .item() was "
+        f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
+        "array (x.reshape(()) or x[()] for a 0-d array).")
+
+
+def _tolist(self):
+    raise ConcretizationTypeError(
+        f"Abstract tracer value encountered where concrete value is expected: .tolist() was "
+        f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
+        "array; iterate with `for row in x` (over the leading axis) if needed.")
+
+
+def _setitem(self, idx, value):
+    raise TypeError(
+        "Traced arrays are immutable: item assignment `x[idx] = v` (and `x[idx] += v`) is not "
+        "supported inside a transformed function. Use the functional form "
+        "`x = x.at[idx].set(v)` (or `.add(v)`, `.multiply(v)`, `.min(v)`, `.max(v)`).")
+
+
+def _iter(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d array")
+    for i in range(self.shape[0]):
+        yield self[i]
+
+
+# ------------------------------------------------------------------- methods
+
+
+def _install():
+    jnp = _jnp()
+    T = Tracer
+
+    def binop(name, swap=False):
+        def op(self, other):
+            fn = getattr(jnp, name)
+            try:
+                return fn(other, self) if swap else fn(self, other)
+            except TypeError:
+                return NotImplemented
+        return op
+
+    for dunder, name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
+                         ("truediv", "true_divide"), ("floordiv", "floor_divide"),
+                         ("mod", "remainder"), ("pow", "power"), ("matmul", "matmul"),
+                         ("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                         ("lshift", "left_shift"), ("rshift", "right_shift")]:
+        setattr(T, f"__{dunder}__", binop(name))
+        setattr(T, f"__r{dunder}__", binop(name, swap=True))
+    for dunder, name in [("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
+                         ("ge", "greater_equal"), ("eq", "equal"), ("ne", "not_equal")]:
+        setattr(T, f"__{dunder}__", binop(name))
+    T.__hash__ = None
+    T.__divmod__ = lambda s, o: (jnp.floor_divide(s, o), jnp.remainder(s, o))
+    T.__rdivmod__ = lambda s, o: (jnp.floor_divide(o, s), jnp.remainder(o, s))
+    T.__neg__ = lambda s: jnp.negative(s)
+    T.__pos__ = lambda s: s
+    T.__abs__ = lambda s: jnp.abs(s)
+    T.__invert__ = lambda s: jnp.invert(s)
+    T.__round__ = lambda s, nd=0: jnp.round(s, nd)
+    T.__getitem__ = lambda s, idx: jnp._getitem(s, idx)
+    T.__setitem__ = _setitem
+    T.__iter__ = _iter
+    T.__bool__ = _bool
+    T.__float__ = _conv("float", "To convert the data type of a value, use x.astype(float) "
+                                 "or vmapx.numpy.asarray(x, float) instead.")
+    T.__int__ = _conv("int", "To convert the data type of a value, use x.astype(int) "
+                             "instead.")
+    T.__complex__ = _conv("complex", "To convert the data type, use x.astype(complex).")
+    T.__index__ = _index
+    T.__array__ = _array
+    T.__array_ufunc__ = _array_ufunc
+    T.__array_function__ = _array_function
+    T.item = _item
+    T.tolist = _tolist
+    T.T = property(lambda s: jnp.transpose(s))
+    T.mT = property(lambda s: jnp.swapaxes(s, -1, -2))
+    T.real = property(lambda s: jnp.real(s))
+    T.imag = property(lambda s: jnp.imag(s))
+    T.flat = property(lambda s: jnp.ravel(s))
+    T.at = property(lambda s: jnp._IndexUpdateHelper(s))
+    T.itemsize = property(lambda s: s.dtype.itemsize)
+    T.nbytes = property(lambda s: s.size * s.dtype.itemsize)
+
+    def reshape(self, *shape, order="C"):
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            shape = shape[0]
+        return jnp.reshape(self, shape, order=order)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+            axes = axes[0]
+        return jnp.transpose(self, axes if axes else None)
+
+    T.reshape = reshape
+    T.transpose = transpose
+    T.astype = lambda s, dtype, copy=True, **kw: jnp.astype(s, dtype)
+    T.view = lambda s, dtype=None, type=None: s if dtype is None else jnp._bitcast(s, dtype)
+    T.copy = lambda s, order="C": s
+    T.conj = T.conjugate = lambda s: jnp.conjugate(s)
+    T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
+    T.squeeze = lambda s, axis=None: jnp.squeeze(s, axis)
+    T.swapaxes = lambda s, a, b: jnp.swapaxes(s, a, b)
+    T.dot = lambda s, b, out=None: jnp.dot(s, b)
+    T.clip = lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max)
+    T.round = lambda s, decimals=0, out=None: jnp.round(s, decimals)
+    T.repeat = lambda s, repeats, axis=None: jnp.repeat(s, repeats, axis)
+    T.take = lambda s, indices, axis=None, out=None, mode=None: jnp.take(s, indices, axis,
+                                                                          mode=mode)
+    T.diagonal = lambda s, offset=0, axis1=0, axis2=1: jnp.diagonal(s, offset, axis1, axis2)
+    T.trace = lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
+        s, offset, axis1, axis2, dtype)
+    T.sort = _sort_method
+    T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis)
+    T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
+    T.fill = _setitem
+    T.__array_namespace__ = lambda s, api_version=None: jnp
+    for name in ("sum", "prod", "mean", "var", "std", "max", "min", "any", "all", "argmax",
+                 "argmin", "cumsum", "cumprod", "ptp"):
+        if hasattr(jnp, name):
+            setattr(T, name, _method(getattr(jnp, name)))
+
+
+def _method(fn):
+    def m(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    m.__name__ = fn.__name__
+    return m
+
+
+def _sort_method(self, axis=-1, kind=None, order=None, **kw):
+    raise TypeError("x.sort() sorts in place, which traced arrays cannot do: they are "
+                    "immutable. Use x = vmapx.numpy.sort(x, axis) (or np.sort(x, axis)).")

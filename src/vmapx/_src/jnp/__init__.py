@@ -1,0 +1,1 @@
+"""The implementation of ``vmapx.numpy``: NumPy's signatures over primitives."""

@@ -1,0 +1,127 @@
+"""Shared helpers of the numpy layer: input conversion, axis handling, and the
+elementwise wrappers (one per ufunc primitive)."""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from ..core import Tracer, ndim_of, shape_of, dtype_of
+from ..prims import elementwise as ew
+
+_PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
+
+
+def asarray_like(x):
+    """Tracers, arrays and scalars as they are; anything else through np.asarray."""
+    if isinstance(x, _PASS):
+        return x
+    if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
+                                            for e in x):
+        from .creation import array
+        return array(x)
+    return np.asarray(x)
+
+
+def canonicalize_axis(axis, ndim) -> int:
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    return axis % ndim
+
+
+def canonicalize_axes(axis, ndim) -> tuple:
+    """``None`` -> all axes; int or sequence -> sorted non-negative tuple."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        out = tuple(canonicalize_axis(a, ndim) for a in axis)
+        if len(set(out)) != len(out):
+            raise ValueError("duplicate value in 'axis'")
+        return tuple(sorted(out))
+    return (canonicalize_axis(axis, ndim),)
+
+
+def _check_no_out(name, kwargs):
+    if kwargs.get("out") is not None:
+        raise TypeError(
+            f"vmapx.numpy.{name}: the 'out' argument is not supported: traced arrays are "
+            "immutable. Use the returned value instead (for updating part of an array, "
+            "x = x.at[idx].set(value)).")
+    if kwargs.get("where", True) is not True:
+        raise TypeError(f"vmapx.numpy.{name}: the 'where' argument is not supported; use "
+                        "vmapx.numpy.where on the result instead.")
+
+
+def make_ufunc(prim, nin, name, ufunc):
+    """The numpy-layer function for an elementwise primitive."""
+    if nin == 1:
+        def fn(x, /, out=None, *, where=True, dtype=None, **kw):
+            if out is not None or where is not True:
+                _check_no_out(name, {"out": out, "where": where})
+            if type(x) not in _FAST:
+                x = asarray_like(x)
+            if dtype is not None:
+                x = astype(x, dtype)
+            return prim.bind(x)
+    elif nin == 2:
+        def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
+            if out is not None or where is not True:
+                _check_no_out(name, {"out": out, "where": where})
+            if type(x) not in _FAST:
+                x = asarray_like(x)
+            if type(y) not in _FAST:
+                y = asarray_like(y)
+            if dtype is not None:
+                x, y = astype(x, dtype), astype(y, dtype)
+            return prim.bind(x, y)
+    else:  # pragma: no cover
+        raise ValueError(nin)
+    fn.__name__ = fn.__qualname__ = name
+    args, result = _doc_example(ufunc, nin)
+    fn.__doc__ = (f"Elementwise ``{name}``, as ``numpy.{ufunc.__name__}`` "
+                  f"(batched under vmap).\n\n"
+                  f">>> import vmapx.numpy as jnp\n>>> jnp.{name}({args})\n{result}\n")
+    fn._prim = prim
+    return fn
+
+
+def _doc_example(ufunc, nin):
+    """A runnable docstring example: float arguments, or ints where the ufunc needs them."""
+    for args in ((0.5,), (3,)) if nin == 1 else ((3.0, 2.0), (6, 4)):
+        try:
+            with np.errstate(all="ignore"):
+                r = ufunc(*args)
+        except TypeError:
+            continue
+        return ", ".join(map(repr, args)), repr(r)
+    raise TypeError(f"no example for {ufunc}")
+
+
+_FAST = {np.ndarray, np.float64, np.float32, np.int64, np.int32, np.bool_, bool, int, float,
+         complex}
+
+
+def _register_fast(cls):
+    _FAST.add(cls)
+
+
+def astype(x, dtype):
+    """``x`` converted to ``dtype`` (a no-op when it already has it).
+
+    >>> astype(np.arange(3), np.float32)
+    array([0., 1., 2.], dtype=float32)
+    """
+    dtype = np.dtype(dtype)
+    if isinstance(x, Tracer):
+        if x.dtype == dtype:
+            return x
+        return ew.convert_element_type_p.bind(x, dtype=dtype)
+    x = asarray_like(x)
+    if isinstance(x, (bool, int, float, complex)):
+        return np.asarray(x, dtype)
+    return x.astype(dtype)
+
+
+__all__ = ["asarray_like", "canonicalize_axis", "canonicalize_axes", "make_ufunc", "astype",
+           "shape_of", "ndim_of", "dtype_of"]

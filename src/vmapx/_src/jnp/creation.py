@@ -1,0 +1,243 @@
+"""Array creation of ``vmapx.numpy``.  Constructors build plain NumPy arrays;
+``array``/``asarray`` of traced values stack them with primitives."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Tracer, shape_of, dtype_of
+from .base import asarray_like, astype
+
+
+def _has_tracer(obj):
+    if isinstance(obj, Tracer):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_has_tracer(o) for o in obj)
+    return False
+
+
+def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
+    """As ``numpy.array``; nested lists may hold traced values.
+
+    >>> array([1, 2], dtype=np.float32)
+    array([1., 2.], dtype=float32)
+    """
+    if _has_tracer(object):
+        from .shapes import stack, expand_dims
+        if isinstance(object, Tracer):
+            out = object
+        else:
+            parts = [array(o) for o in object]
+            dts = [dtype_of(p) for p in parts]
+            common = np.result_type(*[d for d in dts]) if dtype is None else np.dtype(dtype)
+            # Python scalars among tracers stay weak, as in NumPy
+            weak = [o for o in object if type(o) in (int, float, bool, complex)]
+            if weak and dtype is None:
+                common = np.result_type(*[d for p, d, o in zip(parts, dts, object)
+                                          if type(o) not in (int, float, bool, complex)], *weak)
+            parts = [astype(p, common) for p in parts]
+            out = stack(parts)
+        if dtype is not None:
+            out = astype(out, dtype)
+        while out.ndim < ndmin:
+            out = expand_dims(out, 0)
+        return out
+    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+
+
+def asarray(a, dtype=None, order=None, *, copy=None):
+    """As ``numpy.asarray``; a traced value stays traced.
+
+    >>> asarray([1.0, 2.0])
+    array([1., 2.])
+    """
+    if _has_tracer(a):
+        return array(a, dtype=dtype)
+    return np.asarray(a, dtype=dtype, order=order, copy=copy)
+
+
+def _like(name, npfn):
+    def fn(a, dtype=None, shape=None, **kw):
+        dt = dtype if dtype is not None else dtype_of(a)
+        sh = shape_of(a) if shape is None else shape
+        return npfn(sh, dtype=dt, **kw)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"As ``numpy.{name}`` (accepts traced values: only their shape and dtype "
+                  f"are read).\n\n>>> {name}(np.zeros((2,), np.int32))\n"
+                  f"{getattr(np, name)(np.zeros((2,), np.int32))!r}\n")
+    return fn
+
+
+zeros_like = _like("zeros_like", np.zeros)
+ones_like = _like("ones_like", np.ones)
+empty_like = _like("empty_like", np.zeros)
+
+
+def full_like(a, fill_value, dtype=None, shape=None):
+    """As ``numpy.full_like``; ``fill_value`` may be traced.
+
+    >>> full_like(np.zeros(2), 7.0)
+    array([7., 7.])
+    """
+    dt = dtype if dtype is not None else dtype_of(a)
+    sh = shape_of(a) if shape is None else shape
+    return full(sh, fill_value, dtype=dt)
+
+
+def full(shape, fill_value, dtype=None, order="C"):
+    """As ``numpy.full``; ``fill_value`` may be traced.
+
+    >>> full((2,), 3)
+    array([3, 3])
+    """
+    if isinstance(fill_value, Tracer):
+        from .shapes import broadcast_to
+        v = fill_value if dtype is None else astype(fill_value, dtype)
+        sh = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        out = broadcast_to(v, sh)
+        return out
+    return np.full(shape, fill_value, dtype=dtype, order=order)
+
+
+def zeros(shape, dtype=None, order="C"):
+    """As ``numpy.zeros``.
+
+    >>> zeros(2)
+    array([0., 0.])
+    """
+    return np.zeros(shape, dtype=dtype, order=order)
+
+
+def ones(shape, dtype=None, order="C"):
+    """As ``numpy.ones``.
+
+    >>> ones(2, dtype=int)
+    array([1, 1])
+    """
+    return np.ones(shape, dtype=dtype, order=order)
+
+
+def empty(shape, dtype=None, order="C"):
+    """As ``numpy.empty``, but zero-filled (deterministic).
+
+    >>> empty(2)
+    array([0., 0.])
+    """
+    return np.zeros(shape, dtype=dtype, order=order)
+
+
+def _concrete(x, what):
+    if isinstance(x, Tracer):
+        from ..errors import ConcretizationTypeError
+        raise ConcretizationTypeError(
+            f"vmapx.numpy.{what} needs concrete (non-traced) arguments: the output shape "
+            "depends on them.")
+    return x
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """As ``numpy.arange`` (concrete arguments).
+
+    >>> arange(3)
+    array([0, 1, 2])
+    """
+    for v in (start, stop, step):
+        _concrete(v, "arange")
+    if stop is None and step is None:
+        return np.arange(start, dtype=dtype)
+    return np.arange(start, stop, step if step is not None else 1, dtype=dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """As ``numpy.linspace``; ``start``/``stop`` may be traced.
+
+    >>> linspace(0.0, 1.0, 3)
+    array([0. , 0.5, 1. ])
+    """
+    _concrete(num, "linspace")
+    if not (_has_tracer(start) or _has_tracer(stop)):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    from ..prims import elementwise as ew
+    from .shapes import expand_dims, moveaxis
+    start, stop = asarray_like(start), asarray_like(stop)
+    div = (num - 1) if endpoint else num
+    t = np.arange(num, dtype=np.float64) / div if div > 0 else np.zeros(num)
+    nd = max(np.ndim(start) if not isinstance(start, Tracer) else start.ndim,
+             np.ndim(stop) if not isinstance(stop, Tracer) else stop.ndim)
+    t = t.reshape((num,) + (1,) * nd)
+    delta = ew.subtract_p.bind(stop, start)
+    out = ew.add_p.bind(start, ew.multiply_p.bind(t, delta))
+    if endpoint and num > 1:  # the last point is exactly ``stop``, as in NumPy
+        last = (np.arange(num) == num - 1).reshape((num,) + (1,) * nd)
+        out = ew.where_p.bind(last, stop, out)
+    if axis != 0:
+        out = moveaxis(out, 0, axis)
+    if dtype is not None:
+        out = astype(out, dtype)
+    if retstep:
+        return out, ew.divide_p.bind(delta, div)
+    return out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """As ``numpy.logspace``.
+
+    >>> logspace(0.0, 2.0, 3)
+    array([  1.,  10., 100.])
+    """
+    from ..prims import elementwise as ew
+    y = linspace(start, stop, num, endpoint, axis=axis)
+    out = ew.power_p.bind(base, y)
+    return astype(out, dtype) if dtype is not None else out
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """As ``numpy.geomspace`` (concrete arguments).
+
+    >>> geomspace(1.0, 100.0, 3)
+    array([  1.,  10., 100.])
+    """
+    _concrete(start, "geomspace")
+    _concrete(stop, "geomspace")
+    return np.geomspace(start, stop, num, endpoint, dtype, axis)
+
+
+def eye(N, M=None, k=0, dtype=float, order="C"):
+    """As ``numpy.eye``.
+
+    >>> eye(2)
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    return np.eye(N, M, k, dtype=dtype, order=order)
+
+
+def identity(n, dtype=None):
+    """As ``numpy.identity``.
+
+    >>> identity(2, dtype=int)
+    array([[1, 0],
+           [0, 1]])
+    """
+    return np.identity(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=float):
+    """As ``numpy.tri``.
+
+    >>> tri(2)
+    array([[1., 0.],
+           [1., 1.]])
+    """
+    return np.tri(N, M, k, dtype=dtype)
+
+
+def copy(a, order="K"):
+    """As ``numpy.copy`` (a traced value is returned as is: it is immutable).
+
+    >>> copy(np.arange(2))
+    array([0, 1])
+    """
+    if isinstance(a, Tracer):
+        return a
+    return np.array(a, order=order, copy=True)

@@ -1,0 +1,152 @@
+"""Indexing of ``vmapx.numpy``: ``x[...]`` on traced arrays, ``take``,
+``diagonal`` and slicing helpers."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Tracer, shape_of, ndim_of, dtype_of
+from ..prims import shapes as sp
+from ..prims.indexing import take_p
+from .base import asarray_like, canonicalize_axis
+
+
+def _is_basic_item(i):
+    return i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer))
+
+
+def _explicit_basic(index, ndim):
+    """Make a basic index explicit: no Ellipsis, slices as hashable tuples."""
+    n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
+    if n_real > ndim:
+        raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but "
+                         f"{n_real} were indexed")
+    out = []
+    seen_ell = False
+    for i in index:
+        if i is Ellipsis:
+            if seen_ell:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            seen_ell = True
+            out.extend([("s", None, None, None)] * (ndim - n_real))
+        elif isinstance(i, slice):
+            out.append(("s", i.start, i.stop, i.step))
+        elif i is None:
+            out.append(None)
+        else:
+            out.append(int(i))
+    return tuple(out)
+
+
+def getitem(x, index):
+    """``x[index]`` for a traced ``x`` (basic and integer-array indexing)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    nd = ndim_of(x)
+    if all(_is_basic_item(i) for i in index):
+        exp = _explicit_basic(index, nd)
+        shape = shape_of(x)
+        k = 0
+        for i in exp:
+            if isinstance(i, int):
+                if not -shape[k] <= i < shape[k]:
+                    raise IndexError(f"index {i} is out of bounds for axis {k} with size "
+                                     f"{shape[k]}")
+            if i is not None:
+                k += 1
+        if all(i == ("s", None, None, None) for i in exp):
+            return x
+        return sp.static_index_p.bind(x, index=exp)
+    from .advanced import advanced_getitem
+    return advanced_getitem(x, index)
+
+
+def slice_along(a, axis, start, stop, step=None):
+    """``a`` sliced ``start:stop:step`` along ``axis``."""
+    idx = [("s", None, None, None)] * ndim_of(a)
+    idx[axis] = ("s", start, stop, step)
+    return sp.static_index_p.bind(a, index=tuple(idx))
+
+
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
+         indices_are_sorted=False, fill_value=None):
+    """As ``numpy.take`` (out-of-range indices raise for concrete indices, else wrap).
+
+    >>> take(np.array([10, 20, 30]), [2, 0])
+    array([30, 10])
+    """
+    a = asarray_like(a)
+    if axis is None:
+        from .shapes import ravel
+        a = ravel(a)
+        axis = 0
+    ax = canonicalize_axis(axis, ndim_of(a))
+    if not isinstance(indices, Tracer):
+        indices = np.asarray(indices)
+        if indices.dtype.kind not in "iu":
+            raise IndexError("arrays used as indices must be of integer (or boolean) type")
+        n = shape_of(a)[ax]
+        if mode in (None, "raise") and indices.size and (indices.max() >= n or indices.min() < -n):
+            raise IndexError(f"index {int(indices.max())} is out of bounds for axis {ax} with "
+                             f"size {n}")
+        if mode == "clip":
+            indices = np.clip(indices, 0, n - 1)
+        indices = indices % max(n, 1) if n else indices
+    else:
+        from ..prims import elementwise as ew
+        n = shape_of(a)[ax]
+        indices = ew.remainder_p.bind(indices, n) if mode != "clip" else \
+            ew.minimum_p.bind(ew.maximum_p.bind(indices, 0), n - 1)
+    return take_p.bind(a, indices, axis=ax)
+
+
+def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
+    """As ``numpy.take_along_axis``.
+
+    >>> take_along_axis(np.array([[10, 30, 20]]), np.array([[1, 2]]), axis=1)
+    array([[30, 20]])
+    """
+    from .advanced import take_along_axis as _tal
+    return _tal(arr, indices, axis)
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """As ``numpy.diagonal`` (the diagonal becomes the last axis).
+
+    >>> diagonal(np.arange(9).reshape(3, 3))
+    array([0, 4, 8])
+    """
+    from .shapes import moveaxis, reshape
+    a = asarray_like(a)
+    nd = ndim_of(a)
+    a1, a2 = canonicalize_axis(axis1, nd), canonicalize_axis(axis2, nd)
+    a = moveaxis(a, (a1, a2), (-2, -1))
+    n, m = shape_of(a)[-2:]
+    rows = np.arange(max(0, -offset), min(n, m - offset)) if offset < m and -offset < n else \
+        np.arange(0)
+    lead = shape_of(a)[:-2]
+    flat = reshape(a, lead + (n * m,))
+    idx = rows * m + rows + offset
+    return take_p.bind(flat, idx.astype(np.intp), axis=len(lead))
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """As ``numpy.nonzero``; under tracing ``size`` must be given (static shape).
+
+    >>> nonzero(np.array([0, 3, 0, 4]))
+    (array([1, 3]),)
+    """
+    if isinstance(a, Tracer):
+        if size is None:
+            from ..errors import ConcretizationTypeError
+            raise ConcretizationTypeError(
+                "vmapx.numpy.nonzero of a traced array has a data-dependent shape; pass "
+                "size=... (and fill_value) to get a static shape, or use vmapx.numpy.where "
+                "with three arguments.")
+        from .advanced import nonzero_sized
+        return nonzero_sized(a, size, fill_value)
+    res = np.nonzero(np.asarray(a))
+    if size is not None:
+        fv = 0 if fill_value is None else fill_value
+        res = tuple(np.concatenate([r[:size], np.full(max(0, size - len(r)), fv, r.dtype)])
+                    for r in res)
+    return res

@@ -1,0 +1,256 @@
+"""Products of ``vmapx.numpy``: all lowered to ``dot_general`` (BLAS) or ``einsum``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import shape_of, ndim_of, dtype_of
+from ..prims import elementwise as ew
+from ..prims.products import dot_general_p, einsum_p
+from .base import asarray_like, canonicalize_axis
+from .shapes import broadcast_to, expand_dims, reshape, squeeze, ravel
+
+
+def _dg(a, b, lc, rc, lb=(), rb=()):
+    return dot_general_p.bind(a, b, dimension_numbers=((tuple(lc), tuple(rc)),
+                                                       (tuple(lb), tuple(rb))))
+
+
+def _scalar_mul(a, b):
+    return ew.multiply_p.bind(a, b)
+
+
+def dot(a, b, out=None):
+    """As ``numpy.dot``.
+
+    >>> dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
+    array([3, 7])
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    na, nb = ndim_of(a), ndim_of(b)
+    if na == 0 or nb == 0:
+        return _scalar_mul(a, b)
+    return _dg(a, b, (na - 1,), (0 if nb == 1 else nb - 2,))
+
+
+def matmul(a, b, out=None):
+    """As ``numpy.matmul`` (``@``), with broadcasting of leading axes.
+
+    >>> matmul(np.ones((2, 3)), np.ones(3))
+    array([3., 3.])
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    na, nb = ndim_of(a), ndim_of(b)
+    if na == 0 or nb == 0:
+        raise ValueError("matmul: Input operand does not have enough dimensions")
+    sa, sb = shape_of(a), shape_of(b)
+    if sa[-1] != sb[0 if nb == 1 else -2]:
+        raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0, "
+                         f"with gufunc signature (n?,k),(k,m?)->(n?,m?) (size {sb[0 if nb == 1 else -2]} "
+                         f"is different from {sa[-1]})")
+    if na <= 2 and nb <= 2:
+        return _dg(a, b, (na - 1,), (0 if nb == 1 else nb - 2,))
+    a2 = expand_dims(a, 0) if na == 1 else a
+    b2 = expand_dims(b, -1) if nb == 1 else b
+    batch = np.broadcast_shapes(shape_of(a2)[:-2], shape_of(b2)[:-2])
+    nbatch = len(batch)
+    if nb <= 2 and na > 2:
+        # (..., n, k) @ (k, m): fold the batch into the free axes of a (one BLAS call)
+        out = _dg(a2, b2, (ndim_of(a2) - 1,), (0,))
+        return squeeze(out, -1) if nb == 1 else out
+    a2 = broadcast_to(a2, batch + shape_of(a2)[-2:])
+    b2 = broadcast_to(b2, batch + shape_of(b2)[-2:])
+    bd = tuple(range(nbatch))
+    out = _dg(a2, b2, (nbatch + 1,), (nbatch,), bd, bd)
+    if na == 1:
+        out = squeeze(out, -2)
+    if nb == 1:
+        out = squeeze(out, -1)
+    return out
+
+
+def vdot(a, b):
+    """As ``numpy.vdot`` (flattens; conjugates ``a``).
+
+    >>> vdot(np.array([1, 2]), np.array([3, 4]))
+    np.int64(11)
+    """
+    a, b = ravel(asarray_like(a)), ravel(asarray_like(b))
+    if dtype_of(a).kind == "c":
+        a = ew.conjugate_p.bind(a)
+    return _dg(a, b, (0,), (0,))
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """Vector dot product along ``axis`` (conjugating ``x1``), as ``numpy.vecdot``.
+
+    >>> vecdot(np.ones((2, 3)), np.ones(3))
+    array([3., 3.])
+    """
+    from .reductions import sum as _sum
+    x1, x2 = asarray_like(x1), asarray_like(x2)
+    if dtype_of(x1).kind == "c":
+        x1 = ew.conjugate_p.bind(x1)
+    return _sum(ew.multiply_p.bind(x1, x2), axis=axis)
+
+
+def inner(a, b):
+    """As ``numpy.inner``.
+
+    >>> inner(np.array([1, 2]), np.array([3, 4]))
+    np.int64(11)
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    na, nb = ndim_of(a), ndim_of(b)
+    if na == 0 or nb == 0:
+        return _scalar_mul(a, b)
+    return _dg(a, b, (na - 1,), (nb - 1,))
+
+
+def outer(a, b, out=None):
+    """As ``numpy.outer`` (flattens inputs).
+
+    >>> outer(np.array([1, 2]), np.array([1, 10]))
+    array([[ 1, 10],
+           [ 2, 20]])
+    """
+    a, b = ravel(asarray_like(a)), ravel(asarray_like(b))
+    return _dg(a, b, (), ())
+
+
+def tensordot(a, b, axes=2):
+    """As ``numpy.tensordot``.
+
+    >>> tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    na, nb = ndim_of(a), ndim_of(b)
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        lc, rc = tuple(range(na - n, na)), tuple(range(n))
+    else:
+        la, rb_ = axes
+        la = (la,) if isinstance(la, (int, np.integer)) else tuple(la)
+        rb_ = (rb_,) if isinstance(rb_, (int, np.integer)) else tuple(rb_)
+        lc = tuple(canonicalize_axis(x, na) for x in la)
+        rc = tuple(canonicalize_axis(x, nb) for x in rb_)
+    sa, sb = shape_of(a), shape_of(b)
+    for i, j in zip(lc, rc, strict=True):
+        if sa[i] != sb[j]:
+            raise ValueError("shape-mismatch for sum")
+    return _dg(a, b, lc, rc)
+
+
+def _expand_ellipsis(spec, operands):
+    """Rewrite ``...`` in an einsum spec with explicit letters; add '->' if missing."""
+    from ..prims.products import _LETTERS
+    if "->" not in spec:
+        ins = spec.replace(" ", "")
+        counts = {}
+        for c in ins.replace(",", "").replace(".", ""):
+            counts[c] = counts.get(c, 0) + 1
+        out = ("..." if "..." in ins else "") + "".join(sorted(c for c, k in counts.items()
+                                                             if k == 1))
+        spec = ins + "->" + out
+    spec = spec.replace(" ", "")
+    if "..." not in spec:
+        return spec
+    ins, out = spec.split("->")
+    subs = ins.split(",")
+    free = [c for c in _LETTERS if c not in spec]
+    nell = 0
+    for s, op in zip(subs, operands, strict=True):
+        if "..." in s:
+            nell = max(nell, ndim_of(op) - (len(s) - 3))
+    ell = "".join(free[:nell])
+    new = []
+    for s, op in zip(subs, operands, strict=True):
+        if "..." in s:
+            k = ndim_of(op) - (len(s) - 3)
+            s = s.replace("...", ell[nell - k:] if k else "")
+        new.append(s)
+    return ",".join(new) + "->" + out.replace("...", ell)
+
+
+def einsum(subscripts, *operands, out=None, optimize=True, precision=None,
+           preferred_element_type=None, **kwargs):
+    """As ``numpy.einsum`` (explicit or implicit output, ellipses).
+
+    >>> einsum('ij,j->i', np.ones((2, 3)), np.arange(3.0))
+    array([3., 3.])
+    """
+    if not isinstance(subscripts, str):
+        raise TypeError("vmapx.numpy.einsum supports only the subscripts-string form")
+    ops = [asarray_like(o) for o in operands]
+    ops = [np.asarray(o) if isinstance(o, (int, float, complex, bool)) else o for o in ops]
+    spec = _expand_ellipsis(subscripts, ops)
+    # size-1 broadcasting within a letter: broadcast operands up front
+    sizes = {}
+    for sub, op in zip(spec.split("->")[0].split(","), ops, strict=True):
+        if len(sub) != ndim_of(op):
+            raise ValueError(f"einstein sum subscripts string contains too many subscripts for "
+                             f"operand")
+        for c, s in zip(sub, shape_of(op)):
+            if s != 1:
+                if sizes.get(c, s) != s:
+                    raise ValueError(f"operands could not be broadcast together for letter {c}")
+                sizes[c] = s
+    fixed = []
+    for sub, op in zip(spec.split("->")[0].split(","), ops, strict=True):
+        want = tuple(sizes.get(c, 1) for c in sub)
+        fixed.append(broadcast_to(op, want) if want != tuple(shape_of(op)) else op)
+    return einsum_p.bind(*fixed, spec=spec)
+
+
+def kron(a, b):
+    """As ``numpy.kron``.
+
+    >>> kron(np.eye(2), np.ones((1, 2)))
+    array([[1., 1., 0., 0.],
+           [0., 0., 1., 1.]])
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    nd = max(ndim_of(a), ndim_of(b))
+    a = reshape(a, (1,) * (nd - ndim_of(a)) + shape_of(a))
+    b = reshape(b, (1,) * (nd - ndim_of(b)) + shape_of(b))
+    sa, sb = shape_of(a), shape_of(b)
+    ae = reshape(a, tuple(x for s in sa for x in (s, 1)))
+    be = reshape(b, tuple(x for s in sb for x in (1, s)))
+    prod = ew.multiply_p.bind(ae, be)
+    return reshape(prod, tuple(x * y for x, y in zip(sa, sb, strict=True)))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """As ``numpy.cross`` for 3-vectors.
+
+    >>> cross(np.array([1.0, 0, 0]), np.array([0, 1.0, 0]))
+    array([0., 0., 1.])
+    """
+    from .indexing import slice_along
+    from .shapes import moveaxis, stack
+    a, b = asarray_like(a), asarray_like(b)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = moveaxis(a, axisa, -1)
+    b = moveaxis(b, axisb, -1)
+    if shape_of(a)[-1] != 3 or shape_of(b)[-1] != 3:
+        raise ValueError("vmapx.numpy.cross supports 3-vectors only")
+    c = [slice_along(a, ndim_of(a) - 1, i, i + 1) for i in range(3)]
+    d = [slice_along(b, ndim_of(b) - 1, i, i + 1) for i in range(3)]
+    m, s = ew.multiply_p.bind, ew.subtract_p.bind
+    out = [s(m(c[1], d[2]), m(c[2], d[1])), s(m(c[2], d[0]), m(c[0], d[2])),
+           s(m(c[0], d[1]), m(c[1], d[0]))]
+    from .shapes import concatenate
+    res = concatenate(out, axis=-1)
+    return moveaxis(res, -1, axisc)
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """As ``numpy.trace``.
+
+    >>> trace(np.eye(3))
+    np.float64(3.0)
+    """
+    from .indexing import diagonal
+    from .reductions import sum as _sum
+    return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)

@@ -1,0 +1,590 @@
+"""Shape manipulation of ``vmapx.numpy``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Tracer, shape_of, ndim_of, dtype_of
+from ..prims import shapes as sp
+from .base import asarray_like, canonicalize_axes, canonicalize_axis
+
+
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    """As ``numpy.reshape`` (C order; one ``-1`` allowed).
+
+    >>> reshape(np.arange(6), (2, -1))
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    """
+    if shape is None:
+        shape = newshape
+    if order != "C":
+        raise NotImplementedError("vmapx.numpy.reshape supports only order='C'")
+    a = asarray_like(a)
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(int(s) for s in shape)
+    old = shape_of(a)
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+        total = int(np.prod(old, dtype=np.int64))
+        if shape.count(-1) > 1 or (known == 0 or total % known):
+            raise ValueError(f"cannot reshape array of shape {old} (size {total}) into shape "
+                             f"{shape}")
+        shape = tuple(total // known if s == -1 else s for s in shape)
+    if int(np.prod(shape, dtype=np.int64)) != int(np.prod(old, dtype=np.int64)):
+        raise ValueError(f"cannot reshape array of shape {old} (size "
+                         f"{int(np.prod(old, dtype=np.int64))}) into shape {shape}")
+    if tuple(old) == shape:
+        return a
+    return sp.reshape_p.bind(a, new_sizes=shape)
+
+
+def ravel(a, order="C"):
+    """As ``numpy.ravel``.
+
+    >>> ravel(np.ones((2, 2)))
+    array([1., 1., 1., 1.])
+    """
+    return reshape(a, (-1,), order)
+
+
+def transpose(a, axes=None):
+    """As ``numpy.transpose``.
+
+    >>> transpose(np.zeros((2, 3, 4)), (1, 0, 2)).shape
+    (3, 2, 4)
+    """
+    a = asarray_like(a)
+    nd = ndim_of(a)
+    perm = tuple(range(nd))[::-1] if axes is None else tuple(
+        canonicalize_axis(x, nd) for x in axes)
+    if sorted(perm) != list(range(nd)):
+        raise ValueError("axes don't match array")
+    if perm == tuple(range(nd)):
+        return a
+    return sp.transpose_p.bind(a, perm=perm)
+
+
+def permute_dims(a, axes):
+    """Array API name of ``transpose``.
+
+    >>> permute_dims(np.zeros((2, 3)), (1, 0)).shape
+    (3, 2)
+    """
+    return transpose(a, axes)
+
+
+def matrix_transpose(x):
+    """Swap the last two axes.
+
+    >>> matrix_transpose(np.zeros((4, 2, 3))).shape
+    (4, 3, 2)
+    """
+    return swapaxes(x, -1, -2)
+
+
+def swapaxes(a, axis1, axis2):
+    """As ``numpy.swapaxes``.
+
+    >>> swapaxes(np.zeros((2, 3)), 0, 1).shape
+    (3, 2)
+    """
+    a = asarray_like(a)
+    nd = ndim_of(a)
+    perm = list(range(nd))
+    i, j = canonicalize_axis(axis1, nd), canonicalize_axis(axis2, nd)
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(a, perm)
+
+
+def moveaxis(a, source, destination):
+    """As ``numpy.moveaxis``.
+
+    >>> moveaxis(np.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    a = asarray_like(a)
+    nd = ndim_of(a)
+    src = [source] if isinstance(source, (int, np.integer)) else list(source)
+    dst = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
+    src = [canonicalize_axis(s, nd) for s in src]
+    dst = [canonicalize_axis(s, nd) for s in dst]
+    if len(src) != len(dst):
+        raise ValueError("`source` and `destination` arguments must have the same number of "
+                         "elements")
+    order = [n for n in range(nd) if n not in src]
+    for d, s in sorted(zip(dst, src, strict=True)):
+        order.insert(d, s)
+    return transpose(a, order)
+
+
+def rollaxis(a, axis, start=0):
+    """As ``numpy.rollaxis``.
+
+    >>> rollaxis(np.zeros((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    """
+    nd = ndim_of(a)
+    axis = canonicalize_axis(axis, nd)
+    start = start + nd if start < 0 else start
+    if axis < start:
+        start -= 1
+    return moveaxis(a, axis, start)
+
+
+def expand_dims(a, axis):
+    """As ``numpy.expand_dims`` (int or tuple of axes).
+
+    >>> expand_dims(np.zeros((2, 3)), (0, -1)).shape
+    (1, 2, 3, 1)
+    """
+    a = asarray_like(a)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out_nd = ndim_of(a) + len(axes)
+    axes = sorted(canonicalize_axis(x, out_nd) for x in axes)
+    shape = list(shape_of(a))
+    for x in axes:
+        shape.insert(x, 1)
+    return sp.reshape_p.bind(a, new_sizes=tuple(shape))
+
+
+def squeeze(a, axis=None):
+    """As ``numpy.squeeze``.
+
+    >>> squeeze(np.zeros((1, 2, 1))).shape
+    (2,)
+    """
+    a = asarray_like(a)
+    shape = shape_of(a)
+    if axis is None:
+        axes = tuple(i for i, s in enumerate(shape) if s == 1)
+    else:
+        axes = canonicalize_axes(axis, len(shape))
+        for i in axes:
+            if shape[i] != 1:
+                raise ValueError("cannot select an axis to squeeze out which has size not "
+                                 "equal to one")
+    if not axes:
+        return a
+    return sp.squeeze_p.bind(a, axes=axes)
+
+
+def broadcast_to(array, shape):
+    """As ``numpy.broadcast_to`` (the result is read-only).
+
+    >>> broadcast_to(np.arange(3), (2, 3))
+    array([[0, 1, 2],
+           [0, 1, 2]])
+    """
+    a = asarray_like(array)
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    old = tuple(shape_of(a))
+    if old == shape:
+        return a
+    np.broadcast_shapes(old, shape)  # raises NumPy's error when incompatible
+    if len(shape) < len(old) or np.broadcast_shapes(old, shape) != shape:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes "
+                         f"[original->remapped]: {old} and requested shape {shape}")
+    lead = len(shape) - len(old)
+    keep = [i for i, s in enumerate(old) if s == shape[lead + i]]
+    if len(keep) != len(old):
+        squeeze_axes = tuple(i for i, s in enumerate(old) if s != shape[lead + i])
+        a = sp.squeeze_p.bind(a, axes=squeeze_axes)
+    return sp.broadcast_in_dim_p.bind(a, shape=shape, dims=tuple(lead + i for i in keep))
+
+
+def broadcast_arrays(*args):
+    """As ``numpy.broadcast_arrays``.
+
+    >>> [x.shape for x in broadcast_arrays(np.zeros(3), np.zeros((2, 1)))]
+    [(2, 3), (2, 3)]
+    """
+    args = [asarray_like(a) for a in args]
+    shape = np.broadcast_shapes(*[shape_of(a) for a in args])
+    return [broadcast_to(a, shape) for a in args]
+
+
+def broadcast_shapes(*shapes):
+    """As ``numpy.broadcast_shapes``.
+
+    >>> broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    """
+    return np.broadcast_shapes(*shapes)
+
+
+def atleast_1d(*arys):
+    """As ``numpy.atleast_1d``.
+
+    >>> atleast_1d(1.0).shape
+    (1,)
+    """
+    res = [reshape(a, (1,)) if ndim_of(a) == 0 else asarray_like(a) for a in arys]
+    return res[0] if len(res) == 1 else res
+
+
+def atleast_2d(*arys):
+    """As ``numpy.atleast_2d``.
+
+    >>> atleast_2d(np.arange(3)).shape
+    (1, 3)
+    """
+    res = []
+    for a in arys:
+        a = asarray_like(a)
+        res.append(a if ndim_of(a) >= 2 else reshape(a, (1,) * (2 - ndim_of(a)) + shape_of(a)))
+    return res[0] if len(res) == 1 else res
+
+
+def atleast_3d(*arys):
+    """As ``numpy.atleast_3d``.
+
+    >>> atleast_3d(np.arange(3)).shape
+    (1, 3, 1)
+    """
+    res = []
+    for a in arys:
+        a = asarray_like(a)
+        nd = ndim_of(a)
+        if nd == 0:
+            a = reshape(a, (1, 1, 1))
+        elif nd == 1:
+            a = reshape(a, (1,) + shape_of(a) + (1,))
+        elif nd == 2:
+            a = reshape(a, shape_of(a) + (1,))
+        res.append(a)
+    return res[0] if len(res) == 1 else res
+
+
+def concatenate(arrays, axis=0, out=None, dtype=None):
+    """As ``numpy.concatenate`` (``axis=None`` flattens first).
+
+    >>> concatenate([np.zeros(2), np.ones(1)])
+    array([0., 0., 1.])
+    """
+    arrays = [asarray_like(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
+    if axis is None:
+        arrays = [ravel(a) for a in arrays]
+        axis = 0
+    nd = ndim_of(arrays[0])
+    if nd == 0:
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    for a in arrays[1:]:
+        if ndim_of(a) != nd:
+            raise ValueError("all the input array dimensions except for the concatenation axis "
+                             "must match exactly")
+    ax = canonicalize_axis(axis, nd)
+    if dtype is not None:
+        from .base import astype
+        arrays = [astype(a, dtype) for a in arrays]
+    if len(arrays) == 1:
+        return arrays[0]
+    arrays = [np.asarray(a) if isinstance(a, (bool, int, float, complex)) else a for a in arrays]
+    return sp.concatenate_p.bind(*arrays, axis=ax)
+
+
+concat = concatenate
+
+
+def stack(arrays, axis=0, out=None, dtype=None):
+    """As ``numpy.stack``.
+
+    >>> stack([np.zeros(2), np.ones(2)], axis=1).shape
+    (2, 2)
+    """
+    arrays = [asarray_like(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    shapes = {tuple(shape_of(a)) for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError("all input arrays must have the same shape")
+    ax = canonicalize_axis(axis, ndim_of(arrays[0]) + 1)
+    return concatenate([expand_dims(a, ax) for a in arrays], axis=ax, dtype=dtype)
+
+
+def vstack(tup, *, dtype=None):
+    """As ``numpy.vstack``.
+
+    >>> vstack([np.zeros(2), np.ones(2)]).shape
+    (2, 2)
+    """
+    return concatenate([atleast_2d(a) for a in tup], axis=0, dtype=dtype)
+
+
+row_stack = vstack
+
+
+def hstack(tup, *, dtype=None):
+    """As ``numpy.hstack``.
+
+    >>> hstack([np.zeros(2), np.ones(3)]).shape
+    (5,)
+    """
+    arrs = [atleast_1d(a) for a in tup]
+    return concatenate(arrs, axis=0 if ndim_of(arrs[0]) == 1 else 1, dtype=dtype)
+
+
+def dstack(tup, *, dtype=None):
+    """As ``numpy.dstack``.
+
+    >>> dstack([np.zeros(2), np.ones(2)]).shape
+    (1, 2, 2)
+    """
+    return concatenate([atleast_3d(a) for a in tup], axis=2, dtype=dtype)
+
+
+def column_stack(tup):
+    """As ``numpy.column_stack``.
+
+    >>> column_stack([np.zeros(2), np.ones(2)]).shape
+    (2, 2)
+    """
+    arrs = []
+    for a in tup:
+        a = asarray_like(a)
+        arrs.append(reshape(a, (-1, 1)) if ndim_of(a) < 2 else a)
+    return concatenate(arrs, axis=1)
+
+
+def _split_points(n, indices_or_sections, strict):
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if strict and n % k:
+            raise ValueError("array split does not result in an equal division")
+        q, r = divmod(n, k)
+        sizes = [q + 1] * r + [q] * (k - r)
+        return list(np.cumsum([0] + sizes))
+    pts = [0] + [int(i) for i in indices_or_sections] + [n]
+    return [min(max(p if p >= 0 else p + n, 0), n) for p in pts]
+
+
+def split(ary, indices_or_sections, axis=0):
+    """As ``numpy.split``.
+
+    >>> [p.tolist() for p in split(np.arange(6), 3)]
+    [[0, 1], [2, 3], [4, 5]]
+    """
+    return _split(ary, indices_or_sections, axis, strict=True)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """As ``numpy.array_split``.
+
+    >>> [p.shape for p in array_split(np.arange(5), 2)]
+    [(3,), (2,)]
+    """
+    return _split(ary, indices_or_sections, axis, strict=False)
+
+
+def _split(ary, ios, axis, strict):
+    from .indexing import slice_along
+    a = asarray_like(ary)
+    ax = canonicalize_axis(axis, ndim_of(a))
+    pts = _split_points(shape_of(a)[ax], ios, strict)
+    return [slice_along(a, ax, pts[i], builtins_max(pts[i], pts[i + 1]))
+            for i in range(len(pts) - 1)]
+
+
+def builtins_max(a, b):
+    return a if a > b else b
+
+
+def hsplit(ary, indices_or_sections):
+    """As ``numpy.hsplit``.
+
+    >>> [p.shape for p in hsplit(np.zeros((2, 4)), 2)]
+    [(2, 2), (2, 2)]
+    """
+    return split(ary, indices_or_sections, axis=1 if ndim_of(ary) > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    """As ``numpy.vsplit``.
+
+    >>> [p.shape for p in vsplit(np.zeros((4, 2)), 2)]
+    [(2, 2), (2, 2)]
+    """
+    return split(ary, indices_or_sections, axis=0)
+
+
+def dsplit(ary, indices_or_sections):
+    """As ``numpy.dsplit``.
+
+    >>> [p.shape for p in dsplit(np.zeros((1, 2, 4)), 2)]
+    [(1, 2, 2), (1, 2, 2)]
+    """
+    return split(ary, indices_or_sections, axis=2)
+
+
+def flip(m, axis=None):
+    """As ``numpy.flip``.
+
+    >>> flip(np.arange(3))
+    array([2, 1, 0])
+    """
+    m = asarray_like(m)
+    axes = canonicalize_axes(axis, ndim_of(m))
+    return sp.rev_p.bind(m, axes=axes) if axes else m
+
+
+def fliplr(m):
+    """As ``numpy.fliplr``.
+
+    >>> fliplr(np.array([[1, 2]]))
+    array([[2, 1]])
+    """
+    return flip(m, 1)
+
+
+def flipud(m):
+    """As ``numpy.flipud``.
+
+    >>> flipud(np.array([[1], [2]]))
+    array([[2],
+           [1]])
+    """
+    return flip(m, 0)
+
+
+def tile(A, reps):
+    """As ``numpy.tile``.
+
+    >>> tile(np.array([1, 2]), 2)
+    array([1, 2, 1, 2])
+    """
+    A = asarray_like(A)
+    reps = (int(reps),) if isinstance(reps, (int, np.integer)) else tuple(int(r) for r in reps)
+    nd = builtins_max(ndim_of(A), len(reps))
+    shape = (1,) * (nd - ndim_of(A)) + tuple(shape_of(A))
+    reps = (1,) * (nd - len(reps)) + reps
+    A = reshape(A, shape)
+    # interleave: (r0, s0, r1, s1, ...) then merge
+    expanded = reshape(A, tuple(x for s in shape for x in (1, s)))
+    b = broadcast_to(expanded, tuple(x for r, s in zip(reps, shape, strict=True) for x in (r, s)))
+    return reshape(b, tuple(r * s for r, s in zip(reps, shape, strict=True)))
+
+
+def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+    """As ``numpy.repeat`` (``repeats`` must be concrete).
+
+    >>> repeat(np.array([1, 2]), 2)
+    array([1, 1, 2, 2])
+    """
+    a = asarray_like(a)
+    if isinstance(repeats, Tracer):
+        from ..errors import ConcretizationTypeError
+        raise ConcretizationTypeError(
+            "vmapx.numpy.repeat needs concrete repeats: the output shape depends on them. "
+            "Pass a NumPy array or Python int for 'repeats'.")
+    if axis is None:
+        a = ravel(a)
+        axis = 0
+    ax = canonicalize_axis(axis, ndim_of(a))
+    rep = np.asarray(repeats)
+    if rep.ndim == 0:
+        r = int(rep)
+        s = shape_of(a)
+        e = expand_dims(a, ax + 1)
+        b = broadcast_to(e, s[:ax + 1] + (r,) + s[ax + 1:])
+        return reshape(b, s[:ax] + (s[ax] * r,) + s[ax + 1:])
+    from .indexing import take
+    idx = np.repeat(np.arange(shape_of(a)[ax]), rep)
+    return take(a, idx, axis=ax)
+
+
+def roll(a, shift, axis=None):
+    """As ``numpy.roll`` (static shifts).
+
+    >>> roll(np.arange(4), 1)
+    array([3, 0, 1, 2])
+    """
+    a = asarray_like(a)
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), shape_of(a))
+    shifts = (shift,) if isinstance(shift, (int, np.integer)) else tuple(shift)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = shifts * len(axes)
+    from .indexing import slice_along
+    for s, ax in zip(shifts, axes, strict=True):
+        ax = canonicalize_axis(ax, ndim_of(a))
+        n = shape_of(a)[ax]
+        if n == 0:
+            continue
+        s = int(s) % n
+        if s:
+            a = concatenate([slice_along(a, ax, n - s, n), slice_along(a, ax, 0, n - s)], ax)
+    return a
+
+
+def pad(array, pad_width, mode="constant", constant_values=0, **kwargs):
+    """As ``numpy.pad`` (modes 'constant', 'edge', 'wrap', 'reflect', 'symmetric').
+
+    >>> pad(np.array([1, 2]), 1)
+    array([0, 1, 2, 0])
+    """
+    a = asarray_like(array)
+    nd = ndim_of(a)
+    pw = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (nd, 2))
+    pw = tuple((int(lo), int(hi)) for lo, hi in pw)
+    if mode == "constant":
+        cv = np.asarray(constant_values)
+        if cv.ndim == 0:
+            return sp.pad_p.bind(a, pad_width=pw, value=cv.item())
+        cvs = np.broadcast_to(cv, (nd, 2))
+        for ax in range(nd):
+            widths = tuple((0, 0) if i != ax else pw[ax] for i in range(nd))
+            if widths[ax] != (0, 0):
+                lo, hi = widths[ax]
+                parts = []
+                s = list(shape_of(a))
+                if lo:
+                    s[ax] = lo
+                    parts.append(np.full(s, cvs[ax, 0], dtype=np.result_type(a)))
+                parts.append(a)
+                if hi:
+                    s[ax] = hi
+                    parts.append(np.full(s, cvs[ax, 1], dtype=np.result_type(a)))
+                a = concatenate(parts, ax)
+        return a
+    if mode in ("edge", "wrap", "reflect", "symmetric"):
+        from .indexing import take
+        for ax in range(nd):
+            lo, hi = pw[ax]
+            if lo == hi == 0:
+                continue
+            n = shape_of(a)[ax]
+            idx = np.pad(np.arange(n), (lo, hi), mode=mode)
+            a = take(a, idx, axis=ax)
+        return a
+    raise NotImplementedError(f"vmapx.numpy.pad: mode {mode!r} is not supported")
+
+
+def shape(a):
+    """As ``numpy.shape``.
+
+    >>> shape(np.zeros((2, 3)))
+    (2, 3)
+    """
+    return tuple(shape_of(a))
+
+
+def ndim(a):
+    """As ``numpy.ndim``.
+
+    >>> ndim(np.zeros((2, 3)))
+    2
+    """
+    return ndim_of(a)
+
+
+def size(a, axis=None):
+    """As ``numpy.size``.
+
+    >>> size(np.zeros((2, 3)))
+    6
+    """
+    s = shape_of(a)
+    return int(np.prod(s, dtype=np.int64)) if axis is None else s[axis]

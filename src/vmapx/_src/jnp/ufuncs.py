@@ -1,0 +1,187 @@
+"""Elementwise functions of ``vmapx.numpy``: one per ufunc primitive, plus
+``where``, ``clip`` and friends built from them."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Tracer
+from ..prims import elementwise as ew
+from .base import asarray_like, astype, make_ufunc
+
+# name in vmapx.numpy -> (primitive, number of inputs, numpy ufunc)
+UFUNCS = {}
+for _name, _uf in [
+        ("negative", np.negative), ("positive", np.positive), ("abs", np.absolute),
+        ("absolute", np.absolute), ("fabs", np.absolute), ("sign", np.sign),
+        ("floor", np.floor), ("ceil", np.ceil), ("rint", np.rint), ("trunc", np.trunc),
+        ("fix", np.trunc), ("sqrt", np.sqrt), ("cbrt", np.cbrt), ("exp", np.exp),
+        ("exp2", np.exp2), ("expm1", np.expm1), ("log", np.log), ("log2", np.log2),
+        ("log10", np.log10), ("log1p", np.log1p), ("sin", np.sin), ("cos", np.cos),
+        ("tan", np.tan), ("arcsin", np.arcsin), ("arccos", np.arccos), ("arctan", np.arctan),
+        ("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh), ("arcsinh", np.arcsinh),
+        ("arccosh", np.arccosh), ("arctanh", np.arctanh), ("square", np.square),
+        ("reciprocal", np.reciprocal), ("deg2rad", np.deg2rad), ("rad2deg", np.rad2deg),
+        ("radians", np.deg2rad), ("degrees", np.rad2deg), ("conjugate", np.conjugate),
+        ("conj", np.conjugate), ("logical_not", np.logical_not), ("invert", np.invert),
+        ("bitwise_not", np.invert), ("bitwise_invert", np.invert), ("isnan", np.isnan),
+        ("isinf", np.isinf), ("isfinite", np.isfinite), ("signbit", np.signbit),
+        ("spacing", np.spacing),
+        ("asin", np.arcsin), ("acos", np.arccos), ("atan", np.arctan), ("asinh", np.arcsinh),
+        ("acosh", np.arccosh), ("atanh", np.arctanh),
+        ("add", np.add), ("subtract", np.subtract), ("multiply", np.multiply),
+        ("divide", np.true_divide), ("true_divide", np.true_divide),
+        ("floor_divide", np.floor_divide), ("remainder", np.remainder), ("mod", np.remainder),
+        ("fmod", np.fmod), ("power", np.power), ("pow", np.power),
+        ("float_power", np.float_power), ("arctan2", np.arctan2), ("atan2", np.arctan2),
+        ("hypot", np.hypot), ("maximum", np.maximum), ("minimum", np.minimum),
+        ("fmax", np.fmax), ("fmin", np.fmin), ("logaddexp", np.logaddexp),
+        ("logaddexp2", np.logaddexp2), ("copysign", np.copysign), ("nextafter", np.nextafter),
+        ("ldexp", np.ldexp), ("heaviside", np.heaviside), ("equal", np.equal),
+        ("not_equal", np.not_equal), ("less", np.less), ("less_equal", np.less_equal),
+        ("greater", np.greater), ("greater_equal", np.greater_equal),
+        ("logical_and", np.logical_and), ("logical_or", np.logical_or),
+        ("logical_xor", np.logical_xor), ("bitwise_and", np.bitwise_and),
+        ("bitwise_or", np.bitwise_or), ("bitwise_xor", np.bitwise_xor),
+        ("left_shift", np.left_shift), ("right_shift", np.right_shift),
+        ("bitwise_left_shift", np.left_shift), ("bitwise_right_shift", np.right_shift),
+        ("gcd", np.gcd), ("lcm", np.lcm)]:
+    _prim_name = {np.absolute: "abs", np.true_divide: "divide", np.conjugate: "conjugate",
+                  np.invert: "invert"}.get(_uf, _uf.__name__)
+    _prim = getattr(ew, _prim_name + "_p")
+    UFUNCS[_name] = (_prim, _uf.nin, _uf)
+    globals()[_name] = make_ufunc(_prim, _uf.nin, _name, _uf)
+
+UFUNC_TO_FN = {}
+for _name, (_p, _n, _uf) in UFUNCS.items():
+    UFUNC_TO_FN.setdefault(_uf, globals()[_name])
+
+
+def real(x):
+    """Real part, as ``numpy.real``.
+
+    >>> real(np.array([1 + 2j]))
+    array([1.])
+    """
+    x = asarray_like(x)
+    if np.dtype(getattr(x, "dtype", np.result_type(x))).kind != "c":
+        return x
+    return ew.real_p.bind(x)
+
+
+def imag(x):
+    """Imaginary part, as ``numpy.imag``.
+
+    >>> imag(np.array([1 + 2j]))
+    array([2.])
+    """
+    return ew.imag_p.bind(asarray_like(x))
+
+
+def angle(z, deg=False):
+    """Complex argument, as ``numpy.angle``.
+
+    >>> angle(1j)
+    np.float64(1.5707963267948966)
+    """
+    a = ew.angle_p.bind(asarray_like(z))
+    return ew.multiply_p.bind(a, 180.0 / np.pi) if deg else a
+
+
+def where(condition, x=None, y=None, /):
+    """Elementwise choice, as ``numpy.where`` (three-argument form under tracing).
+
+    >>> where(np.array([True, False]), 1.0, np.array([5.0, 6.0]))
+    array([1., 6.])
+    """
+    if x is None and y is None:
+        from .indexing import nonzero
+        return nonzero(condition)
+    if x is None or y is None:
+        raise ValueError("Either both or neither of the x and y arguments should be provided "
+                         "to vmapx.numpy.where.")
+    return ew.where_p.bind(asarray_like(condition), asarray_like(x), asarray_like(y))
+
+
+def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    """Limit values to ``[a_min, a_max]``, as ``numpy.clip``.
+
+    >>> clip(np.arange(5), 1, 3)
+    array([1, 1, 2, 3, 3])
+    """
+    if out is not None:
+        raise TypeError("vmapx.numpy.clip: the 'out' argument is not supported: traced "
+                        "arrays are immutable; use the returned value.")
+    lo = a_min if a_min is not None else min
+    hi = a_max if a_max is not None else max
+    a = asarray_like(a)
+    if lo is not None:
+        a = ew.maximum_p.bind(a, asarray_like(lo))
+    if hi is not None:
+        a = ew.minimum_p.bind(a, asarray_like(hi))
+    return a
+
+
+def sinc(x):
+    """Normalized sinc, as ``numpy.sinc``.
+
+    >>> sinc(np.array([0.0, 0.5]))
+    array([1.        , 0.63661977])
+    """
+    x = asarray_like(x)
+    px = ew.multiply_p.bind(np.pi, x)
+    safe = ew.where_p.bind(ew.equal_p.bind(x, 0), 1.0, px)
+    return ew.where_p.bind(ew.equal_p.bind(x, 0), 1.0, ew.divide_p.bind(ew.sin_p.bind(safe), safe))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """As ``numpy.isclose``.
+
+    >>> isclose(np.array([1.0, 2.0]), np.array([1.0, 2.1]))
+    array([ True, False])
+    """
+    a, b = asarray_like(a), asarray_like(b)
+    diff = ew.abs_p.bind(ew.subtract_p.bind(a, b))
+    tol = ew.add_p.bind(atol, ew.multiply_p.bind(rtol, ew.abs_p.bind(b)))
+    out = ew.less_equal_p.bind(diff, tol)
+    exact = ew.equal_p.bind(a, b)
+    out = ew.logical_or_p.bind(out, exact)
+    if equal_nan:
+        out = ew.logical_or_p.bind(out, ew.logical_and_p.bind(ew.isnan_p.bind(a),
+                                                              ew.isnan_p.bind(b)))
+    return out
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """As ``numpy.nan_to_num``.
+
+    >>> nan_to_num(np.array([np.nan, 1.0]))
+    array([0., 1.])
+    """
+    x = asarray_like(x)
+    dt = np.dtype(getattr(x, "dtype", np.float64))
+    if dt.kind not in "fc":
+        return x
+    info = np.finfo(dt)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    x = ew.where_p.bind(ew.isnan_p.bind(x), np.asarray(nan, dt), x)
+    x = ew.where_p.bind(ew.logical_and_p.bind(ew.isinf_p.bind(x), ew.greater_p.bind(x, 0)),
+                        np.asarray(posinf, dt), x)
+    return ew.where_p.bind(ew.logical_and_p.bind(ew.isinf_p.bind(x), ew.less_p.bind(x, 0)),
+                           np.asarray(neginf, dt), x)
+
+
+def round(a, decimals=0, out=None):  # noqa: A001 - NumPy's name
+    """Round half to even, as ``numpy.round``.
+
+    >>> round(np.array([0.5, 1.5, 2.675]), 2)
+    array([0.5 , 1.5 , 2.68])
+    """
+    a = asarray_like(a)
+    if decimals == 0:
+        return ew.rint_p.bind(a)
+    f = 10.0 ** decimals
+    return ew.divide_p.bind(ew.rint_p.bind(ew.multiply_p.bind(a, f)), f)
+
+
+around = round

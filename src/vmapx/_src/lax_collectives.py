@@ -1,0 +1,179 @@
+"""The collectives of ``vmapx.lax``: pytree-aware wrappers over the primitives."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import tree as tu
+from .core import axis_names_of
+from .prims import collectives as C
+from .prims import elementwise as ew
+from .jnp.base import asarray_like
+
+
+def _check_name(axis_name):
+    if axis_name is None:
+        raise TypeError("collectives need an axis_name: pass the name given to vmap(..., "
+                        "axis_name=...)")
+    return tuple(axis_name) if isinstance(axis_name, list) else axis_name
+
+
+def psum(x, axis_name, *, axis_index_groups=None):
+    """Sum of ``x`` over the named mapped axis (every element gets the total).
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: psum(x, 'i'), axis_name='i')(np.arange(3.0))
+    array([3., 3., 3.])
+    """
+    if axis_index_groups is not None:
+        raise NotImplementedError("axis_index_groups is not supported under vmap")
+    axis_name = _check_name(axis_name)
+    return tu.tree_map(lambda v: C.psum_p.bind(asarray_like(v), axis_name=axis_name), x)
+
+
+def pmax(x, axis_name, *, axis_index_groups=None):
+    """Maximum over the named mapped axis.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: pmax(x, 'i'), axis_name='i')(np.array([1, 5, 2]))
+    array([5, 5, 5])
+    """
+    axis_name = _check_name(axis_name)
+    return tu.tree_map(lambda v: C.pmax_p.bind(asarray_like(v), axis_name=axis_name), x)
+
+
+def pmin(x, axis_name, *, axis_index_groups=None):
+    """Minimum over the named mapped axis.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: pmin(x, 'i'), axis_name='i')(np.array([1, 5, 2]))
+    array([1, 1, 1])
+    """
+    axis_name = _check_name(axis_name)
+    return tu.tree_map(lambda v: C.pmin_p.bind(asarray_like(v), axis_name=axis_name), x)
+
+
+def axis_size(axis_name):
+    """Size of the named mapped axis (product over a tuple of names).
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: x * 0 + axis_size('i'), axis_name='i')(np.zeros(3))
+    array([3., 3., 3.])
+    """
+    return C.axis_size_p.bind(axis_name=_check_name(axis_name))
+
+
+def pmean(x, axis_name, *, axis_index_groups=None):
+    """Mean over the named mapped axis.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: pmean(x, 'i'), axis_name='i')(np.array([1.0, 2.0, 6.0]))
+    array([3., 3., 3.])
+    """
+    axis_name = _check_name(axis_name)
+    n = axis_size(axis_name)
+
+    def mean(v):
+        s = C.psum_p.bind(asarray_like(v), axis_name=axis_name)
+        dt = np.result_type(getattr(s, "dtype", np.float64))
+        if dt.kind in "iub":
+            return ew.floor_divide_p.bind(s, n)
+        return ew.divide_p.bind(s, n)
+    return tu.tree_map(mean, x)
+
+
+def axis_index(axis_name):
+    """Position of each example along the named mapped axis (int32).
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: axis_index('i'), axis_name='i')(np.zeros(3))
+    array([0, 1, 2], dtype=int32)
+    """
+    axis_name = _check_name(axis_name)
+    names = axis_names_of(axis_name)
+    if len(names) == 1:
+        return C.axis_index_p.bind(axis_name=names[0])
+    # row-major index over several names
+    idx = C.axis_index_p.bind(axis_name=names[0])
+    for n in names[1:]:
+        idx = ew.add_p.bind(ew.multiply_p.bind(idx, C.axis_size_p.bind(axis_name=n)),
+                            C.axis_index_p.bind(axis_name=n))
+    return idx
+
+
+def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
+    """Every example gets the stack (or, ``tiled``, the concatenation) of all
+    examples' values, along ``axis``.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: all_gather(x, 'i'), axis_name='i')(np.arange(2.0))
+    array([[0., 1.],
+           [0., 1.]])
+    """
+    axis_name = _check_name(axis_name)
+    size = axis_size(axis_name)
+
+    def gather(v):
+        v = asarray_like(v)
+        nd = np.ndim(v) if not hasattr(v, "ndim") else v.ndim
+        ax = axis % (nd + (0 if tiled else 1)) if nd or not tiled else 0
+        return C.all_gather_p.bind(v, axis_name=axis_name, axis=ax, tiled=tiled,
+                                   size=int(size) if not hasattr(size, "aval") else size)
+    return tu.tree_map(gather, x)
+
+
+def ppermute(x, axis_name, perm):
+    """Send each example's value to another position: ``perm`` is a list of
+    ``(source, destination)`` pairs; destinations nobody sends to get zeros.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: ppermute(x, 'i', [(0, 1), (1, 2), (2, 0)]), axis_name='i')(np.arange(3.0))
+    array([2., 0., 1.])
+    """
+    axis_name = _check_name(axis_name)
+    perm = tuple((int(s), int(d)) for s, d in perm)
+    srcs, dsts = [s for s, _ in perm], [d for _, d in perm]
+    if len(set(srcs)) != len(srcs) or len(set(dsts)) != len(dsts):
+        raise ValueError(f"ppermute sources and destinations must be unique, got perm={perm}")
+    return tu.tree_map(lambda v: C.ppermute_p.bind(asarray_like(v), axis_name=axis_name,
+                                                   perm=perm), x)
+
+
+def pshuffle(x, axis_name, perm):
+    """Example ``i`` gets the value of example ``perm[i]``.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: pshuffle(x, 'i', [2, 0, 1]), axis_name='i')(np.arange(3.0))
+    array([2., 0., 1.])
+    """
+    return ppermute(x, axis_name, [(int(s), d) for d, s in enumerate(perm)])
+
+
+def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None, tiled=False):
+    """Split ``split_axis`` across the named axis and concatenate the received
+    pieces along ``concat_axis``.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: all_to_all(x, 'i', 0, 0), axis_name='i')(np.arange(4.0).reshape(2, 2))
+    array([[0., 2.],
+           [1., 3.]])
+    """
+    axis_name = _check_name(axis_name)
+    size = axis_size(axis_name)
+    return tu.tree_map(lambda v: C.all_to_all_p.bind(
+        asarray_like(v), axis_name=axis_name, split_axis=split_axis, concat_axis=concat_axis,
+        tiled=tiled, size=size), x)
+
+
+def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, tiled=False):
+    """Sum over the named axis, then give example ``i`` the ``i``-th piece of
+    ``scatter_dimension``.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.vmap(lambda x: psum_scatter(x, 'i'), axis_name='i')(np.arange(4.0).reshape(2, 2))
+    array([2., 4.])
+    """
+    axis_name = _check_name(axis_name)
+    size = axis_size(axis_name)
+    return tu.tree_map(lambda v: C.psum_scatter_p.bind(
+        asarray_like(v), axis_name=axis_name, scatter_dimension=scatter_dimension,
+        tiled=tiled, size=size), x)

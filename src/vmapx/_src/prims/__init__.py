@@ -1,0 +1,3 @@
+"""Primitives, grouped by family.  Importing this package registers all of them."""
+from . import elementwise, shapes, reductions, products  # noqa: F401
+from . import indexing, collectives  # noqa: F401,E402

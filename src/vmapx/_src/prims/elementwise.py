@@ -1,0 +1,276 @@
+"""Elementwise primitives: one row per NumPy ufunc, with NumPy's broadcasting.
+
+Each row gives the name, the ufunc, and the derivative (as a function of the
+inputs and the output, in primitives) from which the JVP rule is made.  The
+batching rule, shape/dtype rule and JVP come from the family.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Primitive, ShapedArray, Tracer, dummy_of, ndim_of, shape_of
+
+# ------------------------------------------------------------------ family rules
+
+_dtype_cache: dict = {}
+
+
+def _ew_abstract(ufunc):
+    def abstract(*avals, **params):
+        key = (ufunc, tuple((a.dtype, a.weak_type) for a in avals), tuple(params.items()))
+        out = _dtype_cache.get(key)
+        if out is None:
+            with np.errstate(all="ignore"):
+                r = ufunc(*[dummy_of(a) for a in avals], **params)
+            out = _dtype_cache[key] = np.result_type(r)
+        shape = np.broadcast_shapes(*[a.shape for a in avals])
+        return ShapedArray(shape, out, all(a.weak_type for a in avals))
+    return abstract
+
+
+def broadcasting_batch(prim):
+    """Batching rule for n-ary ops with NumPy broadcasting.
+
+    If every mapped operand has its batch axis at the same position ``d`` and the
+    full per-example rank, and unmapped operands are short enough that trailing
+    alignment cannot reach the batch axis, the op runs on the values as they are
+    (output batched at ``d``).  Otherwise mapped operands get their batch axis
+    moved to the front and padded with unit axes to the common rank.
+    """
+    def rule(axis, vals, dims, **params):
+        ranks = [ndim_of(v) - (d is not None) for v, d in zip(vals, dims, strict=True)]
+        r = max(ranks)
+        d0 = None
+        aligned = True
+        for d, k in zip(dims, ranks):
+            if d is not None:
+                if d0 is None:
+                    d0 = d
+                if d != d0 or k != r:
+                    aligned = False
+        if aligned:
+            for d, k in zip(dims, ranks):
+                if d is None and k > r - d0:
+                    aligned = False
+        if aligned:
+            return prim.bind(*vals, **params), d0
+        from ..batching import bdim_to_front
+        from .shapes import reshape_p
+        new = []
+        for v, d, k in zip(vals, dims, ranks):
+            if d is not None:
+                v = bdim_to_front(v, d)
+                if k < r:
+                    s = shape_of(v)
+                    v = reshape_p.bind(v, new_sizes=(s[0],) + (1,) * (r - k) + tuple(s[1:]))
+            new.append(v)
+        return prim.bind(*new, **params), 0
+    return rule
+
+
+def _unbroadcast(g, shape):
+    """Sum ``g`` down to ``shape`` (the transpose of NumPy broadcasting)."""
+    from .reductions import reduce_sum_p
+    from .shapes import reshape_p
+    gs = shape_of(g)
+    if tuple(gs) == tuple(shape):
+        return g
+    lead = len(gs) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
+    if axes:
+        g = reduce_sum_p.bind(g, axes=axes, keepdims=False, dtype=None)
+    if tuple(shape_of(g)) != tuple(shape):
+        g = reshape_p.bind(g, new_sizes=tuple(shape))
+    return g
+
+
+def _make_jvp(prim, partials):
+    """JVP from partial derivatives ``partials(*xs, out) -> [d out / d x_i]``."""
+    def jvp(primals, tangents, **params):
+        out = prim.bind(*primals, **params)
+        ds = partials(*primals, out)
+        tan = None
+        for t, d in zip(tangents, ds, strict=True):
+            if t is None or d is None:
+                continue
+            term = multiply_p.bind(t, d) if d is not _ONE else t
+            if d is _NEG_ONE:
+                term = negative_p.bind(t)
+            tan = term if tan is None else add_p.bind(tan, term)
+        return out, tan
+    return jvp
+
+
+_ONE = object()      # partial derivative exactly 1 (no multiply)
+_NEG_ONE = object()  # partial derivative exactly -1
+
+
+def elementwise(name, ufunc, partials=None, *, linear=False, samples=None):
+    prim = Primitive(name, ufunc, abstract=_ew_abstract(ufunc))
+    prim.batch = broadcasting_batch(prim)
+    if partials is not None:
+        prim.jvp = _make_jvp(prim, partials)
+    prim.samples = samples
+    return prim
+
+
+def _nondiff(*xs):
+    return [None] * (len(xs) - 1)
+
+
+# --------------------------------------------------------------------- unary rows
+# partials receive (x, out) and return [d out / d x].
+B = lambda p, *a: p.bind(*a)  # noqa: E731  (short name for rows below)
+
+negative_p = elementwise("negative", np.negative, lambda x, y: [_NEG_ONE])
+positive_p = elementwise("positive", np.positive, lambda x, y: [_ONE])
+abs_p = elementwise("abs", np.absolute, lambda x, y: [B(sign_p, x)])
+sign_p = elementwise("sign", np.sign, _nondiff)
+floor_p = elementwise("floor", np.floor, _nondiff)
+ceil_p = elementwise("ceil", np.ceil, _nondiff)
+rint_p = elementwise("rint", np.rint, _nondiff)
+trunc_p = elementwise("trunc", np.trunc, _nondiff)
+sqrt_p = elementwise("sqrt", np.sqrt, lambda x, y: [B(divide_p, 0.5, y)])
+cbrt_p = elementwise("cbrt", np.cbrt,
+                     lambda x, y: [B(divide_p, 1.0 / 3.0, B(multiply_p, y, y))])
+exp_p = elementwise("exp", np.exp, lambda x, y: [y])
+exp2_p = elementwise("exp2", np.exp2, lambda x, y: [B(multiply_p, y, float(np.log(2.0)))])
+expm1_p = elementwise("expm1", np.expm1, lambda x, y: [B(add_p, y, 1.0)])
+log_p = elementwise("log", np.log, lambda x, y: [B(reciprocal_p, x)])
+log2_p = elementwise("log2", np.log2,
+                     lambda x, y: [B(divide_p, 1.0 / float(np.log(2.0)), x)])
+log10_p = elementwise("log10", np.log10,
+                      lambda x, y: [B(divide_p, 1.0 / float(np.log(10.0)), x)])
+log1p_p = elementwise("log1p", np.log1p, lambda x, y: [B(reciprocal_p, B(add_p, x, 1.0))])
+sin_p = elementwise("sin", np.sin, lambda x, y: [B(cos_p, x)])
+cos_p = elementwise("cos", np.cos, lambda x, y: [B(negative_p, B(sin_p, x))])
+tan_p = elementwise("tan", np.tan, lambda x, y: [B(add_p, 1.0, B(multiply_p, y, y))])
+arcsin_p = elementwise("arcsin", np.arcsin, lambda x, y: [
+    B(reciprocal_p, B(sqrt_p, B(subtract_p, 1.0, B(multiply_p, x, x))))])
+arccos_p = elementwise("arccos", np.arccos, lambda x, y: [
+    B(negative_p, B(reciprocal_p, B(sqrt_p, B(subtract_p, 1.0, B(multiply_p, x, x)))))])
+arctan_p = elementwise("arctan", np.arctan, lambda x, y: [
+    B(reciprocal_p, B(add_p, 1.0, B(multiply_p, x, x)))])
+sinh_p = elementwise("sinh", np.sinh, lambda x, y: [B(cosh_p, x)])
+cosh_p = elementwise("cosh", np.cosh, lambda x, y: [B(sinh_p, x)])
+tanh_p = elementwise("tanh", np.tanh, lambda x, y: [B(subtract_p, 1.0, B(multiply_p, y, y))])
+arcsinh_p = elementwise("arcsinh", np.arcsinh, lambda x, y: [
+    B(reciprocal_p, B(sqrt_p, B(add_p, B(multiply_p, x, x), 1.0)))])
+arccosh_p = elementwise("arccosh", np.arccosh, lambda x, y: [
+    B(reciprocal_p, B(sqrt_p, B(subtract_p, B(multiply_p, x, x), 1.0)))])
+arctanh_p = elementwise("arctanh", np.arctanh, lambda x, y: [
+    B(reciprocal_p, B(subtract_p, 1.0, B(multiply_p, x, x)))])
+square_p = elementwise("square", np.square, lambda x, y: [B(multiply_p, 2.0, x)])
+reciprocal_p = elementwise("reciprocal", np.reciprocal,
+                           lambda x, y: [B(negative_p, B(multiply_p, y, y))])
+deg2rad_p = elementwise("deg2rad", np.deg2rad, lambda x, y: [float(np.pi / 180.0)])
+rad2deg_p = elementwise("rad2deg", np.rad2deg, lambda x, y: [float(180.0 / np.pi)])
+conjugate_p = elementwise("conjugate", np.conjugate, lambda x, y: [_ONE])
+logical_not_p = elementwise("logical_not", np.logical_not, _nondiff)
+invert_p = elementwise("invert", np.invert, _nondiff)
+isnan_p = elementwise("isnan", np.isnan, _nondiff)
+isinf_p = elementwise("isinf", np.isinf, _nondiff)
+isfinite_p = elementwise("isfinite", np.isfinite, _nondiff)
+signbit_p = elementwise("signbit", np.signbit, _nondiff)
+real_p = elementwise("real", np.real, lambda x, y: [_ONE])
+imag_p = elementwise("imag", np.imag, _nondiff)
+angle_p = elementwise("angle", np.angle, _nondiff)
+spacing_p = elementwise("spacing", np.spacing, _nondiff)
+
+# -------------------------------------------------------------------- binary rows
+# partials receive (x, y, out) and return [d out / dx, d out / dy].
+
+add_p = elementwise("add", np.add, lambda x, y, o: [_ONE, _ONE])
+subtract_p = elementwise("subtract", np.subtract, lambda x, y, o: [_ONE, _NEG_ONE])
+multiply_p = elementwise("multiply", np.multiply, lambda x, y, o: [y, x])
+divide_p = elementwise("divide", np.true_divide, lambda x, y, o: [
+    B(reciprocal_p, y), B(negative_p, B(divide_p, o, y))])
+floor_divide_p = elementwise("floor_divide", np.floor_divide, _nondiff)
+remainder_p = elementwise("remainder", np.remainder, lambda x, y, o: [
+    _ONE, B(negative_p, B(floor_divide_p, x, y))])
+fmod_p = elementwise("fmod", np.fmod, lambda x, y, o: [
+    _ONE, B(negative_p, B(trunc_p, B(divide_p, x, y)))])
+power_p = elementwise("power", np.power, lambda x, y, o: [
+    B(multiply_p, y, B(power_p, x, B(subtract_p, y, 1))),
+    B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1, x)))])
+float_power_p = elementwise("float_power", np.float_power, lambda x, y, o: [
+    B(multiply_p, y, B(float_power_p, x, B(subtract_p, y, 1.0))),
+    B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1.0, x)))])
+arctan2_p = elementwise("arctan2", np.arctan2, lambda x, y, o: [
+    B(divide_p, y, B(add_p, B(multiply_p, x, x), B(multiply_p, y, y))),
+    B(divide_p, B(negative_p, x), B(add_p, B(multiply_p, x, x), B(multiply_p, y, y)))])
+hypot_p = elementwise("hypot", np.hypot, lambda x, y, o: [B(divide_p, x, o), B(divide_p, y, o)])
+maximum_p = elementwise("maximum", np.maximum, lambda x, y, o: _minmax_partials(x, y, greater_p))
+minimum_p = elementwise("minimum", np.minimum, lambda x, y, o: _minmax_partials(x, y, less_p))
+fmax_p = elementwise("fmax", np.fmax, lambda x, y, o: _minmax_partials(x, y, greater_p))
+fmin_p = elementwise("fmin", np.fmin, lambda x, y, o: _minmax_partials(x, y, less_p))
+logaddexp_p = elementwise("logaddexp", np.logaddexp, lambda x, y, o: [
+    B(exp_p, B(subtract_p, x, o)), B(exp_p, B(subtract_p, y, o))])
+logaddexp2_p = elementwise("logaddexp2", np.logaddexp2, lambda x, y, o: [
+    B(exp2_p, B(subtract_p, x, o)), B(exp2_p, B(subtract_p, y, o))])
+copysign_p = elementwise("copysign", np.copysign, lambda x, y, o: [
+    B(multiply_p, B(sign_p, x), B(sign_p, o)), None])
+nextafter_p = elementwise("nextafter", np.nextafter, _nondiff)
+ldexp_p = elementwise("ldexp", np.ldexp, lambda x, y, o: [B(exp2_p, B(multiply_p, y, 1.0)), None])
+heaviside_p = elementwise("heaviside", np.heaviside, _nondiff)
+equal_p = elementwise("equal", np.equal, _nondiff)
+not_equal_p = elementwise("not_equal", np.not_equal, _nondiff)
+less_p = elementwise("less", np.less, _nondiff)
+less_equal_p = elementwise("less_equal", np.less_equal, _nondiff)
+greater_p = elementwise("greater", np.greater, _nondiff)
+greater_equal_p = elementwise("greater_equal", np.greater_equal, _nondiff)
+logical_and_p = elementwise("logical_and", np.logical_and, _nondiff)
+logical_or_p = elementwise("logical_or", np.logical_or, _nondiff)
+logical_xor_p = elementwise("logical_xor", np.logical_xor, _nondiff)
+bitwise_and_p = elementwise("bitwise_and", np.bitwise_and, _nondiff)
+bitwise_or_p = elementwise("bitwise_or", np.bitwise_or, _nondiff)
+bitwise_xor_p = elementwise("bitwise_xor", np.bitwise_xor, _nondiff)
+left_shift_p = elementwise("left_shift", np.left_shift, _nondiff)
+right_shift_p = elementwise("right_shift", np.right_shift, _nondiff)
+gcd_p = elementwise("gcd", np.gcd, _nondiff)
+lcm_p = elementwise("lcm", np.lcm, _nondiff)
+
+# ------------------------------------------------------------------- ternary rows
+
+where_p = elementwise("where", np.where, lambda c, x, y, o: [
+    None, B(where_p, c, 1.0, 0.0), B(where_p, c, 0.0, 1.0)])
+
+
+def _minmax_partials(x, y, cmp):
+    pick_x = B(cmp, x, y)
+    tie = B(equal_p, x, y)
+    wx = B(where_p, tie, 0.5, B(where_p, pick_x, 1.0, 0.0))
+    return [wx, B(subtract_p, 1.0, wx)]
+
+
+# ------------------------------------------------------------- dtype conversion
+
+
+def _convert(x, *, dtype):
+    return np.asarray(x).astype(dtype) if not isinstance(x, np.generic) else x.astype(dtype)
+
+
+convert_element_type_p = Primitive(
+    "convert_element_type", _convert,
+    abstract=lambda a, *, dtype: ShapedArray(a.shape, np.dtype(dtype), False))
+convert_element_type_p.batch = lambda axis, vals, dims, *, dtype: (
+    convert_element_type_p.bind(vals[0], dtype=dtype), dims[0])
+
+
+def _convert_jvp(primals, tangents, *, dtype):
+    out = convert_element_type_p.bind(primals[0], dtype=dtype)
+    t = tangents[0]
+    if t is None or np.dtype(dtype).kind not in "fc":
+        return out, None
+    return out, convert_element_type_p.bind(t, dtype=dtype)
+
+
+convert_element_type_p.jvp = _convert_jvp
+
+UNARY = [p for p in (negative_p, positive_p, abs_p, sign_p, floor_p, ceil_p, rint_p, trunc_p,
+                     sqrt_p, cbrt_p, exp_p, exp2_p, expm1_p, log_p, log2_p, log10_p, log1p_p,
+                     sin_p, cos_p, tan_p, arcsin_p, arccos_p, arctan_p, sinh_p, cosh_p, tanh_p,
+                     arcsinh_p, arccosh_p, arctanh_p, square_p, reciprocal_p, deg2rad_p,
+                     rad2deg_p, conjugate_p, logical_not_p, invert_p, isnan_p, isinf_p,
+                     isfinite_p, signbit_p, real_p, imag_p, angle_p, spacing_p)]

@@ -1,0 +1,9 @@
+"""``vmapx.lax``: collectives over named vmap axes and structured primitives.
+
+>>> import numpy as np, vmapx
+>>> from vmapx import lax
+>>> vmapx.vmap(lambda x: lax.psum(x, 'i'), axis_name='i')(np.arange(3.0))
+array([3., 3., 3.])
+"""
+from .._src.lax_collectives import (psum, pmean, pmax, pmin, all_gather, axis_index,  # noqa: F401
+                                    axis_size, ppermute, pshuffle, all_to_all, psum_scatter)

@@ -1,0 +1,1 @@
+"""``vmapx.numpy.linalg``."""
