@@ -12,7 +12,8 @@ from numpy.exceptions import AxisError
 
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, matchaxis
-from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace)
+from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
+                   _state)
 from .errors import api_boundary
 
 _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
@@ -48,7 +49,8 @@ def _valid_leaf(x, what):
         return x
     if hasattr(x, "__array__") or (hasattr(x, "shape") and hasattr(x, "dtype")):
         return np.asarray(x)
-    raise TypeError(f"{what} {x!r} of type {type(x)} is not a valid JAX type")
+    sep = "with type" if what.startswith("Output") else "of type"  # JAX's two wordings
+    raise TypeError(f"{what} {x!r} {sep} {type(x)} is not a valid JAX type")
 
 
 def _arg_names(fun, args, kwargs):
@@ -165,8 +167,22 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
 
     spec_cache: dict = {}
 
+    # Flat per-argument axes when in_axes is an int or a tuple of ints/None: the
+    # fast path for the common call (positional ndarrays, no keywords).
+    flat_axes = in_axes if type(in_axes) is tuple and all(
+        a is None or type(a) is int for a in in_axes) else None
+    int_axes = in_axes if type(in_axes) is int or in_axes is None else False
+
     @api_boundary
     def vmap_f(*args, **kwargs):
+        if not kwargs and chunk_size is None and args:
+            dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
+                (int_axes,) * len(args) if int_axes is not False else None)
+            if dims is not None:
+                out = _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name,
+                                 out_axes, sum_match)
+                if out is not _SLOW:
+                    return out
         if isinstance(in_axes, tuple) and len(in_axes) != len(args):
             raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
@@ -182,7 +198,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                                    kws_note=True)
             if not kwargs_axes or not unknown:
                 spec_cache[treedef] = in_dims
-        leaves = [x if d is None else _valid_leaf(x, "Argument")
+        leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
                   for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
@@ -196,9 +212,60 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     functools.update_wrapper(vmap_f, fun)
     vmap_f.__doc__ = (f"Vectorized version of {getattr(fun, '__name__', fun)}. Takes similar "
                       f"arguments as {getattr(fun, '__name__', fun)} but with additional "
-                      "array axes over which it is mapped."
+                      f"array axes over which {getattr(fun, '__name__', fun)} is mapped."
                       + (f"\n\nOriginal documentation:\n\n{fun.__doc__}" if fun.__doc__ else ""))
     return vmap_f
+
+
+_SLOW = object()
+
+
+def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, sum_match):
+    """``vmap`` of positional NumPy arrays with flat axes; ``_SLOW`` when the call
+    needs the general path (other leaf types, errors to report, pytree outputs)."""
+    size = axis_size
+    for x, d in zip(args, dims):
+        if type(x) is not np.ndarray:
+            return _SLOW
+        if d is not None:
+            nd = x.ndim
+            if not -nd <= d < nd:
+                return _SLOW
+            s = x.shape[d]
+            if size is None:
+                size = s
+            elif s != size:
+                return _SLOW
+    if size is None:
+        return _SLOW
+    trace = BatchTrace(current_trace(), AxisData(axis_name, size, spmd_axis_name))
+    boxed = [x if d is None else BatchTracer(trace, x, d % x.ndim)
+             for x, d in zip(args, dims)]
+    st = _state
+    prev = st.trace
+    st.trace = trace
+    try:
+        out = fun(*boxed)
+    finally:
+        st.trace = prev
+    if type(out_axes) is int:
+        if type(out) is BatchTracer and out._trace is trace:
+            return _finish(_to_out_axis(out.val, out.bdim, out_axes, size))
+        if type(out) is tuple and all(type(o) is BatchTracer and o._trace is trace
+                                      for o in out):
+            return tuple(_finish(_to_out_axis(o.val, o.bdim, out_axes, size)) for o in out)
+    leaves, treedef = tu.tree_flatten(out)
+    return _finish_outputs(leaves, treedef, out, trace, out_axes, sum_match, AxisData(
+        axis_name, size, spmd_axis_name))
+
+
+def _to_out_axis(val, src, dst, size):
+    if src == dst:
+        return val
+    nd = val.ndim
+    if not -nd <= dst < nd:
+        raise AxisError(f"axis {dst} is out of bounds for array of dimension {nd}")
+    return matchaxis(val, src, dst % nd, size)
 
 
 def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_match):
@@ -214,11 +281,22 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     with set_trace(trace):
         out = fun(*args, **kwargs)
     out_leaves, out_tree = tu.tree_flatten(out)
-    out_dims = flatten_axes("vmap out_axes", out, out_axes)
+    return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
+
+
+def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis):
+    """Move (or broadcast) each output leaf's batch axis to its ``out_axes`` entry."""
+    if type(out_axes) is int:
+        out_dims = [out_axes] * len(out_leaves)
+    else:
+        out_dims = flatten_axes("vmap out_axes", out, out_axes)
     results = []
     for i, (leaf, dst) in enumerate(zip(out_leaves, out_dims, strict=True)):
         if type(leaf) is BatchTracer and leaf._trace is trace:
             val, src = leaf.val, leaf.bdim
+            if src == dst:
+                results.append(_finish(val))
+                continue
         else:
             val, src = _valid_leaf(leaf, "Output from batched function"), None
         if dst is None:

@@ -15,6 +15,9 @@ from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state, 
                    no_rule)
 
 
+_SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
+
+
 class BatchTracer(Tracer):
     __slots__ = ("val", "bdim", "_aval")
 
@@ -45,18 +48,65 @@ class BatchTrace(Trace):
         self.axis = axis
 
     def process(self, prim, args, params):
-        vals = []
-        dims = []
-        mine = False
-        for a in args:
-            if type(a) is BatchTracer and a._trace is self:
-                vals.append(a.val)
-                dims.append(a.bdim)
-                mine = True
+        if prim.elementwise and not params:
+            # Fastest paths: x op scalar, op x, x op y with matching batch layout.
+            n = len(args)
+            if n == 2:
+                x, y = args
+                if type(x) is BatchTracer and x._trace is self:
+                    ty = type(y)
+                    if ty in _SCALARS:
+                        return BatchTracer(self, prim.impl(x.val, y), x.bdim)
+                    if ty is BatchTracer and y._trace is self and x.bdim == y.bdim:
+                        xv, yv = x.val, y.val
+                        if type(xv) is np.ndarray and type(yv) is np.ndarray \
+                                and xv.ndim == yv.ndim:
+                            return BatchTracer(self, prim.impl(xv, yv), x.bdim)
+                elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS:
+                    return BatchTracer(self, prim.impl(x, y.val), y.bdim)
+            elif n == 1:
+                x = args[0]
+                if type(x) is BatchTracer and x._trace is self:
+                    return BatchTracer(self, prim.impl(x.val), x.bdim)
+        if prim.elementwise:
+            # Inline fast path: the aligned case of ``broadcasting_batch`` for NumPy
+            # values of this trace (same batch axis and rank) with scalars or short
+            # unmapped arrays.  Anything else takes the general path below.
+            d0 = None
+            nd0 = unmapped_nd = 0
+            fast = []
+            for a in args:
+                t = type(a)
+                if t is BatchTracer and a._trace is self:
+                    v = a.val
+                    if type(v) is not np.ndarray:
+                        break
+                    if d0 is None:
+                        d0 = a.bdim
+                        nd0 = v.ndim
+                    elif a.bdim != d0 or v.ndim != nd0:
+                        break
+                    fast.append(v)
+                elif t in _SCALARS:
+                    fast.append(a)
+                elif t is np.ndarray:
+                    if a.ndim > unmapped_nd:
+                        unmapped_nd = a.ndim
+                    fast.append(a)
+                else:
+                    break
             else:
-                vals.append(a)
-                dims.append(None)
-        if not mine and not (isinstance(prim, AxisPrimitive) and self._binds(params)):
+                if d0 is not None and unmapped_nd <= nd0 - 1 - d0:
+                    return BatchTracer(self, prim.impl(*fast, **params), d0)
+        vals = list(args)
+        dims = [None] * len(vals)
+        mine = False
+        for i, a in enumerate(vals):
+            if type(a) is BatchTracer and a._trace is self:
+                vals[i] = a.val
+                dims[i] = a.bdim
+                mine = True
+        if not mine and not (prim.__class__ is AxisPrimitive and self._binds(params)):
             return self.parent.process(prim, args, params)
         rule = prim.batch
         if rule is None:

@@ -115,7 +115,7 @@ class Primitive:
     Multiple-result primitives return lists, and their rules lists of dims.
     """
     __slots__ = ("name", "impl", "abstract", "batch", "jvp", "transpose",
-                 "multiple_results", "samples", "__weakref__")
+                 "multiple_results", "samples", "elementwise", "__weakref__")
 
     def __init__(self, name: str, impl: Callable, *, abstract=None, batch=None, jvp=None,
                  transpose=None, multiple_results: bool = False, samples=None):
@@ -129,6 +129,7 @@ class Primitive:
         self.transpose = transpose
         self.multiple_results = multiple_results
         self.samples = samples
+        self.elementwise = False  # NumPy-broadcasting elementwise (enables fast paths)
         primitives[name] = self
 
     def bind(self, *args, **params):

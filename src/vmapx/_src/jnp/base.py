@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from ..core import Tracer, ndim_of, shape_of, dtype_of
+from ..core import Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
@@ -63,7 +63,9 @@ def make_ufunc(prim, nin, name, ufunc):
                 x = asarray_like(x)
             if dtype is not None:
                 x = astype(x, dtype)
-            return prim.bind(x)
+            if isinstance(x, Tracer):
+                return _core_state.trace.process(prim, (x,), {})
+            return prim.impl(x)
     elif nin == 2:
         def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:

@@ -28,34 +28,41 @@ def _ew_abstract(ufunc):
     return abstract
 
 
+_SCALAR_TYPES = (bool, int, float, complex)
+
+
 def broadcasting_batch(prim):
     """Batching rule for n-ary ops with NumPy broadcasting.
 
     If every mapped operand has its batch axis at the same position ``d`` and the
-    full per-example rank, and unmapped operands are short enough that trailing
-    alignment cannot reach the batch axis, the op runs on the values as they are
-    (output batched at ``d``).  Otherwise mapped operands get their batch axis
-    moved to the front and padded with unit axes to the common rank.
+    same rank, and unmapped operands are short enough that trailing alignment
+    cannot reach the batch axis, the op runs on the values as they are (output
+    batched at ``d``).  Otherwise mapped operands get their batch axis moved to
+    the front and padded with unit axes to the common rank.
     """
     def rule(axis, vals, dims, **params):
-        ranks = [ndim_of(v) - (d is not None) for v, d in zip(vals, dims, strict=True)]
-        r = max(ranks)
         d0 = None
+        nd0 = 0
         aligned = True
-        for d, k in zip(dims, ranks):
+        for v, d in zip(vals, dims):
             if d is not None:
                 if d0 is None:
-                    d0 = d
-                if d != d0 or k != r:
+                    d0, nd0 = d, v.ndim
+                elif d != d0 or v.ndim != nd0:
                     aligned = False
+                    break
         if aligned:
-            for d, k in zip(dims, ranks):
-                if d is None and k > r - d0:
+            lim = nd0 - 1 - d0
+            for v, d in zip(vals, dims):
+                if d is None and type(v) not in _SCALAR_TYPES and ndim_of(v) > lim:
                     aligned = False
+                    break
         if aligned:
             return prim.bind(*vals, **params), d0
         from ..batching import bdim_to_front
         from .shapes import reshape_p
+        ranks = [ndim_of(v) - (d is not None) for v, d in zip(vals, dims, strict=True)]
+        r = max(ranks)
         new = []
         for v, d, k in zip(vals, dims, ranks):
             if d is not None:
@@ -109,6 +116,7 @@ _NEG_ONE = object()  # partial derivative exactly -1
 def elementwise(name, ufunc, partials=None, *, linear=False, samples=None):
     prim = Primitive(name, ufunc, abstract=_ew_abstract(ufunc))
     prim.batch = broadcasting_batch(prim)
+    prim.elementwise = True
     if partials is not None:
         prim.jvp = _make_jvp(prim, partials)
     prim.samples = samples
