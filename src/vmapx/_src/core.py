@@ -190,8 +190,8 @@ class EvalTrace(Trace):
         if isinstance(prim, AxisPrimitive):
             names = axis_names_of(params.get("axis_name"))
             raise UnboundAxisNameError(
-                f"unbound axis name: {names[0]}. The following axis names (e.g. defined by "
-                f"vmap's axis_name) are available to collective operations: []")
+                f"Found an unbound axis name: {names[0]}. No enclosing vmap binds this name "
+                f"for '{prim.name}': call it inside vmapx.vmap(..., axis_name={names[0]!r}).")
         return prim.impl(*args, **params)
 
     def bound_axis_names(self):

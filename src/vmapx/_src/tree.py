@@ -17,7 +17,7 @@ def tree_flatten(tree, is_leaf=None):
     """Flatten ``tree`` into ``(leaves, treedef)``.
 
     >>> tree_flatten({'b': 2, 'a': (1, None)})
-    ([1, 2], PyTreeSpec({'a': (*, None), 'b': *}, namespace='vmapx'))
+    ([1, 2], PyTreeSpec({'a': (*, None), 'b': *}))
     """
     return optree.tree_flatten(tree, is_leaf, none_is_leaf=False, namespace=NAMESPACE)
 
@@ -45,7 +45,7 @@ def tree_structure(tree, is_leaf=None):
     """The treedef of ``tree``.
 
     >>> tree_structure((1, {'a': 2}))
-    PyTreeSpec((*, {'a': *}), namespace='vmapx')
+    PyTreeSpec((*, {'a': *}))
     """
     return optree.tree_structure(tree, is_leaf, none_is_leaf=False, namespace=NAMESPACE)
 

@@ -241,3 +241,7 @@ def copy(a, order="K"):
     if isinstance(a, Tracer):
         return a
     return np.array(a, order=order, copy=True)
+
+
+__all__ = [_n for _n, _v in list(globals().items())
+           if callable(_v) and not _n.startswith("_") and getattr(_v, "__module__", None) == __name__]

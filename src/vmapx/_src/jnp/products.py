@@ -72,7 +72,7 @@ def vdot(a, b):
     """As ``numpy.vdot`` (flattens; conjugates ``a``).
 
     >>> vdot(np.array([1, 2]), np.array([3, 4]))
-    np.int64(11)
+    array(11)
     """
     a, b = ravel(asarray_like(a)), ravel(asarray_like(b))
     if dtype_of(a).kind == "c":
@@ -97,7 +97,7 @@ def inner(a, b):
     """As ``numpy.inner``.
 
     >>> inner(np.array([1, 2]), np.array([3, 4]))
-    np.int64(11)
+    array(11)
     """
     a, b = asarray_like(a), asarray_like(b)
     na, nb = ndim_of(a), ndim_of(b)
@@ -254,3 +254,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     from .indexing import diagonal
     from .reductions import sum as _sum
     return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+__all__ = [_n for _n, _v in list(globals().items())
+           if callable(_v) and not _n.startswith("_") and getattr(_v, "__module__", None) == __name__]

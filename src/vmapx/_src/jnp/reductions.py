@@ -181,3 +181,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False)
         idx = rp.argsort_p.bind(sp.rev_p.bind(a, axes=(ax,)), axis=ax)
         return sp.rev_p.bind(ew.subtract_p.bind(n - 1, idx), axes=(ax,))
     return rp.argsort_p.bind(a, axis=ax)
+
+
+__all__ = [_n for _n, _v in list(globals().items())
+           if callable(_v) and not _n.startswith("_") and getattr(_v, "__module__", None) == __name__]

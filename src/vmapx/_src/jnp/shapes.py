@@ -383,11 +383,11 @@ def _split(ary, ios, axis, strict):
     a = asarray_like(ary)
     ax = canonicalize_axis(axis, ndim_of(a))
     pts = _split_points(shape_of(a)[ax], ios, strict)
-    return [slice_along(a, ax, pts[i], builtins_max(pts[i], pts[i + 1]))
+    return [slice_along(a, ax, pts[i], _max2(pts[i], pts[i + 1]))
             for i in range(len(pts) - 1)]
 
 
-def builtins_max(a, b):
+def _max2(a, b):
     return a if a > b else b
 
 
@@ -456,7 +456,7 @@ def tile(A, reps):
     """
     A = asarray_like(A)
     reps = (int(reps),) if isinstance(reps, (int, np.integer)) else tuple(int(r) for r in reps)
-    nd = builtins_max(ndim_of(A), len(reps))
+    nd = _max2(ndim_of(A), len(reps))
     shape = (1,) * (nd - ndim_of(A)) + tuple(shape_of(A))
     reps = (1,) * (nd - len(reps)) + reps
     A = reshape(A, shape)
@@ -588,3 +588,7 @@ def size(a, axis=None):
     """
     s = shape_of(a)
     return int(np.prod(s, dtype=np.int64)) if axis is None else s[axis]
+
+
+__all__ = [_n for _n, _v in list(globals().items())
+           if callable(_v) and not _n.startswith("_") and getattr(_v, "__module__", None) == __name__]

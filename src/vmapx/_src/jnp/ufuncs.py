@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer
+from ..core import Tracer, dtype_of
 from ..prims import elementwise as ew
 from .base import asarray_like, astype, make_ufunc
 
@@ -63,7 +63,7 @@ def real(x):
     array([1.])
     """
     x = asarray_like(x)
-    if np.dtype(getattr(x, "dtype", np.result_type(x))).kind != "c":
+    if dtype_of(x).kind != "c":
         return x
     return ew.real_p.bind(x)
 
@@ -185,3 +185,7 @@ def round(a, decimals=0, out=None):  # noqa: A001 - NumPy's name
 
 
 around = round
+
+
+__all__ = list(UFUNCS) + ["real", "imag", "angle", "where", "clip", "sinc", "isclose",
+                          "nan_to_num", "round", "around"]

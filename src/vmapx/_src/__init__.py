@@ -1,0 +1,1 @@
+"""vmapx internals: the core, the transforms, the primitives and the numpy layer."""
