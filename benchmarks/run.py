@@ -21,6 +21,10 @@ import vmapx.numpy as jnp
 WORKLOADS = []
 
 
+def _identity(f):
+    return f
+
+
 def workload(name, target=None, unit="ratio"):
     def deco(fn):
         WORKLOADS.append((name, target, unit, fn))
@@ -53,7 +57,7 @@ def best_time(fn, min_time=0.2, repeat=5):
 
 
 @workload("core/a mlp forward 784-512-512-10, batch 4096, in_axes=(None, 0)", target=1.3)
-def mlp_forward():
+def mlp_forward(wrap=_identity):
     rng = np.random.default_rng(0)
     sizes = [784, 512, 512, 10]
     params = [(rng.standard_normal((o, i)) / np.sqrt(i), rng.standard_normal(o))
@@ -74,14 +78,14 @@ def mlp_forward():
         W, b = params[-1]
         return h @ W.T + b
 
-    f = vmapx.vmap(predict, in_axes=(None, 0))
+    f = wrap(vmapx.vmap(predict, in_axes=(None, 0)))
     np.testing.assert_allclose(f(params, X), hand(params, X), rtol=1e-9, atol=1e-9)
     return (lambda: f(params, X), lambda: hand(params, X),
             lambda: np.stack([predict(params, x) for x in X[:256]]), 4096 / 256)
 
 
 @workload("core/b nested vmap sq. distance, 2000 x 2000 points, dim 32", target=None)
-def sqdist():
+def sqdist(wrap=_identity):
     rng = np.random.default_rng(1)
     A = rng.standard_normal((2000, 32))
     B = rng.standard_normal((2000, 32))
@@ -89,7 +93,7 @@ def sqdist():
     def d(a, b):
         return jnp.sum((a - b) ** 2)
 
-    f = vmapx.vmap(vmapx.vmap(d, in_axes=(None, 0)), in_axes=(0, None))
+    f = wrap(vmapx.vmap(vmapx.vmap(d, in_axes=(None, 0)), in_axes=(0, None)))
 
     def hand(A, B):
         return ((A[:, None, :] - B[None, :, :]) ** 2).sum(-1)
@@ -100,11 +104,11 @@ def sqdist():
 
 
 @workload("core/c batched matvec, 20000 pairs of 32x64 @ 64", target=1.3)
-def matvec():
+def matvec(wrap=_identity):
     rng = np.random.default_rng(2)
     M = rng.standard_normal((20000, 32, 64))
     v = rng.standard_normal((20000, 64))
-    f = vmapx.vmap(lambda m, x: m @ x)
+    f = wrap(vmapx.vmap(lambda m, x: m @ x))
 
     def hand(M, v):
         return np.matmul(M, v[:, :, None])[:, :, 0]
@@ -116,7 +120,7 @@ def matvec():
 
 @workload("core/d per-call overhead, 10-op elementwise fn, 8 vectors of 16", target=60e-6,
           unit="seconds")
-def overhead():
+def overhead(wrap=_identity):
     rng = np.random.default_rng(3)
     X = rng.standard_normal((8, 16))
     Y = rng.standard_normal((8, 16))
@@ -135,10 +139,229 @@ def overhead():
         d = np.maximum(c, 0.0) * 2.0
         return np.sqrt(d * d + 1.0)
 
-    g = vmapx.vmap(f)
+    g = wrap(vmapx.vmap(f))
     np.testing.assert_allclose(g(X, Y), hand(X, Y), rtol=1e-12)
     return (lambda: g(X, Y), lambda: hand(X, Y),
             lambda: np.stack([f(x, y) for x, y in zip(X, Y)]), 1)
+
+
+# ----------------------------------------------------------- autodiff (issue 3)
+
+
+def _xent_mlp(rng, sizes=(784, 128, 10)):
+    params = [(rng.standard_normal((o, i)) / np.sqrt(i), np.zeros(o))
+              for i, o in zip(sizes[:-1], sizes[1:])]
+    return params
+
+
+@workload("grad/a per-example grads, softmax-xent MLP 784-128-10, batch 256", target=2.0)
+def per_example_grads(wrap=_identity):
+    rng = np.random.default_rng(4)
+    (W1, b1), (W2, b2) = _xent_mlp(rng)
+    X = rng.standard_normal((256, 784))
+    Y = rng.integers(0, 10, 256)
+    params = (W1, b1, W2, b2)
+
+    def loss(params, x, y):
+        W1, b1, W2, b2 = params
+        h = jnp.tanh(W1 @ x + b1)
+        logits = W2 @ h + b2
+        logits = logits - jnp.max(logits)
+        return jnp.log(jnp.sum(jnp.exp(logits))) - logits[y]
+
+    f = wrap(vmapx.vmap(vmapx.grad(loss), in_axes=(None, 0, 0)))
+
+    def hand(params, X, Y):
+        W1, b1, W2, b2 = params
+        h = np.tanh(X @ W1.T + b1)
+        z = h @ W2.T + b2
+        z = z - z.max(1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        p[np.arange(len(Y)), Y] -= 1.0              # d loss / d logits
+        gW2 = p[:, :, None] * h[:, None, :]
+        gh = p @ W2
+        gz1 = gh * (1.0 - h * h)
+        gW1 = gz1[:, :, None] * X[:, None, :]
+        return gW1, gz1, gW2, p
+
+    ours, ref = f(params, X, Y), hand(params, X, Y)
+    for a, b in zip(ours, ref):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    g1 = vmapx.grad(loss)
+    return (lambda: f(params, X, Y), lambda: hand(params, X, Y),
+            lambda: [g1(params, x, y) for x, y in zip(X[:32], Y[:32])], 256 / 32)
+
+
+@workload("grad/b vmap(grad(exp(-x) * sin(x))) over 1,000,000 scalars", target=1.5)
+def scalar_grads(wrap=_identity):
+    x = np.linspace(0.0, 10.0, 1_000_000)
+    f = wrap(vmapx.vmap(vmapx.grad(lambda x: jnp.exp(-x) * jnp.sin(x))))
+
+    def hand(x):
+        e = np.exp(-x)
+        return e * (np.cos(x) - np.sin(x))
+
+    np.testing.assert_allclose(f(x), hand(x), rtol=1e-10, atol=1e-14)
+    g1 = vmapx.grad(lambda x: jnp.exp(-x) * jnp.sin(x))
+    return (lambda: f(x), lambda: hand(x), lambda: [g1(v) for v in x[:2000]], 500)
+
+
+def _jac_problem():
+    rng = np.random.default_rng(5)
+    W1 = rng.standard_normal((256, 256)) / 16
+    W2 = rng.standard_normal((256, 256)) / 16
+    x = rng.standard_normal(256)
+
+    def f(x):
+        return jnp.tanh(W2 @ jnp.tanh(W1 @ x))
+
+    def analytic(x):
+        h = np.tanh(W1 @ x)
+        y = np.tanh(W2 @ h)
+        return ((1 - y * y)[:, None] * W2) @ ((1 - h * h)[:, None] * W1)
+
+    return f, analytic, x
+
+
+@workload("grad/c jacrev of tanh(W2 @ tanh(W1 @ x)), R^256 -> R^256", target=2.0)
+def jacrev_bench(wrap=_identity):
+    f, analytic, x = _jac_problem()
+    J = wrap(vmapx.jacrev(f))
+    np.testing.assert_allclose(J(x), analytic(x), rtol=1e-9, atol=1e-12)
+    row = lambda i: vmapx.grad(lambda x: f(x)[i])(x)  # noqa: E731
+    return (lambda: J(x), lambda: analytic(x), lambda: [row(i) for i in range(16)], 16)
+
+
+@workload("grad/c jacfwd of tanh(W2 @ tanh(W1 @ x)), R^256 -> R^256", target=2.0)
+def jacfwd_bench(wrap=_identity):
+    f, analytic, x = _jac_problem()
+    J = wrap(vmapx.jacfwd(f))
+    np.testing.assert_allclose(J(x), analytic(x), rtol=1e-9, atol=1e-12)
+    e = np.eye(256)
+    col = lambda i: vmapx.jvp(f, (x,), (e[i],))[1]  # noqa: E731
+    return (lambda: J(x), lambda: analytic(x), lambda: [col(i) for i in range(16)], 16)
+
+
+# ---------------------------------------------------- staging / control (issue 4)
+
+
+@workload("stage/a vectorize(dot, '(n),(n)->()') over (500,400,64) x (400,64)", target=2.0)
+def vectorize_dot():
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((500, 400, 64))
+    b = rng.standard_normal((400, 64))
+    f = jnp.vectorize(jnp.dot, signature="(n),(n)->()")
+
+    def hand(a, b):
+        return np.einsum("ijk,jk->ij", a, b)
+
+    np.testing.assert_allclose(f(a, b), hand(a, b), rtol=1e-10)
+    npv = np.vectorize(np.dot, signature="(n),(n)->()")
+    return (lambda: f(a, b), lambda: hand(a, b), lambda: npv(a[:10], b), 50)
+
+
+@workload("stage/b vmap Newton sqrt with lax.while_loop, data-dependent stop, 100,000 inputs",
+          target=1.5)
+def newton_sqrt():
+    rng = np.random.default_rng(7)
+    xs = rng.uniform(0.5, 1e4, 100_000)
+
+    def sqrt_newton(a):
+        def cond(state):
+            x, it = state
+            return (jnp.abs(x * x - a) > 1e-9 * a) & (it < 100)
+
+        def body(state):
+            x, it = state
+            return 0.5 * (x + a / x), it + 1
+
+        return vmapx.lax.while_loop(cond, body, (a, 0))[0]
+
+    f = vmapx.vmap(sqrt_newton)
+
+    def hand(a):
+        x = a.copy()
+        active = np.ones(a.shape, bool)
+        for _ in range(100):
+            active &= np.abs(x * x - a) > 1e-9 * a
+            if not active.any():
+                break
+            x = np.where(active, 0.5 * (x + a / x), x)
+        return x
+
+    np.testing.assert_allclose(f(xs), hand(xs), rtol=1e-12)
+    return (lambda: f(xs), lambda: hand(xs), lambda: [sqrt_newton(a) for a in xs[:200]], 500)
+
+
+@workload("stage/c first jit call (tracing included) / warm call, 10-op fn", target=10.0)
+def jit_first_call():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((8, 16))
+
+    def make():
+        def f(x):
+            a = jnp.sin(x) * x
+            b = jnp.exp(-a) + x
+            c = jnp.tanh(b * 0.5) - x
+            d = jnp.maximum(c, 0.0) * 2.0
+            return jnp.sqrt(d * d + 1.0)
+        return vmapx.jit(vmapx.vmap(f))
+
+    warm = make()
+    warm(X)
+
+    def first():
+        make()(X)
+
+    # "numpy" column: the warm jitted call, so "x numpy" is first-call / warm-call
+    return (first, lambda: warm(X), lambda: warm(X), 1)
+
+
+# --------------------------------------------- unmodified NumPy code (issue 5)
+
+
+@workload("numpy/a MLP forward written with plain np, 784-512-512-10, batch 4096", target=1.3)
+def numpy_mlp():
+    rng = np.random.default_rng(0)
+    sizes = [784, 512, 512, 10]
+    params = [(rng.standard_normal((o, i)) / np.sqrt(i), rng.standard_normal(o))
+              for i, o in zip(sizes[:-1], sizes[1:])]
+    X = rng.standard_normal((4096, 784))
+
+    def predict(params, x):                      # plain NumPy, one example
+        h = x
+        for W, b in params[:-1]:
+            h = np.tanh(np.dot(W, h) + b)
+        W, b = params[-1]
+        return W @ h + b
+
+    def hand(params, X):
+        h = X
+        for W, b in params[:-1]:
+            h = np.tanh(h @ W.T + b)
+        W, b = params[-1]
+        return h @ W.T + b
+
+    f = vmapx.vmap(predict, in_axes=(None, 0))
+    np.testing.assert_allclose(f(params, X), hand(params, X), rtol=1e-9, atol=1e-9)
+    flat = [a for wb in params for a in wb]
+    sig = "(m,n),(m),(k,m),(k),(j,k),(j),(n)->(j)"
+    npv = np.vectorize(lambda W1, b1, W2, b2, W3, b3, x: predict(
+        [(W1, b1), (W2, b2), (W3, b3)], x), signature=sig)
+    # "x loop" column: np.vectorize with a signature (NumPy's own batching of plain code)
+    return (lambda: f(params, X), lambda: hand(params, X),
+            lambda: npv(*flat, X[:512]), 8)
+
+
+# -------------------------------- every earlier workload again, under jit (issue 4)
+
+for _name, _target, _unit, _make in list(WORKLOADS):
+    if _name.startswith(("core/", "grad/")):
+        _t = 1.5 if _name.startswith("core/d") else _target
+        _u = "ratio" if _name.startswith("core/d") else _unit
+        WORKLOADS.append((f"jit/{_name}", _t, _u,
+                          lambda _make=_make: _make(wrap=vmapx.jit)))
 
 
 def main(argv):

@@ -204,8 +204,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         axis = AxisData(axis_name, int(size), spmd_axis_name)
         if chunk_size is not None and size > chunk_size:
             from .chunking import run_chunked
-            return run_chunked(lambda ls: _vmap_flat(fun, treedef, ls, in_dims, axis,
-                                                     out_axes, sum_match),
+            return run_chunked(lambda ls, ax=axis: _vmap_flat(fun, treedef, ls, in_dims, ax,
+                                                              out_axes, sum_match),
                                leaves, in_dims, axis, chunk_size, out_axes)
         return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match)
 

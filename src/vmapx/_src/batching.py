@@ -49,24 +49,26 @@ class BatchTrace(Trace):
 
     def process(self, prim, args, params):
         if prim.elementwise and not params:
-            # Fastest paths: x op scalar, op x, x op y with matching batch layout.
+            # Fastest paths: x op scalar, op x, x op y with matching batch layout, for
+            # NumPy values (a value that is an outer trace's tracer takes the rule).
             n = len(args)
             if n == 2:
                 x, y = args
                 if type(x) is BatchTracer and x._trace is self:
                     ty = type(y)
-                    if ty in _SCALARS:
+                    if ty in _SCALARS and type(x.val) is np.ndarray:
                         return BatchTracer(self, prim.impl(x.val, y), x.bdim)
                     if ty is BatchTracer and y._trace is self and x.bdim == y.bdim:
                         xv, yv = x.val, y.val
                         if type(xv) is np.ndarray and type(yv) is np.ndarray \
                                 and xv.ndim == yv.ndim:
                             return BatchTracer(self, prim.impl(xv, yv), x.bdim)
-                elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS:
+                elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS \
+                        and type(y.val) is np.ndarray:
                     return BatchTracer(self, prim.impl(x, y.val), y.bdim)
             elif n == 1:
                 x = args[0]
-                if type(x) is BatchTracer and x._trace is self:
+                if type(x) is BatchTracer and x._trace is self and type(x.val) is np.ndarray:
                     return BatchTracer(self, prim.impl(x.val), x.bdim)
         if prim.elementwise:
             # Inline fast path: the aligned case of ``broadcasting_batch`` for NumPy

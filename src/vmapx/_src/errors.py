@@ -30,8 +30,17 @@ class TracerIntegerConversionError(ConcretizationTypeError):
     """``int(tracer)`` / ``operator.index(tracer)`` on a traced value."""
 
 
+class NonConcreteBooleanIndexError(IndexError):
+    """A traced boolean mask was used as an index (the result shape would depend on it)."""
+
+
 class TracerArrayConversionError(TypeError):
     """``np.asarray(tracer)``: conversion of a traced value to a NumPy array."""
+
+
+for _cls in (UnexpectedTracerError, UnboundAxisNameError, ConcretizationTypeError,
+             TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError):
+    _cls.__module__ = "vmapx.errors"
 
 
 def _is_internal(frame) -> bool:
@@ -63,13 +72,10 @@ def api_boundary(fun):
         except Exception as e:
             if os.environ.get("VMAPX_TRACEBACK_FILTERING", "on") == "off":
                 raise
-            if getattr(e, "_vmapx_filtered", False):
-                raise
-            try:
-                e._vmapx_filtered = True
-            except Exception:  # pragma: no cover - exotic exception types
-                raise e
-            raise e.with_traceback(filter_traceback(e.__traceback__)) from None
+            # Every boundary filters (nested transforms add internal frames above the
+            # inner boundary), and re-raises bare so that this frame is not added.
+            e.with_traceback(filter_traceback(e.__traceback__))
+            raise
     return wrapped
 
 

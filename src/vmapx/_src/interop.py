@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Tracer
+from .core import Tracer, _state as _core_state
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 
@@ -43,7 +43,7 @@ def _build_function_table():
                 continue
             f = getattr(npmod, name, None)
             g = getattr(ours, name)
-            if callable(f) and callable(g) and not isinstance(f, type):
+            if callable(f) and callable(g) and not isinstance(f, type) and g is not f:
                 table[f] = g
     table.pop(np.ndim, None)
     table[np.ndim] = jnp.ndim
@@ -92,8 +92,18 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         a, b = inputs
         a, b = jnp.asarray(a), jnp.asarray(b)
         return fn(jnp.reshape(a, jnp.shape(a) + (1,) * jnp.ndim(b)), b)
+    if method == "at":
+        raise TypeError(
+            f"numpy.{ufunc.__name__}.at modifies its first argument in place, which traced "
+            "arrays cannot do: they are immutable. Use the functional form "
+            "x = x.at[idx].add(v) (or .multiply, .min, .max, .set).")
     name = _UFUNC_METHODS.get((ufunc, method))
     if name is None:
+        if method in ("reduce", "accumulate") and ufunc.nin == 2 and ufunc.nout == 1:
+            from .jnp.ufuncs import UFUNC_TO_FN
+            fn = UFUNC_TO_FN.get(ufunc)
+            if fn is not None:
+                return _fold(ufunc, fn, method, *inputs, **kwargs)
         raise _unsupported(f"numpy.{ufunc.__name__}.{method}")
     (x,) = inputs
     if method == "reduce":
@@ -109,7 +119,71 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     return getattr(jnp, name)(x, axis=axis, dtype=dtype)
 
 
+_REORDERABLE = {np.add, np.multiply, np.maximum, np.minimum, np.fmax, np.fmin,
+                np.logical_and, np.logical_or, np.logical_xor, np.bitwise_and, np.bitwise_or,
+                np.bitwise_xor, np.gcd, np.lcm, np.logaddexp, np.logaddexp2, np.hypot}
+
+
+def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None, **kw):
+    """``ufunc.reduce`` / ``ufunc.accumulate`` of any binary ufunc along one axis.
+
+    Reductions of reorderable (associative and commutative) ufuncs combine
+    halves, in log2(n) whole-array steps; other ufuncs fold left to right, as
+    NumPy does.
+    """
+    jnp = _jnp()
+    from .jnp.base import canonicalize_axis
+    if kw.get("where", True) is not True:
+        raise TypeError(f"numpy.{ufunc.__name__}.{method}: the 'where' argument is not "
+                        "supported on traced arrays; use numpy.where on the input instead.")
+    x = jnp.asarray(x)
+    if dtype is not None:
+        x = jnp.astype(x, dtype)
+    if axis is None:
+        if method == "accumulate":
+            raise TypeError("accumulate does not allow multiple axes")
+        x, axis = jnp.ravel(x), 0
+    if isinstance(axis, tuple):
+        if len(axis) != 1:
+            raise ValueError(f"numpy.{ufunc.__name__}.{method} on traced arrays supports one "
+                             "axis at a time")
+        axis = axis[0]
+    axis = canonicalize_axis(axis, x.ndim)
+    x = jnp.moveaxis(x, axis, 0)
+    if initial is not None:
+        x = jnp.concatenate([jnp.broadcast_to(jnp.astype(initial, x.dtype), (1,) + x.shape[1:]),
+                             x])
+    n = x.shape[0]
+    if n == 0:
+        if ufunc.identity is None:
+            raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which "
+                             "has no identity")
+        out = jnp.full(x.shape[1:], ufunc.identity, x.dtype)
+        return jnp.expand_dims(out, axis) if keepdims else out
+    if method == "accumulate":
+        rows = [x[0]]
+        for i in range(1, n):
+            rows.append(fn(rows[-1], x[i]))
+        return jnp.moveaxis(jnp.stack(rows), 0, axis)
+    if ufunc in _REORDERABLE:
+        while x.shape[0] > 1:
+            half = x.shape[0] // 2
+            paired = fn(x[:half], x[half:2 * half])
+            x = jnp.concatenate([paired, x[2 * half:]]) if x.shape[0] % 2 else paired
+        out = x[0]
+    else:
+        out = x[0]
+        for i in range(1, n):
+            out = fn(out, x[i])
+    return jnp.expand_dims(out, axis) if keepdims else out
+
+
 def _array_function(self, func, types, args, kwargs):
+    if kwargs.get("out") is not None:
+        raise TypeError(
+            f"numpy.{func.__name__}(..., out=...) cannot write into an array inside a "
+            "transformed function: traced arrays are immutable. Use the returned value "
+            "instead (for a partial update, x = x.at[idx].set(value)).")
     fn = _lookup_function(func)
     if fn is None:
         mod = getattr(func, "__module__", "numpy") or "numpy"
@@ -119,10 +193,6 @@ def _array_function(self, func, types, args, kwargs):
 
 
 # ----------------------------------------------------- concreteness errors
-
-
-def _where_created(t):
-    return ""
 
 
 def _bool(self):
@@ -158,7 +228,8 @@ def _array(self, dtype=None, copy=None):
         f"shape {self.aval.str_short()}. np.asarray / np.array cannot turn a traced value "
         "into a concrete NumPy array inside a transformed function. Use vmapx.numpy "
         "functions (or NumPy functions called directly on the traced value, such as "
-        "np.sin(x) or np.sum(x)), which vmapx traces, instead of converting.")
+        "np.sin(x) or np.sum(x)), which vmapx traces, instead of converting; to build an "
+        "array from several traced values use np.stack([...]) or vmapx.numpy.array([...]).")
 
 
 def _item(self, *args):
@@ -196,13 +267,34 @@ def _install():
     jnp = _jnp()
     T = Tracer
 
+    from .jnp.base import _FAST, asarray_like
+
     def binop(name, swap=False):
+        fn = getattr(jnp, name)
+        prim = getattr(fn, "_prim", None)
+        if prim is not None:  # the common case: straight to the current trace
+            state = _core_state
+
+            if swap:
+                def op(self, other):
+                    if type(other) not in _FAST:
+                        if _defers(other):
+                            return NotImplemented
+                        other = asarray_like(other)
+                    return state.trace.process(prim, (other, self), {})
+            else:
+                def op(self, other):
+                    if type(other) not in _FAST:
+                        if _defers(other):
+                            return NotImplemented
+                        other = asarray_like(other)
+                    return state.trace.process(prim, (self, other), {})
+            return op
+
         def op(self, other):
-            fn = getattr(jnp, name)
-            try:
-                return fn(other, self) if swap else fn(self, other)
-            except TypeError:
+            if _defers(other):
                 return NotImplemented
+            return fn(other, self) if swap else fn(self, other)
         return op
 
     for dunder, name in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
@@ -260,7 +352,7 @@ def _install():
     T.reshape = reshape
     T.transpose = transpose
     T.astype = lambda s, dtype, copy=True, **kw: jnp.astype(s, dtype)
-    T.view = lambda s, dtype=None, type=None: s if dtype is None else jnp._bitcast(s, dtype)
+    T.view = _view
     T.copy = lambda s, order="C": s
     T.conj = T.conjugate = lambda s: jnp.conjugate(s)
     T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
@@ -278,7 +370,19 @@ def _install():
     T.sort = _sort_method
     T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis)
     T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
-    T.fill = _setitem
+    T.fill = _in_place("fill", "x = vmapx.numpy.full_like(x, value)")
+    T.put = _in_place("put", "x = vmapx.numpy.put(x, ind, v, inplace=False)")
+    T.partition = _in_place("partition", "x = vmapx.numpy.partition(x, kth)")
+    T.resize = _in_place("resize", "x = vmapx.numpy.resize(x, shape)")
+    T.argpartition = lambda s, kth, axis=-1, kind="introselect", order=None: jnp.argpartition(
+        s, kth, axis)
+    T.searchsorted = lambda s, v, side="left", sorter=None: jnp.searchsorted(s, v, side, sorter)
+    T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
+    T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
+    T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
+    T.__copy__ = lambda s: s
+    T.__deepcopy__ = lambda s, memo: s
+    T.__format__ = _format
     T.__array_namespace__ = lambda s, api_version=None: jnp
     for name in ("sum", "prod", "mean", "var", "std", "max", "min", "any", "all", "argmax",
                  "argmin", "cumsum", "cumprod", "ptp"):
@@ -286,11 +390,44 @@ def _install():
             setattr(T, name, _method(getattr(jnp, name)))
 
 
+def _defers(other):
+    """Operands we leave to their own reflected operator (e.g. unknown objects)."""
+    if isinstance(other, (np.ndarray, np.generic, Tracer, bool, int, float, complex, list,
+                          tuple)):
+        return False
+    return not hasattr(other, "__array__") and not hasattr(other, "__array_interface__")
+
+
 def _method(fn):
     def m(self, *args, **kwargs):
         return fn(self, *args, **kwargs)
     m.__name__ = fn.__name__
     return m
+
+
+def _view(self, dtype=None, type=None):
+    """``x.view(dtype)``: the same bytes read as another dtype (a new traced array)."""
+    if dtype is None:
+        return self
+    from .prims.bits import bitcast_p
+    return bitcast_p.bind(self, dtype=np.dtype(dtype))
+
+
+def _in_place(name, fix):
+    def method(self, *args, **kwargs):
+        raise TypeError(f"x.{name}() modifies the array in place, which traced arrays cannot "
+                        f"do: they are immutable. Use the functional form: {fix}.")
+    method.__name__ = name
+    return method
+
+
+def _format(self, spec):
+    if not spec:
+        return repr(self)
+    raise ConcretizationTypeError(
+        f"Abstract tracer value encountered where concrete value is expected: formatting "
+        f"traced array with shape {self.aval.str_short()} as {spec!r} needs its value. "
+        "Return the value from the transformed function and format it afterwards.")
 
 
 def _sort_method(self, axis=-1, kind=None, order=None, **kw):

@@ -63,7 +63,8 @@ def axis_size(axis_name):
 
 
 def pmean(x, axis_name, *, axis_index_groups=None):
-    """Mean over the named mapped axis.
+    """Mean over the named mapped axis (true division, as ``psum(x) / n`` in
+    JAX: integer inputs give floats).
 
     >>> import numpy as np, vmapx
     >>> vmapx.vmap(lambda x: pmean(x, 'i'), axis_name='i')(np.array([1.0, 2.0, 6.0]))
@@ -73,11 +74,7 @@ def pmean(x, axis_name, *, axis_index_groups=None):
     n = axis_size(axis_name)
 
     def mean(v):
-        s = C.psum_p.bind(asarray_like(v), axis_name=axis_name)
-        dt = np.result_type(getattr(s, "dtype", np.float64))
-        if dt.kind in "iub":
-            return ew.floor_divide_p.bind(s, n)
-        return ew.divide_p.bind(s, n)
+        return ew.divide_p.bind(C.psum_p.bind(asarray_like(v), axis_name=axis_name), n)
     return tu.tree_map(mean, x)
 
 

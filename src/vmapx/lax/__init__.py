@@ -7,3 +7,6 @@ array([3., 3., 3.])
 """
 from .._src.lax_collectives import (psum, pmean, pmax, pmin, all_gather, axis_index,  # noqa: F401
                                     axis_size, ppermute, pshuffle, all_to_all, psum_scatter)
+from .._src.autodiff_api import stop_gradient  # noqa: F401,E402
+from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, scan,  # noqa: F401,E402
+                                map, associative_scan)

@@ -23,18 +23,22 @@ from .._src.jnp.indexing import (take, take_along_axis, diagonal, nonzero)  # no
 from .._src.jnp.indexing import getitem as _getitem  # noqa: F401
 from .._src.jnp.advanced import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
 from .._src.jnp.extra import *  # noqa: F401,F403
+from .._src.jnp.numerical import *  # noqa: F401,F403
+from .._src.jnp.stats import *  # noqa: F401,F403
+from .._src.jnp.setops import *  # noqa: F401,F403
+from .._src.jnp.poly import *  # noqa: F401,F403
 
 # dtypes and constants, as in NumPy
 from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,  # noqa: F401
                    float16, float32, float64, complex64, complex128, intp, uintp,
                    dtype, finfo, iinfo, pi, e, inf, nan, euler_gamma, newaxis,
                    integer, floating, complexfloating, inexact, number, signedinteger,
-                   unsignedinteger, generic, issubdtype, can_cast, promote_types,
-                   result_type, ndarray)
+                   unsignedinteger, generic, issubdtype, promote_types, ndarray)
 bool = bool_  # noqa: A001
 float_ = float64
 int_ = int64
 complex_ = complex128
+from .._src.jnp.vectorize import vectorize  # noqa: F401,E402
 from . import linalg, fft  # noqa: F401,E402
 from .._src import interop as _interop  # noqa: E402
 

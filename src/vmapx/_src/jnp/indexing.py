@@ -11,7 +11,10 @@ from .base import asarray_like, canonicalize_axis
 
 
 def _is_basic_item(i):
-    return i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer))
+    if isinstance(i, slice):  # traced bounds go to advanced_getitem, which explains
+        return not any(isinstance(b, Tracer) for b in (i.start, i.stop, i.step))
+    return i is None or i is Ellipsis or (isinstance(i, (int, np.integer))
+                                          and not isinstance(i, bool))
 
 
 def _explicit_basic(index, ndim):
@@ -38,7 +41,8 @@ def _explicit_basic(index, ndim):
 
 
 def getitem(x, index):
-    """``x[index]`` for a traced ``x`` (basic and integer-array indexing)."""
+    """``x[index]`` for a traced ``x``: basic indices here, everything else (arrays,
+    masks, traced integers) by ``advanced_getitem``."""
     if not isinstance(index, tuple):
         index = (index,)
     nd = ndim_of(x)

@@ -108,9 +108,11 @@ def _all_gather_batch(ax, vals, dims, *, axis_name, axis, tiled, size):
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:
-        out = all_gather_p.bind(x, axis_name=axis_name, axis=axis + (axis >= d) if d is not None
-                                else axis, tiled=tiled, size=size)
-        return out, d
+        # An outer vmap gathers; this vmap's batch axis ``d`` is one more operand
+        # axis, shifted by the new axis when that is inserted before it.
+        out = all_gather_p.bind(x, axis_name=axis_name, axis=axis + (axis >= d), tiled=tiled,
+                                size=size)
+        return out, d + (not tiled and axis < d)
     if rest is not None:
         raise NotImplementedError("all_gather over several axis names at once")
     x = _front(x, d, ax.size)
@@ -174,17 +176,27 @@ def _all_to_all_batch(ax, vals, dims, *, axis_name, split_axis, concat_axis, til
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:
-        sh = lambda a: a + (a >= d) if d is not None else a  # noqa: E731
-        return all_to_all_p.bind(x, axis_name=axis_name, split_axis=sh(split_axis),
-                                 concat_axis=sh(concat_axis), tiled=tiled, size=size), d
+        # An outer vmap exchanges; this vmap's batch axis ``d`` rides along.  Untiled,
+        # the split axis is removed (moving ``d`` down if before it) and the concat
+        # axis inserted (moving ``d`` up if at or before it).
+        s2 = split_axis + (split_axis >= d)
+        if tiled:
+            return all_to_all_p.bind(x, axis_name=axis_name, split_axis=s2,
+                                     concat_axis=concat_axis + (concat_axis >= d), tiled=tiled,
+                                     size=size), d
+        d_mid = d - (s2 < d)
+        c2 = concat_axis + (concat_axis >= d_mid)
+        return all_to_all_p.bind(x, axis_name=axis_name, split_axis=s2, concat_axis=c2,
+                                 tiled=tiled, size=size), d_mid + (c2 <= d_mid)
     x = _front(x, d, ax.size)  # (j, per-example...)
     B = ax.size
     s = shape_of(x)
     n = len(s) - 1
     if not tiled:
         if s[split_axis + 1] != B:
-            raise ValueError(f"all_to_all: split axis size {s[split_axis + 1]} must equal the "
-                             f"axis size {B} when tiled=False")
+            raise ValueError(f"all_to_all requires the size of the mapped axis axis_name to "
+                             f"equal x.shape[split_axis], but they are {B} and "
+                             f"{s[split_axis + 1]} respectively.")
         rest_axes = [k + 1 for k in range(n) if k != split_axis]
         rest_axes.insert(concat_axis, 0)
         return transpose_p.bind(x, perm=(split_axis + 1,) + tuple(rest_axes)), 0
@@ -232,7 +244,7 @@ def _psum_scatter_batch(ax, vals, dims, *, axis_name, scatter_dimension, tiled, 
     if not mine:
         sd = scatter_dimension + (scatter_dimension >= d) if d is not None else scatter_dimension
         return psum_scatter_p.bind(x, axis_name=axis_name, scatter_dimension=sd, tiled=tiled,
-                                   size=size), d
+                                   size=size), d - (not tiled and sd < d)
     s, _ = psum_p.batch(ax, [x], [d], axis_name=ax.name)  # summed, unmapped
     B = ax.size
     shp = shape_of(s)
@@ -247,3 +259,26 @@ def _psum_scatter_batch(ax, vals, dims, *, axis_name, scatter_dimension, tiled, 
 
 
 psum_scatter_p.batch = _psum_scatter_batch
+
+# --------------------------------------------------------- differentiation
+# The linear collectives, with JAX's transposes under vmap: psum's is psum
+# (each example's cotangent flows to every example), all_gather's is
+# psum_scatter and back, ppermute's the inverse permutation, all_to_all's the
+# swapped exchange.  pmax and pmin have no rule, as in JAX.
+
+from ..autodiff import linear_jvp  # noqa: E402
+
+for _p in (psum_p, all_gather_p, ppermute_p, all_to_all_p, psum_scatter_p):
+    _p.jvp = linear_jvp(_p)
+
+psum_p.transpose = lambda ct, x, *, axis_name: [psum_p.bind(ct, axis_name=axis_name)]
+all_gather_p.transpose = lambda ct, x, *, axis_name, axis, tiled, size: [
+    psum_scatter_p.bind(ct, axis_name=axis_name, scatter_dimension=axis, tiled=tiled,
+                        size=size)]
+psum_scatter_p.transpose = lambda ct, x, *, axis_name, scatter_dimension, tiled, size: [
+    all_gather_p.bind(ct, axis_name=axis_name, axis=scatter_dimension, tiled=tiled, size=size)]
+ppermute_p.transpose = lambda ct, x, *, axis_name, perm: [
+    ppermute_p.bind(ct, axis_name=axis_name, perm=tuple((t, s) for s, t in perm))]
+all_to_all_p.transpose = lambda ct, x, *, axis_name, split_axis, concat_axis, tiled, size: [
+    all_to_all_p.bind(ct, axis_name=axis_name, split_axis=concat_axis, concat_axis=split_axis,
+                      tiled=tiled, size=size)]

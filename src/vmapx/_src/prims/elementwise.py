@@ -93,7 +93,13 @@ def _unbroadcast(g, shape):
 
 
 def _make_jvp(prim, partials):
-    """JVP from partial derivatives ``partials(*xs, out) -> [d out / d x_i]``."""
+    """JVP from partial derivatives ``partials(*xs, out) -> [d out / d x_i]``.
+
+    A partial is a value, ``None`` (zero), ``_ONE`` / ``_NEG_ONE``, a
+    ``_DivBy(y)`` (the tangent is divided by ``y``), or a zero-argument callable
+    computing one of those (evaluated only when that operand has a tangent).
+    The tangent is made to have the output's shape and dtype.
+    """
     def jvp(primals, tangents, **params):
         out = prim.bind(*primals, **params)
         ds = partials(*primals, out)
@@ -101,12 +107,62 @@ def _make_jvp(prim, partials):
         for t, d in zip(tangents, ds, strict=True):
             if t is None or d is None:
                 continue
-            term = multiply_p.bind(t, d) if d is not _ONE else t
-            if d is _NEG_ONE:
+            if callable(d):
+                d = d()
+                if d is None:
+                    continue
+            if d is _ONE:
+                term = t
+            elif d is _NEG_ONE:
                 term = negative_p.bind(t)
+            elif type(d) is _DivBy:
+                term = divide_p.bind(t, d.y)
+            else:
+                term = multiply_p.bind(t, d)
             tan = term if tan is None else add_p.bind(tan, term)
-        return out, tan
+        return out, (None if tan is None else _fit_tangent(tan, out))
     return jvp
+
+
+def _fit_tangent(t, out):
+    """``t`` with the shape and dtype of ``out`` (a broadcast operand's tangent
+    is broadcast, a promoted one converted); ``None`` for non-float outputs."""
+    from ..core import get_aval
+    oa, ta = get_aval(out), get_aval(t)
+    if oa.dtype.kind not in "fc":
+        return None
+    if ta.dtype != oa.dtype:
+        if ta.dtype.kind == "c" and oa.dtype.kind != "c":
+            t = real_p.bind(t)
+        t = convert_element_type_p.bind(t, dtype=oa.dtype)
+    if tuple(ta.shape) != tuple(oa.shape):
+        from .shapes import broadcast_in_dim_p
+        n, m = len(oa.shape), len(ta.shape)
+        t = broadcast_in_dim_p.bind(t, shape=tuple(oa.shape), dims=tuple(range(n - m, n)))
+    return t
+
+
+def _ct_for(ct, operand):
+    """A cotangent of an elementwise output turned into one for ``operand``
+    (an ``UndefinedPrimal`` or a value): summed over broadcast axes, cast to the
+    operand's dtype (the real part for a real operand)."""
+    from ..core import get_aval
+    a = operand.aval if hasattr(operand, "aval") else get_aval(operand)
+    ct = _unbroadcast(ct, a.shape)
+    ca = get_aval(ct)
+    if ca.dtype != a.dtype and a.dtype.kind in "fc":
+        if ca.dtype.kind == "c" and a.dtype.kind != "c":
+            ct = real_p.bind(ct)
+        ct = convert_element_type_p.bind(ct, dtype=a.dtype)
+    return ct
+
+
+class _DivBy:
+    """Partial derivative ``1 / y``: the tangent is divided by ``y``."""
+    __slots__ = ("y",)
+
+    def __init__(self, y):
+        self.y = y
 
 
 _ONE = object()      # partial derivative exactly 1 (no multiply)
@@ -133,7 +189,7 @@ B = lambda p, *a: p.bind(*a)  # noqa: E731  (short name for rows below)
 
 negative_p = elementwise("negative", np.negative, lambda x, y: [_NEG_ONE])
 positive_p = elementwise("positive", np.positive, lambda x, y: [_ONE])
-abs_p = elementwise("abs", np.absolute, lambda x, y: [B(sign_p, x)])
+abs_p = elementwise("abs", np.absolute)
 sign_p = elementwise("sign", np.sign, _nondiff)
 floor_p = elementwise("floor", np.floor, _nondiff)
 ceil_p = elementwise("ceil", np.ceil, _nondiff)
@@ -174,16 +230,16 @@ reciprocal_p = elementwise("reciprocal", np.reciprocal,
                            lambda x, y: [B(negative_p, B(multiply_p, y, y))])
 deg2rad_p = elementwise("deg2rad", np.deg2rad, lambda x, y: [float(np.pi / 180.0)])
 rad2deg_p = elementwise("rad2deg", np.rad2deg, lambda x, y: [float(180.0 / np.pi)])
-conjugate_p = elementwise("conjugate", np.conjugate, lambda x, y: [_ONE])
+conjugate_p = elementwise("conjugate", np.conjugate)
 logical_not_p = elementwise("logical_not", np.logical_not, _nondiff)
 invert_p = elementwise("invert", np.invert, _nondiff)
 isnan_p = elementwise("isnan", np.isnan, _nondiff)
 isinf_p = elementwise("isinf", np.isinf, _nondiff)
 isfinite_p = elementwise("isfinite", np.isfinite, _nondiff)
 signbit_p = elementwise("signbit", np.signbit, _nondiff)
-real_p = elementwise("real", np.real, lambda x, y: [_ONE])
-imag_p = elementwise("imag", np.imag, _nondiff)
-angle_p = elementwise("angle", np.angle, _nondiff)
+real_p = elementwise("real", np.real)
+imag_p = elementwise("imag", np.imag)
+angle_p = elementwise("angle", np.angle)
 spacing_p = elementwise("spacing", np.spacing, _nondiff)
 
 # -------------------------------------------------------------------- binary rows
@@ -193,34 +249,33 @@ add_p = elementwise("add", np.add, lambda x, y, o: [_ONE, _ONE])
 subtract_p = elementwise("subtract", np.subtract, lambda x, y, o: [_ONE, _NEG_ONE])
 multiply_p = elementwise("multiply", np.multiply, lambda x, y, o: [y, x])
 divide_p = elementwise("divide", np.true_divide, lambda x, y, o: [
-    B(reciprocal_p, y), B(negative_p, B(divide_p, o, y))])
+    _DivBy(y), lambda: B(negative_p, B(divide_p, o, y))])
 floor_divide_p = elementwise("floor_divide", np.floor_divide, _nondiff)
 remainder_p = elementwise("remainder", np.remainder, lambda x, y, o: [
-    _ONE, B(negative_p, B(floor_divide_p, x, y))])
+    _ONE, lambda: B(negative_p, B(floor_divide_p, x, y))])
 fmod_p = elementwise("fmod", np.fmod, lambda x, y, o: [
-    _ONE, B(negative_p, B(trunc_p, B(divide_p, x, y)))])
-power_p = elementwise("power", np.power, lambda x, y, o: [
-    B(multiply_p, y, B(power_p, x, B(subtract_p, y, 1))),
-    B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1, x)))])
-float_power_p = elementwise("float_power", np.float_power, lambda x, y, o: [
-    B(multiply_p, y, B(float_power_p, x, B(subtract_p, y, 1.0))),
-    B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1.0, x)))])
+    _ONE, lambda: B(negative_p, B(trunc_p, B(divide_p, x, y)))])
+power_p = elementwise("power", np.power, lambda x, y, o: _power_partials(power_p, x, y, o))
+float_power_p = elementwise("float_power", np.float_power,
+                            lambda x, y, o: _power_partials(float_power_p, x, y, o))
 arctan2_p = elementwise("arctan2", np.arctan2, lambda x, y, o: [
-    B(divide_p, y, B(add_p, B(multiply_p, x, x), B(multiply_p, y, y))),
-    B(divide_p, B(negative_p, x), B(add_p, B(multiply_p, x, x), B(multiply_p, y, y)))])
-hypot_p = elementwise("hypot", np.hypot, lambda x, y, o: [B(divide_p, x, o), B(divide_p, y, o)])
+    lambda: B(divide_p, y, B(add_p, B(multiply_p, x, x), B(multiply_p, y, y))),
+    lambda: B(divide_p, B(negative_p, x), B(add_p, B(multiply_p, x, x), B(multiply_p, y, y)))])
+hypot_p = elementwise("hypot", np.hypot, lambda x, y, o: [lambda: B(divide_p, x, o),
+                                                          lambda: B(divide_p, y, o)])
 maximum_p = elementwise("maximum", np.maximum, lambda x, y, o: _minmax_partials(x, y, greater_p))
 minimum_p = elementwise("minimum", np.minimum, lambda x, y, o: _minmax_partials(x, y, less_p))
 fmax_p = elementwise("fmax", np.fmax, lambda x, y, o: _minmax_partials(x, y, greater_p))
 fmin_p = elementwise("fmin", np.fmin, lambda x, y, o: _minmax_partials(x, y, less_p))
 logaddexp_p = elementwise("logaddexp", np.logaddexp, lambda x, y, o: [
-    B(exp_p, B(subtract_p, x, o)), B(exp_p, B(subtract_p, y, o))])
+    lambda: B(exp_p, B(subtract_p, x, o)), lambda: B(exp_p, B(subtract_p, y, o))])
 logaddexp2_p = elementwise("logaddexp2", np.logaddexp2, lambda x, y, o: [
-    B(exp2_p, B(subtract_p, x, o)), B(exp2_p, B(subtract_p, y, o))])
+    lambda: B(exp2_p, B(subtract_p, x, o)), lambda: B(exp2_p, B(subtract_p, y, o))])
 copysign_p = elementwise("copysign", np.copysign, lambda x, y, o: [
     B(multiply_p, B(sign_p, x), B(sign_p, o)), None])
 nextafter_p = elementwise("nextafter", np.nextafter, _nondiff)
-ldexp_p = elementwise("ldexp", np.ldexp, lambda x, y, o: [B(exp2_p, B(multiply_p, y, 1.0)), None])
+ldexp_p = elementwise("ldexp", np.ldexp, lambda x, y, o: [
+    lambda: B(ldexp_p, _one_like(o), y), None])
 heaviside_p = elementwise("heaviside", np.heaviside, _nondiff)
 equal_p = elementwise("equal", np.equal, _nondiff)
 not_equal_p = elementwise("not_equal", np.not_equal, _nondiff)
@@ -241,15 +296,36 @@ lcm_p = elementwise("lcm", np.lcm, _nondiff)
 
 # ------------------------------------------------------------------- ternary rows
 
-where_p = elementwise("where", np.where, lambda c, x, y, o: [
-    None, B(where_p, c, 1.0, 0.0), B(where_p, c, 0.0, 1.0)])
+where_p = elementwise("where", np.where)
 
 
 def _minmax_partials(x, y, cmp):
-    pick_x = B(cmp, x, y)
-    tie = B(equal_p, x, y)
-    wx = B(where_p, tie, 0.5, B(where_p, pick_x, 1.0, 0.0))
-    return [wx, B(subtract_p, 1.0, wx)]
+    """Weight 1 to the operand picked, 1/2 each on a tie (as JAX)."""
+    from ..core import get_aval
+    dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
+    dt = dt if dt.kind in "fc" else np.dtype(np.float64)
+    one, half, zero = np.ones((), dt), np.asarray(0.5, dt), np.zeros((), dt)
+    wx = B(where_p, B(equal_p, x, y), half, B(where_p, B(cmp, x, y), one, zero))
+    return [wx, lambda: B(subtract_p, one, wx)]
+
+
+def _one_like(x):
+    from ..core import get_aval
+    return np.ones((), get_aval(x).dtype)
+
+
+def _power_partials(prim, x, y, o):
+    """d/dx = y x^(y-1), d/dy = x^y log(x) (0 where x == 0); a Python scalar
+    exponent stays a weak scalar (so float32 stays float32)."""
+    from ..core import is_python_scalar
+
+    def dx():
+        ym1 = y - 1 if is_python_scalar(y) else B(subtract_p, y, 1)
+        return B(multiply_p, y, B(prim, x, ym1))
+
+    def dy():
+        return B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1, x)))
+    return [dx, dy]
 
 
 # ------------------------------------------------------------- dtype conversion
@@ -275,6 +351,163 @@ def _convert_jvp(primals, tangents, *, dtype):
 
 
 convert_element_type_p.jvp = _convert_jvp
+
+
+def _convert_transpose(ct, x, *, dtype):
+    return [_ct_for(ct, x)]
+
+
+convert_element_type_p.transpose = _convert_transpose
+
+# ------------------------------------------------------------- stop_gradient
+
+stop_gradient_p = Primitive("stop_gradient", lambda x: x, abstract=lambda a: a)
+stop_gradient_p.batch = lambda axis, vals, dims: (vals[0], dims[0])
+stop_gradient_p.jvp = lambda primals, tangents: (primals[0], None)
+
+# ------------------------------------------- JVP rules not made from partials
+
+
+def _abs_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    out = abs_p.bind(x)
+    if _is_complex(x):
+        # d|z| = Re(conj(z) dz) / |z|, taking |z| = 1 at z = 0 (as JAX).
+        safe = where_p.bind(equal_p.bind(out, 0), _one_like(out), out)
+        return out, real_p.bind(multiply_p.bind(t, divide_p.bind(conjugate_p.bind(x), safe)))
+    dt = _float_dtype(x)
+    sign = where_p.bind(greater_equal_p.bind(x, 0), np.ones((), dt), -np.ones((), dt))
+    return out, _fit_tangent(multiply_p.bind(t, sign), out)
+
+
+def _angle_jvp(primals, tangents):
+    (z,), (t,) = primals, tangents
+    out = angle_p.bind(z)
+    if not _is_complex(z):
+        return out, None
+    # d angle(z) = Im(conj(z) dz) / |z|^2
+    cz = conjugate_p.bind(z)
+    return out, divide_p.bind(imag_p.bind(multiply_p.bind(cz, t)),
+                              real_p.bind(multiply_p.bind(cz, z)))
+
+
+def _where_jvp(primals, tangents):
+    (c, x, y), (_, tx, ty) = primals, tangents
+    out = where_p.bind(c, x, y)
+    if tx is None and ty is None:
+        return out, None
+    from ..core import get_aval
+    zero = np.zeros((), get_aval(out).dtype)
+    return out, _fit_tangent(where_p.bind(c, zero if tx is None else tx,
+                                          zero if ty is None else ty), out)
+
+
+def _is_complex(x):
+    from ..core import get_aval
+    return (x.aval if hasattr(x, "aval") else get_aval(x)).dtype.kind == "c"
+
+
+def _float_dtype(x):
+    from ..core import get_aval
+    dt = get_aval(x).dtype
+    return dt if dt.kind in "fc" else np.dtype(np.float64)
+
+
+def _unary_linear(prim, x, t):
+    out = prim.bind(x)
+    return out, _fit_tangent(prim.bind(t), out)
+
+
+abs_p.jvp = _abs_jvp
+angle_p.jvp = _angle_jvp
+where_p.jvp = _where_jvp
+for _p in (real_p, imag_p, conjugate_p):
+    _p.jvp = (lambda prim: lambda primals, tangents: _unary_linear(prim, primals[0],
+                                                                    tangents[0]))(_p)
+
+# ------------------------------------------------------- transpose rules
+# ``ct`` is the output cotangent; operands that are linear inputs are
+# ``UndefinedPrimal``s (they have an ``aval`` and are not arrays or tracers).
+
+
+def _undefined(x):
+    return not isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex))
+
+
+def _add_transpose(ct, x, y):
+    return [_ct_for(ct, x) if _undefined(x) else None,
+            _ct_for(ct, y) if _undefined(y) else None]
+
+
+def _subtract_transpose(ct, x, y):
+    return [_ct_for(ct, x) if _undefined(x) else None,
+            _ct_for(negative_p.bind(ct), y) if _undefined(y) else None]
+
+
+def _multiply_transpose(ct, x, y):
+    if _undefined(x) and _undefined(y):
+        raise ValueError("multiply is not linear in both of its operands at once")
+    if _undefined(x):
+        return [_ct_for(_times(ct, y), x), None]
+    return [None, _ct_for(_times(ct, x), y)]
+
+
+def _times(ct, c):
+    """``ct * c``, skipping the multiplication for a unit seed cotangent of shape ()."""
+    if (type(ct) is np.ndarray and ct.shape == () and ct.dtype.kind == "f" and ct == 1
+            and isinstance(c, (np.ndarray, Tracer))):
+        from ..core import get_aval
+        if np.result_type(get_aval(c).dtype, ct.dtype) == get_aval(c).dtype:
+            return c
+    return multiply_p.bind(ct, c)
+
+
+def _divide_transpose(ct, x, y):
+    if _undefined(y):
+        raise ValueError("divide is linear only in its numerator")
+    return [_ct_for(divide_p.bind(ct, y), x), None]
+
+
+def _where_transpose(ct, c, x, y):
+    from ..core import get_aval
+    if _undefined(c):
+        raise ValueError("where is not linear in its condition")
+    zero = np.zeros((), get_aval(ct).dtype)
+    return [None,
+            _ct_for(where_p.bind(c, ct, zero), x) if _undefined(x) else None,
+            _ct_for(where_p.bind(c, zero, ct), y) if _undefined(y) else None]
+
+
+def _real_transpose(ct, x):
+    # the embedding of the reals in the complex plane
+    return [_complex_ct(ct, x)]
+
+
+def _imag_transpose(ct, x):
+    # Im(z) = Re(-i z): the transpose is ct -> -i ct
+    if not _is_complex(x):
+        return [None]
+    return [_complex_ct(multiply_p.bind(ct, -1j), x)]
+
+
+def _complex_ct(ct, x):
+    from ..core import get_aval
+    dt = x.aval.dtype
+    if get_aval(ct).dtype != dt:
+        ct = convert_element_type_p.bind(ct, dtype=dt)
+    return ct
+
+
+add_p.transpose = _add_transpose
+subtract_p.transpose = _subtract_transpose
+multiply_p.transpose = _multiply_transpose
+divide_p.transpose = _divide_transpose
+where_p.transpose = _where_transpose
+negative_p.transpose = lambda ct, x: [negative_p.bind(ct)]
+positive_p.transpose = lambda ct, x: [ct]
+conjugate_p.transpose = lambda ct, x: [_ct_for(conjugate_p.bind(ct), x)]
+real_p.transpose = _real_transpose
+imag_p.transpose = _imag_transpose
 
 UNARY = [p for p in (negative_p, positive_p, abs_p, sign_p, floor_p, ceil_p, rint_p, trunc_p,
                      sqrt_p, cbrt_p, exp_p, exp2_p, expm1_p, log_p, log2_p, log10_p, log1p_p,

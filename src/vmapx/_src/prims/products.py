@@ -118,3 +118,137 @@ def _einsum_batch(axis, vals, dims, *, spec):
 
 
 einsum_p.batch = _einsum_batch
+
+# --------------------------------------------------------- differentiation
+# Both are multilinear: the JVP sums one product per tangent, and the
+# transpose for one operand contracts the cotangent with the others.
+
+from ..autodiff import aval_of, is_undefined  # noqa: E402
+
+
+def _ranges_like(*xs):
+    start = 0
+    for x in xs:
+        yield tuple(range(start, start + len(x)))
+        start += len(x)
+
+
+def _dot_general_jvp(primals, tangents, *, dimension_numbers, preferred_element_type=None):
+    from .elementwise import add_p
+    (x, y), (tx, ty) = primals, tangents
+    kw = dict(dimension_numbers=dimension_numbers, preferred_element_type=preferred_element_type)
+    out = dot_general_p.bind(x, y, **kw)
+    tan = None
+    if tx is not None:
+        tan = dot_general_p.bind(tx, y, **kw)
+    if ty is not None:
+        term = dot_general_p.bind(x, ty, **kw)
+        tan = term if tan is None else add_p.bind(tan, term)
+    return out, tan
+
+
+def _dot_transpose_lhs(ct, x_aval, y, dimension_numbers, preferred_element_type, swap_ans=False):
+    (x_contract, y_contract), (x_batch, y_batch) = dimension_numbers
+    x_ndim = len(x_aval.shape)
+    y_ndim = len(aval_of(y).shape)
+    x_kept = _free(x_ndim, x_contract, x_batch)
+    y_kept = _free(y_ndim, y_contract, y_batch)
+    if swap_ans:
+        ans_batch, ans_y, _ = _ranges_like(x_batch, y_kept, x_kept)
+    else:
+        ans_batch, _, ans_y = _ranges_like(x_batch, x_kept, y_kept)
+    dims = ((ans_y, tuple(y_kept)), (ans_batch, tuple(y_batch)))
+    x_contract_sorted_by_y = [x_contract[i] for i in np.argsort(y_contract)]
+    out_axes = np.argsort(list(x_batch) + x_kept + x_contract_sorted_by_y)
+    r = dot_general_p.bind(ct, y, dimension_numbers=dims,
+                           preferred_element_type=preferred_element_type)
+    perm = tuple(int(i) for i in out_axes)
+    if perm != tuple(range(len(perm))):
+        from .shapes import transpose_p
+        r = transpose_p.bind(r, perm=perm)
+    return _cast(r, x_aval.dtype)
+
+
+def _cast(r, dtype):
+    from .reductions import _to_dtype
+    return _to_dtype(r, dtype) if dtype.kind in "fc" else r
+
+
+def _dot_general_transpose(ct, x, y, *, dimension_numbers, preferred_element_type=None):
+    if is_undefined(x) and is_undefined(y):
+        raise ValueError("dot_general is not linear in both operands at once")
+    if is_undefined(x):
+        return [_dot_transpose_lhs(ct, x.aval, y, dimension_numbers, preferred_element_type),
+                None]
+    (x_contract, y_contract), (x_batch, y_batch) = dimension_numbers
+    swapped = ((y_contract, x_contract), (y_batch, x_batch))
+    return [None, _dot_transpose_lhs(ct, y.aval, x, swapped, preferred_element_type,
+                                     swap_ans=True)]
+
+
+dot_general_p.jvp = _dot_general_jvp
+dot_general_p.transpose = _dot_general_transpose
+
+
+def _einsum_jvp(primals, tangents, *, spec):
+    from .elementwise import add_p
+    out = einsum_p.bind(*primals, spec=spec)
+    tan = None
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        ops = list(primals)
+        ops[i] = t
+        term = einsum_p.bind(*ops, spec=spec)
+        tan = term if tan is None else add_p.bind(tan, term)
+    return out, tan
+
+
+def _einsum_transpose(ct, *operands, spec):
+    """For the one linear operand ``i``: an einsum of the cotangent with the
+    other operands, producing operand ``i``'s subscripts.  A letter repeated in
+    them (a diagonal) gets fresh letters tied by identity matrices, and a letter
+    found nowhere else (summed only in operand ``i``) is broadcast by ones."""
+    ins, out = spec.split("->")
+    subs = ins.split(",")
+    lin = [i for i, o in enumerate(operands) if is_undefined(o)]
+    if len(lin) != 1:
+        raise ValueError("einsum is linear in one operand at a time")
+    (i,) = lin
+    sizes = {}
+    for s, o in zip(subs, operands, strict=True):
+        for ch, n in zip(s, aval_of(o).shape, strict=True):
+            if sizes.get(ch, 1) == 1:
+                sizes[ch] = n
+    used = set(spec)
+    fresh = (c for c in _LETTERS if c not in used)
+    in_subs, in_ops = [], []
+    for k, (s, o) in enumerate(zip(subs, operands, strict=True)):
+        if k != i:
+            in_subs.append(s)
+            in_ops.append(o)
+    in_subs.append(out)
+    in_ops.append(ct)
+    target, seen = [], set()
+    for ch in subs[i]:
+        if ch in seen:
+            new = next(fresh)
+            in_subs.append(ch + new)
+            in_ops.append(np.eye(sizes[ch], dtype=aval_of(operands[i]).dtype))
+            target.append(new)
+        else:
+            seen.add(ch)
+            target.append(ch)
+    present = set("".join(in_subs))
+    for ch in dict.fromkeys(subs[i]):
+        if ch not in present:
+            in_subs.append(ch)
+            in_ops.append(np.ones((sizes[ch],), aval_of(operands[i]).dtype))
+    r = einsum_p.bind(*in_ops, spec=",".join(in_subs) + "->" + "".join(target))
+    res = [None] * len(operands)
+    res[i] = _cast(r, aval_of(operands[i]).dtype)
+    return res
+
+
+einsum_p.jvp = _einsum_jvp
+einsum_p.transpose = _einsum_transpose

@@ -103,3 +103,156 @@ cummin_p = _along_axis("cummin", lambda x, *, axis: np.minimum.accumulate(x, axi
 sort_p = _along_axis("sort", lambda x, *, axis: np.sort(x, axis, kind="stable"))
 argsort_p = _along_axis("argsort", lambda x, *, axis: np.argsort(x, axis, kind="stable"),
                         out_dtype=np.intp)
+
+# --------------------------------------------------------- differentiation
+
+from ..autodiff import aval_of, linear_jvp, zero_jvp  # noqa: E402
+
+
+def _bcast_back(r, shape, axes, keepdims):
+    """A reduction's result broadcast back to the operand's ``shape``."""
+    from .shapes import broadcast_in_dim_p
+    if keepdims:
+        return broadcast_in_dim_p.bind(r, shape=tuple(shape), dims=tuple(range(len(shape))))
+    dims = tuple(i for i in range(len(shape)) if i not in axes)
+    return broadcast_in_dim_p.bind(r, shape=tuple(shape), dims=dims)
+
+
+def _to_dtype(x, dtype):
+    from ..core import get_aval
+    from .elementwise import convert_element_type_p, real_p
+    xd = get_aval(x).dtype
+    if xd == dtype:
+        return x
+    if xd.kind == "c" and dtype.kind != "c":
+        x = real_p.bind(x)
+    return convert_element_type_p.bind(x, dtype=dtype)
+
+
+def _reduce_sum_transpose(ct, x, *, axes, keepdims=False, dtype=None):
+    a = aval_of(x)
+    return [_to_dtype(_bcast_back(ct, a.shape, axes, keepdims), a.dtype)]
+
+
+def _zero_split(x, reduce, axes_kw):
+    """The derivative of a (cumulative) product, exact where ``x`` has zeros:
+    with ``z`` zeros so far and ``P`` the product of the nonzero factors,
+    ``P * sum(t / x)`` if ``z == 0``, ``P * (t at the zero)`` if ``z == 1``,
+    else 0.  ``reduce`` is the matching (cumulative) sum.  Returns the zero
+    mask, ``x`` with zeros made ones, the zero counts, and scalar 1 and 0."""
+    from . import elementwise as ew
+    from ..core import get_aval
+    dt = get_aval(x).dtype
+    one, zero = np.ones((), dt), np.zeros((), dt)
+    is0 = ew.equal_p.bind(x, 0)
+    xs = ew.where_p.bind(is0, one, x)
+    z = reduce(ew.convert_element_type_p.bind(is0, dtype=np.dtype(np.int64)), **axes_kw)
+    return is0, xs, z, one, zero
+
+
+def _reduce_prod_jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
+    from . import elementwise as ew
+    (x,), (t,) = primals, tangents
+    out = reduce_prod_p.bind(x, axes=axes, keepdims=keepdims, dtype=dtype)
+    if not axes:
+        return out, _to_dtype(t, aval_of(out).dtype)
+    kw = dict(axes=axes, keepdims=keepdims, dtype=None)
+    is0, xs, z, one, zero = _zero_split(x, reduce_sum_p.bind, kw)
+    p = reduce_prod_p.bind(xs, **kw)
+    none_zero = ew.multiply_p.bind(p, reduce_sum_p.bind(
+        ew.divide_p.bind(ew.where_p.bind(is0, zero, t), xs), **kw))
+    one_zero = ew.multiply_p.bind(p, reduce_sum_p.bind(ew.where_p.bind(is0, t, zero), **kw))
+    tan = ew.where_p.bind(ew.equal_p.bind(z, 0), none_zero,
+                          ew.where_p.bind(ew.equal_p.bind(z, 1), one_zero, zero))
+    return out, _to_dtype(tan, aval_of(out).dtype)
+
+
+def _minmax_jvp(prim):
+    def jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
+        from . import elementwise as ew
+        (x,), (t,) = primals, tangents
+        out = prim.bind(x, axes=axes, keepdims=keepdims)
+        a = aval_of(x)
+        # the tangent at the extremum, averaged over ties (as JAX)
+        loc = ew.convert_element_type_p.bind(
+            ew.equal_p.bind(x, _bcast_back(out, a.shape, axes, keepdims)), dtype=a.dtype)
+        count = reduce_sum_p.bind(loc, axes=axes, keepdims=keepdims, dtype=None)
+        tan = reduce_sum_p.bind(ew.multiply_p.bind(t, loc), axes=axes, keepdims=keepdims,
+                                dtype=None)
+        return out, ew.divide_p.bind(tan, count)
+    return jvp
+
+
+reduce_sum_p.jvp = linear_jvp(reduce_sum_p)
+reduce_sum_p.transpose = _reduce_sum_transpose
+reduce_prod_p.jvp = _reduce_prod_jvp
+reduce_max_p.jvp = _minmax_jvp(reduce_max_p)
+reduce_min_p.jvp = _minmax_jvp(reduce_min_p)
+for _p in (reduce_any_p, reduce_all_p, argmax_p, argmin_p, argsort_p):
+    _p.jvp = zero_jvp(_p)
+
+
+def _cumsum_transpose(ct, x, *, axis, dtype=None):
+    from .shapes import rev_p
+    r = rev_p.bind(cumsum_p.bind(rev_p.bind(ct, axes=(axis,)), axis=axis, dtype=None),
+                   axes=(axis,))
+    return [_to_dtype(r, aval_of(x).dtype)]
+
+
+def _cumprod_jvp(primals, tangents, *, axis, dtype=None):
+    from . import elementwise as ew
+    (x,), (t,) = primals, tangents
+    out = cumprod_p.bind(x, axis=axis, dtype=dtype)
+    kw = dict(axis=axis, dtype=None)
+    is0, xs, z, one, zero = _zero_split(x, cumsum_p.bind, kw)
+    p = cumprod_p.bind(xs, **kw)
+    none_zero = ew.multiply_p.bind(p, cumsum_p.bind(
+        ew.divide_p.bind(ew.where_p.bind(is0, zero, t), xs), **kw))
+    one_zero = ew.multiply_p.bind(p, cumsum_p.bind(ew.where_p.bind(is0, t, zero), **kw))
+    tan = ew.where_p.bind(ew.equal_p.bind(z, 0), none_zero,
+                          ew.where_p.bind(ew.equal_p.bind(z, 1), one_zero, zero))
+    return out, _to_dtype(tan, aval_of(out).dtype)
+
+
+def take_along_axis(x, idx, axis):
+    """``x`` gathered at ``idx`` (of ``x``'s shape) along ``axis``."""
+    from .indexing import gather_p
+    shape = aval_of(x).shape
+    nd = len(shape)
+    arrays = []
+    for k in range(nd):
+        if k == axis:
+            arrays.append(idx)
+        else:
+            arrays.append(np.arange(shape[k], dtype=np.intp).reshape(
+                tuple(shape[k] if i == k else 1 for i in range(nd))))
+    return gather_p.bind(x, *arrays, index=tuple(("a", k) for k in range(nd)))
+
+
+def _cum_extremum_jvp(prim):
+    def jvp(primals, tangents, *, axis):
+        from . import elementwise as ew
+        (x,), (t,) = primals, tangents
+        out = prim.bind(x, axis=axis)
+        shape = aval_of(x).shape
+        pos = np.arange(shape[axis], dtype=np.intp).reshape(
+            tuple(shape[axis] if i == axis else 1 for i in range(len(shape))))
+        # the latest position so far where x set the running extremum
+        rec = ew.where_p.bind(ew.equal_p.bind(x, out), pos, np.intp(-1))
+        src = cummax_p.bind(rec, axis=axis)
+        return out, take_along_axis(t, src, axis)
+    return jvp
+
+
+def _sort_jvp(primals, tangents, *, axis):
+    (x,), (t,) = primals, tangents
+    perm = argsort_p.bind(x, axis=axis)
+    return take_along_axis(x, perm, axis), take_along_axis(t, perm, axis)
+
+
+cumsum_p.jvp = linear_jvp(cumsum_p)
+cumsum_p.transpose = _cumsum_transpose
+cumprod_p.jvp = _cumprod_jvp
+cummax_p.jvp = _cum_extremum_jvp(cummax_p)
+cummin_p.jvp = _cum_extremum_jvp(cummin_p)
+sort_p.jvp = _sort_jvp

@@ -174,3 +174,119 @@ static_index_p.batch = _static_index_batch
 
 LINEAR = (transpose_p, reshape_p, broadcast_in_dim_p, squeeze_p, concatenate_p, rev_p,
           static_index_p)
+
+# --------------------------------------------------------- differentiation
+# Every primitive here is linear in its array operand(s): the JVP applies the
+# primitive to the tangents, and the transpose rules below undo the movement.
+
+from ..autodiff import aval_of, is_undefined, linear_jvp  # noqa: E402
+
+for _p in LINEAR:
+    _p.jvp = linear_jvp(_p)
+
+
+def _transpose_transpose(ct, x, *, perm):
+    return [transpose_p.bind(ct, perm=tuple(int(i) for i in np.argsort(perm)))]
+
+
+def _reshape_transpose(ct, x, *, new_sizes):
+    return [reshape_p.bind(ct, new_sizes=tuple(aval_of(x).shape))]
+
+
+def _bid_transpose(ct, x, *, shape, dims):
+    xs = aval_of(x).shape
+    expanded = [i for i, d in enumerate(dims) if xs[i] == 1 and shape[d] != 1]
+    axes = tuple(sorted(set(range(len(shape))) - set(dims)) + [dims[i] for i in expanded])
+    if axes:
+        from .reductions import reduce_sum_p
+        ct = reduce_sum_p.bind(ct, axes=tuple(sorted(axes)), keepdims=False, dtype=None)
+    if tuple(shape_of(ct)) != tuple(xs):
+        ct = reshape_p.bind(ct, new_sizes=tuple(xs))
+    return [ct]
+
+
+def _squeeze_transpose(ct, x, *, axes):
+    return [reshape_p.bind(ct, new_sizes=tuple(aval_of(x).shape))]
+
+
+def _slice_along(x, axis, start, stop):
+    nd = ndim_of(x)
+    index = tuple(("s", start, stop, None) if i == axis else ("s", None, None, None)
+                  for i in range(nd))
+    return static_index_p.bind(x, index=index)
+
+
+def _concat_transpose(ct, *xs, axis):
+    out, off = [], 0
+    for x in xs:
+        n = aval_of(x).shape[axis]
+        out.append(_slice_along(ct, axis, off, off + n) if is_undefined(x) else None)
+        off += n
+    return out
+
+
+def _pad_jvp(primals, tangents, *, pad_width, value):
+    out = pad_p.bind(primals[0], pad_width=pad_width, value=value)
+    t = tangents[0]
+    return out, (None if t is None else pad_p.bind(t, pad_width=pad_width, value=0))
+
+
+def _pad_transpose(ct, x, *, pad_width, value):
+    xs = aval_of(x).shape
+    if not any(lo or hi for lo, hi in pad_width):
+        return [ct]
+    index = tuple(("s", lo, lo + n, None) for (lo, _), n in zip(pad_width, xs, strict=True))
+    return [static_index_p.bind(ct, index=index)]
+
+
+def _static_index_transpose(ct, x, *, index):
+    """Scatter ``ct`` back into zeros of ``x``'s shape with pads (and, for
+    strided slices, an interleave of zeros), one operand axis at a time."""
+    xs = aval_of(x).shape
+    entries = [i for i in index if i is not None]
+    entries += [("s", None, None, None)] * (len(xs) - len(entries))
+    aligned, pads, steps = [], [], []
+    for n, e in zip(xs, entries, strict=True):
+        if type(e) is tuple:
+            start, stop, step = slice(e[1], e[2], e[3]).indices(n)
+            m = len(range(start, stop, step))
+            if step < 0:  # the same positions, ascending
+                start, step = (start + (m - 1) * step if m else 0), -step
+            aligned.append(m)
+            steps.append(step if m > 1 else 1)
+            pads.append((start if m else n, n - start - (m - 1) * step - 1 if m else 0))
+        else:
+            i = e % n
+            aligned.append(1)
+            steps.append(1)
+            pads.append((i, n - i - 1))
+    ct = reshape_p.bind(ct, new_sizes=tuple(aligned))
+    rev_axes = tuple(k for k, e in enumerate(entries)
+                     if type(e) is tuple and e[3] is not None and e[3] < 0)
+    if rev_axes:
+        ct = rev_p.bind(ct, axes=rev_axes)
+    for k, step in enumerate(steps):
+        if step == 1:
+            continue
+        # interleave step - 1 zeros after each element, then drop the trailing ones
+        s = shape_of(ct)
+        m = s[k]
+        ct = reshape_p.bind(ct, new_sizes=s[:k + 1] + (1,) + s[k + 1:])
+        pw = tuple((0, step - 1) if a == k + 1 else (0, 0) for a in range(len(s) + 1))
+        ct = pad_p.bind(ct, pad_width=pw, value=0)
+        ct = reshape_p.bind(ct, new_sizes=s[:k] + (m * step,) + s[k + 1:])
+        ct = _slice_along(ct, k, 0, (m - 1) * step + 1)
+    if any(lo or hi for lo, hi in pads):
+        ct = pad_p.bind(ct, pad_width=tuple(pads), value=0)
+    return [ct]
+
+
+transpose_p.transpose = _transpose_transpose
+reshape_p.transpose = _reshape_transpose
+broadcast_in_dim_p.transpose = _bid_transpose
+squeeze_p.transpose = _squeeze_transpose
+concatenate_p.transpose = _concat_transpose
+pad_p.jvp = _pad_jvp
+pad_p.transpose = _pad_transpose
+rev_p.transpose = lambda ct, x, *, axes: [rev_p.bind(ct, axes=axes)]
+static_index_p.transpose = _static_index_transpose

@@ -1,0 +1,454 @@
+"""User-defined derivative rules: ``custom_jvp`` and ``custom_vjp``.
+
+A call of a decorated function binds one higher-order primitive whose
+parameters are the flat user functions:
+
+* ``custom_jvp_call(*args, fun, jvp)``: evaluation calls ``fun``; the JVP rule
+  calls the user's ``jvp`` (reverse mode transposes what that rule staged, so
+  the rule must be linear in the tangents, as in JAX).
+* ``custom_vjp_call(*args, fun, fwd, bwd)``: evaluation calls ``fun``; the JVP
+  rule runs ``fwd`` and emits ``custom_lin(*residuals, *tangents, bwd)``, a
+  linear primitive that cannot be evaluated (forward mode over a custom_vjp
+  function is an error, as in JAX) but whose transpose calls ``bwd``.
+
+The batching rules vmap the user functions themselves (outputs batched at 0),
+so both compose with ``vmap`` in either order.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+
+from . import tree as tu
+from .core import Primitive, get_aval
+from .autodiff import float0, is_differentiable, zeros_like_aval
+
+# ------------------------------------------------------------------ helpers
+
+
+def _resolve_args(fun, args, kwargs):
+    """Keyword arguments moved to their positions (defaults filled in)."""
+    if not kwargs:
+        return tuple(args)
+    try:
+        ba = inspect.signature(fun).bind(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{e}") from None
+    ba.apply_defaults()
+    if ba.kwargs:
+        raise TypeError("keyword arguments could not be resolved to positions")
+    return ba.args
+
+
+def _nondiff_positions(fun, nondiff_argnums, nondiff_argnames):
+    """``nondiff_argnums`` with the positions of ``nondiff_argnames`` added."""
+    nums = set(int(i) for i in nondiff_argnums)
+    if nondiff_argnames:
+        params = list(inspect.signature(fun).parameters)
+        for name in nondiff_argnames:
+            if name not in params:
+                raise ValueError(f"nondiff_argnames: {name!r} is not a parameter of "
+                                 f"{_name(fun)}")
+            nums.add(params.index(name))
+    return tuple(sorted(nums))
+
+
+def _no_symbolic_zeros(symbolic_zeros):
+    if symbolic_zeros:
+        raise NotImplementedError("symbolic_zeros=True is not supported by vmapx: rules "
+                                  "receive zero tangents and cotangents as explicit zeros")
+
+
+def _split_nondiff(args, nondiff_argnums):
+    nondiff = {i: args[i] for i in nondiff_argnums}
+    dyn = tuple(a for i, a in enumerate(args) if i not in nondiff)
+    return nondiff, dyn
+
+
+def _merge(nondiff, dyn, n):
+    it = iter(dyn)
+    return tuple(nondiff[i] if i in nondiff else next(it) for i in range(n))
+
+
+def _tangent_zeros(x):
+    return zeros_like_aval(get_aval(x))
+
+
+def _vmap_list(fun, xs, dims, axis):
+    """``fun(*xs)`` mapped over ``axis`` (inputs at ``dims``, outputs at 0)."""
+    from .api import _vmap_flat
+    treedef = tu.tree_structure((tuple(xs), {}))
+    return _vmap_flat(fun, treedef, list(xs), list(dims), axis, 0, False)
+
+
+def _trace_out_avals(fun, avals):
+    from .staging import trace_to_jaxpr
+    return trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals).out_avals
+
+
+def _name(fun):
+    return getattr(fun, "__name__", repr(fun))
+
+
+class _Named:
+    """A flat user function as a primitive parameter, printed by its role and
+    the user function's name in jaxprs (hashed by identity)."""
+    __slots__ = ("fn", "label")
+
+    def __init__(self, fn, label):
+        self.fn = fn
+        self.label = label
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def __repr__(self):
+        return self.label
+
+
+# --------------------------------------------------------------- custom_jvp
+
+
+def _custom_jvp_call_impl(*args, fun, jvp):
+    return fun(*args)
+
+
+custom_jvp_call_p = Primitive("custom_jvp_call", _custom_jvp_call_impl, multiple_results=True,
+                              abstract=lambda *avals, fun, jvp: _trace_out_avals(fun, avals))
+
+
+def _custom_jvp_call_jvp(primals, tangents, *, fun, jvp):
+    tans = [_tangent_zeros(p) if t is None else t
+            for p, t in zip(primals, tangents, strict=True)]
+    outs, touts = jvp(list(primals), tans)
+    return outs, [t if is_differentiable(get_aval(o).dtype) else None
+                  for o, t in zip(outs, touts, strict=True)]
+
+
+def _custom_jvp_call_batch(axis, vals, dims, *, fun, jvp):
+    n = len(vals)
+
+    def bfun(*xs):
+        return _vmap_list(fun, xs, dims, axis)
+
+    def bjvp(primals, tangents):
+        def pair(*xs):
+            o, t = jvp(list(xs[:n]), list(xs[n:]))
+            return list(o), list(t)
+        return _vmap_list(pair, list(primals) + list(tangents), list(dims) * 2, axis)
+
+    outs = custom_jvp_call_p.bind(*vals, fun=bfun, jvp=bjvp)
+    return outs, [0] * len(outs)
+
+
+custom_jvp_call_p.jvp = _custom_jvp_call_jvp
+custom_jvp_call_p.batch = _custom_jvp_call_batch
+
+
+class custom_jvp:
+    """A function with a custom JVP rule (``jax.custom_jvp``).
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> @vmapx.custom_jvp
+    ... def f(x):
+    ...     return jnp.sin(x)
+    >>> @f.defjvp
+    ... def f_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return f(x), 2.0 * t          # a deliberately different derivative
+    >>> vmapx.vmap(vmapx.grad(f))(np.array([0.0, 1.0]))
+    array([2., 2.])
+    """
+
+    def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = _nondiff_positions(fun, nondiff_argnums, nondiff_argnames)
+        self.jvp = None
+
+    def defjvp(self, jvp, symbolic_zeros=False):
+        """Set the rule ``jvp(*nondiff_args, primals, tangents) -> (out, tangent_out)``
+        (returned, so this works as a decorator)."""
+        _no_symbolic_zeros(symbolic_zeros)
+        self.jvp = jvp
+        return jvp
+
+    def defjvps(self, *jvps):
+        """Set the JVP from one rule per argument, ``jvp_i(t_i, out, *primals)``
+        (``None`` for an argument with a zero derivative)."""
+        if self.nondiff_argnums:
+            raise TypeError("Can't use ``defjvps`` with ``nondiff_argnums``.")
+
+        def jvp(primals, tangents):
+            out = self(*primals)
+            tan = None
+            for rule, t in zip(jvps, tangents, strict=True):
+                if rule is None:
+                    continue
+                term = rule(t, out, *primals)
+                tan = term if tan is None else tu.tree_map(lambda a, b: a + b, tan, term)
+            if tan is None:
+                tan = tu.tree_map(lambda o: zeros_like_aval(get_aval(o)), out)
+            return out, tan
+        self.defjvp(jvp)
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        name = _name(self.fun)
+        if self.jvp is None:
+            raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
+        args = _resolve_args(self.fun, args, kwargs)
+        n = len(args)
+        nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
+        leaves, in_tree = tu.tree_flatten(dyn)
+        out_trees = []
+        user_fun, user_jvp = self.fun, self.jvp
+        nd_vals = tuple(nondiff[i] for i in sorted(nondiff))
+
+        def flat_fun(*xs):
+            out = user_fun(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
+            out_leaves, out_tree = tu.tree_flatten(out)
+            out_trees.append(out_tree)
+            return out_leaves
+
+        def flat_jvp(primals, tangents):
+            p = tu.tree_unflatten(in_tree, primals)
+            t = tu.tree_unflatten(in_tree, tangents)
+            res = user_jvp(*nd_vals, p, t)
+            if not (isinstance(res, (tuple, list)) and len(res) == 2):
+                raise TypeError(f"Custom JVP rule {_name(user_jvp)} for function {name} must "
+                                "produce a pair (list or tuple of length two) representing "
+                                f"primal and tangent outputs, but got {res!r}.")
+            out, tan = res
+            out_leaves, out_tree = tu.tree_flatten(out)
+            tan_leaves, tan_tree = tu.tree_flatten(tan)
+            if out_tree != tan_tree:
+                raise TypeError(f"Custom JVP rule {_name(user_jvp)} for function {name} must "
+                                "produce primal and tangent outputs with equal container "
+                                f"(pytree) structures, but got {out_tree} and {tan_tree} "
+                                "respectively.")
+            for o, t_ in zip(out_leaves, tan_leaves, strict=True):
+                oa, ta = get_aval(o), get_aval(t_)
+                expected = oa.dtype if is_differentiable(oa.dtype) else float0
+                if tuple(oa.shape) != tuple(ta.shape) or (
+                        ta.dtype != expected and not (ta.weak_type and expected.kind in "fc")):
+                    exp = f"{expected.name}[{','.join(map(str, oa.shape))}]"
+                    raise TypeError("Custom JVP rule must produce primal and tangent outputs "
+                                    f"with corresponding shapes and dtypes. Expected {exp} "
+                                    f"(tangent type of {oa.str_short()}) but got "
+                                    f"{ta.str_short()}.")
+            out_trees.append(out_tree)
+            return out_leaves, tan_leaves
+
+        outs = custom_jvp_call_p.bind(*leaves, fun=_Named(flat_fun, name),
+                                      jvp=_Named(flat_jvp, _name(user_jvp)))
+        return tu.tree_unflatten(out_trees[0], outs)
+
+
+# --------------------------------------------------------------- custom_vjp
+
+
+def _bwd_leaves(got, dyn):
+    """The leaves of a bwd rule's output, one per leaf of the differentiable
+    arguments ``dyn`` (``None`` for a zero cotangent, also for a whole argument)."""
+    is_none = lambda x: x is None  # noqa: E731
+    ok = isinstance(got, tuple) and len(got) == len(dyn)
+    leaves = []
+    if ok:
+        for g, d in zip(got, dyn):
+            d_tree = tu.tree_structure(d)
+            if g is None:
+                leaves += [None] * d_tree.num_leaves
+            elif tu.tree_structure(g, is_leaf=is_none) == d_tree:
+                leaves += tu.tree_leaves(g, is_leaf=is_none)
+            else:
+                ok = False
+    if not ok:
+        raise TypeError(
+            "Custom VJP bwd rule must produce an output with the same container (pytree) "
+            "structure as the args tuple of the primal function, and in particular must "
+            "produce a tuple of length equal to the number of arguments to the primal "
+            f"function, but got bwd output structure {tu.tree_structure(got)} for primal "
+            f"input structure {tu.tree_structure(dyn)}.")
+    return leaves
+
+
+_NO_FORWARD = "can't apply forward-mode autodiff (jvp) to a custom_vjp function."
+
+
+def _custom_lin_impl(*args, num_res, bwd, out_avals):
+    raise TypeError(_NO_FORWARD)
+
+
+def _custom_lin_batch(axis, vals, dims, *, num_res, bwd, out_avals):
+    raise TypeError(_NO_FORWARD)
+
+
+custom_lin_p = Primitive("custom_lin", _custom_lin_impl, multiple_results=True,
+                         abstract=lambda *avals, num_res, bwd, out_avals: list(out_avals))
+custom_lin_p.batch = _custom_lin_batch
+
+
+def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals):
+    res = list(args[:num_res])
+    cts = [zeros_like_aval(a) if c is None else c for c, a in zip(cts, out_avals, strict=True)]
+    return [None] * num_res + list(bwd(res, cts))
+
+
+custom_lin_p.transpose = _custom_lin_transpose
+
+
+def _custom_vjp_call_impl(*args, fun, fwd, bwd):
+    return fun(*args)
+
+
+custom_vjp_call_p = Primitive("custom_vjp_call", _custom_vjp_call_impl, multiple_results=True,
+                              abstract=lambda *avals, fun, fwd, bwd: _trace_out_avals(fun, avals))
+
+
+def _custom_vjp_call_jvp(primals, tangents, *, fun, fwd, bwd):
+    outs, res = fwd(*primals)
+    tans = [_tangent_zeros(p) if t is None else t
+            for p, t in zip(primals, tangents, strict=True)]
+    out_avals = tuple(get_aval(o) for o in outs)
+    touts = custom_lin_p.bind(*res, *tans, num_res=len(res), bwd=bwd, out_avals=out_avals)
+    return outs, [t if is_differentiable(a.dtype) else None
+                  for t, a in zip(touts, out_avals, strict=True)]
+
+
+def _custom_vjp_call_batch(axis, vals, dims, *, fun, fwd, bwd):
+    from .batching import moveaxis
+    from .prims.reductions import reduce_sum_p
+
+    def bfun(*xs):
+        return _vmap_list(fun, xs, dims, axis)
+
+    def bfwd(*xs):
+        outs, res = _vmap_list(lambda *a: tuple(map(list, fwd(*a))), xs, dims, axis)
+        return outs, res
+
+    def bbwd(res, cts):
+        nr = len(res)
+        in_cts = _vmap_list(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
+                            list(res) + list(cts), [0] * (nr + len(cts)), axis)
+        out = []
+        for c, d in zip(in_cts, dims, strict=True):
+            if c is None:
+                out.append(None)
+            elif d is None:
+                out.append(reduce_sum_p.bind(c, axes=(0,), keepdims=False, dtype=None))
+            else:
+                out.append(moveaxis(c, 0, d))
+        return out
+
+    outs = custom_vjp_call_p.bind(*vals, fun=bfun, fwd=bfwd, bwd=bbwd)
+    return outs, [0] * len(outs)
+
+
+custom_vjp_call_p.jvp = _custom_vjp_call_jvp
+custom_vjp_call_p.batch = _custom_vjp_call_batch
+
+
+class custom_vjp:
+    """A function with a custom VJP rule (``jax.custom_vjp``): ``fwd`` returns
+    ``(out, residuals)``, ``bwd(residuals, ct)`` the tuple of input cotangents.
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> @vmapx.custom_vjp
+    ... def clip_grad(x):
+    ...     return x
+    >>> clip_grad.defvjp(lambda x: (x, None), lambda res, g: (jnp.clip(g, -1.0, 1.0),))
+    >>> vmapx.grad(lambda x: 3.0 * clip_grad(x))(2.0)
+    array(1.)
+    """
+
+    def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = _nondiff_positions(fun, nondiff_argnums, nondiff_argnames)
+        self.fwd = None
+        self.bwd = None
+
+    def defvjp(self, fwd, bwd, symbolic_zeros=False, optimize_remat=False):
+        """Set ``fwd(*args) -> (out, res)`` and ``bwd(*nondiff_args, res, ct) -> cts``."""
+        _no_symbolic_zeros(symbolic_zeros)
+        self.fwd = fwd
+        self.bwd = bwd
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        name = _name(self.fun)
+        if self.fwd is None:
+            raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
+        args = _resolve_args(self.fun, args, kwargs)
+        n = len(args)
+        nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
+        leaves, in_tree = tu.tree_flatten(dyn)
+        in_avals = [get_aval(x) for x in leaves]
+        user_fun, user_fwd, user_bwd = self.fun, self.fwd, self.bwd
+        nd_vals = tuple(nondiff[i] for i in sorted(nondiff))
+        out_trees, res_trees = [], []
+
+        def flat_fun(*xs):
+            out = user_fun(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
+            out_leaves, out_tree = tu.tree_flatten(out)
+            out_trees.append(out_tree)
+            return out_leaves
+
+        def flat_fwd(*xs):
+            res = user_fwd(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
+            if not (isinstance(res, (tuple, list)) and len(res) == 2):
+                raise TypeError(f"Custom VJP fwd rule {_name(user_fwd)} for function {name} "
+                                "must produce a pair (list or tuple of length two) where the "
+                                "first element represents the primal output (equal to the "
+                                f"output of the custom_vjp-decorated function {name}) and the "
+                                "second element represents residuals (i.e. values stored "
+                                "from the forward pass for use on the backward pass), but "
+                                f"instead the fwd rule output's type was {type(res)}.")
+            out, r = res
+            out_leaves, out_tree = tu.tree_flatten(out)
+            r_leaves, r_tree = tu.tree_flatten(r)
+            out_trees.append(out_tree)
+            res_trees.append(r_tree)
+            return out_leaves, r_leaves
+
+        def flat_bwd(res, cts):
+            r = tu.tree_unflatten(res_trees[-1], res)
+            ct = tu.tree_unflatten(out_trees[-1], cts)
+            got = user_bwd(*nd_vals, r, ct)
+            if isinstance(got, list):
+                got = tuple(got)
+            got_leaves = _bwd_leaves(got, dyn)
+            out = []
+            for k, (c, a) in enumerate(zip(got_leaves, in_avals, strict=True)):
+                if not is_differentiable(a.dtype):
+                    out.append(None)
+                    continue
+                if c is None:
+                    out.append(zeros_like_aval(a))
+                    continue
+                ca = get_aval(c)
+                if tuple(ca.shape) != tuple(a.shape):
+                    raise ValueError(
+                        "Custom VJP bwd rule must produce an output with the same type as the "
+                        f"args tuple of the primal function, but at output[{k}] the bwd rule "
+                        f"produced an output of type {ca.str_short()} corresponding to an "
+                        f"input of type {a.str_short()}, so the shapes do not match")
+                out.append(c)
+            return out
+
+        outs = custom_vjp_call_p.bind(*leaves, fun=_Named(flat_fun, name),
+                                      fwd=_Named(flat_fwd, _name(user_fwd)),
+                                      bwd=_Named(flat_bwd, _name(user_bwd)))
+        return tu.tree_unflatten(out_trees[-1], outs)
+
+
+__all__ = ["custom_jvp", "custom_vjp", "custom_jvp_call_p", "custom_vjp_call_p", "custom_lin_p"]

@@ -1,0 +1,602 @@
+"""``jit``: trace once per input signature, then run a flat list of NumPy calls.
+
+A jitted function is staged to a jaxpr the first time it sees an input
+signature (pytree structure, shapes, dtypes, weak types, static argument
+values); the jaxpr is cached in a bounded LRU cache.  Before running, the
+jaxpr is simplified: nested ``jit`` calls are inlined, common subexpressions
+are shared and dead equations removed (constants were already folded while
+tracing), and intermediates are released after their last use.  The first
+calls interpret the jaxpr; once a program has run often enough to pay for it
+(``COMPILE_WORK``) it runs as generated Python source that calls each
+primitive's NumPy implementation directly, with parameters bound as closure
+constants.
+
+``jit`` is also a primitive, ``jit_p``, holding the ``ClosedJaxpr``: applied
+to traced values it composes with the other transforms (its batching rule
+batches the jaxpr once per batch dims and caches the result; its JVP rule
+evaluates the jaxpr under the JVP trace, so reverse mode sees through it).
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import inspect
+
+import numpy as np
+
+from . import tree as tu
+from .core import Primitive, Tracer
+from .errors import ConcretizationTypeError, api_boundary
+from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
+                      hoist_tracer_consts)
+
+CACHE_SIZE = 4096
+"""Traced signatures kept per jitted function (least recently used dropped)."""
+
+# ----------------------------------------------------------------- jit_p
+
+
+def _jit_impl(*args, jaxpr, name=None):
+    return runner(jaxpr, name or "jitted")(*args)
+
+
+def _jit_abstract(*avals, jaxpr, name=None):
+    return jaxpr.out_avals
+
+
+def _jit_batch(axis, vals, dims, *, jaxpr, name=None):
+    batched, out_dims = batch_jaxpr(jaxpr, dims, axis)
+    return jit_p.bind(*vals, jaxpr=batched, name=name), list(out_dims)
+
+
+def _jit_jvp(primals, tangents, *, jaxpr, name=None):
+    """Evaluate the jaxpr under a JVP trace: the primitives it holds are
+    differentiated one by one, so reverse mode's partial evaluation and
+    transposition see through ``jit``."""
+    from .autodiff import jvp_flat
+    from .staging import eval_jaxpr
+    return jvp_flat(lambda xs: eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *xs), list(primals),
+                    list(tangents))
+
+
+jit_p = Primitive("jit", _jit_impl, abstract=_jit_abstract, batch=_jit_batch, jvp=_jit_jvp,
+                  multiple_results=True)
+
+
+# ------------------------------------------------------ simplification
+
+
+def simplify(closed: ClosedJaxpr):
+    """Inline nested ``jit`` calls, share common subexpressions, drop dead code.
+
+    Returns the program ``(constvars, consts, invars, eqns, outvars)``.
+    """
+    constvars = list(closed.jaxpr.constvars)
+    consts = list(closed.consts)
+    eqns: list = []
+    seen: dict = {}
+    sub: dict = {}   # var -> var or literal it stands for (Literals hash by identity)
+
+    def go(jaxpr, rename):
+        for eqn in jaxpr.eqns:
+            ins = [sub.get(v, v) for v in eqn.invars]
+            prim = eqn.prim
+            if prim is jit_p:
+                inner = eqn.params["jaxpr"]
+                for cv, c in zip(inner.jaxpr.constvars, inner.consts, strict=True):
+                    nv = sub[cv] = Var(cv.aval)
+                    constvars.append(nv)
+                    consts.append(c)
+                for iv, a in zip(inner.jaxpr.invars, ins, strict=True):
+                    sub[iv] = a
+                go(inner.jaxpr, True)
+                for ov, io in zip(eqn.outvars, inner.jaxpr.outvars, strict=True):
+                    sub[ov] = sub.get(io, io)
+                continue
+            key = [prim]
+            for v in ins:
+                key.append(("L", type(v.val), v.val) if type(v) is Literal else v)
+            if eqn.params:
+                key.extend(eqn.params.items())
+            try:
+                key = tuple(key)
+                prev = seen.get(key)
+            except TypeError:
+                key = prev = None
+            if prev is not None:
+                for ov, pv in zip(eqn.outvars, prev, strict=True):
+                    sub[ov] = pv
+                continue
+            if rename:
+                outs = [Var(v.aval) for v in eqn.outvars]
+                for ov, nv in zip(eqn.outvars, outs, strict=True):
+                    sub[ov] = nv
+            else:
+                outs = eqn.outvars
+            if key is not None:
+                seen[key] = outs
+            eqns.append(Eqn(prim, ins, outs, eqn.params))
+
+    go(closed.jaxpr, False)
+    outvars = [sub.get(v, v) for v in closed.jaxpr.outvars]
+    # dead code elimination
+    live = {v for v in outvars if type(v) is Var}
+    kept = []
+    for eqn in reversed(eqns):
+        for v in eqn.outvars:
+            if v in live:
+                kept.append(eqn)
+                live.update(v for v in eqn.invars if type(v) is Var)
+                break
+    kept.reverse()
+    used = [(cv, c) for cv, c in zip(constvars, consts, strict=True) if cv in live]
+    return ([cv for cv, _ in used], [c for _, c in used], list(closed.jaxpr.invars), kept,
+            outvars)
+
+
+# ------------------------------------------------------------ execution
+
+_VIEW_PRIMS = frozenset({"broadcast_in_dim", "reshape", "transpose", "squeeze", "static_index",
+                         "rev", "jit"})
+
+
+def _finish(x):
+    """Outputs are writeable ndarrays that share memory with no input."""
+    if isinstance(x, np.ndarray):
+        return x if x.flags.writeable else x.copy()
+    return np.asarray(x)
+
+
+def _needs_finish(outvars, invars, constvars, producers):
+    """Per output: ``None`` (fresh array, as is), ``'copy'`` (an input or a
+    constant: never hand it out) or ``'finish'`` (may be a NumPy scalar or a
+    read-only view)."""
+    need = []
+    ins = set(invars) | set(constvars)
+    for v in outvars:
+        if type(v) is Literal:
+            need.append("finish")
+        elif v in ins:
+            need.append("copy")
+        elif not v.aval.shape or producers.get(v) in _VIEW_PRIMS:
+            need.append("finish")
+        else:
+            need.append(None)
+    return need
+
+
+def _copy(x):
+    return np.array(x, copy=True)
+
+
+def _dying(eqns, outvars):
+    """Per equation, the intermediates used for the last time there (or never
+    used): released right after it, so large temporaries do not pile up (as
+    in hand-written NumPy code, where they die as expressions complete)."""
+    keep = {v for v in outvars if type(v) is Var}
+    last = {}
+    for k, e in enumerate(eqns):
+        for v in e.outvars:
+            last[v] = k
+        for v in e.invars:
+            if type(v) is Var and v in last:
+                last[v] = k
+    dying = [[] for _ in eqns]
+    for v, k in last.items():
+        if v not in keep:
+            dying[k].append(v)
+    return dying
+
+
+def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
+    """Run ``closed`` on concrete arrays by walking its equations (no set-up
+    cost: this is how a program runs before it is compiled).  Intermediates
+    are released after their last use."""
+    j = closed.jaxpr
+    eqns = j.eqns
+    n = len(eqns)
+    env = dict(zip(j.constvars, closed.consts, strict=True))
+    env.update(zip(j.invars, args, strict=True))
+    dies = [[] for _ in range(n)]
+    seen = set(j.outvars)
+    for k in range(n - 1, -1, -1):
+        for v in eqns[k].invars:
+            if v not in seen and type(v) is Var:
+                seen.add(v)
+                dies[k].append(v)
+    for e, dead in zip(eqns, dies):
+        vals = [env[v] if type(v) is Var else v.val for v in e.invars]
+        prim = e.prim
+        r = prim.impl(*vals, **e.params) if e.params else prim.impl(*vals)
+        del vals
+        if prim.multiple_results:
+            env.update(zip(e.outvars, r, strict=True))
+        else:
+            env[e.outvars[0]] = r
+        for v in dead:
+            env[v] = None
+    outs = [v.val if type(v) is Literal else env[v] for v in j.outvars]
+    if not finish:
+        return outs
+    res = []
+    for o in outs:
+        if isinstance(o, np.ndarray):
+            if not o.flags.writeable or any(o is a for a in args) or \
+                    any(o is c for c in closed.consts):
+                o = o.copy()
+        else:
+            o = np.asarray(o)
+        res.append(o)
+    return res
+
+
+def compile_program(program, name="jitted", finish=True):
+    """Generate and exec Python source running ``program``: one line per equation."""
+    constvars, consts, invars, eqns, outvars = program
+    closure: dict = {}
+    names: dict = {}
+    by_id: dict = {}
+
+    def const(val, prefix):
+        k = (prefix, id(val))
+        n = by_id.get(k)
+        if n is None:
+            n = by_id[k] = f"{prefix}{len(by_id)}"
+            closure[n] = val
+        return n
+
+    def ref(v):
+        if type(v) is Literal:
+            return const(v.val, "l")
+        return names[v]
+
+    for i, v in enumerate(invars):
+        names[v] = f"a{i}"
+    for v, c in zip(constvars, consts, strict=True):
+        names[v] = const(c, "c")
+    lines = []
+    k = 0
+    producers = {}
+    for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
+        for v in eqn.outvars:
+            names[v] = f"v{k}"
+            k += 1
+            producers[v] = eqn.prim.name
+        fn = const(eqn.prim.impl, "f")
+        args = [ref(v) for v in eqn.invars]
+        args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
+        lhs = ", ".join(names[v] for v in eqn.outvars)
+        if eqn.prim.multiple_results:
+            lhs = lhs + "," if eqn.outvars else "_"
+        lines.append(f"        {lhs} = {fn}({', '.join(args)})")
+        if dead:
+            lines.append(f"        del {', '.join(names[v] for v in dead)}")
+    outs = []
+    for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, producers), strict=True):
+        outs.append(ref(v) if n is None or not finish else f"_{n}({ref(v)})")
+    closure["_finish"] = _finish
+    closure["_copy"] = _copy
+    params = ", ".join(names[v] for v in invars)
+    body = "\n".join(lines)
+    src = (f"def _make({', '.join(closure)}):\n"
+           f"    def {_identifier(name)}({params}):\n"
+           f"{body}\n"
+           f"        return [{', '.join(outs)}]\n"
+           f"    return {_identifier(name)}\n")
+    ns: dict = {}
+    exec(compile(src, f"<vmapx.jit {name}>", "exec"), ns)
+    fn = ns["_make"](**closure)
+    fn.__source__ = src
+    return fn
+
+
+def _identifier(name):
+    s = "".join(c if c.isalnum() or c == "_" else "_" for c in str(name))
+    return s if s and not s[0].isdigit() else f"f_{s}"
+
+
+COMPILE_AFTER = 2
+COMPILE_WORK = 256
+"""A program is interpreted for its first calls and compiled to Python source
+once it has been called ``COMPILE_AFTER`` times and has evaluated about
+``COMPILE_WORK`` equations (compiling costs about that many interpreted
+equations, so short loop bodies run a few times are never compiled)."""
+
+
+def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
+    """The function running ``closed`` on concrete arrays (``list`` out).
+
+    The jaxpr is interpreted as traced for its first calls; then (see
+    ``COMPILE_WORK``) it is simplified (``simplify``) and compiled to Python
+    source.  With
+    ``finish`` (for results handed to the user) outputs are writeable arrays
+    that alias no input; without it (bodies of loops) they are returned as is.
+    """
+    key = "run" if finish else "run_raw"
+    run = closed.cache.get(key)
+    if run is not None:
+        return run
+    count = [0]
+    calls_needed = max(COMPILE_AFTER, -(-COMPILE_WORK // max(len(closed.jaxpr.eqns), 1)))
+
+    def tiered(*args):
+        count[0] += 1
+        if count[0] >= calls_needed:
+            closed.cache[key] = compile_program(simplify(closed), name, finish)
+        return evaluate(closed, args, finish)
+
+    closed.cache[key] = tiered
+    return tiered
+
+
+# ------------------------------------------------------------------ jit()
+
+
+def _sig_of(leaves):
+    """The signature part of a cache key, and whether a leaf is a tracer."""
+    sig = []
+    has_tracer = False
+    for x in leaves:
+        t = type(x)
+        if t is np.ndarray:
+            sig.append(x.shape)
+            sig.append(x.dtype)
+        elif t is float or t is int or t is bool or t is complex:
+            sig.append(t)
+        elif isinstance(x, Tracer):
+            a = x.aval
+            sig.append(a.shape)
+            sig.append((a.dtype, a.weak_type))
+            has_tracer = True
+        elif isinstance(x, np.generic):
+            sig.append(())
+            sig.append(x.dtype)
+        else:
+            return None, False
+    return sig, has_tracer
+
+
+def _static_names(fun, static_argnums, static_argnames):
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return static_argnums, static_argnames, None
+    params = list(sig.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    has_var = any(p.kind == p.VAR_POSITIONAL for p in params)
+    nums = set(static_argnums)
+    names = set(static_argnames)
+    if not has_var:
+        for i in static_argnums:
+            if not -len(positional) <= i < len(positional):
+                raise ValueError(f"Jitted function has static_argnums={tuple(static_argnums)}, "
+                                 f"but only accepts {len(positional)} positional arguments.")
+        nums = {i % len(positional) for i in nums}   # resolved against the signature
+    for i, p in enumerate(positional):
+        if i in nums or i - len(positional) in nums:
+            if p.kind == p.POSITIONAL_OR_KEYWORD:
+                names.add(p.name)
+        if p.name in names:
+            nums.add(i)
+    return tuple(sorted(nums)), tuple(sorted(names)), sig
+
+
+def _as_tuple(x, what):
+    if x is None:
+        return ()
+    if isinstance(x, (int, str)):
+        return (x,)
+    return tuple(x)
+
+
+def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnums=None,
+        donate_argnames=None, keep_unused=False, device=None, backend=None, inline=False,
+        in_shardings=None, out_shardings=None, compiler_options=None):
+    """Trace ``fun`` once per input signature and run it as a flat NumPy program.
+
+    The signature is the arguments' pytree structure, shapes, dtypes and weak
+    types plus the values of the static arguments (``static_argnums`` /
+    ``static_argnames``, which must be hashable).  ``donate_argnums`` and the
+    device options are accepted and ignored.  Usable as a decorator, also as
+    ``@jit(static_argnums=...)``.
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> @vmapx.jit
+    ... def f(x, y):
+    ...     return jnp.sin(x) * y + 1.0
+    >>> f(np.zeros(3), 2.0)
+    array([1., 1., 1.])
+    >>> g = vmapx.jit(lambda x, n: x ** n, static_argnums=1)
+    >>> g(np.arange(3.0), 2)
+    array([0., 1., 4.])
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 static_argnames=static_argnames, donate_argnums=donate_argnums,
+                                 donate_argnames=donate_argnames, keep_unused=keep_unused,
+                                 device=device, backend=backend, inline=inline)
+    if not callable(fun):
+        raise TypeError(f"Expected a callable value, got {fun!r}")
+    nums = _as_tuple(static_argnums, "static_argnums")
+    names = _as_tuple(static_argnames, "static_argnames")
+    if nums or names:
+        nums, names, _ = _static_names(fun, nums, names)
+    fname = getattr(fun, "__name__", type(fun).__name__)
+    cache: collections.OrderedDict = collections.OrderedDict()
+    fast = not nums and not names
+
+    def trace(dyn_args, kwargs, static_vals):
+        def call(*a, **kw):
+            if static_vals:
+                it = iter(a)
+                full = []
+                pos_static = dict(static_vals[0])
+                for i in range(len(a) + len(pos_static)):
+                    full.append(pos_static[i] if i in pos_static else next(it))
+                kw = dict(kw, **dict(static_vals[1]))
+                return fun(*full, **kw)
+            return fun(*a, **kw)
+        try:
+            return flatten_fun_trace(call, dyn_args, kwargs)
+        except ConcretizationTypeError as e:
+            _add_tracing_note(e, fun, fname)
+            raise
+
+    def remember(key, entry):
+        cache[key] = entry
+        if len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+
+    @api_boundary
+    def jitted(*args, **kwargs):
+        if fast and not kwargs:
+            # Positional arrays and scalars only: the key needs no pytree flattening.
+            key = [len(args)]
+            for x in args:
+                t = type(x)
+                if t is np.ndarray:
+                    key.append(x.shape)
+                    key.append(x.dtype)
+                elif t is float or t is int or t is bool or t is complex:
+                    key.append(t)
+                else:
+                    break
+            else:
+                key = tuple(key)
+                entry = cache.get(key)
+                if entry is None:
+                    closed, out_tree = trace(args, {}, ())
+                    closed, extra = hoist_tracer_consts(closed)
+                    if extra:
+                        outs = jit_p.bind(*extra, *args, jaxpr=closed, name=fname)
+                        return tu.tree_unflatten(out_tree, outs)
+                    entry = (closed, None if out_tree.is_leaf() else out_tree)
+                    remember(key, entry)
+                else:
+                    cache.move_to_end(key)
+                closed, out_tree = entry
+                outs = (closed.cache.get("run") or runner(closed, fname))(*args)
+                return outs[0] if out_tree is None else tu.tree_unflatten(out_tree, outs)
+        if fast:
+            dyn_args, static_vals = args, ()
+        else:
+            dyn_args, kwargs, static_vals = _split_static(args, kwargs, nums, names, fname)
+        leaves, treedef = tu.tree_flatten((dyn_args, kwargs))
+        sig, has_tracer = _sig_of(leaves)
+        if sig is None:
+            leaves = _check_leaves(leaves, treedef, dyn_args, kwargs, fun)
+            sig, has_tracer = _sig_of(leaves)
+        key = (treedef, static_vals, *sig)
+        entry = cache.get(key)
+        if entry is not None:
+            cache.move_to_end(key)
+            closed, out_tree = entry
+            extra = ()
+        else:
+            closed, out_tree = trace(dyn_args, kwargs, static_vals)
+            closed, extra = hoist_tracer_consts(closed)
+            if not extra:
+                remember(key, (closed, out_tree))
+        if extra or has_tracer:
+            outs = jit_p.bind(*extra, *leaves, jaxpr=closed, name=fname)
+        else:
+            outs = runner(closed, fname)(*leaves)
+        return tu.tree_unflatten(out_tree, outs)
+
+    functools.update_wrapper(jitted, fun)
+    jitted._cache_size = lambda: len(cache)
+    jitted._jaxprs = lambda: [entry[0] for entry in cache.values()]
+
+    jitted.clear_cache = cache.clear
+    jitted._fun = fun
+    return jitted
+
+
+def _split_static(args, kwargs, nums, names, fname):
+    pos_static = []
+    dyn = []
+    n = len(args)
+    for i, a in enumerate(args):
+        if i in nums or i - n in nums:
+            _check_hashable(a)
+            pos_static.append((i, a))
+        else:
+            dyn.append(a)
+    kw_static = []
+    if names and kwargs:
+        kw = {}
+        for k, v in kwargs.items():
+            if k in names:
+                _check_hashable(v)
+                kw_static.append((k, v))
+            else:
+                kw[k] = v
+        kwargs = kw
+    return tuple(dyn), kwargs, (tuple(pos_static), tuple(sorted(kw_static)))
+
+
+def _check_hashable(x):
+    try:
+        hash(x)
+    except TypeError as e:
+        raise ValueError(
+            "Non-hashable static arguments are not supported. An error occurred while trying "
+            f"to hash an object of type {type(x)}, {x}. The error was:\n"
+            f"TypeError: {e}\n") from None
+
+
+def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
+    out = []
+    paths = None
+    for i, x in enumerate(leaves):
+        if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)):
+            out.append(x)
+            continue
+        if hasattr(x, "__array__"):
+            a = np.asarray(x)
+            if a.dtype != object:
+                out.append(a)
+                continue
+        if paths is None:
+            paths = [p for p, _ in tu.tree_flatten_with_path((dyn_args, kwargs))[0]]
+        raise TypeError(
+            f"Error interpreting argument to {fun} as an abstract array. The problematic value "
+            f"is of type {type(x)} and was passed to the function at path "
+            f"{_path_name(paths[i], fun)}.\nThis typically means that a jit-wrapped "
+            "function was called with a non-array argument, and this argument was not marked "
+            "as static using the static_argnums or static_argnames parameters of jax.jit.")
+    return out
+
+
+def _path_name(path, fun):
+    try:
+        signature = inspect.signature(fun)
+    except (TypeError, ValueError):
+        signature = None
+    kind, rest = path[0], path[1:]
+    if kind == 1:  # kwargs
+        return f"{rest[0]}{tu.keystr(rest[1:])}"
+    i = rest[0]
+    if signature is not None:
+        params = [p for p in signature.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if i < len(params):
+            return f"{params[i].name}{tu.keystr(rest[1:])}"
+    return f"args{tu.keystr(rest)}"
+
+
+def _add_tracing_note(e, fun, fname):
+    if getattr(e, "_vmapx_jit_note", False):
+        return
+    try:
+        code = fun.__code__
+        where = f"{fname} at {code.co_filename}:{code.co_firstlineno}"
+    except AttributeError:
+        where = fname
+    note = (f"\nThe error occurred while tracing the function {where} for jit. This "
+            "concrete value was not available in Python because it depends on the value of "
+            "an argument. Mark arguments that control Python-level behaviour as static "
+            "(static_argnums / static_argnames), or use vmapx.lax control flow.")
+    if e.args and isinstance(e.args[0], str):
+        e.args = (e.args[0] + note,) + e.args[1:]
+    e._vmapx_jit_note = True

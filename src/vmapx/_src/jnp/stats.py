@@ -1,0 +1,898 @@
+"""Statistics of ``vmapx.numpy``: NaN-ignoring reductions, ``ptp``,
+``average``, ``median`` / ``quantile`` / ``percentile`` (every NumPy method,
+through a sort), ``cov`` / ``corrcoef``, and searching and counting
+(``searchsorted``, ``digitize``, ``bincount``, histograms).
+
+Results follow NumPy's dtypes.  Where NumPy raises on data it only sees at run
+time (an all-NaN slice for ``nanargmax``, weights summing to zero for
+``average``, negative values for ``bincount``), concrete input raises as in
+NumPy and traced input cannot: it gives JAX's result instead (-1, inf or nan,
+values clipped to 0).  ``bincount`` of traced values needs a static
+``length``.
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+
+import numpy as np
+
+from ..core import Tracer, dtype_of, ndim_of, shape_of
+from ..prims.searching import bincount_p, searchsorted_p
+from .base import asarray_like, canonicalize_axis
+from .extra import concrete_or_error, scalar_like_numpy
+
+__all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "nanmean",
+           "nanvar", "nanstd", "nancumsum", "nancumprod", "nanmedian", "nanquantile",
+           "nanpercentile", "ptp", "average", "median", "quantile", "percentile", "cov",
+           "corrcoef", "searchsorted", "digitize", "bincount", "histogram",
+           "histogram_bin_edges", "histogram2d", "histogramdd"]
+
+
+def _jnp():
+    import vmapx.numpy as jnp
+    return jnp
+
+
+def _returns_numpy_scalars(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        return scalar_like_numpy(fn(*args, **kwargs))
+    return wrapped
+
+
+def _axes(axis, nd):
+    """NumPy's ``normalize_axis_tuple`` (order kept); None -> all axes."""
+    if axis is None:
+        return tuple(range(nd))
+    axes = tuple(canonicalize_axis(a, nd) for a in
+                 (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    if len(set(axes)) != len(axes):
+        raise ValueError("repeated axis")
+    return axes
+
+
+def _inexact(a):
+    return dtype_of(a).kind in "fc"
+
+
+# -------------------------------------------------------- NaN-ignoring reductions
+
+
+def _nan_to(a, value):
+    jnp = _jnp()
+    return jnp.where(jnp.isnan(a), value, a) if _inexact(a) else a
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Sum treating NaNs as zero, as ``numpy.nansum``.
+
+    >>> nansum(np.array([1.0, np.nan, 2.0]))
+    np.float64(3.0)
+    """
+    a = asarray_like(a)
+    return _jnp().sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                      initial=initial, where=where)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Product treating NaNs as one, as ``numpy.nanprod``.
+
+    >>> nanprod(np.array([2.0, np.nan, 3.0]))
+    np.float64(6.0)
+    """
+    a = asarray_like(a)
+    return _jnp().prod(_nan_to(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                       initial=initial, where=where)
+
+
+def _nan_extreme(name, fill_sign):
+    def fn(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+        jnp = _jnp()
+        a = asarray_like(a)
+        red = getattr(jnp, name)
+        if not _inexact(a):
+            return red(a, axis=axis, out=out, keepdims=keepdims, initial=initial, where=where)
+        nan = jnp.isnan(a)
+        res = red(jnp.where(nan, fill_sign * np.inf, a), axis=axis, out=out,
+                  keepdims=keepdims, initial=initial, where=where)
+        if initial is not None:
+            return res
+        return jnp.where(jnp.all(nan, axis=axis, keepdims=keepdims), np.nan, res)
+    fn.__name__ = fn.__qualname__ = "nan" + name
+    example = getattr(np, "nan" + name)(np.array([1.0, np.nan, 3.0]))
+    fn.__doc__ = (f"``{name}`` ignoring NaNs (NaN for an all-NaN slice), as "
+                  f"``numpy.nan{name}``.\n\n>>> nan{name}(np.array([1.0, np.nan, 3.0]))\n"
+                  f"{example!r}\n")
+    return fn
+
+
+nanmax = _nan_extreme("max", -1)
+nanmin = _nan_extreme("min", 1)
+
+
+def _nan_arg(name, fill_sign):
+    def fn(a, axis=None, out=None, *, keepdims=False):
+        jnp = _jnp()
+        a = asarray_like(a)
+        arg = getattr(jnp, name)
+        if not _inexact(a):
+            return arg(a, axis=axis, out=out, keepdims=keepdims)
+        nan = jnp.isnan(a)
+        res = arg(jnp.where(nan, fill_sign * np.inf, a), axis=axis, out=out, keepdims=keepdims)
+        all_nan = jnp.all(nan, axis=axis, keepdims=keepdims)
+        if not isinstance(all_nan, Tracer) and np.any(all_nan):
+            raise ValueError("All-NaN slice encountered")
+        return jnp.where(all_nan, -1, res)
+    fn.__name__ = fn.__qualname__ = "nan" + name
+    fn.__doc__ = (f"``{name}`` ignoring NaNs, as ``numpy.nan{name}`` (an all-NaN slice raises "
+                  f"on concrete input and gives -1 on traced input).\n\n"
+                  f">>> nan{name}(np.array([1.0, np.nan, 3.0]))\n"
+                  f"{getattr(np, 'nan' + name)(np.array([1.0, np.nan, 3.0]))!r}\n")
+    return fn
+
+
+nanargmax = _nan_arg("argmax", -1)
+nanargmin = _nan_arg("argmin", 1)
+
+
+def _count_valid(a, axis, keepdims):
+    jnp = _jnp()
+    return jnp.sum(~jnp.isnan(a), axis=axis, keepdims=keepdims, dtype=np.intp)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """Mean of the non-NaN elements, as ``numpy.nanmean``.
+
+    >>> nanmean(np.array([1.0, np.nan, 3.0]))
+    np.float64(2.0)
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    if not _inexact(a):
+        return jnp.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
+    total = jnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                    where=where)
+    res = total / _count_valid(a, axis, keepdims)
+    return jnp.astype(res, dtype_of(total))
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+           mean=None, correction=None):
+    """Variance of the non-NaN elements, as ``numpy.nanvar``.
+
+    >>> nanvar(np.array([1.0, np.nan, 3.0]))
+    np.float64(1.0)
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    if correction is not None:
+        ddof = correction
+    if not _inexact(a):
+        return jnp.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                       where=where)
+    axes = _axes(axis, ndim_of(a))
+    nan = jnp.isnan(a)
+    cnt = _count_valid(a, axes, True)
+    total = jnp.sum(_nan_to(a, 0), axis=axes, dtype=dtype, keepdims=True)
+    avg = jnp.astype(total / cnt, dtype_of(total))
+    dev = jnp.where(nan, 0, a - avg)
+    sq = jnp.real(dev * jnp.conjugate(dev)) if dtype_of(dev).kind == "c" else dev * dev
+    total = jnp.sum(sq, axis=axes, dtype=dtype, keepdims=keepdims)
+    dof = _count_valid(a, axes, keepdims) - ddof
+    res = jnp.where(dof > 0, total / jnp.where(dof > 0, dof, 1), np.nan)
+    return jnp.astype(res, dtype_of(total))
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+           mean=None, correction=None):
+    """Standard deviation of the non-NaN elements, as ``numpy.nanstd``.
+
+    >>> nanstd(np.array([1.0, np.nan, 3.0]))
+    np.float64(1.0)
+    """
+    return _jnp().sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where,
+                              correction=correction))
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaNs as zero, as ``numpy.nancumsum``.
+
+    >>> nancumsum(np.array([1.0, np.nan, 2.0]))
+    array([1., 1., 3.])
+    """
+    return _jnp().cumsum(_nan_to(asarray_like(a), 0), axis=axis, dtype=dtype, out=out)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaNs as one, as ``numpy.nancumprod``.
+
+    >>> nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
+    """
+    return _jnp().cumprod(_nan_to(asarray_like(a), 1), axis=axis, dtype=dtype, out=out)
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """Range (maximum minus minimum), as ``numpy.ptp``.
+
+    >>> ptp(np.array([[1, 5], [2, 9]]), axis=1)
+    array([4, 7])
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    if dtype_of(a) == np.bool_:
+        raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the "
+                        "bitwise_xor, the `^` operator, or the logical_xor function instead.")
+    return jnp.subtract(jnp.max(a, axis=axis, keepdims=keepdims),
+                        jnp.min(a, axis=axis, keepdims=keepdims))
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """Weighted average, as ``numpy.average``.
+
+    >>> average(np.array([1.0, 2.0, 4.0]), weights=np.array([1.0, 1.0, 2.0]))
+    np.float64(2.75)
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    nd = ndim_of(a)
+    axes = None if axis is None else _axes(axis, nd)
+    if weights is None:
+        avg = jnp.mean(a, axis=axes, keepdims=keepdims)
+        n_avg = int(np.prod(shape_of(avg), dtype=np.int64))
+        scl = np.asarray(int(np.prod(shape_of(a), dtype=np.int64)) / builtins.max(n_avg, 1),
+                         dtype_of(avg))[()]
+    else:
+        w = asarray_like(weights)
+        if dtype_of(a).kind in "biu":
+            result_dtype = np.result_type(dtype_of(a), dtype_of(w), "f8")
+        else:
+            result_dtype = np.result_type(dtype_of(a), dtype_of(w))
+        if tuple(shape_of(a)) != tuple(shape_of(w)):
+            if axes is None:
+                raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            if tuple(shape_of(w)) != tuple(shape_of(a)[ax] for ax in axes):
+                raise ValueError("Shape of weights must be consistent with shape of a along "
+                                 "specified axis.")
+            w = jnp.transpose(w, tuple(np.argsort(axes)))
+            w = jnp.reshape(w, tuple(s if ax in axes else 1 for ax, s in
+                                     enumerate(shape_of(a))))
+        scl = jnp.sum(w, axis=axes, dtype=result_dtype, keepdims=keepdims)
+        if not isinstance(scl, Tracer) and np.any(scl == 0.0):
+            raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+        prod = jnp.multiply(jnp.astype(a, result_dtype), jnp.astype(w, result_dtype))
+        avg = jnp.sum(prod, axis=axes, keepdims=keepdims) / scl
+    if returned:
+        if tuple(shape_of(scl)) != tuple(shape_of(avg)):
+            scl = jnp.broadcast_to(scl, shape_of(avg))
+        return avg, scl
+    return avg
+
+
+# ----------------------------------------------------------------- quantiles
+
+_QUANTILE_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+                     "interpolated_inverted_cdf", "hazen", "weibull", "linear",
+                     "median_unbiased", "normal_unbiased", "lower", "higher", "midpoint",
+                     "nearest")
+_ALPHA_BETA = {"interpolated_inverted_cdf": (0, 1), "hazen": (0.5, 0.5), "weibull": (0, 0),
+               "median_unbiased": (1 / 3.0, 1 / 3.0), "normal_unbiased": (3 / 8.0, 3 / 8.0)}
+
+
+def _reduce_to_last(a, axis, keepdims):
+    """Move the reduced axes of ``a`` to one trailing axis; the kept shape with keepdims."""
+    jnp = _jnp()
+    nd = ndim_of(a)
+    axes = _axes(axis, nd)
+    keep = [i for i in range(nd) if i not in axes]
+    s = shape_of(a)
+    moved = jnp.transpose(a, tuple(keep) + axes)
+    n = int(np.prod([s[i] for i in axes], dtype=np.int64))
+    flat = jnp.reshape(moved, tuple(s[i] for i in keep) + (n,))
+    kept_shape = tuple(1 if i in axes else s[i] for i in range(nd)) if keepdims else None
+    return flat, n, kept_shape
+
+
+def _virtual_index(n, q, method):
+    """NumPy's virtual (fractional) index into the sorted data, and whether it is integral."""
+    jnp = _jnp()
+    if method in ("linear", "midpoint", "lower", "higher", "nearest"):
+        v = (n - 1) * q
+        if method == "lower":
+            return jnp.astype(jnp.floor(v), np.intp), True
+        if method == "higher":
+            return jnp.astype(jnp.ceil(v), np.intp), True
+        if method == "nearest":
+            return jnp.astype(jnp.round(v), np.intp), True
+        if method == "midpoint":
+            return 0.5 * (jnp.floor(v) + jnp.ceil(v)), False
+        return v, dtype_of(v).kind in "iu"
+    if method == "inverted_cdf":
+        index = n * q - 1
+        prev = jnp.floor(index)
+        return jnp.maximum(jnp.astype(jnp.where(index - prev == 0, prev, prev + 1), np.intp),
+                           0), True
+    if method == "closest_observation":
+        index = n * q - 1 - 0.5
+        prev = jnp.floor(index)
+        cond = (index - prev == 0) & (jnp.floor(index) % 2 == 1)
+        return jnp.maximum(jnp.astype(jnp.where(cond, prev, prev + 1), np.intp), 0), True
+    if method == "averaged_inverted_cdf":
+        return n * q - 1, False
+    alpha, beta = _ALPHA_BETA[method]
+    return n * q + (alpha + q * (1 - alpha - beta)) - 1, False
+
+
+def _quantile_core(sorted_, n, q, method, weak_q, nan_slices):
+    """Quantiles of each row of ``sorted_`` (NaNs last); ``n`` the valid count (int or array).
+
+    Returns an array shaped ``q.shape + rows``.
+    """
+    jnp = _jnp()
+    r = ndim_of(sorted_) - 1
+    per_slice = not isinstance(n, int)
+    n_arith = n
+    if per_slice:  # one count per row: the query axes go in front of the row axes
+        q = jnp.reshape(q, tuple(shape_of(q)) + (1,) * r)
+        # NumPy computes each row with its count as a Python int (weak)
+        n_arith = jnp.astype(n, np.result_type(dtype_of(q), 0))
+    v, integral = _virtual_index(n_arith, q, method)
+    last = n - 1
+    if integral:
+        idx = jnp.clip(v, 0, jnp.maximum(last, 0) if per_slice else builtins.max(last, 0))
+        res = _take_rows(sorted_, idx, per_slice)
+    else:
+        fl = jnp.floor(v)
+        above = v >= last
+        below = v < 0
+        nan_v = jnp.isnan(v)
+        prev_for_gamma = jnp.where(above | nan_v, -1.0, jnp.where(below, 0.0, fl))
+        gamma = v - prev_for_gamma
+        if method == "averaged_inverted_cdf":
+            gamma = jnp.where(gamma == 0, 0.5, 1.0)
+        elif method == "midpoint":
+            gamma = jnp.where(v % 1 == 0, 0.0, 0.5)
+        gamma = jnp.astype(gamma, dtype_of(v))
+        top = jnp.maximum(last, 0)
+        prev = jnp.where(above | nan_v, top, jnp.where(below, 0, fl))
+        nxt = jnp.where(above | nan_v, top, jnp.where(below, 0, fl + 1))
+        lo = _take_rows(sorted_, jnp.astype(prev, np.intp), per_slice)
+        hi = _take_rows(sorted_, jnp.astype(nxt, np.intp), per_slice)
+        if not per_slice:
+            gamma = jnp.reshape(gamma, tuple(shape_of(gamma)) + (1,) * r)
+        t, omt = gamma, 1 - gamma
+        if weak_q:  # NumPy's Python-float gamma: rounded once to the data's float type
+            rdt = np.result_type(dtype_of(lo), 0.0)
+            t, omt = jnp.astype(t, rdt), jnp.astype(omt, rdt)
+        diff_ = hi - lo
+        res = jnp.where(gamma >= 0.5, hi - diff_ * omt, lo + diff_ * t)
+    if nan_slices is not None:
+        res = jnp.where(nan_slices, np.nan, res)
+    return res
+
+
+def _take_rows(sorted_, idx, per_slice):
+    """Values of each row of ``sorted_`` at ``idx`` (shape ``Q``, or ``Q + rows`` per slice)."""
+    jnp = _jnp()
+    r = ndim_of(sorted_) - 1
+    if not per_slice:
+        nq = ndim_of(idx)
+        got = jnp.take(sorted_, idx, axis=-1)
+        return jnp.moveaxis(got, tuple(range(r, r + nq)), tuple(range(nq)))
+    nq = ndim_of(idx) - r
+    src = jnp.reshape(sorted_, (1,) * nq + tuple(shape_of(sorted_)))
+    return jnp.take_along_axis(src, jnp.expand_dims(idx, -1), axis=-1, mode="clip")[..., 0]
+
+
+def _quantile(a, q, axis, method, keepdims, weak_q, ignore_nan):
+    jnp = _jnp()
+    a = asarray_like(a)
+    if dtype_of(a).kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    if method not in _QUANTILE_METHODS:
+        raise ValueError(f"{method!r} is not a valid method. Use one of: "
+                         f"{_QUANTILE_METHODS}")
+    if ndim_of(q) > 2:
+        raise ValueError("q must be a scalar or 1d")
+    if not isinstance(q, Tracer):
+        qa = np.asarray(q)
+        if not (np.all(qa >= 0) and np.all(qa <= 1)):
+            raise ValueError("Quantiles must be in the range [0, 1]")
+    flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
+    sorted_ = jnp.sort(flat, axis=-1)
+    count, nan_slices = n, None
+    if _inexact(a) and n:  # NaNs sort last
+        if ignore_nan:
+            count = jnp.sum(~jnp.isnan(sorted_), axis=-1, dtype=np.intp)
+            nan_slices = count == 0
+        else:
+            nan_slices = jnp.isnan(sorted_[..., -1])
+    res = _quantile_core(sorted_, count, q, method, weak_q, nan_slices)
+    if kept_shape is not None:
+        res = jnp.reshape(res, tuple(shape_of(q)) + kept_shape)
+    return res
+
+
+def _q_of(q, percent=False):
+    """``q`` (a fraction) as an array, and whether it was a Python scalar (NumPy's weak
+    ``q``)."""
+    weak = type(q) in (int, float)
+    if percent:
+        q = _jnp().true_divide(q, 100) if isinstance(q, Tracer) else np.true_divide(q, 100)
+    return (q if isinstance(q, Tracer) else np.asanyarray(q)), weak
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+             keepdims=False, *, weights=None, interpolation=None):
+    """The ``q``-th quantiles along ``axis``, as ``numpy.quantile`` (all 13 methods).
+
+    >>> quantile(np.array([1.0, 2.0, 3.0, 4.0]), [0.25, 0.5])
+    array([1.75, 2.5 ])
+    """
+    if weights is not None:
+        raise NotImplementedError("vmapx.numpy.quantile does not support weights")
+    if interpolation is not None:
+        method = interpolation
+    q, weak = _q_of(q)
+    return _quantile(a, q, axis, method, keepdims, weak, False)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+               keepdims=False, *, weights=None, interpolation=None):
+    """The ``q``-th percentiles along ``axis``, as ``numpy.percentile``.
+
+    >>> percentile(np.array([1.0, 2.0, 3.0, 4.0]), 50)
+    np.float64(2.5)
+    """
+    if weights is not None:
+        raise NotImplementedError("vmapx.numpy.percentile does not support weights")
+    if interpolation is not None:
+        method = interpolation
+    q, weak = _q_of(q, percent=True)
+    return _quantile(a, q, axis, method, keepdims, weak, False)
+
+
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                keepdims=False, *, weights=None, interpolation=None):
+    """Quantiles ignoring NaNs (NaN for an all-NaN slice), as ``numpy.nanquantile``.
+
+    >>> nanquantile(np.array([1.0, np.nan, 3.0]), 0.5)
+    np.float64(2.0)
+    """
+    if weights is not None:
+        raise NotImplementedError("vmapx.numpy.nanquantile does not support weights")
+    if interpolation is not None:
+        method = interpolation
+    q, weak = _q_of(q)
+    return _quantile(a, q, axis, method, keepdims, weak, True)
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                  keepdims=False, *, weights=None, interpolation=None):
+    """Percentiles ignoring NaNs, as ``numpy.nanpercentile``.
+
+    >>> nanpercentile(np.array([1.0, np.nan, 3.0]), 50)
+    np.float64(2.0)
+    """
+    if weights is not None:
+        raise NotImplementedError("vmapx.numpy.nanpercentile does not support weights")
+    if interpolation is not None:
+        method = interpolation
+    q, weak = _q_of(q, percent=True)
+    return _quantile(a, q, axis, method, keepdims, weak, True)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """Median along ``axis`` (the mean of the two middle values), as ``numpy.median``.
+
+    >>> median(np.array([[1.0, 7.0, 3.0], [4.0, 2.0, 6.0]]), axis=1)
+    array([3., 4.])
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
+    sorted_ = jnp.sort(flat, axis=-1)
+    h = n // 2
+    mid = sorted_[..., h:h + 1] if n % 2 else sorted_[..., builtins.max(h - 1, 0):h + 1]
+    res = jnp.mean(mid, axis=-1)
+    if _inexact(a) and n:
+        res = jnp.where(jnp.isnan(sorted_[..., -1]), np.nan, res)
+    if kept_shape is not None:
+        res = jnp.reshape(res, kept_shape)
+    return res
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """Median ignoring NaNs (NaN for an all-NaN slice), as ``numpy.nanmedian``.
+
+    >>> nanmedian(np.array([1.0, np.nan, 3.0, 10.0]))
+    np.float64(3.0)
+    """
+    jnp = _jnp()
+    a = asarray_like(a)
+    if not _inexact(a):
+        return median(a, axis, keepdims=keepdims)
+    flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
+    sorted_ = jnp.sort(flat, axis=-1)
+    count = jnp.sum(~jnp.isnan(sorted_), axis=-1, dtype=np.intp)
+    h = count // 2
+    lo_idx = jnp.where(count % 2 == 1, h, jnp.maximum(h - 1, 0))
+    lo = jnp.take_along_axis(sorted_, jnp.expand_dims(lo_idx, -1), axis=-1, mode="clip")[..., 0]
+    hi = jnp.take_along_axis(sorted_, jnp.expand_dims(jnp.minimum(h, builtins.max(n - 1, 0)), -1),
+                             axis=-1, mode="clip")[..., 0]
+    res = jnp.mean(jnp.stack([lo, hi], axis=-1), axis=-1)
+    res = jnp.where(count == 0, np.nan, res)
+    if kept_shape is not None:
+        res = jnp.reshape(res, kept_shape)
+    return res
+
+
+# ------------------------------------------------------------ cov, corrcoef
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
+        dtype=None):
+    """Covariance matrix of the rows (variables) of ``m``, as ``numpy.cov``.
+
+    >>> cov(np.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+    array([[ 1., -1.],
+           [-1.,  1.]])
+    """
+    jnp = _jnp()
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("ddof must be integer")
+    m = asarray_like(m)
+    if ndim_of(m) > 2:
+        raise ValueError("m has more than 2 dimensions")
+    if y is not None:
+        y = asarray_like(y)
+        if ndim_of(y) > 2:
+            raise ValueError("y has more than 2 dimensions")
+    if dtype is None:
+        dtype = np.result_type(dtype_of(m), *([dtype_of(y)] if y is not None else []),
+                               np.float64)
+    X = jnp.astype(jnp.atleast_2d(m), dtype)
+    if not rowvar and ndim_of(m) != 1:
+        X = jnp.transpose(X)
+    if shape_of(X)[0] == 0:
+        return np.array([]).reshape(0, 0)
+    if y is not None:
+        Y = jnp.astype(jnp.atleast_2d(y), dtype)
+        if not rowvar and shape_of(Y)[0] != 1:
+            Y = jnp.transpose(Y)
+        X = jnp.concatenate((X, Y), axis=0)
+    if ddof is None:
+        ddof = 1 if bias == 0 else 0
+    w = None
+    if fweights is not None:
+        fweights = asarray_like(fweights)
+        if not isinstance(fweights, Tracer) and not np.all(fweights == np.around(fweights)):
+            raise TypeError("fweights must be integer")
+        if ndim_of(fweights) > 1:
+            raise RuntimeError("cannot handle multidimensional fweights")
+        if shape_of(fweights)[0] != shape_of(X)[1]:
+            raise RuntimeError("incompatible numbers of samples and fweights")
+        if not isinstance(fweights, Tracer) and np.any(fweights < 0):
+            raise ValueError("fweights cannot be negative")
+        w = jnp.astype(fweights, np.float64)
+    if aweights is not None:
+        aweights = jnp.astype(asarray_like(aweights), np.float64)
+        if ndim_of(aweights) > 1:
+            raise RuntimeError("cannot handle multidimensional aweights")
+        if shape_of(aweights)[0] != shape_of(X)[1]:
+            raise RuntimeError("incompatible numbers of samples and aweights")
+        if not isinstance(aweights, Tracer) and np.any(aweights < 0):
+            raise ValueError("aweights cannot be negative")
+        w = aweights if w is None else w * aweights
+    avg, w_sum = average(X, axis=1, weights=w, returned=True)
+    w_sum = w_sum[0]
+    if w is None:
+        fact = shape_of(X)[1] - ddof
+    elif ddof == 0:
+        fact = w_sum
+    elif aweights is None:
+        fact = w_sum - ddof
+    else:
+        fact = w_sum - ddof * jnp.sum(w * aweights) / w_sum
+    if isinstance(fact, int):
+        fact = builtins.max(fact, 0.0)
+    else:
+        fact = jnp.where(fact <= 0, 0.0, fact)
+    X = X - avg[:, None]
+    X_T = jnp.transpose(X) if w is None else jnp.transpose(X * w)
+    c = jnp.dot(X, jnp.conjugate(X_T) if dtype_of(X_T).kind == "c" else X_T)
+    c = c * jnp.true_divide(1, fact)
+    return jnp.squeeze(c)
+
+
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """Pearson correlation coefficients, as ``numpy.corrcoef``.
+
+    >>> corrcoef(np.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.5]])).round(6)
+    array([[ 1.      , -0.981981],
+           [-0.981981,  1.      ]])
+    """
+    jnp = _jnp()
+    c = cov(x, y, rowvar, dtype=dtype)
+    if ndim_of(c) != 2:
+        return c / c
+    d = jnp.diagonal(c)
+    stddev = jnp.sqrt(jnp.real(d))
+    c = c / stddev[:, None]
+    c = c / stddev[None, :]
+    if dtype_of(c).kind == "c":
+        return jnp.clip(jnp.real(c), -1, 1) + 1j * jnp.clip(jnp.imag(c), -1, 1)
+    return jnp.clip(c, -1, 1)
+
+
+# ------------------------------------------------------- searching, counting
+
+
+def searchsorted(a, v, side="left", sorter=None, *, method=None):
+    """Insertion indices of ``v`` into the sorted 1-D ``a``, as ``numpy.searchsorted``.
+
+    >>> searchsorted(np.array([1, 3, 5]), np.array([0, 3, 6]), side="right")
+    array([0, 2, 3])
+    """
+    jnp = _jnp()
+    a, v = asarray_like(a), asarray_like(v)
+    if ndim_of(a) != 1:
+        raise ValueError("object too deep for desired array")
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
+    if sorter is not None:
+        a = jnp.take(a, sorter)
+    dt = np.result_type(dtype_of(a), dtype_of(v))
+    return searchsorted_p.bind(jnp.astype(a, dt), jnp.astype(v, dt), side=side)
+
+
+def digitize(x, bins, right=False):
+    """Indices of the bins each value falls in, as ``numpy.digitize``.
+
+    >>> digitize(np.array([0.5, 1.0, 2.5]), np.array([0.0, 1.0, 2.0]))
+    array([1, 2, 3])
+    """
+    jnp = _jnp()
+    x, bins = asarray_like(x), asarray_like(bins)
+    if dtype_of(x).kind == "c":
+        raise TypeError("x may not be complex")
+    if ndim_of(bins) != 1:
+        raise ValueError("object too deep for desired array")
+    side = "left" if right else "right"
+    n = shape_of(bins)[0]
+    if not isinstance(bins, Tracer):
+        d = np.diff(np.asarray(bins))
+        if np.all(d >= 0):
+            return searchsorted(bins, x, side=side)
+        if np.all(d <= 0):
+            return n - searchsorted(bins[::-1], x, side=side)
+        raise ValueError("bins must be monotonically increasing or decreasing")
+    increasing = bins[-1] >= bins[0] if n else True
+    return jnp.where(increasing, searchsorted(bins, x, side=side),
+                     n - searchsorted(jnp.flip(bins), x, side=side))
+
+
+def bincount(x, weights=None, minlength=0, *, length=None):
+    """Count occurrences of each non-negative integer, as ``numpy.bincount``.
+
+    Traced ``x`` needs ``length`` (the static result size; larger values are
+    dropped, negative ones counted as 0, as in JAX).
+
+    >>> bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1])
+    """
+    jnp = _jnp()
+    x = asarray_like(x)
+    if ndim_of(x) != 1:
+        raise ValueError("object of too small depth for desired array" if ndim_of(x) == 0
+                         else "object too deep for desired array")
+    if dtype_of(x).kind not in "biu":
+        raise TypeError("Cannot cast array data from dtype('float64') to dtype('int64') "
+                        "according to the rule 'safe'")
+    concrete_or_error(minlength, "bincount", "minlength must be concrete")
+    minlength = operator.index(minlength)
+    if minlength < 0:
+        raise ValueError("'minlength' must not be negative")
+    if isinstance(x, Tracer):
+        if length is None:
+            concrete_or_error(x, "bincount", "the largest value sets the output length; pass "
+                              "length=... for a static one")
+        x = jnp.maximum(x, 0)
+    else:
+        xa = np.asarray(x)
+        if xa.size and xa.min() < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        if length is None:
+            length = builtins.max(int(xa.max()) + 1 if xa.size else 0, minlength)
+    length = operator.index(length)
+    if weights is None:
+        return bincount_p.bind(x, length=length)
+    weights = asarray_like(weights)
+    if tuple(shape_of(weights)) != tuple(shape_of(x)):
+        raise ValueError("The weights and list don't have the same length.")
+    if dtype_of(weights).kind == "c":
+        raise TypeError("Cannot cast array data from dtype('complex128') to dtype('float64') "
+                        "according to the rule 'safe'")
+    return bincount_p.bind(x, jnp.astype(weights, np.float64), length=length)
+
+
+def _linspace_edges(first, last, num, dt):
+    """``numpy.linspace(first, last, num + 1)`` in dtype ``dt``, NumPy's arithmetic."""
+    jnp = _jnp()
+    first, last = jnp.astype(first, dt), jnp.astype(last, dt)
+    step = (last - first) / num
+    y = np.arange(0, num + 1, dtype=dt) * step + first
+    return jnp.concatenate([y[:-1], jnp.reshape(last, (1,))])
+
+
+def _outer_edges(a, range_, name):
+    jnp = _jnp()
+    if range_ is not None:
+        concrete_or_error(range_, name, "the range must be concrete")
+        first, last = range_
+        if first > last:
+            raise ValueError("max must be larger than min in range parameter.")
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError(f"supplied range of [{first}, {last}] is not finite")
+        if first == last:
+            first, last = first - 0.5, last + 0.5
+        return first, last
+    if int(np.prod(shape_of(a), dtype=np.int64)) == 0:
+        return 0, 1
+    first, last = jnp.min(a), jnp.max(a)
+    if not isinstance(a, Tracer):
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError(f"autodetected range of [{first}, {last}] is not finite")
+        if first == last:
+            first, last = first - 0.5, last + 0.5
+        return first, last
+    same = first == last
+    return jnp.where(same, first - 0.5, first), jnp.where(same, last + 0.5, last)
+
+
+def _bin_edges(a, bins, range_, weights, name):
+    """The bin edges for ``a``: from an estimator (concrete data only), a bin count, or
+    given."""
+    if isinstance(bins, str):
+        concrete_or_error(a, name, "a bin estimator needs the data")
+        return np.histogram_bin_edges(a, bins, range_, weights)
+    if np.ndim(bins) == 0 and not isinstance(bins, Tracer):
+        try:
+            n = operator.index(bins)
+        except TypeError as e:
+            raise TypeError("`bins` must be an integer, a string, or an array") from e
+        if n < 1:
+            raise ValueError("`bins` must be positive, when an integer")
+        first, last = _outer_edges(a, range_, name)
+        dt = np.result_type(*[f if type(f) in (int, float) else dtype_of(f)
+                              for f in (first, last)], dtype_of(a))
+        if dt.kind in "biu":
+            dt = np.result_type(dt, float)
+        return _linspace_edges(first, last, n, dt)
+    bins = asarray_like(bins)
+    if ndim_of(bins) != 1:
+        raise ValueError("`bins` must be 1d, when an array")
+    if not isinstance(bins, Tracer) and np.any(np.asarray(bins)[:-1] > np.asarray(bins)[1:]):
+        raise ValueError("`bins` must increase monotonically, when an array")
+    return bins
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
+    """The bin edges ``histogram`` would use, as ``numpy.histogram_bin_edges``.
+
+    >>> histogram_bin_edges(np.array([0.0, 1.0, 2.0]), bins=2)
+    array([0., 1., 2.])
+    """
+    a = _jnp().ravel(asarray_like(a))
+    return _bin_edges(a, bins, range, weights, "histogram_bin_edges")
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """Counts of ``a`` in bins, and the bin edges, as ``numpy.histogram``.
+
+    The number of bins is static; the edges may depend on traced data.
+
+    >>> histogram(np.array([0.0, 0.5, 1.0, 2.0]), bins=2)
+    (array([2, 2]), array([0., 1., 2.]))
+    """
+    jnp = _jnp()
+    a = jnp.ravel(asarray_like(a))
+    edges = _bin_edges(a, bins, range, weights, "histogram")
+    nbins = shape_of(edges)[0] - 1
+    idx = searchsorted(edges, a, side="right") - 1
+    idx = jnp.where(a == edges[-1], nbins - 1, idx)
+    inside = (a >= edges[0]) & (a <= edges[-1])
+    idx = jnp.where(inside, idx, nbins)  # dropped by bincount
+    if weights is None:
+        counts = bincount_p.bind(idx, length=nbins)
+    else:
+        weights = jnp.ravel(asarray_like(weights))
+        if shape_of(weights) != shape_of(a):
+            raise ValueError("weights should have the same shape as a.")
+        counts = bincount_p.bind(idx, jnp.astype(weights, np.float64), length=nbins)
+        counts = jnp.astype(counts, dtype_of(weights))
+    if density:
+        db = jnp.astype(jnp.diff(edges), np.float64)
+        return counts / db / jnp.sum(counts), edges
+    return counts, edges
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """Multidimensional histogram of ``(N, D)`` samples, as ``numpy.histogramdd``.
+
+    >>> h, edges = histogramdd(np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]), bins=2)
+    >>> h
+    array([[1., 0.],
+           [1., 1.]])
+    """
+    jnp = _jnp()
+    if isinstance(sample, (list, tuple)) and not isinstance(sample, Tracer):
+        sample = jnp.transpose(jnp.atleast_2d(jnp.stack([asarray_like(s) for s in sample])))
+    else:
+        sample = asarray_like(sample)
+        if ndim_of(sample) < 2:
+            sample = jnp.transpose(jnp.atleast_2d(sample))
+    N, D = shape_of(sample)
+    if isinstance(bins, (list, tuple)) or (ndim_of(bins) == 1):
+        if len(bins) != D:
+            raise ValueError("The dimension of bins must be equal to the dimension of the "
+                             "sample x.")
+    else:
+        bins = [bins] * D
+    if range is None:
+        range = (None,) * D
+    elif len(range) != D:
+        raise ValueError("range argument must have one entry per dimension")
+    edges, nbin = [], []
+    flat = None
+    for i in builtins.range(D):
+        col = sample[:, i]
+        e = _bin_edges(col, bins[i], range[i], None, "histogramdd")
+        if np.ndim(bins[i]) == 0:
+            e = jnp.astype(e, np.result_type(dtype_of(e), np.float64)
+                           if dtype_of(e).kind not in "fc" else dtype_of(e))
+        edges.append(e)
+        k = shape_of(e)[0] + 1  # with an outlier bin at each end
+        nbin.append(k)
+        pos = searchsorted(e, col, side="right")
+        pos = jnp.where(col == e[-1], pos - 1, pos)
+        flat = pos if flat is None else flat * k + pos
+    total = int(np.prod(nbin, dtype=np.int64))
+    if weights is None:
+        hist = bincount_p.bind(flat, length=total)
+    else:
+        hist = bincount_p.bind(flat, jnp.astype(asarray_like(weights), np.float64), length=total)
+    hist = jnp.astype(jnp.reshape(hist, tuple(nbin)), np.float64)
+    hist = hist[(slice(1, -1),) * D]
+    if density:
+        s = jnp.sum(hist)
+        for i in builtins.range(D):
+            shape = [1] * D
+            shape[i] = nbin[i] - 2
+            hist = hist / jnp.reshape(jnp.diff(edges[i]), tuple(shape))
+        hist = hist / s
+    return hist, edges
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """Two-dimensional histogram, as ``numpy.histogram2d``.
+
+    >>> histogram2d(np.array([0.0, 1.0]), np.array([0.0, 1.0]), bins=2)[0]
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    N = 1 if np.ndim(bins) == 0 or isinstance(bins, Tracer) else len(bins)
+    if N != 1 and N != 2:
+        bins = [bins, bins]
+    hist, edges = histogramdd([x, y], bins, range, density, weights)
+    return hist, edges[0], edges[1]
+
+
+# NumPy returns scalars, not 0-d arrays, from these on concrete input.
+for _name in ("nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "nanmean",
+              "nanvar", "nanstd", "ptp", "average", "quantile", "percentile", "nanquantile",
+              "nanpercentile", "median", "nanmedian"):
+    globals()[_name] = _returns_numpy_scalars(globals()[_name])

@@ -1,0 +1,1175 @@
+"""``vmapx.random``: JAX's explicit-key pseudo-random numbers, on NumPy.
+
+This module owns the public PRNG API: key construction (``key``, ``PRNGKey``),
+key derivation (``split``, ``fold_in``) and the samplers.  Every random bit
+comes from one primitive, ``threefry2x32`` (``_src/prims/random_bits.py``);
+the samplers are built from it and the ordinary array primitives, so they work
+under ``vmap`` (and every other transform) with no special case: a batch of
+keys is a batch of cipher inputs, and the cipher runs once on the whole batch.
+
+Compatibility with JAX (``jax_default_prng_impl='threefry2x32'`` and the
+default ``jax_threefry_partitionable=True`` of JAX 0.10):
+
+* ``key``/``PRNGKey``, ``split``, ``fold_in``, ``bits``, ``uniform``,
+  ``randint``, ``bernoulli``, ``permutation`` and ``choice`` without ``p``
+  give JAX's values bit for bit; ``normal`` and the other float samplers agree
+  to float rounding (the inverse error function is XLA's polynomial), so
+  ``categorical`` and ``choice`` with ``p`` draw JAX's indices except where a
+  last-bit difference decides.
+* Defaults are JAX's default mode (``jax_enable_x64`` off), so a call without
+  a dtype prints what JAX prints: float samplers give ``float32``, ``randint``
+  ``int32``, ``bits`` ``uint32``, and indices (``permutation`` of an int,
+  ``choice``, ``categorical``) are ``int32``.  A Python-int seed is a 32-bit
+  seed: its low 32 bits under a zero high word (``PRNGKey(-1)`` is
+  ``[0, 0xFFFFFFFF]``; an int outside the int64 range raises OverflowError).
+  Python numbers, and lists of them, passed as parameters take JAX's default
+  types (int32, float32, complex64).
+* An explicit 64-bit dtype gives JAX's values *with* ``jax_enable_x64``:
+  ``dtype=np.float64``, ``np.int64`` or ``np.uint64``; NumPy arrays keep their
+  dtype, so float64 parameters (``p``, ``logits``) sample in float64 and an
+  ``int64``/``uint64`` seed is bit-cast to its two 32-bit words
+  (``PRNGKey(np.int64(-1))`` is ``[0xFFFFFFFF, 0xFFFFFFFF]``).
+
+Keys are raw key data: ``uint32`` arrays of shape ``(2,)`` (JAX's legacy
+``PRNGKey`` representation).  ``key(seed)`` returns the same raw array, since
+NumPy has no typed key arrays; ``key_data`` and ``wrap_key_data`` convert
+between the two views, both of which are that array.  A batch of keys is an
+array of shape ``(..., 2)`` -- map over it with ``vmap``:
+
+>>> import numpy as np, vmapx
+>>> from vmapx import random
+>>> keys = random.split(random.PRNGKey(0), 3)
+>>> vmapx.vmap(lambda k: random.uniform(k, (2,)))(keys)
+array([[0.8423141 , 0.18237865],
+       [0.00729382, 0.02089119],
+       [0.9024495 , 0.91229284]], dtype=float32)
+>>> random.uniform(keys[0], (2,), np.float64)
+array([0.969948  , 0.31518186])
+"""
+import math as _math
+import operator as _operator
+from collections.abc import Sequence as _Sequence
+
+import numpy as _np
+
+from . import numpy as _jnp
+from ._src.core import Tracer as _Tracer, dtype_of as _dtype_of, shape_of as _shape_of
+from ._src.jnp.base import canonicalize_axis as _canonicalize_axis
+from ._src.prims.random_bits import threefry2x32_p as _threefry2x32_p
+
+__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "split",
+           "fold_in", "bits", "uniform", "randint", "normal", "truncated_normal",
+           "multivariate_normal", "bernoulli", "categorical", "gumbel", "choice",
+           "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
+           "laplace", "logistic"]
+
+_U32 = _np.dtype(_np.uint32)
+_UINT = {8: _np.dtype(_np.uint8), 16: _np.dtype(_np.uint16), 32: _U32,
+         64: _np.dtype(_np.uint64)}
+_IMPL = "threefry2x32"
+_INT32 = _np.dtype(_np.int32)
+_FLOAT32 = _np.dtype(_np.float32)
+# JAX's default (x64 off) dtype for Python numbers of each kind.
+_DEFAULT_OF_KIND = {"i": _INT32, "u": _INT32, "O": _INT32, "f": _FLOAT32,
+                    "c": _np.dtype(_np.complex64)}
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _is_array(x):
+    return isinstance(x, (_np.ndarray, _np.generic, _Tracer))
+
+
+def _default_typed(x):
+    """``x`` as an array.  Arrays and NumPy scalars keep their dtype; Python
+    numbers and lists of them take JAX's default types, as ``jax.numpy.asarray``
+    without x64: int32 (OverflowError outside its range), float32, complex64."""
+    if _is_array(x):
+        return x
+    arr = _jnp.asarray(x)
+    dtype = _dtype_of(arr)
+    target = _DEFAULT_OF_KIND.get(dtype.kind, dtype)
+    if target == dtype:
+        return arr
+    if target == _INT32 and isinstance(arr, _np.ndarray) and arr.size:
+        info = _np.iinfo(_INT32)
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < info.min or hi > info.max:
+            raise OverflowError(
+                f"Python int {lo if lo < info.min else hi} too large to convert to int32")
+    return _jnp.astype(arr, target)
+
+
+def _out(x):
+    """Concrete results leave as ndarrays (NumPy ops on 0-d arrays give scalars)."""
+    return _np.asarray(x) if isinstance(x, _np.generic) else x
+
+
+def _canonical_shape(shape) -> tuple:
+    """An int or a sequence of ints as a shape tuple (JAX's rules and wording)."""
+    if isinstance(shape, (int, _np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    try:
+        out = tuple(_operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError("Shapes must be 1D sequences of concrete values of integer type, "
+                        f"got {shape!r}.") from None
+    if any(d < 0 for d in out):
+        raise ValueError(f"negative dimensions are not allowed, got shape {out}")
+    return out
+
+
+def _check_shape(name, shape, *param_shapes):
+    if param_shapes:
+        got = _np.broadcast_shapes(shape, *param_shapes)
+        if tuple(got) != tuple(shape):
+            raise ValueError(
+                f"{name} parameter shapes must be broadcast-compatible with shape argument, "
+                "and the result of broadcasting the shapes must equal the shape argument, "
+                f"but got result {tuple(got)} for shape argument {tuple(shape)}.")
+
+
+def _check_key_data(data):
+    """``data`` as an array of raw threefry keys (``uint32[..., 2]``), or an error."""
+    if not isinstance(data, (_np.ndarray, _np.generic, _Tracer)):
+        if not (hasattr(data, "__array__") and hasattr(data, "dtype")):
+            raise TypeError(f"unexpected PRNG key type {type(data)}")
+        data = _np.asarray(data)
+    shape, dtype = _shape_of(data), _dtype_of(data)
+    if dtype != _U32:
+        raise TypeError("vmapx encountered invalid PRNG key data: expected key_data.dtype = "
+                        f"uint32; got dtype={dtype}")
+    if tuple(shape[-1:]) != (2,):
+        raise TypeError("vmapx encountered invalid PRNG key data: expected key_data.shape "
+                        f"to end with (2,); got shape={tuple(shape)} for impl={_IMPL}")
+    return data
+
+
+def _check_key(name, key):
+    """One raw key (``uint32[2]``); batches of keys are for ``vmap``."""
+    key = _check_key_data(key)
+    if len(_shape_of(key)) != 1:
+        raise ValueError(f"{name} accepts a single key, but was given a key array of shape "
+                         f"{tuple(_shape_of(key))} != (). Use vmapx.vmap for batching.")
+    return key
+
+
+def _check_impl(impl):
+    if impl is not None and impl != _IMPL:
+        raise ValueError(f'unrecognized PRNG implementation "{impl}". vmapx implements '
+                         f'only "{_IMPL}".')
+
+
+def _float_dtype(name, dtype, kinds="f", what="a float dtype"):
+    dtype = _np.dtype(_FLOAT32 if dtype is None else dtype)
+    if dtype.kind not in kinds:
+        raise ValueError(f"dtype argument to `{name}` must be {what}, got {dtype}")
+    return dtype
+
+
+def _iota_2x32(shape):
+    """Counters ``0 .. prod(shape)-1`` in C order, as (high, low) uint32 words."""
+    count = _np.arange(_math.prod(shape), dtype=_np.uint64).reshape(shape)
+    return (count >> _np.uint64(32)).astype(_U32), count.astype(_U32)
+
+
+def _hash_counters(key, shape):
+    """The threefry pair for every counter of ``shape``: two ``uint32[shape]``."""
+    hi, lo = _iota_2x32(shape)
+    return _threefry2x32_p.bind(key[0], key[1], hi, lo)
+
+
+def _split(key, shape=(2,)):
+    b1, b2 = _hash_counters(key, shape)
+    return _jnp.stack([b1, b2], axis=-1)
+
+
+def _random_bits(key, bit_width, shape):
+    """``bit_width``-bit unsigned random integers of ``shape`` (JAX's partitionable
+    threefry stream: one cipher call per element, on its flat index)."""
+    b1, b2 = _hash_counters(key, shape)
+    if bit_width == 64:
+        u64 = _UINT[64]
+        return _jnp.bitwise_or(_jnp.left_shift(_jnp.astype(b1, u64), 32), _jnp.astype(b2, u64))
+    bits_ = _jnp.bitwise_xor(b1, b2)
+    return bits_ if bit_width == 32 else _jnp.astype(bits_, _UINT[bit_width])
+
+
+def _broadcast_to(x, shape):
+    return x if tuple(_shape_of(x)) == tuple(shape) else _jnp.broadcast_to(x, shape)
+
+
+# ------------------------------------------------------------------------- keys
+
+
+def _seed_to_key(ctor, seed):
+    if isinstance(seed, (list, tuple)) or (
+            hasattr(seed, "shape") and len(_shape_of(seed)) != 0):
+        raise TypeError(f"{ctor} accepts a scalar seed, but was given an array of shape "
+                        f"{_np.shape(seed) if not isinstance(seed, _Tracer) else seed.shape} "
+                        "!= (). Use vmapx.vmap for batching")
+    given = seed
+    if isinstance(seed, int):
+        # JAX's default mode: a Python int (or bool) is read as an int64 (an
+        # OverflowError beyond that range, as in JAX), then as a 32-bit seed.
+        low = int(_np.int64(seed)) & 0xFFFFFFFF
+        return _np.array([0, low], _U32)
+    if not isinstance(seed, (_np.ndarray, _np.generic, _Tracer)):
+        seed = _np.asarray(seed)
+        if seed.dtype.kind not in "biufc":
+            raise TypeError(f"Value {given!r} with dtype {seed.dtype} is not a valid seed. "
+                            "Only arrays of numeric types are supported.")
+    dtype = _dtype_of(seed)
+    if dtype.kind not in "iu":
+        raise TypeError(f"PRNG key seed must be an integer; got {given!r}")
+    # A 64-bit seed is bit-cast to its two 32-bit words (high word first); a
+    # narrower one is taken as 32 bits (sign-extended) under a zero high word.
+    lo = _jnp.astype(seed, _U32)
+    if dtype.itemsize == 8:
+        hi = _jnp.astype(_jnp.right_shift(_jnp.astype(seed, _np.uint64), 32), _U32)
+    else:
+        hi = _np.zeros((), _U32)
+    return _out(_jnp.stack([hi, lo]))
+
+
+def PRNGKey(seed, *, impl=None):  # noqa: N802  (JAX's name)
+    """A PRNG key (raw ``uint32[2]`` key data) from an integer seed.
+
+    A Python int is a 32-bit seed, as in JAX's default mode: its low 32 bits
+    (two's complement) under a zero high word; ints outside the int64 range
+    raise OverflowError.  A NumPy ``int64``/``uint64`` seed is a 64-bit seed,
+    bit-cast to its two 32-bit words (JAX's key with ``jax_enable_x64``); a
+    narrower integer is sign-extended to 32 bits under a zero high word.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.PRNGKey(42)
+    array([ 0, 42], dtype=uint32)
+    >>> random.PRNGKey(-1)
+    array([         0, 4294967295], dtype=uint32)
+    >>> random.PRNGKey(2**32 + 7)
+    array([0, 7], dtype=uint32)
+    >>> random.PRNGKey(np.int64(2**32 + 7))
+    array([1, 7], dtype=uint32)
+    """
+    _check_impl(impl)
+    return _seed_to_key("PRNGKey", seed)
+
+
+def key(seed, *, impl=None, dtype=None):
+    """A PRNG key from an integer seed, as ``jax.random.key``.
+
+    NumPy has no typed key arrays, so the key is represented by its raw key
+    data, exactly what ``PRNGKey`` returns (``key_data`` is the identity on it);
+    seeds are read as by ``PRNGKey``.
+
+    >>> from vmapx import random
+    >>> random.key(3)
+    array([0, 3], dtype=uint32)
+    """
+    if dtype is not None:
+        if impl is not None:
+            raise ValueError("Cannot specify both `impl` and `dtype` arguments to "
+                             "vmapx.random.key")
+        impl = dtype
+    _check_impl(impl)
+    return _seed_to_key("key", seed)
+
+
+def key_data(keys):
+    """The raw ``uint32[..., 2]`` data of a key or an array of keys.
+
+    Keys are represented by their data, so this checks and returns ``keys``.
+
+    >>> from vmapx import random
+    >>> random.key_data(random.key(7))
+    array([0, 7], dtype=uint32)
+    """
+    return _check_key_data(keys)
+
+
+def wrap_key_data(key_bits_array, *, impl=None, dtype=None):
+    """Keys from raw key data (``uint32[..., 2]``): checks and returns it.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.wrap_key_data(np.array([0, 7], np.uint32))
+    array([0, 7], dtype=uint32)
+    """
+    if dtype is not None:
+        if impl is not None:
+            raise ValueError("Cannot specify both `impl` and `dtype` arguments to "
+                             "vmapx.random.wrap_key_data")
+        impl = dtype
+    _check_impl(impl)
+    return _check_key_data(key_bits_array)
+
+
+def key_impl(keys):
+    """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``).
+
+    >>> from vmapx import random
+    >>> random.key_impl(random.key(0))
+    'threefry2x32'
+    """
+    _check_key_data(keys)
+    return _IMPL
+
+
+def clone(key):
+    """A copy of ``key`` (keys are immutable values; provided for JAX parity).
+
+    >>> from vmapx import random
+    >>> random.clone(random.key(1))
+    array([0, 1], dtype=uint32)
+    """
+    key = _check_key_data(key)
+    return key.copy() if isinstance(key, _np.ndarray) else key
+
+
+def split(key, num=2):
+    """Split a key into ``num`` new keys (``num`` may be a shape tuple).
+
+    Returns keys of shape ``(num, 2)`` (or ``num + (2,)``), as ``jax.random.split``.
+
+    >>> from vmapx import random
+    >>> random.split(random.PRNGKey(0))
+    array([[1797259609, 2579123966],
+           [ 928981903, 3453687069]], dtype=uint32)
+    """
+    key = _check_key("split", key)
+    shape = tuple(num) if isinstance(num, _Sequence) else (_operator.index(num),)
+    return _out(_split(key, _canonical_shape(shape)))
+
+
+def fold_in(key, data):
+    """A new key from ``key`` and a 32-bit integer ``data``, as ``jax.random.fold_in``.
+
+    >>> from vmapx import random
+    >>> random.fold_in(random.PRNGKey(0), 7)
+    array([2716826189,  292468403], dtype=uint32)
+    """
+    key = _check_key("fold_in", key)
+    if len(_shape_of(data)):
+        raise TypeError("fold_in accepts a scalar, but was given an array of shape "
+                        f"{tuple(_shape_of(data))} != (). Use vmapx.vmap for batching.")
+    if isinstance(data, _Tracer):
+        data = _jnp.astype(data, _U32)
+    else:
+        data = _np.asarray(data, dtype=_U32)  # OverflowError for out-of-range Python ints
+    # The seed of a uint32 is (0, data); one cipher call on that counter pair.
+    y1, y2 = _threefry2x32_p.bind(key[0], key[1], _np.zeros((), _U32), data)
+    return _out(_jnp.stack([y1, y2]))
+
+
+# ------------------------------------------------------------------ raw samplers
+
+
+def bits(key, shape=(), dtype=None):
+    """Uniform random bits as unsigned integers (default ``uint32``).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.bits(random.PRNGKey(0), (3,))
+    array([4070199207, 4202968722, 1427181096], dtype=uint32)
+    >>> random.bits(random.PRNGKey(0), (2,), np.uint64)
+    array([7719171245655871230, 3989946895414531357], dtype=uint64)
+    """
+    key = _check_key("bits", key)
+    dtype = _np.dtype(_U32 if dtype is None else dtype)
+    if dtype.kind != "u":
+        raise ValueError(f"dtype argument to `bits` must be an unsigned int dtype, got {dtype}")
+    return _out(_random_bits(key, dtype.itemsize * 8, _canonical_shape(shape)))
+
+
+def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
+    """Uniform floats in ``[minval, maxval)`` (default dtype ``float32``).
+
+    The mantissa of each value is filled with random bits, as in JAX, so the
+    values are JAX's (``float64`` ones as with ``jax_enable_x64``).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.uniform(random.PRNGKey(0), (3,))
+    array([0.947667  , 0.9785799 , 0.33229148], dtype=float32)
+    >>> random.uniform(random.PRNGKey(0), (2,), np.float64, minval=-1.0, maxval=1.0)
+    array([-0.16308578, -0.56740909])
+    """
+    key = _check_key("uniform", key)
+    dtype = _float_dtype("uniform", dtype)
+    return _out(_uniform(key, _canonical_shape(shape), dtype, minval, maxval))
+
+
+def _uniform(key, shape, dtype, minval, maxval, fused=True):
+    finfo = _np.finfo(dtype)
+    nbits, nmant = finfo.bits, finfo.nmant
+    minval = _jnp.astype(minval, dtype)
+    maxval = _jnp.astype(maxval, dtype)
+    _check_shape("uniform", shape, _shape_of(minval), _shape_of(maxval))
+    raw = _random_bits(key, nbits, shape)
+    # JAX ORs the top ``nmant`` bits into the mantissa of 1.0 and subtracts 1;
+    # the same value, exactly, is that integer times 2**-nmant.
+    floats = _jnp.multiply(_jnp.astype(_jnp.right_shift(raw, nbits - nmant), dtype),
+                          _np.asarray(2.0 ** -nmant, dtype))
+    if _is_concrete_value(minval, 0.0) and _is_concrete_value(maxval, 1.0):
+        return floats
+    # XLA fuses the scale and shift into one fused multiply-add for 32- and
+    # 64-bit floats (float16 rounds after each operation).  Callers whose span
+    # is a power of two (so the product is exact) pass ``fused=False``.
+    span = _jnp.subtract(maxval, minval)
+    scaled = (_fma(floats, span, minval) if fused and nbits >= 32
+              else _jnp.add(_jnp.multiply(floats, span), minval))
+    return _jnp.maximum(minval, scaled)
+
+
+def _is_concrete_value(x, value):
+    return isinstance(x, (_np.ndarray, _np.generic)) and x.size == 1 and bool(x == value)
+
+
+def _two_sum(a, b):
+    """``(s, e)`` with ``s = fl(a + b)`` and ``s + e == a + b`` exactly (Knuth)."""
+    s = _jnp.add(a, b)
+    bb = _jnp.subtract(s, a)
+    return s, _jnp.add(_jnp.subtract(a, _jnp.subtract(s, bb)), _jnp.subtract(b, bb))
+
+
+def _split_halves(x, splitter):
+    """Veltkamp's split: ``x == hi + lo`` with each half of the significand."""
+    t = _jnp.multiply(x, splitter)
+    hi = _jnp.subtract(t, _jnp.subtract(t, x))
+    return hi, _jnp.subtract(x, hi)
+
+
+def _fma(a, b, c):
+    """``a * b + c`` rounded once, in ``a``'s float dtype, from ordinary float
+    operations: Dekker's exact product, then Boldo and Melquiond's correctly
+    rounded three-term sum (round-to-odd on the small terms)."""
+    dtype = _dtype_of(a)
+    half = (_np.finfo(dtype).nmant + 2) // 2
+    splitter = _np.asarray(2.0 ** half + 1.0, dtype)
+    with _np.errstate(over="ignore", invalid="ignore"):
+        uh = _jnp.multiply(a, b)
+        ah, al = _split_halves(a, splitter)
+        bh, bl = _split_halves(b, splitter)
+        ul = _jnp.add(_jnp.add(_jnp.add(_jnp.subtract(_jnp.multiply(ah, bh), uh),
+                                     _jnp.multiply(ah, bl)), _jnp.multiply(al, bh)),
+                     _jnp.multiply(al, bl))  # uh + ul == a * b exactly
+        th, tl = _two_sum(c, uh)
+        vh, vl = _two_sum(tl, ul)
+        # v = vh rounded to odd: an inexact vh with an even last bit steps toward vl.
+        mag = _jnp.abs(vh)
+        even = _jnp.equal(_jnp.remainder(_jnp.divide(mag, _jnp.spacing(mag)), 2.0), 0.0)
+        step = _jnp.nextafter(vh, _jnp.where(_jnp.greater(vl, 0.0), _np.asarray(_np.inf, dtype),
+                                           _np.asarray(-_np.inf, dtype)))
+        v = _jnp.where(_jnp.logical_and(_jnp.not_equal(vl, 0.0), even), step, vh)
+        out = _jnp.add(th, v)
+        # Overflowing or non-finite operands: the plain expression has the same value.
+        return _jnp.where(_jnp.isfinite(out), out, _jnp.add(uh, c))
+
+
+def randint(key, shape, minval, maxval, dtype=None):
+    """Uniform integers in ``[minval, maxval)`` (default dtype ``int32``).
+
+    JAX's algorithm (two words of random bits per value, reduced modulo the
+    span), so the values are JAX's.  Python-int bounds are int32 for a dtype of
+    32 bits or fewer (JAX's default mode: OverflowError outside that range) and
+    int64 for a 64-bit dtype (JAX's x64 mode); NumPy bounds keep their dtype and
+    are clipped to the range of ``dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.randint(random.PRNGKey(0), (5,), 0, 10)
+    array([9, 0, 2, 3, 1], dtype=int32)
+    >>> random.randint(random.PRNGKey(0), (5,), 0, 10, np.int64)
+    array([5, 1, 5, 7, 3])
+    """
+    key = _check_key("randint", key)
+    dtype = _np.dtype(_INT32 if dtype is None else dtype)
+    if dtype.kind not in "iu":
+        raise TypeError(f"randint only accepts integer dtypes, got {dtype}")
+    shape = _canonical_shape(shape)
+    wide = dtype.itemsize == 8
+    minval, maxval = _int_bound(minval, wide), _int_bound(maxval, wide)
+    info = _np.iinfo(dtype)
+    sampling = dtype
+    if info.bits < 32:
+        # Sample in 32 bits, to keep the modulo bias small.
+        sampling = _INT32
+        minval = _jnp.clip(_jnp.astype(minval, _INT32), int(info.min), int(info.max))
+        maxval = _jnp.clip(_jnp.astype(maxval, _INT32), int(info.min), int(info.max) + 1)
+    return _out(_jnp.astype(_randint(key, shape, minval, maxval, sampling), dtype))
+
+
+def _int_bound(val, wide):
+    """A ``randint`` bound as an integer array: Python numbers in JAX's default
+    types (``wide=False``) or its x64 ones; non-integers truncated (``astype``)."""
+    if not _is_array(val):
+        val = _jnp.asarray(val) if wide else _default_typed(val)
+    dtype = _dtype_of(val)
+    if dtype.kind not in "iu":
+        val = _jnp.astype(val, _np.int64 if wide or dtype.itemsize == 8 else _INT32)
+    return val
+
+
+def _convert_and_clip(val, dtype):
+    """Integer ``val`` in ``dtype``, clipped to its range instead of wrapped."""
+    src, dst = _np.iinfo(_dtype_of(val)), _np.iinfo(dtype)
+    lo, hi = max(int(src.min), int(dst.min)), min(int(src.max), int(dst.max))
+    return _jnp.astype(_jnp.clip(val, lo, hi), dtype)
+
+
+def _urem(x, span):
+    """``x % span`` with XLA's unsigned semantics (``x % 0 == x``)."""
+    zero = _jnp.equal(span, 0)
+    return _jnp.where(zero, x, _jnp.remainder(x, _jnp.where(zero, 1, span)))
+
+
+def _randint(key, shape, minval, maxval, dtype):
+    _check_shape("randint", shape, _shape_of(minval), _shape_of(maxval))
+    minval, maxval = _jnp.asarray(minval), _jnp.asarray(maxval)
+    info = _np.iinfo(dtype)
+    # Wrapping integer arithmetic below: keep every operand an array of rank >= 1
+    # (NumPy warns on overflow only for scalars).
+    work = shape or (1,)
+    maxval_out_of_range = _jnp.greater(
+        maxval, _convert_and_clip(_np.asarray(info.max, dtype), _dtype_of(maxval)))
+    minval = _broadcast_to(_convert_and_clip(minval, dtype), work)
+    maxval = _broadcast_to(_convert_and_clip(maxval, dtype), work)
+    k1, k2 = _split(key)
+    nbits = info.bits
+    higher = _random_bits(k1, nbits, work)
+    lower = _random_bits(k2, nbits, work)
+    udtype = _UINT[nbits]
+    span = _jnp.astype(_jnp.subtract(maxval, minval), udtype)
+    # maxval <= minval gives span 1 (minval is returned); a maxval beyond the
+    # dtype's range makes the span one larger (wrapping to 0 for the full range,
+    # where the remainders below then have no effect).
+    span = _jnp.where(_jnp.less_equal(maxval, minval), _np.asarray(1, udtype), span)
+    span = _jnp.where(_jnp.logical_and(maxval_out_of_range, _jnp.greater(maxval, minval)),
+                     _jnp.add(span, _np.asarray(1, udtype)), span)
+    # (hi * 2**nbits + lo) % span, without overflow: 2**nbits % span by squaring.
+    multiplier = _urem(_np.asarray(2 ** (nbits // 2), udtype), span)
+    multiplier = _urem(_jnp.multiply(multiplier, multiplier), span)
+    offset = _jnp.add(_jnp.multiply(_urem(higher, span), multiplier), _urem(lower, span))
+    offset = _urem(offset, span)
+    out = _jnp.add(minval, _jnp.astype(offset, dtype))
+    return out if shape else _jnp.reshape(out, ())
+
+
+# ------------------------------------------------ special functions (XLA's kernels)
+
+_ERFINV32 = (  # Giles' single-precision erfinv (w = -log1p(-x*x)), as XLA / JAX
+    (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+     -0.00125372503, -0.00417768164, 0.246640727, 1.50140941),
+    (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+     -0.0076224613, 0.00943887047, 1.00167406, 2.83297682))
+_ERFINV64 = (  # Giles' double-precision erfinv: w < 6.25, w < 16, w >= 16
+    (-3.6444120640178196996e-21, -1.685059138182016589e-19, 1.2858480715256400167e-18,
+     1.115787767802518096e-17, -1.333171662854620906e-16, 2.0972767875968561637e-17,
+     6.6376381343583238325e-15, -4.0545662729752068639e-14, -8.1519341976054721522e-14,
+     2.6335093153082322977e-12, -1.2975133253453532498e-11, -5.4154120542946279317e-11,
+     1.051212273321532285e-09, -4.1126339803469836976e-09, -2.9070369957882005086e-08,
+     4.2347877827932403518e-07, -1.3654692000834678645e-06, -1.3882523362786468719e-05,
+     0.0001867342080340571352, -0.00074070253416626697512, -0.0060336708714301490533,
+     0.24015818242558961693, 1.6536545626831027356),
+    (2.2137376921775787049e-09, 9.0756561938885390979e-08, -2.7517406297064545428e-07,
+     1.8239629214389227755e-08, 1.5027403968909827627e-06, -4.013867526981545969e-06,
+     2.9234449089955446044e-06, 1.2475304481671778723e-05, -4.7318229009055733981e-05,
+     6.8284851459573175448e-05, 2.4031110387097893999e-05, -0.0003550375203628474796,
+     0.00095328937973738049703, -0.0016882755560235047313, 0.0024914420961078508066,
+     -0.0037512085075692412107, 0.005370914553590063617, 1.0052589676941592334,
+     3.0838856104922207635),
+    (-2.7109920616438573243e-11, -2.5556418169965252055e-10, 1.5076572693500548083e-09,
+     -3.7894654401267369937e-09, 7.6157012080783393804e-09, -1.4960026627149240478e-08,
+     2.9147953450901080826e-08, -6.7711997758452339498e-08, 2.2900482228026654717e-07,
+     -9.9298272942317002539e-07, 4.5260625972231537039e-06, -1.9681778105531670567e-05,
+     7.5995277030017761139e-05, -0.00021503011930044477347, -0.00013871931833623122026,
+     1.0103004648645343977, 4.8499064014085844221))
+# Cephes erf / erfc (double precision), as XLA's f64 kernels.
+_ERF_T = (9.60497373987051638749E0, 9.00260197203842689217E1, 2.23200534594684319226E3,
+          7.00332514112805075473E3, 5.55923013010394962768E4)
+_ERF_U = (1.0, 3.35617141647503099647E1, 5.21357949780152679795E2, 4.59432382970980127987E3,
+          2.26290000613890934246E4, 4.92673942608635921086E4)
+_ERFC_P = (2.46196981473530512524E-10, 5.64189564831068821977E-1, 7.46321056442269912687E0,
+           4.86371970985681366614E1, 1.96520832956077098242E2, 5.26445194995477358631E2,
+           9.34528527171957607540E2, 1.02755188689515710272E3, 5.57535335369399327526E2)
+_ERFC_Q = (1.0, 1.32281951154744992508E1, 8.67072140885989742329E1, 3.54937778887819891062E2,
+           9.75708501743205489753E2, 1.82390916687909736289E3, 2.24633760818710981792E3,
+           1.65666309194161350182E3, 5.57535340817727675546E2)
+_ERFC_R = (5.64189583547755073984E-1, 1.27536670759978104416E0, 5.01905042251180477414E0,
+           6.16021097993053585195E0, 7.40974269950448939160E0, 2.97886665372100240670E0)
+_ERFC_S = (1.0, 2.26052863220117276590E0, 9.39603524938001434673E0, 1.20489539808096656605E1,
+           1.70814450747565897222E1, 9.60896809063285878198E0, 3.36907645100081516050E0)
+_MAXLOG = 7.09782712893383996843E2
+
+
+def _horner(x, coeffs):
+    """``coeffs[0] * x**(n-1) + ... + coeffs[-1]`` in ``x``'s dtype."""
+    p = _jnp.add(_jnp.multiply(x, coeffs[0]), coeffs[1])
+    for c in coeffs[2:]:
+        p = _jnp.add(_jnp.multiply(p, x), c)
+    return p
+
+
+def _erf_inv_tail(w, wide):
+    """The erfinv polynomial beyond the central region (``w`` past its bound)."""
+    sw = _jnp.sqrt(w)
+    if wide:
+        _, c2, c3 = _ERFINV64
+        return _jnp.where(_jnp.less(w, 16.0), _horner(_jnp.subtract(sw, 3.25), c2),
+                         _horner(_jnp.subtract(sw, 5.0), c3))
+    return _horner(_jnp.subtract(sw, 3.0), _ERFINV32[1])
+
+
+def _erf_inv(x):
+    """Inverse error function (XLA's polynomial kernels; float32 math below 64 bits)."""
+    dtype = _dtype_of(x)
+    wide = dtype == _np.float64
+    if not wide:
+        x = _jnp.astype(x, _np.float32)
+    bound, center, coeffs = (6.25, 3.125, _ERFINV64[0]) if wide else (5.0, 2.5, _ERFINV32[0])
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        w = _jnp.negative(_jnp.log1p(_jnp.multiply(x, _jnp.negative(x))))
+        p = _horner(_jnp.subtract(w, center), coeffs)
+        if isinstance(w, _np.ndarray):
+            # Concrete values: the tail polynomials only where they apply (|x| near 1);
+            # the same elementwise operations as the traced branch below.
+            p = _np.array(p)
+            tail = _np.logical_not(_np.less(w, bound))
+            if tail.any():
+                p[tail] = _erf_inv_tail(w[tail], wide)
+        else:
+            # The tail is evaluated at w >= bound only, so that no infinite
+            # derivative (sqrt at 0) meets the mask under differentiation.
+            central = _jnp.less(w, bound)
+            p = _jnp.where(central, p, _erf_inv_tail(_jnp.where(central, bound, w), wide))
+        out = _jnp.where(_jnp.equal(_jnp.abs(x), 1.0), _jnp.multiply(_jnp.sign(x), _np.inf),
+                        _jnp.multiply(p, x))
+    return _jnp.astype(out, dtype)
+
+
+def _erf(x):
+    """Error function, computed in float64 (Cephes, as XLA's f64 kernel)."""
+    dtype = _dtype_of(x)
+    x = _jnp.astype(x, _np.float64)
+    with _np.errstate(over="ignore", invalid="ignore"):
+        ax = _jnp.abs(x)
+        x2 = _jnp.multiply(x, x)
+        small = _jnp.divide(_jnp.multiply(x, _horner(x2, _ERF_T)), _horner(x2, _ERF_U))
+        ez = _jnp.exp(_jnp.negative(x2))
+        erfc = _jnp.where(_jnp.less(ax, 8.0),
+                         _jnp.divide(_jnp.multiply(ez, _horner(ax, _ERFC_P)), _horner(ax, _ERFC_Q)),
+                         _jnp.divide(_jnp.multiply(ez, _horner(ax, _ERFC_R)), _horner(ax, _ERFC_S)))
+        erfc = _jnp.where(_jnp.greater(x2, _MAXLOG), 0.0, erfc)
+        large = _jnp.where(_jnp.less(x, 0.0), _jnp.subtract(erfc, 1.0), _jnp.subtract(1.0, erfc))
+        out = _jnp.where(_jnp.less(ax, 1.0), small, large)
+    return _jnp.astype(out, dtype)
+
+
+# --------------------------------------------------------------- float samplers
+
+
+def normal(key, shape=(), dtype=None):
+    """Standard normal values (default dtype ``float32``; complex dtypes allowed).
+
+    ``sqrt(2) * erfinv(u)`` for ``u`` uniform in ``(-1, 1)``, as in JAX.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.normal(random.PRNGKey(0), (3,))
+    array([ 1.6226422 ,  2.0252647 , -0.43359444], dtype=float32)
+    >>> random.normal(random.PRNGKey(0), (2,), np.float64)
+    array([-0.20584214, -0.78476578])
+    """
+    key = _check_key("normal", key)
+    dtype = _float_dtype("normal", dtype, "fc", "a float or complex dtype")
+    return _out(_normal(key, _canonical_shape(shape), dtype))
+
+
+def _normal(key, shape, dtype):
+    if dtype.kind == "c":
+        real = _np.dtype(_np.float32 if dtype == _np.complex64 else _np.float64)
+        k_re, k_im = _split(key)
+        re = _jnp.astype(_normal_real(k_re, shape, real), dtype)
+        im = _jnp.astype(_normal_real(k_im, shape, real), dtype)
+        return _jnp.divide(_jnp.add(re, _jnp.multiply(im, _np.asarray(1j, dtype))),
+                          _np.asarray(_np.sqrt(2), dtype))
+    return _normal_real(key, shape, dtype)
+
+
+def _normal_real(key, shape, dtype):
+    lo = _np.nextafter(_np.array(-1.0, dtype), _np.array(0.0, dtype))
+    # 1 - lo rounds to 2: the scaling is exact, so no fused multiply-add is needed.
+    u = _uniform(key, shape, dtype, lo, _np.array(1.0, dtype), fused=False)
+    return _jnp.multiply(_np.asarray(_np.sqrt(2), dtype), _erf_inv(u))
+
+
+def truncated_normal(key, lower, upper, shape=None, dtype=None):
+    """Standard normal values conditioned on ``lower < x < upper``.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> x = random.truncated_normal(random.PRNGKey(0), -1.0, 2.0, (1000,))
+    >>> bool(x.min() > -1.0 and x.max() < 2.0)
+    True
+    """
+    key = _check_key("truncated_normal", key)
+    dtype = _float_dtype("truncated_normal", dtype)
+    if shape is None:
+        shape = tuple(_np.broadcast_shapes(_shape_of(lower), _shape_of(upper)))
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape("truncated_normal", shape, _shape_of(lower), _shape_of(upper))
+    sqrt2 = _np.asarray(_np.sqrt(2), dtype)
+    lower, upper = _jnp.astype(lower, dtype), _jnp.astype(upper, dtype)
+    a = _erf(_jnp.divide(lower, sqrt2))
+    b = _erf(_jnp.divide(upper, sqrt2))
+    u = _uniform(key, shape, dtype, a, b)
+    out = _jnp.multiply(sqrt2, _erf_inv(u))
+    # Keep rounding from reaching the bounds: clip into the open interval.
+    return _out(_jnp.clip(out, _jnp.nextafter(lower, _np.asarray(_np.inf, dtype)),
+                         _jnp.nextafter(upper, _np.asarray(-_np.inf, dtype))))
+
+
+def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
+    """Multivariate normal values with the given mean ``(..., n)`` and covariance
+    ``(..., n, n)``; ``method`` factors ``cov`` ('cholesky', 'eigh' or 'svd').
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.multivariate_normal(random.PRNGKey(0), np.zeros(2), np.eye(2), (4,)).shape
+    (4, 2)
+    """
+    key = _check_key("multivariate_normal", key)
+    if method not in {"svd", "eigh", "cholesky"}:
+        raise ValueError("method must be one of {'svd', 'eigh', 'cholesky'}")
+    dtype = _float_dtype("multivariate_normal", dtype)
+    mean, cov = _jnp.asarray(_default_typed(mean)), _jnp.asarray(_default_typed(cov))
+    common = _np.result_type(_dtype_of(mean), _dtype_of(cov), _np.float16)
+    mean, cov = _jnp.astype(mean, common), _jnp.astype(cov, common)
+    if len(_shape_of(mean)) < 1:
+        raise ValueError("multivariate_normal requires mean.ndim >= 1, got mean.ndim == "
+                         f"{len(_shape_of(mean))}")
+    if len(_shape_of(cov)) < 2:
+        raise ValueError("multivariate_normal requires cov.ndim >= 2, got cov.ndim == "
+                         f"{len(_shape_of(cov))}")
+    n = _shape_of(mean)[-1]
+    if tuple(_shape_of(cov)[-2:]) != (n, n):
+        raise ValueError(f"multivariate_normal requires cov.shape == (..., n, n) for n={n}, "
+                         f"but got cov.shape == {tuple(_shape_of(cov))}.")
+    if shape is None:
+        shape = tuple(_np.broadcast_shapes(_shape_of(mean)[:-1], _shape_of(cov)[:-2]))
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape("normal", shape, _shape_of(mean)[:-1], _shape_of(cov)[:-2])
+    if method == "svd":
+        u, s, _ = _jnp.linalg.svd(cov)
+        factor = _jnp.multiply(u, _jnp.expand_dims(_jnp.sqrt(s), -2))
+    elif method == "eigh":
+        w, v = _jnp.linalg.eigh(cov)
+        factor = _jnp.multiply(v, _jnp.expand_dims(_jnp.sqrt(w), -2))
+    else:
+        factor = _jnp.linalg.cholesky(cov)
+    z = _normal(key, shape + (n,), dtype)
+    return _out(_jnp.add(mean, _jnp.squeeze(_jnp.matmul(factor, _jnp.expand_dims(z, -1)), -1)))
+
+
+def exponential(key, shape=(), dtype=None):
+    """Exponential values with rate 1 (``-log1p(-u)``).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.exponential(random.PRNGKey(0), (3,))
+    array([2.950128  , 3.8434246 , 0.40390354], dtype=float32)
+    """
+    key = _check_key("exponential", key)
+    dtype = _float_dtype("exponential", dtype)
+    u = _uniform(key, _canonical_shape(shape), dtype, 0.0, 1.0)
+    return _out(_jnp.negative(_jnp.log1p(_jnp.negative(u))))
+
+
+def cauchy(key, shape=(), dtype=None):
+    """Standard Cauchy values (``tan(pi * (u - 1/2))``).
+
+    >>> from vmapx import random
+    >>> random.cauchy(random.PRNGKey(0), (2,)).shape
+    (2,)
+    """
+    key = _check_key("cauchy", key)
+    dtype = _float_dtype("cauchy", dtype)
+    u = _uniform(key, _canonical_shape(shape), dtype, _np.finfo(dtype).eps, 1.0)
+    return _out(_jnp.tan(_jnp.multiply(_jnp.subtract(u, 0.5), _np.asarray(_np.pi, dtype))))
+
+
+def laplace(key, shape=(), dtype=None):
+    """Standard Laplace values (density ``exp(-|x|) / 2``).
+
+    >>> from vmapx import random
+    >>> random.laplace(random.PRNGKey(0), (2,)).shape
+    (2,)
+    """
+    key = _check_key("laplace", key)
+    dtype = _float_dtype("laplace", dtype)
+    u = _uniform(key, _canonical_shape(shape), dtype, -1.0 + _np.finfo(dtype).epsneg, 1.0)
+    return _out(_jnp.multiply(_jnp.sign(u), _jnp.log1p(_jnp.negative(_jnp.abs(u)))))
+
+
+def logistic(key, shape=(), dtype=None):
+    """Standard logistic values (``log(u / (1 - u))``).
+
+    >>> from vmapx import random
+    >>> random.logistic(random.PRNGKey(0), (2,)).shape
+    (2,)
+    """
+    key = _check_key("logistic", key)
+    dtype = _float_dtype("logistic", dtype)
+    x = _uniform(key, _canonical_shape(shape), dtype, _np.finfo(dtype).tiny, 1.0)
+    return _out(_jnp.subtract(_jnp.log(x), _jnp.log1p(_jnp.negative(x))))
+
+
+def gumbel(key, shape=(), dtype=None, mode=None):
+    """Standard Gumbel values; ``mode='high'`` spends twice the bits for a wider range.
+
+    >>> from vmapx import random
+    >>> random.gumbel(random.PRNGKey(0), (2,)).shape
+    (2,)
+    """
+    key = _check_key("gumbel", key)
+    dtype = _float_dtype("gumbel", dtype)
+    return _out(_gumbel(key, _canonical_shape(shape), dtype, _gumbel_mode(mode)))
+
+
+def _gumbel_mode(mode):
+    if mode is None:
+        return "low"
+    if mode not in ("high", "low"):
+        raise ValueError(f"Must provide valid mode for gumbel got: {mode}")
+    return mode
+
+
+def _gumbel(key, shape, dtype, mode):
+    finfo = _np.finfo(dtype)
+    if mode == "high":
+        u = _uniform(key, (2,) + shape, dtype, 0.0, 1.0)
+        high, low = u[0], u[1]
+        x = _jnp.where(_jnp.greater_equal(high, 0.5), high,
+                      _jnp.add(_jnp.add(high, _jnp.multiply(low, 2.0 ** -int(finfo.nmant))),
+                              _np.asarray(finfo.tiny, dtype)))
+        return _jnp.negative(_jnp.log(_jnp.negative(_jnp.log1p(_jnp.negative(x)))))
+    u = _uniform(key, shape, dtype, finfo.tiny, 1.0)
+    return _jnp.negative(_jnp.log(_jnp.negative(_jnp.log(u))))
+
+
+# ------------------------------------------------------------- discrete samplers
+
+
+def bernoulli(key, p=0.5, shape=None, mode="low"):
+    """Booleans that are ``True`` with probability ``p`` (``uniform < p``).
+
+    The uniform values have ``p``'s float dtype: float32 for a Python float (as
+    in JAX's default mode), float64 for a float64 ``p`` (as with x64).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.bernoulli(random.PRNGKey(0), 0.5, (4,))
+    array([False, False,  True,  True])
+    >>> random.bernoulli(random.PRNGKey(0), np.array([0.1, 0.9]))
+    array([False,  True])
+    """
+    if shape is not None:
+        shape = _canonical_shape(shape)
+    if mode not in ("high", "low"):
+        raise ValueError(f"got mode={mode!r}, expected 'high' or 'low'")
+    key = _check_key("bernoulli", key)
+    p = _default_typed(p)
+    dtype = _dtype_of(p)
+    if dtype.kind != "f":
+        raise TypeError(f"bernoulli probability `p` must have a floating dtype, got {dtype}.")
+    if shape is None:
+        shape = tuple(_shape_of(p))
+    else:
+        _check_shape("bernoulli", shape, _shape_of(p))
+    if mode == "high":
+        u = _uniform(key, (2,) + shape, dtype, 0.0, 1.0)
+        u2 = _jnp.multiply(u[1], 2.0 ** -int(_np.finfo(dtype).nmant))
+        return _out(_jnp.less(u2, _jnp.subtract(p, u[0])))
+    return _out(_jnp.less(_uniform(key, shape, dtype, 0.0, 1.0), p))
+
+
+def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
+    """``int32`` indices drawn from ``softmax(logits, axis)`` (Gumbel-max;
+    Gumbel-top-k without replacement), with Gumbel noise in ``logits``' dtype.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.categorical(random.PRNGKey(0), np.log([0.1, 0.2, 0.7]).astype(np.float32),
+    ...                    shape=(5,))
+    array([1, 2, 2, 1, 2], dtype=int32)
+    """
+    key = _check_key("categorical", key)
+    mode = _gumbel_mode(mode)
+    logits = _jnp.asarray(_default_typed(logits))
+    lshape = tuple(_shape_of(logits))
+    ndim = len(lshape)
+    axis = _canonicalize_axis(axis, ndim)
+    batch_shape = lshape[:axis] + lshape[axis + 1:]
+    if shape is None:
+        shape = batch_shape
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape("categorical", shape, batch_shape)
+    prefix = shape[:len(shape) - len(batch_shape)]
+    dtype = _float_dtype("gumbel", _dtype_of(logits))
+    if replace:
+        full = list(shape[len(prefix):])
+        full.insert(axis, lshape[axis])
+        g = _gumbel(key, prefix + tuple(full), dtype, mode)
+        return _out(_jnp.astype(_jnp.argmax(_jnp.add(g, logits), axis=len(prefix) + axis),
+                                _INT32))
+    k = _math.prod(prefix)
+    if k > lshape[axis]:
+        raise ValueError(f"Number of samples without replacement ({k}) cannot exceed number "
+                         f"of categories ({lshape[axis]}).")
+    perturbed = _jnp.moveaxis(_jnp.add(logits, _gumbel(key, lshape, dtype, mode)), axis, -1)
+    top = _jnp.argsort(_jnp.negative(perturbed), axis=-1)[..., :k]  # top-k, ties to low index
+    return _out(_jnp.astype(_jnp.reshape(_jnp.moveaxis(top, -1, 0), shape), _INT32))
+
+
+def _shuffle(key, x, axis):
+    # Sort by fresh 32-bit keys, enough rounds that ties are unlikely (JAX's rule).
+    size = _math.prod(_shape_of(x))
+    rounds = int(_np.ceil(3 * _np.log(max(1, size)) / _np.log(_np.iinfo(_np.uint32).max)))
+    for _ in range(rounds):
+        pair = _split(key)
+        key, subkey = pair[0], pair[1]
+        order = _jnp.argsort(_random_bits(subkey, 32, tuple(_shape_of(x))), axis=axis)
+        x = _jnp.take_along_axis(x, order, axis=axis)  # a stable sort by the random keys
+    return x
+
+
+def permutation(key, x, axis=0, independent=False):
+    """A random permutation of ``arange(x)`` (``int32``, for an int ``x``) or of
+    ``x`` along ``axis`` (each slice independently when ``independent``).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.permutation(random.PRNGKey(0), 5)
+    array([0, 1, 4, 3, 2], dtype=int32)
+    >>> random.permutation(random.PRNGKey(0), np.arange(10).reshape(5, 2))
+    array([[0, 1],
+           [2, 3],
+           [8, 9],
+           [6, 7],
+           [4, 5]])
+    """
+    key = _check_key("permutation", key)
+    if isinstance(x, (list, tuple)):
+        x = _default_typed(x)
+    ndim = len(_shape_of(x))
+    if not ndim:
+        if _dtype_of(x).kind not in "iu":
+            raise TypeError("x must be an integer or at least 1-dimensional")
+        return _out(_shuffle(key, _np.arange(_operator.index(x), dtype=_INT32), 0))
+    axis = _canonicalize_axis(axis, ndim)
+    if independent or ndim == 1:
+        return _out(_shuffle(key, x, axis))
+    order = _shuffle(key, _np.arange(_shape_of(x)[axis]), 0)
+    return _out(_jnp.take(x, order, axis=axis))
+
+
+def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
+    """A random sample of ``a`` (an array, or ``int32`` ``arange(a)`` for an int)
+    along ``axis``, uniform or with probabilities ``p``.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> random.choice(random.PRNGKey(0), 10, (3,), replace=False)
+    array([0, 1, 8], dtype=int32)
+    >>> random.choice(random.PRNGKey(0), np.array([1.5, 2.5, 3.5]), (4,), p=[0.2, 0.3, 0.5])
+    array([1.5, 1.5, 3.5, 3.5])
+    """
+    key = _check_key("choice", key)
+    mode = _gumbel_mode(mode)
+    if not isinstance(shape, _Sequence):
+        raise TypeError("shape argument of vmapx.random.choice must be a sequence, "
+                        f"got {shape}")
+    shape = _canonical_shape(shape)
+    arr = _jnp.asarray(_default_typed(a))
+    ndim = len(_shape_of(arr))
+    if ndim == 0:
+        n_inputs = _operator.index(a)
+    else:
+        axis = _canonicalize_axis(axis, ndim)
+        n_inputs = _shape_of(arr)[axis]
+    n_draws = _math.prod(shape)
+    if n_draws == 0:
+        return _np.zeros(shape, dtype=_dtype_of(arr))
+    if n_inputs <= 0:
+        raise ValueError("a must be greater than 0 unless no samples are taken")
+    if not replace and n_draws > n_inputs:
+        raise ValueError(f"Cannot take a larger sample (size {n_draws}) than population "
+                         f"(size {n_inputs}) when 'replace=False'")
+    if p is None:
+        if replace:
+            ind = _randint(key, shape, 0, n_inputs, _INT32)
+            result = ind if ndim == 0 else _jnp.take(arr, ind, axis=axis)
+        else:
+            perm = permutation(key, n_inputs if ndim == 0 else arr, axis)
+            index = (slice(None),) * (axis if ndim else 0) + (slice(n_draws),)
+            result = perm[index]
+    else:
+        p = _jnp.asarray(_default_typed(p))
+        pdtype = _dtype_of(p)
+        if pdtype.kind not in "fc":
+            p = _jnp.astype(p, _np.float64 if pdtype.itemsize == 8 else _FLOAT32)
+        if tuple(_shape_of(p)) != (n_inputs,):
+            raise ValueError(
+                "p must be None or a 1D vector with the same size as a.shape[axis]. "
+                f"p has shape {tuple(_shape_of(p))} and a.shape[axis] is {n_inputs}.")
+        if replace:
+            p_cuml = _jnp.cumsum(p)
+            r = _jnp.multiply(p_cuml[-1],
+                             _jnp.subtract(1, _uniform(key, shape, _dtype_of(p_cuml), 0.0, 1.0)))
+            ind = _jnp.astype(_jnp.searchsorted(p_cuml, r), _INT32)
+        else:
+            g = _jnp.add(_gumbel(key, (n_inputs,), _dtype_of(p), mode), _jnp.log(p))
+            ind = _jnp.astype(_jnp.argsort(_jnp.negative(g))[:n_draws], _INT32)
+        result = ind if ndim == 0 else _jnp.take(arr, ind, axis=axis)
+    out_shape = shape if ndim == 0 else (
+        tuple(_shape_of(arr))[:axis] + shape + tuple(_shape_of(arr))[axis + 1:])
+    return _out(_jnp.reshape(result, out_shape))
+
+
+# -------------------------------------------------------------- gamma family
+
+_GAMMA_ROUNDS = 12
+"""Proposals per element in the Marsaglia-Tsang sampler.  Each is accepted with
+probability > 0.95, so all twelve fail with probability < 1e-15 (the element
+then takes the mode of the proposal, ``d``)."""
+
+
+def _loggamma_impl(key, a, shape, dtype, log_space):
+    """Gamma(a) samples (or their logs), Marsaglia-Tsang with a fixed number of
+    rounds drawn at once: the first accepted proposal per element is kept."""
+    a = _broadcast_to(_jnp.astype(a, dtype), shape)
+    keys = _split(key, (3,))
+    k_x, k_u, k_boost = keys[0], keys[1], keys[2]
+    one = _np.asarray(1.0, dtype)
+    boost = _jnp.greater_equal(a, one)
+    alpha = _jnp.where(boost, a, _jnp.add(a, one))  # alpha < 1: sample alpha + 1, then boost
+    d = _jnp.subtract(alpha, _np.asarray(1.0 / 3.0, dtype))
+    c = _jnp.divide(_np.asarray(1.0 / 3.0, dtype), _jnp.sqrt(d))
+    rounds = (_GAMMA_ROUNDS,) + shape
+    x = _normal_real(k_x, rounds, dtype)
+    u = _uniform(k_u, rounds, dtype, 0.0, 1.0)
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        v = _jnp.add(one, _jnp.multiply(c, x))
+        positive = _jnp.greater(v, 0.0)
+        v3 = _jnp.where(positive, _jnp.multiply(_jnp.multiply(v, v), v), one)
+        xx = _jnp.multiply(x, x)
+        squeeze = _jnp.less(u, _jnp.subtract(one, _jnp.multiply(0.0331, _jnp.multiply(xx, xx))))
+        full = _jnp.less(_jnp.log(u), _jnp.add(_jnp.multiply(0.5, xx),
+                                            _jnp.multiply(d, _jnp.add(_jnp.subtract(one, v3),
+                                                                    _jnp.log(v3)))))
+        accept = _jnp.logical_and(positive, _jnp.logical_or(squeeze, full))
+        first = _jnp.logical_and(accept, _jnp.equal(_jnp.cumsum(accept, axis=0), 1))
+        chosen = _jnp.sum(_jnp.where(first, v3, 0.0), axis=0)
+        V = _jnp.where(_jnp.any(accept, axis=0), chosen, one)
+        b = _uniform(k_boost, shape, dtype, 0.0, 1.0)
+        if log_space:
+            log_boost = _jnp.where(boost, 0.0, _jnp.divide(_jnp.log1p(_jnp.negative(b)), a))
+            return _jnp.add(_jnp.add(_jnp.log(d), _jnp.log(V)), log_boost)
+        factor = _jnp.where(boost, one, _jnp.power(_jnp.subtract(one, b), _jnp.divide(one, a)))
+        return _jnp.multiply(_jnp.multiply(d, V), factor)
+
+
+def _gamma_args(name, key, a, shape, dtype):
+    key = _check_key(name, key)
+    dtype = _float_dtype(name, dtype)
+    if shape is None:
+        shape = tuple(_shape_of(a))
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape(name, shape, _shape_of(a))
+    return key, shape, dtype
+
+
+def gamma(key, a, shape=None, dtype=None):
+    """Gamma(a, 1) values, for ``a > 0`` (Marsaglia-Tsang, vectorized).
+
+    Derivatives with respect to ``a`` are pathwise through the accepted
+    proposal, not JAX's implicit reparameterization: close to the true
+    gradient, with a small bias (about 1-3% for ``a`` near 1).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> x = random.gamma(random.PRNGKey(0), 3.0, (20000,))
+    >>> bool(abs(x.mean() - 3.0) < 0.05)
+    True
+    """
+    key, shape, dtype = _gamma_args("gamma", key, a, shape, dtype)
+    return _out(_loggamma_impl(key, a, shape, dtype, log_space=False))
+
+
+def loggamma(key, a, shape=None, dtype=None):
+    """Logs of Gamma(a, 1) values, accurate for small ``a`` too.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> x = random.loggamma(random.PRNGKey(0), 0.01, (4,))
+    >>> bool(np.all(np.isfinite(x)) and np.all(x < 0))
+    True
+    """
+    key, shape, dtype = _gamma_args("loggamma", key, a, shape, dtype)
+    return _out(_loggamma_impl(key, a, shape, dtype, log_space=True))
+
+
+def beta(key, a, b, shape=None, dtype=None):
+    """Beta(a, b) values, as ``Ga / (Ga + Gb)`` computed from log-gammas.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> x = random.beta(random.PRNGKey(0), 2.0, 6.0, (20000,))
+    >>> bool(abs(x.mean() - 0.25) < 0.01)
+    True
+    """
+    key = _check_key("beta", key)
+    dtype = _float_dtype("beta", dtype)
+    if shape is None:
+        shape = tuple(_np.broadcast_shapes(_shape_of(a), _shape_of(b)))
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape("beta", shape, _shape_of(a), _shape_of(b))
+    keys = _split(key)
+    key_a, key_b = keys[0], keys[1]
+    log_a = _loggamma_impl(key_a, a, shape, dtype, True)
+    log_b = _loggamma_impl(key_b, b, shape, dtype, True)
+    log_max = _jnp.maximum(log_a, log_b)
+    ga = _jnp.exp(_jnp.subtract(log_a, log_max))
+    gb = _jnp.exp(_jnp.subtract(log_b, log_max))
+    return _out(_jnp.divide(ga, _jnp.add(ga, gb)))
+
+
+def dirichlet(key, alpha, shape=None, dtype=None):
+    """Dirichlet(alpha) values over the last axis of ``alpha``.
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> x = random.dirichlet(random.PRNGKey(0), np.array([1.0, 2.0, 3.0]), (5,))
+    >>> x.shape, bool(np.allclose(x.sum(-1), 1.0))
+    ((5, 3), True)
+    """
+    key = _check_key("dirichlet", key)
+    dtype = _float_dtype("dirichlet", dtype)
+    ashape = tuple(_shape_of(alpha))
+    if len(ashape) < 1:
+        raise ValueError(f"dirichlet requires alpha.ndim >= 1, got alpha.ndim == {len(ashape)}")
+    if shape is None:
+        shape = ashape[:-1]
+    else:
+        shape = _canonical_shape(shape)
+        _check_shape("dirichlet", shape, ashape[:-1])
+    logs = _loggamma_impl(key, alpha, shape + ashape[-1:], dtype, True)
+    # softmax over the last axis
+    e = _jnp.exp(_jnp.subtract(logs, _jnp.max(logs, axis=-1, keepdims=True)))
+    return _out(_jnp.divide(e, _jnp.sum(e, axis=-1, keepdims=True)))

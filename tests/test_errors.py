@@ -1,0 +1,363 @@
+"""Errors of ``vmap``: JAX's wording (JAX 0.10), the per-argument detail of the
+inconsistent-sizes message, the concreteness errors raised by Python control
+flow / ``float`` / ``np.asarray`` on traced values, and the traceback filter
+that keeps vmapx's internal frames out of the user's view."""
+from __future__ import annotations
+
+import os
+import traceback
+
+import numpy as np
+import pytest
+from numpy.exceptions import AxisError
+
+import vmapx
+import vmapx.numpy as jnp
+from vmapx import lax
+from vmapx._src import core
+
+IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+               "positional arguments passed to the function")
+SRC_DIR = os.path.dirname(os.path.abspath(vmapx.__file__))
+
+
+def _raises(exc, fn, *args, **kwargs):
+    with pytest.raises(exc) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+# --------------------------------------------------------- inconsistent sizes
+
+
+def test_inconsistent_sizes_names_each_argument():
+    # The seed's example (JAX 0.10's wording; vmapx keeps NumPy's int64).
+    def add(x, y):
+        return x + y
+    msg = _raises(ValueError, vmapx.vmap(add), np.arange(10), np.arange(20).reshape(20, 1))
+    assert msg == ("vmap got inconsistent sizes for array axes to be mapped:\n"
+                   "  * one axis had size 10: axis 0 of argument x of type int64[10];\n"
+                   "  * one axis had size 20: axis 0 of argument y of type int64[20,1]")
+
+
+def test_inconsistent_sizes_groups_the_majority_and_reports_axis_size():
+    msg = _raises(ValueError, vmapx.vmap(lambda x, y, z: x, axis_size=4),
+                  np.zeros((10, 3)), np.zeros((10, 3)), np.zeros(5))
+    assert msg == ("vmap got inconsistent sizes for array axes to be mapped:\n"
+                   "  * the `axis_size` argument was 4;\n"
+                   "  * most axes (2 of them) had size 10, e.g. axis 0 of argument x of type "
+                   "float64[10,3];\n"
+                   "  * one axis had size 5: axis 0 of argument z of type float64[5]")
+
+
+def test_inconsistent_sizes_reports_the_mapped_axis_and_key_paths():
+    msg = _raises(ValueError, vmapx.vmap(lambda p: p["a"], in_axes=({"a": 1, "b": 0},)),
+                  {"a": np.zeros((2, 3)), "b": np.zeros(4)})
+    assert "axis 1 of argument p['a'] of type float64[2,3]" in msg
+    assert "axis 0 of argument p['b'] of type float64[4]" in msg
+
+
+def test_inconsistent_sizes_names_keywords_and_varargs_as_jax_does():
+    msg = _raises(ValueError, vmapx.vmap(lambda x, y: x + y), np.zeros(3), y=np.zeros(4))
+    assert "axis 0 of kwargs['y'] of type float64[4]" in msg
+    msg = _raises(ValueError, vmapx.vmap(lambda *a: a[0]), np.zeros(3), np.zeros(4))
+    assert "axis 0 of argument a of type float64[3]" in msg
+    assert "axis 0 of args[1] of type float64[4]" in msg
+
+
+def test_seed_003_batches_of_10_and_20_are_inconsistent():
+    f = vmapx.vmap(lambda x, y: x + y, in_axes=(0, 0))
+    with pytest.raises(ValueError, match="vmap got inconsistent sizes for array axes to be "
+                                         "mapped:\n  \\* one axis had size 10"):
+        f(np.zeros((10, 3)), np.zeros((20, 3)))
+
+
+# ------------------------------------------------------------- in_axes errors
+
+
+def test_in_axes_of_wrong_type_is_rejected_at_vmap_time():
+    msg = _raises(TypeError, vmapx.vmap, lambda x: x, in_axes="a")
+    assert msg == f"{IN_AXES_MSG}, but got a."
+    msg = _raises(TypeError, vmapx.vmap, lambda a, b: a, in_axes={"a": 0})
+    assert msg.startswith(IN_AXES_MSG)
+
+
+def test_in_axes_with_non_int_leaf_is_rejected():
+    msg = _raises(TypeError, vmapx.vmap, lambda x: x, in_axes=(0.5,))
+    assert msg == ("vmap in_axes must be an int, None, or (nested) container with those types "
+                   "as leaves, but got (0.5,).")
+
+
+def test_in_axes_tuple_length_must_match_positional_arguments():
+    msg = _raises(ValueError, vmapx.vmap(lambda x, y: x, in_axes=(0,)), np.zeros(2), np.zeros(2))
+    assert msg == f"{IN_AXES_MSG}, but got len(in_axes)=1, len(args)=2"
+
+
+def test_seed_002_in_axes_must_cover_every_positional_argument():
+    params = [(np.ones((3, 2)), np.ones(3))]
+    with pytest.raises(ValueError, match=r"but got len\(in_axes\)=1, len\(args\)=2"):
+        vmapx.vmap(lambda p, x: x, in_axes=(0,))(params, np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("axis, rank, need", [(1, 1, 2), (-3, 1, 3), (0, 0, 1), (2, 2, 3)])
+def test_mapped_axis_out_of_range_says_which_rank_it_implies(axis, rank, need):
+    x = np.zeros((3,) * rank)
+    msg = _raises(ValueError, vmapx.vmap(lambda v: v, in_axes=axis), x)
+    assert msg == (f"vmap was requested to map its argument along axis {axis}, which implies "
+                   f"that its rank should be at least {need}, but is only {rank} (its shape is "
+                   f"{x.shape})")
+
+
+def test_python_scalar_cannot_be_mapped():
+    with pytest.raises(ValueError, match="which implies that its rank should be at least 1, but "
+                                         "is only 0"):
+        vmapx.vmap(lambda x, y: x * y)(np.arange(3.), 2.0)
+
+
+def test_nothing_mapped_needs_axis_size():
+    msg = _raises(ValueError, vmapx.vmap(lambda x: x, in_axes=None), np.zeros(3))
+    assert msg == ("vmap must have at least one non-None value in in_axes or axis_size must be "
+                   "specified")
+
+
+def test_no_arguments_at_all_needs_axis_size():
+    msg = _raises(ValueError, vmapx.vmap(lambda: 1.0))
+    assert msg.startswith("vmap wrapped function must be passed at least one argument containing "
+                          "an array or axis_size must be specified")
+
+
+def test_in_axes_must_be_a_tree_prefix_of_the_arguments():
+    with pytest.raises(ValueError, match="vmap in_axes specification must be a tree prefix of the "
+                                         "corresponding value"):
+        vmapx.vmap(lambda d: d, in_axes=({"a": 0},))({"b": np.zeros(2)})
+    with pytest.raises(ValueError, match="tree prefix"):
+        vmapx.vmap(lambda t: t, in_axes=((0, 0, 0),))((np.zeros(2), np.zeros(2)))
+
+
+def test_mapped_argument_must_be_an_array():
+    msg = _raises(TypeError, vmapx.vmap(lambda x, y: x, in_axes=(0, 0)), np.zeros(3), "abc")
+    assert msg == "Argument 'abc' of type <class 'str'> is not a valid JAX type"
+
+
+def test_other_vmap_arguments_are_validated():
+    with pytest.raises(TypeError, match="Expected a callable value, got 3"):
+        vmapx.vmap(3)
+    with pytest.raises(TypeError, match="vmap out_axes must be an int, None, or \\(nested\\) "
+                                        "container with those types as leaves, but got a."):
+        vmapx.vmap(lambda x: x, out_axes="a")
+    with pytest.raises(TypeError, match="axis_name"):
+        vmapx.vmap(lambda x: x, axis_name=["i"])
+    with pytest.raises(TypeError, match="spmd_axis_name"):
+        vmapx.vmap(lambda x: x, spmd_axis_name=["i"])
+    with pytest.raises(TypeError, match="axis_size"):
+        vmapx.vmap(lambda x: x, axis_size=-1)
+    with pytest.raises(TypeError, match="kwargs_axes"):
+        vmapx.vmap(lambda x: x, kwargs_axes=[("y", 0)])
+    with pytest.raises(TypeError, match="kwargs_axes"):
+        vmapx.vmap(lambda x: x, kwargs_axes={"y": 0.5})
+
+
+# ------------------------------------------------------------ out_axes errors
+
+
+def test_out_axes_none_on_a_mapped_output_names_the_key_path():
+    x = np.zeros(3)
+    assert _raises(ValueError, vmapx.vmap(lambda v: v, out_axes=None), x) == \
+        "at vmap out_axes, got axis spec None but output was batched on axis 0"
+    assert _raises(ValueError, vmapx.vmap(lambda v: (v, v), out_axes=(0, None)), x) == \
+        "at vmap out_axes[1], got axis spec None but output was batched on axis 0"
+    assert _raises(ValueError, vmapx.vmap(lambda v: {"a": v}, out_axes={"a": None}), x) == \
+        "at vmap out_axes['a'], got axis spec None but output was batched on axis 0"
+
+
+def test_out_axes_none_with_axis_name_on_a_mapped_output():
+    assert _raises(ValueError, vmapx.vmap(lambda v: v, out_axes=None, axis_name="i"),
+                   np.zeros(3)) == "vmap has mapped output (axis_name=i) but out_axes is None"
+
+
+@pytest.mark.parametrize("out_axes, ndim", [(2, 2), (-3, 2)])
+def test_out_axes_out_of_bounds(out_axes, ndim):
+    msg = _raises(ValueError, vmapx.vmap(lambda v: v, out_axes=out_axes), np.zeros((3, 2)))
+    assert msg == f"axis {out_axes} is out of bounds for array of dimension {ndim}"
+
+
+def test_seed_003_out_axes_1_on_scalar_outputs_is_out_of_bounds():
+    # The seed claims out_axes=(0, 1) works for two per-example scalars; as in JAX,
+    # a batched scalar has one axis, so axis 1 is out of bounds.
+    f = vmapx.vmap(lambda x: (x ** 2, x ** 3), out_axes=(0, 1))
+    with pytest.raises(AxisError, match="axis 1 is out of bounds for array of dimension 1"):
+        f(np.arange(10.))
+
+
+def test_out_axes_must_be_a_tree_prefix_of_the_output():
+    with pytest.raises(ValueError, match="vmap out_axes specification must be a tree prefix of "
+                                         "the corresponding value"):
+        vmapx.vmap(lambda v: v, out_axes=(0,))(np.zeros(3))
+
+
+def test_output_must_be_an_array():
+    msg = _raises(TypeError, vmapx.vmap(lambda v: "abc"), np.zeros(3))
+    assert msg == ("Output from batched function 'abc' with type <class 'str'> is not a valid "
+                   "JAX type")
+
+
+# ------------------------------------------------------------ axis names
+
+
+def test_unbound_axis_name():
+    with pytest.raises(NameError, match="unbound axis name: j"):
+        vmapx.vmap(lambda v: lax.psum(v, "j"), axis_name="i")(np.zeros(3))
+    with pytest.raises(vmapx.UnboundAxisNameError, match="unbound axis name: j"):
+        lax.psum(1.0, "j")
+
+
+# ------------------------------------------------------------ concreteness
+
+
+def _if_positive(x):
+    if x > 0:
+        return x
+    return -x
+
+
+def test_python_if_on_a_batched_value_says_to_use_where_or_cond():
+    with pytest.raises(vmapx.TracerBoolConversionError) as info:
+        vmapx.vmap(_if_positive)(np.arange(3.))
+    msg = str(info.value)
+    assert msg.startswith("Attempted boolean conversion of traced array with shape bool[]")
+    assert "where" in msg and "lax.cond" in msg
+    assert isinstance(info.value, vmapx.ConcretizationTypeError)
+    assert isinstance(info.value, TypeError)
+
+
+def test_while_and_assert_on_batched_values_raise_the_same_error():
+    def loop(x):
+        while x < 3:
+            x = x + 1
+        return x
+    with pytest.raises(vmapx.TracerBoolConversionError):
+        vmapx.vmap(loop)(np.arange(3.))
+
+    def check(x):
+        assert x >= 0
+        return x
+    with pytest.raises(vmapx.TracerBoolConversionError):
+        vmapx.vmap(check)(np.arange(3.))
+
+
+def test_float_of_a_batched_value_says_to_use_astype():
+    with pytest.raises(vmapx.ConcretizationTypeError) as info:
+        vmapx.vmap(lambda x: float(x))(np.arange(3.))
+    msg = str(info.value)
+    assert msg.startswith("Abstract tracer value encountered where concrete value is expected: "
+                          "traced array with shape float64[]")
+    assert "The problem arose with the `float` function" in msg
+    assert "astype" in msg
+
+
+def test_int_and_index_of_a_batched_value():
+    with pytest.raises(vmapx.ConcretizationTypeError, match="`int` function"):
+        vmapx.vmap(lambda x: int(x))(np.arange(3.))
+    with pytest.raises(vmapx.TracerIntegerConversionError, match="__index__"):
+        vmapx.vmap(lambda x: [1, 2, 3][x])(np.arange(3))
+    with pytest.raises(vmapx.ConcretizationTypeError, match=r"\.item\(\)"):
+        vmapx.vmap(lambda x: x.item())(np.arange(3.))
+
+
+def test_np_asarray_of_a_batched_value_says_to_use_vmapx_numpy():
+    with pytest.raises(vmapx.TracerArrayConversionError) as info:
+        vmapx.vmap(lambda x: np.asarray(x))(np.arange(3.))
+    msg = str(info.value)
+    assert msg.startswith("The numpy.ndarray conversion method __array__() was called on traced "
+                          "array with shape float64[]")
+    assert "vmapx.numpy" in msg
+
+
+def test_item_assignment_on_a_batched_value_says_to_use_at():
+    def f(x):
+        x[0] = 1.0
+        return x
+    with pytest.raises(TypeError, match=r"x\.at\[idx\]\.set\(v\)"):
+        vmapx.vmap(f)(np.zeros((3, 2)))
+
+
+def test_unmapped_values_stay_concrete():
+    # Python control flow on values that vmap does not map is fine.
+    def f(x, n):
+        return x * 2 if n > 1 else x
+    np.testing.assert_array_equal(vmapx.vmap(f, in_axes=(0, None))(np.arange(3.), 2), [0., 2., 4.])
+
+
+def test_leaked_tracer_is_an_unexpected_tracer_error():
+    leaked = []
+
+    def f(x):
+        leaked.append(x)
+        return x
+    vmapx.vmap(f)(np.arange(3.))
+    with pytest.raises(vmapx.UnexpectedTracerError, match="unexpected tracer"):
+        jnp.sin(leaked[0])
+
+
+def test_missing_batching_rule_names_the_primitive():
+    prim = core.Primitive("test_only_no_batch_rule", lambda x: x,
+                          abstract=lambda a: a)
+    try:
+        with pytest.raises(NotImplementedError, match="no batching rule for "
+                                                      "'test_only_no_batch_rule'"):
+            vmapx.vmap(prim.bind)(np.zeros(3))
+    finally:
+        del core.primitives["test_only_no_batch_rule"]
+
+
+def test_unsupported_numpy_function_names_it():
+    with pytest.raises(TypeError, match="numpy.unique"):
+        vmapx.vmap(lambda x: np.unique(x))(np.zeros((2, 3)))
+
+
+# ---------------------------------------------------------------- tracebacks
+
+
+def _frames(exc):
+    return traceback.extract_tb(exc.__traceback__)
+
+
+def test_traceback_ends_at_the_users_line_for_control_flow():
+    with pytest.raises(vmapx.TracerBoolConversionError) as info:
+        vmapx.vmap(_if_positive)(np.arange(3.))
+    frames = _frames(info.value)
+    assert frames[-1].filename == __file__
+    assert frames[-1].name == "_if_positive"
+    assert frames[-1].line == "if x > 0:"
+    assert not [f for f in frames if f.filename.startswith(SRC_DIR)]
+
+
+def test_traceback_ends_at_the_users_call_for_vmap_argument_errors():
+    with pytest.raises(ValueError) as info:
+        vmapx.vmap(lambda x, y: x)(np.zeros(3), np.zeros(4))
+    frames = _frames(info.value)
+    assert frames[-1].filename == __file__
+    assert not [f for f in frames if f.filename.startswith(SRC_DIR)]
+
+
+def test_traceback_has_no_internal_frames_through_nested_vmaps():
+    with pytest.raises(vmapx.TracerBoolConversionError) as info:
+        vmapx.vmap(vmapx.vmap(_if_positive))(np.ones((2, 3)))
+    frames = _frames(info.value)
+    assert frames[-1].name == "_if_positive"
+    assert not [f for f in frames if f.filename.startswith(SRC_DIR)]
+
+    def outer(x):
+        return vmapx.vmap(lambda y, z: y)(x, np.zeros(4))
+    with pytest.raises(ValueError) as info:
+        vmapx.vmap(outer)(np.ones((2, 3)))
+    frames = _frames(info.value)
+    assert frames[-1].name == "outer"
+    assert not [f for f in frames if f.filename.startswith(SRC_DIR)]
+
+
+def test_traceback_filtering_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("VMAPX_TRACEBACK_FILTERING", "off")
+    with pytest.raises(vmapx.TracerBoolConversionError) as info:
+        vmapx.vmap(_if_positive)(np.arange(3.))
+    assert [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]

@@ -1,0 +1,282 @@
+"""``vmapx.numpy.linalg`` and ``vmapx.numpy.fft``: every function against NumPy
+on concrete input and against the loop under ``vmap`` (batch axis first, last,
+negative; sizes 0, 1, 3; vmap of vmap), derivatives of the compositions
+against finite differences, and the transposes of the real FFTs against JAX's
+(``data/fft_transposes.json``, made by ``data/make_fft_transposes.py``).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+
+import numpy as np
+import pytest
+
+import vmapx
+import vmapx.numpy as jnp
+from numpy_oracle import Case, assert_same, check_numpy, check_vmap, check_vmap_of_vmap
+
+_serial = itertools.count()
+
+
+def fl(*shape, dt=np.float64):
+    return lambda rng: rng.uniform(-1, 1, shape).astype(dt)
+
+
+def cx(*shape, dt=np.complex128):
+    return lambda rng: (rng.uniform(-1, 1, shape) + 1j * rng.uniform(-1, 1, shape)).astype(dt)
+
+
+def wellcond(*shape, dt=np.float64):
+    return lambda rng: (rng.uniform(-1, 1, shape) + 3 * np.eye(shape[-1])).astype(dt)
+
+
+def spd(*shape, dt=np.float64):
+    def make(rng):
+        a = rng.uniform(-1, 1, shape)
+        return (a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dt)
+    return make
+
+
+def L(name, *makers, module="linalg", numpy=True, unmapped=(), tol=1e-9, **kw):
+    make = lambda rng: tuple(m(rng) if callable(m) else m for m in makers)  # noqa: E731
+    return Case(name, make, kw, unmapped=unmapped, numpy=numpy, module=module, tol=tol,
+                label=f"{module}.{name}-{next(_serial)}")
+
+
+def F(name, *makers, **kw):
+    return L(name, *makers, module="fft", **kw)
+
+
+LINALG = [
+    L("inv", wellcond(3, 3)), L("inv", wellcond(2, 3, 3, dt=np.float32)),
+    L("inv", lambda r: (r.normal(size=(2, 2)) + 3 * np.eye(2)) * (1 + 1j)),
+    L("solve", wellcond(3, 3), fl(3)), L("solve", wellcond(3, 3), fl(3, 2)),
+    L("solve", wellcond(2, 3, 3), fl(3, 1)), L("solve", wellcond(3, 3, dt=np.float32), fl(3)),
+    L("det", wellcond(3, 3)), L("det", wellcond(2, 2, 2, dt=np.float32)),
+    L("slogdet", wellcond(3, 3)), L("slogdet", cx(2, 2)),
+    L("cholesky", spd(3, 3)), L("cholesky", spd(2, 3, 3, dt=np.float32), upper=True),
+    L("qr", fl(4, 3)), L("qr", fl(3, 4), mode="complete"), L("qr", fl(2, 4, 3), mode="r"),
+    L("eigh", spd(3, 3)), L("eigh", spd(3, 3), UPLO="U"), L("eigvalsh", spd(2, 3, 3)),
+    L("eig", wellcond(3, 3), numpy=False), L("eigvals", wellcond(3, 3), numpy=False),
+    L("svd", fl(4, 3)), L("svd", fl(3, 4), full_matrices=False),
+    L("svd", fl(2, 3, 2), compute_uv=False), L("svd", spd(3, 3), hermitian=True,
+                                               compute_uv=False),
+    L("svdvals", fl(3, 4)), L("pinv", fl(4, 3)), L("pinv", fl(2, 3), rcond=1e-3),
+    L("pinv", spd(3, 3), hermitian=True), L("pinv", fl(3, 2), rtol=1e-8),
+    L("matrix_power", wellcond(3, 3), 3), L("matrix_power", wellcond(2, 2), -2),
+    L("matrix_power", wellcond(2, 2), 0), L("matrix_power", wellcond(2, 2, 2), 5),
+    L("multi_dot", lambda r: [r.normal(size=3), r.normal(size=(3, 4)), r.normal(size=(4, 2)),
+                              r.normal(size=2)], unmapped=(0,)),
+    L("matrix_rank", fl(3, 4)), L("matrix_rank",
+                                  lambda r: np.outer(r.normal(size=3), r.normal(size=3))),
+    L("matrix_rank", fl(2, 3, 3), tol=0.5), L("matrix_rank", spd(3, 3), hermitian=True),
+    L("cond", wellcond(3, 3)), L("cond", wellcond(3, 3), p=-2),
+    L("cond", wellcond(3, 3), p="fro"), L("cond", wellcond(3, 3), p=1),
+    L("cond", wellcond(3, 3), p=-np.inf), L("cond", wellcond(3, 3), p="nuc"),
+    L("tensorinv", lambda r: (r.normal(size=(4, 4)) + 4 * np.eye(4)).reshape(4, 2, 2), ind=1),
+    L("tensorsolve", lambda r: (r.normal(size=(6, 6)) + 4 * np.eye(6)).reshape(2, 3, 6),
+      fl(2, 3)),
+    L("norm", fl(5)), L("norm", fl(3, 4)), L("norm", cx(4)), L("norm", fl(3, 4, dt=np.float32)),
+    L("matrix_norm", fl(2, 3, 3)), L("matrix_norm", fl(3, 4), ord="nuc", keepdims=True),
+    L("vector_norm", fl(2, 3), axis=(0, 1), ord=3), L("vector_norm", fl(2, 3), keepdims=True),
+    L("vector_norm", fl(3, 4), axis=1, ord=-np.inf),
+    L("matmul", fl(2, 3), fl(3)), L("tensordot", fl(2, 3), fl(3, 2), axes=1),
+    L("vecdot", cx(3), cx(3)), L("outer", fl(2), fl(3)), L("cross", fl(2, 3), fl(3)),
+    L("diagonal", fl(2, 3, 3), offset=1), L("trace", fl(3, 3)),
+    L("matrix_transpose", fl(2, 3)),
+]
+for ord_, axis in [(None, None), (2, None), (1, 0), (-1, 1), (0, 1), (np.inf, None),
+                   (-np.inf, 0), (3, 1), (0.5, 1), ("fro", (0, 1)), ("nuc", (1, 0)),
+                   (1, (0, 1)), (-1, (1, 0)), (2, (0, 1)), (-2, (0, 1)), (np.inf, (1, 0)),
+                   (-np.inf, (0, 1))]:
+    for keepdims in (False, True):
+        LINALG.append(L("norm", fl(3, 4), ord=ord_, axis=axis, keepdims=keepdims))
+LINALG.append(L("norm", fl(2, 3, 4), ord="fro", axis=(2, 0)))
+LINALG.append(L("norm", fl(4), ord=2, keepdims=True))
+
+FFT = []
+for name in ("fft", "ifft"):
+    FFT += [F(name, cx(6)), F(name, fl(3, 4), n=6, axis=0), F(name, cx(2, 5), n=3, norm="ortho"),
+            F(name, fl(4, dt=np.float32), norm="forward")]
+FFT += [F("rfft", fl(6)), F("rfft", fl(3, 5, dt=np.float32), axis=0, norm="ortho"),
+        F("rfft", fl(2, 5), n=8), F("irfft", cx(4)), F("irfft", cx(3, 4), n=7, axis=0),
+        F("irfft", fl(5), n=4, norm="forward"), F("hfft", cx(4)), F("hfft", cx(2, 3), n=5),
+        F("ihfft", fl(6)), F("ihfft", fl(2, 5), norm="ortho")]
+for name in ("fft2", "ifft2", "fftn", "ifftn"):
+    FFT += [F(name, cx(3, 4)), F(name, fl(2, 3, 4), s=(4, 2), axes=(0, 2)),
+            F(name, cx(2, 3, 4), axes=(-1, -2), norm="ortho")]
+FFT += [F("fftn", cx(4, 3), axes=(0, 0))]
+for name in ("rfft2", "rfftn"):
+    FFT += [F(name, fl(3, 4)), F(name, fl(2, 3, 5), s=(4, 6), axes=(2, 0)),
+            F(name, fl(4, 3, dt=np.float32), norm="forward")]
+for name in ("irfft2", "irfftn"):
+    FFT += [F(name, cx(3, 4)), F(name, cx(2, 3, 5), s=(4, 7), axes=(0, 2)),
+            F(name, cx(4, 3), norm="ortho", axes=(1, 0))]
+FFT += [F("fftshift", fl(5)), F("fftshift", fl(3, 4), axes=1), F("ifftshift", fl(4, 5)),
+        F("ifftshift", fl(2, 3), axes=(0,)),
+        F("fftfreq", 6, lambda r: r.uniform(0.5, 2.0)), F("fftfreq", 5),
+        F("rfftfreq", 7, lambda r: r.uniform(0.5, 2.0)), F("rfftfreq", 4, 0.1)]
+for c in FFT:
+    c.tol = 1e-9
+
+CASES = {c.id: c for c in LINALG + FFT}
+
+
+@pytest.mark.parametrize("cid", [c.id for c in LINALG + FFT if c.numpy])
+def test_matches_numpy_on_concrete_input(cid):
+    check_numpy(CASES[cid], jnp)
+
+
+@pytest.mark.parametrize("cid", list(CASES))
+def test_vmap_matches_loop(cid):
+    check_vmap(CASES[cid], jnp)
+
+
+@pytest.mark.parametrize("cid", list(CASES)[::4])
+def test_vmap_of_vmap_matches_double_loop(cid):
+    check_vmap_of_vmap(CASES[cid], jnp)
+
+
+def test_eig_and_eigvals_are_numpys_values_always_complex():
+    a = np.array([[2.0, 1.0], [0.5, 3.0]])
+    w, v = jnp.linalg.eig(a)
+    nw, nv = np.linalg.eig(a)
+    assert w.dtype == v.dtype == np.complex128 and nw.dtype == np.float64
+    np.testing.assert_allclose(w, nw)
+    np.testing.assert_allclose(v, nv)
+    np.testing.assert_allclose(jnp.linalg.eigvals(a), nw)
+
+
+def test_lstsq_matches_numpy_and_always_returns_residuals():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    x, res, rank, s = jnp.linalg.lstsq(a, b)
+    nx, nres, nrank, ns = np.linalg.lstsq(a, b)
+    np.testing.assert_allclose(x, nx, rtol=1e-10)
+    np.testing.assert_allclose(res, nres, rtol=1e-10)
+    assert rank == nrank and rank.dtype == np.int32
+    np.testing.assert_allclose(s, ns)
+    # rank-deficient: NumPy returns no residuals, vmapx (as JAX) still does
+    a[:, 2] = a[:, 1]
+    x, res, rank, _ = jnp.linalg.lstsq(a, b[:, 0])
+    np.testing.assert_allclose(x, np.linalg.lstsq(a, b[:, 0])[0], atol=1e-10)
+    assert rank == 2 and res.shape == (1,)
+    np.testing.assert_allclose(res, [np.sum((b[:, 0] - a @ x) ** 2)])
+    xs, _, ranks, _ = vmapx.vmap(jnp.linalg.lstsq, in_axes=(None, 1))(a, b)
+    np.testing.assert_allclose(xs, np.stack([np.linalg.lstsq(a, b[:, k])[0] for k in range(2)]),
+                               atol=1e-10)
+    np.testing.assert_array_equal(ranks, [2, 2])
+
+
+def test_result_types_follow_numpy_linalg():
+    i = np.eye(2, dtype=np.int32)
+    assert jnp.linalg.inv(i).dtype == np.float64
+    assert jnp.linalg.det(np.eye(2, dtype=np.float32)).dtype == np.float32
+    assert jnp.linalg.eigvalsh(np.eye(2, dtype=np.complex64)).dtype == np.float32
+    assert jnp.linalg.norm(np.ones(3, np.float32)).dtype == np.float32
+    assert jnp.linalg.norm(np.ones(3, np.int64)).dtype == np.float64
+    assert jnp.fft.fft(np.ones(4, np.float32)).dtype == np.complex64
+    assert jnp.fft.irfft(np.ones(3, np.complex64)).dtype == np.float32
+    with pytest.raises(TypeError, match="float16 is unsupported in linalg"):
+        jnp.linalg.inv(np.eye(2, dtype=np.float16))
+
+
+def test_errors_are_numpys():
+    with pytest.raises(np.linalg.LinAlgError, match="must be square"):
+        jnp.linalg.inv(np.ones((2, 3)))
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        vmapx.vmap(jnp.linalg.inv)(np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="Invalid norm order 'fro' for vectors"):
+        jnp.linalg.norm(np.ones(3), "fro", axis=0)
+    with pytest.raises(ValueError, match="Invalid number of FFT data points"):
+        jnp.fft.fft(np.ones(3), n=0)
+    with pytest.raises(ValueError, match='Invalid norm value'):
+        jnp.fft.fft(np.ones(3), norm="nope")
+    with pytest.raises(vmapx.ConcretizationTypeError, match="fftfreq"):
+        vmapx.vmap(lambda n: jnp.fft.fftfreq(n))(np.arange(1, 3))
+
+
+# ---------------------------------------------------------------- derivatives
+
+
+def _fd_grad(f, x, eps=1e-6):
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = eps
+        g[idx] = (f(x + e) - f(x - e)) / (2 * eps)
+    return g
+
+
+SCALAR_FUNCTIONS = {
+    "logdet": lambda a: jnp.linalg.slogdet(a)[1],
+    "det": lambda a: jnp.linalg.det(a),
+    "inv": lambda a: jnp.sum(jnp.linalg.inv(a) ** 2),
+    "solve": lambda a: jnp.sum(jnp.linalg.solve(a, jnp.arange(3.0)) ** 3),
+    "cholesky": lambda a: jnp.sum(jnp.sin(jnp.linalg.cholesky(a @ a.T))),
+    "eigh": lambda a: jnp.sum(jnp.linalg.eigh(a + a.T)[0] * jnp.arange(3.0)),
+    "eigh-vectors": lambda a: jnp.sum(jnp.abs(jnp.linalg.eigh(a + a.T)[1][:, 0])),
+    "qr": lambda a: jnp.sum(jnp.linalg.qr(a)[1] ** 2 + jnp.linalg.qr(a)[0]),
+    "svd": lambda a: jnp.sum(jnp.linalg.svd(a, compute_uv=False) ** 3),
+    "pinv": lambda a: jnp.sum(jnp.cos(jnp.linalg.pinv(a[:, :2]))),
+    "norm-2": lambda a: jnp.linalg.norm(a, 2),
+    "norm-nuc": lambda a: jnp.linalg.norm(a, "nuc"),
+    "norm-1": lambda a: jnp.linalg.norm(a, 1),
+    "cond": lambda a: jnp.linalg.cond(a),
+    "lstsq": lambda a: jnp.sum(jnp.linalg.lstsq(a[:, :2], jnp.arange(3.0))[0] ** 2),
+    "matrix_power": lambda a: jnp.sum(jnp.linalg.matrix_power(a, -3)),
+    "eigvals": lambda a: jnp.sum(jnp.real(jnp.linalg.eigvals(a)) ** 2),
+    "fft": lambda a: jnp.sum(jnp.abs(jnp.fft.fft2(a)) ** 2),
+    "rfft-irfft": lambda a: jnp.sum(jnp.fft.irfft(jnp.fft.rfft(a, axis=0) ** 2, n=3, axis=0)),
+    "hfft": lambda a: jnp.sum(jnp.fft.hfft(a[0], n=5) * jnp.arange(5.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(SCALAR_FUNCTIONS))
+def test_grad_matches_finite_differences(name):
+    f = SCALAR_FUNCTIONS[name]
+    a = np.array([[2.0, 0.3, -0.4], [0.1, 1.5, 0.2], [-0.3, 0.6, 2.5]])
+    g = vmapx.grad(f)(a)
+    np.testing.assert_allclose(g, _fd_grad(lambda x: float(f(x)), a), rtol=1e-5, atol=1e-6)
+    batch = np.stack([a, a.T + 0.1, 1.1 * a])
+    assert_same(vmapx.vmap(vmapx.grad(f))(batch), np.stack([vmapx.grad(f)(b) for b in batch]),
+                f"vmap(grad({name}))", tol=1e-9)
+
+
+def test_forward_and_reverse_mode_agree_through_linalg():
+    a = np.array([[2.0, 0.3], [0.1, 1.5]])
+    t = np.array([[0.3, -1.0], [0.5, 0.2]])
+    f = lambda m: jnp.linalg.inv(m) @ jnp.linalg.eigh(m @ m.T)[1]  # noqa: E731
+    y, jt = vmapx.jvp(f, (a,), (t,))
+    ct = np.array([[1.0, 2.0], [-0.5, 0.25]])
+    _, vjp = vmapx.vjp(f, a)
+    np.testing.assert_allclose(np.sum(ct * jt), np.sum(vjp(ct)[0] * t), rtol=1e-10)
+
+
+def _load_fft_transposes():
+    path = os.path.join(os.path.dirname(__file__), "data", "fft_transposes.json")
+    with open(path) as f:
+        return json.load(f)["cases"]
+
+
+def _c(pair):
+    return np.asarray(pair["re"]) + 1j * np.asarray(pair["im"])
+
+
+@pytest.mark.parametrize("case", _load_fft_transposes(),
+                         ids=lambda c: f"{c['name']}-{c['norm']}-{c['in_shape']}")
+def test_real_fft_transposes_match_jax(case):
+    kw = {k: tuple(v) if isinstance(v, list) else v for k, v in case["kw"].items()}
+    f = lambda x: getattr(jnp.fft, case["name"])(x, norm=case["norm"], **kw)  # noqa: E731
+    primal = np.zeros(case["in_shape"], complex if case["in_dtype"] == "complex" else float)
+    ct = _c(case["ct"])
+    out = f(primal)
+    if np.asarray(out).dtype.kind != "c":
+        ct = ct.real
+    _, vjp = vmapx.vjp(f, primal)
+    want = _c(case["transpose"])
+    got = vjp(ct)[0]
+    np.testing.assert_allclose(got, want if case["in_dtype"] == "complex" else want.real,
+                               rtol=1e-12, atol=1e-12)
