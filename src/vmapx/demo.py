@@ -81,6 +81,26 @@ def vmap_vs_vectorize():
     print(jax.vmap(jax.vmap(add, in_axes=(None, 0)), in_axes=(0, None))(x2, y2[:, 0]).shape)
 
 
+def grad_vs_vectorize():
+    section("vmap(grad(f)) and vectorize(grad(f)) (seed 001)")
+
+    def f(x):
+        return jnp.exp(-x) * jnp.sin(x)
+
+    gf = jax.grad(f)
+    x = jnp.arange(0, 1, 0.1)
+    print(jax.vmap(gf)(x))
+    print(jnp.vectorize(gf)(x))
+    x2 = jnp.arange(10)
+    y2 = jnp.arange(20).reshape(20, 1)
+
+    def add(x, y):
+        assert x.shape == y.shape == ()
+        return x + y
+
+    print(jnp.vectorize(add)(x2, y2).shape)
+
+
 def mlp_predict():
     section("per-example MLP prediction, in_axes=(None, 0) (seed 002)")
 
@@ -128,6 +148,17 @@ def in_out_axes_lesson():
     except ValueError as e:
         print("ValueError:", e)
 
+    batched = jax.vmap(lambda x, y: x + y, in_axes=(0, 1))
+    print(jax.eval_shape(batched, jnp.zeros((10, 3)), jnp.zeros((3, 10))))
+
+    def matrix_vector_product(matrix, vector):
+        return matrix @ vector
+
+    batched_mv = jax.vmap(matrix_vector_product, in_axes=(0, 0))
+    matrices = jax.random.normal(jax.random.PRNGKey(0), (5, 3, 4))
+    vectors = jax.random.normal(jax.random.PRNGKey(1), (5, 4))
+    print(batched_mv(matrices, vectors).shape)
+
 
 def numpy_code():
     section("unmodified NumPy code, batched")
@@ -143,6 +174,7 @@ def numpy_code():
 def main():
     jax_docs_examples()
     vmap_vs_vectorize()
+    grad_vs_vectorize()
     mlp_predict()
     in_out_axes_lesson()
     numpy_code()

@@ -189,22 +189,28 @@ def _dying(eqns, outvars):
 
 
 def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
-    """Run ``closed`` on concrete arrays by walking its equations (no set-up
-    cost: this is how a program runs before it is compiled).  Intermediates
-    are released after their last use."""
+    """Run ``closed`` on concrete arrays by walking its equations, with no
+    set-up cost: this is how a program runs before it is compiled.  One
+    backward pass finds the live equations (dead code is skipped) and the last
+    use of each intermediate (released right after it)."""
     j = closed.jaxpr
-    eqns = j.eqns
-    n = len(eqns)
     env = dict(zip(j.constvars, closed.consts, strict=True))
     env.update(zip(j.invars, args, strict=True))
-    dies = [[] for _ in range(n)]
-    seen = set(j.outvars)
-    for k in range(n - 1, -1, -1):
-        for v in eqns[k].invars:
-            if v not in seen and type(v) is Var:
-                seen.add(v)
-                dies[k].append(v)
-    for e, dead in zip(eqns, dies):
+    needed = set(j.outvars)
+    live = []
+    for e in reversed(j.eqns):
+        for v in e.outvars:
+            if v in needed:
+                break
+        else:
+            continue
+        dead = []
+        for v in e.invars:
+            if v not in needed and type(v) is Var:
+                needed.add(v)
+                dead.append(v)
+        live.append((e, dead))
+    for e, dead in reversed(live):
         vals = [env[v] if type(v) is Var else v.val for v in e.invars]
         prim = e.prim
         r = prim.impl(*vals, **e.params) if e.params else prim.impl(*vals)

@@ -148,11 +148,19 @@ _aval_cache: dict = {}
 _AVAL_CACHE_MAX = 1 << 16
 
 
+def _aval_key(prim, avals, params):
+    """Cache key of an abstract evaluation; parameter types are part of it
+    (``1``, ``1.0`` and ``True`` are equal as dict keys but may type differently)."""
+    if not params:
+        return (prim, *avals)
+    return (prim, *avals, *[(k, type(v), v) for k, v in params.items()])
+
+
 def abstract_eval(prim, avals, params):
     """``prim.abstract`` with a process-wide cache keyed by the input avals and
     the params (when they are hashable).  Called with the trace below current."""
     try:
-        key = (prim, *avals, *params.items()) if params else (prim, *avals)
+        key = _aval_key(prim, avals, params)
         out = _aval_cache.get(key)
     except TypeError:
         key = out = None
@@ -205,10 +213,10 @@ class StagingTrace(Trace):
                   for a in args]
         avals = [v.aval for v in invars]
         try:
-            key = (prim, *avals, *params.items()) if params else (prim, *avals)
-            out_avals = _aval_cache.get(key)
+            out_avals = _aval_cache.get(_aval_key(prim, avals, params) if params else
+                                        (prim, *avals))
         except TypeError:
-            key = out_avals = None
+            out_avals = None
         if out_avals is None:
             st = _state
             prev = st.trace
