@@ -297,3 +297,18 @@ def test_jit_of_control_flow_is_compiled_once():
     for _ in range(3):
         np.testing.assert_allclose(jf(2.0), 16.0)
     assert len(g.calls) == 1
+
+
+def test_dead_code_is_skipped_from_the_first_call(monkeypatch):
+    from vmapx._src.prims import elementwise as ew
+    calls = []
+    real = ew.exp_p.impl
+    monkeypatch.setattr(ew.exp_p, "impl", lambda x: calls.append(1) or real(x))
+
+    def f(x):
+        jnp.exp(x)            # result unused
+        return jnp.sin(x)
+    jf = vmapx.jit(f)
+    for _ in range(jit_mod.COMPILE_WORK + 2):   # interpreted, then compiled
+        np.testing.assert_allclose(jf(np.ones(3)), np.sin(np.ones(3)))
+    assert calls == []

@@ -61,13 +61,10 @@ def join_branches(branches):
     extra = [t for _, ts in hoisted for t in ts]
     out = []
     for k, (b, ts) in enumerate(hoisted):
-        before = sum(len(t) for _, t in hoisted[:k])
-        after = len(extra) - before - len(ts)
         j = b.jaxpr
         n = len(ts)
         pre = [Var(get_aval(t)) for _, tt in hoisted[:k] for t in tt]
         post = [Var(get_aval(t)) for _, tt in hoisted[k + 1:] for t in tt]
-        assert len(pre) == before and len(post) == after
         invars = pre + j.invars[:n] + post + j.invars[n:]
         out.append(ClosedJaxpr(Jaxpr(j.constvars, invars, j.eqns, j.outvars), b.consts))
     return out, extra
@@ -502,7 +499,6 @@ def _while_jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_
     out = while_p.bind(*cc, *bc, *t_bc, *init, *t_init, cond_jaxpr=cond_t, body_jaxpr=body_t,
                        cond_nconsts=cond_nconsts, body_nconsts=nb + len(t_bc))
     primal_out, t_out = out[:nc], iter(out[nc:])
-    assert len(out) == nc + n_tc
     return primal_out, [next(t_out) if n else None for n in carry_nz]
 
 
