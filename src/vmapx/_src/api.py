@@ -12,6 +12,7 @@ from numpy.exceptions import AxisError
 
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, matchaxis
+from .core import finish_output as _finish
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
 from .errors import api_boundary
@@ -319,12 +320,3 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
             raise AxisError(f"axis {dst} is out of bounds for array of dimension {nd}")
         results.append(_finish(matchaxis(val, src, dst % nd, axis.size)))
     return tu.tree_unflatten(out_tree, results)
-
-
-def _finish(x):
-    """Outputs leaving the last transform are writeable ndarrays."""
-    if isinstance(x, np.ndarray):
-        return x if x.flags.writeable else x.copy()
-    if isinstance(x, np.generic):
-        return np.asarray(x)
-    return x

@@ -17,6 +17,7 @@ import numpy as np
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
                        zeros_like_aval, instantiate)
+from .core import finish_output as _finish
 from .core import Tracer, get_aval
 from .errors import api_boundary
 
@@ -30,13 +31,6 @@ def _fun_name(fun):
     return getattr(fun, "__name__", type(fun).__name__)
 
 
-def _finish(x):
-    """Results leaving the last transform are writeable ndarrays."""
-    if isinstance(x, np.ndarray):
-        return x if x.flags.writeable else x.copy()
-    if isinstance(x, np.generic):
-        return np.asarray(x)
-    return x
 
 
 def _finish_ct(ct, aval):

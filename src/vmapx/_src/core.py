@@ -97,6 +97,16 @@ def dummy_of(aval: ShapedArray):
     return np.zeros((), aval.dtype)
 
 
+def finish_output(x):
+    """A result leaving the last transform: a writeable ndarray (broadcast views
+    are copied, NumPy scalars become 0-d arrays); tracers and other values pass."""
+    if isinstance(x, np.ndarray):
+        return x if x.flags.writeable else x.copy()
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    return x
+
+
 # ---------------------------------------------------------------------- primitives
 
 primitives: dict[str, "Primitive"] = {}
