@@ -267,27 +267,23 @@ def newton_sqrt():
     rng = np.random.default_rng(7)
     xs = rng.uniform(0.5, 1e4, 100_000)
 
-    def sqrt_newton(a):
-        def cond(state):
-            x, it = state
-            return (jnp.abs(x * x - a) > 1e-9 * a) & (it < 100)
+    def sqrt_newton(a):                      # one example; stops when converged
+        def cond(x):
+            return jnp.abs(x * x - a) > 1e-9 * a
 
-        def body(state):
-            x, it = state
-            return 0.5 * (x + a / x), it + 1
+        def body(x):
+            return 0.5 * (x + a / x)
 
-        return vmapx.lax.while_loop(cond, body, (a, 0))[0]
+        return vmapx.lax.while_loop(cond, body, a)
 
     f = vmapx.vmap(sqrt_newton)
 
-    def hand(a):
+    def hand(a):                             # the same algorithm, batched by hand
         x = a.copy()
-        active = np.ones(a.shape, bool)
-        for _ in range(100):
-            active &= np.abs(x * x - a) > 1e-9 * a
-            if not active.any():
-                break
+        active = np.abs(x * x - a) > 1e-9 * a
+        while active.any():
             x = np.where(active, 0.5 * (x + a / x), x)
+            active &= np.abs(x * x - a) > 1e-9 * a
         return x
 
     np.testing.assert_allclose(f(xs), hand(xs), rtol=1e-12)
