@@ -39,7 +39,8 @@ class TracerArrayConversionError(TypeError):
 
 
 for _cls in (UnexpectedTracerError, UnboundAxisNameError, ConcretizationTypeError,
-             TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError):
+             TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError,
+             NonConcreteBooleanIndexError):
     _cls.__module__ = "vmapx.errors"
 
 
