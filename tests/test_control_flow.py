@@ -174,7 +174,7 @@ def test_select_and_its_errors():
     np.testing.assert_allclose(out, [1.0, 4.0])
     np.testing.assert_allclose(lax.select(np.array([2, 0]), np.ones(2), np.zeros(2)), [1, 0])
     with pytest.raises(TypeError, match=r"select cases must have the same shapes, got "
-                                        r"\[\(2,\), \(3,\)\]"):
+                                        r"\[\(3,\), \(2,\)\]"):  # JAX: on_false first
         lax.select(True, np.ones(2), np.ones(3))
     with pytest.raises(TypeError, match="lax.select requires arguments to have the same dtypes"):
         lax.select(np.array([True, False]), np.ones(2), np.ones(2, np.int32))
@@ -502,8 +502,10 @@ def test_map_with_and_without_batch_size():
         np.testing.assert_allclose(got[1], want[1])
     got = vmapx.jit(lambda v: lax.map(f, v, batch_size=3))(xs)
     np.testing.assert_allclose(got[0], want[0])
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
-        lax.map(f, xs, batch_size=0)
+    got = lax.map(f, xs, batch_size=0)          # JAX: batch_size=0 is one full batch
+    np.testing.assert_allclose(got[0], want[0])
+    with pytest.raises(ValueError, match="batch_size must be a non-negative int"):
+        lax.map(f, xs, batch_size=-1)
 
 
 @pytest.mark.parametrize("op,ref", [(np.add, np.cumsum), (np.multiply, np.cumprod),

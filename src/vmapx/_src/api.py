@@ -61,7 +61,7 @@ def _arg_names(fun, args, kwargs):
         params = None
     names = []
     for path, _ in tu.tree_flatten_with_path(args)[0]:
-        i = path[0]
+        i = path[0].idx
         if params is None or i >= len(params):
             names.append(f"args{tu.keystr(path)}")
         else:
@@ -313,7 +313,7 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
                     tu.tree_unflatten(out_tree, [0] * out_tree.num_leaves))[0]
                 raise ValueError(f"at vmap out_axes{tu.keystr(paths[i][0])}, got axis spec "
                                  f"None but output was batched on axis {src}")
-            results.append(val)
+            results.append(_finish(val))
             continue
         nd = len(get_aval(val).shape) + (src is None)
         if not -nd <= dst < nd:

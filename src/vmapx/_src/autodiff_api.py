@@ -51,6 +51,8 @@ def _as_leaf(x, what):
         return x
     if hasattr(x, "__array__"):
         return np.asarray(x)
+    if what == "argument":  # the differentiated arguments of grad & co (JAX's wording)
+        raise TypeError(f"Argument '{x}' of type {type(x)} is not a valid JAX type.")
     raise TypeError(f"{what} {x!r} of type {type(x)} is not a valid JAX type")
 
 
@@ -96,10 +98,8 @@ def jvp(fun, primals, tangents, has_aux=False):
     """
     _check_callable(fun)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-        bad, name = (primals, "primal") if not isinstance(primals, (tuple, list)) else \
-            (tangents, "tangent")
-        raise TypeError(f"{name} arguments to jax.jvp must be tuples or lists; found "
-                        f"{type(bad).__name__}.")
+        raise TypeError("primal and tangent arguments to jax.jvp must be tuples or lists; "
+                        f"found {type(primals).__name__} and {type(tangents).__name__}.")
     p_leaves, p_tree = tu.tree_flatten(tuple(primals))
     t_leaves, t_tree = tu.tree_flatten(tuple(tangents))
     if p_tree != t_tree or type(primals) is not type(tangents):
@@ -162,9 +162,10 @@ def linearize(fun, *primals, has_aux=False):
         for t, a in zip(t_leaves, lin.in_avals, strict=True):
             ta = get_aval(t)
             if tuple(ta.shape) != tuple(a.shape):
-                raise ValueError(f"linearized function called on tangent values inconsistent "
-                                 f"with the original primal values: got tangent "
-                                 f"{ta.str_short()} for primal {a.str_short()}")
+                raise ValueError("linearized function called on tangent values inconsistent "
+                                 "with the original primal values:\nGot tangent aval "
+                                 f"{ta.str_short()} for primal aval {a.str_short()} but "
+                                 f"expected {a.str_short()}.")
         return tu.tree_unflatten(out_tree, [_finish(t) for t in lin(list(t_leaves))])
 
     res = (tu.tree_unflatten(out_tree, [_finish(o) for o in outs]), f_jvp)
@@ -246,7 +247,7 @@ def _argnums_partial(fun, args, kwargs, argnums, what):
     """``(dyn_args, f)``: the arguments at ``argnums`` (one value for an int,
     a tuple for a tuple) and ``f(dyn)`` calling ``fun`` with the others fixed."""
     n = len(args)
-    if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
+    if isinstance(argnums, (int, np.integer)):
         nums = (operator.index(argnums),)
     else:
         nums = tuple(argnums)
@@ -262,6 +263,8 @@ def _argnums_partial(fun, args, kwargs, argnums, what):
                         f"{need} positional arguments to be passed by the caller, but got only "
                         f"{n} positional arguments.")
     nums = tuple(a % n for a in nums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"{what} argnums must not name an argument twice, got {argnums!r}")
     single = not isinstance(argnums, (tuple, list))
 
     def f(*dyn):
@@ -516,6 +519,55 @@ def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
            [ 0., 12.]])
     """
     return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
+
+
+jacobian = jacrev
+
+
+def linear_transpose(fun, *primals, reduce_axes=()):
+    """The transpose of the linear function ``fun``: a function taking a
+    cotangent of ``fun``'s output and returning the tuple of cotangents of its
+    inputs.  ``primals`` (arrays or ``ShapeDtypeStruct``s) give the input
+    shapes and dtypes; ``fun`` must be linear in them.
+
+    >>> import numpy as np, vmapx
+    >>> f_t = vmapx.linear_transpose(lambda x, y: (2 * x + y, y), 1.0, 2.0)
+    >>> f_t((1.0, 1.0))
+    (array(2.), array(2.))
+    """
+    _check_callable(fun)
+    from .staging import abstractify
+    zeros = tu.tree_map(lambda p: np.zeros(abstractify(p).shape, abstractify(p).dtype),
+                        primals)
+    _, pullback = vjp(fun, *zeros)
+
+    @api_boundary
+    def transposed_fun(out_cotangent):
+        return pullback(out_cotangent)
+
+    return transposed_fun
+
+
+def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=(), static_argnames=()):
+    """``jax.checkpoint`` (``remat``): the same function, with the same values
+    and derivatives.  JAX uses it to recompute intermediates in the backward
+    pass instead of storing them; vmapx keeps them (NumPy has no compiler to
+    trade memory for recomputation), so the arguments only shape the call.
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> vmapx.grad(vmapx.checkpoint(lambda x: jnp.sin(x) ** 2))(np.float64(1.0))
+    array(0.90929743)
+    """
+    _check_callable(fun)
+
+    @functools.wraps(fun)
+    def checkpointed(*args, **kwargs):
+        return fun(*args, **kwargs)
+
+    return checkpointed
+
+
+remat = checkpoint
 
 
 # ------------------------------------------------------------- stop_gradient

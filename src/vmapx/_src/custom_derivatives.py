@@ -408,11 +408,12 @@ class custom_vjp:
             if not (isinstance(res, (tuple, list)) and len(res) == 2):
                 raise TypeError(f"Custom VJP fwd rule {_name(user_fwd)} for function {name} "
                                 "must produce a pair (list or tuple of length two) where the "
-                                "first element represents the primal output (equal to the "
-                                f"output of the custom_vjp-decorated function {name}) and the "
+                                "first element represents the primal output (equal to those "
+                                f"of the custom_vjp-decorated function {name}) and the "
                                 "second element represents residuals (i.e. values stored "
                                 "from the forward pass for use on the backward pass), but "
-                                f"instead the fwd rule output's type was {type(res)}.")
+                                f"instead of a pair the fwd rule {_name(user_fwd)} produced "
+                                f"{res}.")
             out, r = res
             out_leaves, out_tree = tu.tree_flatten(out)
             r_leaves, r_tree = tu.tree_flatten(r)

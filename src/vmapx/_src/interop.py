@@ -362,13 +362,13 @@ def _install():
     T.clip = lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max)
     T.round = lambda s, decimals=0, out=None: jnp.round(s, decimals)
     T.repeat = lambda s, repeats, axis=None: jnp.repeat(s, repeats, axis)
-    T.take = lambda s, indices, axis=None, out=None, mode=None: jnp.take(s, indices, axis,
-                                                                          mode=mode)
+    T.take = lambda s, indices, axis=None, out=None, mode=None, **kw: jnp.take(
+        s, indices, axis, mode=mode, **kw)
     T.diagonal = lambda s, offset=0, axis1=0, axis2=1: jnp.diagonal(s, offset, axis1, axis2)
     T.trace = lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
         s, offset, axis1, axis2, dtype)
     T.sort = _sort_method
-    T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis)
+    T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis, **kw)
     T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
     T.fill = _in_place("fill", "x = vmapx.numpy.full_like(x, value)")
     T.put = _in_place("put", "x = vmapx.numpy.put(x, ind, v, inplace=False)")

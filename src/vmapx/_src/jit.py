@@ -368,6 +368,7 @@ def _static_names(fun, static_argnums, static_argnames):
     except (TypeError, ValueError):
         return static_argnums, static_argnames, None
     params = list(sig.parameters.values())
+    _validate_argnames(params, static_argnames)
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     has_var = any(p.kind == p.VAR_POSITIONAL for p in params)
     nums = set(static_argnums)
@@ -385,6 +386,21 @@ def _static_names(fun, static_argnums, static_argnames):
         if p.name in names:
             nums.add(i)
     return tuple(sorted(nums)), tuple(sorted(names)), sig
+
+
+def _validate_argnames(params, argnames):
+    """JAX's checks: static argnames must name parameters that can be passed
+    by keyword (any name when the function takes ``**kwargs``)."""
+    keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    invalid = {p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)}
+    if bad := invalid & set(argnames):
+        raise ValueError(f"Jitted function has invalid argnames {bad} in static_argnames. "
+                         "These are positional-only")
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return
+    if bad := set(argnames) - keyword:
+        raise ValueError(f"Jitted function has invalid argnames {bad} in static_argnames. "
+                         "Function does not take these args.")
 
 
 def _as_tuple(x, what):
@@ -443,7 +459,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                 return fun(*full, **kw)
             return fun(*a, **kw)
         try:
-            return flatten_fun_trace(call, dyn_args, kwargs)
+            return flatten_fun_trace(call, dyn_args, kwargs, origin=fun)
         except ConcretizationTypeError as e:
             _add_tracing_note(e, fun, fname)
             raise
@@ -579,10 +595,10 @@ def _path_name(path, fun):
         signature = inspect.signature(fun)
     except (TypeError, ValueError):
         signature = None
-    kind, rest = path[0], path[1:]
+    kind, rest = path[0].idx, path[1:]
     if kind == 1:  # kwargs
-        return f"{rest[0]}{tu.keystr(rest[1:])}"
-    i = rest[0]
+        return f"{rest[0].key}{tu.keystr(rest[1:])}"
+    i = rest[0].idx
     if signature is not None:
         params = [p for p in signature.parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]

@@ -46,10 +46,26 @@ def _leaf(x):
         a = np.asarray(x)
         if a.dtype != object:
             return a
-    raise TypeError(f"Value {x!r} with type {type(x)} is not a valid JAX type")
+    raise TypeError(f"Argument '{x}' of type {type(x)} is not a valid JAX type")
 
 
-def _trace(fun, in_tree, avals, splat=True):
+def _out_leaves(out, fun, api):
+    """The leaves of a traced function's output, checked (JAX's message names
+    the function and the output component)."""
+    leaves, tree = tu.tree_flatten(out)
+    res = []
+    for i, x in enumerate(leaves):
+        try:
+            res.append(_leaf(x))
+        except TypeError:
+            at = "" if tree.is_leaf() else \
+                f" at output component {tu.keystr(tu.tree_flatten_with_path(out)[0][i][0])}"
+            raise TypeError(f"function {_fun_info(fun)} traced for {api} returned a value of "
+                            f"type {type(x)}{at}, which is not a valid JAX type") from None
+    return res, tree
+
+
+def _trace(fun, in_tree, avals, splat=True, api="cond"):
     """Stage ``fun`` (pytree in / pytree out) at ``avals``: ``(closed, out_tree)``.
     With ``splat`` the tree is a tuple of positional arguments, else the one argument."""
     box = []
@@ -57,9 +73,9 @@ def _trace(fun, in_tree, avals, splat=True):
     def flat(*xs):
         args = tu.tree_unflatten(in_tree, xs)
         out = fun(*args) if splat else fun(args)
-        leaves, tree = tu.tree_flatten(out)
+        leaves, tree = _out_leaves(out, fun, api)
         box.append(tree)
-        return [_leaf(o) for o in leaves]
+        return leaves
 
     closed = trace_to_jaxpr(flat, avals)
     return closed, box[0]
@@ -114,12 +130,14 @@ def _structure_diffs(t1, t2, path=()):
         keys = sorted(t1)
         out = []
         for k in keys:
-            out += _structure_diffs(t1[k], t2[k], path + (k,))
+            out += _structure_diffs(t1[k], t2[k], path + (tu.DictKey(k),))
         return out
     if isinstance(t1, (list, tuple)):
         out = []
+        fields = getattr(t1, "_fields", None)
         for i, (a, b) in enumerate(zip(t1, t2, strict=True)):
-            out += _structure_diffs(a, b, path + (i,))
+            key = tu.GetAttrKey(fields[i]) if fields else tu.SequenceKey(i)
+            out += _structure_diffs(a, b, path + (key,))
         return out
     return [(path, str(type(t1)), str(type(t2)), "the pytree node metadata does not match")]
 
@@ -243,7 +261,7 @@ def _branch(index, funs, operands, api, names, order):
     leaves, in_tree = tu.tree_flatten(operands)
     leaves = [_leaf(x) for x in leaves]
     avals = [abstractify(x) for x in leaves]
-    traced = [_trace(f, in_tree, avals) for f in funs]
+    traced = [_trace(f, in_tree, avals, api=api) for f in funs]
     # checks in display order: the first named branch against each other one
     first = traced[order[0]]
     for k in order[1:]:
@@ -336,10 +354,10 @@ def select(pred, on_true, on_false):
     pa, ta, fa = get_aval(pred), get_aval(on_true), get_aval(on_false)
     if tuple(ta.shape) != tuple(fa.shape):
         raise TypeError(f"select cases must have the same shapes, got "
-                        f"[{tuple(ta.shape)}, {tuple(fa.shape)}].")
+                        f"[{tuple(fa.shape)}, {tuple(ta.shape)}].")
     if ta.dtype != fa.dtype and not (ta.weak_type or fa.weak_type):
         raise TypeError(f"lax.select requires arguments to have the same dtypes, got "
-                        f"{ta.dtype}, {fa.dtype}. (Tip: jnp.where is a similar function that "
+                        f"{fa.dtype}, {ta.dtype}. (Tip: jnp.where is a similar function that "
                         "does automatic type promotion on inputs).")
     if pa.shape != () and tuple(pa.shape) != tuple(ta.shape):
         raise TypeError(f"select `which` must be scalar or have the same shape as cases, got "
@@ -402,13 +420,27 @@ def _promote_weak(leaves, in_avals, out_avals):
     changed = False
     new = []
     for x, a, b in zip(leaves, in_avals, out_avals, strict=True):
-        if a.weak_type and not _typematch(a, b) and tuple(a.shape) == tuple(b.shape):
+        if a.weak_type and a.dtype != b.dtype:
             dt = np.result_type(dummy_of(a), dummy_of(b))
             if dt != a.dtype:
                 x = _convert_leaf(x, dt)
                 changed = True
         new.append(x)
     return new, changed
+
+
+class _AvalShown:
+    """An aval in an error message: ``float32[]`` alone, ``ShapedArray(...)`` in a tree."""
+    __slots__ = ("aval",)
+
+    def __init__(self, aval):
+        self.aval = aval
+
+    def __str__(self):
+        return self.aval.str_short()
+
+    def __repr__(self):
+        return _aval_repr(self.aval)
 
 
 def _aval_repr(a):
@@ -438,13 +470,13 @@ def while_loop(cond_fun, body_fun, init_val):
     leaves = [_leaf(x) for x in leaves]
     for _ in range(2):
         avals = [abstractify(x) for x in leaves]
-        cond_j, cond_tree = _trace(cond_fun, in_tree, avals, splat=False)
+        cond_j, cond_tree = _trace(cond_fun, in_tree, avals, splat=False, api="while_loop")
         outs = cond_j.out_avals
         if not cond_tree.is_leaf() or len(outs) != 1 or outs[0].shape != () or \
                 outs[0].dtype != np.dtype(bool):
             raise TypeError("cond_fun must return a boolean scalar, but got output type(s) "
                             f"[{', '.join(_aval_repr(a) for a in outs)}].")
-        body_j, body_tree = _trace(body_fun, in_tree, avals, splat=False)
+        body_j, body_tree = _trace(body_fun, in_tree, avals, splat=False, api="while_loop")
         if body_tree != in_tree:
             _check_carry("while_loop body", body_fun, in_tree, avals, body_tree,
                          body_j.out_avals)
@@ -562,9 +594,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         def body(*args):
             out = f(*args)
             if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                leaves = tu.tree_leaves(out)
-                desc = ", ".join(f"~{get_aval(_leaf(o)).str_short()}" for o in leaves)
-                raise TypeError(f"scan body output must be a pair, got {desc or out!r}.")
+                shown = tu.tree_map(lambda o: _AvalShown(get_aval(_leaf(o))), out)
+                raise TypeError(f"scan body output must be a pair, got {shown}.")
+            _out_leaves(out, f, "scan")
             c_out, y_out = out
             c_l, ct = tu.tree_flatten(c_out)
             y_l, yt = tu.tree_flatten(y_out)
@@ -598,7 +630,8 @@ def map(f, xs, *, batch_size=None):  # noqa: A001
     """``f`` applied to each slice of ``xs`` along its leading axis, stacked.
 
     Without ``batch_size`` a ``scan`` runs one slice at a time; with it the
-    slices go through ``vmap(f)`` in batches of ``batch_size`` (bounded memory).
+    slices go through ``vmap(f)`` in batches of ``batch_size`` (bounded memory);
+    ``batch_size=0`` is one full batch (``vmap(f)``), as in JAX.
 
     >>> import numpy as np
     >>> from vmapx import lax
@@ -606,8 +639,12 @@ def map(f, xs, *, batch_size=None):  # noqa: A001
     array([0., 2., 4., 6., 8.])
     """
     if batch_size is not None:
-        if type(batch_size) is not int or batch_size < 1:
-            raise ValueError(f"lax.map batch_size must be a positive int, got {batch_size!r}")
+        if type(batch_size) is not int or batch_size < 0:
+            raise ValueError(f"lax.map batch_size must be a non-negative int, got "
+                             f"{batch_size!r}")
+        if batch_size == 0:          # JAX: one full batch, i.e. vmap
+            from .api import vmap
+            return vmap(f)(xs)
         from .chunking import map_batched
         return map_batched(f, xs, batch_size)
     _, ys = scan(lambda _, x: ((), f(x)), (), xs)

@@ -306,22 +306,24 @@ def hoist_tracer_consts(closed: ClosedJaxpr):
 _LEAF_TYPES = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
 
 
-def flatten_fun_trace(fun, args, kwargs=None):
+def flatten_fun_trace(fun, args, kwargs=None, *, origin=None):
     """Stage ``fun(*args, **kwargs)`` where the leaves of the arguments are
     arrays, scalars, ``ShapeDtypeStruct``s or tracers (their avals are used).
+    ``origin`` is the user's function (named in errors; default ``fun``).
     Returns ``(closed_jaxpr, out_tree)``."""
     box = []
+    origin = fun if origin is None else origin
     if not kwargs and all(isinstance(a, _LEAF_TYPES) for a in args):
         # common case: positional arrays, no pytree flattening of the inputs
         def flat(*xs):
-            return _flatten_out(fun(*xs), box)
+            return _flatten_out(fun(*xs), box, origin)
         return trace_to_jaxpr(flat, [abstractify(x) for x in args]), box[0]
     kwargs = {} if kwargs is None else kwargs
     leaves, in_tree = tu.tree_flatten((args, kwargs))
 
     def flat(*xs):
         a, k = tu.tree_unflatten(in_tree, xs)
-        return _flatten_out(fun(*a, **k), box)
+        return _flatten_out(fun(*a, **k), box, origin)
 
     return trace_to_jaxpr(flat, [abstractify(x) for x in leaves]), box[0]
 
@@ -329,13 +331,37 @@ def flatten_fun_trace(fun, args, kwargs=None):
 _LEAF_TREE = tu.tree_structure(0)
 
 
-def _flatten_out(out, box):
+def _flatten_out(out, box, origin):
     if isinstance(out, _LEAF_TYPES):
         box.append(_LEAF_TREE)
         return [out]
     leaves, tree = tu.tree_flatten(out)
+    for i, x in enumerate(leaves):
+        if not isinstance(x, _LEAF_TYPES) and not _array_like_output(x):
+            _bad_output(out, tree, i, x, origin)
     box.append(tree)
     return leaves
+
+
+def _array_like_output(x) -> bool:
+    if type(x) is ShapeDtypeStruct:
+        return False
+    if hasattr(x, "__array__"):
+        return np.asarray(x).dtype.kind not in "OUSV"
+    return hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def _bad_output(out, tree, i, x, origin):
+    """JAX's error for a traced function returning something that is not an array."""
+    name = getattr(origin, "__name__", type(origin).__name__)
+    code = getattr(origin, "__code__", None)
+    where = f"{name} at {code.co_filename}:{code.co_firstlineno}" if code else name
+    at = ""
+    if not tree.is_leaf():
+        path = tu.tree_flatten_with_path(out)[0][i][0]
+        at = f" at output component {tu.keystr(path)}"
+    raise TypeError(f"function {where} traced for jit returned a value of type {type(x)}{at}, "
+                    "which is not a valid JAX type")
 
 
 def abstractify(x) -> ShapedArray:
@@ -415,7 +441,7 @@ def make_jaxpr(fun, static_argnums=(), *, return_shape: bool = False):
             full = [args[i] if i in nums else next(it) for i in range(len(args))]
             return fun(*full, **kw)
 
-        closed, out_tree = flatten_fun_trace(call, tuple(dyn), kwargs)
+        closed, out_tree = flatten_fun_trace(call, tuple(dyn), kwargs, origin=fun)
         if return_shape:
             shapes = [ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type)
                       for a in closed.out_avals]

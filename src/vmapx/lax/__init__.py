@@ -1,4 +1,5 @@
-"""``vmapx.lax``: collectives over named vmap axes and structured primitives.
+"""``vmapx.lax``: collectives over named vmap axes, structured control flow,
+and JAX's ``lax`` array operations (``dynamic_slice``, ``dot_general``, ...).
 
 >>> import numpy as np, vmapx
 >>> from vmapx import lax
@@ -10,3 +11,4 @@ from .._src.lax_collectives import (psum, pmean, pmax, pmin, all_gather, axis_in
 from .._src.autodiff_api import stop_gradient  # noqa: F401,E402
 from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, scan,  # noqa: F401,E402
                                 map, associative_scan)
+from .._src.lax_ops import *  # noqa: F401,F403,E402

@@ -34,6 +34,7 @@ from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint
                    dtype, finfo, iinfo, pi, e, inf, nan, euler_gamma, newaxis,
                    integer, floating, complexfloating, inexact, number, signedinteger,
                    unsignedinteger, generic, issubdtype, promote_types, ndarray)
+from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
 bool = bool_  # noqa: A001
 float_ = float64
 int_ = int64

@@ -117,7 +117,9 @@ def _consumed(item) -> int:
     return 1
 
 
-def _parse(x, index) -> _Index:
+def _parse(x, index, mode=None) -> _Index:
+    """``index`` on ``x`` as a gather/scatter template; with an out-of-bounds ``mode``,
+    an out-of-range integer becomes a 0-d index array, left to that mode."""
     if not isinstance(index, tuple):
         index = (index,)
     items = [_convert_item(i) for i in index]
@@ -140,8 +142,14 @@ def _parse(x, index) -> _Index:
         elif type(item) is int:
             n = shape[k]
             if not -n <= item < n:
-                raise IndexError(f"index {item} is out of bounds for axis {k} with size {n}")
-            template.append(item)
+                if mode not in ("clip", "fill", "drop"):
+                    raise IndexError(f"index {item} is out of bounds for axis {k} with size "
+                                     f"{n}")
+                template.append(("a", len(arrays)))
+                arrays.append(np.asarray(item, np.intp))
+                axes.append(k)
+            else:
+                template.append(item)
             k += 1
         elif item[0] == "s":
             template.append(item)
@@ -296,7 +304,7 @@ def advanced_getitem(x, index, mode=None, fill_value=None):
     """
     if mode not in _GET_MODES:
         raise ValueError(f"Invalid mode={mode!r} for a read; expected one of {_GET_MODES}")
-    ix = _parse(asarray_like(x), index)
+    ix = _parse(asarray_like(x), index, mode)
     ix, valid, _ = _prepare(ix, mode)
     out = _gather(ix)
     return out if valid is None else _apply_fill(out, valid, ix, fill_value)
@@ -311,7 +319,7 @@ def _scatter(x, index, values, kind, mode):
         raise ValueError(f"Invalid mode={mode!r} for an update; expected one of "
                          f"{_UPDATE_MODES}")
     x = asarray_like(x)
-    ix = _parse(x, index)
+    ix = _parse(x, index, mode)
     if ix.x is not x:
         # scalar booleans: update the operand with its extra unit axes, then drop them
         out = _scatter(ix.x, numpy_index(ix.template, ix.arrays), values, kind, mode)

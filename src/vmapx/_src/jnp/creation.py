@@ -29,12 +29,9 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         else:
             parts = [array(o) for o in object]
             dts = [dtype_of(p) for p in parts]
-            common = np.result_type(*[d for d in dts]) if dtype is None else np.dtype(dtype)
-            # Python scalars among tracers stay weak, as in NumPy
-            weak = [o for o in object if type(o) in (int, float, bool, complex)]
-            if weak and dtype is None:
-                common = np.result_type(*[d for p, d, o in zip(parts, dts, object)
-                                          if type(o) not in (int, float, bool, complex)], *weak)
+            # as numpy.array: a Python scalar in a list counts with its default dtype
+            # (NEP 50's weak scalars are for operators and ufuncs, not for array())
+            common = np.result_type(*dts) if dtype is None else np.dtype(dtype)
             parts = [astype(p, common) for p in parts]
             out = stack(parts)
         if dtype is not None:
@@ -135,7 +132,7 @@ def _concrete(x, what):
     return x
 
 
-def arange(start, stop=None, step=None, dtype=None):
+def arange(start=None, stop=None, step=None, dtype=None):
     """As ``numpy.arange`` (concrete arguments).
 
     >>> arange(3)
@@ -143,6 +140,10 @@ def arange(start, stop=None, step=None, dtype=None):
     """
     for v in (start, stop, step):
         _concrete(v, "arange")
+    if start is None:  # arange(stop=n)
+        start, stop = (0, stop) if stop is not None else (None, None)
+        if start is None:
+            raise TypeError("arange() requires stop to be specified.")
     if stop is None and step is None:
         return np.arange(start, dtype=dtype)
     return np.arange(start, stop, step if step is not None else 1, dtype=dtype)
@@ -161,7 +162,10 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     from .shapes import expand_dims, moveaxis
     start, stop = asarray_like(start), asarray_like(stop)
     div = (num - 1) if endpoint else num
-    t = np.arange(num, dtype=np.float64) / div if div > 0 else np.zeros(num)
+    # NumPy's computation dtype: start, stop (Python scalars weak) and a float
+    calc = np.result_type(*(dtype_of(v) if isinstance(v, (Tracer, np.ndarray, np.generic))
+                            else v for v in (start, stop)), 1.0)
+    t = (np.arange(num, dtype=calc) / div if div > 0 else np.zeros(num)).astype(calc)
     nd = max(np.ndim(start) if not isinstance(start, Tracer) else start.ndim,
              np.ndim(stop) if not isinstance(stop, Tracer) else stop.ndim)
     t = t.reshape((num,) + (1,) * nd)
@@ -173,6 +177,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if axis != 0:
         out = moveaxis(out, 0, axis)
     if dtype is not None:
+        if np.dtype(dtype).kind in "iu":  # NumPy floors before an integer cast
+            out = ew.floor_p.bind(out)
         out = astype(out, dtype)
     if retstep:
         return out, ew.divide_p.bind(delta, div)

@@ -1072,6 +1072,8 @@ def choose(a, choices, out=None, mode="raise"):
         raise TypeError("vmapx.numpy.choose: the 'out' argument is not supported: traced "
                         "arrays are immutable; use the returned value.")
     a = asarray_like(a)
+    # NumPy's choose treats Python scalar choices as weak (NEP 50)
+    kinds = [c if type(c) in (bool, int, float, complex) else None for c in choices]
     choices = [asarray_like(c) for c in choices]
     n = len(choices)
     if dtype_of(a).kind not in "iub":
@@ -1087,7 +1089,8 @@ def choose(a, choices, out=None, mode="raise"):
         a = jnp.clip(a, 0, n - 1)
     else:
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
-    dtype = np.result_type(*[dtype_of(c) for c in choices])
+    dtype = np.result_type(*[dtype_of(c) if k is None else k
+                             for c, k in zip(choices, kinds, strict=True)])
     shape = np.broadcast_shapes(shape_of(a), *[shape_of(c) for c in choices])
     res = jnp.broadcast_to(jnp.astype(choices[0], dtype), shape)
     for k in range(1, n):

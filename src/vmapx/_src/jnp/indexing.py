@@ -73,44 +73,68 @@ def slice_along(a, axis, start, stop, step=None):
 
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
-    """As ``numpy.take`` (out-of-range indices raise for concrete indices, else wrap).
+    """As ``numpy.take``, with JAX's modes.
+
+    ``mode`` None / 'raise': out-of-range concrete indices raise (NumPy); traced ones
+    are filled (JAX's default). 'fill': indices outside ``[-n, n)`` give
+    ``fill_value`` (NaN for inexact types, the most negative signed integer, the largest
+    unsigned one, True). 'clip': clamped to ``[0, n - 1]``. 'wrap': taken modulo ``n``.
 
     >>> take(np.array([10, 20, 30]), [2, 0])
     array([30, 10])
+    >>> take(np.array([1.0, 2.0]), [1, 5], mode="fill")
+    array([ 2., nan])
     """
     a = asarray_like(a)
+    if out is not None:
+        raise TypeError("vmapx.numpy.take: the 'out' argument is not supported: traced "
+                        "arrays are immutable; use the returned value.")
+    if mode not in (None, "raise", "fill", "clip", "wrap"):
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', 'wrap', or 'fill' "
+                         f"(got {mode!r})")
     if axis is None:
         from .shapes import ravel
         a = ravel(a)
         axis = 0
     ax = canonicalize_axis(axis, ndim_of(a))
+    n = shape_of(a)[ax]
     if not isinstance(indices, Tracer):
         indices = np.asarray(indices)
         if indices.dtype.kind not in "iu":
             raise IndexError("arrays used as indices must be of integer (or boolean) type")
-        n = shape_of(a)[ax]
-        if mode in (None, "raise") and indices.size and (indices.max() >= n or indices.min() < -n):
-            raise IndexError(f"index {int(indices.max())} is out of bounds for axis {ax} with "
-                             f"size {n}")
-        if mode == "clip":
-            indices = np.clip(indices, 0, n - 1)
-        indices = indices % max(n, 1) if n else indices
+    elif dtype_of(indices).kind not in "iu":
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    if mode in (None, "raise") and not isinstance(indices, Tracer):
+        if indices.size and (indices.max() >= n or indices.min() < -n):
+            bad = indices[(indices >= n) | (indices < -n)].flat[0]
+            raise IndexError(f"index {bad} is out of bounds for axis {ax} with size {n}")
+        mode = "wrap"  # in range: negative indices count from the end
+    if mode in (None, "raise", "fill"):
+        from .advanced import advanced_getitem
+        # traced indices cannot raise: they fill, JAX's default
+        return advanced_getitem(a, (slice(None),) * ax + (indices,), mode="fill",
+                                fill_value=fill_value)
+    if n == 0 and int(np.prod(shape_of(indices), dtype=np.int64)):
+        raise IndexError("cannot do a non-empty take from an empty axes.")
+    from ..prims import elementwise as ew
+    if not isinstance(indices, Tracer):
+        indices = np.clip(indices, 0, n - 1) if mode == "clip" else indices % max(n, 1)
+    elif mode == "clip":
+        indices = ew.minimum_p.bind(ew.maximum_p.bind(indices, 0), n - 1)
     else:
-        from ..prims import elementwise as ew
-        n = shape_of(a)[ax]
-        indices = ew.remainder_p.bind(indices, n) if mode != "clip" else \
-            ew.minimum_p.bind(ew.maximum_p.bind(indices, 0), n - 1)
+        indices = ew.remainder_p.bind(indices, n)
     return take_p.bind(a, indices, axis=ax)
 
 
 def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
-    """As ``numpy.take_along_axis``.
+    """As ``numpy.take_along_axis``, with JAX's ``mode`` ('fill' or 'clip') and
+    ``fill_value`` for out-of-range indices.
 
     >>> take_along_axis(np.array([[10, 30, 20]]), np.array([[1, 2]]), axis=1)
     array([[30, 20]])
     """
     from .advanced import take_along_axis as _tal
-    return _tal(arr, indices, axis)
+    return _tal(arr, indices, axis, mode=mode, fill_value=fill_value)
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
@@ -148,9 +172,7 @@ def nonzero(a, *, size=None, fill_value=None):
                 "with three arguments.")
         from .advanced import nonzero_sized
         return nonzero_sized(a, size, fill_value)
-    res = np.nonzero(np.asarray(a))
     if size is not None:
-        fv = 0 if fill_value is None else fill_value
-        res = tuple(np.concatenate([r[:size], np.full(max(0, size - len(r)), fv, r.dtype)])
-                    for r in res)
-    return res
+        from .advanced import nonzero_sized
+        return nonzero_sized(a, size, fill_value)
+    return np.nonzero(np.asarray(a))

@@ -1,13 +1,24 @@
 """Products of ``vmapx.numpy``: all lowered to ``dot_general`` (BLAS) or ``einsum``."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from ..core import shape_of, ndim_of, dtype_of
 from ..prims import elementwise as ew
 from ..prims.products import dot_general_p, einsum_p
-from .base import asarray_like, canonicalize_axis
+from .base import asarray_like, astype, canonicalize_axis
 from .shapes import broadcast_to, expand_dims, reshape, squeeze, ravel
+
+
+def _inputs(a, b, preferred_element_type):
+    """The operands as arrays; with JAX's ``preferred_element_type``, converted to it so
+    the product accumulates (and comes out) in that dtype."""
+    a, b = asarray_like(a), asarray_like(b)
+    if preferred_element_type is not None:
+        a, b = astype(a, preferred_element_type), astype(b, preferred_element_type)
+    return a, b
 
 
 def _dg(a, b, lc, rc, lb=(), rb=()):
@@ -19,26 +30,26 @@ def _scalar_mul(a, b):
     return ew.multiply_p.bind(a, b)
 
 
-def dot(a, b, out=None):
+def dot(a, b, out=None, *, precision=None, preferred_element_type=None):
     """As ``numpy.dot``.
 
     >>> dot(np.array([[1, 2], [3, 4]]), np.array([1, 1]))
     array([3, 7])
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = _inputs(a, b, preferred_element_type)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
         return _scalar_mul(a, b)
     return _dg(a, b, (na - 1,), (0 if nb == 1 else nb - 2,))
 
 
-def matmul(a, b, out=None):
+def matmul(a, b, out=None, *, precision=None, preferred_element_type=None):
     """As ``numpy.matmul`` (``@``), with broadcasting of leading axes.
 
     >>> matmul(np.ones((2, 3)), np.ones(3))
     array([3., 3.])
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = _inputs(a, b, preferred_element_type)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
         raise ValueError("matmul: Input operand does not have enough dimensions")
@@ -68,38 +79,43 @@ def matmul(a, b, out=None):
     return out
 
 
-def vdot(a, b):
+def vdot(a, b, *, precision=None, preferred_element_type=None):
     """As ``numpy.vdot`` (flattens; conjugates ``a``).
 
     >>> vdot(np.array([1, 2]), np.array([3, 4]))
     array(11)
     """
-    a, b = ravel(asarray_like(a)), ravel(asarray_like(b))
+    a, b = (ravel(x) for x in _inputs(a, b, preferred_element_type))
     if dtype_of(a).kind == "c":
         a = ew.conjugate_p.bind(a)
     return _dg(a, b, (0,), (0,))
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
     """Vector dot product along ``axis`` (conjugating ``x1``), as ``numpy.vecdot``.
 
     >>> vecdot(np.ones((2, 3)), np.ones(3))
     array([3., 3.])
     """
     from .reductions import sum as _sum
-    x1, x2 = asarray_like(x1), asarray_like(x2)
+    x1, x2 = _inputs(x1, x2, preferred_element_type)
+    for i, x in enumerate((x1, x2)):
+        if ndim_of(x) == 0:
+            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has "
+                             "0, gufunc core with signature (n),(n)->() requires 1)")
     if dtype_of(x1).kind == "c":
         x1 = ew.conjugate_p.bind(x1)
-    return _sum(ew.multiply_p.bind(x1, x2), axis=axis)
+    prod = ew.multiply_p.bind(x1, x2)
+    return _sum(prod, axis=axis, dtype=dtype_of(prod))
 
 
-def inner(a, b):
+def inner(a, b, *, precision=None, preferred_element_type=None):
     """As ``numpy.inner``.
 
     >>> inner(np.array([1, 2]), np.array([3, 4]))
     array(11)
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = _inputs(a, b, preferred_element_type)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
         return _scalar_mul(a, b)
@@ -117,13 +133,13 @@ def outer(a, b, out=None):
     return _dg(a, b, (), ())
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
     """As ``numpy.tensordot``.
 
     >>> tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
     (2, 4)
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = _inputs(a, b, preferred_element_type)
     na, nb = ndim_of(a), ndim_of(b)
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
@@ -179,9 +195,24 @@ def einsum(subscripts, *operands, out=None, optimize=True, precision=None,
     >>> einsum('ij,j->i', np.ones((2, 3)), np.arange(3.0))
     array([3., 3.])
     """
-    if not isinstance(subscripts, str):
-        raise TypeError("vmapx.numpy.einsum supports only the subscripts-string form")
+    if not isinstance(subscripts, str):  # einsum(op0, sublist0, op1, sublist1, ..., [out])
+        subscripts, operands = _sublists_to_subscripts((subscripts,) + operands)
+    dtype = kwargs.pop("dtype", None)
+    casting = kwargs.pop("casting", "safe")
+    kwargs.pop("order", None)  # memory layout: no meaning for the result's values
+    if kwargs:
+        raise TypeError(f"einsum() got an unexpected keyword argument {next(iter(kwargs))!r}")
     ops = [asarray_like(o) for o in operands]
+    if preferred_element_type is not None:
+        ops = [astype(o, preferred_element_type) for o in ops]
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        for o in ops:
+            dt = np.result_type(o) if not hasattr(o, "dtype") else o.dtype
+            if not np.can_cast(dt, dtype, casting):
+                raise TypeError(f"Iterator operand dtype could not be cast from {dt!r} to "
+                                f"{dtype!r} according to the rule {casting!r}")
+        ops = [astype(o, dtype) for o in ops]
     ops = [np.asarray(o) if isinstance(o, (int, float, complex, bool)) else o for o in ops]
     spec = _expand_ellipsis(subscripts, ops)
     # size-1 broadcasting within a letter: broadcast operands up front
@@ -200,6 +231,31 @@ def einsum(subscripts, *operands, out=None, optimize=True, precision=None,
         want = tuple(sizes.get(c, 1) for c in sub)
         fixed.append(broadcast_to(op, want) if want != tuple(shape_of(op)) else op)
     return einsum_p.bind(*fixed, spec=spec)
+
+
+def _sublists_to_subscripts(args):
+    """NumPy's ``einsum(op0, sublist0, op1, sublist1, ..., [sublist_out])`` as a subscripts
+    string and the operands."""
+    args = list(args)
+    out = args.pop() if len(args) % 2 else None
+    ops, subs = args[0::2], args[1::2]
+
+    def letters(sub):
+        parts = []
+        for s in sub:
+            if s is Ellipsis:
+                parts.append("...")
+            else:
+                s = operator.index(s)
+                if not 0 <= s < 52:
+                    raise ValueError("subscript is not within the valid range [0, 52)")
+                parts.append("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[s])
+        return "".join(parts)
+
+    spec = ",".join(letters(sub) for sub in subs)
+    if out is not None:
+        spec += "->" + letters(out)
+    return spec, tuple(ops)
 
 
 def kron(a, b):
@@ -233,11 +289,17 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
         axisa = axisb = axisc = axis
     a = moveaxis(a, axisa, -1)
     b = moveaxis(b, axisb, -1)
-    if shape_of(a)[-1] != 3 or shape_of(b)[-1] != 3:
-        raise ValueError("vmapx.numpy.cross supports 3-vectors only")
-    c = [slice_along(a, ndim_of(a) - 1, i, i + 1) for i in range(3)]
-    d = [slice_along(b, ndim_of(b) - 1, i, i + 1) for i in range(3)]
+    if shape_of(a)[-1] not in (2, 3) or shape_of(b)[-1] not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product\n"
+                         "(dimension must be 2 or 3)")
     m, s = ew.multiply_p.bind, ew.subtract_p.bind
+    c = [slice_along(a, ndim_of(a) - 1, i, i + 1) for i in range(shape_of(a)[-1])]
+    d = [slice_along(b, ndim_of(b) - 1, i, i + 1) for i in range(shape_of(b)[-1])]
+    if len(c) == 2 and len(d) == 2:  # the z component, as a scalar per vector pair
+        from .shapes import squeeze
+        return squeeze(s(m(c[0], d[1]), m(c[1], d[0])), -1)
+    zero = ew.multiply_p.bind(c[0], 0)
+    c, d = c + [zero] * (3 - len(c)), d + [ew.multiply_p.bind(d[0], 0)] * (3 - len(d))
     out = [s(m(c[1], d[2]), m(c[2], d[1])), s(m(c[2], d[0]), m(c[0], d[2])),
            s(m(c[0], d[1]), m(c[1], d[0]))]
     from .shapes import concatenate

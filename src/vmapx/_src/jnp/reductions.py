@@ -14,20 +14,18 @@ from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, _c
 
 def _reducer(prim, name, bool_out=False):
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
-        _check_no_out(name, {"out": out, "where": where})
+        _check_no_out(name, {"out": out})
         a = asarray_like(a)
         axes = canonicalize_axes(axis, ndim_of(a))
+        if where is not True:
+            a = _masked(prim, a, where, initial)
         params = dict(axes=axes, keepdims=bool(keepdims))
         if prim in (rp.reduce_sum_p, rp.reduce_prod_p):
             params["dtype"] = None if dtype is None else np.dtype(dtype)
         elif dtype is not None:
             a = astype(a, dtype)
         if initial is not None:
-            if prim in (rp.reduce_sum_p, rp.reduce_prod_p):
-                r = prim.bind(a, **params)
-                return (ew.add_p if prim is rp.reduce_sum_p else ew.multiply_p).bind(r, initial)
-            r = prim.bind(a, **params)
-            return (ew.maximum_p if prim is rp.reduce_max_p else ew.minimum_p).bind(r, initial)
+            return _with_initial(prim, a, params, initial)
         if prim in (rp.reduce_max_p, rp.reduce_min_p) and 0 in [shape_of(a)[i] for i in axes]:
             raise ValueError(f"zero-size array to reduction operation {name} which has no "
                              "identity")
@@ -37,6 +35,57 @@ def _reducer(prim, name, bool_out=False):
                   f">>> {name}(np.array([[1, 2], [3, 4]]), axis=0)\n"
                   f"{np.array(getattr(np, name)(np.array([[1, 2], [3, 4]]), axis=0))!r}\n")
     return fn
+
+
+_UFUNC_NAMES = {rp.reduce_max_p: "maximum", rp.reduce_min_p: "minimum"}
+
+
+def _masked(prim, a, where, initial):
+    """``a`` with the elements outside NumPy's ``where`` mask replaced by the reduction's
+    identity (``initial`` for max and min, which have none)."""
+    dt = dtype_of(a)
+    if prim in _UFUNC_NAMES:
+        if initial is None:
+            raise ValueError(f"reduction operation '{_UFUNC_NAMES[prim]}' does not have an "
+                             "identity, so to use a where mask one has to specify 'initial'")
+        identity = astype(initial, dt)
+    else:
+        identity = np.asarray(prim in (rp.reduce_prod_p, rp.reduce_all_p), dt)
+    return _where_broadcast(where, a, identity)
+
+
+def _where_broadcast(where, a, other):
+    """``where(mask, a, other)`` with the mask broadcast to ``a``'s shape (as NumPy's
+    ``where=`` arguments are)."""
+    from .shapes import broadcast_to
+    mask = asarray_like(where)
+    if tuple(shape_of(mask)) != tuple(shape_of(a)):
+        mask = broadcast_to(mask, shape_of(a))
+    return ew.where_p.bind(mask, a, other)
+
+
+def _where_count(a, where, axes, keepdims):
+    """How many elements of each reduced slice NumPy's ``where`` mask selects."""
+    from .shapes import broadcast_to
+    mask = astype(broadcast_to(asarray_like(where), shape_of(a)), np.bool_)
+    return rp.reduce_sum_p.bind(mask, axes=axes, keepdims=keepdims, dtype=np.dtype(np.intp))
+
+
+def _with_initial(prim, a, params, initial):
+    """``initial`` joins the reduction in the result's dtype, as NumPy casts it; over an
+    empty axis the result is ``initial`` itself."""
+    if prim in (rp.reduce_sum_p, rp.reduce_prod_p):
+        r = prim.bind(a, **params)
+        return (ew.add_p if prim is rp.reduce_sum_p else ew.multiply_p).bind(
+            r, astype(initial, dtype_of(r)))
+    init = astype(initial, dtype_of(a))
+    if 0 in [shape_of(a)[i] for i in params["axes"]]:
+        from .shapes import broadcast_to
+        out_shape = tuple(1 if i in params["axes"] else n for i, n in enumerate(shape_of(a))
+                          if params["keepdims"] or i not in params["axes"])
+        return broadcast_to(init, out_shape)
+    r = prim.bind(a, **params)
+    return (ew.maximum_p if prim is rp.reduce_max_p else ew.minimum_p).bind(r, init)
 
 
 sum = _reducer(rp.reduce_sum_p, "sum")  # noqa: A001
@@ -59,15 +108,20 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     >>> mean(np.array([[1, 2], [3, 4]]), axis=1)
     array([1.5, 3.5])
     """
-    _check_no_out("mean", {"out": out, "where": where})
+    _check_no_out("mean", {"out": out})
     a = asarray_like(a)
     axes = canonicalize_axes(axis, ndim_of(a))
     dt = dtype_of(a)
     if dtype is None and dt.kind in "biu":
         dtype = np.float64
+    if dtype is None and dt == np.float16:  # NumPy accumulates half floats in float32
+        return astype(globals()["mean"](a, axes, np.float32, None, keepdims, where=where), dt)
+    n = _count(a, axes)
+    if where is not True:
+        n = _where_count(a, where, axes, bool(keepdims))
+        a = _where_broadcast(where, a, np.zeros((), dt))
     s = rp.reduce_sum_p.bind(a, axes=axes, keepdims=bool(keepdims),
                              dtype=None if dtype is None else np.dtype(dtype))
-    n = _count(a, axes)
     r = ew.divide_p.bind(s, n)
     out_dt = np.dtype(dtype) if dtype is not None else dt
     return astype(r, out_dt) if dtype_of(r) != out_dt else r
@@ -80,19 +134,29 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     >>> var(np.array([1.0, 2.0, 3.0, 4.0]))
     np.float64(1.25)
     """
-    _check_no_out("var", {"out": out, "where": where})
+    _check_no_out("var", {"out": out})
     if correction is not None:
         ddof = correction
     a = asarray_like(a)
     axes = canonicalize_axes(axis, ndim_of(a))
-    m = globals()["mean"](a, axis=axes, dtype=dtype, keepdims=True)
+    m = globals()["mean"](a, axis=axes, dtype=dtype, keepdims=True, where=where) \
+        if mean is None else asarray_like(mean)
     d = ew.subtract_p.bind(a, m)
     if dtype_of(d).kind == "c":
         sq = ew.real_p.bind(ew.multiply_p.bind(d, ew.conjugate_p.bind(d)))
     else:
         sq = ew.multiply_p.bind(d, d)
+    if where is True:
+        dof = builtins.max(_count(a, axes) - ddof, 0)
+    else:
+        sq = _where_broadcast(where, sq, np.zeros((), dtype_of(sq)))
+        dof = ew.maximum_p.bind(
+            ew.subtract_p.bind(_where_count(a, where, axes, bool(keepdims)), ddof), 0)
     s = rp.reduce_sum_p.bind(sq, axes=axes, keepdims=bool(keepdims), dtype=None)
-    return ew.divide_p.bind(s, builtins.max(_count(a, axes) - ddof, 0))
+    r = ew.divide_p.bind(s, dof)
+    if dtype_of(r) != dtype_of(s):  # NumPy divides in place, in the sum's dtype
+        r = astype(r, dtype_of(s))
+    return r if dtype is None else astype(r, dtype)
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
@@ -102,7 +166,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     >>> std(np.array([1.0, 3.0]))
     np.float64(1.0)
     """
-    return ew.sqrt_p.bind(var(a, axis, dtype, out, ddof, keepdims, where=where,
+    return ew.sqrt_p.bind(var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                               correction=correction))
 
 
@@ -110,11 +174,14 @@ def _arg(prim, name):
     def fn(a, axis=None, out=None, *, keepdims=False):
         _check_no_out(name, {"out": out})
         a = asarray_like(a)
-        if axis is None:
+        if axis is None or ndim_of(a) == 0:  # NumPy takes a 0-d array as 1-d here
+            nd = ndim_of(a)
+            if axis is not None:
+                canonicalize_axis(axis, 1)
             a = sp.reshape_p.bind(a, new_sizes=(int(np.prod(shape_of(a), dtype=np.int64)),))
             r = prim.bind(a, axis=0, keepdims=False)
             if keepdims:
-                r = sp.reshape_p.bind(r, new_sizes=(1,) * len(shape_of(a)))
+                r = sp.reshape_p.bind(r, new_sizes=(1,) * nd)
             return r
         return prim.bind(a, axis=canonicalize_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
     fn.__name__ = fn.__qualname__ = name
@@ -131,7 +198,9 @@ def _cumulative(prim, name):
     def fn(a, axis=None, dtype=None, out=None):
         _check_no_out(name, {"out": out})
         a = asarray_like(a)
-        if axis is None:
+        if axis is None or ndim_of(a) == 0:  # NumPy takes a 0-d array as 1-d here
+            if axis is not None:
+                canonicalize_axis(axis, 1)
             a = sp.reshape_p.bind(a, new_sizes=(int(np.prod(shape_of(a), dtype=np.int64)),))
             axis = 0
         params = {}
@@ -146,8 +215,36 @@ def _cumulative(prim, name):
 
 cumsum = _cumulative(rp.cumsum_p, "cumsum")
 cumprod = _cumulative(rp.cumprod_p, "cumprod")
-cumulative_sum = cumsum
-cumulative_prod = cumprod
+
+
+def _cumulative_api(fn, name, identity):
+    def cumulative(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+        x = asarray_like(x)
+        if axis is None:
+            if ndim_of(x) > 1:
+                raise ValueError("For arrays which have more than one dimension ``axis`` "
+                                 "argument is required.")
+            axis = 0
+        if ndim_of(x) == 0:
+            x = sp.reshape_p.bind(x, new_sizes=(1,))
+        r = fn(x, axis=axis, dtype=dtype, out=out)
+        if not include_initial:
+            return r
+        from .shapes import concatenate
+        ax = canonicalize_axis(axis, ndim_of(r))
+        first = tuple(1 if i == ax else n for i, n in enumerate(shape_of(r)))
+        return concatenate([np.full(first, identity, dtype_of(r)), r], axis=ax)
+    cumulative.__name__ = cumulative.__qualname__ = name
+    cumulative.__doc__ = (
+        f"As ``numpy.{name}`` (the array API's cumulative {fn.__name__[3:]}): ``axis`` is "
+        f"required above 1-d, ``include_initial`` prepends {identity}.\n\n"
+        f">>> {name}(np.array([1, 2, 3]), include_initial=True)\n"
+        f"{getattr(np, name)(np.array([1, 2, 3]), include_initial=True)!r}\n")
+    return cumulative
+
+
+cumulative_sum = _cumulative_api(cumsum, "cumulative_sum", 0)
+cumulative_prod = _cumulative_api(cumprod, "cumulative_prod", 1)
 
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):

@@ -259,10 +259,11 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
         return np.setdiff1d(ar1, ar2, assume_unique)
     a, b = jnp.ravel(asarray_like(ar1)), jnp.ravel(asarray_like(ar2))
     keep = ~isin(a, b)
+    fill_value = 0 if fill_value is None else fill_value  # JAX pads a difference with 0
     if assume_unique:
         (idx,) = jnp.nonzero(keep, size=size, fill_value=0)
         values = jnp.take(a, idx)
-        fill = values[0] if fill_value is None else jnp.astype(fill_value, dtype_of(a))
+        fill = jnp.astype(fill_value, dtype_of(a))
         return jnp.where(np.arange(size) < jnp.sum(keep), values, fill)
     return _sized_unique(a, size, fill_value, valid=keep)[0]
 

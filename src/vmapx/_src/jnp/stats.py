@@ -138,9 +138,14 @@ nanargmax = _nan_arg("argmax", -1)
 nanargmin = _nan_arg("argmin", 1)
 
 
-def _count_valid(a, axis, keepdims):
+def _check_inexact_dtype(dtype):
+    if dtype is not None and np.dtype(dtype).kind not in "fc":
+        raise TypeError("If a is inexact, then dtype must be inexact")
+
+
+def _count_valid(a, axis, keepdims, where=True):
     jnp = _jnp()
-    return jnp.sum(~jnp.isnan(a), axis=axis, keepdims=keepdims, dtype=np.intp)
+    return jnp.sum(~jnp.isnan(a), axis=axis, keepdims=keepdims, dtype=np.intp, where=where)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
@@ -153,9 +158,10 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a = asarray_like(a)
     if not _inexact(a):
         return jnp.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
+    _check_inexact_dtype(dtype)
     total = jnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                     where=where)
-    res = total / _count_valid(a, axis, keepdims)
+    res = total / _count_valid(a, axis, keepdims, where)
     return jnp.astype(res, dtype_of(total))
 
 
@@ -173,15 +179,16 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     if not _inexact(a):
         return jnp.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
                        where=where)
+    _check_inexact_dtype(dtype)
     axes = _axes(axis, ndim_of(a))
     nan = jnp.isnan(a)
-    cnt = _count_valid(a, axes, True)
-    total = jnp.sum(_nan_to(a, 0), axis=axes, dtype=dtype, keepdims=True)
+    cnt = _count_valid(a, axes, True, where)
+    total = jnp.sum(_nan_to(a, 0), axis=axes, dtype=dtype, keepdims=True, where=where)
     avg = jnp.astype(total / cnt, dtype_of(total))
     dev = jnp.where(nan, 0, a - avg)
     sq = jnp.real(dev * jnp.conjugate(dev)) if dtype_of(dev).kind == "c" else dev * dev
-    total = jnp.sum(sq, axis=axes, dtype=dtype, keepdims=keepdims)
-    dof = _count_valid(a, axes, keepdims) - ddof
+    total = jnp.sum(sq, axis=axes, dtype=dtype, keepdims=keepdims, where=where)
+    dof = _count_valid(a, axes, keepdims, where) - ddof
     res = jnp.where(dof > 0, total / jnp.where(dof > 0, dof, 1), np.nan)
     return jnp.astype(res, dtype_of(total))
 
@@ -401,6 +408,8 @@ def _quantile(a, q, axis, method, keepdims, weak_q, ignore_nan):
         qa = np.asarray(q)
         if not (np.all(qa >= 0) and np.all(qa <= 1)):
             raise ValueError("Quantiles must be in the range [0, 1]")
+    if ignore_nan and int(np.prod(shape_of(a), dtype=np.int64)) == 0:
+        return nanmean(a, axis, keepdims=keepdims)  # NumPy's answer for empty input
     flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
     sorted_ = jnp.sort(flat, axis=-1)
     count, nan_slices = n, None
@@ -515,6 +524,8 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     a = asarray_like(a)
     if not _inexact(a):
         return median(a, axis, keepdims=keepdims)
+    if int(np.prod(shape_of(a), dtype=np.int64)) == 0:
+        return nanmean(a, axis, keepdims=keepdims)  # NumPy's answer for empty input
     flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
     sorted_ = jnp.sort(flat, axis=-1)
     count = jnp.sum(~jnp.isnan(sorted_), axis=-1, dtype=np.intp)
@@ -604,7 +615,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     X = X - avg[:, None]
     X_T = jnp.transpose(X) if w is None else jnp.transpose(X * w)
     c = jnp.dot(X, jnp.conjugate(X_T) if dtype_of(X_T).kind == "c" else X_T)
-    c = c * jnp.true_divide(1, fact)
+    c = jnp.astype(c * jnp.true_divide(1, fact), dtype_of(c))  # NumPy scales in place
     return jnp.squeeze(c)
 
 

@@ -6,13 +6,13 @@ import numpy as np
 
 from ..core import Tracer, dtype_of
 from ..prims import elementwise as ew
-from .base import asarray_like, astype, make_ufunc
+from .base import asarray_like, astype, make_ufunc, _check_no_out
 
 # name in vmapx.numpy -> (primitive, number of inputs, numpy ufunc)
 UFUNCS = {}
 for _name, _uf in [
         ("negative", np.negative), ("positive", np.positive), ("abs", np.absolute),
-        ("absolute", np.absolute), ("fabs", np.absolute), ("sign", np.sign),
+        ("absolute", np.absolute), ("sign", np.sign),
         ("floor", np.floor), ("ceil", np.ceil), ("rint", np.rint), ("trunc", np.trunc),
         ("fix", np.trunc), ("sqrt", np.sqrt), ("cbrt", np.cbrt), ("exp", np.exp),
         ("exp2", np.exp2), ("expm1", np.expm1), ("log", np.log), ("log2", np.log2),
@@ -87,15 +87,21 @@ def angle(z, deg=False):
     return ew.multiply_p.bind(a, 180.0 / np.pi) if deg else a
 
 
-def where(condition, x=None, y=None, /):
-    """Elementwise choice, as ``numpy.where`` (three-argument form under tracing).
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+    """Elementwise choice, as ``numpy.where``; the one-argument form is ``nonzero``
+    (with JAX's static ``size`` and ``fill_value`` under tracing).
 
     >>> where(np.array([True, False]), 1.0, np.array([5.0, 6.0]))
     array([1., 6.])
+    >>> where(np.array([0, 3, 4]), size=3, fill_value=-1)
+    (array([ 1,  2, -1]),)
     """
     if x is None and y is None:
         from .indexing import nonzero
-        return nonzero(condition)
+        return nonzero(asarray_like(condition), size=size, fill_value=fill_value)
+    if size is not None or fill_value is not None:
+        raise ValueError("size and fill_value arguments cannot be used in three-term where "
+                         "function.")
     if x is None or y is None:
         raise ValueError("Either both or neither of the x and y arguments should be provided "
                          "to vmapx.numpy.where.")
@@ -119,6 +125,25 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
     if hi is not None:
         a = ew.minimum_p.bind(a, asarray_like(hi))
     return a
+
+
+def fabs(x, /, out=None, *, where=True):
+    """Absolute value as a float, as ``numpy.fabs`` (integers and booleans become the
+    smallest float that holds them; complex input is an error).
+
+    >>> fabs(np.array([-2, 3]))
+    array([2., 3.])
+    """
+    _check_no_out("fabs", {"out": out, "where": where})
+    x = asarray_like(x)
+    dt = np.asarray(x).dtype if isinstance(x, (bool, int, float, complex)) else dtype_of(x)
+    if dt.kind == "c":
+        raise TypeError("ufunc 'fabs' not supported for the input types, and the inputs could "
+                        "not be safely coerced to any supported types according to the "
+                        "casting rule ''safe''")
+    if dt.kind in "biu":
+        x = astype(x, np.promote_types(dt, np.float16))
+    return ew.abs_p.bind(x)
 
 
 def sinc(x):
@@ -158,9 +183,15 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     array([0., 1.])
     """
     x = asarray_like(x)
-    dt = np.dtype(getattr(x, "dtype", np.float64))
+    if isinstance(x, (bool, int, float, complex)):
+        x = np.asarray(x)
+    dt = dtype_of(x)
     if dt.kind not in "fc":
         return x
+    if dt.kind == "c":  # the real and imaginary parts separately
+        parts = [nan_to_num(part, copy, nan, posinf, neginf)
+                 for part in (ew.real_p.bind(x), ew.imag_p.bind(x))]
+        return ew.add_p.bind(parts[0], ew.multiply_p.bind(parts[1], np.asarray(1j, dt)))
     info = np.finfo(dt)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
@@ -178,14 +209,24 @@ def round(a, decimals=0, out=None):  # noqa: A001 - NumPy's name
     array([0.5 , 1.5 , 2.68])
     """
     a = asarray_like(a)
+    dt = np.asarray(a).dtype if isinstance(a, (bool, int, float, complex)) else dtype_of(a)
+    if dt.kind in "iu":  # integers stay integers: exact for decimals >= 0
+        if decimals >= 0:
+            return np.asarray(a, dt) if isinstance(a, (int, bool)) else a
+        f = 10.0 ** -decimals
+        return astype(ew.multiply_p.bind(ew.rint_p.bind(
+            ew.divide_p.bind(astype(a, np.float64), f)), f), dt)
     if decimals == 0:
         return ew.rint_p.bind(a)
-    f = 10.0 ** decimals
-    return ew.divide_p.bind(ew.rint_p.bind(ew.multiply_p.bind(a, f)), f)
+    if decimals > 0:
+        f = 10.0 ** decimals
+        return ew.divide_p.bind(ew.rint_p.bind(ew.multiply_p.bind(a, f)), f)
+    f = 10.0 ** -decimals
+    return ew.multiply_p.bind(ew.rint_p.bind(ew.divide_p.bind(a, f)), f)
 
 
 around = round
 
 
-__all__ = list(UFUNCS) + ["real", "imag", "angle", "where", "clip", "sinc", "isclose",
+__all__ = list(UFUNCS) + ["fabs", "real", "imag", "angle", "where", "clip", "sinc", "isclose",
                           "nan_to_num", "round", "around"]

@@ -316,12 +316,19 @@ def _one_like(x):
 
 def _power_partials(prim, x, y, o):
     """d/dx = y x^(y-1), d/dy = x^y log(x) (0 where x == 0); a Python scalar
-    exponent stays a weak scalar (so float32 stays float32)."""
-    from ..core import is_python_scalar
+    exponent stays a weak scalar (so float32 stays float32).  An integer
+    exponent 0 has d/dx = 0 even at x == 0 (as JAX; 0 * 0^-1 would be NaN)."""
+    from ..core import get_aval, is_python_scalar
 
     def dx():
-        ym1 = y - 1 if is_python_scalar(y) else B(subtract_p, y, 1)
-        return B(multiply_p, y, B(prim, x, ym1))
+        if is_python_scalar(y):
+            if type(y) is int and y == 0:
+                return B(multiply_p, B(prim, x, 0), 0)
+            return B(multiply_p, y, B(prim, x, y - 1))
+        if get_aval(y).dtype.kind in "iu":   # y * x^(y-1) with y == 0 read as 0 * x^0
+            return B(multiply_p, y, B(prim, x, B(subtract_p, B(where_p, B(equal_p, y, 0), 1, y),
+                                                 1)))
+        return B(multiply_p, y, B(prim, x, B(subtract_p, y, 1)))
 
     def dy():
         return B(multiply_p, o, B(log_p, B(where_p, B(equal_p, x, 0), 1, x)))

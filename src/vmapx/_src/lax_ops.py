@@ -1,0 +1,1077 @@
+"""The array operations of ``vmapx.lax`` (JAX's ``jax.lax`` semantics):
+elementwise operations without type promotion, slicing at traced positions
+(``dynamic_slice`` and friends), ``pad``, ``dot_general``, sorting, cumulative
+reductions, iotas and shape operations.
+
+Each is written with ``vmapx.numpy`` and the primitives, so all of them batch
+and differentiate.  Where ``lax`` differs from NumPy it follows ``lax``:
+binary operations require equal dtypes (Python scalars are weak and adapt),
+integer ``div`` truncates toward zero, ``rem`` takes the dividend's sign,
+``round`` rounds half away from zero, and out-of-range ``dynamic_slice``
+starts are clamped so the slice stays in bounds.
+"""
+from __future__ import annotations
+
+import enum
+import operator
+
+import numpy as np
+
+from .core import Tracer, get_aval, is_python_scalar
+from .jnp.advanced import IndexUpdateHelper, advanced_getitem
+from .jnp.base import asarray_like, astype, canonicalize_axis
+from .prims.products import dot_general_p
+from .prims.reductions import cummax_p, cummin_p
+
+
+def _jnp():
+    import vmapx.numpy as jnp
+    return jnp
+
+
+def _out(x):
+    """Results outside any transform are arrays (never NumPy or Python scalars)."""
+    return x if isinstance(x, (np.ndarray, Tracer)) else np.asarray(x)
+
+
+def _aval(x):
+    return get_aval(asarray_like(x))
+
+
+# ------------------------------------------------------------ elementwise
+
+
+def _check_binary(name, args, tip=True):
+    """lax's rule: equal dtypes (weak Python scalars adapt) and equal ranks
+    (0-d operands broadcast)."""
+    avals = [_aval(a) for a in args]
+    strong = [a.dtype for a in avals if not a.weak_type]
+    weak_ok = all(_WEAK_RANK[a.dtype.kind] <= _WEAK_RANK[strong[0].kind]
+                  for a in avals if a.weak_type) if strong else True
+    if len(set(strong)) > 1 or not weak_ok:
+        hint = (f" (Tip: jnp.{_JNP_NAME.get(name, name)} is a similar function that does "
+                "automatic type promotion on inputs).") if tip else ""
+        raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got "
+                        f"{', '.join(a.dtype.name for a in avals)}.{hint}")
+    ranks = {len(a.shape) for a in avals if a.shape != ()}
+    if len(ranks) > 1:
+        raise TypeError(f"{name}: arrays must have the same number of dimensions, got "
+                        f"{{{', '.join(map(str, sorted(ranks)))}}}")
+    shapes = [tuple(a.shape) for a in avals if a.shape != ()]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise TypeError(f"{name} got incompatible shapes for broadcasting: "
+                        f"{', '.join(map(str, shapes))}.") from None
+
+
+_JNP_NAME = {"sub": "subtract", "mul": "multiply", "div": "divide", "max": "maximum",
+             "min": "minimum", "pow": "power", "rem": "remainder", "ne": "not_equal",
+             "eq": "equal", "lt": "less", "le": "less_equal", "gt": "greater",
+             "ge": "greater_equal"}
+
+_WEAK_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+_ACCEPTED = {"fc": "subtypes of floating, complexfloating", "f": "subtypes of floating",
+             "c": "subtypes of complexfloating", "iu": "subtypes of integer",
+             "iub": "bool, subtypes of integer"}
+
+
+def _check_unary(name, x, kinds):
+    dt = _aval(x).dtype
+    if kinds is not None and dt.kind not in kinds:
+        raise TypeError(f"{name} does not accept dtype {dt.name}. Accepted dtypes are "
+                        f"{_ACCEPTED[kinds]}.")
+
+
+def _unary(name, fn, kinds, example):
+    def op(x):
+        _check_unary(name, x, kinds)
+        return _out(fn(asarray_like(x)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"Elementwise ``{name}`` (``jax.lax.{name}``).\n\n"
+                  f">>> import numpy as np\n>>> from vmapx import lax\n{example}\n")
+    return op
+
+
+def _binary(name, fn, example):
+    def op(x, y):
+        if name == "pow" and _aval(y).dtype.kind in "iu":
+            _check_binary(name, (x, astype(asarray_like(y), _aval(x).dtype)))
+        else:
+            _check_binary(name, (x, y))
+        return _out(fn(asarray_like(x), asarray_like(y)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"Elementwise ``{name}`` of two arrays of one dtype (``jax.lax.{name}``; "
+                  "no type promotion, Python scalars adapt).\n\n"
+                  f">>> import numpy as np\n>>> from vmapx import lax\n{example}\n")
+    return op
+
+
+def _div(x, y):
+    jnp = _jnp()
+    if _aval(x).dtype.kind in "iu" or (_aval(y).dtype.kind in "iu" and
+                                       _aval(x).dtype.kind in "iub"):
+        q = jnp.floor_divide(jnp.abs(x), jnp.abs(y))
+        return jnp.where((x < 0) != (y < 0), -q, q)
+    return jnp.true_divide(x, y)
+
+
+def _pow(x, y):
+    jnp = _jnp()
+    dt = _aval(x).dtype
+    out = jnp.power(x, y)
+    return astype(out, dt) if _aval(out).dtype != dt and not is_python_scalar(x) else out
+
+
+def _logistic(x):
+    """``1 / (1 + exp(-x))`` through ``exp(-|x|)``: no overflow, finite derivatives."""
+    jnp = _jnp()
+    e = jnp.exp(jnp.negative(jnp.abs(x)))
+    return jnp.where(x >= 0, jnp.reciprocal(e + 1), e / (e + 1))
+
+
+def _population_count(x):
+    """Set bits of the two's-complement representation (NumPy counts |x| for signed)."""
+    dt = _aval(x).dtype
+    u = np.dtype(f"uint{dt.itemsize * 8}")
+    return astype(_jnp().bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
+
+
+def _shift_right_logical(x, y):
+    dt = _aval(x).dtype
+    if dt.kind != "i":
+        return _jnp().right_shift(x, y)
+    u = np.dtype(f"uint{dt.itemsize * 8}")
+    return astype(_jnp().right_shift(astype(x, u), astype(y, u)), dt)
+
+
+def _populate():
+    jnp = _jnp()
+    unary = [
+        ("neg", jnp.negative, None, ">>> lax.neg(np.array([1, -2]))\narray([-1,  2])"),
+        ("abs", jnp.abs, None, ">>> lax.abs(np.array([-1.5, 2.0]))\narray([1.5, 2. ])"),
+        ("sign", jnp.sign, None, ">>> lax.sign(np.array([-2, 0, 3]))\narray([-1,  0,  1])"),
+        ("floor", jnp.floor, "fc", ">>> lax.floor(np.array([-1.5, 1.5]))\narray([-2.,  1.])"),
+        ("ceil", jnp.ceil, "fc", ">>> lax.ceil(np.array([-1.5, 1.5]))\narray([-1.,  2.])"),
+        ("is_finite", jnp.isfinite, "fc",
+         ">>> lax.is_finite(np.array([1.0, np.inf]))\narray([ True, False])"),
+        ("exp", jnp.exp, "fc", ">>> lax.exp(np.array([0.0]))\narray([1.])"),
+        ("exp2", jnp.exp2, "fc", ">>> lax.exp2(np.array([3.0]))\narray([8.])"),
+        ("expm1", jnp.expm1, "fc", ">>> lax.expm1(np.array([0.0]))\narray([0.])"),
+        ("log", jnp.log, "fc", ">>> lax.log(np.array([1.0]))\narray([0.])"),
+        ("log1p", jnp.log1p, "fc", ">>> lax.log1p(np.array([0.0]))\narray([0.])"),
+        ("sin", jnp.sin, "fc", ">>> lax.sin(np.array([0.0]))\narray([0.])"),
+        ("cos", jnp.cos, "fc", ">>> lax.cos(np.array([0.0]))\narray([1.])"),
+        ("tan", jnp.tan, "fc", ">>> lax.tan(np.array([0.0]))\narray([0.])"),
+        ("asin", jnp.arcsin, "fc", ">>> lax.asin(np.array([0.0]))\narray([0.])"),
+        ("acos", jnp.arccos, "fc", ">>> lax.acos(np.array([1.0]))\narray([0.])"),
+        ("atan", jnp.arctan, "fc", ">>> lax.atan(np.array([0.0]))\narray([0.])"),
+        ("sinh", jnp.sinh, "fc", ">>> lax.sinh(np.array([0.0]))\narray([0.])"),
+        ("cosh", jnp.cosh, "fc", ">>> lax.cosh(np.array([0.0]))\narray([1.])"),
+        ("tanh", jnp.tanh, "fc", ">>> lax.tanh(np.array([0.0]))\narray([0.])"),
+        ("asinh", jnp.arcsinh, "fc", ">>> lax.asinh(np.array([0.0]))\narray([0.])"),
+        ("acosh", jnp.arccosh, "fc", ">>> lax.acosh(np.array([1.0]))\narray([0.])"),
+        ("atanh", jnp.arctanh, "fc", ">>> lax.atanh(np.array([0.0]))\narray([0.])"),
+        ("sqrt", jnp.sqrt, "fc", ">>> lax.sqrt(np.array([4.0]))\narray([2.])"),
+        ("rsqrt", lambda x: jnp.reciprocal(jnp.sqrt(x)), "fc",
+         ">>> lax.rsqrt(np.array([4.0]))\narray([0.5])"),
+        ("cbrt", jnp.cbrt, "f", ">>> lax.cbrt(np.array([8.0]))\narray([2.])"),
+        ("logistic", _logistic, "fc", ">>> lax.logistic(np.array([0.0]))\narray([0.5])"),
+        ("square", jnp.square, None, ">>> lax.square(np.array([3, -2]))\narray([9, 4])"),
+        ("reciprocal", jnp.reciprocal, "fc",
+         ">>> lax.reciprocal(np.array([4.0]))\narray([0.25])"),
+        ("conj", jnp.conjugate, None, ">>> lax.conj(np.array([1 + 2j]))\narray([1.-2.j])"),
+        ("real", jnp.real, "c", ">>> lax.real(np.array([1 + 2j]))\narray([1.])"),
+        ("imag", jnp.imag, "c", ">>> lax.imag(np.array([1 + 2j]))\narray([2.])"),
+        ("bitwise_not", jnp.invert, "iub",
+         ">>> lax.bitwise_not(np.array([0], np.int32))\narray([-1], dtype=int32)"),
+        ("population_count", _population_count, "iu",
+         ">>> lax.population_count(np.array([7], np.int32))\narray([3], dtype=int32)"),
+    ]
+    binary = [
+        ("add", jnp.add, ">>> lax.add(np.array([1.0, 2.0]), 1.0)\narray([2., 3.])"),
+        ("sub", jnp.subtract, ">>> lax.sub(np.array([1, 2]), np.array([2, 2]))\narray([-1,  0])"),
+        ("mul", jnp.multiply, ">>> lax.mul(np.array([2.0]), np.array([3.0]))\narray([6.])"),
+        ("div", _div, ">>> lax.div(np.array([-7, 7]), np.array([2, 2]))\narray([-3,  3])"),
+        ("rem", jnp.fmod, ">>> lax.rem(np.array([-7, 7]), np.array([2, -2]))\narray([-1,  1])"),
+        ("pow", _pow, ">>> lax.pow(np.array([2.0]), np.array([3.0]))\narray([8.])"),
+        ("max", jnp.maximum, ">>> lax.max(np.array([1.0, 5.0]), np.array([2.0, 0.0]))\n"
+                             "array([2., 5.])"),
+        ("min", jnp.minimum, ">>> lax.min(np.array([1.0, 5.0]), np.array([2.0, 0.0]))\n"
+                             "array([1., 0.])"),
+        ("atan2", jnp.arctan2, ">>> lax.atan2(np.array([0.0]), np.array([1.0]))\narray([0.])"),
+        ("nextafter", jnp.nextafter,
+         ">>> lax.nextafter(np.array([0.0]), np.array([1.0]))\narray([5.e-324])"),
+        ("eq", jnp.equal, ">>> lax.eq(np.array([1, 2]), np.array([1, 3]))\n"
+                          "array([ True, False])"),
+        ("ne", jnp.not_equal, ">>> lax.ne(np.array([1, 2]), np.array([1, 3]))\n"
+                              "array([False,  True])"),
+        ("lt", jnp.less, ">>> lax.lt(np.array([1, 2]), 2)\narray([ True, False])"),
+        ("le", jnp.less_equal, ">>> lax.le(np.array([1, 2]), 2)\narray([ True,  True])"),
+        ("gt", jnp.greater, ">>> lax.gt(np.array([1, 2]), 1)\narray([False,  True])"),
+        ("ge", jnp.greater_equal, ">>> lax.ge(np.array([1, 2]), 2)\narray([False,  True])"),
+        ("bitwise_and", jnp.bitwise_and,
+         ">>> lax.bitwise_and(np.array([6]), np.array([3]))\narray([2])"),
+        ("bitwise_or", jnp.bitwise_or,
+         ">>> lax.bitwise_or(np.array([6]), np.array([3]))\narray([7])"),
+        ("bitwise_xor", jnp.bitwise_xor,
+         ">>> lax.bitwise_xor(np.array([6]), np.array([3]))\narray([5])"),
+        ("shift_left", jnp.left_shift,
+         ">>> lax.shift_left(np.array([1]), np.array([3]))\narray([8])"),
+        ("shift_right_arithmetic", jnp.right_shift,
+         ">>> lax.shift_right_arithmetic(np.array([-8]), np.array([1]))\narray([-4])"),
+        ("shift_right_logical", _shift_right_logical,
+         ">>> lax.shift_right_logical(np.array([-8], np.int32), np.array([28], np.int32))\n"
+         "array([15], dtype=int32)"),
+        ("complex", lambda x, y: jnp.add(x, jnp.multiply(y, 1j)),
+         ">>> lax.complex(np.array([1.0]), np.array([2.0]))\narray([1.+2.j])"),
+    ]
+    out = {}
+    for name, fn, kinds, ex in unary:
+        out[name] = _unary(name, fn, kinds, ex)
+    for name, fn, ex in binary:
+        out[name] = _binary(name, fn, ex)
+    return out
+
+
+class Precision(enum.Enum):
+    """Matrix-product precision requests (accepted for compatibility: NumPy
+    always computes at the full precision of the operands' dtype).
+
+    >>> Precision.HIGHEST
+    <Precision.HIGHEST: 2>
+    """
+    DEFAULT = 0
+    HIGH = 1
+    HIGHEST = 2
+
+
+class RoundingMethod(enum.IntEnum):
+    """How ``round`` breaks ties: away from zero (JAX's default) or to even.
+
+    >>> RoundingMethod.TO_NEAREST_EVEN
+    <RoundingMethod.TO_NEAREST_EVEN: 1>
+    """
+    AWAY_FROM_ZERO = 0
+    TO_NEAREST_EVEN = 1
+
+
+def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001
+    """Round to the nearest integer; ties away from zero unless
+    ``rounding_method=RoundingMethod.TO_NEAREST_EVEN``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.round(np.array([0.5, 1.5, -0.5, 2.5]))
+    array([ 1.,  2., -1.,  3.])
+    >>> lax.round(np.array([0.5, 1.5, -0.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
+    array([ 0.,  2., -0.,  2.])
+    """
+    jnp = _jnp()
+    _check_unary("round", x, "f")
+    x = asarray_like(x)
+    if RoundingMethod(rounding_method) is RoundingMethod.TO_NEAREST_EVEN:
+        return _out(jnp.rint(x))
+    return _out(jnp.where(x < 0, -jnp.floor(0.5 - x), jnp.floor(x + 0.5)))
+
+
+def integer_pow(x, y: int):
+    """``x ** y`` for a Python int ``y`` (the dtype of ``x`` is kept).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.integer_pow(np.array([2.0, 3.0]), 3)
+    array([ 8., 27.])
+    """
+    return _out(_jnp().power(asarray_like(x), operator.index(y)))
+
+
+def clamp(min, x, max):  # noqa: A002
+    """``x`` clipped to ``[min, max]`` (bounds scalars or of ``x``'s shape).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.clamp(0.0, np.array([-1.0, 0.5, 2.0]), 1.0)
+    array([0. , 0.5, 1. ])
+    """
+    jnp = _jnp()
+    _check_binary("clamp", (min, x, max), tip=False)
+    return _out(jnp.minimum(jnp.maximum(asarray_like(x), min), max))
+
+
+def select_n(which, *cases):
+    """``cases[which]`` elementwise: ``which`` boolean (two cases) or integer.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.select_n(np.array([0, 1, 2]), np.zeros(3), np.ones(3), np.full(3, 2.0))
+    array([0., 1., 2.])
+    """
+    jnp = _jnp()
+    if not cases:
+        raise ValueError("select_n() must have at least one case")
+    which = asarray_like(which)
+    wa = _aval(which)
+    if wa.dtype.kind == "b" and len(cases) > 2:
+        raise TypeError("select with boolean `which` cannot have > 2 cases.")
+    _check_binary("select_n", cases, tip=False)
+    shape = tuple(_aval(cases[0]).shape)
+    if wa.shape != () and tuple(wa.shape) != shape:
+        raise TypeError(f"select `which` must be scalar or have the same shape as cases, got "
+                        f"`which` shape {tuple(wa.shape)} but case shape {shape}.")
+    out = asarray_like(cases[0])
+    for i, c in enumerate(cases[1:], start=1):
+        out = jnp.where(which if wa.dtype.kind == "b" else which == i, c, out)
+    return _out(out)
+
+
+def convert_element_type(operand, new_dtype):
+    """``operand`` as ``new_dtype`` (floats to ints truncate toward zero).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.convert_element_type(np.array([1.7, -1.7]), np.int32)
+    array([ 1, -1], dtype=int32)
+    """
+    return _out(astype(asarray_like(operand), new_dtype))
+
+
+# ------------------------------------------------------------- reductions
+
+
+def _reducer(name, fn, example):
+    def op(operand, axes):
+        return _out(fn(asarray_like(operand), axis=tuple(operator.index(a) for a in axes)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"``{name}`` over the dimensions ``axes`` (``jax.lax.{name}``).\n\n"
+                  f">>> import numpy as np\n>>> from vmapx import lax\n{example}\n")
+    return op
+
+
+def _populate_reducers():
+    jnp = _jnp()
+    table = [
+        ("reduce_sum", jnp.sum, ">>> lax.reduce_sum(np.ones((2, 3)), (1,))\narray([3., 3.])"),
+        ("reduce_prod", jnp.prod,
+         ">>> lax.reduce_prod(np.full((2, 2), 2.0), (0, 1))\narray(16.)"),
+        ("reduce_max", jnp.max,
+         ">>> lax.reduce_max(np.array([[1, 5], [3, 2]]), (0,))\narray([3, 5])"),
+        ("reduce_min", jnp.min,
+         ">>> lax.reduce_min(np.array([[1, 5], [3, 2]]), (1,))\narray([1, 2])"),
+        ("reduce_and", jnp.all,
+         ">>> lax.reduce_and(np.array([[True, False], [True, True]]), (1,))\n"
+         "array([False,  True])"),
+        ("reduce_or", jnp.any,
+         ">>> lax.reduce_or(np.array([[True, False], [False, False]]), (1,))\n"
+         "array([ True, False])"),
+    ]
+    return {name: _reducer(name, fn, ex) for name, fn, ex in table}
+
+
+def argmax(operand, axis: int, index_dtype):
+    """Index of the largest element along ``axis``, as ``index_dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.argmax(np.array([[1, 3], [4, 2]]), 1, np.int32)
+    array([1, 0], dtype=int32)
+    """
+    return _out(astype(_jnp().argmax(asarray_like(operand), axis=axis), index_dtype))
+
+
+def argmin(operand, axis: int, index_dtype):
+    """Index of the smallest element along ``axis``, as ``index_dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.argmin(np.array([[1, 3], [4, 2]]), 0, np.int32)
+    array([0, 1], dtype=int32)
+    """
+    return _out(astype(_jnp().argmin(asarray_like(operand), axis=axis), index_dtype))
+
+
+def _cumulative(x, axis, reverse, fn):
+    jnp = _jnp()
+    x = asarray_like(x)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    if reverse:
+        return _out(jnp.flip(fn(jnp.flip(x, axis), axis), axis))
+    return _out(fn(x, axis))
+
+
+def cumsum(operand, axis: int = 0, reverse: bool = False):
+    """Cumulative sum along ``axis`` (from the end with ``reverse``).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumsum(np.arange(4), reverse=True)
+    array([6, 6, 5, 3])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumsum(x, axis=a))
+
+
+def cumprod(operand, axis: int = 0, reverse: bool = False):
+    """Cumulative product along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumprod(np.array([1, 2, 3]))
+    array([1, 2, 6])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumprod(x, axis=a))
+
+
+def cummax(operand, axis: int = 0, reverse: bool = False):
+    """Running maximum along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cummax(np.array([1, 3, 2, 5]), reverse=True)
+    array([5, 5, 5, 5])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: cummax_p.bind(x, axis=a))
+
+
+def cummin(operand, axis: int = 0, reverse: bool = False):
+    """Running minimum along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cummin(np.array([3, 1, 2, 0]))
+    array([3, 1, 1, 0])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: cummin_p.bind(x, axis=a))
+
+
+def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
+    """Running ``log(sum(exp(x)))`` along ``axis`` (computed stably).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
+    array([0.        , 1.09861229, 1.79175947])
+    """
+    from .lax_control import associative_scan
+    x = asarray_like(operand)
+    return _out(associative_scan(_jnp().logaddexp, x, reverse=reverse, axis=axis))
+
+
+# ----------------------------------------------------------------- sorting
+
+
+def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1):
+    """Sort along ``dimension``.  ``operand`` may be a tuple of arrays: all are
+    permuted by the lexicographic order of the first ``num_keys`` of them.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.sort((np.array([3, 1, 2]), np.array([10, 20, 30])))
+    (array([1, 2, 3]), array([20, 30, 10]))
+    """
+    jnp = _jnp()
+    if not isinstance(operand, (tuple, list)):
+        return _out(jnp.sort(asarray_like(operand), axis=dimension))
+    ops = [asarray_like(o) for o in operand]
+    if not 1 <= num_keys <= len(ops):
+        raise ValueError(f"num_keys={num_keys} must be between 1 and len(operand)={len(ops)}")
+    shape = tuple(_aval(ops[0]).shape)
+    if any(tuple(_aval(o).shape) != shape for o in ops):
+        raise TypeError(f"sort arguments must all have the same shape, got "
+                        f"{[tuple(_aval(o).shape) for o in ops]}")
+    perm = None
+    for key in reversed(ops[:num_keys]):
+        k = key if perm is None else jnp.take_along_axis(key, perm, axis=dimension)
+        order = jnp.argsort(k, axis=dimension, stable=True)
+        perm = order if perm is None else jnp.take_along_axis(perm, order, axis=dimension)
+    return tuple(_out(jnp.take_along_axis(o, perm, axis=dimension)) for o in ops)
+
+
+def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
+    """Sort ``keys`` along ``dimension`` and permute ``values`` the same way.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.sort_key_val(np.array([3, 1, 2]), np.array([10, 20, 30]))
+    (array([1, 2, 3]), array([20, 30, 10]))
+    """
+    return sort((keys, values), dimension, is_stable, num_keys=1)
+
+
+def top_k(operand, k: int):
+    """The ``k`` largest entries along the last axis, descending, and their
+    int32 indices (the lower index first among equal values).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.top_k(np.array([3, 1, 4, 1, 5]), 2)
+    [array([5, 4]), array([4, 2], dtype=int32)]
+    """
+    jnp = _jnp()
+    x = asarray_like(operand)
+    k = operator.index(k)
+    n = _aval(x).shape[-1] if _aval(x).shape else None
+    if n is None:
+        raise TypeError("top_k operand must have >= 1 dimension, got ()")
+    if not 0 <= k <= n:
+        raise ValueError(f"k argument to top_k must be nonnegative and at most the size of the "
+                         f"last axis ({n}), got {k}")
+    order = jnp.flip(jnp.argsort(jnp.flip(x, -1), axis=-1, stable=True), -1)[..., :k]
+    idx = (n - 1) - order
+    return [_out(jnp.take_along_axis(x, idx, axis=-1)), _out(astype(idx, np.int32))]
+
+
+# ------------------------------------------------------------- creation
+
+
+def iota(dtype, size: int):
+    """``[0, 1, ..., size - 1]`` as ``dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.iota(np.int32, 4)
+    array([0, 1, 2, 3], dtype=int32)
+    """
+    return np.arange(operator.index(size), dtype=dtype)
+
+
+def broadcasted_iota(dtype, shape, dimension: int):
+    """An array of ``shape`` holding each element's index along ``dimension``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.broadcasted_iota(np.int32, (2, 3), 1)
+    array([[0, 1, 2],
+           [0, 1, 2]], dtype=int32)
+    """
+    shape = tuple(operator.index(s) for s in shape)
+    d = canonicalize_axis(dimension, len(shape))
+    r = np.arange(shape[d], dtype=dtype).reshape([-1 if i == d else 1 for i in range(len(shape))])
+    return np.broadcast_to(r, shape).copy()
+
+
+def full(shape, fill_value, dtype=None):
+    """An array of ``shape`` filled with ``fill_value``.
+
+    >>> from vmapx import lax
+    >>> lax.full((2,), 3.0)
+    array([3., 3.])
+    """
+    return _out(_jnp().full(tuple(shape), fill_value, dtype))
+
+
+def full_like(x, fill_value, dtype=None, shape=None):
+    """An array like ``x`` (its dtype and shape unless given) filled with ``fill_value``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.full_like(np.ones(2, np.int32), 3.7)
+    array([3, 3], dtype=int32)
+    """
+    a = _aval(x)
+    return _out(_jnp().full(tuple(a.shape) if shape is None else tuple(shape), fill_value,
+                            a.dtype if dtype is None else dtype))
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def broadcast(operand, sizes):
+    """``operand`` with new leading dimensions ``sizes``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.broadcast(np.array([1, 2]), (3,)).shape
+    (3, 2)
+    """
+    x = asarray_like(operand)
+    return _out(_jnp().broadcast_to(x, tuple(sizes) + tuple(_aval(x).shape)))
+
+
+def broadcast_in_dim(operand, shape, broadcast_dimensions):
+    """``operand`` broadcast to ``shape``, its dimension ``i`` becoming
+    dimension ``broadcast_dimensions[i]`` of the result.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.broadcast_in_dim(np.array([1, 2]), (3, 2, 4), (1,)).shape
+    (3, 2, 4)
+    """
+    jnp = _jnp()
+    x = asarray_like(operand)
+    in_shape = tuple(_aval(x).shape)
+    shape = tuple(shape)
+    dims = tuple(broadcast_dimensions)
+    if len(dims) != len(in_shape) or any(
+            not (in_shape[i] == shape[d] or in_shape[i] == 1) for i, d in enumerate(dims)) \
+            or list(dims) != sorted(set(dims)):
+        raise TypeError("broadcast_in_dim operand dimension sizes must either be 1, or be "
+                        "equal to their corresponding dimensions in the target broadcast "
+                        f"shape; got operand of shape {in_shape}, target broadcast shape "
+                        f"{shape}, broadcast_dimensions {dims} ")
+    inter = [1] * len(shape)
+    for i, d in enumerate(dims):
+        inter[d] = in_shape[i]
+    return _out(jnp.broadcast_to(jnp.reshape(x, tuple(inter)), shape))
+
+
+def reshape(operand, new_sizes, dimensions=None):
+    """``operand`` reshaped to ``new_sizes`` (after transposing by ``dimensions``).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.reshape(np.arange(6), (2, 3))
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    """
+    jnp = _jnp()
+    x = asarray_like(operand)
+    if dimensions is not None:
+        x = jnp.transpose(x, tuple(dimensions))
+    return _out(jnp.reshape(x, tuple(new_sizes)))
+
+
+def transpose(operand, permutation):
+    """``operand`` with its dimensions permuted.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.transpose(np.ones((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
+    return _out(_jnp().transpose(asarray_like(operand), tuple(permutation)))
+
+
+def squeeze(array, dimensions):
+    """``array`` without the size-1 ``dimensions``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.squeeze(np.ones((1, 2, 1)), (0,)).shape
+    (2, 1)
+    """
+    return _out(_jnp().squeeze(asarray_like(array), tuple(dimensions)))
+
+
+def expand_dims(array, dimensions):
+    """``array`` with new size-1 ``dimensions``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.expand_dims(np.ones(2), (0, 2)).shape
+    (1, 2, 1)
+    """
+    return _out(_jnp().expand_dims(asarray_like(array), tuple(dimensions)))
+
+
+def rev(operand, dimensions):
+    """``operand`` reversed along ``dimensions``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.rev(np.arange(4), (0,))
+    array([3, 2, 1, 0])
+    """
+    return _out(_jnp().flip(asarray_like(operand), tuple(dimensions)))
+
+
+def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
+    """``operand`` with dimensions ``start_dimension:stop_dimension`` merged into one.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.collapse(np.ones((2, 3, 4)), 1).shape
+    (2, 12)
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    stop = len(shape) if stop_dimension is None else stop_dimension
+    size = int(np.prod(shape[start_dimension:stop], dtype=np.int64))
+    return _out(_jnp().reshape(x, shape[:start_dimension] + (size,) + shape[stop:]))
+
+
+def concatenate(operands, dimension: int):
+    """Join arrays of one dtype along ``dimension``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.concatenate([np.ones(2), np.zeros(3)], 0)
+    array([1., 1., 0., 0., 0.])
+    """
+    ops = [asarray_like(o) for o in operands]
+    dts = {_aval(o).dtype for o in ops}
+    if len(dts) > 1:
+        raise TypeError("lax.concatenate requires arguments to have the same dtypes, got "
+                        f"{', '.join(_aval(o).dtype.name for o in ops)}. (Tip: "
+                        "jnp.concatenate is a similar function that does automatic type "
+                        "promotion on inputs).")
+    return _out(_jnp().concatenate(ops, axis=dimension))
+
+
+def pad(operand, padding_value, padding_config):
+    """Pad with ``padding_value``: ``padding_config`` holds ``(low, high,
+    interior)`` per dimension (negative ``low``/``high`` crop).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.pad(np.array([1, 2, 3]), 0, [(1, 2, 1)])
+    array([0, 1, 0, 2, 0, 3, 0, 0])
+    """
+    jnp = _jnp()
+    x = asarray_like(operand)
+    a = _aval(x)
+    config = [tuple(operator.index(v) for v in c) for c in padding_config]
+    if len(config) != len(a.shape):
+        raise ValueError(f"length of padding_config must equal the number of axes of operand, "
+                         f"got padding_config {padding_config} for operand shape {a.shape}")
+    if any(c[2] < 0 for c in config):
+        raise ValueError(f"interior padding in padding_config must be nonnegative, got "
+                         f"padding_config {padding_config}")
+    import builtins
+    grown, place, crop = [], [], []
+    for n, (lo, hi, interior) in zip(a.shape, config, strict=True):
+        core = n + max(n - 1, 0) * interior
+        full_lo, full_hi = max(lo, 0), max(hi, 0)
+        grown.append(full_lo + core + full_hi)
+        place.append(builtins.slice(full_lo, full_lo + core, interior + 1))
+        crop.append(builtins.slice(full_lo - lo, full_lo + core + hi if hi < 0 else None))
+    base = jnp.full(tuple(grown), 0, a.dtype)
+    base = base + astype(asarray_like(padding_value), a.dtype)
+    out = IndexUpdateHelper(base)[tuple(place)].set(x)
+    return _out(out[tuple(crop)])
+
+
+def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
+    """The static slice ``operand[start:limit:stride, ...]``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.slice(np.arange(10), (1,), (8,), (3,))
+    array([1, 4, 7])
+    """
+    import builtins
+    strides = (1,) * len(start_indices) if strides is None else strides
+    idx = tuple(builtins.slice(s, l, st)
+                for s, l, st in zip(start_indices, limit_indices, strides, strict=True))
+    return _out(asarray_like(operand)[idx])
+
+
+def split(operand, sizes, axis: int = 0):
+    """``operand`` cut along ``axis`` into pieces of the given ``sizes``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.split(np.arange(6), (2, 4))
+    [array([0, 1]), array([2, 3, 4, 5])]
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    axis = canonicalize_axis(axis, len(shape))
+    sizes = [operator.index(z) for z in sizes]
+    if sum(sizes) != shape[axis] or any(z < 0 for z in sizes):
+        raise ValueError(f"Sum of sizes {sum(sizes)} must be equal to dimension {shape[axis]} "
+                         f"of the operand shape {shape}")
+    out, start = [], 0
+    for z in sizes:
+        out.append(slice_in_dim(x, start, start + z, 1, axis))
+        start += z
+    return out
+
+
+def slice_in_dim(operand, start_index, limit_index, stride: int = 1, axis: int = 0):
+    """The static slice ``start_index:limit_index:stride`` along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.slice_in_dim(np.arange(10), -3, None)
+    array([7, 8, 9])
+    """
+    import builtins
+    x = asarray_like(operand)
+    nd = len(_aval(x).shape)
+    axis = canonicalize_axis(axis, nd)
+    idx = [builtins.slice(None)] * nd
+    idx[axis] = builtins.slice(start_index, limit_index, stride)
+    return _out(x[tuple(idx)])
+
+
+def index_in_dim(operand, index: int, axis: int = 0, keepdims: bool = True):
+    """The static index ``index`` along ``axis`` (kept as a size-1 dimension).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.index_in_dim(np.arange(10), -1, keepdims=False)
+    array(9)
+    """
+    x = asarray_like(operand)
+    n = _aval(x).shape[canonicalize_axis(axis, len(_aval(x).shape))]
+    index = operator.index(index)
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
+    index %= n
+    out = slice_in_dim(x, index, index + 1, 1, axis)
+    return out if keepdims else _out(_jnp().squeeze(out, axis))
+
+
+# ------------------------------------------------------- dynamic slicing
+
+
+def _starts(start_indices, shape, what):
+    """Start indices as a list of scalars (a 1-D array of them is split)."""
+    if isinstance(start_indices, (np.ndarray, Tracer)):
+        a = _aval(start_indices)
+        if len(a.shape) != 1:
+            raise TypeError(f"{what} start_indices must be a sequence of scalars or a 1-D "
+                            f"array, got shape {a.shape}")
+        start_indices = [start_indices[i] for i in range(a.shape[0])]
+    starts = list(start_indices)
+    if len(starts) != len(shape):
+        raise ValueError(f"Length of slice indices must match number of operand dimensions "
+                         f"({len(starts)} vs {tuple(shape)})")
+    for s in starts:
+        if _aval(s).shape != () or _aval(s).dtype.kind not in "iu":
+            raise TypeError(f"index arguments to {what} must be integer scalars, got "
+                            f"{_aval(s).str_short()}")
+    return starts
+
+
+def _clamped(start, n, size, allow_negative):
+    """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does."""
+    jnp = _jnp()
+    if not isinstance(start, Tracer):
+        s = int(start)
+        if allow_negative and s < 0:
+            s += n
+        return min(max(s, 0), n - size)
+    if allow_negative:
+        start = jnp.where(start < 0, start + n, start)
+    return jnp.clip(start, 0, n - size)
+
+
+def _window_index(starts, sizes, shape):
+    """An index selecting the window ``starts + [0, sizes)``: static slices
+    where the start is concrete, broadcast integer arrays (a gather) otherwise."""
+    import builtins
+    jnp = _jnp()
+    nd = len(shape)
+    if not any(isinstance(s, Tracer) for s in starts):
+        return tuple(builtins.slice(s, s + z) for s, z in zip(starts, sizes, strict=True))
+    idx = []
+    for d, (s, z) in enumerate(zip(starts, sizes, strict=True)):
+        r = jnp.arange(z) + s
+        idx.append(jnp.reshape(r, tuple(z if k == d else 1 for k in range(nd))))
+    return tuple(idx)
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """The slice of ``slice_sizes`` starting at ``start_indices``, which may be
+    traced (under ``vmap``, one start per example).  Negative starts count from
+    the end; starts are clamped so the slice stays in bounds.
+
+    >>> import numpy as np, vmapx
+    >>> from vmapx import lax
+    >>> lax.dynamic_slice(np.arange(10), (8,), (4,))
+    array([6, 7, 8, 9])
+    >>> vmapx.vmap(lambda i: lax.dynamic_slice(np.arange(10), (i,), (2,)))(np.array([0, 5]))
+    array([[0, 1],
+           [5, 6]])
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    starts = _starts(start_indices, shape, "dynamic_slice")
+    sizes = tuple(operator.index(z) for z in slice_sizes)
+    if len(sizes) != len(shape):
+        raise TypeError(f"dynamic_slice slice_sizes must have the same length as operand shape, "
+                        f"got slice_sizes {sizes} for operand shape {shape}.")
+    if any(z > n or z < 0 for z, n in zip(sizes, shape, strict=True)):
+        raise TypeError(f"slice slice_sizes must be less than or equal to operand shape, got "
+                        f"slice_sizes {sizes} for operand shape {shape}.")
+    starts = [_clamped(s, n, z, allow_negative_indices)
+              for s, n, z in zip(starts, shape, sizes, strict=True)]
+    return _out(advanced_getitem(x, _window_index(starts, sizes, shape)))
+
+
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """``operand`` with ``update`` written at ``start_indices`` (clamped so it
+    fits; may be traced).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_slice(np.arange(6), np.array([-1, -2]), (5,))
+    array([ 0,  1,  2,  3, -1, -2])
+    """
+    x, u = asarray_like(operand), asarray_like(update)
+    xa, ua = _aval(x), _aval(u)
+    shape, ushape = tuple(xa.shape), tuple(ua.shape)
+    if xa.dtype != ua.dtype:
+        raise TypeError(f"lax.dynamic_update_slice requires arguments to have the same dtypes, "
+                        f"got {xa.dtype.name}, {ua.dtype.name}.")
+    starts = _starts(start_indices, shape, "dynamic_update_slice")
+    if len(ushape) != len(shape) or any(z > n for z, n in zip(ushape, shape, strict=True)):
+        raise TypeError(f"dynamic_update_slice update shape must be smaller than operand shape, "
+                        f"got update shape {ushape} for operand shape {shape}.")
+    starts = [_clamped(s, n, z, allow_negative_indices)
+              for s, n, z in zip(starts, shape, ushape, strict=True)]
+    return _out(IndexUpdateHelper(x)[_window_index(starts, ushape, shape)].set(u))
+
+
+def _in_dim_starts(x, index, axis):
+    shape = tuple(_aval(x).shape)
+    axis = canonicalize_axis(axis, len(shape))
+    starts = [0] * len(shape)
+    starts[axis] = index
+    return shape, axis, starts
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size: int = 1, axis: int = 0, *,
+                         allow_negative_indices=True):
+    """``dynamic_slice`` along one ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_slice_in_dim(np.arange(12).reshape(3, 4), 1, 2, axis=1)
+    array([[ 1,  2],
+           [ 5,  6],
+           [ 9, 10]])
+    """
+    x = asarray_like(operand)
+    shape, axis, starts = _in_dim_starts(x, start_index, axis)
+    sizes = list(shape)
+    sizes[axis] = slice_size
+    return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True, *,
+                         allow_negative_indices=True):
+    """The element ``index`` (maybe traced) along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_index_in_dim(np.arange(12).reshape(3, 4), 1, axis=1, keepdims=False)
+    array([1, 5, 9])
+    """
+    x = asarray_like(operand)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
+    return out if keepdims else _out(_jnp().squeeze(out, axis))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis: int, *,
+                                allow_negative_indices=True):
+    """``dynamic_update_slice`` along one ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_slice_in_dim(np.zeros(5, int), np.array([1, 1]), 1, axis=0)
+    array([0, 1, 1, 0, 0])
+    """
+    x = asarray_like(operand)
+    _, _, starts = _in_dim_starts(x, start_index, axis)
+    return dynamic_update_slice(x, update, starts,
+                                allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis: int, *,
+                                allow_negative_indices=True):
+    """Write ``update`` (without or with the size-1 ``axis``) at ``index`` along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_index_in_dim(np.zeros((2, 3), int), np.array([7, 7]), 1, axis=1)
+    array([[0, 7, 0],
+           [0, 7, 0]])
+    """
+    x, u = asarray_like(operand), asarray_like(update)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    if len(_aval(u).shape) == len(_aval(x).shape) - 1:
+        u = _jnp().expand_dims(u, axis)
+    return dynamic_update_slice_in_dim(x, u, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
+
+
+# ---------------------------------------------------------------- products
+
+
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None,
+                out_sharding=None):
+    """Generalized tensor contraction: ``dimension_numbers`` is
+    ``((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))``; the result has
+    the batch dimensions, then the free ones of ``lhs``, then of ``rhs``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dot_general(np.ones((2, 3, 4)), np.ones((2, 4, 5)), (((2,), (1,)), ((0,), (0,)))).shape
+    (2, 3, 5)
+    """
+    (lc, rc), (lb, rb) = dimension_numbers
+    dn = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
+    x, y = asarray_like(lhs), asarray_like(rhs)
+    xa, ya = _aval(x), _aval(y)
+    for i, j in zip(dn[0][0], dn[0][1], strict=True):
+        if xa.shape[i] != ya.shape[j]:
+            raise TypeError(f"dot_general requires contracting dimensions to have the same "
+                            f"shape, got {tuple(xa.shape[k] for k in dn[0][0])} and "
+                            f"{tuple(ya.shape[k] for k in dn[0][1])}.")
+    for i, j in zip(dn[1][0], dn[1][1], strict=True):
+        if xa.shape[i] != ya.shape[j]:
+            raise TypeError(f"dot_general requires lhs batch dimensions and rhs batch "
+                            f"dimensions to have the same shape, got "
+                            f"{tuple(xa.shape[k] for k in dn[1][0])} and "
+                            f"{tuple(ya.shape[k] for k in dn[1][1])}.")
+    dt = np.result_type(xa.dtype, ya.dtype)
+    if xa.dtype != dt:
+        x = astype(x, dt)
+    if ya.dtype != dt:
+        y = astype(y, dt)
+    pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
+    return _out(dot_general_p.bind(x, y, dimension_numbers=dn, preferred_element_type=pet))
+
+
+def dot(lhs, rhs, precision=None, preferred_element_type=None, out_sharding=None):
+    """Vector/matrix products (``lhs`` and ``rhs`` of rank 1 or 2).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dot(np.ones((2, 3)), np.ones(3))
+    array([3., 3.])
+    """
+    xa, ya = _aval(lhs), _aval(rhs)
+    if not (1 <= len(xa.shape) <= 2 and 1 <= len(ya.shape) <= 2):
+        raise ValueError("jax.lax.dot: dimension_numbers must be specified when not performing "
+                         "simple un-batched matrix-matrix, matrix-vector, or vector-vector "
+                         f"products; got lhs_shape={tuple(xa.shape)} "
+                         f"rhs_shape={tuple(ya.shape)}")
+    return dot_general(lhs, rhs, (((len(xa.shape) - 1,), (0,)), ((), ())),
+                       preferred_element_type=preferred_element_type)
+
+
+def batch_matmul(lhs, rhs, precision=None):
+    """Matrix products batched over the leading dimensions (equal in both).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.batch_matmul(np.ones((2, 3, 4)), np.ones((2, 4, 5))).shape
+    (2, 3, 5)
+    """
+    xa, ya = _aval(lhs), _aval(rhs)
+    nd = len(xa.shape)
+    if nd < 2 or len(ya.shape) != nd or tuple(xa.shape[:-2]) != tuple(ya.shape[:-2]):
+        raise ValueError(f"batch_matmul requires arguments of equal rank >= 2 with equal batch "
+                         f"dimensions, got {tuple(xa.shape)} and {tuple(ya.shape)}")
+    batch = tuple(range(nd - 2))
+    return dot_general(lhs, rhs, (((nd - 1,), (nd - 2,)), (batch, batch)))
+
+
+_OPS = _populate()
+_OPS.update(_populate_reducers())
+globals().update(_OPS)
+
+__all__ = sorted(_OPS) + [
+    "Precision", "RoundingMethod", "round", "split", "integer_pow", "clamp", "select_n",
+    "convert_element_type",
+    "argmax", "argmin", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp", "sort",
+    "sort_key_val", "top_k", "iota", "broadcasted_iota", "full", "full_like", "broadcast",
+    "broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "rev", "collapse",
+    "concatenate", "pad", "slice", "slice_in_dim", "index_in_dim", "dynamic_slice",
+    "dynamic_update_slice", "dynamic_slice_in_dim", "dynamic_index_in_dim",
+    "dynamic_update_slice_in_dim", "dynamic_update_index_in_dim", "dot_general", "dot",
+    "batch_matmul"]

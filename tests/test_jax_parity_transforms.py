@@ -1,0 +1,461 @@
+"""Regression tests for behaviour differences from JAX found by running the
+same programs under ``jax`` and ``vmapx`` (transforms, ``lax``, pytrees).
+
+Expected values are JAX 0.10.2's, hard-coded (JAX is not needed); the last
+test re-derives a few of them from JAX when it is importable.
+"""
+import collections
+import dataclasses
+import functools
+import operator
+
+import numpy as np
+import pytest
+
+import vmapx
+import vmapx.numpy as jnp
+from vmapx import lax, tree_util as tu
+
+
+def f32(*shape, seed=0):
+    return np.random.RandomState(seed).randn(*shape).astype(np.float32)
+
+
+def assert_same(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+# ------------------------------------------------------------------ pytrees
+
+
+def test_rebuilt_dicts_have_sorted_keys_as_in_jax():
+    d = {'z': 1, 'a': 2}
+    assert list(tu.tree_map(lambda x: x, d)) == ['a', 'z']
+    leaves, td = tu.tree_flatten(d)
+    assert list(tu.tree_unflatten(td, leaves)) == ['a', 'z']
+    dd = tu.tree_map(lambda x: x, collections.defaultdict(list, d))
+    assert type(dd) is collections.defaultdict and list(dd) == ['a', 'z']
+    od = tu.tree_map(lambda x: x, collections.OrderedDict(d))
+    assert list(od) == ['z', 'a']          # OrderedDict keeps its own order
+
+
+def test_transforms_see_and_return_sorted_dicts():
+    p = {'w': np.ones(2), 'b': np.ones(2)}
+    seen = []
+    vmapx.vmap(lambda d: seen.append(list(d)) or d['w'])(p)
+    vmapx.jit(lambda d: seen.append(list(d)) or d['w'])(p)
+    assert seen == [['b', 'w'], ['b', 'w']]
+    g = vmapx.grad(lambda d: (d['w'] * d['b']).sum())(p)
+    assert list(g) == ['b', 'w']
+    assert list(vmapx.vmap(lambda x: {'z': x, 'a': x})(np.ones(3))) == ['a', 'z']
+
+
+def test_key_paths_are_jax_key_objects():
+    Pt = collections.namedtuple("Pt", "x y")
+    pairs, _ = tu.tree_flatten_with_path({'b': (1, [2]), 'a': Pt(3, 4)})
+    paths = [p for p, _ in pairs]
+    assert paths[0] == (tu.DictKey('a'), tu.GetAttrKey('x'))
+    assert paths[3] == (tu.DictKey('b'), tu.SequenceKey(1), tu.SequenceKey(0))
+    assert [tu.keystr(p) for p in paths] == ["['a'].x", "['a'].y", "['b'][0]", "['b'][1][0]"]
+    assert repr(paths[2]) == "(DictKey(key='b'), SequenceKey(idx=0))"
+    assert [str(k) for k in paths[0]] == ["['a']", ".x"]
+    assert tu.keystr(paths[3], simple=True, separator='/') == "b/1/0"
+    assert str(tu.FlattenedIndexKey(1)) == "[<flat index 1>]"
+    assert hash(tu.DictKey('a')) == hash(tu.DictKey('a')) and tu.SequenceKey(0) != 0
+
+
+def test_custom_nodes_get_flattened_index_keys_or_their_own_keys():
+    class Box:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+    tu.register_pytree_node(Box, lambda b: ((b.a, b.b), None), lambda _, c: Box(*c))
+    pairs, _ = tu.tree_flatten_with_path(Box(1, 2))
+    assert [p for p, _ in pairs] == [(tu.FlattenedIndexKey(0),), (tu.FlattenedIndexKey(1),)]
+
+    class Keyed:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+    tu.register_pytree_with_keys(
+        Keyed, lambda k: (((tu.GetAttrKey('a'), k.a), (tu.GetAttrKey('b'), k.b)), None),
+        lambda _, c: Keyed(*c))
+    pairs, _ = tu.tree_flatten_with_path([Keyed(1, 2)])
+    assert [tu.keystr(p) for p, _ in pairs] == ["[0].a", "[0].b"]
+    out = vmapx.vmap(lambda k: Keyed(k.a * 2, k.b))(Keyed(np.arange(3.0), np.ones(3)))
+    assert_same(out.a, np.arange(3.0) * 2)
+
+
+def test_map_and_leaves_with_path():
+    out = tu.tree_map_with_path(lambda p, x, y: tu.keystr(p) + str(x + y),
+                                {'a': [1, 2], 'b': 3}, {'a': [10, 20], 'b': 30})
+    assert out == {'a': ["['a'][0]11", "['a'][1]22"], 'b': "['b']33"}
+    assert [(tu.keystr(p), x) for p, x in tu.tree_leaves_with_path({'a': [1], 'b': 2})] == \
+        [("['a'][0]", 1), ("['b']", 2)]
+    pairs = tu.tree_leaves_with_path({'a': [1, 2], 'b': 3}, is_leaf_takes_path=True,
+                                     is_leaf=lambda p, x: p == (tu.DictKey('a'),))
+    assert pairs == [((tu.DictKey('a'),), [1, 2]), ((tu.DictKey('b'),), 3)]
+
+
+def test_tree_reductions_transpose_broadcast():
+    assert tu.tree_all([True, (True, 1)]) and not tu.tree_all([True, (False, 1)])
+    assert tu.tree_all([])
+    assert tu.tree_reduce(operator.add, {'a': 1, 'b': (2, 3)}) == 6
+    assert tu.tree_reduce(operator.add, [], 100) == 100
+    with pytest.raises(TypeError, match="reduce\\(\\) of empty iterable"):
+        tu.tree_reduce(operator.add, [])
+    assert tu.tree_reduce_associative(operator.add, [1, 2, (3, 4, 5)]) == 15
+    with pytest.raises(TypeError, match="Must specify identity"):
+        tu.tree_reduce_associative(operator.add, [])
+    outer, inner = tu.tree_structure([0, 0, 0]), tu.tree_structure((0, 0))
+    assert tu.tree_transpose(outer, inner, [(1, 2), (3, 4), (5, 6)]) == ([1, 3, 5], [2, 4, 6])
+    assert tu.tree_transpose(outer, None, [(1, 2), (3, 4), (5, 6)]) == ([1, 3, 5], [2, 4, 6])
+    with pytest.raises(TypeError, match="Mismatch"):
+        tu.tree_transpose(outer, inner, [(1, 2), (3, 4), (5, 6, 7)])
+    assert tu.tree_broadcast((1, 2), ((3, 4), 5)) == ((1, 1), 2)
+    assert tu.all_leaves([1, 2.0]) and not tu.all_leaves([1, (2,)])
+    assert not tu.all_leaves([1, None])
+
+
+def test_treedef_helpers():
+    assert tu.treedef_is_leaf(tu.tree_structure(1))
+    assert not tu.treedef_is_leaf(tu.tree_structure((1,)))
+    kids = tu.treedef_children(tu.tree_structure((1, {'a': 2, 'b': 3})))
+    assert [k.num_leaves for k in kids] == [1, 2]
+    td = tu.treedef_tuple([tu.tree_structure(1), tu.tree_structure((1, 2))])
+    assert tu.tree_unflatten(td, [1, 2, 3]) == (1, (2, 3))
+
+
+def test_partial_is_a_pytree_through_jit_and_vmap():
+    p = tu.Partial(lambda a, b: a * b, np.float32(2.0))
+    assert tu.tree_leaves(p) == [np.float32(2.0)]
+    assert_same(vmapx.jit(lambda f, x: f(x))(p, np.ones(2, np.float32)),
+                np.full(2, 2.0, np.float32))
+    q = tu.Partial(lambda a, b: a + b, np.arange(3.0))
+    assert_same(vmapx.vmap(lambda f, x: f(x))(q, np.ones(3)), np.arange(3.0) + 1)
+    nested = tu.Partial(functools.partial(lambda a, b, c: a + b + c, 1), 2)
+    assert nested(3) == 6 and tu.tree_leaves(nested) == [2]
+
+
+def test_register_dataclass_and_static():
+    @tu.register_dataclass
+    @dataclasses.dataclass
+    class Point:
+        x: object
+        y: object
+        tag: str = dataclasses.field(default="p", metadata=dict(static=True))
+    out = tu.tree_map(lambda v: v * 10, Point(1, 2, "q"))
+    assert out == Point(10, 20, "q")
+    assert [tu.keystr(p) for p, _ in tu.tree_flatten_with_path(Point(1, 2))[0]] == [".x", ".y"]
+    assert_same(vmapx.vmap(lambda p: p.x + p.y)(Point(np.ones(3), np.ones(3))), np.full(3, 2.0))
+
+    @dataclasses.dataclass
+    class D:
+        x: int
+        y: int = 0
+    with pytest.raises(ValueError, match="Missing fields"):
+        tu.register_dataclass(D, data_fields=['x'], meta_fields=[])
+
+    class NotDC:
+        pass
+    with pytest.raises(TypeError, match="required when nodetype is not a dataclass"):
+        tu.register_dataclass(NotDC)
+
+    class Tag(str):
+        pass
+    tu.register_static(Tag)
+    assert tu.tree_leaves([Tag("a"), 1]) == [1]
+
+
+def test_vmapx_tree_module_mirrors_jax_tree():
+    t = {'a': 1, 'b': (2, None)}
+    assert vmapx.tree.map(lambda x: x + 1, t) == {'a': 2, 'b': (3, None)}
+    assert vmapx.tree.leaves(t) == [1, 2]
+    leaves, td = vmapx.tree.flatten(t)
+    assert vmapx.tree.unflatten(td, [5, 6]) == {'a': 5, 'b': (6, None)}
+    assert vmapx.tree.structure(t) == td
+    assert vmapx.tree.reduce(operator.add, [1, 2, 3]) == 6
+    assert vmapx.tree.all([1, 0]) is False
+    s = vmapx.tree.structure
+    assert vmapx.tree.transpose(s([0, 0]), s((0, 0)), [(1, 2), (3, 4)]) == ([1, 3], [2, 4])
+    assert vmapx.tree.map_with_path(lambda p, x: len(p), {'a': [1], 'b': 2}) == \
+        {'a': [2], 'b': 1}
+    assert [tu.keystr(p) for p, _ in vmapx.tree.leaves_with_path({'a': [1]})] == ["['a'][0]"]
+    assert vmapx.tree.broadcast((1, 2), ((3, 4), 5)) == ((1, 1), 2)
+
+
+# ------------------------------------------------------------- transforms
+
+
+def test_grad_of_integer_power_zero_is_zero_at_zero():
+    assert_same(vmapx.grad(lambda x: x ** 0)(0.0), np.float64(0.0))
+    assert_same(vmapx.grad(lambda x: jnp.power(x, np.int32(0)))(0.0), np.float64(0.0))
+    g = vmapx.grad(lambda x: jnp.power(x, np.array([0, 1, 2])).sum())(np.zeros(3))
+    assert_same(g, np.array([0.0, 1.0, 0.0]))
+    with np.errstate(all="ignore"):
+        assert np.isnan(vmapx.grad(lambda x: x ** 0.0)(0.0))   # float exponent: as JAX
+    out = vmapx.vmap(vmapx.grad(lambda x, n: x ** n))(np.zeros(3), np.array([0, 1, 2]))
+    assert_same(out, np.array([0.0, 1.0, 0.0]))
+
+
+def test_autodiff_error_messages_match_jax():
+    with pytest.raises(TypeError, match="primal and tangent arguments to jax.jvp must be "
+                                        "tuples or lists; found ndarray and ndarray."):
+        vmapx.jvp(jnp.sin, np.ones(3), np.ones(3))
+    with pytest.raises(TypeError, match="Argument 'a' of type <class 'str'> is not a valid "
+                                        "JAX type."):
+        vmapx.grad(lambda x: 1.0)("a")
+    _, f_jvp = vmapx.linearize(lambda x: x, np.ones(3, np.float32))
+    with pytest.raises(ValueError, match="Got tangent aval float32\\[2\\] for primal aval "
+                                         "float32\\[3\\] but expected float32\\[3\\]."):
+        f_jvp(np.ones(2, np.float32))
+
+
+def test_jit_rejects_non_array_outputs_like_jax():
+    with pytest.raises(TypeError, match="traced for jit returned a value of type <class 'str'> "
+                                        "at output component \\[1\\], which is not a valid"):
+        vmapx.jit(lambda x: (x, "a"))(1.0)
+    with pytest.raises(TypeError, match="returned a value of type <class 'object'>, which"):
+        vmapx.eval_shape(lambda x: object(), 1.0)
+    out = vmapx.jit(lambda x: [1, np.float32(2)])(1.0)
+    assert_same(out[1], np.float32(2))
+
+
+def test_linear_transpose_checkpoint_jacobian():
+    f_t = vmapx.linear_transpose(lambda x, y: (2 * x + y, y), 1.0, 2.0)
+    assert f_t((1.0, 1.0)) == (np.array(2.0), np.array(2.0))
+    f_t = vmapx.linear_transpose(lambda x: x * 3, vmapx.ShapeDtypeStruct((2,), np.float32))
+    assert_same(f_t(np.ones(2, np.float32))[0], np.full(2, 3.0, np.float32))
+    g = vmapx.grad(vmapx.checkpoint(lambda x: jnp.sin(x) ** 2))(1.0)
+    assert_same(g, np.float64(np.sin(2.0)))
+    assert vmapx.remat is vmapx.checkpoint and vmapx.jacobian is vmapx.jacrev
+
+
+def test_grad_argnums_bool_is_an_index_and_duplicates_are_rejected():
+    assert_same(vmapx.grad(lambda a, b: a * b, argnums=True)(2.0, 3.0), np.float64(2.0))
+    with pytest.raises(ValueError, match="must not name an argument twice"):
+        vmapx.grad(lambda a, b: a * b, argnums=(0, 0))(1.0, 2.0)
+
+
+def test_jit_validates_static_argnames_against_the_signature():
+    with pytest.raises(ValueError, match="Jitted function has invalid argnames \\{'y'\\} in "
+                                         "static_argnames. Function does not take these args."):
+        vmapx.jit(lambda x: x, static_argnames=('y',))
+    with pytest.raises(ValueError, match="These are positional-only"):
+        vmapx.jit(lambda x, /: x, static_argnames=('x',))
+    assert vmapx.jit(lambda x, **kw: x * kw['k'], static_argnames=('k',))(2.0, k=3) == 6.0
+
+
+def test_vmap_unmapped_collective_output_is_an_array():
+    out = vmapx.vmap(lambda x: lax.psum(x, 'i'), axis_name='i', out_axes=None)(
+        np.ones(3, np.float32))
+    assert type(out) is np.ndarray
+    assert_same(out, np.float32(3.0))
+
+
+def test_custom_vjp_fwd_must_return_a_pair_message():
+    @vmapx.custom_vjp
+    def f(x):
+        return x * 2
+    f.defvjp(lambda x: f(x), lambda r, g: (g,))
+    with pytest.raises(TypeError, match="but instead of a pair the fwd rule <lambda> "
+                                        "produced"):
+        vmapx.grad(f)(2.0)
+
+
+# ---------------------------------------------------------------- control
+
+
+def test_control_flow_messages_match_jax():
+    with pytest.raises(TypeError, match="scan body output must be a pair, got float32\\[\\]\\."):
+        lax.scan(lambda c, x: c + x, np.float32(0), np.ones(3, np.float32))
+    with pytest.raises(TypeError, match=r"got \[\(3,\), \(2,\)\]"):
+        lax.select(np.array([True, False]), np.ones(2), np.ones(3))
+    with pytest.raises(TypeError, match="same dtypes, got int32, float32"):
+        lax.select(np.array([True, False]), np.ones(2, np.float32), np.ones(2, np.int32))
+    with pytest.raises(TypeError, match="Argument 'abc' of type <class 'str'> is not a valid"):
+        lax.cond(True, lambda s: 1.0, lambda s: 2.0, "abc")
+    with pytest.raises(TypeError, match="traced for cond returned a value of type <class 'str'>"
+                                        ", which is not a valid JAX type"):
+        lax.cond(True, lambda: "a", lambda: "b")
+    with pytest.raises(TypeError, match="traced for scan returned a value of type <class 'str'> "
+                                        "at output component \\[1\\]"):
+        lax.scan(lambda c, x: (c, "a"), 0.0, np.ones(3))
+    # a weak initial carry takes the body's dtype first, so only the shapes differ
+    with pytest.raises(TypeError, match="The input carry c has type float32\\[\\] but the "
+                                        "corresponding output carry component has type "
+                                        "float32\\[2\\], so the shapes do not match."):
+        lax.scan(lambda c, x: (c + x, x), 0.0, np.ones((3, 2), np.float32))
+
+
+# ---------------------------------------------------------------- lax ops
+
+
+def test_lax_binary_ops_require_equal_dtypes_and_ranks():
+    x = np.ones(3, np.float32)
+    assert_same(lax.add(x, 1.0), np.full(3, 2.0, np.float32))
+    assert_same(lax.add(x, np.float32(1)), np.full(3, 2.0, np.float32))
+    assert_same(lax.add(x, np.ones(1, np.float32)), np.full(3, 2.0, np.float32))
+    with pytest.raises(TypeError, match="lax.add requires arguments to have the same dtypes, "
+                                        "got float32, int32. \\(Tip: jnp.add"):
+        lax.add(x, np.ones(3, np.int32))
+    with pytest.raises(TypeError, match="requires arguments to have the same dtypes"):
+        lax.add(np.ones(3, np.int32), 1.5)
+    with pytest.raises(TypeError, match="add: arrays must have the same number of "
+                                        "dimensions, got \\{1, 2\\}"):
+        lax.add(x, np.ones((2, 3), np.float32))
+    with pytest.raises(TypeError, match="add got incompatible shapes for broadcasting: "
+                                        "\\(3,\\), \\(2,\\)."):
+        lax.add(x, np.ones(2, np.float32))
+    with pytest.raises(TypeError, match="sin does not accept dtype int32"):
+        lax.sin(np.array([1], np.int32))
+    assert_same(lax.pow(np.array([2.0, 3.0], np.float32), np.array([3, 2], np.int32)),
+                np.array([8.0, 9.0], np.float32))
+
+
+def test_lax_integer_division_remainder_and_rounding():
+    a, b = np.array([-7, 7, -7], np.int32), np.array([2, -2, -2], np.int32)
+    assert_same(lax.div(a, b), np.array([-3, -3, 3], np.int32))
+    assert_same(lax.rem(np.array([-7, 7], np.int32), np.array([2, -2], np.int32)),
+                np.array([-1, 1], np.int32))
+    x = np.array([0.5, 1.5, -0.5, 2.5, -2.5], np.float32)
+    assert_same(lax.round(x), np.array([1, 2, -1, 3, -3], np.float32))
+    assert_same(lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN),
+                np.array([0, 2, -0.0, 2, -2], np.float32))
+
+
+def test_lax_bit_ops_and_logistic():
+    assert_same(lax.population_count(np.array([7, -1], np.int32)), np.array([3, 32], np.int32))
+    assert_same(lax.shift_right_logical(np.array([-8, 8], np.int32), np.array([1, 1], np.int32)),
+                np.array([2147483644, 4], np.int32))
+    assert_same(lax.shift_right_arithmetic(np.array([-8], np.int32), np.array([1], np.int32)),
+                np.array([-4], np.int32))
+    x = np.array([-100.0, 0.0, 100.0], np.float32)
+    assert_same(lax.logistic(x), np.array([0.0, 0.5, 1.0], np.float32))
+    g = vmapx.grad(lambda x: lax.logistic(x).sum())(x)
+    assert_same(g, np.array([0.0, 0.25, 0.0], np.float32))
+
+
+def test_dynamic_slice_clamps_and_wraps_negative_starts():
+    a = np.arange(10, dtype=np.int32)
+    got = [lax.dynamic_slice(a, (s,), (4,)) for s in (0, 3, 8, -3, -20, 100)]
+    want = [[0, 1, 2, 3], [3, 4, 5, 6], [6, 7, 8, 9], [6, 7, 8, 9], [0, 1, 2, 3], [6, 7, 8, 9]]
+    for g, w in zip(got, want, strict=True):
+        assert_same(g, np.array(w, np.int32))
+    with pytest.raises(ValueError, match="Length of slice indices must match number of "
+                                         "operand dimensions \\(2 vs \\(10,\\)\\)"):
+        lax.dynamic_slice(a, (1, 2), (2,))
+    with pytest.raises(TypeError, match="slice slice_sizes must be less than or equal to "
+                                        "operand shape"):
+        lax.dynamic_slice(a, (1,), (12,))
+
+
+def test_dynamic_slice_under_vmap_matches_the_loop():
+    x = f32(4, 6, 3)
+    starts = np.array([0, 2, 5, -1], np.int32)
+    f = lambda x, i: lax.dynamic_slice(x, (i, np.int32(1)), (3, 2))  # noqa: E731
+    got = vmapx.vmap(f)(x, starts)
+    want = np.stack([f(x[k], starts[k]) for k in range(4)])
+    assert_same(got, want)
+    assert_same(got[3], x[3, 3:6, 1:3])
+    got = vmapx.vmap(f, in_axes=(None, 0))(x[0], starts)
+    assert_same(got, np.stack([f(x[0], s) for s in starts]))
+    empty = vmapx.vmap(f)(x[:0], starts[:0])
+    assert empty.shape == (0, 3, 2) and empty.dtype == np.float32
+
+
+def test_dynamic_slice_and_update_differentiate_and_jit():
+    g = vmapx.grad(lambda x, i: (lax.dynamic_slice(x, (i,), (2,)) ** 2).sum())(
+        np.arange(5.0, dtype=np.float32), 4)
+    assert_same(g, np.array([0, 0, 0, 6, 8], np.float32))
+    gx, gu = vmapx.grad(lambda x, u: (lax.dynamic_update_slice(x, u, (2,)) ** 2).sum(),
+                        argnums=(0, 1))(np.ones(5, np.float32), np.full(2, 3.0, np.float32))
+    assert_same(gx, np.array([2, 2, 0, 0, 2], np.float32))
+    assert_same(gu, np.full(2, 6.0, np.float32))
+    out = vmapx.jit(lambda x, i: lax.dynamic_slice(x, (i, i), (2, 2)))(
+        np.arange(16.0).reshape(4, 4), 3)
+    assert_same(out, np.array([[10.0, 11.0], [14.0, 15.0]]))
+
+
+def test_dynamic_update_slice_and_in_dim_variants():
+    a = np.arange(10, dtype=np.int32)
+    assert_same(lax.dynamic_update_slice(a, np.array([-1, -2], np.int32), (9,)),
+                np.array([0, 1, 2, 3, 4, 5, 6, 7, -1, -2], np.int32))
+    with pytest.raises(TypeError, match="lax.dynamic_update_slice requires arguments to have "
+                                        "the same dtypes, got float32, int32."):
+        lax.dynamic_update_slice(np.zeros(3, np.float32), np.ones(1, np.int32), (0,))
+    m = np.arange(12, dtype=np.int32).reshape(3, 4)
+    assert_same(lax.dynamic_index_in_dim(m, -1, keepdims=False), m[2])
+    assert_same(lax.dynamic_slice_in_dim(m, 1, 2, axis=1), m[:, 1:3])
+    assert_same(lax.dynamic_update_index_in_dim(m, np.array([7, 7, 7], np.int32), 1, axis=1),
+                np.array([[0, 7, 2, 3], [4, 7, 6, 7], [8, 7, 10, 11]], np.int32))
+    assert_same(lax.dynamic_update_slice_in_dim(m, np.zeros((3, 2), np.int32), 3, axis=1),
+                np.array([[0, 1, 0, 0], [4, 5, 0, 0], [8, 9, 0, 0]], np.int32))
+    got = vmapx.vmap(lambda x, u, i: lax.dynamic_update_slice(x, u, (i,)))(
+        np.zeros((3, 5), np.float32), np.ones((3, 2), np.float32), np.array([0, 3, 4], np.int32))
+    want = np.zeros((3, 5), np.float32)
+    want[0, 0:2] = want[1, 3:5] = want[2, 3:5] = 1
+    assert_same(got, want)
+
+
+def test_pad_with_negative_and_interior_padding():
+    a = np.arange(1, 5, dtype=np.int32)
+    assert_same(lax.pad(a[:3], np.int32(0), [(1, 2, 1)]),
+                np.array([0, 1, 0, 2, 0, 3, 0, 0], np.int32))
+    assert_same(lax.pad(a, np.int32(0), [(-1, -1, 0)]), np.array([2, 3], np.int32))
+    assert_same(lax.pad(a, np.int32(0), [(-2, 1, 1)]), np.array([2, 0, 3, 0, 4, 0], np.int32))
+    g = vmapx.grad(lambda x: (lax.pad(x, 0.0, [(1, -1, 2)]) * np.arange(7.0)).sum())(np.ones(3))
+    assert_same(g, np.array([1.0, 4.0, 0.0]))
+    out = vmapx.vmap(lambda x, v: lax.pad(x, v, [(1, 0, 1)]))(np.ones((2, 2)), np.array([5., 6.]))
+    assert_same(out, np.array([[5.0, 1.0, 5.0, 1.0], [6.0, 1.0, 6.0, 1.0]]))
+
+
+def test_sort_top_k_and_cumulative_ops():
+    k, v = lax.sort((np.array([1, 1, 0, 0]), np.array([5, 3, 9, 2]), np.arange(4)),
+                    num_keys=2)[1:]
+    assert_same(k, np.array([2, 9, 3, 5]))
+    assert_same(v, np.array([3, 2, 1, 0]))
+    vals, idx = lax.top_k(np.array([[3, 1, 3, 2], [1, 2, 2, 5]], np.int32), 2)
+    assert_same(vals, np.array([[3, 3], [5, 2]], np.int32))
+    assert_same(idx, np.array([[0, 2], [3, 1]], np.int32))
+    assert_same(lax.cumsum(np.arange(4), reverse=True), np.array([6, 6, 5, 3]))
+    assert_same(lax.cummax(np.array([1, 3, 2, 5]), reverse=True), np.array([5, 5, 5, 5]))
+    assert_same(lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0]))), np.log([1.0, 3.0, 6.0]))
+
+
+def test_shape_ops_products_and_select_n():
+    assert lax.broadcast_in_dim(np.ones(2), (3, 2, 4), (1,)).shape == (3, 2, 4)
+    with pytest.raises(TypeError, match="broadcast_in_dim operand dimension sizes must either "
+                                        "be 1"):
+        lax.broadcast_in_dim(np.ones(2), (3, 4), (1,))
+    assert_same(lax.reshape(np.arange(6).reshape(2, 3), (3, 2), dimensions=(1, 0)),
+                np.array([[0, 3], [1, 4], [2, 5]]))
+    assert lax.collapse(np.ones((2, 3, 4)), 0, 2).shape == (6, 4)
+    assert [p.tolist() for p in lax.split(np.arange(6), (2, 4))] == [[0, 1], [2, 3, 4, 5]]
+    out = lax.dot_general(f32(2, 3, 4), f32(2, 4, 5, seed=1), (((2,), (1,)), ((0,), (0,))))
+    assert_same(out, np.einsum('bij,bjk->bik', f32(2, 3, 4), f32(2, 4, 5, seed=1)))
+    assert lax.dot(np.ones((2, 3)), np.ones(3), precision=lax.Precision.HIGHEST).shape == (2,)
+    with pytest.raises(ValueError, match="dimension_numbers must be specified"):
+        lax.dot(np.ones((2, 3, 4)), np.ones((4, 5)))
+    assert_same(lax.select_n(np.array([0, 1, 2]), np.zeros(3), np.ones(3), np.full(3, 2.0)),
+                np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(TypeError, match="select with boolean `which` cannot have > 2 cases."):
+        lax.select_n(np.array([True, False]), np.ones(2), np.ones(2), np.ones(2))
+    with pytest.raises(TypeError, match="lax.concatenate requires arguments to have the same"):
+        lax.concatenate([np.ones(2, np.float32), np.ones(2, np.int32)], 0)
+
+
+def test_jax_oracle_when_available():
+    jax = pytest.importorskip("jax")
+    jlax = jax.lax
+    x = f32(4, 6)
+    starts = np.array([0, 2, 5, -1], np.int32)
+    for mod, vm in ((jlax, jax.vmap), (lax, vmapx.vmap)):
+        out = vm(lambda r, i, mod=mod: mod.dynamic_slice(r, (i,), (3,)))(x, starts)
+        if mod is jlax:
+            want = np.asarray(out)
+        else:
+            assert_same(out, want)
+    assert list(jax.tree.map(lambda v: v, {'z': 1, 'a': 2})) == \
+        list(vmapx.tree.map(lambda v: v, {'z': 1, 'a': 2}))
