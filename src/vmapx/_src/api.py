@@ -13,6 +13,7 @@ from numpy.exceptions import AxisError
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, matchaxis
 from .core import finish_output as _finish
+from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
 from .errors import api_boundary
@@ -225,9 +226,12 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
     """``vmap`` of positional NumPy arrays with flat axes; ``_SLOW`` when the call
     needs the general path (other leaf types, errors to report, pytree outputs)."""
     size = axis_size
-    for x, d in zip(args, dims):
+    args = list(args)
+    for i, (x, d) in enumerate(zip(args, dims)):
         if type(x) is not np.ndarray:
-            return _SLOW
+            if type(x) is not Array:
+                return _SLOW
+            x = args[i] = x.view(np.ndarray)
         if d is not None:
             nd = x.ndim
             if not -nd <= d < nd:
@@ -276,7 +280,7 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     for x, d in zip(leaves, in_dims, strict=True):
         if d is not None:
             d = d % len(x.shape if hasattr(x, "shape") else np.shape(x))
-            x = BatchTracer(trace, x, d)
+            x = BatchTracer(trace, plain(x), d)
         boxed.append(x)
     args, kwargs = tu.tree_unflatten(treedef, boxed)
     with set_trace(trace):

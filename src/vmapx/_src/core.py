@@ -101,6 +101,8 @@ def finish_output(x):
     """A result leaving the last transform: a writeable ndarray (broadcast views
     are copied, NumPy scalars become 0-d arrays); tracers and other values pass."""
     if isinstance(x, np.ndarray):
+        if type(x) is not np.ndarray:
+            x = x.view(np.ndarray)  # vmapx.numpy's Array: results are plain ndarrays
         return x if x.flags.writeable else x.copy()
     if isinstance(x, np.generic):
         return np.asarray(x)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, shape_of, dtype_of
+from .array import as_array
 from .base import asarray_like, astype
 
 
@@ -39,7 +40,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         while out.ndim < ndmin:
             out = expand_dims(out, 0)
         return out
-    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    return as_array(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin))
 
 
 def asarray(a, dtype=None, order=None, *, copy=None):
@@ -50,14 +51,14 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     """
     if _has_tracer(a):
         return array(a, dtype=dtype)
-    return np.asarray(a, dtype=dtype, order=order, copy=copy)
+    return as_array(np.asarray(a, dtype=dtype, order=order, copy=copy))
 
 
 def _like(name, npfn):
     def fn(a, dtype=None, shape=None, **kw):
         dt = dtype if dtype is not None else dtype_of(a)
         sh = shape_of(a) if shape is None else shape
-        return npfn(sh, dtype=dt, **kw)
+        return as_array(npfn(sh, dtype=dt, **kw))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"As ``numpy.{name}`` (accepts traced values: only their shape and dtype "
                   f"are read).\n\n>>> {name}(np.zeros((2,), np.int32))\n"
@@ -93,7 +94,7 @@ def full(shape, fill_value, dtype=None, order="C"):
         sh = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         out = broadcast_to(v, sh)
         return out
-    return np.full(shape, fill_value, dtype=dtype, order=order)
+    return as_array(np.full(shape, fill_value, dtype=dtype, order=order))
 
 
 def zeros(shape, dtype=None, order="C"):
@@ -102,7 +103,7 @@ def zeros(shape, dtype=None, order="C"):
     >>> zeros(2)
     array([0., 0.])
     """
-    return np.zeros(shape, dtype=dtype, order=order)
+    return as_array(np.zeros(shape, dtype=dtype, order=order))
 
 
 def ones(shape, dtype=None, order="C"):
@@ -111,7 +112,7 @@ def ones(shape, dtype=None, order="C"):
     >>> ones(2, dtype=int)
     array([1, 1])
     """
-    return np.ones(shape, dtype=dtype, order=order)
+    return as_array(np.ones(shape, dtype=dtype, order=order))
 
 
 def empty(shape, dtype=None, order="C"):
@@ -120,7 +121,7 @@ def empty(shape, dtype=None, order="C"):
     >>> empty(2)
     array([0., 0.])
     """
-    return np.zeros(shape, dtype=dtype, order=order)
+    return as_array(np.zeros(shape, dtype=dtype, order=order))
 
 
 def _concrete(x, what):
@@ -145,8 +146,8 @@ def arange(start=None, stop=None, step=None, dtype=None):
         if start is None:
             raise TypeError("arange() requires stop to be specified.")
     if stop is None and step is None:
-        return np.arange(start, dtype=dtype)
-    return np.arange(start, stop, step if step is not None else 1, dtype=dtype)
+        return as_array(np.arange(start, dtype=dtype))
+    return as_array(np.arange(start, stop, step if step is not None else 1, dtype=dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
@@ -157,7 +158,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     """
     _concrete(num, "linspace")
     if not (_has_tracer(start) or _has_tracer(stop)):
-        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        return out if retstep else as_array(out)
     from ..prims import elementwise as ew
     from .shapes import expand_dims, moveaxis
     start, stop = asarray_like(start), asarray_like(stop)
@@ -215,7 +217,7 @@ def eye(N, M=None, k=0, dtype=float, order="C"):
     array([[1., 0.],
            [0., 1.]])
     """
-    return np.eye(N, M, k, dtype=dtype, order=order)
+    return as_array(np.eye(N, M, k, dtype=dtype, order=order))
 
 
 def identity(n, dtype=None):
@@ -225,7 +227,7 @@ def identity(n, dtype=None):
     array([[1, 0],
            [0, 1]])
     """
-    return np.identity(n, dtype=dtype)
+    return as_array(np.identity(n, dtype=dtype))
 
 
 def tri(N, M=None, k=0, dtype=float):
@@ -235,7 +237,7 @@ def tri(N, M=None, k=0, dtype=float):
     array([[1., 0.],
            [1., 1.]])
     """
-    return np.tri(N, M, k, dtype=dtype)
+    return as_array(np.tri(N, M, k, dtype=dtype))
 
 
 def copy(a, order="K"):
