@@ -220,34 +220,53 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
 
 
 _SLOW = object()
+_axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
 
 
 def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, sum_match):
     """``vmap`` of positional NumPy arrays with flat axes; ``_SLOW`` when the call
     needs the general path (other leaf types, errors to report, pytree outputs)."""
     size = axis_size
-    args = list(args)
-    for i, (x, d) in enumerate(zip(args, dims)):
-        if type(x) is not np.ndarray:
-            if type(x) is not Array:
-                return _SLOW
-            x = args[i] = x.view(np.ndarray)
+    boxed = list(args)
+    i = 0
+    for x in args:
+        d = dims[i]
+        if type(x) is np.ndarray:
+            shape = x.shape
+        elif isinstance(x, Tracer):  # e.g. under jit: a value of an outer trace
+            shape = x.aval.shape
+        elif type(x) is Array:
+            x = boxed[i] = x.view(np.ndarray)
+            shape = x.shape
+        else:
+            return _SLOW
         if d is not None:
-            nd = x.ndim
+            nd = len(shape)
             if not -nd <= d < nd:
                 return _SLOW
-            s = x.shape[d]
+            s = shape[d]
             if size is None:
                 size = s
             elif s != size:
                 return _SLOW
+        i += 1
     if size is None:
         return _SLOW
-    trace = BatchTrace(current_trace(), AxisData(axis_name, size, spmd_axis_name))
-    boxed = [x if d is None else BatchTracer(trace, x, d % x.ndim)
-             for x, d in zip(args, dims)]
+    key = (axis_name, size, spmd_axis_name)
+    axis = _axis_data.get(key)
+    if axis is None:
+        axis = _axis_data[key] = AxisData(axis_name, size, spmd_axis_name)
+        if len(_axis_data) > 256:
+            _axis_data.clear()
     st = _state
     prev = st.trace
+    trace = BatchTrace(prev, axis)
+    i = 0
+    for d in dims:
+        if d is not None:
+            x = boxed[i]
+            boxed[i] = BatchTracer(trace, x, d if d >= 0 else d + len(x.shape))
+        i += 1
     st.trace = trace
     try:
         out = fun(*boxed)
@@ -260,8 +279,7 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
                                       for o in out):
             return tuple(_finish(_to_out_axis(o.val, o.bdim, out_axes, size)) for o in out)
     leaves, treedef = tu.tree_flatten(out)
-    return _finish_outputs(leaves, treedef, out, trace, out_axes, sum_match, AxisData(
-        axis_name, size, spmd_axis_name))
+    return _finish_outputs(leaves, treedef, out, trace, out_axes, sum_match, axis)
 
 
 def _to_out_axis(val, src, dst, size):

@@ -76,17 +76,23 @@ class BatchTrace(Trace):
             # unmapped arrays.  Anything else takes the general path below.
             d0 = None
             nd0 = unmapped_nd = 0
+            plain = True  # every value a NumPy array or scalar: call impl directly
             fast = []
             for a in args:
                 t = type(a)
                 if t is BatchTracer and a._trace is self:
                     v = a.val
-                    if type(v) is not np.ndarray:
+                    if type(v) is np.ndarray:
+                        nd = v.ndim
+                    elif isinstance(v, Tracer):  # a value of an outer trace
+                        nd = len(v.aval.shape)
+                        plain = False
+                    else:
                         break
                     if d0 is None:
                         d0 = a.bdim
-                        nd0 = v.ndim
-                    elif a.bdim != d0 or v.ndim != nd0:
+                        nd0 = nd
+                    elif a.bdim != d0 or nd != nd0:
                         break
                     fast.append(v)
                 elif t in _SCALARS:
@@ -95,11 +101,20 @@ class BatchTrace(Trace):
                     if a.ndim > unmapped_nd:
                         unmapped_nd = a.ndim
                     fast.append(a)
+                elif isinstance(a, Tracer):  # unmapped, of an outer trace
+                    nd = len(a.aval.shape)
+                    if nd > unmapped_nd:
+                        unmapped_nd = nd
+                    plain = False
+                    fast.append(a)
                 else:
                     break
             else:
                 if d0 is not None and unmapped_nd <= nd0 - 1 - d0:
-                    return BatchTracer(self, prim.impl(*fast, **params), d0)
+                    if plain:
+                        return BatchTracer(self, prim.impl(*fast, **params), d0)
+                    # The rule would bind the op as it is, one trace down.
+                    return BatchTracer(self, self.parent.process(prim, fast, params), d0)
         vals = list(args)
         dims = [None] * len(vals)
         mine = False

@@ -51,8 +51,14 @@ _WEAK_DTYPES = {bool: np.dtype(bool), int: np.dtype(np.int64), float: np.dtype(n
                 complex: np.dtype(np.complex128)}
 
 
+_WEAK_AVALS = {t: ShapedArray((), d, t is not bool) for t, d in _WEAK_DTYPES.items()}
+
+
 def is_python_scalar(x) -> bool:
     return type(x) in _WEAK_DTYPES
+
+
+_new_aval = tuple.__new__  # ShapedArray without NamedTuple's Python-level __new__
 
 
 def get_aval(x) -> ShapedArray:
@@ -60,10 +66,10 @@ def get_aval(x) -> ShapedArray:
     if isinstance(x, Tracer):
         return x.aval
     t = type(x)
-    if t in _WEAK_DTYPES:
-        return ShapedArray((), _WEAK_DTYPES[t], t is not bool)
+    if t in _WEAK_AVALS:
+        return _WEAK_AVALS[t]
     if isinstance(x, (np.ndarray, np.generic)):
-        return ShapedArray(x.shape, x.dtype)
+        return _new_aval(ShapedArray, (x.shape, x.dtype, False))
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return ShapedArray(tuple(x.shape), np.dtype(x.dtype))
     a = np.asarray(x)
@@ -258,6 +264,12 @@ def no_rule(prim: Primitive, what: str):
 # ------------------------------------------------------------------------- tracers
 
 
+# Operand types the numpy layer passes on as they are (no conversion): NumPy
+# arrays and scalars, Python scalars, and every Tracer class (added on definition).
+FAST_TYPES = {np.ndarray, np.float64, np.float32, np.int64, np.int32, np.bool_, bool, int,
+              float, complex}
+
+
 class Tracer:
     """A boxed value owned by one trace.  Subclasses provide ``aval``.
 
@@ -267,6 +279,10 @@ class Tracer:
     """
     __slots__ = ("_trace",)
     __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        FAST_TYPES.add(cls)  # the numpy layer passes tracers through untouched
 
     @property
     def aval(self) -> ShapedArray:  # pragma: no cover - abstract

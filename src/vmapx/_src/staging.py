@@ -28,12 +28,10 @@ from .errors import api_boundary
 
 class Var:
     """A variable of the IR, typed by an abstract value."""
-    __slots__ = ("aval", "count")
-    _next = itertools.count().__next__
+    __slots__ = ("aval",)
 
     def __init__(self, aval: ShapedArray):
         self.aval = aval
-        self.count = Var._next()
 
     def __repr__(self):
         return f"Var({self.aval.str_short()})"
@@ -56,6 +54,9 @@ class Eqn(NamedTuple):
     invars: list
     outvars: list
     params: dict
+
+
+_new_eqn = tuple.__new__  # Eqn without NamedTuple's Python-level __new__ (hot in tracing)
 
 
 class Jaxpr:
@@ -177,6 +178,10 @@ def abstract_eval(prim, avals, params):
     return out
 
 
+_LITERAL_TYPES = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32,
+                  np.bool_}
+
+
 class StagingTrace(Trace):
     """Records primitives applied to its own tracers as equations."""
     __slots__ = ("eqns", "const_vars", "const_vals")
@@ -193,7 +198,7 @@ class StagingTrace(Trace):
     def to_var(self, x):
         if type(x) is StagingTracer and x._trace is self:
             return x.var
-        if isinstance(x, (bool, int, float, complex, np.generic)):
+        if type(x) in _LITERAL_TYPES or isinstance(x, (bool, int, float, complex, np.generic)):
             return Literal(x)
         if not isinstance(x, (np.ndarray, Tracer)):
             x = np.asarray(x)
@@ -204,14 +209,23 @@ class StagingTrace(Trace):
         return v
 
     def process(self, prim, args, params):
+        invars = []
+        mine = False
         for a in args:
             if type(a) is StagingTracer and a._trace is self:
-                break
-        else:
+                invars.append(a.var)
+                mine = True
+            else:
+                invars.append(None)
+        if not mine:
             return self.parent.process(prim, args, params)
-        invars = [a.var if type(a) is StagingTracer and a._trace is self else self.to_var(a)
-                  for a in args]
-        avals = [v.aval for v in invars]
+        avals = []
+        i = 0
+        for v in invars:
+            if v is None:
+                v = invars[i] = self.to_var(args[i])
+            avals.append(v.aval)
+            i += 1
         try:
             out_avals = _aval_cache.get(_aval_key(prim, avals, params) if params else
                                         (prim, *avals))
@@ -227,10 +241,10 @@ class StagingTrace(Trace):
                 st.trace = prev
         if prim.multiple_results:
             outs = [StagingTracer(self, a, Var(a)) for a in out_avals]
-            self.eqns.append(Eqn(prim, invars, [t.var for t in outs], params))
+            self.eqns.append(_new_eqn(Eqn, (prim, invars, [t.var for t in outs], params)))
             return outs
         var = Var(out_avals)
-        self.eqns.append(Eqn(prim, invars, [var], params))
+        self.eqns.append(_new_eqn(Eqn, (prim, invars, [var], params)))
         return StagingTracer(self, out_avals, var)
 
 

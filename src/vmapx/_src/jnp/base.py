@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from ..core import Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
+from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
@@ -100,12 +100,7 @@ def _doc_example(ufunc, nin):
     raise TypeError(f"no example for {ufunc}")
 
 
-_FAST = {np.ndarray, np.float64, np.float32, np.int64, np.int32, np.bool_, bool, int, float,
-         complex}
-
-
-def _register_fast(cls):
-    _FAST.add(cls)
+_FAST = FAST_TYPES
 
 
 def astype(x, dtype):
