@@ -704,3 +704,8 @@ def _scan(rng):
                       {"jaxpr": _staged(_scan_body, _sig(scale, c0, xs[0])), "num_consts": 1,
                        "num_carry": 1, "length": 4, "reverse": reverse}))
     return cases
+
+
+import samples_special  # noqa: E402,F401  (registers the special-function samples)
+import samples_callbacks  # noqa: E402,F401  (registers the pure_callback samples)
+import samples_conv  # noqa: E402,F401  (registers the convolution / windowed-reduction samples)

@@ -46,6 +46,7 @@ NO_JVP = {
     "axis_index": "takes no operands: never reaches a JVP trace",
     "axis_size": "takes no operands: never reaches a JVP trace",
     "custom_lin": "the linear placeholder of custom_vjp: only ever transposed",
+    "pure_callback": "not differentiable, as in JAX ('Pure callbacks do not support JVP')",
 }
 
 # Primitives linear in (some of) their operands: they must have a transpose rule.
@@ -54,7 +55,8 @@ LINEAR = {
     "imag", "convert_element_type", "where", "transpose", "reshape", "broadcast_in_dim",
     "squeeze", "concatenate", "pad", "rev", "static_index", "reduce_sum", "cumsum",
     "dot_general", "einsum", "take", "gather", "scatter", "psum", "all_gather", "ppermute",
-    "all_to_all", "psum_scatter", "custom_lin",
+    "all_to_all", "psum_scatter", "custom_lin", "conv_general_dilated", "reduce_window_sum",
+    "select_and_gather_add", "select_and_scatter_add",
 }
 
 # No finite differences for these (the samples sit where they are not smooth).

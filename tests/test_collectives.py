@@ -390,3 +390,88 @@ def test_mapped_output_with_axis_name_and_out_axes_none_raises():
 def test_psum_output_is_unmapped_so_out_axes_none_is_allowed():
     out = vmapx.vmap(lambda x: lax.psum(x, "i"), out_axes=None, axis_name="i")(AR(6.).reshape(3, 2))
     np.testing.assert_array_equal(out, [6., 9.])
+
+
+# ------------------------------------------- all_gather over a tuple of names
+# JAX 0.10.2 raises under vmap here ("Please open a feature request!"); the
+# semantics are those of pmap/shard_map: gather over the product of the named
+# axes, major to minor in the order given (position = axis_index(names)).
+
+
+def _gather_tuple_oracle(xs, order, axis, tiled):
+    """xs: examples stacked as (Ni, Nj, *shape); the value every example gets."""
+    ni, nj = xs.shape[:2]
+    flat = [xs[i, j] if order == ("i", "j") else xs[i, j]
+            for i, j in (((k // nj, k % nj) for k in range(ni * nj)) if order == ("i", "j")
+                         else ((k % ni, k // ni) for k in range(ni * nj)))]
+    if tiled:
+        return np.concatenate(flat, axis=axis)
+    return np.stack(flat, axis=axis)
+
+
+@pytest.mark.parametrize("order", [("i", "j"), ("j", "i")])
+@pytest.mark.parametrize("axis,tiled", [(0, False), (1, False), (-1, False), (0, True),
+                                        (1, True)])
+def test_all_gather_over_a_tuple_of_names_orders_major_to_minor(order, axis, tiled):
+    xs = np.arange(2 * 3 * 2 * 4, dtype=np.float32).reshape(2, 3, 2, 4)
+    f = vmapx.vmap(vmapx.vmap(lambda v: lax.all_gather(v, order, axis=axis, tiled=tiled),
+                              axis_name="j"), axis_name="i")
+    got = f(xs)
+    want = _gather_tuple_oracle(xs, order, axis, tiled)
+    assert got.shape == (2, 3) + want.shape and got.dtype == np.float32
+    for i in range(2):
+        for j in range(3):
+            np.testing.assert_array_equal(got[i, j], want)
+
+
+def test_all_gather_tuple_position_is_axis_index_of_the_tuple():
+    def f(v):
+        g = lax.all_gather(v, ("j", "i"))
+        return g[lax.axis_index(("j", "i"))] - v
+    out = vmapx.vmap(vmapx.vmap(f, axis_name="j"), axis_name="i")(np.random.rand(2, 3, 4))
+    np.testing.assert_array_equal(out, np.zeros((2, 3, 4)))
+
+
+def test_all_gather_tuple_with_batch_dims_unmapped_operands_and_three_levels():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    # batch axes not in front
+    f = vmapx.vmap(vmapx.vmap(lambda v: lax.all_gather(v, ("i", "j")), axis_name="j",
+                              in_axes=1), axis_name="i", in_axes=2)
+    got = f(x)
+    ex = np.moveaxis(x, (2, 1), (0, 1))  # (i=4, j=3, 2)
+    assert got.shape == (4, 3, 12, 2)
+    np.testing.assert_array_equal(got[1, 2], ex.reshape(12, 2))
+    # operand unmapped by the inner vmap: every j holds the same value
+    g = vmapx.vmap(vmapx.vmap(lambda v, w: lax.all_gather(v, ("i", "j")), axis_name="j",
+                              in_axes=(None, 0)), axis_name="i")
+    got = g(np.arange(2.0), np.zeros((2, 3)))
+    assert got.shape == (2, 3, 6)
+    np.testing.assert_array_equal(got[0, 0], [0, 0, 0, 1, 1, 1])
+    # three vmaps, two of the names gathered
+    h = vmapx.vmap(vmapx.vmap(vmapx.vmap(lambda v: lax.all_gather(v, ("k", "i")),
+                                         axis_name="k"), axis_name="j"), axis_name="i")
+    x3 = np.arange(12.0).reshape(2, 3, 2)
+    got = h(x3)
+    assert got.shape == (2, 3, 2, 4)
+    np.testing.assert_array_equal(got[0, 1, 0], [x3[0, 1, 0], x3[1, 1, 0],
+                                                 x3[0, 1, 1], x3[1, 1, 1]])
+
+
+def test_all_gather_tuple_gradient_is_scattered_back():
+    w = np.arange(6.0)
+
+    def loss(x):
+        per = vmapx.vmap(vmapx.vmap(lambda v: (lax.all_gather(v, ("i", "j")) * w).sum(),
+                                    axis_name="j"), axis_name="i")(x)
+        return per.sum()
+    g = vmapx.grad(loss)(np.ones((2, 3)))
+    np.testing.assert_array_equal(g, 6 * w.reshape(2, 3))
+
+
+def test_all_gather_tuple_under_jit_and_pytrees():
+    f = vmapx.jit(vmapx.vmap(vmapx.vmap(
+        lambda v: lax.all_gather({"a": v, "b": 2 * v}, ("i", "j"), tiled=True),
+        axis_name="j"), axis_name="i"))
+    out = f(np.arange(6.0).reshape(2, 3, 1))
+    assert out["a"].shape == (2, 3, 6)
+    np.testing.assert_array_equal(out["b"][1, 1], 2 * np.arange(6.0))

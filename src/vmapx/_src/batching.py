@@ -49,27 +49,46 @@ class BatchTrace(Trace):
 
     def process(self, prim, args, params):
         if prim.elementwise and not params:
-            # Fastest paths: x op scalar, op x, x op y with matching batch layout, for
-            # NumPy values (a value that is an outer trace's tracer takes the rule).
+            # Fastest paths: x op scalar, op x, x op y with matching batch layout.  A
+            # value that is an outer trace's tracer goes to the parent trace as it is
+            # (what the batching rule would bind, one trace down).
             n = len(args)
             if n == 2:
                 x, y = args
                 if type(x) is BatchTracer and x._trace is self:
                     ty = type(y)
-                    if ty in _SCALARS and type(x.val) is np.ndarray:
-                        return BatchTracer(self, prim.impl(x.val, y), x.bdim)
-                    if ty is BatchTracer and y._trace is self and x.bdim == y.bdim:
-                        xv, yv = x.val, y.val
-                        if type(xv) is np.ndarray and type(yv) is np.ndarray \
-                                and xv.ndim == yv.ndim:
-                            return BatchTracer(self, prim.impl(xv, yv), x.bdim)
-                elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS \
-                        and type(y.val) is np.ndarray:
-                    return BatchTracer(self, prim.impl(x, y.val), y.bdim)
+                    xv = x.val
+                    if ty in _SCALARS:
+                        if type(xv) is np.ndarray:
+                            return BatchTracer(self, prim.impl(xv, y), x.bdim)
+                        if isinstance(xv, Tracer):
+                            return BatchTracer(self, self.parent.process(prim, (xv, y), params),
+                                               x.bdim)
+                    elif ty is BatchTracer and y._trace is self and x.bdim == y.bdim:
+                        yv = y.val
+                        if type(xv) is np.ndarray:
+                            if type(yv) is np.ndarray and xv.ndim == yv.ndim:
+                                return BatchTracer(self, prim.impl(xv, yv), x.bdim)
+                        elif isinstance(xv, Tracer) and isinstance(yv, (Tracer, np.ndarray)) \
+                                and len(xv.aval.shape) == len(yv.shape):
+                            return BatchTracer(self, self.parent.process(prim, (xv, yv), params),
+                                               x.bdim)
+                elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS:
+                    yv = y.val
+                    if type(yv) is np.ndarray:
+                        return BatchTracer(self, prim.impl(x, yv), y.bdim)
+                    if isinstance(yv, Tracer):
+                        return BatchTracer(self, self.parent.process(prim, (x, yv), params),
+                                           y.bdim)
             elif n == 1:
                 x = args[0]
-                if type(x) is BatchTracer and x._trace is self and type(x.val) is np.ndarray:
-                    return BatchTracer(self, prim.impl(x.val), x.bdim)
+                if type(x) is BatchTracer and x._trace is self:
+                    xv = x.val
+                    if type(xv) is np.ndarray:
+                        return BatchTracer(self, prim.impl(xv), x.bdim)
+                    if isinstance(xv, Tracer):
+                        return BatchTracer(self, self.parent.process(prim, (xv,), params),
+                                           x.bdim)
         if prim.elementwise:
             # Inline fast path: the aligned case of ``broadcasting_batch`` for NumPy
             # values of this trace (same batch axis and rank) with scalars or short

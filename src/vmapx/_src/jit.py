@@ -21,17 +21,30 @@ from __future__ import annotations
 import collections
 import functools
 import inspect
+import weakref
 
 import numpy as np
 
 from . import tree as tu
 from .core import Primitive, Tracer
+from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
 from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
                       hoist_tracer_consts)
 
 CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""
+
+DISABLED = False
+"""When true, jitted functions call the Python function directly (``vmapx.disable_jit``,
+config option ``jax_disable_jit``)."""
+
+EFFECTFUL: set = set()
+"""Primitives run for their side effects (debug callbacks): their equations are
+never removed as dead code nor merged as common subexpressions."""
+
+_live_jitted = weakref.WeakSet()
+"""Every jitted function still alive (``vmapx.clear_caches`` empties their caches)."""
 
 # ----------------------------------------------------------------- jit_p
 
@@ -100,7 +113,7 @@ def simplify(closed: ClosedJaxpr):
                 key.extend(eqn.params.items())
             try:
                 key = tuple(key)
-                prev = seen.get(key)
+                prev = seen.get(key) if prim not in EFFECTFUL else None
             except TypeError:
                 key = prev = None
             if prev is not None:
@@ -123,8 +136,8 @@ def simplify(closed: ClosedJaxpr):
     live = {v for v in outvars if type(v) is Var}
     kept = []
     for eqn in reversed(eqns):
-        for v in eqn.outvars:
-            if v in live:
+        for v in (eqn.outvars if eqn.prim not in EFFECTFUL else eqn.outvars + [None]):
+            if v in live or v is None:
                 kept.append(eqn)
                 live.update(v for v in eqn.invars if type(v) is Var)
                 break
@@ -203,7 +216,8 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
             if v in needed:
                 break
         else:
-            continue
+            if e.prim not in EFFECTFUL:
+                continue
         dead = []
         for v in e.invars:
             if v not in needed and type(v) is Var:
@@ -263,6 +277,7 @@ def compile_program(program, name="jitted", finish=True):
     lines = []
     k = 0
     producers = {}
+    owned = set()  # intermediates whose buffers the program allocated (ufunc results)
     for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
         for v in eqn.outvars:
             names[v] = f"v{k}"
@@ -271,6 +286,18 @@ def compile_program(program, name="jitted", finish=True):
         fn = const(eqn.prim.impl, "f")
         args = [ref(v) for v in eqn.invars]
         args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
+        if eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc):
+            out_aval = eqn.outvars[0].aval
+            # Write into an operand's buffer when this is its last use and the
+            # program owns it (a fresh ufunc result): XLA-style buffer reuse, which
+            # saves an allocation and, for big arrays, the page faults of fresh memory.
+            for v in dead:
+                if v in owned and v in eqn.invars and v.aval.shape == out_aval.shape \
+                        and v.aval.dtype == out_aval.dtype:
+                    args.append(f"out={names[v]}")
+                    break
+            if out_aval.shape:
+                owned.add(eqn.outvars[0])
         lhs = ", ".join(names[v] for v in eqn.outvars)
         if eqn.prim.multiple_results:
             lhs = lhs + "," if eqn.outvars else "_"
@@ -471,19 +498,25 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
     @api_boundary
     def jitted(*args, **kwargs):
+        if DISABLED:
+            return fun(*args, **kwargs)
         if fast and not kwargs:
             # Positional arrays and scalars only: the key needs no pytree flattening.
             key = [len(args)]
+            views = False
             for x in args:
                 t = type(x)
-                if t is np.ndarray:
+                if t is np.ndarray or t is Array:
                     key.append(x.shape)
                     key.append(x.dtype)
+                    views = views or t is Array
                 elif t is float or t is int or t is bool or t is complex:
                     key.append(t)
                 else:
                     break
             else:
+                if views:  # vmapx.numpy's Array: the program sees plain ndarrays
+                    args = tuple(plain(x) for x in args)
                 key = tuple(key)
                 entry = cache.get(key)
                 if entry is None:
@@ -531,6 +564,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
     jitted.clear_cache = cache.clear
     jitted._fun = fun
+    _live_jitted.add(jitted)
     return jitted
 
 
@@ -571,6 +605,8 @@ def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
     out = []
     paths = None
     for i, x in enumerate(leaves):
+        if isinstance(x, np.ndarray) and type(x) is not np.ndarray:
+            x = x.view(np.ndarray)  # vmapx.Array (jnp constructors' results)
         if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)):
             out.append(x)
             continue

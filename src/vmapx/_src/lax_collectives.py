@@ -8,6 +8,7 @@ from .core import axis_names_of
 from .prims import collectives as C
 from .prims import elementwise as ew
 from .jnp.base import asarray_like
+from .jnp.array import as_array
 
 
 def _check_name(axis_name):
@@ -105,17 +106,51 @@ def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
     >>> vmapx.vmap(lambda x: all_gather(x, 'i'), axis_name='i')(np.arange(2.0))
     array([[0., 1.],
            [0., 1.]])
+
+    With a tuple of names, the gather is over their product, major to minor
+    in the order given (each example's value lands at ``axis_index(names)``):
+
+    >>> g = vmapx.vmap(vmapx.vmap(lambda x: all_gather(x, ('i', 'j')), axis_name='j'),
+    ...                axis_name='i')
+    >>> g(np.arange(4.0).reshape(2, 2))[0, 0]
+    array([0., 1., 2., 3.])
     """
     axis_name = _check_name(axis_name)
+    names = axis_names_of(axis_name)
+    if len(names) > 1:
+        return tu.tree_map(lambda v: as_array(_all_gather_names(v, names, axis, tiled)), x)
     size = axis_size(axis_name)
 
     def gather(v):
         v = asarray_like(v)
         nd = np.ndim(v) if not hasattr(v, "ndim") else v.ndim
         ax = axis % (nd + (0 if tiled else 1)) if nd or not tiled else 0
-        return C.all_gather_p.bind(v, axis_name=axis_name, axis=ax, tiled=tiled,
-                                   size=int(size) if not hasattr(size, "aval") else size)
+        return as_array(C.all_gather_p.bind(
+            v, axis_name=axis_name, axis=ax, tiled=tiled,
+            size=int(size) if not hasattr(size, "aval") else size))
+    # as_array: a result no vmap maps is a concrete array that traced indices
+    # (``all_gather(x, 'i')[axis_index('i')]``) must still be able to index
     return tu.tree_map(gather, x)
+
+
+def _all_gather_names(v, names, axis, tiled):
+    """``all_gather`` over several axis names at once: over their product,
+    major to minor in the order given (the example at combined index
+    ``axis_index(names)`` lands at that position).  Gathers one name at a
+    time, innermost first, each inserting its axis at ``axis`` (so the major
+    names end up first), then merges the new axes (and, ``tiled``, the
+    operand's own axis) with one reshape."""
+    from .prims.shapes import reshape_p
+    v = asarray_like(v)
+    nd = v.ndim if hasattr(v, "ndim") else np.ndim(v)
+    ax = axis % (nd + (0 if tiled else 1)) if nd or not tiled else 0
+    out = v
+    for name in reversed(names):
+        out = all_gather(out, name, axis=ax, tiled=False)
+    shape = tuple(out.shape)
+    k = len(names) + (1 if tiled and nd else 0)   # axes merged into one
+    merged = int(np.prod(shape[ax:ax + k], dtype=np.int64))
+    return reshape_p.bind(out, new_sizes=shape[:ax] + (merged,) + shape[ax + k:])
 
 
 def ppermute(x, axis_name, perm):

@@ -4,3 +4,5 @@ from . import indexing, collectives  # noqa: F401,E402
 from . import random_bits  # noqa: F401,E402
 from . import linalg, fft, searching, bits  # noqa: F401,E402
 from . import control_flow  # noqa: F401,E402
+from . import special  # noqa: F401,E402
+from . import conv, windowed  # noqa: F401,E402

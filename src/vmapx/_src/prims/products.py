@@ -133,18 +133,21 @@ def _ranges_like(*xs):
         start += len(x)
 
 
-def _dot_general_jvp(primals, tangents, *, dimension_numbers, preferred_element_type=None):
-    from .elementwise import add_p
-    (x, y), (tx, ty) = primals, tangents
-    kw = dict(dimension_numbers=dimension_numbers, preferred_element_type=preferred_element_type)
-    out = dot_general_p.bind(x, y, **kw)
-    tan = None
-    if tx is not None:
-        tan = dot_general_p.bind(tx, y, **kw)
-    if ty is not None:
-        term = dot_general_p.bind(x, ty, **kw)
-        tan = term if tan is None else add_p.bind(tan, term)
-    return out, tan
+def bilinear_jvp(prim):
+    """The JVP rule of a primitive linear in each of its two operands:
+    ``d f(x, y) = f(tx, y) + f(x, ty)`` (a missing tangent drops its term)."""
+    def jvp(primals, tangents, **params):
+        from .elementwise import add_p
+        (x, y), (tx, ty) = primals, tangents
+        out = prim.bind(x, y, **params)
+        tan = None
+        if tx is not None:
+            tan = prim.bind(tx, y, **params)
+        if ty is not None:
+            term = prim.bind(x, ty, **params)
+            tan = term if tan is None else add_p.bind(tan, term)
+        return out, tan
+    return jvp
 
 
 def _dot_transpose_lhs(ct, x_aval, y, dimension_numbers, preferred_element_type, swap_ans=False):
@@ -186,7 +189,7 @@ def _dot_general_transpose(ct, x, y, *, dimension_numbers, preferred_element_typ
                                      swap_ans=True)]
 
 
-dot_general_p.jvp = _dot_general_jvp
+dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose
 
 

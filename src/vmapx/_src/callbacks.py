@@ -1,0 +1,296 @@
+"""Host callbacks: ``vmapx.debug.print``, ``vmapx.debug.callback`` and
+``vmapx.pure_callback``, and their primitives.
+
+* ``debug_callback`` calls a Python function for its side effect and returns
+  nothing.  It is *effectful*: ``jit`` keeps it (never dead code, never merged
+  with an identical call), so it runs at every execution of a jitted function,
+  not once at trace time.  Under ``vmap`` it is unrolled over the batch -- the
+  callback sees one example at a time, as in JAX 0.10 -- and under
+  differentiation it sees the primal values.
+* ``pure_callback`` calls a Python function computing arrays of declared
+  shapes and dtypes.  It is pure (it may be folded or dropped like any other
+  operation); its batching follows ``vmap_method`` as JAX documents it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import tree as tu
+from .core import Primitive, ShapedArray, Tracer, _state
+from .errors import api_boundary
+
+
+class _Flat:
+    """A user callback on flat leaves (the pytree structure it is called
+    with is kept here); a primitive parameter hashed by identity."""
+    __slots__ = ("fn", "in_tree", "label")
+
+    def __init__(self, fn, in_tree, label):
+        self.fn = fn
+        self.in_tree = in_tree
+        self.label = label
+
+    def __call__(self, *leaves):
+        args, kwargs = tu.tree_unflatten(self.in_tree, [np.asarray(x) for x in leaves])
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self):
+        return self.label
+
+
+def _name(fn):
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _leaves_of(args, kwargs, what):
+    leaves, tree = tu.tree_flatten((tuple(args), dict(kwargs)))
+    for x in leaves:
+        if isinstance(x, Tracer):
+            continue
+        if not (isinstance(x, (np.ndarray, np.generic, bool, int, float, complex))
+                or hasattr(x, "__array__")) or np.asarray(x).dtype.kind not in "biufc":
+            raise TypeError(f"{what}: argument {x!r} of type {type(x)} is not a valid JAX "
+                            "type (pass arrays or scalars; bind other values into the "
+                            "callback with functools.partial)")
+    return leaves, tree
+
+
+def _slice(x, d, i):
+    """Example ``i`` of ``x`` batched at ``d`` (with primitives: ``x`` may be a tracer)."""
+    from .prims.shapes import static_index_p
+    index = (("s", None, None, None),) * d + (int(i),)
+    return static_index_p.bind(x, index=index)
+
+
+# ----------------------------------------------------------- debug_callback
+
+
+class _EffectPrimitive(Primitive):
+    """A primitive run for its effect.  Applied to values no trace owns while
+    ``jit`` traces (under any ``vmap``s), it is still staged, so it runs at
+    every execution rather than once while tracing."""
+    __slots__ = ()
+
+    def bind(self, *args, **params):
+        from .batching import BatchTrace
+        from .staging import Eqn, StagingTrace
+        for a in args:
+            if isinstance(a, Tracer):
+                return _state.trace.process(self, args, params)
+        trace = _state.trace
+        while type(trace) is BatchTrace:
+            trace = trace.parent
+        if type(trace) is StagingTrace:
+            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args], [], params))
+            return []
+        return self.impl(*args, **params)
+
+
+def _debug_callback_impl(*args, callback):
+    callback(*args)
+    return []
+
+
+def _debug_callback_batch(axis, vals, dims, *, callback):
+    for i in range(axis.size):
+        debug_callback_p.bind(*[v if d is None else _slice(v, d, i)
+                                for v, d in zip(vals, dims, strict=True)], callback=callback)
+    return [], []
+
+
+def _debug_callback_jvp(primals, tangents, *, callback):
+    debug_callback_p.bind(*primals, callback=callback)
+    return [], []
+
+
+debug_callback_p = _EffectPrimitive(
+    "debug_callback", _debug_callback_impl, abstract=lambda *avals, callback: [],
+    batch=_debug_callback_batch, jvp=_debug_callback_jvp, multiple_results=True)
+
+
+def _register_effect():
+    from . import jit
+    jit.EFFECTFUL.add(debug_callback_p)
+
+
+_register_effect()
+
+
+def debug_callback(callback, *args, ordered=False, partitioned=False, **kwargs):
+    """Call ``callback(*args, **kwargs)`` for its side effect, also under
+    transforms: at every execution of a ``jit``-ted function, once per
+    example under ``vmap`` (the callback sees one example's NumPy arrays), on
+    the primal values under ``grad``.  Returns ``None``.
+
+    >>> import numpy as np, vmapx
+    >>> def f(x):
+    ...     vmapx.debug.callback(lambda v: print("saw", v), x)
+    ...     return x * 2
+    >>> vmapx.vmap(f)(np.array([1.0, 2.0]))
+    saw 1.0
+    saw 2.0
+    array([2., 4.])
+    """
+    if not callable(callback):
+        raise TypeError(f"first argument to jax.debug.callback must be callable, but got an "
+                        f"object of type {type(callback)}")
+    leaves, tree = _leaves_of(args, kwargs, "debug.callback")
+    debug_callback_p.bind(*leaves, callback=_Flat(callback, tree, _name(callback)))
+    return None
+
+
+def _format_print(fmt):
+    def show(*args, **kwargs):
+        print(fmt.format(*args, **kwargs))
+    show.__name__ = f"print({fmt!r})"
+    return show
+
+
+def debug_print(fmt: str, *args, ordered=False, partitioned=False, **kwargs):
+    """``print(fmt.format(*args, **kwargs))`` with the values of ``args`` as
+    they are when the computation runs (also under ``jit``, ``vmap`` --
+    once per example, as in JAX -- and ``grad``).
+
+    >>> import numpy as np, vmapx
+    >>> @vmapx.jit
+    ... def f(x):
+    ...     vmapx.debug.print("x = {}, sum = {s}", x, s=x.sum())
+    ...     return x + 1
+    >>> _ = f(np.arange(3.0))
+    x = [0. 1. 2.], sum = 3.0
+    >>> _ = f(np.ones(2))
+    x = [1. 1.], sum = 2.0
+    """
+    if not isinstance(fmt, str):
+        raise TypeError(f"jax.debug.print expects a format string, got {type(fmt)}")
+    debug_callback(_format_print(fmt), *args, **kwargs)
+
+
+# ------------------------------------------------------------ pure_callback
+
+VMAP_METHODS = ("sequential", "sequential_unrolled", "expand_dims", "broadcast_all",
+                "legacy_vectorized")
+
+
+def _check_results(outs, result_avals):
+    outs = list(outs)
+    if len(outs) != len(result_avals):
+        raise RuntimeError(f"Incorrect number of return values: expected {len(result_avals)}, "
+                           f"got {len(outs)}")
+    res = []
+    for k, (o, a) in enumerate(zip(outs, result_avals, strict=True)):
+        o = np.asarray(o)
+        if o.shape != tuple(a.shape):
+            raise RuntimeError(f"Incorrect output shape for return value #{k}: Expected: "
+                               f"{tuple(a.shape)}, Actual: {o.shape}")
+        if o.dtype != a.dtype:
+            raise RuntimeError(f"Incorrect output dtype for return value #{k}: Expected: "
+                               f"{a.dtype}, Actual: {o.dtype}")
+        res.append(o)
+    return res
+
+
+def _pure_callback_impl(*args, callback, result_avals, vmap_method):
+    return _check_results(tu.tree_leaves(callback(*args)), result_avals)
+
+
+def _batched_avals(result_avals, size):
+    return tuple(ShapedArray((size,) + tuple(a.shape), a.dtype, a.weak_type)
+                 for a in result_avals)
+
+
+def _pure_callback_batch(axis, vals, dims, *, callback, result_avals, vmap_method):
+    from .batching import bdim_to_front, broadcast_batched
+    from .prims.shapes import broadcast_in_dim_p, reshape_p
+    from .core import shape_of
+    size = axis.size
+    if vmap_method is None:
+        raise NotImplementedError(
+            "vmap is only supported for the pure_callback primitive when vmap_method is one "
+            "of 'sequential', 'sequential_unrolled', 'expand_dims', 'broadcast_all', or "
+            "'legacy_vectorized'. Got vmap_method=None.")
+    params = dict(callback=callback, vmap_method=vmap_method)
+    if vmap_method in ("sequential", "sequential_unrolled"):
+        if size == 0:
+            return [np.zeros((0,) + tuple(a.shape), a.dtype) for a in result_avals], \
+                [0] * len(result_avals)
+        rows = [pure_callback_p.bind(*[v if d is None else _slice(v, d, i)
+                                       for v, d in zip(vals, dims, strict=True)],
+                                     result_avals=result_avals, **params)
+                for i in range(size)]
+        outs = []
+        for k, a in enumerate(result_avals):
+            parts = [broadcast_in_dim_p.bind(r[k], shape=(1,) + tuple(a.shape),
+                                             dims=tuple(range(1, len(a.shape) + 1)))
+                     for r in rows]
+            from .prims.shapes import concatenate_p
+            outs.append(parts[0] if size == 1 else concatenate_p.bind(*parts, axis=0))
+        return outs, [0] * len(outs)
+    args = []
+    for v, d in zip(vals, dims, strict=True):
+        if d is not None:
+            args.append(bdim_to_front(v, d))
+        elif vmap_method == "broadcast_all":
+            args.append(broadcast_batched(v, None, size))
+        elif vmap_method == "expand_dims":
+            args.append(reshape_p.bind(v, new_sizes=(1,) + tuple(shape_of(v))))
+        else:  # legacy_vectorized: unmapped operands as they are
+            args.append(v)
+    outs = pure_callback_p.bind(*args, result_avals=_batched_avals(result_avals, size),
+                                **params)
+    return list(outs), [0] * len(outs)
+
+
+def _pure_callback_jvp(primals, tangents, **params):
+    raise ValueError("Pure callbacks do not support JVP. Please use `vmapx.custom_jvp` to use "
+                     "callbacks while taking gradients.")
+
+
+pure_callback_p = Primitive(
+    "pure_callback", _pure_callback_impl,
+    abstract=lambda *avals, callback, result_avals, vmap_method: list(result_avals),
+    batch=_pure_callback_batch, jvp=_pure_callback_jvp, multiple_results=True)
+
+
+@api_boundary
+def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
+                  **kwargs):
+    """Call the Python function ``callback(*args, **kwargs)`` on NumPy arrays
+    from inside transformed code; it must return arrays of the shapes and
+    dtypes of ``result_shape_dtypes`` (a pytree of ``ShapeDtypeStruct``s or
+    arrays), else a ``RuntimeError`` names the first mismatch.
+
+    Under ``vmap``, ``vmap_method`` says how: ``'sequential'`` calls
+    ``callback`` once per example and stacks the results;
+    ``'expand_dims'`` calls it once with batched operands at axis 0 and
+    unbatched ones given a leading axis of size 1; ``'broadcast_all'`` with
+    every operand broadcast to the batch size; with ``None`` (the default),
+    ``vmap`` raises ``NotImplementedError``, as JAX 0.10 does.  The callback
+    is not differentiable (use ``custom_jvp``).
+
+    >>> import numpy as np, vmapx
+    >>> spec = vmapx.ShapeDtypeStruct((), np.float64)
+    >>> f = lambda x: vmapx.pure_callback(lambda v: np.float64(np.sum(v ** 2)), spec, x,
+    ...                                   vmap_method="sequential")
+    >>> f(np.arange(3.0))
+    array(5.)
+    >>> vmapx.vmap(f)(np.arange(6.0).reshape(2, 3))
+    array([ 5., 50.])
+    """
+    if not callable(callback):
+        raise TypeError(f"pure_callback: expected a callable, got {callback!r}")
+    if vmap_method is not None and vmap_method not in VMAP_METHODS:
+        raise ValueError(f"vmap_method must be on of the allowed methods "
+                         f"{list(VMAP_METHODS) + [None]}, but got: {vmap_method}")
+    spec_leaves, out_tree = tu.tree_flatten(result_shape_dtypes)
+    result_avals = []
+    for s in spec_leaves:
+        if not (hasattr(s, "shape") and hasattr(s, "dtype")):
+            raise TypeError(f"pure_callback: result_shape_dtypes leaves must have shape and "
+                            f"dtype (ShapeDtypeStruct or arrays), got {s!r}")
+        result_avals.append(ShapedArray(tuple(s.shape), np.dtype(s.dtype)))
+    leaves, tree = _leaves_of(args, kwargs, "pure_callback")
+    flat = _Flat(callback, tree, _name(callback))
+    outs = pure_callback_p.bind(*leaves, callback=flat, result_avals=tuple(result_avals),
+                                vmap_method=vmap_method)
+    return tu.tree_unflatten(out_tree, list(outs))

@@ -1,0 +1,420 @@
+"""The top-level API a JAX script touches besides the transforms.
+
+Devices and transfers (vmapx runs on the host CPU: one ``CpuDevice(id=0)``,
+"transfers" are conversions to NumPy arrays, and nothing is asynchronous),
+``disable_jit``, ``custom_gradient``, naming helpers (``named_call``,
+``named_scope``), ``ensure_compile_time_eval``, ``typeof``, ``clear_caches``
+and ``print_environment_info``.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import platform
+import sys
+
+import numpy as np
+
+from . import tree as tu
+from .config import config
+from .core import ShapedArray, Tracer, get_aval
+
+# ------------------------------------------------------------------ devices
+
+
+class Device:
+    """The host CPU, the one device vmapx computes on.
+
+    >>> import vmapx
+    >>> d = vmapx.devices()[0]
+    >>> d, str(d), d.platform, d.id
+    (CpuDevice(id=0), 'cpu:0', 'cpu', 0)
+    """
+    __slots__ = ("id",)
+    platform = "cpu"
+    device_kind = "cpu"
+    process_index = 0
+    host_id = 0
+    task_id = 0
+    local_hardware_id = None
+
+    def __init__(self, id: int = 0):
+        self.id = id
+
+    def __repr__(self):
+        return f"CpuDevice(id={self.id})"
+
+    def __str__(self):
+        return f"cpu:{self.id}"
+
+    def __eq__(self, other):
+        return type(other) is Device and other.id == self.id
+
+    def __hash__(self):
+        return hash(("cpu", self.id))
+
+
+Device.__module__ = "vmapx"
+_CPU = Device(0)
+
+
+def _check_backend(backend):
+    if backend is not None and str(backend).lower() != "cpu":
+        raise RuntimeError(f"Unknown backend {backend}")
+
+
+def devices(backend=None) -> list:
+    """The devices of ``backend`` (only ``'cpu'``): ``[CpuDevice(id=0)]``.
+
+    >>> import vmapx
+    >>> vmapx.devices()
+    [CpuDevice(id=0)]
+    """
+    _check_backend(backend)
+    return [_CPU]
+
+
+def local_devices(process_index=None, backend=None, host_id=None) -> list:
+    """The devices of this process: ``[CpuDevice(id=0)]``.
+
+    >>> import vmapx
+    >>> vmapx.local_devices()
+    [CpuDevice(id=0)]
+    """
+    _check_backend(backend)
+    if process_index not in (None, 0) or host_id not in (None, 0):
+        raise ValueError(f"Unknown process_index {process_index if host_id is None else host_id}")
+    return [_CPU]
+
+
+def device_count(backend=None) -> int:
+    """Number of devices: 1.
+
+    >>> import vmapx
+    >>> vmapx.device_count()
+    1
+    """
+    _check_backend(backend)
+    return 1
+
+
+def local_device_count(backend=None) -> int:
+    """Number of devices of this process: 1.
+
+    >>> import vmapx
+    >>> vmapx.local_device_count()
+    1
+    """
+    _check_backend(backend)
+    return 1
+
+
+def default_backend() -> str:
+    """The platform computations run on: ``'cpu'``.
+
+    >>> import vmapx
+    >>> vmapx.default_backend()
+    'cpu'
+    """
+    return "cpu"
+
+
+def process_index(backend=None) -> int:
+    """Index of this process among those of a multi-process run: 0.
+
+    >>> import vmapx
+    >>> vmapx.process_index()
+    0
+    """
+    _check_backend(backend)
+    return 0
+
+
+def process_count(backend=None) -> int:
+    """Number of processes: 1.
+
+    >>> import vmapx
+    >>> vmapx.process_count()
+    1
+    """
+    _check_backend(backend)
+    return 1
+
+
+def _check_device(device):
+    if device is None or isinstance(device, Device):
+        return
+    if isinstance(device, str) and device.lower() in ("cpu", "cpu:0"):
+        return
+    raise TypeError(f"device_put: unsupported device {device!r}; vmapx has one device, "
+                    "vmapx.devices()[0] (the CPU)")
+
+
+def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
+    """``x`` (a pytree) with every leaf as an array on the CPU.
+
+    Leaves become arrays as ``vmapx.numpy.asarray`` makes them, copied (as a
+    transfer to a device would) unless ``may_alias=True``, so later in-place
+    changes to a NumPy input do not show through.  Tracers pass through.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.device_put({'w': [1.0, 2.0], 'b': 3})
+    {'b': array(3), 'w': [array(1.), array(2.)]}
+    >>> x = np.zeros(2); y = vmapx.device_put(x); x[0] = 5.0; y
+    array([0., 0.])
+    """
+    from .jnp.base import asarray_like
+    _check_device(device)
+    _check_device(src)
+
+    def put(leaf):
+        if isinstance(leaf, Tracer):
+            return leaf
+        a = asarray_like(leaf)
+        if isinstance(a, np.ndarray):
+            if may_alias is not True and (a is leaf or np.shares_memory(a, leaf)):
+                a = a.copy()
+        else:
+            a = np.asarray(a)
+        return a
+    return tu.tree_map(put, x)
+
+
+def device_get(x):
+    """``x`` (a pytree) with every array leaf as a NumPy array on the host;
+    other leaves unchanged.
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> vmapx.device_get({'a': jnp.ones(2), 'b': 1})
+    {'a': array([1., 1.]), 'b': 1}
+    """
+    def get(leaf):
+        if isinstance(leaf, Tracer) or hasattr(leaf, "__array__"):
+            a = np.asarray(leaf)
+            return a.view(np.ndarray) if type(a) is not np.ndarray else a
+        return leaf
+    return tu.tree_map(get, x)
+
+
+def block_until_ready(x):
+    """``x`` itself: vmapx computes synchronously, so every leaf is ready.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.block_until_ready({'a': np.ones(2)})
+    {'a': array([1., 1.])}
+    """
+    return x
+
+
+# -------------------------------------------------------------- disable_jit
+
+
+@contextlib.contextmanager
+def disable_jit(disable: bool = True):
+    """Inside this context, ``jit``-decorated functions run their Python code
+    on every call (on concrete values, so Python control flow on them works).
+
+    Same switch as the config option ``jax_disable_jit`` (process-wide).
+
+    >>> import vmapx
+    >>> @vmapx.jit
+    ... def f(x):
+    ...     print("running f")
+    ...     return x if x > 0 else -x
+    >>> with vmapx.disable_jit():
+    ...     f(-2.0), f(3.0)
+    running f
+    running f
+    (2.0, 3.0)
+    """
+    prev = config.jax_disable_jit
+    config.update("jax_disable_jit", disable)
+    try:
+        yield
+    finally:
+        config.update("jax_disable_jit", prev)
+
+
+# ---------------------------------------------------------- custom_gradient
+
+
+def custom_gradient(fun):
+    """A function whose reverse-mode derivative is given by the function itself.
+
+    ``fun(*args)`` returns ``(value, vjp)`` where ``vjp(ct)`` gives the
+    cotangents of the arguments (a tuple, one per argument; a single
+    cotangent for a one-argument function).  Built on ``custom_vjp``: the
+    ``vjp`` closure is traced once per call and what it closes over becomes
+    the residuals, so this composes with ``vmap`` and ``jit`` like
+    ``custom_vjp`` does.  Forward mode (``jvp``) is an error, as in JAX.
+
+    >>> import vmapx, vmapx.numpy as jnp
+    >>> @vmapx.custom_gradient
+    ... def f(x):
+    ...     return jnp.sin(x), lambda g: (g * 100.0,)
+    >>> float(f(0.0)), float(vmapx.grad(f)(0.0))
+    (0.0, 100.0)
+    """
+    from .custom_derivatives import custom_vjp
+    from .staging import eval_jaxpr, trace_to_jaxpr
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        box = []
+
+        def primal(*a, **k):
+            return fun(*a, **k)[0]
+
+        def fwd(*a, **k):
+            ans, rule = fun(*a, **k)
+            ans_leaves, ans_tree = tu.tree_flatten(ans)
+            avals = [get_aval(x) for x in ans_leaves]
+            shape = []
+
+            def flat_rule(*cts):
+                out = rule(tu.tree_unflatten(ans_tree, list(cts)))
+                if not isinstance(out, (tuple, list)):
+                    out = (out,)
+                leaves, tree = tu.tree_flatten(tuple(out), is_leaf=lambda v: v is None)
+                shape.append((tree, [v is None for v in leaves]))
+                return [v for v in leaves if v is not None]
+
+            closed = trace_to_jaxpr(flat_rule, avals)
+            box.append((closed.jaxpr, shape[0]))
+            return ans, list(closed.consts)
+
+        def bwd(res, ct):
+            jaxpr, (tree, none_at) = box[-1]
+            vals = iter(eval_jaxpr(jaxpr, list(res), *tu.tree_leaves(ct)))
+            return tu.tree_unflatten(tree, [None if n else next(vals) for n in none_at])
+
+        f = custom_vjp(primal)
+        f.defvjp(fwd, bwd)
+        return f(*args, **kwargs)
+
+    return wrapped
+
+
+# ------------------------------------------------------------------ naming
+
+
+def named_call(fun, *, name=None):
+    """``fun`` itself, for code that names its calls (vmapx keeps no name
+    stack: jaxprs are printed without it).
+
+    >>> import vmapx
+    >>> vmapx.named_call(lambda x: x + 1, name="inc")(1.0)
+    2.0
+    """
+    if not callable(fun):
+        raise TypeError(f"named_call: expected a callable, got {fun!r}")
+    if name is not None and not isinstance(name, str):
+        raise TypeError("named_call name argument must be a string.")
+
+    @functools.wraps(fun)
+    def named(*args, **kwargs):
+        return fun(*args, **kwargs)
+    return named
+
+
+@contextlib.contextmanager
+def named_scope(name: str):
+    """A context naming the operations inside it (accepted for JAX code; vmapx
+    keeps no name stack).
+
+    >>> import vmapx
+    >>> with vmapx.named_scope("layer1"):
+    ...     y = vmapx.numpy.sin(0.0)
+    >>> float(y)
+    0.0
+    """
+    if not isinstance(name, str):
+        raise TypeError("named_scope name argument must be a string.")
+    yield
+
+
+@contextlib.contextmanager
+def ensure_compile_time_eval():
+    """A context in which operations on concrete values are evaluated at once,
+    even while ``jit`` traces.  vmapx always does this (operations that touch
+    no traced value are computed while tracing and folded into constants), so
+    the context changes nothing; it is accepted for JAX code.
+
+    >>> import numpy as np, vmapx, vmapx.numpy as jnp
+    >>> @vmapx.jit
+    ... def f(x):
+    ...     with vmapx.ensure_compile_time_eval():
+    ...         n = int(jnp.sum(jnp.arange(4)))   # concrete: usable in Python
+    ...     return x * n
+    >>> f(np.ones(2))
+    array([6., 6.])
+    """
+    yield
+
+
+# ------------------------------------------------------------- inspection
+
+
+def typeof(x) -> ShapedArray:
+    """The abstract value (shape, dtype, weak type) of an array, scalar or tracer.
+
+    >>> import numpy as np, vmapx
+    >>> vmapx.typeof(np.ones((2, 3), np.float32))
+    ShapedArray(shape=(2, 3), dtype=dtype('float32'), weak_type=False)
+    >>> vmapx.typeof(1.0).weak_type
+    True
+    """
+    if isinstance(x, Tracer):
+        return x.aval
+    try:
+        aval = get_aval(x)
+    except TypeError:
+        aval = None
+    if aval is None or aval.dtype.kind not in "biufcV":
+        raise TypeError(f"Argument '{x}' of type {type(x)} is not a valid JAX type")
+    return aval
+
+
+def clear_caches():
+    """Empty the caches of every jitted function (and of shape inference), so
+    the next calls trace again.
+
+    >>> import numpy as np, vmapx
+    >>> f = vmapx.jit(lambda x: x + 1)
+    >>> _ = f(np.ones(2)); f._cache_size()
+    1
+    >>> vmapx.clear_caches(); f._cache_size()
+    0
+    """
+    from . import jit, staging
+    for f in list(jit._live_jitted):
+        f.clear_cache()
+    staging._aval_cache.clear()
+
+
+def print_environment_info(return_string: bool = False):
+    """Versions of vmapx and its dependencies, Python and the platform;
+    printed, or returned with ``return_string=True``.
+
+    >>> import vmapx
+    >>> print(vmapx.print_environment_info(return_string=True))  # doctest: +ELLIPSIS
+    vmapx:  ...
+    numpy:  ...
+    """
+    import vmapx
+    lines = [f"vmapx:  {vmapx.__version__}", f"numpy:  {np.__version__}"]
+    for mod in ("optree", "scipy"):
+        try:
+            m = __import__(mod)
+            lines.append(f"{mod}: {' ' * max(0, 6 - len(mod))}{m.__version__}")
+        except ImportError:
+            lines.append(f"{mod}: {' ' * max(0, 6 - len(mod))}not installed")
+    lines.append(f"python: {sys.version}")
+    lines.append("device info: cpu-1, 1 local devices")
+    lines.append("process_count: 1")
+    lines.append(f"platform: {platform.uname()}")
+    text = "\n".join(lines) + "\n"
+    if return_string:
+        return text
+    print(text)
+    return None
