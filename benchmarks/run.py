@@ -243,6 +243,63 @@ def jacfwd_bench(wrap=_identity):
     return (lambda: J(x), lambda: analytic(x), lambda: [col(i) for i in range(16)], 16)
 
 
+@workload("grad/d per-example grads, CNN 28x28x1 conv3x3x16-conv3x3x32-dense, batch 128, f32",
+          target=2.0)
+def per_example_cnn_grads(wrap=_identity):
+    from numpy.lib.stride_tricks import sliding_window_view as windows
+    from vmapx import lax
+    rng = np.random.default_rng(5)
+    f32 = np.float32
+    params = {"w1": (rng.standard_normal((3, 3, 1, 16)) * 0.3).astype(f32),
+              "w2": (rng.standard_normal((3, 3, 16, 32)) * 0.1).astype(f32),
+              "wd": (rng.standard_normal((32, 10)) * 0.1).astype(f32)}
+    X = rng.standard_normal((128, 28, 28, 1)).astype(f32)
+    Y = rng.integers(0, 10, 128)
+    dn = ("NHWC", "HWIO", "NHWC")
+
+    def loss(p, x, y):                               # one image
+        h = jnp.maximum(lax.conv_general_dilated(x[None], p["w1"], (1, 1), "VALID",
+                                                 dimension_numbers=dn), 0)
+        h = jnp.maximum(lax.conv_general_dilated(h, p["w2"], (1, 1), "VALID",
+                                                 dimension_numbers=dn), 0)
+        logits = jnp.mean(h, axis=(0, 1, 2)) @ p["wd"]
+        return jnp.log(jnp.sum(jnp.exp(logits))) - logits[y]
+
+    def conv(x, w):                                  # (B,H,W,C) * (3,3,C,O), VALID
+        return np.tensordot(windows(x, (3, 3), axis=(1, 2)), w, axes=([3, 4, 5], [2, 0, 1]))
+
+    def hand(p, x, y):                               # the whole batch, backprop by hand
+        w1, w2, wd = p["w1"], p["w2"], p["wd"]
+        a1 = conv(x, w1)
+        h1 = np.maximum(a1, 0)
+        a2 = conv(h1, w2)
+        h2 = np.maximum(a2, 0)
+        f = h2.mean((1, 2))
+        logits = f @ wd
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        d = e / e.sum(1, keepdims=True)
+        d[np.arange(len(y)), y] -= 1
+        dwd = f[:, :, None] * d[:, None, :]
+        da2 = (a2 > 0) * ((d @ wd.T)[:, None, None, :] / (a2.shape[1] * a2.shape[2]))
+        dw2 = np.einsum("bhwcij,bhwo->bijco", windows(h1, (3, 3), axis=(1, 2)), da2,
+                        optimize=True)
+        dpad = np.pad(da2, ((0, 0), (2, 2), (2, 2), (0, 0)))
+        da1 = np.tensordot(windows(dpad, (3, 3), axis=(1, 2)), w2[::-1, ::-1],
+                           axes=([3, 4, 5], [3, 0, 1])) * (a1 > 0)
+        dw1 = np.einsum("bhwcij,bhwo->bijco", windows(x, (3, 3), axis=(1, 2)), da1,
+                        optimize=True)
+        return {"w1": dw1, "w2": dw2, "wd": dwd}
+
+    f = wrap(vmapx.vmap(vmapx.grad(loss), in_axes=(None, 0, 0)))
+    ours, ref = f(params, X, Y), hand(params, X, Y)
+    for k in params:
+        assert ours[k].dtype == np.float32
+        np.testing.assert_allclose(ours[k], ref[k], rtol=2e-3, atol=1e-5)
+    g1 = vmapx.grad(loss)
+    return (lambda: f(params, X, Y), lambda: hand(params, X, Y),
+            lambda: [g1(params, x, y) for x, y in zip(X[:16], Y[:16])], 128 / 16)
+
+
 # ---------------------------------------------------- staging / control (issue 4)
 
 
