@@ -23,6 +23,8 @@ _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corres
 
 
 def _check_spec_leaves(spec, what):
+    if spec is None or type(spec) is int:
+        return
     for leaf in tu.spec_leaves(spec):
         if leaf is not None and type(leaf) is not int:
             raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
