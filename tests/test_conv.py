@@ -474,6 +474,57 @@ def test_conv_transpose_output_shape_matches_its_shape_tuple():
 
 
 def test_reduce_window_rejects_parameters_of_the_wrong_length():
-    with pytest.raises(TypeError, match=r"reduce_window: window_strides \(1,\) must have one "
-                                        r"entry per operand axis"):
+    # JAX 0.10.2's messages
+    with pytest.raises(TypeError, match=r"reduce_window got inconsistent window_strides and "
+                                        r"window_dimensions: got window_strides \(1,\) and "
+                                        r"window_dimensions \(2, 2\)\."):
         lax.reduce_window(np.ones((3, 3)), 0.0, lax.add, (2, 2), (1,), "VALID")
+    with pytest.raises(TypeError, match=r"reduce_window got the wrong number of window_dimensions "
+                                        r"for operand: got operand shape \(2, 7, 6, 3\) with "
+                                        r"window_dimensions \(2, 2\)\."):
+        lax.reduce_window(np.ones((2, 7, 6, 3)), 0.0, lax.add, (2, 2), (1, 1), "VALID")
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(window_dimensions=(1, 0), window_strides=(1, 1)),
+     r"reduce_window window_dimensions must have every element be strictly positive, "
+     r"got \(1, 0\)\."),
+    (dict(window_dimensions=(1, 2), window_strides=(1, 0)),
+     r"reduce_window window_strides must have every element be strictly positive, "
+     r"got \(1, 0\)\."),
+    (dict(window_dimensions=(1, 2), window_strides=(1, 1), window_dilation=(1, 0)),
+     r"All dilations must be positive, got \(1, 0\)\."),
+    (dict(window_dimensions=(1, 2), window_strides=(1, 1), base_dilation=(0, 1)),
+     r"All dilations must be positive, got \(0, 1\)\."),
+])
+def test_reduce_window_rejects_zero_sizes_strides_and_dilations_as_jax(kwargs, message):
+    # these used to divide by zero or silently return a result
+    with pytest.raises(TypeError, match=message):
+        lax.reduce_window(np.ones((3, 4)), 0.0, lax.add, padding="VALID", **kwargs)
+
+
+def test_reduce_window_requires_a_scalar_init_value():
+    with pytest.raises(TypeError, match=r"reduce_window expected init_values to be scalars but "
+                                        r"init_values have shapes \[\(2,\)\]\."):
+        lax.reduce_window(np.ones((3, 4)), np.zeros(2), lax.add, (2, 2), (1, 1), "VALID")
+
+
+def test_conv_rejects_mixed_dtypes_as_jax():
+    with pytest.raises(TypeError, match="lax.conv_general_dilated requires arguments to have the "
+                                        "same dtypes, got float32, float64."):
+        lax.conv_general_dilated(np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2)),
+                                 (1, 1), "SAME")
+
+
+def test_conv_checks_strides_and_dilations_before_resolving_string_padding():
+    x, w = np.ones((2, 3, 7, 6)), np.ones((4, 3, 3, 2))
+    with pytest.raises(ValueError, match="conv_general_dilated window and window_strides must "
+                                         "have the same number of dimensions, but got 2 and 1"):
+        lax.conv_general_dilated(x, w, (1,), "SAME")   # was a bare zip() error
+    with pytest.raises(TypeError, match=r"conv_general_dilated window_strides must have every "
+                                        r"element be strictly positive, got \(0, 1\)\."):
+        lax.conv_general_dilated(x, w, (0, 1), "VALID")   # was ZeroDivisionError
+    with pytest.raises(TypeError, match=r"All dilations must be positive, got \(0, 1\)\."):
+        lax.conv_general_dilated(x, w, (1, 1), "VALID", rhs_dilation=(0, 1))
+    with pytest.raises(TypeError, match=r"All dilations must be positive, got \(1, 0\)\."):
+        lax.conv_general_dilated(x, w, (1, 1), [(0, 0), (0, 0)], lhs_dilation=(1, 0))

@@ -23,7 +23,9 @@ def test_one_cpu_device_with_jax_repr():
 
 
 def test_devices_of_unknown_backend_raise():
-    with pytest.raises(RuntimeError, match="Unknown backend gpu"):
+    with pytest.raises(RuntimeError, match="Unknown backend: 'gpu' requested, but no platforms "
+                                           "that are instances of gpu are present. Platforms "
+                                           "present are: cpu"):
         vmapx.devices("gpu")
 
 
@@ -276,9 +278,36 @@ def test_debug_print_pytree_argument(capsys):
     assert capsys.readouterr().out == "{'p': array([1., 1.])}\n"
 
 
-def test_debug_print_rejects_non_array_arguments():
-    with pytest.raises(TypeError, match="not a valid JAX type"):
-        vmapx.debug.print("{}", object())
+def test_debug_print_passes_non_array_arguments_through_as_jax(capsys):
+    # JAX keeps non-array arguments (names, objects) static and prints them as they are
+    f = vmapx.jit(lambda x: (vmapx.debug.print("{name}: {x}", name="layer", x=x), x)[1])
+    f(np.arange(2.0))
+    vmapx.vmap(lambda x: vmapx.debug.callback(lambda s, v: print(s, v), "row", x))(np.eye(2))
+    vmapx.debug.print("{}", None)
+    assert capsys.readouterr().out == "layer: [0. 1.]\nrow [1. 0.]\nrow [0. 1.]\nNone\n"
+
+
+def test_debug_print_checks_its_format_at_the_call_as_jax():
+    with pytest.raises(ValueError, match=r"Unused positional arguments to `jax.debug.print`: "
+                                         r"\[2.0\]"):
+        vmapx.debug.print("{}", 1.0, 2.0)
+    with pytest.raises(ValueError, match=r"Unused keyword arguments to `jax.debug.print`: "
+                                         r"\['b'\]"):
+        vmapx.debug.print("{a}", a=1.0, b=2.0)
+    with pytest.raises(KeyError):
+        vmapx.debug.print("{a}")
+
+
+def test_debug_print_two_call_form_and_print_options_of_the_call(capsys):
+    vmapx.debug.print(ordered=True)("{} two", np.float64(1.0))
+    vmapx.debug.callback(ordered=True)(lambda a: print("cb", a), np.float64(2.0))
+    vmapx.debug.print("no placeholders", np.float64(3.0), skip_format_check=True)
+    with np.printoptions(precision=2):   # JAX uses the options in force when traced
+        f = vmapx.jit(lambda x: (vmapx.debug.print("{}", x), x)[1])
+        f(np.array([1 / 3]))
+    f(np.array([2 / 3]))
+    assert capsys.readouterr().out == ("1.0 two\ncb 2.0\nno placeholders 3.0\n[0.33]\n"
+                                       "[0.67]\n")
 
 
 # ----------------------------------------------------- debug.callback

@@ -128,9 +128,13 @@ def test_one_hot_under_vmap_matches_the_loop():
         _check(got, np.stack([nn.one_hot(x, 4, axis=axis) for x in xs]))
 
 
-def test_one_hot_num_classes_must_be_concrete():
-    with pytest.raises(TypeError, match="num_classes"):
+def test_one_hot_num_classes_must_be_a_concrete_integer():
+    # JAX 0.10.2: operator.index's own message for a float
+    with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
         nn.one_hot(np.array([0]), 2.5)
+    with pytest.raises(TypeError, match="The error arose in jax.nn.one_hot argument "
+                                        "`num_classes`"):
+        vmapx.jit(lambda n: nn.one_hot(np.array([0]), n))(3)
 
 
 def test_standardize_matches_numpy_in_both_algorithms():
@@ -224,7 +228,50 @@ def test_lax_special_functions_take_floats_of_one_dtype():
 
 def test_polygamma_has_no_derivative_in_its_order():
     with pytest.raises(ValueError, match="polygamma gradient with respect to m"):
-        vmapx.grad(lambda m: special.polygamma(m, 2.0))(1.0)
+        vmapx.grad(lambda m: lax.polygamma(m, 2.0))(1.0)
+
+
+def test_polygamma_order_must_be_an_integer_and_result_follows_x():
+    # JAX 0.10.2: ValueError for a float n; polygamma(int, float32) is float32
+    with pytest.raises(ValueError, match="Argument `n` to polygamma must be of integer type. "
+                                         "Got dtype float64."):
+        special.polygamma(np.array([1.0]), np.array([1.0]))
+    out = special.polygamma(np.array([1, 2]), np.array([2.0, 3.0], np.float32))
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, ss.polygamma([1, 2], [2.0, 3.0]), rtol=1e-6)
+
+
+def test_polygamma_digamma_and_lgamma_at_their_poles_match_jax():
+    # values from JAX 0.10.2 (x64): digamma is NaN at every pole, 0 included;
+    # even orders of polygamma are NaN at poles, odd ones +inf; lgamma(-inf) is +inf
+    x = np.array([0.0, -0.0, -1.0, -np.inf, np.inf, 1e-300])
+    _check(special.digamma(x), np.array([np.nan, np.nan, np.nan, np.nan, np.inf, -1e300]))
+    _check(lax.digamma(x.astype(np.float32)),
+           np.array([np.nan] * 4 + [np.inf, np.nan], np.float32))
+    _check(special.gammaln(x), np.array([np.inf] * 5 + [690.7755278982137]))
+    _check(special.polygamma(np.array([0, 1, -1, 2]), np.array([0.0, 0.0, 1.0, -2.0])),
+           np.array([np.nan, np.inf, np.nan, np.nan]))
+    _check(vmapx.vmap(vmapx.grad(special.gammaln))(np.array([0.0, -1.0, 2.0])),
+           np.array([np.nan, np.nan, ss.digamma(2.0)]))
+
+
+def test_gamma_signs_poles_and_infinities_match_jax():
+    # JAX 0.10.2 (= scipy.special.gamma): -inf at -0.0, NaN at negative integers and -inf
+    x = np.array([0.0, -0.0, -1.0, -3.0, -np.inf, np.inf, np.nan, -1.5, -2.5, 4.0])
+    _check(special.gamma(x), ss.gamma(x), rtol=1e-12)
+    _check(special.gamma(x.astype(np.float32)), ss.gamma(x).astype(np.float32), rtol=1e-5)
+    _check(special.gammasgn(x), np.array([1, -1, np.nan, np.nan, np.nan, 1, np.nan, 1, -1, 1.0]))
+
+
+def test_logit_and_entr_derivatives_are_infinite_at_the_ends_as_in_jax():
+    # JAX's custom JVPs: logit' = 1 / (x (1 - x)), entr' = -(log x + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = vmapx.vmap(vmapx.grad(special.logit))(np.array([0.0, 0.5, 1.0]))
+        _check(g, np.array([np.inf, 4.0, np.inf]))
+        g = vmapx.vmap(vmapx.grad(special.entr))(np.array([0.0, np.e, np.inf]))
+        _check(g, np.array([np.inf, -2.0, -np.inf]))
+        g = vmapx.jit(vmapx.grad(special.logit))(np.float32(0.0))
+    assert g.dtype == np.float32 and g == np.inf
 
 
 # ---------------------------------------------------------- loop oracle

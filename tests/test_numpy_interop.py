@@ -356,7 +356,6 @@ def test_out_arguments_are_refused(fn):
     (lambda x: np.real_if_close(x), "numpy.real_if_close"),
     (lambda x: np.copyto(x, 1.0), "numpy.copyto"),
     (lambda x: np.save("unused.npy", x), "numpy.save"),
-    (lambda x: np.add.reduceat(x, [0, 1]), "numpy.add.reduceat"),
     (lambda x: np.frompyfunc(abs, 1, 1)(x), "(vectorized)"),
 ])
 def test_unsupported_numpy_functions_are_named(fn, name):
@@ -369,3 +368,74 @@ def test_traced_values_are_rejected_where_numpy_needs_concrete_ones():
     assert "vmapx.numpy.unique" in msg and "size=" in msg
     msg = _traced_error(lambda x: np.nonzero(x), vmapx.ConcretizationTypeError)
     assert "size=" in msg
+
+
+# ------------------------------------------------ regressions from a differential sweep
+
+
+@pytest.mark.parametrize("ufunc,indices,axis", [
+    (np.add, [0, 2], 0), (np.add, [0, 3, 1, 5], -1), (np.maximum, [2, 0, 3], 1),
+    (np.multiply, [0, 1, 1, 3], -1), (np.subtract, [0, 3], 1), (np.minimum, [4], 1),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_ufunc_reduceat_on_traced_arrays_equals_the_loop(ufunc, indices, axis):
+    f = lambda x: ufunc.reduceat(x, indices, axis=axis)   # noqa: E731
+    xs = np.arange(72.0).reshape(3, 4, 6) % 7 - 3
+    want = np.stack([f(x) for x in xs])
+    for got in (vmap(f)(xs), vmap(f, in_axes=-1)(np.moveaxis(xs, 0, -1)),
+                vmapx.jit(vmap(f))(xs)):
+        assert_same(got, want, f"{ufunc.__name__}.reduceat")
+    ints = xs.astype(np.int64)
+    assert_same(vmap(f)(ints), np.stack([f(x) for x in ints]), "integer input")
+
+
+def test_add_reduceat_gradient_counts_each_element_in_its_segment():
+    g = vmapx.grad(lambda x: (np.add.reduceat(x, [0, 2, 1]) * np.array([1.0, 2.0, 3.0])).sum())
+    # segments x[0:2] (weight 1), x[2] (2 >= 1: one element, weight 2), x[1:4] (weight 3)
+    assert_same(g(np.ones(4)), np.array([1.0, 4.0, 5.0, 3.0]), "grad")
+
+
+def test_ufunc_reduceat_out_of_range_index_is_numpys_error():
+    with pytest.raises(IndexError, match="out-of-bounds in add.reduceat"):
+        vmap(lambda x: np.add.reduceat(x, [0, 3]))(np.ones((2, 3)))
+
+
+def test_var_method_works_under_jit_and_grad():
+    x = np.array([1.0, 2.0, 4.0])
+    assert_same(vmapx.jit(lambda x: x.var())(x), x.var(), "var")
+    assert_same(vmapx.jit(lambda x: x.var(ddof=1))(x), x.var(ddof=1), "ddof")
+    assert_same(vmapx.jit(vmapx.grad(lambda x: x.var()))(x), 2 * (x - x.mean()) / 3, "grad")
+
+
+def test_view_as_the_same_dtype_is_the_array_itself_so_gradients_flow():
+    g = vmapx.grad(lambda x: (x.view(np.float64) ** 2).sum())(np.array([1.0, -2.0]))
+    assert_same(g, np.array([2.0, -4.0]), "grad")
+    xs = np.arange(6.0).reshape(2, 3)
+    assert_same(vmap(lambda x: x.view(np.float64))(xs), xs, "same dtype")
+    assert_same(vmap(lambda x: x.view(np.int64))(xs), xs.view(np.int64), "int64")
+
+
+def test_indexing_a_numpy_array_with_a_traced_index_suggests_asarray():
+    table = np.arange(5.0)
+    with pytest.raises(vmapx.TracerArrayConversionError, match=r"asarray\(a\)\[i\]"):
+        vmap(lambda i: table[i])(np.array([1, 2]))
+    got = vmap(lambda i: vmapx.numpy.asarray(table)[i])(np.array([1, 2]))
+    assert_same(got, np.array([1.0, 2.0]), "asarray")
+
+
+def test_an_unmapped_vmapx_array_keeps_traced_indexing_as_in_jax():
+    table, idx = vmapx.numpy.arange(5.0) * 10, np.array([3, 0, 4])
+    want = np.stack([table[i] for i in idx])
+    f = lambda t, i: t[i]   # noqa: E731
+    assert_same(vmap(f, in_axes=(None, 0))(table, idx), want, "fast path")
+    assert_same(vmapx.jit(vmap(f, in_axes=(None, 0)))(table, idx), want, "jit")
+    assert_same(vmap(lambda d: d["t"][d["i"]], in_axes=({"t": None, "i": 0},))(
+        {"t": table, "i": idx}), want, "pytree path")
+    got = vmap(lambda t, i: t.at[i].set(-1.0), in_axes=(None, 0))(table, idx)
+    assert_same(got, np.stack([np.where(np.arange(5) == i, -1.0, table) for i in idx]), ".at")
+
+
+def test_a_traced_slice_bound_is_an_index_error_naming_dynamic_slice():
+    with pytest.raises(IndexError, match="static start/stop/step.*dynamic_slice"):
+        vmap(lambda i: vmapx.numpy.arange(5.0)[i:i + 2])(np.array([0, 1]))
+    with pytest.raises(IndexError, match="static start/stop/step"):
+        vmap(lambda t, i: t[1:i], in_axes=(None, 0))(vmapx.numpy.arange(5.0), np.array([2]))

@@ -453,3 +453,58 @@ def test_static_index_tricks_are_numpys():
     assert jnp.s_[1:2, ::-1] == np.s_[1:2, ::-1]
     assert jnp.index_exp[1] == np.index_exp[1]
     assert [a.shape for a in jnp.ogrid[0:2, 0:3]] == [(2, 1), (1, 3)]
+
+
+# ------------------------------------------------ gradients pinned against JAX 0.10.2
+
+
+@pytest.mark.parametrize("name,x,y,want", [
+    ("fmax", 2.0, 1.0, (1.0, 0.0)), ("fmax", 1.0, 1.0, (0.0, 1.0)),
+    ("fmax", 1.0, np.nan, (1.0, 0.0)), ("fmax", np.nan, 1.0, (0.0, 1.0)),
+    ("fmin", 2.0, 1.0, (0.0, 1.0)), ("fmin", 1.0, 1.0, (0.0, 1.0)),
+    ("fmin", 2.0, np.nan, (1.0, 0.0)), ("fmin", np.nan, 2.0, (0.0, 1.0)),
+])
+def test_fmax_and_fmin_send_the_gradient_to_the_operand_they_return(name, x, y, want):
+    # JAX's fmax is where((x > y) | isnan(y), x, y): a NaN operand is skipped, a tie goes to y
+    f = getattr(jnp, name)
+    gx, gy = vmapx.grad(f, argnums=(0, 1))(x, y)
+    same(np.stack([gx, gy]), np.array(want))
+    xs, ys = np.array([x, 2.0, 0.5]), np.array([y, 0.5, 2.0])
+    got = vmapx.vmap(vmapx.grad(lambda a, b: getattr(np, name)(a, b)))(xs, ys)
+    same(got, np.array([want[0], 1.0 if name == "fmax" else 0.0,
+                        0.0 if name == "fmax" else 1.0]))
+
+
+def test_frexp_mantissa_is_differentiable_like_jax():
+    # d mantissa / dx = 2**-exponent (JAX: 0.5 at 1.3, 4.0 at 0.2)
+    g = vmapx.grad(lambda x: np.frexp(x)[0])
+    same(np.stack([g(1.3), g(0.2)]), np.array([0.5, 4.0]))
+    xs = np.array([[1.3, 0.2], [-3.0, 8.0]])
+    got = vmapx.vmap(vmapx.grad(lambda x: np.frexp(x)[0].sum()))(xs)
+    same(got, 2.0 ** -np.frexp(xs)[1])
+    same(vmapx.jacrev(lambda x: np.ldexp(x, np.array([1, -2])))(np.ones(2)), np.diag([2.0, 0.25]))
+
+
+def test_row_stack_and_the_casting_keyword_of_joining_functions_work_on_traced_values():
+    # numpy.row_stack forwards casting= to vstack; every joining function takes it
+    x = np.arange(6.0).reshape(2, 3)
+    loop_check(lambda r: np.row_stack([r, 2 * r]), list(x))
+    loop_check(lambda r: np.concatenate([r, r], dtype=np.float32, casting="same_kind"), list(x))
+    loop_check(lambda r: np.stack([r, r], dtype=np.int64, casting="unsafe"), list(x))
+    loop_check(lambda r: np.hstack([r, r], dtype=np.float32, casting="same_kind"), list(x))
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: np.concatenate([r, r], dtype=np.int64, casting="same_kind"),
+    lambda r: np.vstack([r], dtype=np.int32, casting="safe"),
+    lambda r: np.stack([r], dtype=np.float32, casting="safe"),
+])
+def test_a_cast_that_the_casting_rule_forbids_is_numpys_type_error(call):
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(TypeError) as want:
+        call(x[0])
+    with pytest.raises(TypeError) as got:
+        vmapx.vmap(call)(x)
+    assert str(got.value) == str(want.value)
+    with pytest.raises(ValueError, match="casting must be one of"):
+        jnp.concatenate([x], casting="bogus")

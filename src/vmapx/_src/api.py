@@ -237,8 +237,9 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
             shape = x.shape
         elif isinstance(x, Tracer):  # e.g. under jit: a value of an outer trace
             shape = x.aval.shape
-        elif type(x) is Array:
-            x = boxed[i] = x.view(np.ndarray)
+        elif type(x) is Array:  # unmapped, it stays an Array (traced indexing, .at)
+            if d is not None:
+                x = boxed[i] = x.view(np.ndarray)
             shape = x.shape
         else:
             return _SLOW

@@ -273,7 +273,7 @@ def linearize_flat(fun, primals):
         if is_differentiable(a.dtype):
             t = staging.new_arg(ShapedArray(a.shape, a.dtype, a.weak_type))
             boxed.append(JVPTracer(trace, p, t))
-            in_vars.append(t.var)
+            in_vars.append(t._var)
         else:
             boxed.append(p)
             in_vars.append(None)
@@ -284,7 +284,7 @@ def linearize_flat(fun, primals):
         p, t = unbox(trace, o)
         out_primals.append(p)
         out_avals.append(get_aval(p))
-        out_vars.append(t.var if type(t) is StagingTracer and t._trace is staging else None)
+        out_vars.append(t._var if type(t) is StagingTracer and t._trace is staging else None)
     jaxpr = Jaxpr(list(staging.const_vars.values()), [v for v in in_vars if v is not None],
                   staging.eqns, [v for v in out_vars if v is not None])
     return out_primals, LinearFunction(jaxpr, list(staging.const_vals), in_avals, out_avals,

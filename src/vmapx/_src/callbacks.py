@@ -13,6 +13,9 @@
 """
 from __future__ import annotations
 
+import functools
+import string
+
 import numpy as np
 
 from . import tree as tu
@@ -22,16 +25,23 @@ from .errors import api_boundary
 
 class _Flat:
     """A user callback on flat leaves (the pytree structure it is called
-    with is kept here); a primitive parameter hashed by identity."""
-    __slots__ = ("fn", "in_tree", "label")
+    with is kept here, and the static leaves: ``{position: value}`` of the
+    leaves that are not arrays); a primitive parameter hashed by identity."""
+    __slots__ = ("fn", "in_tree", "label", "static")
 
-    def __init__(self, fn, in_tree, label):
+    def __init__(self, fn, in_tree, label, static=None):
         self.fn = fn
         self.in_tree = in_tree
         self.label = label
+        self.static = static
 
     def __call__(self, *leaves):
-        args, kwargs = tu.tree_unflatten(self.in_tree, [np.asarray(x) for x in leaves])
+        leaves = [np.asarray(x) for x in leaves]
+        if self.static:
+            dyn = iter(leaves)
+            leaves = [self.static[i] if i in self.static else next(dyn)
+                      for i in range(len(leaves) + len(self.static))]
+        args, kwargs = tu.tree_unflatten(self.in_tree, leaves)
         return self.fn(*args, **kwargs)
 
     def __repr__(self):
@@ -53,6 +63,26 @@ def _leaves_of(args, kwargs, what):
                             "type (pass arrays or scalars; bind other values into the "
                             "callback with functools.partial)")
     return leaves, tree
+
+
+def _is_array_like(x):
+    return (isinstance(x, (Tracer, np.ndarray, np.generic, bool, int, float, complex))
+            or hasattr(x, "__array__")) and (isinstance(x, Tracer)
+                                             or np.asarray(x).dtype.kind in "biufc")
+
+
+def _split_static(args, kwargs):
+    """The array leaves of ``(args, kwargs)`` (passed through the computation)
+    and the others (strings, objects: kept with the callback and handed to it
+    as they are), as JAX's debug callbacks split them."""
+    leaves, tree = tu.tree_flatten((tuple(args), dict(kwargs)))
+    dyn, static = [], {}
+    for i, x in enumerate(leaves):
+        if _is_array_like(x):
+            dyn.append(x)
+        else:
+            static[i] = x
+    return dyn, tree, static
 
 
 def _slice(x, d, i):
@@ -116,11 +146,14 @@ def _register_effect():
 _register_effect()
 
 
-def debug_callback(callback, *args, ordered=False, partitioned=False, **kwargs):
+def debug_callback(callback=None, *args, ordered=False, partitioned=False, **kwargs):
     """Call ``callback(*args, **kwargs)`` for its side effect, also under
     transforms: at every execution of a ``jit``-ted function, once per
     example under ``vmap`` (the callback sees one example's NumPy arrays), on
-    the primal values under ``grad``.  Returns ``None``.
+    the primal values under ``grad``.  Returns ``None``.  Arguments that are
+    not arrays (strings, objects) are handed to the callback as they are.
+    With no ``callback`` it is JAX's two-call form:
+    ``debug.callback(ordered=True)(callback, *args)``.
 
     >>> import numpy as np, vmapx
     >>> def f(x):
@@ -131,25 +164,65 @@ def debug_callback(callback, *args, ordered=False, partitioned=False, **kwargs):
     saw 2.0
     array([2., 4.])
     """
+    if callback is None:
+        if args or kwargs:
+            raise TypeError("debug_callback received unexpected arguments in the two-call form:"
+                            f" args={args!r} kwargs={kwargs!r}")
+        return debug_callback
     if not callable(callback):
         raise TypeError(f"first argument to jax.debug.callback must be callable, but got an "
                         f"object of type {type(callback)}")
-    leaves, tree = _leaves_of(args, kwargs, "debug.callback")
-    debug_callback_p.bind(*leaves, callback=_Flat(callback, tree, _name(callback)))
+    leaves, tree, static = _split_static(args, kwargs)
+    debug_callback_p.bind(*leaves, callback=_Flat(callback, tree, _name(callback), static))
     return None
 
 
-def _format_print(fmt):
+class _FormatChecker(string.Formatter):
+    """JAX's check of a ``debug.print`` format against its arguments, at the
+    call: a missing argument raises as ``str.format`` does, an unused one
+    raises ``ValueError``."""
+
+    def format_field(self, value, format_spec):
+        return ""
+
+    def check_unused_args(self, used_args, args, kwargs):
+        unused_args = [a for i, a in enumerate(args) if i not in used_args]
+        unused_kwargs = [k for k in kwargs if k not in used_args]
+        if unused_args:
+            raise ValueError(f"Unused positional arguments to `jax.debug.print`: {unused_args}")
+        if unused_kwargs:
+            raise ValueError(
+                f"Unused keyword arguments to `jax.debug.print`: {unused_kwargs}. You may be "
+                "passing an f-string (i.e, `f\"{x}\"`) into `jax.debug.print` and instead "
+                "should pass in a regular string.")
+
+
+_FORMAT_CHECKER = _FormatChecker()
+
+
+def _format_print(fmt, has_placeholders, printoptions):
     def show(*args, **kwargs):
-        print(fmt.format(*args, **kwargs))
+        with np.printoptions(**printoptions):
+            if has_placeholders:
+                msg = fmt.format(*args, **kwargs)
+            else:
+                msg = " ".join((fmt, *(str(a) for a in args)))
+        print(msg)
     show.__name__ = f"print({fmt!r})"
     return show
 
 
-def debug_print(fmt: str, *args, ordered=False, partitioned=False, **kwargs):
+def debug_print(fmt: str | None = None, *args, ordered=False, partitioned=False,
+                skip_format_check=False, **kwargs):
     """``print(fmt.format(*args, **kwargs))`` with the values of ``args`` as
     they are when the computation runs (also under ``jit``, ``vmap`` --
     once per example, as in JAX -- and ``grad``).
+
+    As in JAX: the format is checked against the arguments at the call (an
+    unused argument raises ``ValueError``), NumPy's print options are those
+    in force at the call, arguments that are not arrays are printed as they
+    are, and with no ``fmt`` it is the two-call form
+    ``debug.print(ordered=True)(fmt, *args)``.
 
     >>> import numpy as np, vmapx
     >>> @vmapx.jit
@@ -161,9 +234,18 @@ def debug_print(fmt: str, *args, ordered=False, partitioned=False, **kwargs):
     >>> _ = f(np.ones(2))
     x = [1. 1.], sum = 2.0
     """
+    if fmt is None:
+        if args or kwargs:
+            raise TypeError("debug_print received unexpected arguments in the two-call form:"
+                            f" args={args!r} kwargs={kwargs!r}")
+        return functools.partial(debug_print, ordered=ordered, partitioned=partitioned,
+                                 skip_format_check=skip_format_check)
     if not isinstance(fmt, str):
         raise TypeError(f"jax.debug.print expects a format string, got {type(fmt)}")
-    debug_callback(_format_print(fmt), *args, **kwargs)
+    if not skip_format_check:
+        _FORMAT_CHECKER.format(fmt, *args, **kwargs)
+    has_placeholders = any(field is not None for _, field, _, _ in string.Formatter().parse(fmt))
+    debug_callback(_format_print(fmt, has_placeholders, np.get_printoptions()), *args, **kwargs)
 
 
 # ------------------------------------------------------------ pure_callback

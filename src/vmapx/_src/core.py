@@ -45,6 +45,9 @@ class ShapedArray(NamedTuple):
     def str_short(self):
         return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
 
+    def __str__(self):  # JAX's: float32[2,3], and ~float32[] for a weak type
+        return ("~" if self.weak_type else "") + self.str_short()
+
 
 _SCALAR_TYPES = (bool, int, float, complex)
 _WEAK_DTYPES = {bool: np.dtype(bool), int: np.dtype(np.int64), float: np.dtype(np.float64),

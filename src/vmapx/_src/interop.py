@@ -97,6 +97,8 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             f"numpy.{ufunc.__name__}.at modifies its first argument in place, which traced "
             "arrays cannot do: they are immutable. Use the functional form "
             "x = x.at[idx].add(v) (or .multiply, .min, .max, .set).")
+    if method == "reduceat" and ufunc.nin == 2 and ufunc.nout == 1:
+        return _reduceat(ufunc, *inputs, **kwargs)
     name = _UFUNC_METHODS.get((ufunc, method))
     if name is None:
         if method in ("reduce", "accumulate") and ufunc.nin == 2 and ufunc.nout == 1:
@@ -178,6 +180,34 @@ def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None
     return jnp.expand_dims(out, axis) if keepdims else out
 
 
+def _reduceat(ufunc, x, indices, axis=0, dtype=None):
+    """``ufunc.reduceat`` with concrete ``indices``: segment ``i`` reduces
+    ``x[indices[i]:indices[i+1]]`` along ``axis`` (just ``x[indices[i]]`` where the
+    next index is not larger), as NumPy; one reduction per segment."""
+    jnp = _jnp()
+    from .jnp.base import canonicalize_axis
+    x = jnp.asarray(x)
+    if dtype is not None:
+        x = jnp.astype(x, dtype)
+    axis = canonicalize_axis(axis, x.ndim)
+    n = x.shape[axis]
+    idx = [int(i) for i in np.asarray(indices).reshape(-1)]
+    for i in idx:
+        if not 0 <= i < n:
+            raise IndexError(f"index {i} out-of-bounds in {ufunc.__name__}.reduceat [0, {n})")
+    x = jnp.moveaxis(x, axis, 0)
+    parts = []
+    for k, start in enumerate(idx):
+        stop = idx[k + 1] if k + 1 < len(idx) else n
+        if stop > start + 1:
+            parts.append(ufunc.reduce(x[start:stop], axis=0))
+        else:
+            parts.append(x[start])
+    if not parts:
+        return jnp.moveaxis(jnp.zeros((0,) + x.shape[1:], x.dtype), 0, axis)
+    return jnp.moveaxis(jnp.stack(parts), 0, axis)
+
+
 def _array_function(self, func, types, args, kwargs):
     if kwargs.get("out") is not None:
         raise TypeError(
@@ -229,7 +259,9 @@ def _array(self, dtype=None, copy=None):
         "into a concrete NumPy array inside a transformed function. Use vmapx.numpy "
         "functions (or NumPy functions called directly on the traced value, such as "
         "np.sin(x) or np.sum(x)), which vmapx traces, instead of converting; to build an "
-        "array from several traced values use np.stack([...]) or vmapx.numpy.array([...]).")
+        "array from several traced values use np.stack([...]) or vmapx.numpy.array([...]); "
+        "to index a NumPy array with a traced index, convert the array first: "
+        "vmapx.numpy.asarray(a)[i].")
 
 
 def _item(self, *args):
@@ -407,8 +439,8 @@ def _method(fn):
 
 def _view(self, dtype=None, type=None):
     """``x.view(dtype)``: the same bytes read as another dtype (a new traced array)."""
-    if dtype is None:
-        return self
+    if dtype is None or np.dtype(dtype) == self.dtype:
+        return self     # as JAX: the same array, so gradients flow through
     from .prims.bits import bitcast_p
     return bitcast_p.bind(self, dtype=np.dtype(dtype))
 

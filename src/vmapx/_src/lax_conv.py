@@ -129,6 +129,18 @@ def _ints(xs, what):
         raise TypeError(f"{what} must be a sequence of integers, got {xs!r}") from None
 
 
+def _check_positive(fun_name, arg_name, xs):
+    """JAX's check that strides and window sizes are all >= 1."""
+    if not all(v >= 1 for v in xs):
+        raise TypeError(f"{fun_name} {arg_name} must have every element be strictly positive, "
+                        f"got {xs}.")
+
+
+def _check_dilations(xs):
+    if not all(v > 0 for v in xs):
+        raise TypeError(f"All dilations must be positive, got {xs}.")
+
+
 # ------------------------------------------------------------- convolutions
 
 
@@ -158,8 +170,16 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
     """
     x, w = asarray_like(lhs), asarray_like(rhs)
     xa, wa = get_aval(x), get_aval(w)
+    if xa.dtype != wa.dtype:
+        raise TypeError("lax.conv_general_dilated requires arguments to have the same dtypes, "
+                        f"got {xa.dtype.name}, {wa.dtype.name}.")
     dnums = conv_dimension_numbers(xa.shape, wa.shape, dimension_numbers)
     nsp = len(xa.shape) - 2
+    window_strides = _ints(window_strides, "window_strides")
+    if len(window_strides) != nsp:
+        raise ValueError("conv_general_dilated window and window_strides must have the same "
+                         f"number of dimensions, but got {nsp} and {len(window_strides)}")
+    _check_positive("conv_general_dilated", "window_strides", window_strides)
     if lhs_dilation is None:
         lhs_dilation = (1,) * nsp
     elif isinstance(padding, str) and any(d != 1 for d in lhs_dilation):
@@ -168,9 +188,10 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
                          "conv_transpose.")
     if rhs_dilation is None:
         rhs_dilation = (1,) * nsp
-    window_strides = _ints(window_strides, "window_strides")
     lhs_dilation = _ints(lhs_dilation, "lhs_dilation")
     rhs_dilation = _ints(rhs_dilation, "rhs_dilation")
+    _check_dilations(lhs_dilation)
+    _check_dilations(rhs_dilation)
     if isinstance(padding, str):
         lsp = [xa.shape[i] for i in dnums.lhs_spec[2:]]
         ksp = [dilate_dim(wa.shape[i], r) for i, r in zip(dnums.rhs_spec[2:], rhs_dilation,
@@ -181,11 +202,6 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
     except (ValueError, TypeError) as e:
         raise ValueError("padding argument to conv_general_dilated should be a string or a "
                          f"sequence of (low, high) pairs, got {padding}") from e
-    dt = np.result_type(xa.dtype, wa.dtype)
-    if xa.dtype != dt:
-        x = astype(x, dt)
-    if wa.dtype != dt:
-        w = astype(w, dt)
     pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
     params = dict(window_strides=window_strides, padding=padding, lhs_dilation=lhs_dilation,
                   rhs_dilation=rhs_dilation, dimension_numbers=dnums,
@@ -429,28 +445,41 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     xa = get_aval(x)
     nd = len(xa.shape)
     window_dimensions = _ints(window_dimensions, "window_dimensions")
-    if len(window_dimensions) != nd:
-        raise TypeError(f"reduce_window: window_dimensions {window_dimensions} must have one "
-                        f"entry per operand axis (operand shape {tuple(xa.shape)})")
     window_strides = (1,) * nd if window_strides is None else _ints(window_strides,
                                                                      "window_strides")
     base_dilation = (1,) * nd if base_dilation is None else _ints(base_dilation,
                                                                   "base_dilation")
     window_dilation = (1,) * nd if window_dilation is None else _ints(window_dilation,
                                                                       "window_dilation")
+    # JAX's checks, in JAX's order, with its messages
+    _check_positive("reduce_window", "window_dimensions", window_dimensions)
+    _check_positive("reduce_window", "window_strides", window_strides)
+    if len(window_dimensions) != nd:
+        raise TypeError("reduce_window got the wrong number of window_dimensions for operand: "
+                        f"got operand shape {tuple(xa.shape)} with window_dimensions "
+                        f"{window_dimensions}.")
+    for name, v in (("window_strides", window_strides), ("base_dilation", base_dilation),
+                    ("window_dilation", window_dilation)):
+        if len(v) != nd:
+            raise TypeError(f"reduce_window got inconsistent {name} and window_dimensions: got "
+                            f"{name} {v} and window_dimensions {window_dimensions}.")
+    _check_dilations(base_dilation)
+    _check_dilations(window_dilation)
+    init = asarray_like(init_value)
+    if get_aval(init).shape != ():
+        raise TypeError("reduce_window expected init_values to be scalars but init_values "
+                        f"have shapes [{tuple(get_aval(init).shape)}].")
     if isinstance(padding, str):
         eff = [dilate_dim(w, d) for w, d in zip(window_dimensions, window_dilation, strict=True)]
         padding = padtype_to_pads(xa.shape, eff, window_strides, padding)
     padding = tuple((operator.index(lo), operator.index(hi)) for lo, hi in padding)
+    if len(padding) != nd:
+        raise TypeError(f"reduce_window got inconsistent padding and window_dimensions: got "
+                        f"padding {padding} and window_dimensions {window_dimensions}.")
     params = dict(window_dimensions=window_dimensions, window_strides=window_strides,
                   padding=padding, base_dilation=base_dilation, window_dilation=window_dilation)
-    for name, v in params.items():
-        if len(v) != nd:
-            raise TypeError(f"reduce_window: {name} {v} must have one entry per operand axis "
-                            f"(operand shape {tuple(xa.shape)})")
     windowed_shape(xa.shape, *params.values())  # checks the padding
     out = _REDUCERS[kind].bind(x, **params)
-    init = asarray_like(init_value)
     if not isinstance(init, Tracer) and np.all(np.asarray(init) == identity(kind, xa.dtype)):
         return _out(out)
     import vmapx.numpy as jnp

@@ -60,7 +60,8 @@ _CPU = Device(0)
 
 def _check_backend(backend):
     if backend is not None and str(backend).lower() != "cpu":
-        raise RuntimeError(f"Unknown backend {backend}")
+        raise RuntimeError(f"Unknown backend: '{backend}' requested, but no platforms that are "
+                           f"instances of {backend} are present. Platforms present are: cpu")
 
 
 def devices(backend=None) -> list:

@@ -133,12 +133,12 @@ class ClosedJaxpr:
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("_aval", "var")
+    __slots__ = ("_aval", "_var")   # not "var": that is the array method
 
     def __init__(self, trace, aval, var):
         self._trace = trace
         self._aval = aval
-        self.var = var
+        self._var = var
 
     @property
     def aval(self):
@@ -197,7 +197,7 @@ class StagingTrace(Trace):
 
     def to_var(self, x):
         if type(x) is StagingTracer and x._trace is self:
-            return x.var
+            return x._var
         if type(x) in _LITERAL_TYPES or isinstance(x, (bool, int, float, complex, np.generic)):
             return Literal(x)
         if not isinstance(x, (np.ndarray, Tracer)):
@@ -213,7 +213,7 @@ class StagingTrace(Trace):
         mine = False
         for a in args:
             if type(a) is StagingTracer and a._trace is self:
-                invars.append(a.var)
+                invars.append(a._var)
                 mine = True
             else:
                 invars.append(None)
@@ -241,7 +241,7 @@ class StagingTrace(Trace):
                 st.trace = prev
         if prim.multiple_results:
             outs = [StagingTracer(self, a, Var(a)) for a in out_avals]
-            self.eqns.append(_new_eqn(Eqn, (prim, invars, [t.var for t in outs], params)))
+            self.eqns.append(_new_eqn(Eqn, (prim, invars, [t._var for t in outs], params)))
             return outs
         var = Var(out_avals)
         self.eqns.append(_new_eqn(Eqn, (prim, invars, [var], params)))
@@ -266,7 +266,7 @@ def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:
     with set_trace(trace):
         outs = fun(*args)
     outvars = [trace.to_var(o) for o in outs]
-    jaxpr = Jaxpr(list(trace.const_vars.values()), [a.var for a in args], trace.eqns, outvars)
+    jaxpr = Jaxpr(list(trace.const_vars.values()), [a._var for a in args], trace.eqns, outvars)
     return ClosedJaxpr(jaxpr, list(trace.const_vals))
 
 

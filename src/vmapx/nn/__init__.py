@@ -384,11 +384,10 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
            [0., 0., 1.],
            [0., 0., 0.]])
     """
-    try:
-        num_classes = operator.index(num_classes)
-    except TypeError:
+    if isinstance(num_classes, Tracer):
         raise TypeError("The error arose in jax.nn.one_hot argument `num_classes`: "
-                        f"expected a concrete integer, got {num_classes!r}.") from None
+                        f"expected a concrete integer, got {num_classes!r}.")
+    num_classes = operator.index(num_classes)   # JAX's TypeError for a float
     x = asarray_like(x)
     dtype = np.dtype(np.float64 if dtype is None else dtype)
     nd = ndim_of(x) + 1

@@ -100,13 +100,21 @@ def digamma(x):
 
 
 def polygamma(n, x):
-    """The ``n``-th derivative of ``digamma`` (``n`` holds non-negative integers;
-    it is not differentiable).
+    """The ``n``-th derivative of ``digamma``.  ``n`` must have an integer
+    dtype (``ValueError`` otherwise, as JAX) and is not differentiable; the
+    result has the floating dtype of ``x`` (float32 stays float32).
 
     >>> polygamma(1, np.array([1.0, 2.0]))
     array([1.64493407, 0.64493407])
+    >>> polygamma(np.array([1, 2]), np.array([2.0, 2.0], np.float32))
+    array([ 0.64493406, -0.4041138 ], dtype=float32)
     """
-    return _binary(_sp.polygamma_p, n, x)
+    n = asarray_like(n)
+    n_dt = np.asarray(n).dtype if is_python_scalar(n) else dtype_of(n)
+    if n_dt.kind not in "iub":
+        raise ValueError(f"Argument `n` to polygamma must be of integer type. Got dtype {n_dt}.")
+    (x,) = _promote_inexact(x)
+    return _out(_sp.polygamma_p.bind(astype(n, dtype_of(x)), x))
 
 
 def ndtr(x):
@@ -202,9 +210,26 @@ def gamma(x):
     """
     jnp = _jnp()
     (x,) = _promote_inexact(x)
+    return _out(gammasgn(x) * jnp.exp(gammaln(x)))
+
+
+def gammasgn(x):
+    """The sign of the gamma function: ``+1`` or ``-1``, ``+-1`` at ``+-0``, and
+    NaN at the poles (negative integers), at ``-inf`` and at NaN.
+
+    >>> gammasgn(np.array([2.5, -0.5, -1.5, -0.0, -2.0]))
+    array([ 1., -1.,  1., -1., nan])
+    """
+    jnp = _jnp()
+    (x,) = _promote_inexact(x)
+    dt = dtype_of(x)
+    one = np.ones((), dt)
     fl = jnp.floor(x)
-    sign = jnp.where((x > 0) | (fl == x) | (jnp.remainder(fl, 2) == 0), 1.0, -1.0)
-    return _out(astype(sign, dtype_of(x)) * jnp.exp(gammaln(x)))
+    even = jnp.remainder(jnp.where(jnp.isfinite(fl), fl, 0), 2) == 0
+    neg = jnp.where(even, one, -one)
+    at_int = jnp.where(x == 0, jnp.copysign(one, x), np.asarray(np.nan, dt))
+    return _out(jnp.where(x > 0, one, jnp.where(fl == x, at_int,
+                                                jnp.where(jnp.isnan(x), x, neg))))
 
 
 def betaln(a, b):
@@ -250,9 +275,35 @@ def logit(x):
     >>> logit(np.array([0.5, 0.75]))
     array([0.        , 1.09861229])
     """
-    jnp = _jnp()
     (x,) = _promote_inexact(x)
-    return _out(jnp.log(x / (1 - x)))
+    if not isinstance(x, Tracer):   # concrete input: no derivative to customize
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _out(np.log(x / (1 - x)))
+    return _logit(x)
+
+
+def _logit_fun(x):
+    jnp = _jnp()
+    return jnp.log(x / (1 - x))
+
+
+def _xlogx_fun(x):
+    return xlogy(x, x)
+
+
+_logit = _xlogx = None
+
+
+def _custom_rules():
+    """``logit`` and ``x log x`` with JAX's derivatives, ``1 / (x (1 - x))``
+    and ``log(x) + 1`` (infinite, not NaN, at 0 and 1)."""
+    global _logit, _xlogx
+    from .._src.custom_derivatives import custom_jvp
+    jnp = _jnp()
+    _logit = custom_jvp(_logit_fun)
+    _logit.defjvps(lambda g, ans, x: g / (x * (1 - x)))
+    _xlogx = custom_jvp(_xlogx_fun)
+    _xlogx.defjvps(lambda g, ans, x: g * (jnp.log(x) + 1))
 
 
 def entr(x):
@@ -263,7 +314,8 @@ def entr(x):
     """
     jnp = _jnp()
     (x,) = _promote_inexact(x)
-    return _out(jnp.where(x < 0, -np.inf, -xlogy(x, x)))
+    xlogx = xlogy(x, x) if not isinstance(x, Tracer) else _xlogx(x)
+    return _out(jnp.where(x < 0, -np.inf, -xlogx))
 
 
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
@@ -335,6 +387,8 @@ def log_softmax(x, /, *, axis=None):
     return _out(shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=axis, keepdims=True)))
 
 
-__all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "polygamma", "betaln",
-           "multigammaln", "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr",
+_custom_rules()
+
+__all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "polygamma",
+           "betaln", "multigammaln", "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr",
            "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc"]

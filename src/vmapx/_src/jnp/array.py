@@ -19,6 +19,8 @@ def _has_tracer(index) -> bool:
         return True
     if type(index) in (tuple, list):
         return any(_has_tracer(i) for i in index)
+    if type(index) is slice:   # traced bounds: our indexing explains the error
+        return any(isinstance(b, Tracer) for b in (index.start, index.stop, index.step))
     return False
 
 

@@ -265,8 +265,10 @@ def atleast_3d(*arys):
     return res[0] if len(res) == 1 else res
 
 
-def concatenate(arrays, axis=0, out=None, dtype=None):
-    """As ``numpy.concatenate`` (``axis=None`` flattens first).
+def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
+    """As ``numpy.concatenate`` (``axis=None`` flattens first).  ``casting`` checks
+    the cast to ``dtype`` as NumPy does when given; without it ``dtype`` casts as in
+    JAX (unchecked).
 
     >>> concatenate([np.zeros(2), np.ones(1)])
     array([0., 0., 1.])
@@ -285,6 +287,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None):
             raise ValueError("all the input array dimensions except for the concatenation axis "
                              "must match exactly")
     ax = canonicalize_axis(axis, nd)
+    if casting is not None:
+        _check_casting(arrays, dtype, casting)
     if dtype is not None:
         from .base import astype
         arrays = [astype(a, dtype) for a in arrays]
@@ -296,8 +300,24 @@ def concatenate(arrays, axis=0, out=None, dtype=None):
 
 concat = concatenate
 
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
-def stack(arrays, axis=0, out=None, dtype=None):
+
+def _check_casting(arrays, dtype, casting):
+    if casting not in _CASTINGS:
+        raise ValueError("casting must be one of 'no', 'equiv', 'safe', 'same_kind', "
+                         f"'unsafe' (got {casting!r})")
+    if dtype is None:
+        return
+    to = np.dtype(dtype)
+    for a in arrays:
+        frm = np.dtype(dtype_of(a))
+        if not np.can_cast(frm, to, casting):
+            raise TypeError(f"Cannot cast array data from dtype('{frm}') to dtype('{to}') "
+                            f"according to the rule '{casting}'")
+
+
+def stack(arrays, axis=0, out=None, dtype=None, casting=None):
     """As ``numpy.stack``.
 
     >>> stack([np.zeros(2), np.ones(2)], axis=1).shape
@@ -310,29 +330,31 @@ def stack(arrays, axis=0, out=None, dtype=None):
     if len(shapes) != 1:
         raise ValueError("all input arrays must have the same shape")
     ax = canonicalize_axis(axis, ndim_of(arrays[0]) + 1)
-    return concatenate([expand_dims(a, ax) for a in arrays], axis=ax, dtype=dtype)
+    return concatenate([expand_dims(a, ax) for a in arrays], axis=ax, dtype=dtype,
+                       casting=casting)
 
 
-def vstack(tup, *, dtype=None):
+def vstack(tup, *, dtype=None, casting=None):
     """As ``numpy.vstack``.
 
     >>> vstack([np.zeros(2), np.ones(2)]).shape
     (2, 2)
     """
-    return concatenate([atleast_2d(a) for a in tup], axis=0, dtype=dtype)
+    return concatenate([atleast_2d(a) for a in tup], axis=0, dtype=dtype, casting=casting)
 
 
 row_stack = vstack
 
 
-def hstack(tup, *, dtype=None):
+def hstack(tup, *, dtype=None, casting=None):
     """As ``numpy.hstack``.
 
     >>> hstack([np.zeros(2), np.ones(3)]).shape
     (5,)
     """
     arrs = [atleast_1d(a) for a in tup]
-    return concatenate(arrs, axis=0 if ndim_of(arrs[0]) == 1 else 1, dtype=dtype)
+    return concatenate(arrs, axis=0 if ndim_of(arrs[0]) == 1 else 1, dtype=dtype,
+                       casting=casting)
 
 
 def dstack(tup, *, dtype=None):

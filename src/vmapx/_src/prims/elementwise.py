@@ -265,8 +265,8 @@ hypot_p = elementwise("hypot", np.hypot, lambda x, y, o: [lambda: B(divide_p, x,
                                                           lambda: B(divide_p, y, o)])
 maximum_p = elementwise("maximum", np.maximum, lambda x, y, o: _minmax_partials(x, y, greater_p))
 minimum_p = elementwise("minimum", np.minimum, lambda x, y, o: _minmax_partials(x, y, less_p))
-fmax_p = elementwise("fmax", np.fmax, lambda x, y, o: _minmax_partials(x, y, greater_p))
-fmin_p = elementwise("fmin", np.fmin, lambda x, y, o: _minmax_partials(x, y, less_p))
+fmax_p = elementwise("fmax", np.fmax, lambda x, y, o: _fminmax_partials(x, y, greater_p))
+fmin_p = elementwise("fmin", np.fmin, lambda x, y, o: _fminmax_partials(x, y, less_p))
 logaddexp_p = elementwise("logaddexp", np.logaddexp, lambda x, y, o: [
     lambda: B(exp_p, B(subtract_p, x, o)), lambda: B(exp_p, B(subtract_p, y, o))])
 logaddexp2_p = elementwise("logaddexp2", np.logaddexp2, lambda x, y, o: [
@@ -306,6 +306,17 @@ def _minmax_partials(x, y, cmp):
     dt = dt if dt.kind in "fc" else np.dtype(np.float64)
     one, half, zero = np.ones((), dt), np.asarray(0.5, dt), np.zeros((), dt)
     wx = B(where_p, B(equal_p, x, y), half, B(where_p, B(cmp, x, y), one, zero))
+    return [wx, lambda: B(subtract_p, one, wx)]
+
+
+def _fminmax_partials(x, y, cmp):
+    """``fmax``/``fmin`` pick ``x`` where it wins or ``y`` is NaN, else ``y`` (ties
+    included), as JAX's ``where(x > y | isnan(y), x, y)``."""
+    from ..core import get_aval
+    dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
+    dt = dt if dt.kind in "fc" else np.dtype(np.float64)
+    one, zero = np.ones((), dt), np.zeros((), dt)
+    wx = B(where_p, B(logical_or_p, B(cmp, x, y), B(isnan_p, y)), one, zero)
     return [wx, lambda: B(subtract_p, one, wx)]
 
 
@@ -513,6 +524,7 @@ where_p.transpose = _where_transpose
 negative_p.transpose = lambda ct, x: [negative_p.bind(ct)]
 positive_p.transpose = lambda ct, x: [ct]
 conjugate_p.transpose = lambda ct, x: [_ct_for(conjugate_p.bind(ct), x)]
+ldexp_p.transpose = lambda ct, x, e: [_ct_for(ldexp_p.bind(ct, e), x), None]
 real_p.transpose = _real_transpose
 imag_p.transpose = _imag_transpose
 

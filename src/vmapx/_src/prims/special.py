@@ -102,8 +102,34 @@ ndtri_p = _row("ndtri", "ndtri", lambda x, y: [
 log_ndtr_p = _row("log_ndtr", "log_ndtr", lambda x, y: [
     B(multiply_p, _INV_SQRT_2PI,
       B(exp_p, B(subtract_p, B(multiply_p, -0.5, B(multiply_p, x, x)), y)))])
-lgamma_p = _row("lgamma", "gammaln", lambda x, y: [B(digamma_p, x)])
-digamma_p = _row("digamma", "psi", lambda x, y: [B(polygamma_p, 1, x)])
+_gammaln = _Scipy("gammaln")
+_psi = _Scipy("psi")
+
+
+def _keep_scalar(out, fixed):
+    return fixed[()] if np.ndim(out) == 0 else fixed
+
+
+def _lgamma(x):
+    """``log|gamma(x)|``; ``+inf`` at ``-inf`` (C's ``lgamma``, as JAX; SciPy
+    gives ``-inf``)."""
+    out = _gammaln(x)
+    bad = np.isneginf(x)
+    return _keep_scalar(out, np.where(bad, np.asarray(np.inf, out.dtype), out)) \
+        if bad.any() else out
+
+
+def _digamma(x):
+    """``digamma(x)``; NaN at the pole 0 as at the other poles (as JAX; SciPy
+    gives ``-inf`` at ``+0`` and ``+inf`` at ``-0``)."""
+    out = _psi(x)
+    bad = np.equal(x, 0)
+    return _keep_scalar(out, np.where(bad, np.asarray(np.nan, out.dtype), out)) \
+        if bad.any() else out
+
+
+lgamma_p = elementwise("lgamma", _lgamma, lambda x, y: [B(digamma_p, x)])
+digamma_p = elementwise("digamma", _digamma, lambda x, y: [B(polygamma_p, 1, x)])
 bessel_i0e_p = _row("bessel_i0e", "i0e", lambda x, y: [
     B(subtract_p, B(bessel_i1e_p, x), B(multiply_p, B(sign_p, x), y))])
 
@@ -130,7 +156,10 @@ def _polygamma(m, x):
     dt = np.result_type(m, x, 0.0)
     with np.errstate(invalid="ignore"):
         out = sp.polygamma(m, x)
-    out = np.asarray(out).astype(dt, copy=False)
+        # at a pole (x a non-positive integer) an even order changes sign
+        # across it: NaN (as JAX; SciPy gives -inf), odd orders are +inf
+        pole = (np.less_equal(x, 0) & np.equal(np.floor(x), x) & np.equal(np.remainder(m, 2), 0))
+    out = np.where(pole, np.nan, out).astype(dt, copy=False)
     return out if out.ndim else out[()]
 
 
