@@ -360,7 +360,8 @@ def test_unbound_name_after_the_vmap_that_bound_it_has_returned():
 
 
 def test_collectives_need_an_axis_name():
-    with pytest.raises(TypeError, match="axis_name"):
+    # JAX: None is just a name no vmap binds
+    with pytest.raises(NameError, match="Found an unbound axis name: None"):
         vmapx.vmap(lambda x: lax.psum(x, None))(np.zeros(2))
 
 
@@ -475,3 +476,65 @@ def test_all_gather_tuple_under_jit_and_pytrees():
     out = f(np.arange(6.0).reshape(2, 3, 1))
     assert out["a"].shape == (2, 3, 6)
     np.testing.assert_array_equal(out["b"][1, 1], 2 * np.arange(6.0))
+
+
+# ---------------------------------------------- differential fixes (vs JAX 0.10.2)
+
+
+def test_psum_keeps_int32_and_sums_booleans_as_int32():
+    x = np.arange(6).reshape(2, 3).astype(np.int32)
+    out = vmapx.vmap(lambda a: lax.psum(a, 'i'), axis_name='i')(x)
+    assert out.shape == (2, 3) and out.dtype == np.int32
+    np.testing.assert_array_equal(out, [[3, 5, 7], [3, 5, 7]])
+    b = vmapx.vmap(lambda a: lax.psum(a > 1, 'i'), axis_name='i')(x)
+    assert b.shape == (2, 3) and b.dtype == np.int32
+    np.testing.assert_array_equal(b, [[1, 1, 2], [1, 1, 2]])
+
+
+def test_pmax_and_pmin_over_an_empty_batch_give_empty_results():
+    for op in (lax.pmax, lax.pmin):
+        out = vmapx.vmap(lambda a: op(a, 'i'), axis_name='i')(np.zeros((0, 3)))
+        assert out.shape == (0, 3) and out.dtype == np.float64
+
+
+def test_all_gather_axis_out_of_bounds_is_a_value_error():
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError, match="axis 1 is out of bounds for array of dimension 1"):
+        vmapx.vmap(lambda a: lax.all_gather(a, 'i', axis=1, tiled=True), axis_name='i')(x)
+    with pytest.raises(ValueError, match="axis 2 is out of bounds for array of dimension 2"):
+        vmapx.vmap(lambda a: lax.all_gather(a, 'i', axis=2), axis_name='i')(x)
+    with pytest.raises(ValueError, match="axis 0 is out of bounds for array of dimension 0"):
+        vmapx.vmap(lambda a: lax.all_gather(1.0, 'i', tiled=True), axis_name='i')(x)
+
+
+def test_collective_with_axis_name_none_is_unbound():
+    with pytest.raises(NameError, match="Found an unbound axis name: None"):
+        vmapx.vmap(lambda a: lax.psum(a, None), axis_name='i')(np.arange(3.0))
+
+
+def test_axis_index_groups_rejected_by_every_collective_with_jax_wording():
+    msg = "axis_index_groups not supported in vmap collectives"
+    for op in (lax.psum, lax.pmax, lax.pmin, lax.pmean, lax.all_gather, lax.psum_scatter):
+        with pytest.raises(NotImplementedError, match=msg):
+            vmapx.vmap(lambda a: op(a, 'i', axis_index_groups=[[0], [1]]),
+                       axis_name='i')(np.arange(4.0).reshape(2, 2))
+
+
+def test_all_to_all_tiled_indivisible_split_axis_message():
+    with pytest.raises(ValueError, match=r"The size of all_to_all split_axis \(5\) has to be "
+                                         r"divisible by the size of the named axis i \(2\)"):
+        vmapx.vmap(lambda a: lax.all_to_all(a, 'i', 0, 0, tiled=True),
+                   axis_name='i')(np.arange(10.0).reshape(2, 5))
+
+
+def test_ppermute_out_of_range_pair_is_a_value_error():
+    with pytest.raises(ValueError, match="out of range"):
+        vmapx.vmap(lambda a: lax.ppermute(a, 'i', [(0, 2)]), axis_name='i')(np.arange(2.0))
+
+
+def test_all_to_all_and_psum_scatter_over_several_names_are_not_silently_partial():
+    y = np.arange(24.0).reshape(2, 3, 4)
+    for f in (lambda a: lax.all_to_all(a, ('i', 'j'), 0, 0),
+              lambda a: lax.psum_scatter(a, ('i', 'j'))):
+        with pytest.raises(NotImplementedError, match="several axis names"):
+            vmapx.vmap(vmapx.vmap(f, axis_name='j'), axis_name='i')(y)

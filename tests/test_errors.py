@@ -149,8 +149,8 @@ def test_other_vmap_arguments_are_validated():
         vmapx.vmap(lambda x: x, axis_name=["i"])
     with pytest.raises(TypeError, match="spmd_axis_name"):
         vmapx.vmap(lambda x: x, spmd_axis_name=["i"])
-    with pytest.raises(TypeError, match="axis_size"):
-        vmapx.vmap(lambda x: x, axis_size=-1)
+    with pytest.raises(TypeError, match="axis_size"):  # at call time, as JAX
+        vmapx.vmap(lambda x: x, in_axes=None, axis_size=-1)(np.zeros(2))
     with pytest.raises(TypeError, match="kwargs_axes"):
         vmapx.vmap(lambda x: x, kwargs_axes=[("y", 0)])
     with pytest.raises(TypeError, match="kwargs_axes"):
@@ -361,3 +361,92 @@ def test_traceback_filtering_can_be_turned_off(monkeypatch):
     with pytest.raises(vmapx.TracerBoolConversionError) as info:
         vmapx.vmap(_if_positive)(np.arange(3.))
     assert [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]
+
+
+# ------------------------------------- tree-prefix mismatch details (JAX 0.10.2 wording)
+
+_PREFIX_HEAD = "vmap {} specification must be a tree prefix of the corresponding value; \n"
+
+
+def test_in_axes_prefix_mismatch_reports_different_types_at_key_path():
+    z = np.arange(4.0)
+    with pytest.raises(ValueError) as e:
+        vmapx.vmap(lambda a, b: a, in_axes=(0, (0, 0)))(z, [z, z])
+    assert str(e.value) == _PREFIX_HEAD.format("in_axes") + (
+        "  Mismatch details (1 found):\n"
+        "  pytree structure error: different types at key path\n"
+        "    vmap in_axes[1]\n"
+        "At that key path, the prefix pytree vmap in_axes has a subtree of type\n"
+        "    <class 'tuple'>\n"
+        "but at the same key path the full pytree has a subtree of different type\n"
+        "    <class 'list'>.")
+
+
+def test_in_axes_prefix_mismatch_reports_every_error_and_tuple_lengths():
+    z = np.arange(4.0)
+    with pytest.raises(ValueError) as e:
+        vmapx.vmap(lambda a, b: a, in_axes=((0, 0), (0, 0, 0)))(z, (z, z))
+    msg = str(e.value)
+    assert "Mismatch details (2 found):" in msg
+    assert "different types at key path\n    vmap in_axes[0]\n" in msg
+    assert msg.endswith(
+        "  pytree structure error: different lengths of tuple at key path\n"
+        "    vmap in_axes[1]\n"
+        "At that key path, the prefix pytree vmap in_axes has a subtree of type tuple of "
+        "length 3, but the full pytree has a subtree of the same type but of length 2.")
+
+
+def test_in_axes_prefix_mismatch_reports_dict_keys():
+    z = np.arange(4.0)
+    with pytest.raises(ValueError) as e:
+        vmapx.vmap(lambda a, b: a, in_axes=(0, {'a': 0}))(z, {'a': {'b': z}, 'c': z})
+    assert str(e.value).endswith(
+        "  pytree structure error: different numbers of pytree children at key path\n"
+        "    vmap in_axes[1]\n"
+        "At that key path, the prefix pytree vmap in_axes has a subtree of type\n"
+        "    <class 'dict'>\n"
+        "with 1 child keys\n"
+        "    a\n"
+        "but at the same key path the full pytree has a subtree of the same type but with 2 "
+        "child keys\n"
+        "    a c\n"
+        "so the symmetric difference on key sets is\n"
+        "    c")
+
+
+def test_out_axes_prefix_mismatch_reports_dict_metadata_diff():
+    with pytest.raises(ValueError) as e:
+        vmapx.vmap(lambda a: (a, {'k': a}), out_axes=(0, {'j': 0}))(np.arange(4.0))
+    assert str(e.value) == _PREFIX_HEAD.format("out_axes") + (
+        "  Mismatch details (1 found):\n"
+        "  pytree structure error: different pytree metadata at key path\n"
+        "    vmap out_axes[1]\n"
+        "At that key path, the prefix pytree vmap out_axes has a subtree of type\n"
+        "    <class 'dict'>\n"
+        "with metadata\n"
+        "    ('j',)\n"
+        "but at the same key path the full pytree has a subtree of the same type but with "
+        "metadata\n"
+        "    ('k',)\n"
+        "so the diff in the metadata at these pytree nodes is\n"
+        "    - ('j',)\n"
+        "    ?   ^\n"
+        "\n"
+        "    + ('k',)\n"
+        "    ?   ^\n")
+
+
+def test_out_axes_tuple_for_single_output_reports_leaf_type():
+    with pytest.raises(ValueError) as e:
+        vmapx.vmap(lambda a: a, out_axes=(0,))(np.arange(4.0))
+    msg = str(e.value)
+    assert "different types at key path\n    vmap out_axes\n" in msg
+    assert "has a subtree of different type\n    <class 'vmapx._src.tree.PytreeLeaf'>." in msg
+
+
+def test_invalid_mapped_argument_type_quotes_value_and_type_as_jax():
+    obj = object()
+    with pytest.raises(TypeError) as e:
+        vmapx.vmap(lambda a, b: a, in_axes=(0, 0))(np.arange(4.0), obj)
+    assert str(e.value) == (f"Argument '{obj}' of type '<class 'object'>' is not a valid "
+                            "JAX type")

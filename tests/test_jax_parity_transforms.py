@@ -459,3 +459,60 @@ def test_jax_oracle_when_available():
             assert_same(out, want)
     assert list(jax.tree.map(lambda v: v, {'z': 1, 'a': 2})) == \
         list(vmapx.tree.map(lambda v: v, {'z': 1, 'a': 2}))
+
+
+# ------------------------------------------- weak types in staged programs
+
+
+def test_jit_results_have_the_dtypes_of_their_avals_when_weak_values_mix():
+    # JAX 0.10.2 (x64): int32, float32, float32 -- and eval_shape agrees.
+    f = vmapx.jit(lambda a, b: a + b * 2)
+    assert f(np.int32(1), 3).dtype == np.int32 and f(np.int32(1), 3) == 7
+    assert f(np.float32(1), 3.0).dtype == np.float32
+    g = lambda a, b: a + jnp.sin(b)  # noqa: E731
+    assert vmapx.jit(g)(np.float32(1), 3.0).dtype == vmapx.eval_shape(g, np.float32(1), 3.0).dtype
+    jaxpr = str(vmapx.make_jaxpr(lambda a, b: a + b * 2)(np.int32(1), 3))
+    assert "convert_element_type" in jaxpr
+
+
+def test_scan_carry_keeps_its_dtype_next_to_a_weak_carry():
+    body = lambda c, _: ((c[0] + 1, c[1] + c[0]), None)  # noqa: E731
+    (n, s), _ = lax.scan(body, (0, np.int32(0)), None, length=3)
+    assert_same(s, np.int32(3))            # JAX: int32
+    assert_same(n, np.int64(3))
+
+
+def test_fori_loop_with_concrete_bounds_has_a_weak_default_int_index():
+    # JAX turns concrete bounds into Python ints, whatever their dtype.
+    assert_same(lax.fori_loop(np.int32(0), np.int32(3), lambda i, c: i, 0), np.int64(2))
+    assert_same(lax.fori_loop(np.int32(0), 3, lambda i, c: c + i, 0), np.int64(3))
+    assert_same(lax.fori_loop(0, 3, lambda i, c: c + i, np.int32(0)), np.int32(3))
+
+
+def test_jit_traces_numpy_scalars_and_0d_arrays_once():
+    calls = []
+    f = vmapx.jit(lambda x: calls.append(1) or x * 2)
+    for a in (1.0, 2.0, np.float64(1.0), np.array(1.0), np.float32(1.0), 1):
+        f(a)
+    assert len(calls) == 4                 # as JAX: weak f64, f64, f32, weak int
+
+
+def test_custom_jvp_tangents_from_python_scalars_are_arrays():
+    @vmapx.custom_jvp
+    def f(x, y):
+        return x * y
+    f.defjvps(lambda t, ans, x, y: t * y * 10, lambda t, ans, x, y: t * x * 100)
+    out, tan = vmapx.jvp(f, (2.0, 3.0), (1.0, 1.0))
+    assert type(tan) is np.ndarray and tan.dtype == np.float64 and tan == 230.0
+    _, tan32 = vmapx.jvp(f, (np.float32(2), np.float32(3)), (np.float32(1), np.float32(1)))
+    assert tan32.dtype == np.float32
+
+
+def test_checkpoint_policies_are_accepted_and_change_no_value():
+    cp = vmapx.checkpoint_policies
+    for policy in (cp.everything_saveable, cp.nothing_saveable, cp.dots_saveable,
+                   cp.dots_with_no_batch_dims_saveable, cp.save_only_these_names('a'),
+                   cp.save_from_both_policies(cp.dots_saveable, cp.nothing_saveable)):
+        f = vmapx.checkpoint(lambda x: jnp.sin(x) @ x, policy=policy)
+        assert_same(vmapx.grad(f)(np.array([0.5, 1.0])),
+                    np.cos([0.5, 1.0]) * [0.5, 1.0] + np.sin([0.5, 1.0]))

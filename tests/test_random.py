@@ -765,3 +765,60 @@ def test_key_data_and_wrap_key_data_are_the_raw_key():
 def test_error_messages(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ------------------ samplers added after the JAX diff (values from JAX 0.10.2, x64 off)
+
+_K0 = random.PRNGKey(0)
+
+
+@pytest.mark.parametrize("fn, expected, dtype", [
+    (lambda k: random.rademacher(k, (6,)), [-1, -1, 1, 1, -1, 1], np.int32),
+    (lambda k: random.rademacher(k, (6,), dtype=np.float32), [-1, -1, 1, 1, -1, 1],
+     np.float32),
+    (lambda k: random.pareto(k, 2.0, (4,)), [4.37132, 6.83265, 1.22379, 1.37188], np.float32),
+    (lambda k: random.pareto(k, np.array([1., 3.], np.float32)), [19.1084, 3.60075],
+     np.float32),
+    (lambda k: random.weibull_min(k, 2.0, 1.5, (4,)), [4.11393, 4.9073, 1.09282, 1.47348],
+     np.float32),
+    (lambda k: random.rayleigh(k, 2.0, (4,)), [0.65576, 0.4162, 2.96883, 2.46229], np.float32),
+    (lambda k: random.maxwell(k, (4,)), [2.6311, 0.99103, 0.96493, 3.07828], np.float32),
+    (lambda k: random.double_sided_maxwell(k, 1.0, 2.0, (4,)),
+     [4.09144, 4.14826, -3.16506, 5.58483], np.float32),
+    (lambda k: random.lognormal(k, 0.5, (4,)), [2.25088, 2.75284, 0.80509, 0.96145],
+     np.float32),
+    (lambda k: random.lognormal(k, shape=(4,)), [5.06646, 7.57812, 0.64818, 0.92439],
+     np.float32),
+    (lambda k: random.geometric(k, 0.3, (4,)), [1, 1, 4, 3], np.int32),
+    (lambda k: random.triangular(k, 0.0, 0.5, 1.0, (4,)), [0.83824, 0.89651, 0.40761, 0.48408],
+     np.float32),
+    (lambda k: random.wald(k, 1.0, (4,)), [0.3806, 0.41567, 0.48107, 0.32857], np.float32),
+])
+def test_added_samplers_match_jax_values(fn, expected, dtype):
+    out = fn(_K0)
+    assert out.shape == np.shape(expected) and out.dtype == dtype
+    np.testing.assert_allclose(out, expected, rtol=2e-5, atol=1e-5)
+
+
+def test_added_samplers_under_vmap_match_jax_values():
+    keys = random.split(_K0, 2)
+    out = vmapx.vmap(lambda k: random.rademacher(k, (3,)))(keys)
+    assert out.shape == (2, 3) and out.dtype == np.int32
+    np.testing.assert_array_equal(out, [[-1, 1, 1], [1, 1, -1]])
+    out = vmapx.vmap(lambda k: random.pareto(k, 2.0, (3,)))(keys)
+    assert out.shape == (2, 3) and out.dtype == np.float32
+    np.testing.assert_allclose(out, [[2.51828, 1.10592, 1.13752], [1.00367, 1.01061, 1.54566]],
+                               rtol=2e-5)
+    out = vmapx.vmap(lambda k: random.maxwell(k, (3,)))(keys)
+    np.testing.assert_allclose(out, [[1.54572, 1.57413, 2.08253], [3.18619, 1.44727, 1.76755]],
+                               rtol=2e-5)
+
+
+def test_added_samplers_equal_their_loop_under_vmap():
+    keys = random.split(_K0, 3)
+    for f in (lambda k: random.wald(k, 1.5, (2,)), lambda k: random.triangular(k, 0., .3, 1.),
+              lambda k: random.geometric(k, 0.4, (2,)), lambda k: random.lognormal(k, 0.2)):
+        batched = vmapx.vmap(f)(keys)
+        looped = np.stack([f(k) for k in keys])
+        assert batched.shape == looped.shape and batched.dtype == looped.dtype
+        np.testing.assert_array_equal(batched, looped)

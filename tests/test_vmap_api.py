@@ -399,3 +399,48 @@ def test_random_in_axes_and_out_axes_match_the_loop(data):
         assert out[key].shape == want.shape
         assert out[key].dtype == want.dtype
         np.testing.assert_allclose(out[key], want, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------- differential fixes (vs JAX 0.10.2)
+
+
+def test_wraps_names_partials_and_callable_objects_as_jax():
+    import functools
+    v = vmapx.vmap(functools.partial(lambda a, b: a + b, 1.0))
+    assert v.__name__ == "<lambda>"
+
+    class Doubler:
+        def __call__(self, a):
+            return a * 2
+    w = vmapx.vmap(Doubler())
+    assert w.__name__ == "<unnamed function>"
+    out = w(np.arange(3.0))
+    assert out.shape == (3,) and out.dtype == np.float64
+    np.testing.assert_array_equal(out, [0.0, 2.0, 4.0])
+
+
+def test_wraps_keeps_name_doc_and_wrapped():
+    def foo(a):
+        "doc of foo"
+        return a
+    v = vmapx.vmap(foo)
+    assert (v.__name__, v.__qualname__, v.__wrapped__) == ("foo", foo.__qualname__, foo)
+    assert v.__doc__ == ("Vectorized version of foo. Takes similar arguments as foo but with "
+                         "additional array axes over which foo is mapped.\n\nOriginal "
+                         "documentation:\n\ndoc of foo")
+
+
+def test_axis_size_disagreeing_with_mapped_axis_is_inconsistent_sizes():
+    # JAX reports a negative or non-int axis_size as inconsistent sizes
+    for bad in (-1, 2.0):
+        with pytest.raises(ValueError) as e:
+            vmapx.vmap(lambda a: a, axis_size=bad)(np.arange(4.0))
+        assert str(e.value) == (
+            "vmap got inconsistent sizes for array axes to be mapped:\n"
+            f"  * the `axis_size` argument was {bad};\n"
+            "  * one axis had size 4: axis 0 of argument a of type float64[4]")
+
+
+def test_axis_size_negative_with_nothing_mapped_is_an_error():
+    with pytest.raises(TypeError, match="axis_size must be a non-negative int"):
+        vmapx.vmap(lambda a: a, in_axes=None, axis_size=-1)(np.arange(4.0))

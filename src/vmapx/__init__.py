@@ -11,7 +11,7 @@ from ._src.api import vmap  # noqa: F401
 from ._src.jnp.array import Array  # noqa: F401
 from ._src.autodiff_api import (jvp, linearize, vjp, grad, value_and_grad, jacfwd,  # noqa: F401
                                 jacrev, jacobian, hessian, float0, linear_transpose,
-                                checkpoint, remat)
+                                checkpoint, remat, checkpoint_policies)
 from ._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._src.jit import jit  # noqa: F401
 from ._src.staging import make_jaxpr, eval_shape, ShapeDtypeStruct  # noqa: F401

@@ -61,7 +61,8 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "fold_in", "bits", "uniform", "randint", "normal", "truncated_normal",
            "multivariate_normal", "bernoulli", "categorical", "gumbel", "choice",
            "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
-           "laplace", "logistic"]
+           "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
+           "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald"]
 
 _U32 = _np.dtype(_np.uint32)
 _UINT = {8: _np.dtype(_np.uint8), 16: _np.dtype(_np.uint16), 32: _U32,
@@ -825,6 +826,196 @@ def logistic(key, shape=(), dtype=None):
     dtype = _float_dtype("logistic", dtype)
     x = _uniform(key, _canonical_shape(shape), dtype, _np.finfo(dtype).tiny, 1.0)
     return _out(_jnp.subtract(_jnp.log(x), _jnp.log1p(_jnp.negative(x))))
+
+
+def _param(x, dtype):
+    """A distribution parameter (JAX's default types for Python numbers) as ``dtype``."""
+    return _jnp.astype(_default_typed(x), dtype)
+
+
+def _params_shape(name, shape, *params):
+    shapes = [tuple(_shape_of(p)) for p in params]
+    if shape is None:
+        return tuple(_np.broadcast_shapes(*shapes))
+    shape = _canonical_shape(shape)
+    _check_shape(name, shape, *shapes)
+    return shape
+
+
+def rademacher(key, shape=(), dtype=None):
+    """Random signs, -1 or +1 with equal probability (int32 by default).
+
+    >>> from vmapx import random
+    >>> random.rademacher(random.PRNGKey(0), (6,))
+    array([-1, -1,  1,  1, -1,  1], dtype=int32)
+    """
+    key = _check_key("rademacher", key)
+    dtype = _np.dtype(_INT32 if dtype is None else dtype)
+    b = _jnp.astype(bernoulli(key, 0.5, _canonical_shape(shape)), dtype)
+    return _out(_jnp.astype(_jnp.subtract(_jnp.multiply(2, b), 1), dtype))
+
+
+def pareto(key, b, shape=None, dtype=None):
+    """Pareto values with shape parameter ``b`` (``exp(exponential / b)``).
+
+    >>> from vmapx import random
+    >>> random.pareto(random.PRNGKey(0), 2.0, (2,))
+    array([4.3713155, 6.8326483], dtype=float32)
+    """
+    key = _check_key("pareto", key)
+    dtype = _float_dtype("pareto", dtype)
+    b = _param(b, dtype)
+    shape = _params_shape("pareto", shape, b)
+    return _out(_jnp.exp(_jnp.divide(exponential(key, shape, dtype), b)))
+
+
+def weibull_min(key, scale, concentration, shape=(), dtype=None):
+    """Weibull values (inverse CDF of a uniform draw).
+
+    >>> from vmapx import random
+    >>> random.weibull_min(random.PRNGKey(0), 2.0, 1.5, (2,))
+    array([4.1139336, 4.9072957], dtype=float32)
+    """
+    key = _check_key("weibull_min", key)
+    dtype = _float_dtype("weibull_min", dtype)
+    u = _uniform(key, _canonical_shape(shape), dtype, 0.0, 1.0)
+    scale = _param(scale, dtype)
+    concentration = _param(concentration, dtype)
+    return _out(_jnp.multiply(_jnp.power(_jnp.negative(_jnp.log1p(_jnp.negative(u))),
+                                         _jnp.divide(1.0, concentration)), scale))
+
+
+def rayleigh(key, scale, shape=None, dtype=None):
+    """Rayleigh values (``scale * sqrt(-2 log u)``).
+
+    >>> from vmapx import random
+    >>> random.rayleigh(random.PRNGKey(0), 2.0, (2,))
+    array([0.65575665, 0.41620055], dtype=float32)
+    """
+    key = _check_key("rayleigh", key)
+    dtype = _float_dtype("rayleigh", dtype)
+    scale = _param(scale, dtype)
+    shape = _params_shape("rayleigh", shape, scale)
+    u = _uniform(key, shape, dtype, 0.0, 1.0)
+    return _out(_jnp.multiply(scale, _jnp.sqrt(_jnp.multiply(_jnp.log(u),
+                                                            _np.asarray(-2, dtype)))))
+
+
+def maxwell(key, shape=(), dtype=None):
+    """Maxwell values: the length of a standard normal 3-vector.
+
+    >>> from vmapx import random
+    >>> random.maxwell(random.PRNGKey(0), (2,))
+    array([2.6310966, 0.9910329], dtype=float32)
+    """
+    key = _check_key("maxwell", key)
+    dtype = _float_dtype("maxwell", dtype)
+    z = _normal(key, _canonical_shape(shape) + (3,), dtype)
+    return _out(_jnp.sqrt(_jnp.sum(_jnp.multiply(z, z), axis=-1)))
+
+
+def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
+    """Maxwell values with a random sign, scaled and shifted.
+
+    >>> from vmapx import random
+    >>> random.double_sided_maxwell(random.PRNGKey(0), 1.0, 2.0, (2,))
+    array([4.091442 , 4.1482553], dtype=float32)
+    """
+    key = _check_key("double_sided_maxwell", key)
+    dtype = _float_dtype("double_sided_maxwell", dtype)
+    params = tuple(_np.broadcast_shapes(_np.shape(loc), _np.shape(scale))) \
+        if not (_is_array(loc) or _is_array(scale)) else tuple(
+            _np.broadcast_shapes(tuple(_shape_of(loc)), tuple(_shape_of(scale))))
+    shape = _canonical_shape(shape)
+    shape = (shape or params) + params
+    k1, k2 = _split(key)
+    rvs = maxwell(k1, shape, dtype)
+    sign = rademacher(k2, shape, dtype)
+    return _out(_jnp.add(_jnp.multiply(_jnp.multiply(sign, rvs), _default_typed(scale)),
+                         _default_typed(loc)))
+
+
+def lognormal(key, sigma=1.0, shape=None, dtype=None):
+    """Log-normal values (``exp(sigma * normal)``).
+
+    >>> from vmapx import random
+    >>> random.lognormal(random.PRNGKey(0), 0.5, (2,))
+    array([2.2508798, 2.7528381], dtype=float32)
+    """
+    key = _check_key("lognormal", key)
+    dtype = _float_dtype("lognormal", dtype, "fc", "a float or complex dtype")
+    sigma = _param(sigma, dtype)
+    shape = _params_shape("lognormal", shape, sigma)
+    return _out(_jnp.exp(_jnp.multiply(_normal(key, shape, dtype), sigma)))
+
+
+def geometric(key, p, shape=None, dtype=None):
+    """Geometric values: the number of trials up to the first success (int32).
+
+    >>> from vmapx import random
+    >>> random.geometric(random.PRNGKey(0), 0.3, (4,))
+    array([1, 1, 4, 3], dtype=int32)
+    """
+    key = _check_key("geometric", key)
+    dtype = _np.dtype(_INT32 if dtype is None else dtype)
+    if dtype.kind not in "iu":
+        raise ValueError(f"dtype argument to `geometric` must be an int dtype, got {dtype}")
+    p = _default_typed(p)
+    if _dtype_of(p).kind not in "fc":
+        p = _jnp.astype(p, _FLOAT32)
+    shape = _params_shape("geometric", shape, p)
+    u = _uniform(key, shape, _dtype_of(p), 0.0, 1.0)
+    u = _jnp.where(_jnp.equal(u, 0), _np.asarray(1, _dtype_of(p)), u)
+    g = _jnp.add(_jnp.floor(_jnp.divide(_jnp.log(u), _jnp.log1p(_jnp.negative(p)))), 1)
+    return _out(_jnp.astype(g, dtype))
+
+
+def triangular(key, left, mode, right, shape=None, dtype=None):
+    """Triangular values on ``[left, right]`` peaking at ``mode``.
+
+    >>> from vmapx import random
+    >>> random.triangular(random.PRNGKey(0), 0.0, 0.5, 1.0, (2,))
+    array([0.8382394, 0.8965106], dtype=float32)
+    """
+    key = _check_key("triangular", key)
+    dtype = _float_dtype("triangular", dtype)
+    left, mode, right = (_param(v, dtype) for v in (left, mode, right))
+    shape = _params_shape("triangular", shape, left, mode, right)
+    left, mode, right = (_jnp.broadcast_to(v, shape) for v in (left, mode, right))
+    width = _jnp.subtract(right, left)
+    fc = _jnp.divide(_jnp.subtract(mode, left), width)
+    u = _uniform(key, shape, dtype, 0.0, 1.0)
+    out1 = _jnp.add(left, _jnp.sqrt(_jnp.multiply(_jnp.multiply(u, width),
+                                                  _jnp.subtract(mode, left))))
+    out2 = _jnp.subtract(right, _jnp.sqrt(_jnp.multiply(_jnp.multiply(
+        _jnp.subtract(1, u), width), _jnp.subtract(right, mode))))
+    return _out(_jnp.where(_jnp.less(u, fc), out1, out2))
+
+
+def wald(key, mean, shape=None, dtype=None):
+    """Wald (inverse Gaussian) values with the given ``mean``.
+
+    >>> from vmapx import random
+    >>> random.wald(random.PRNGKey(0), 1.0, (2,))
+    array([0.3805977 , 0.41566527], dtype=float32)
+    """
+    key = _check_key("wald", key)
+    dtype = _float_dtype("wald", dtype)
+    mean = _param(mean, dtype)
+    shape = _params_shape("wald", shape, mean)
+    k1, k2 = _split(key)
+    mean = _jnp.broadcast_to(mean, shape)
+    v = _normal(k1, shape, dtype)
+    z = _uniform(k2, shape, dtype, 0.0, 1.0)
+    y = _jnp.multiply(v, v)
+    y_sq = _jnp.multiply(y, y)
+    mean_sq = _jnp.multiply(mean, mean)
+    sqrt_term = _jnp.sqrt(_jnp.add(_jnp.multiply(_jnp.multiply(4, mean), y),
+                                   _jnp.multiply(mean_sq, y_sq)))
+    x = _jnp.subtract(_jnp.add(mean, _jnp.divide(_jnp.multiply(mean_sq, y), 2)),
+                      _jnp.multiply(_jnp.divide(mean, 2), sqrt_term))
+    return _out(_jnp.where(_jnp.less_equal(z, _jnp.divide(mean, _jnp.add(mean, x))), x,
+                           _jnp.divide(mean_sq, x)))
 
 
 def gumbel(key, shape=(), dtype=None, mode=None):

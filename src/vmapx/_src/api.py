@@ -35,13 +35,16 @@ def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
     """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
     try:
         return tu.broadcast_prefix(axis_tree, treedef_tree)
-    except ValueError as e:
-        if kws_note:
+    except ValueError:
+        if kws_note:  # report on the positional arguments only, as JAX does
             axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]
+        leaves, treedef = tu.tree_flatten(treedef_tree)
+        dummy = tu.tree_unflatten(treedef, [tu.PytreeLeaf()] * len(leaves))
+        errors = tu.prefix_errors(axis_tree, dummy)
+        details = "\n  ".join(e(name).args[0] for e in errors)
         raise ValueError(
-            f"{name} specification must be a tree prefix of the corresponding value; got "
-            f"specification {axis_tree!r} for value tree "
-            f"{tu.tree_structure(treedef_tree)}.\n  Mismatch details: {e}") from None
+            f"{name} specification must be a tree prefix of the corresponding value; "
+            f"\n  Mismatch details ({len(errors)} found):\n  {details}") from None
 
 
 def _is_array_like(x) -> bool:
@@ -53,8 +56,10 @@ def _valid_leaf(x, what):
         return x
     if hasattr(x, "__array__") or (hasattr(x, "shape") and hasattr(x, "dtype")):
         return np.asarray(x)
-    sep = "with type" if what.startswith("Output") else "of type"  # JAX's two wordings
-    raise TypeError(f"{what} {x!r} {sep} {type(x)} is not a valid JAX type")
+    if what.startswith("Output"):  # JAX's two wordings
+        raise TypeError(f"{what} {x!r} with type {type(x)} is not a valid JAX type")
+    ty = type(x) if isinstance(x, str) else f"'{type(x)}'"
+    raise TypeError(f"{what} '{x}' of type {ty} is not a valid JAX type")
 
 
 def _arg_names(fun, args, kwargs):
@@ -98,7 +103,10 @@ def _mapped_axis_size(fun, args, kwargs, leaves, dims, axis_size):
     if axis_size is not None:
         distinct.add(axis_size)
     if len(distinct) == 1:
-        return distinct.pop()
+        size = distinct.pop()
+        if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 0:
+            raise TypeError(f"vmap axis_size must be a non-negative int, got {size!r}")
+        return size
     if not distinct:
         raise ValueError("vmap must have at least one non-None value in in_axes or "
                          "axis_size must be specified")
@@ -151,8 +159,11 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             raise TypeError(f"vmap kwargs_axes must be a dict from keyword names to axis "
                             f"specs, but got {kwargs_axes!r}.")
         _check_spec_leaves(tuple(kwargs_axes.values()), "kwargs_axes")
-    if axis_size is not None and (not isinstance(axis_size, (int, np.integer)) or axis_size < 0):
-        raise TypeError(f"vmap axis_size must be a non-negative int, got {axis_size!r}")
+    # A bad axis_size is reported at call time: as "inconsistent sizes" when an
+    # argument is mapped (as JAX), else by _mapped_axis_size.
+    bad_axis_size = axis_size is not None and (
+        not isinstance(axis_size, (int, np.integer)) or isinstance(axis_size, bool)
+        or axis_size < 0)
     if spmd_axis_name is not None:
         names = spmd_axis_name if isinstance(spmd_axis_name, tuple) else (spmd_axis_name,)
         for n in names:
@@ -174,8 +185,9 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     # Flat per-argument axes when in_axes is an int or a tuple of ints/None: the
     # fast path for the common call (positional ndarrays, no keywords).
     flat_axes = in_axes if type(in_axes) is tuple and all(
-        a is None or type(a) is int for a in in_axes) else None
-    int_axes = in_axes if type(in_axes) is int or in_axes is None else False
+        a is None or type(a) is int for a in in_axes) and not bad_axis_size else None
+    int_axes = (in_axes if (type(in_axes) is int or in_axes is None) and not bad_axis_size
+                else False)
 
     @api_boundary
     def vmap_f(*args, **kwargs):
@@ -213,12 +225,38 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                                leaves, in_dims, axis, chunk_size, out_axes)
         return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match)
 
-    functools.update_wrapper(vmap_f, fun)
-    vmap_f.__doc__ = (f"Vectorized version of {getattr(fun, '__name__', fun)}. Takes similar "
-                      f"arguments as {getattr(fun, '__name__', fun)} but with additional "
-                      f"array axes over which {getattr(fun, '__name__', fun)} is mapped."
-                      + (f"\n\nOriginal documentation:\n\n{fun.__doc__}" if fun.__doc__ else ""))
+    name = _fun_name(fun)
+    _wraps(vmap_f, fun, name,
+           f"Vectorized version of {name}. Takes similar arguments as {name} but with "
+           f"additional array axes over which {name} is mapped."
+           + (f"\n\nOriginal documentation:\n\n{fun.__doc__}" if fun.__doc__ else ""))
     return vmap_f
+
+
+def _fun_name(fun, default="<unnamed function>") -> str:
+    """JAX's name of a callable: its ``__name__``, a partial's function's name,
+    else ``default``."""
+    name = getattr(fun, "__name__", None)
+    if name is not None:
+        return name
+    if isinstance(fun, functools.partial):
+        return _fun_name(fun.func, default)
+    return default
+
+
+def _wraps(wrapper, fun, name, doc):
+    """Copy ``fun``'s metadata onto ``wrapper`` as ``jax``'s ``wraps`` does
+    (``__name__`` also for partials and callable objects, ``__wrapped__``)."""
+    try:
+        wrapper.__dict__.update(getattr(fun, "__dict__", {}))
+        wrapper.__annotations__ = getattr(fun, "__annotations__", {})
+        wrapper.__name__ = name
+        wrapper.__module__ = getattr(fun, "__module__", "<unknown module>")
+        wrapper.__doc__ = doc
+        wrapper.__qualname__ = getattr(fun, "__qualname__", name)
+        wrapper.__wrapped__ = fun
+    except Exception:  # noqa: BLE001  (as JAX: metadata is best effort)
+        pass
 
 
 _SLOW = object()

@@ -19,9 +19,12 @@ from __future__ import annotations
 import functools
 import inspect
 
+import numpy as np
+
 from . import tree as tu
-from .core import Primitive, get_aval
+from .core import Primitive, Tracer, get_aval
 from .autodiff import float0, is_differentiable, zeros_like_aval
+from .jnp.base import astype
 
 # ------------------------------------------------------------------ helpers
 
@@ -231,6 +234,7 @@ class custom_jvp:
                                 "produce primal and tangent outputs with equal container "
                                 f"(pytree) structures, but got {out_tree} and {tan_tree} "
                                 "respectively.")
+            tan_arrays = []
             for o, t_ in zip(out_leaves, tan_leaves, strict=True):
                 oa, ta = get_aval(o), get_aval(t_)
                 expected = oa.dtype if is_differentiable(oa.dtype) else float0
@@ -241,8 +245,13 @@ class custom_jvp:
                                     f"with corresponding shapes and dtypes. Expected {exp} "
                                     f"(tangent type of {oa.str_short()}) but got "
                                     f"{ta.str_short()}.")
+                # A weak-typed tangent (a Python scalar) becomes an array of the
+                # output's dtype, as JAX's tangents always are.
+                cast = expected != float0 and (ta.dtype != expected or
+                                               not isinstance(t_, (Tracer, np.ndarray)))
+                tan_arrays.append(astype(t_, expected) if cast else t_)
             out_trees.append(out_tree)
-            return out_leaves, tan_leaves
+            return out_leaves, tan_arrays
 
         outs = custom_jvp_call_p.bind(*leaves, fun=_Named(flat_fun, name),
                                       jvp=_Named(flat_jvp, _name(user_jvp)))

@@ -512,6 +512,9 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                     views = views or t is Array
                 elif t is float or t is int or t is bool or t is complex:
                     key.append(t)
+                elif isinstance(x, np.generic):  # same signature as a 0-d array
+                    key.append(())
+                    key.append(x.dtype)
                 else:
                     break
             else:

@@ -4,18 +4,41 @@ from __future__ import annotations
 import numpy as np
 
 from . import tree as tu
-from .core import axis_names_of
+from .core import axis_names_of, dtype_of
+from .errors import UnboundAxisNameError
 from .prims import collectives as C
 from .prims import elementwise as ew
-from .jnp.base import asarray_like
+from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
 
 
-def _check_name(axis_name):
-    if axis_name is None:
-        raise TypeError("collectives need an axis_name: pass the name given to vmap(..., "
-                        "axis_name=...)")
+def _check_name(axis_name, what="psum"):
+    if axis_name is None:  # no vmap binds None: JAX's unbound-name error
+        raise UnboundAxisNameError(
+            f"Found an unbound axis name: None. No enclosing vmap binds this name for "
+            f"'{what}': pass the axis_name given to vmapx.vmap(..., axis_name=...).")
     return tuple(axis_name) if isinstance(axis_name, list) else axis_name
+
+
+def _check_groups(axis_index_groups):
+    if axis_index_groups is not None:
+        raise NotImplementedError("axis_index_groups not supported in vmap collectives. "
+                                  "Please open a feature request!")
+
+
+def _int_if_bool(v):
+    """``v``, with booleans as int32 (JAX's psum sums booleans as int32)."""
+    v = asarray_like(v)
+    return astype(v, np.int32) if dtype_of(v) == np.bool_ else v
+
+
+def _gather_axis(axis, nd, tiled):
+    """``all_gather``'s ``axis`` for an operand of rank ``nd``, checked and
+    made non-negative (JAX's wording)."""
+    rank = nd if tiled else nd + 1
+    if not -rank <= axis < rank:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {rank}")
+    return axis % rank
 
 
 def psum(x, axis_name, *, axis_index_groups=None):
@@ -25,10 +48,9 @@ def psum(x, axis_name, *, axis_index_groups=None):
     >>> vmapx.vmap(lambda x: psum(x, 'i'), axis_name='i')(np.arange(3.0))
     array([3., 3., 3.])
     """
-    if axis_index_groups is not None:
-        raise NotImplementedError("axis_index_groups is not supported under vmap")
+    _check_groups(axis_index_groups)
     axis_name = _check_name(axis_name)
-    return tu.tree_map(lambda v: C.psum_p.bind(asarray_like(v), axis_name=axis_name), x)
+    return tu.tree_map(lambda v: C.psum_p.bind(_int_if_bool(v), axis_name=axis_name), x)
 
 
 def pmax(x, axis_name, *, axis_index_groups=None):
@@ -38,7 +60,8 @@ def pmax(x, axis_name, *, axis_index_groups=None):
     >>> vmapx.vmap(lambda x: pmax(x, 'i'), axis_name='i')(np.array([1, 5, 2]))
     array([5, 5, 5])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "pmax")
     return tu.tree_map(lambda v: C.pmax_p.bind(asarray_like(v), axis_name=axis_name), x)
 
 
@@ -49,7 +72,8 @@ def pmin(x, axis_name, *, axis_index_groups=None):
     >>> vmapx.vmap(lambda x: pmin(x, 'i'), axis_name='i')(np.array([1, 5, 2]))
     array([1, 1, 1])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "pmin")
     return tu.tree_map(lambda v: C.pmin_p.bind(asarray_like(v), axis_name=axis_name), x)
 
 
@@ -60,7 +84,7 @@ def axis_size(axis_name):
     >>> vmapx.vmap(lambda x: x * 0 + axis_size('i'), axis_name='i')(np.zeros(3))
     array([3., 3., 3.])
     """
-    return C.axis_size_p.bind(axis_name=_check_name(axis_name))
+    return C.axis_size_p.bind(axis_name=_check_name(axis_name, "axis_size"))
 
 
 def pmean(x, axis_name, *, axis_index_groups=None):
@@ -71,11 +95,12 @@ def pmean(x, axis_name, *, axis_index_groups=None):
     >>> vmapx.vmap(lambda x: pmean(x, 'i'), axis_name='i')(np.array([1.0, 2.0, 6.0]))
     array([3., 3., 3.])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "pmean")
     n = axis_size(axis_name)
 
     def mean(v):
-        return ew.divide_p.bind(C.psum_p.bind(asarray_like(v), axis_name=axis_name), n)
+        return ew.divide_p.bind(C.psum_p.bind(_int_if_bool(v), axis_name=axis_name), n)
     return tu.tree_map(mean, x)
 
 
@@ -86,7 +111,7 @@ def axis_index(axis_name):
     >>> vmapx.vmap(lambda x: axis_index('i'), axis_name='i')(np.zeros(3))
     array([0, 1, 2], dtype=int32)
     """
-    axis_name = _check_name(axis_name)
+    axis_name = _check_name(axis_name, "axis_index")
     names = axis_names_of(axis_name)
     if len(names) == 1:
         return C.axis_index_p.bind(axis_name=names[0])
@@ -115,7 +140,8 @@ def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
     >>> g(np.arange(4.0).reshape(2, 2))[0, 0]
     array([0., 1., 2., 3.])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "all_gather")
     names = axis_names_of(axis_name)
     if len(names) > 1:
         return tu.tree_map(lambda v: as_array(_all_gather_names(v, names, axis, tiled)), x)
@@ -124,7 +150,7 @@ def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
     def gather(v):
         v = asarray_like(v)
         nd = np.ndim(v) if not hasattr(v, "ndim") else v.ndim
-        ax = axis % (nd + (0 if tiled else 1)) if nd or not tiled else 0
+        ax = _gather_axis(axis, nd, tiled)
         return as_array(C.all_gather_p.bind(
             v, axis_name=axis_name, axis=ax, tiled=tiled,
             size=int(size) if not hasattr(size, "aval") else size))
@@ -143,7 +169,7 @@ def _all_gather_names(v, names, axis, tiled):
     from .prims.shapes import reshape_p
     v = asarray_like(v)
     nd = v.ndim if hasattr(v, "ndim") else np.ndim(v)
-    ax = axis % (nd + (0 if tiled else 1)) if nd or not tiled else 0
+    ax = _gather_axis(axis, nd, tiled)
     out = v
     for name in reversed(names):
         out = all_gather(out, name, axis=ax, tiled=False)
@@ -161,7 +187,7 @@ def ppermute(x, axis_name, perm):
     >>> vmapx.vmap(lambda x: ppermute(x, 'i', [(0, 1), (1, 2), (2, 0)]), axis_name='i')(np.arange(3.0))
     array([2., 0., 1.])
     """
-    axis_name = _check_name(axis_name)
+    axis_name = _check_name(axis_name, "ppermute")
     perm = tuple((int(s), int(d)) for s, d in perm)
     srcs, dsts = [s for s, _ in perm], [d for _, d in perm]
     if len(set(srcs)) != len(srcs) or len(set(dsts)) != len(dsts):
@@ -189,7 +215,8 @@ def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None,
     array([[0., 2.],
            [1., 3.]])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "all_to_all")
     size = axis_size(axis_name)
     return tu.tree_map(lambda v: C.all_to_all_p.bind(
         asarray_like(v), axis_name=axis_name, split_axis=split_axis, concat_axis=concat_axis,
@@ -204,7 +231,8 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, t
     >>> vmapx.vmap(lambda x: psum_scatter(x, 'i'), axis_name='i')(np.arange(4.0).reshape(2, 2))
     array([2., 4.])
     """
-    axis_name = _check_name(axis_name)
+    _check_groups(axis_index_groups)
+    axis_name = _check_name(axis_name, "psum_scatter")
     size = axis_size(axis_name)
     return tu.tree_map(lambda v: C.psum_scatter_p.bind(
         asarray_like(v), axis_name=axis_name, scatter_dimension=scatter_dimension,

@@ -518,8 +518,10 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
         raise TypeError("lower and upper arguments to fori_loop must have equal types, got "
                         f"{la.dtype.name} and {ua.dtype.name}")
     if not isinstance(lower, Tracer) and not isinstance(upper, Tracer):
+        # As in JAX, concrete bounds become Python ints: the loop index is a
+        # weakly typed default int whatever the bounds' dtype.
         lo, hi = int(lower), int(upper)
-        i0 = lo if (la.weak_type and ua.weak_type) else np.asarray(lo, dtype)[()]
+        i0 = lo
 
         def step(carry, _):
             i, x = carry

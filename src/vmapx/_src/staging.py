@@ -146,6 +146,13 @@ class StagingTracer(Tracer):
 
 
 _aval_cache: dict = {}
+
+_PROMOTING = frozenset({
+    "add", "subtract", "multiply", "divide", "floor_divide", "power", "maximum", "minimum",
+    "fmax", "fmin", "remainder", "fmod", "arctan2", "hypot", "copysign", "nextafter",
+    "logaddexp", "logaddexp2", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+    "right_shift", "heaviside", "xlogy", "xlog1py", "gcd", "lcm", "where"})
+"""Elementwise primitives whose operands share the result's dtype (weak ones promoted)."""
 _AVAL_CACHE_MAX = 1 << 16
 
 
@@ -243,9 +250,33 @@ class StagingTrace(Trace):
             outs = [StagingTracer(self, a, Var(a)) for a in out_avals]
             self.eqns.append(_new_eqn(Eqn, (prim, invars, [t._var for t in outs], params)))
             return outs
+        if not out_avals.weak_type and prim.name in _PROMOTING:
+            for v in invars:
+                if type(v) is Var and v.aval.weak_type and v.aval.dtype != out_avals.dtype:
+                    invars = self._promote_weak_operands(prim, invars, out_avals.dtype)
+                    break
         var = Var(out_avals)
         self.eqns.append(_new_eqn(Eqn, (prim, invars, [var], params)))
         return StagingTracer(self, out_avals, var)
+
+    def _promote_weak_operands(self, prim, invars, dtype):
+        """Weakly typed variables converted to the result dtype, as JAX stages it.
+
+        The abstract rules let a weak operand take the other operand's dtype, but
+        at run time a weak variable holds a NumPy array or scalar, which NumPy
+        promotes as a strong type (``int32 + int64 -> int64``): without the
+        conversion the program's results would disagree with its own avals."""
+        from .prims.elementwise import convert_element_type_p
+        new = list(invars)
+        for i, v in enumerate(invars):
+            if (type(v) is Var and v.aval.weak_type and v.aval.dtype != dtype
+                    and not (i == 0 and prim.name == "where")):
+                a = ShapedArray(v.aval.shape, dtype, False)
+                cv = Var(a)
+                self.eqns.append(_new_eqn(Eqn, (convert_element_type_p, [v], [cv],
+                                                {"dtype": dtype})))
+                new[i] = cv
+        return new
 
 
 def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:

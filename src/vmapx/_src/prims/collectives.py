@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import AxisPrimitive, ShapedArray, axis_names_of, ndim_of, shape_of
+from ..core import AxisPrimitive, ShapedArray, axis_names_of, dtype_of, ndim_of, shape_of
 
 
 def _split_names(axis, axis_name):
@@ -43,11 +43,20 @@ def _reducing(name, reduce_prim_name, scale_unmapped):
             return prim.bind(x, axis_name=axis_name), d
         if d is None:
             out = elementwise.multiply_p.bind(x, axis.size) if scale_unmapped else x
+        elif axis.size == 0 and not scale_unmapped:
+            # max/min over no examples: the reduction's identity (as XLA's)
+            dt = dtype_of(x)
+            ident = (-np.inf if reduce_prim_name == "reduce_max_p" else np.inf) \
+                if dt.kind in "fc" else (np.iinfo(dt).min if reduce_prim_name ==
+                                         "reduce_max_p" else np.iinfo(dt).max) \
+                if dt.kind in "iu" else reduce_prim_name == "reduce_min_p"
+            s = shape_of(x)
+            out = np.full(s[:d] + s[d + 1:], ident, dtype=dt)
         else:
             red = getattr(reductions, reduce_prim_name)
             params = dict(axes=(d,), keepdims=False)
             if reduce_prim_name == "reduce_sum_p":
-                params["dtype"] = None
+                params["dtype"] = dtype_of(x)  # a psum keeps its operand's dtype
             out = red.bind(x, **params)
         if rest is not None:
             out = prim.bind(out, axis_name=rest)
@@ -139,6 +148,10 @@ def _ppermute_batch(ax, vals, dims, *, axis_name, perm):
         return ppermute_p.bind(x, axis_name=axis_name, perm=perm), d
     if rest is not None:
         raise NotImplementedError("ppermute over several axis names at once")
+    for s, t in perm:
+        if not (0 <= s < ax.size and 0 <= t < ax.size):
+            raise ValueError(f"ppermute perm entry ({s}, {t}) is out of range for the axis "
+                             f"{ax.name!r} of size {ax.size}")
     x = _front(x, d, ax.size)
     src = np.zeros(ax.size, dtype=np.intp)
     hit = np.zeros(ax.size, dtype=bool)
@@ -188,6 +201,8 @@ def _all_to_all_batch(ax, vals, dims, *, axis_name, split_axis, concat_axis, til
         c2 = concat_axis + (concat_axis >= d_mid)
         return all_to_all_p.bind(x, axis_name=axis_name, split_axis=s2, concat_axis=c2,
                                  tiled=tiled, size=size), d_mid + (c2 <= d_mid)
+    if rest is not None:
+        raise NotImplementedError("all_to_all over several axis names at once")
     x = _front(x, d, ax.size)  # (j, per-example...)
     B = ax.size
     s = shape_of(x)
@@ -202,8 +217,8 @@ def _all_to_all_batch(ax, vals, dims, *, axis_name, split_axis, concat_axis, til
         return transpose_p.bind(x, perm=(split_axis + 1,) + tuple(rest_axes)), 0
     k = s[split_axis + 1] // B
     if k * B != s[split_axis + 1]:
-        raise ValueError(f"all_to_all: split axis size {s[split_axis + 1]} is not divisible by "
-                         f"the axis size {B}")
+        raise ValueError(f"The size of all_to_all split_axis ({s[split_axis + 1]}) has to be "
+                         f"divisible by the size of the named axis {ax.name} ({B})")
     # (j, ..., i, k, ...): the i axis is at split_axis + 1, k after it
     x = reshape_p.bind(x, new_sizes=s[:split_axis + 1] + (B, k) + s[split_axis + 2:])
     per = [a + 1 for a in range(n + 1) if a != split_axis]  # per-example axes, with k
@@ -245,6 +260,8 @@ def _psum_scatter_batch(ax, vals, dims, *, axis_name, scatter_dimension, tiled, 
         sd = scatter_dimension + (scatter_dimension >= d) if d is not None else scatter_dimension
         return psum_scatter_p.bind(x, axis_name=axis_name, scatter_dimension=sd, tiled=tiled,
                                    size=size), d - (not tiled and sd < d)
+    if rest is not None:
+        raise NotImplementedError("psum_scatter over several axis names at once")
     s, _ = psum_p.batch(ax, [x], [d], axis_name=ax.name)  # summed, unmapped
     B = ax.size
     shp = shape_of(s)
