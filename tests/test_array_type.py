@@ -47,3 +47,20 @@ def test_transform_results_are_plain_ndarrays(make):
     out = vmapx.vmap(lambda v: v * 2.0)(make((3, 2)))
     assert type(out) is np.ndarray
     assert type(vmapx.grad(lambda v: jnp.sum(v * v))(make(3))) is np.ndarray
+
+
+def test_isinstance_array_holds_for_transform_results_and_tracers_as_jax_array():
+    seen = []
+
+    def f(x):
+        seen.append(isinstance(x, vmapx.Array))
+        return x * 2
+
+    out = vmapx.vmap(f)(np.ones(3))
+    vmapx.jit(f)(np.ones(3))
+    vmapx.grad(lambda x: f(x).sum())(np.ones(3))
+    assert isinstance(out, vmapx.Array) and type(out) is np.ndarray
+    assert seen == [True, True, True]
+    assert isinstance(np.zeros(2), vmapx.Array)
+    assert not isinstance(3.0, vmapx.Array) and not isinstance(np.float64(1.0), vmapx.Array)
+    assert not isinstance([1.0], vmapx.Array)

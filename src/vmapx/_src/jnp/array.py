@@ -24,8 +24,20 @@ def _has_tracer(index) -> bool:
     return False
 
 
-class Array(np.ndarray):
+class _ArrayMeta(type):
+    """``isinstance(x, vmapx.Array)`` holds for every array value, as
+    ``isinstance(x, jax.Array)`` does in JAX: NumPy arrays (what transforms
+    return) and tracers (what a function sees inside one)."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, (np.ndarray, Tracer))
+
+
+class Array(np.ndarray, metaclass=_ArrayMeta):
     """A NumPy array with JAX's ``.at`` updates and traced indexing.
+
+    As ``jax.Array`` is for JAX values, ``vmapx.Array`` is the type to check
+    against: ``isinstance`` holds for every NumPy array and every tracer.
 
     >>> import numpy as np, vmapx, vmapx.numpy as jnp
     >>> jnp.zeros(3).at[1].set(5.0)
@@ -36,6 +48,8 @@ class Array(np.ndarray):
     >>> vmapx.vmap(lambda y: jnp.eye(3)[y])(np.array([2, 0]))
     array([[0., 0., 1.],
            [1., 0., 0.]])
+    >>> isinstance(vmapx.vmap(lambda x: x * 2)(np.ones(2)), vmapx.Array)
+    True
     """
     __array_priority__ = -1.0  # mixed with plain ndarrays, results are plain
 
