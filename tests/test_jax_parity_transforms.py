@@ -516,3 +516,121 @@ def test_checkpoint_policies_are_accepted_and_change_no_value():
         f = vmapx.checkpoint(lambda x: jnp.sin(x) @ x, policy=policy)
         assert_same(vmapx.grad(f)(np.array([0.5, 1.0])),
                     np.cos([0.5, 1.0]) * [0.5, 1.0] + np.sin([0.5, 1.0]))
+
+
+def test_lax_float_to_int_conversion_saturates_and_maps_nan_to_zero():
+    x = np.array([np.nan, np.inf, -np.inf, 3e9, -3e9, -1.5, 255.9, 256.0], np.float32)
+    # JAX 0.10.2's values (XLA saturates; NumPy's astype wraps or is undefined).
+    assert_same(lax.convert_element_type(x, np.int32),
+                np.array([0, 2147483647, -2147483648, 2147483647, -2147483648, -1, 255, 256],
+                         np.int32))
+    assert_same(lax.convert_element_type(x, np.uint8),
+                np.array([0, 255, 0, 255, 0, 0, 255, 255], np.uint8))
+    assert_same(lax.convert_element_type(x, np.int8),
+                np.array([0, 127, -128, 127, -128, -1, 127, 127], np.int8))
+    assert_same(lax.convert_element_type(np.array([1e300, -1e300]), np.int64),
+                np.array([2**63 - 1, -2**63], np.int64))
+    # integers to integers still wrap, as in JAX
+    assert_same(lax.convert_element_type(np.array([300, -1]), np.uint8),
+                np.array([44, 255], np.uint8))
+    xs = np.array([[1e10, -2.5], [np.nan, 7.9]])
+    got = vmapx.vmap(lambda r: lax.convert_element_type(r, np.int16), in_axes=1)(xs)
+    assert_same(got, np.stack([lax.convert_element_type(xs[:, i], np.int16) for i in range(2)]))
+
+
+def test_lax_integer_division_and_remainder_by_zero_follow_xla():
+    x = np.array([7, -7, 0], np.int8)
+    # JAX: x // 0 is -1 (all bits set), x % 0 is x.
+    assert_same(lax.div(x, np.zeros(3, np.int8)), np.array([-1, -1, -1], np.int8))
+    assert_same(lax.rem(x, np.zeros(3, np.int8)), x)
+    u = np.array([7, 0], np.uint8)
+    assert_same(lax.div(u, np.zeros(2, np.uint8)), np.array([255, 255], np.uint8))
+    assert_same(lax.rem(u, np.zeros(2, np.uint8)), u)
+    a, b = np.array([7, -7, 5], np.int32), np.array([0, 2, 0], np.int32)
+    assert_same(vmapx.vmap(lax.div)(a, b), np.array([-1, -3, -1], np.int32))
+    assert_same(vmapx.jit(lax.rem)(a, b), np.array([7, -1, 5], np.int32))
+
+
+def test_lax_clz_counts_leading_zero_bits():
+    assert_same(lax.clz(np.array([1, 0, -1, 255], np.int32)), np.array([31, 32, 0, 24], np.int32))
+    assert_same(lax.clz(np.array([1, 0, 200], np.uint8)), np.array([7, 8, 0], np.uint8))
+    xs = np.array([[3, 8], [1, 1 << 14]], np.int16)
+    assert_same(vmapx.vmap(lax.clz, in_axes=1)(xs), np.array([[14, 15], [12, 1]], np.int16))
+
+
+def test_lax_bitcast_convert_type_adds_or_consumes_a_trailing_axis():
+    # JAX 0.10.2's values
+    assert_same(lax.bitcast_convert_type(np.array([1.0, -2.0], np.float32), np.int32),
+                np.array([1065353216, -1073741824], np.int32))
+    assert_same(lax.bitcast_convert_type(np.array([1.0, -2.0]), np.int32),
+                np.array([[0, 1072693248], [0, -1073741824]], np.int32))
+    assert_same(lax.bitcast_convert_type(np.float32(1.0), np.uint8),
+                np.array([0, 0, 128, 63], np.uint8))
+    with pytest.raises(ValueError, match=r"Attempting to convert array of shape \(2, 3\) from "
+                                         r"int16 of size 16 bits to int32 of size 32, bits but "
+                                         r"3 \* 16 != 32"):
+        lax.bitcast_convert_type(np.ones((2, 3), np.int16), np.int32)
+    xs = np.arange(12, dtype=np.int32).reshape(3, 2, 2)
+    to64 = lambda x: lax.bitcast_convert_type(x, np.int64)  # noqa: E731
+    for ax in (0, 1, 2):
+        got = vmapx.vmap(to64, in_axes=ax)(xs)
+        assert_same(got, np.stack([to64(np.take(xs, i, ax)) for i in range(xs.shape[ax])]))
+    to16 = lambda x: lax.bitcast_convert_type(x, np.uint16)  # noqa: E731
+    assert_same(vmapx.vmap(to16, in_axes=1)(xs), np.stack([to16(xs[:, i]) for i in range(2)]))
+    assert_same(vmapx.grad(lambda x: lax.bitcast_convert_type(x, np.float32).sum())(
+        np.ones(2, np.float32)), np.zeros(2, np.float32))
+
+
+def test_lax_broadcast_in_dim_accepts_unsorted_broadcast_dimensions():
+    x = np.arange(12.0).reshape(3, 4)
+    assert_same(lax.broadcast_in_dim(x, (4, 3), (1, 0)), x.T)   # JAX 0.10.2 accepts these
+    assert_same(lax.broadcast_in_dim(x, (4, 2, 3), (2, 0)),
+                np.broadcast_to(x.T[:, None, :], (4, 2, 3)))
+    got = vmapx.vmap(lambda r: lax.broadcast_in_dim(r, (4, 2, 3), (2, 0)), in_axes=2)(
+        np.stack([x, -x], axis=2))
+    assert_same(got, np.stack([lax.broadcast_in_dim(m, (4, 2, 3), (2, 0)) for m in (x, -x)]))
+    with pytest.raises(TypeError, match="broadcast_in_dim operand dimension sizes"):
+        lax.broadcast_in_dim(x, (4, 3), (0, 0))
+
+
+def test_lax_shape_ops_validate_their_static_arguments_like_jax():
+    x = np.arange(12.0).reshape(3, 4)
+    with pytest.raises(TypeError, match="slice limit_indices must be less than or equal to "
+                                        r"operand shape"):
+        lax.slice(x, (0, 0), (3, 5))          # NumPy slicing would silently clip
+    with pytest.raises(TypeError, match="must be greater than or equal to start_indices"):
+        lax.slice(x, (2, 0), (1, 4))          # NumPy slicing would silently give empty
+    with pytest.raises(TypeError, match=r"slice strides must have length equal to the number "
+                                        r"of dimensions of the operand, got strides \(1,\)"):
+        lax.slice(x, (0, 0), (3, 4), (1,))
+    with pytest.raises(TypeError, match="slice strides must have every element be positive"):
+        lax.slice(x, (0, 0), (3, 4), (1, -1))
+    with pytest.raises(ValueError, match=r"Dimension size after padding is not at least 0, got "
+                                         r"result shape \(-1, 4\)"):
+        lax.pad(x, 0.0, ((-2, -2, 0), (0, 0, 0)))
+    assert lax.pad(x, 0.0, ((-3, 0, 0), (0, 0, 0))).shape == (0, 4)
+    with pytest.raises(TypeError, match="pad operand and padding_value must be same dtype: got "
+                                        "float64 and float32."):
+        lax.pad(x, np.float32(0), ((1, 1, 0), (0, 0, 0)))
+    with pytest.raises(TypeError, match="iota shape must have every element be nonnegative"):
+        lax.iota(np.int32, -1)
+    with pytest.raises(TypeError, match=r"transpose permutation isn't a permutation of operand "
+                                        r"dimensions, got permutation \(0, 0\)"):
+        lax.transpose(x, (0, 0))
+    with pytest.raises(TypeError, match=r"rev dimensions must be unique, got \(0, 0\)."):
+        lax.rev(x, (0, 0))
+    with pytest.raises(TypeError, match="rev dimensions must have every element be nonneg"):
+        lax.rev(x, (-1,))
+    with pytest.raises(TypeError, match="reshape dimensions must be a permutation of operand "
+                                        r"dimensions, got dimensions \(0,\) for shape \(3, 4\)"):
+        lax.reshape(x, (12,), dimensions=(0,))
+    with pytest.raises(TypeError, match=r"Integers cannot be raised to negative powers, got "
+                                        r"integer_pow\(int64\[2\], -1\)"):
+        lax.integer_pow(np.array([2, 3]), -1)
+    with pytest.raises(ValueError, match="Index -1 is out of bounds for dimension 3 if "
+                                         "allow_negative_indices=False"):
+        lax.dynamic_slice(x, (-1, 0), (2, 2), allow_negative_indices=False)
+    # traced negative starts clamp to 0 instead (JAX 0.10.2's values)
+    got = vmapx.vmap(lambda i: lax.dynamic_slice(x, (i, 0), (2, 2),
+                                                 allow_negative_indices=False))(np.array([-1, 2]))
+    assert_same(got, np.array([[[0., 1.], [4., 5.]], [[4., 5.], [8., 9.]]]))

@@ -280,3 +280,80 @@ def test_real_fft_transposes_match_jax(case):
     got = vjp(ct)[0]
     np.testing.assert_allclose(got, want if case["in_dtype"] == "complex" else want.real,
                                rtol=1e-12, atol=1e-12)
+
+
+def _same(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape and got.dtype == want.dtype, (got.shape, got.dtype)
+    np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12)
+
+
+def test_hermitian_routines_factor_the_hermitian_part_like_jax():
+    la = jnp.linalg
+    b = np.array([[2.0, 1.0], [0.0, 3.0]])   # not symmetric
+    sym = (b + b.T) / 2
+    # JAX 0.10.2's values: the input is symmetrized first.
+    _same(la.eigvalsh(b), np.array([1.79289322, 3.20710678]))
+    _same(la.eigvalsh(b, UPLO="U"), np.linalg.eigvalsh(sym))
+    _same(la.eigh(b).eigenvalues, np.linalg.eigvalsh(sym))
+    np.testing.assert_allclose(la.cholesky(b + 2 * np.eye(2)),
+                               np.array([[2.0, 0.0], [0.25, 2.2220486]]), rtol=1e-7)
+    np.testing.assert_allclose(la.pinv(b, hermitian=True),
+                               np.array([[0.52173913, -0.08695652], [-0.08695652, 0.34782609]]),
+                               rtol=1e-7)
+    _same(la.svd(b, hermitian=True, compute_uv=False), np.linalg.svd(sym, compute_uv=False))
+    # symmetrize_input=False reads one triangle only, as NumPy does
+    _same(la.eigvalsh(b, symmetrize_input=False), np.linalg.eigvalsh(b))
+    _same(la.eigh(b, "U", symmetrize_input=False).eigenvalues,
+                np.linalg.eigvalsh(b, UPLO="U"))
+    _same(la.cholesky(b + 2 * np.eye(2), symmetrize_input=False),
+                np.linalg.cholesky(b + 2 * np.eye(2)))
+    stack = np.stack([b, b.T, 2 * b])
+    got = vmapx.vmap(la.eigvalsh, in_axes=2)(np.moveaxis(stack, 0, 2))
+    _same(got, np.stack([la.eigvalsh(m) for m in stack]))
+
+
+def test_gradients_of_hermitian_routines_are_symmetric_like_jax():
+    la = jnp.linalg
+    a = np.array([[4.0, 1.0], [1.0, 3.0]])
+    w = np.array([[1.0, 0.0], [2.0, 3.0]])
+    # JAX 0.10.2's gradient (symmetric: both triangles share the derivative)
+    want = np.array([[0.18153338, 0.27386649], [0.27386649, 0.90453403]])
+    np.testing.assert_allclose(vmapx.grad(lambda m: (la.cholesky(m) * w).sum())(a), want,
+                               rtol=1e-7)
+    np.testing.assert_allclose(
+        vmapx.grad(lambda m: (la.cholesky(m, upper=True) * w.T).sum())(a), want, rtol=1e-7)
+    # d(sum_k c_k w_k)/dA = V diag(c) V^T, closed form
+    s = np.array([[2.0, 0.5, 0.1], [0.5, 1.0, -0.3], [0.1, -0.3, 3.0]])
+    c = np.array([1.0, -2.0, 0.5])
+    _, v = np.linalg.eigh(s)
+    closed = v @ np.diag(c) @ v.T
+    _same(vmapx.grad(lambda m: (la.eigvalsh(m) * c).sum())(s), closed)
+    _same(vmapx.grad(lambda m: (la.eigh(m)[0] * c).sum())(s), closed)
+    batch = np.stack([s, s + np.eye(3)])
+    got = vmapx.vmap(vmapx.grad(lambda m: (la.eigvalsh(m) * c).sum()))(batch)
+    _same(got, np.stack([vmapx.grad(lambda m: (la.eigvalsh(m) * c).sum())(m)
+                               for m in batch]))
+
+
+def test_qr_complete_of_tall_matrix_is_differentiable_like_jax():
+    la = jnp.linalg
+    a = np.array([[1.0, 0.3], [0.2, -0.8], [0.5, 0.4], [-0.7, 0.1]])
+    f = lambda m: la.qr(m, "complete")  # noqa: E731
+    jq, jr = vmapx.jacfwd(f)(a)
+    assert jq.shape == (4, 4, 4, 2) and jr.shape == (4, 2, 4, 2)
+    eps = 1e-6
+    for i, j in itertools.product(range(4), range(2)):
+        d = np.zeros_like(a)
+        d[i, j] = eps
+        qp, rp = np.linalg.qr(a + d, "complete")
+        qm, rm = np.linalg.qr(a - d, "complete")
+        np.testing.assert_allclose(jq[..., i, j], (qp - qm) / (2 * eps), atol=1e-7)
+        np.testing.assert_allclose(jr[..., i, j], (rp - rm) / (2 * eps), atol=1e-7)
+    jrev = vmapx.jacrev(f)(a)
+    _same(jrev[0], jq)
+    _same(jrev[1], jr)
+    stack = np.stack([a, 2 * a[::-1], a + 0.1])
+    got = vmapx.vmap(vmapx.jacfwd(lambda m: la.qr(m, "complete")[0]), in_axes=2)(
+        np.moveaxis(stack, 0, 2))
+    _same(got, np.stack([vmapx.jacfwd(lambda m: la.qr(m, "complete")[0])(m) for m in stack]))

@@ -508,3 +508,76 @@ def test_a_cast_that_the_casting_rule_forbids_is_numpys_type_error(call):
     assert str(got.value) == str(want.value)
     with pytest.raises(ValueError, match="casting must be one of"):
         jnp.concatenate([x], casting="bogus")
+
+
+@pytest.mark.parametrize("in_axes", [0, 1, -1])
+def test_roll_with_a_batched_shift_matches_the_loop(in_axes):
+    x = RNG.uniform(-1, 1, (3, 4, 5))
+    shifts = np.array([1, -7, 0])
+    xs = np.moveaxis(x, 0, in_axes)
+    got = vmapx.vmap(lambda a, s: jnp.roll(a, s, axis=1), in_axes=(in_axes, 0))(xs, shifts)
+    same(got, np.stack([np.roll(np.moveaxis(xs, in_axes, 0)[i], s, 1)
+                        for i, s in enumerate(shifts)]))
+    flat = vmapx.vmap(jnp.roll)(x, shifts)
+    same(flat, np.stack([np.roll(x[i], s) for i, s in enumerate(shifts)]))
+    pair = np.array([[1, 2], [3, -1], [0, 9]])
+    same(vmapx.vmap(lambda a, s: jnp.roll(a, s, axis=(0, 1)))(x, pair),
+         np.stack([np.roll(x[i], tuple(s), (0, 1)) for i, s in enumerate(pair)]))
+    empty = vmapx.vmap(lambda a, s: jnp.roll(a, s, axis=0))(np.zeros((0, 4)),
+                                                            np.zeros(0, int))
+    same(empty, np.zeros((0, 4)))
+
+
+def test_roll_with_a_traced_shift_under_jit_and_grad():
+    x = np.arange(4.0)
+    same(vmapx.jit(jnp.roll)(x, 1), np.roll(x, 1))
+    g = vmapx.grad(lambda a, s: (jnp.roll(a, s) * np.arange(4.0)).sum())(x, 1)
+    same(g, np.roll(np.arange(4.0), -1))
+
+
+def test_astype_accepts_jax_copy_and_device_keywords():
+    a = np.ones(3)
+    assert jnp.astype(a, np.float64, copy=False) is a
+    same(jnp.astype(a, np.float32, copy=False), a.astype(np.float32))
+    assert jnp.astype(a, np.float64, copy=True) is not a
+    same(vmapx.vmap(lambda r: jnp.astype(r, np.int32, copy=False))(A), A.astype(np.int32))
+    with pytest.raises(ValueError, match="device"):
+        jnp.astype(a, np.float32, device="gpu")
+
+
+def test_finfo_and_iinfo_accept_arrays_and_tracers():
+    assert jnp.finfo(np.ones(2, np.float32)).eps == np.finfo(np.float32).eps
+    assert jnp.iinfo(np.arange(3, dtype=np.int8)).max == 127
+    assert jnp.finfo(jnp.float64) == np.finfo(np.float64)
+    got = vmapx.vmap(lambda r: r * jnp.finfo(r).eps)(np.ones((2, 3), np.float32))
+    same(got, np.full((2, 3), np.finfo(np.float32).eps, np.float32))
+
+
+def test_searchsorted_rejects_an_unknown_method_like_jax():
+    with pytest.raises(ValueError, match=r"invalid argument method='bad'"):
+        jnp.searchsorted(np.array([1, 3]), 2, method="bad")
+    for method in ("compare_all", "scan", "scan_unrolled", "sort"):
+        same(jnp.searchsorted(np.array([1, 3, 5]), np.array([0, 3, 6]), method=method),
+             np.array([0, 1, 3]))
+
+
+def test_array_methods_accept_jax_keywords_on_concrete_arrays():
+    a = jnp.asarray(A)
+    same(a.argsort(descending=True), np.argsort(-A, axis=-1, stable=True))
+    same(a.argsort(axis=0), np.argsort(A, axis=0))
+    same(a.var(correction=1), A.var(ddof=1))
+    same(a.std(correction=1, axis=0), A.std(ddof=1, axis=0))
+    same(np.var(a, axis=1), A.var(axis=1))
+    with pytest.raises(ValueError, match="ddof and correction"):
+        a.var(ddof=1, correction=1)
+    same(a.take(np.array([0, 13]), mode="fill"), np.array([A.flat[0], np.nan]))
+    same(a.take(np.array([0, 13]), mode="fill", fill_value=-1.0), np.array([A.flat[0], -1.0]))
+    same(np.take(a, [1, 2], axis=1), A[:, 1:3])
+    same(a.ptp(), np.ptp(A))
+    same(np.ptp(a, axis=0), np.ptp(A, axis=0))
+    m = jnp.asarray(np.array([0, 5, 0, 7]))
+    rows, = m.nonzero(size=3, fill_value=-1)
+    same(rows, np.array([1, 3, -1]))
+    same(m.nonzero()[0], np.array([1, 3]))
+    same(vmapx.vmap(lambda i: a.take(i, mode="fill"))(np.array([[0, 99], [1, 2]])),
+         np.array([[A.flat[0], np.nan], [A.flat[1], A.flat[2]]]))

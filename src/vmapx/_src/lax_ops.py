@@ -107,13 +107,29 @@ def _binary(name, fn, example):
     return op
 
 
+def _is_int_op(x, y):
+    return _aval(x).dtype.kind in "iu" or (_aval(y).dtype.kind in "iu" and
+                                           _aval(x).dtype.kind in "iub")
+
+
 def _div(x, y):
+    """Integer division truncates toward zero; ``x / 0`` is -1 (all bits set), as in XLA."""
     jnp = _jnp()
-    if _aval(x).dtype.kind in "iu" or (_aval(y).dtype.kind in "iu" and
-                                       _aval(x).dtype.kind in "iub"):
-        q = jnp.floor_divide(jnp.abs(x), jnp.abs(y))
-        return jnp.where((x < 0) != (y < 0), -q, q)
+    if _is_int_op(x, y):
+        zero = y == 0
+        q = jnp.floor_divide(jnp.abs(x), jnp.abs(jnp.where(zero, 1, y)))
+        q = jnp.where((x < 0) != (y < 0), -q, q)
+        return jnp.where(zero, np.array(-1).astype(_aval(q).dtype), q)
     return jnp.true_divide(x, y)
+
+
+def _rem(x, y):
+    """C's remainder (the dividend's sign); integer ``x % 0`` is ``x``, as in XLA."""
+    jnp = _jnp()
+    if _is_int_op(x, y):
+        zero = y == 0
+        return jnp.where(zero, x, jnp.fmod(x, jnp.where(zero, 1, y)))
+    return jnp.fmod(x, y)
 
 
 def _pow(x, y):
@@ -135,6 +151,19 @@ def _population_count(x):
     dt = _aval(x).dtype
     u = np.dtype(f"uint{dt.itemsize * 8}")
     return astype(_jnp().bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
+
+
+def _clz(x):
+    """Leading zero bits: smear the highest set bit rightwards, count the ones."""
+    jnp = _jnp()
+    dt = _aval(x).dtype
+    bits = dt.itemsize * 8
+    u = astype(x, np.dtype(f"uint{bits}")) if dt.kind == "i" else x
+    shift = 1
+    while shift < bits:
+        u = jnp.bitwise_or(u, jnp.right_shift(u, np.array(shift, u.dtype)))
+        shift *= 2
+    return astype(bits - jnp.bitwise_count(u), dt)
 
 
 def _shift_right_logical(x, y):
@@ -187,13 +216,15 @@ def _populate():
          ">>> lax.bitwise_not(np.array([0], np.int32))\narray([-1], dtype=int32)"),
         ("population_count", _population_count, "iu",
          ">>> lax.population_count(np.array([7], np.int32))\narray([3], dtype=int32)"),
+        ("clz", _clz, "iu",
+         ">>> lax.clz(np.array([1, 0, -1], np.int32))\narray([31, 32,  0], dtype=int32)"),
     ]
     binary = [
         ("add", jnp.add, ">>> lax.add(np.array([1.0, 2.0]), 1.0)\narray([2., 3.])"),
         ("sub", jnp.subtract, ">>> lax.sub(np.array([1, 2]), np.array([2, 2]))\narray([-1,  0])"),
         ("mul", jnp.multiply, ">>> lax.mul(np.array([2.0]), np.array([3.0]))\narray([6.])"),
         ("div", _div, ">>> lax.div(np.array([-7, 7]), np.array([2, 2]))\narray([-3,  3])"),
-        ("rem", jnp.fmod, ">>> lax.rem(np.array([-7, 7]), np.array([2, -2]))\narray([-1,  1])"),
+        ("rem", _rem, ">>> lax.rem(np.array([-7, 7]), np.array([2, -2]))\narray([-1,  1])"),
         ("pow", _pow, ">>> lax.pow(np.array([2.0]), np.array([3.0]))\narray([8.])"),
         ("max", jnp.maximum, ">>> lax.max(np.array([1.0, 5.0]), np.array([2.0, 0.0]))\n"
                              "array([2., 5.])"),
@@ -283,7 +314,13 @@ def integer_pow(x, y: int):
     >>> lax.integer_pow(np.array([2.0, 3.0]), 3)
     array([ 8., 27.])
     """
-    return _out(_jnp().power(asarray_like(x), operator.index(y)))
+    x = asarray_like(x)
+    y = operator.index(y)
+    a = _aval(x)
+    if y < 0 and a.dtype.kind in "iub":
+        raise TypeError(f"Integers cannot be raised to negative powers, got "
+                        f"integer_pow({a.str_short()}, {y})")
+    return _out(_jnp().power(x, y))
 
 
 def clamp(min, x, max):  # noqa: A002
@@ -326,14 +363,59 @@ def select_n(which, *cases):
 
 
 def convert_element_type(operand, new_dtype):
-    """``operand`` as ``new_dtype`` (floats to ints truncate toward zero).
+    """``operand`` as ``new_dtype``.  Floats to ints truncate toward zero and,
+    as in XLA, saturate at the integer range (NaN gives 0); ints to ints wrap.
 
     >>> import numpy as np
     >>> from vmapx import lax
-    >>> lax.convert_element_type(np.array([1.7, -1.7]), np.int32)
-    array([ 1, -1], dtype=int32)
+    >>> lax.convert_element_type(np.array([1.7, -1.7, 1e10, np.nan]), np.int32)
+    array([         1,         -1, 2147483647,          0], dtype=int32)
     """
-    return _out(astype(asarray_like(operand), new_dtype))
+    x = asarray_like(operand)
+    dt = np.dtype(new_dtype)
+    if dt.kind in "iu" and _aval(x).dtype.kind == "f":
+        return _out(_saturating_cast(x, dt))
+    return _out(astype(x, dt))
+
+
+def bitcast_convert_type(operand, new_dtype):
+    """Reinterpret the bits of ``operand`` as ``new_dtype`` (JAX's shapes: a smaller
+    item size adds a trailing axis of the size ratio, a larger one consumes it).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.bitcast_convert_type(np.array([1.0], np.float32), np.int32)
+    array([1065353216], dtype=int32)
+    >>> lax.bitcast_convert_type(np.array([1.0]), np.int32).shape
+    (1, 2)
+    """
+    from .prims.bits import bitcast_p
+    x = asarray_like(operand)
+    dt = np.dtype(new_dtype)
+    shape = tuple(_aval(x).shape)
+    old_bits, new_bits = _aval(x).dtype.itemsize * 8, dt.itemsize * 8
+    jnp = _jnp()
+    if old_bits == new_bits:
+        return _out(bitcast_p.bind(x, dtype=dt))
+    if old_bits > new_bits:
+        return _out(bitcast_p.bind(jnp.reshape(x, shape + (1,)), dtype=dt))
+    if not shape or shape[-1] * old_bits != new_bits:
+        raise ValueError(f"Attempting to convert array of shape {shape} from "
+                         f"{_aval(x).dtype.name} of size {old_bits} bits to {dt.name} of size "
+                         f"{new_bits}, bits but {shape[-1] if shape else 1} * {old_bits} != "
+                         f"{new_bits}")
+    return _out(jnp.reshape(bitcast_p.bind(x, dtype=dt), shape[:-1]))
+
+
+def _saturating_cast(x, dt):
+    """Float ``x`` to integer ``dt``, clamped to its range, NaN to 0."""
+    jnp = _jnp()
+    info = np.iinfo(dt)
+    # ``hi`` may round up in x's dtype (2**31 - 1 -> 2**31 in float32): ``x >= hi``
+    # then still marks exactly the values that do not fit.
+    hi, lo = x >= info.max, x <= info.min
+    inside = astype(jnp.where(hi | lo | jnp.isnan(x), 0, x), dt)
+    return jnp.where(hi, np.array(info.max, dt), jnp.where(lo, np.array(info.min, dt), inside))
 
 
 # ------------------------------------------------------------- reductions
@@ -531,7 +613,10 @@ def iota(dtype, size: int):
     >>> lax.iota(np.int32, 4)
     array([0, 1, 2, 3], dtype=int32)
     """
-    return np.arange(operator.index(size), dtype=dtype)
+    size = operator.index(size)
+    if size < 0:
+        raise TypeError(f"iota shape must have every element be nonnegative, got ({size},).")
+    return np.arange(size, dtype=dtype)
 
 
 def broadcasted_iota(dtype, shape, dimension: int):
@@ -603,11 +688,15 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions):
     dims = tuple(broadcast_dimensions)
     if len(dims) != len(in_shape) or any(
             not (in_shape[i] == shape[d] or in_shape[i] == 1) for i, d in enumerate(dims)) \
-            or list(dims) != sorted(set(dims)):
+            or len(set(dims)) != len(dims) or any(not 0 <= d < len(shape) for d in dims):
         raise TypeError("broadcast_in_dim operand dimension sizes must either be 1, or be "
                         "equal to their corresponding dimensions in the target broadcast "
                         f"shape; got operand of shape {in_shape}, target broadcast shape "
                         f"{shape}, broadcast_dimensions {dims} ")
+    if list(dims) != sorted(dims):  # operand axes land in another order: transpose first
+        perm = tuple(sorted(range(len(dims)), key=dims.__getitem__))
+        x, in_shape, dims = (jnp.transpose(x, perm), tuple(in_shape[i] for i in perm),
+                             tuple(dims[i] for i in perm))
     inter = [1] * len(shape)
     for i, d in enumerate(dims):
         inter[d] = in_shape[i]
@@ -626,7 +715,11 @@ def reshape(operand, new_sizes, dimensions=None):
     jnp = _jnp()
     x = asarray_like(operand)
     if dimensions is not None:
-        x = jnp.transpose(x, tuple(dimensions))
+        dims = tuple(operator.index(d) for d in dimensions)
+        if sorted(dims) != list(range(len(_aval(x).shape))):
+            raise TypeError(f"reshape dimensions must be a permutation of operand dimensions, "
+                            f"got dimensions {dims} for shape {tuple(_aval(x).shape)}.")
+        x = jnp.transpose(x, dims)
     return _out(jnp.reshape(x, tuple(new_sizes)))
 
 
@@ -638,7 +731,13 @@ def transpose(operand, permutation):
     >>> lax.transpose(np.ones((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
     """
-    return _out(_jnp().transpose(asarray_like(operand), tuple(permutation)))
+    x = asarray_like(operand)
+    perm = tuple(operator.index(p) for p in permutation)
+    shape = tuple(_aval(x).shape)
+    if sorted(perm) != list(range(len(shape))):
+        raise TypeError(f"transpose permutation isn't a permutation of operand dimensions, got "
+                        f"permutation {perm} for operand shape {shape}.")
+    return _out(_jnp().transpose(x, perm))
 
 
 def squeeze(array, dimensions):
@@ -671,7 +770,17 @@ def rev(operand, dimensions):
     >>> lax.rev(np.arange(4), (0,))
     array([3, 2, 1, 0])
     """
-    return _out(_jnp().flip(asarray_like(operand), tuple(dimensions)))
+    x = asarray_like(operand)
+    dims = tuple(operator.index(d) for d in dimensions)
+    if len(set(dims)) != len(dims):
+        raise TypeError(f"rev dimensions must be unique, got {dims}.")
+    nd = len(_aval(x).shape)
+    if any(d < 0 for d in dims):
+        raise TypeError(f"rev dimensions must have every element be nonnegative, got {dims}.")
+    if any(d >= nd for d in dims):
+        raise TypeError(f"rev dimensions must all be less than operand ndim, got dimensions "
+                        f"{dims} for operand ndim {nd}.")
+    return _out(_jnp().flip(x, dims))
 
 
 def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
@@ -726,6 +835,16 @@ def pad(operand, padding_value, padding_config):
     if any(c[2] < 0 for c in config):
         raise ValueError(f"interior padding in padding_config must be nonnegative, got "
                          f"padding_config {padding_config}")
+    out_shape = tuple(int(lo + hi + n + max(n - 1, 0) * interior)
+                      for n, (lo, hi, interior) in zip(a.shape, config, strict=True))
+    if any(n < 0 for n in out_shape):
+        raise ValueError(f"Dimension size after padding is not at least 0, got result shape "
+                         f"{out_shape}, for padding_config {tuple(config)} and operand shape "
+                         f"{tuple(a.shape)}")
+    pv = _aval(padding_value)
+    if not pv.weak_type and pv.dtype != a.dtype:
+        raise TypeError(f"pad operand and padding_value must be same dtype: got "
+                        f"{a.dtype.name} and {pv.dtype.name}.")
     import builtins
     grown, place, crop = [], [], []
     for n, (lo, hi, interior) in zip(a.shape, config, strict=True):
@@ -749,10 +868,28 @@ def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
     array([1, 4, 7])
     """
     import builtins
-    strides = (1,) * len(start_indices) if strides is None else strides
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    start_indices, limit_indices = tuple(start_indices), tuple(limit_indices)
+    strides = (1,) * len(shape) if strides is None else tuple(strides)
+    for what, v in (("start_indices", start_indices), ("limit_indices", limit_indices),
+                    ("strides", strides)):
+        if len(v) != len(shape):
+            raise TypeError(f"slice {what} must have length equal to the number of "
+                            f"dimensions of the operand, got {what} {v} for operand shape "
+                            f"{shape}.")
+    if any(st <= 0 for st in strides):
+        raise TypeError(f"slice strides must have every element be positive, got {strides}.")
+    if any(lim > n for lim, n in zip(limit_indices, shape, strict=True)):
+        raise TypeError(f"slice limit_indices must be less than or equal to operand shape, got "
+                        f"limit_indices {limit_indices} for operand shape {shape}.")
+    if any(lim < st for st, lim in zip(start_indices, limit_indices, strict=True)):
+        raise TypeError(f"slice limit_indices must be greater than or equal to start_indices, "
+                        f"got start_indices {start_indices} and limit_indices "
+                        f"{limit_indices}.")
     idx = tuple(builtins.slice(s, l, st)
                 for s, l, st in zip(start_indices, limit_indices, strides, strict=True))
-    return _out(asarray_like(operand)[idx])
+    return _out(x[idx])
 
 
 def split(operand, sizes, axis: int = 0):
@@ -839,7 +976,10 @@ def _clamped(start, n, size, allow_negative):
     jnp = _jnp()
     if not isinstance(start, Tracer):
         s = int(start)
-        if allow_negative and s < 0:
+        if s < 0:
+            if not allow_negative:
+                raise ValueError(f"Index {s} is out of bounds for dimension {n} if "
+                                 "allow_negative_indices=False")
             s += n
         return min(max(s, 0), n - size)
     if allow_negative:
@@ -1067,7 +1207,7 @@ globals().update(_OPS)
 
 __all__ = sorted(_OPS) + [
     "Precision", "RoundingMethod", "round", "split", "integer_pow", "clamp", "select_n",
-    "convert_element_type",
+    "convert_element_type", "bitcast_convert_type",
     "argmax", "argmin", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp", "sort",
     "sort_key_val", "top_k", "iota", "broadcasted_iota", "full", "full_like", "broadcast",
     "broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "rev", "collapse",

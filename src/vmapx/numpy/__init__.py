@@ -10,7 +10,7 @@ array([4., 4., 4.])
 """
 import numpy as _np
 
-from .._src.jnp.base import astype  # noqa: F401
+from .._src.jnp.base import astype, finfo, iinfo  # noqa: F401
 from .._src.jnp.creation import *  # noqa: F401,F403
 from .._src.jnp.creation import array, asarray  # noqa: F401
 from .._src.jnp.ufuncs import *  # noqa: F401,F403
@@ -31,7 +31,7 @@ from .._src.jnp.poly import *  # noqa: F401,F403
 # dtypes and constants, as in NumPy
 from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,  # noqa: F401
                    float16, float32, float64, complex64, complex128, intp, uintp,
-                   dtype, finfo, iinfo, pi, e, inf, nan, euler_gamma, newaxis,
+                   dtype, pi, e, inf, nan, euler_gamma, newaxis,
                    integer, floating, complexfloating, inexact, number, signedinteger,
                    unsignedinteger, generic, issubdtype, promote_types, ndarray)
 from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)

@@ -129,14 +129,30 @@ def slogdet(a):
     return SlogdetResult(*_lp.slogdet_p.bind(_square(a)))
 
 
-def cholesky(a, /, *, upper=False):
+def _symmetrize(a):
+    """``(a + a^H) / 2``: the Hermitian part JAX's Hermitian routines factor by default."""
+    jnp = _jnp()
+    h = jnp.swapaxes(a, -1, -2)
+    if jnp.result_type(a).kind == "c":
+        h = jnp.conjugate(h)
+    return (a + h) / 2
+
+
+def cholesky(a, /, *, upper=False, symmetrize_input=True):
     """Cholesky factor, as ``numpy.linalg.cholesky`` (lower unless ``upper``).
+
+    As in JAX, the input is first replaced by its Hermitian part ``(a + a^H) / 2``
+    (so derivatives are symmetric) unless ``symmetrize_input=False``, which reads
+    the lower triangle only, as NumPy does.
 
     >>> cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
     array([[2., 0.],
            [1., 1.]])
     """
-    return _lp.cholesky_p.bind(_square(a), upper=bool(upper))
+    a = _square(a)
+    if symmetrize_input:
+        a = _symmetrize(a)
+    return _lp.cholesky_p.bind(a, upper=bool(upper))
 
 
 def qr(a, mode="reduced"):
@@ -153,27 +169,43 @@ def qr(a, mode="reduced"):
     return r if mode == "r" else QRResult(q, r)
 
 
-def eigh(a, UPLO="L"):
+def eigh(a, UPLO=None, symmetrize_input=True):
     """Eigen-decomposition of Hermitian matrices, as ``numpy.linalg.eigh``.
+
+    As in JAX, the input is first replaced by its Hermitian part ``(a + a^H) / 2``
+    unless ``symmetrize_input=False``, which reads only the ``UPLO`` triangle
+    (default 'L'), as NumPy does.
 
     >>> eigh(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([1., 2.])
     """
+    a = _square(a)
+    if UPLO is None:
+        UPLO = "L"
     if UPLO not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
-    w, v = _lp.eigh_p.bind(_square(a), UPLO=UPLO)
+    if symmetrize_input:
+        a = _symmetrize(a)
+    w, v = _lp.eigh_p.bind(a, UPLO=UPLO)
     return EighResult(w, v)
 
 
-def eigvalsh(a, UPLO="L"):
-    """Eigenvalues of Hermitian matrices, ascending, as ``numpy.linalg.eigvalsh``.
+def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
+    """Eigenvalues of Hermitian matrices, ascending, as ``numpy.linalg.eigvalsh``
+    (of the Hermitian part ``(a + a^H) / 2`` unless ``symmetrize_input=False``, as
+    in JAX).
 
     >>> eigvalsh(np.array([[2.0, 1.0], [1.0, 2.0]]))
     array([1., 3.])
     """
+    a = _square(a)
+    if UPLO is None:
+        UPLO = "L"
     if UPLO not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
-    return _lp.eigvalsh_p.bind(_square(a), UPLO=UPLO)
+    if symmetrize_input:
+        a = _symmetrize(a)
+    return _lp.eigvalsh_p.bind(a, UPLO=UPLO)
 
 
 def eig(a):
@@ -202,6 +234,9 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     array([4., 3.])
     """
     a = _asarray_like(a)
+    if hermitian:  # factor the Hermitian part, as JAX does
+        _lp.check_square(_shape_of(a))
+        a = _symmetrize(a)
     out = _lp.svd_p.bind(a, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv),
                         hermitian=bool(hermitian))
     return SVDResult(*out) if compute_uv else out[0]
@@ -231,6 +266,9 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
         raise ValueError("`rtol` and `rcond` can't be both set.")
     if rcond is None:
         rcond = rtol if rtol is not None else 1e-15
+    if hermitian:  # invert the Hermitian part, as JAX does
+        _lp.check_square(_shape_of(a))
+        a = _symmetrize(a)
     return _lp.pinv_p.bind(a, rcond=_static_float(rcond, "rcond"), hermitian=bool(hermitian))
 
 

@@ -24,6 +24,14 @@ def _has_tracer(index) -> bool:
     return False
 
 
+def _ddof(ddof, correction):
+    if correction is np._NoValue:
+        return ddof
+    if ddof != 0:
+        raise ValueError("ddof and correction can't be provided simultaneously.")
+    return correction
+
+
 class _ArrayMeta(type):
     """``isinstance(x, vmapx.Array)`` holds for every array value, as
     ``isinstance(x, jax.Array)`` does in JAX: NumPy arrays (what transforms
@@ -66,6 +74,81 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
 
     def __repr__(self):
         return repr(self.view(np.ndarray))
+
+    # JAX's extra keywords on ndarray methods; NumPy's own calls (np.argsort, np.var,
+    # np.take, ... call these methods on subclasses) keep ndarray's behaviour.
+    def argsort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+        """As ``ndarray.argsort``, with JAX's ``descending``.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.array([3, 1, 2]).argsort(descending=True)
+        array([0, 2, 1])
+        """
+        if descending:
+            from .reductions import argsort
+            return as_array(argsort(self.view(np.ndarray), axis, stable=stable,
+                                    descending=True))
+        return np.ndarray.argsort(self, axis, kind, order, stable=stable)
+
+    def nonzero(self, *, size=None, fill_value=None):
+        """As ``ndarray.nonzero``, with JAX's static ``size`` and ``fill_value``.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.array([0, 5, 0, 7]).nonzero(size=3)
+        (array([1, 3, 0]),)
+        """
+        if size is None and fill_value is None:
+            return np.ndarray.nonzero(self)
+        from .indexing import nonzero
+        return nonzero(self.view(np.ndarray), size=size, fill_value=fill_value)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+            mean=np._NoValue, correction=np._NoValue):
+        """As ``ndarray.var``; ``correction`` is the array-API name of ``ddof``.
+
+        >>> import vmapx.numpy as jnp
+        >>> float(jnp.array([1.0, 3.0]).var(correction=1))
+        2.0
+        """
+        ddof = _ddof(ddof, correction)
+        kw = {} if mean is np._NoValue else {"mean": mean}
+        return np.ndarray.var(self, axis, dtype, out, ddof, keepdims, where=where, **kw)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
+            mean=np._NoValue, correction=np._NoValue):
+        """As ``ndarray.std``; ``correction`` is the array-API name of ``ddof``.
+
+        >>> import vmapx.numpy as jnp
+        >>> float(jnp.array([1.0, 3.0]).std(correction=1) ** 2)
+        2.0
+        """
+        ddof = _ddof(ddof, correction)
+        kw = {} if mean is np._NoValue else {"mean": mean}
+        return np.ndarray.std(self, axis, dtype, out, ddof, keepdims, where=where, **kw)
+
+    def take(self, indices, axis=None, out=None, mode="raise", *, unique_indices=False,
+             indices_are_sorted=False, fill_value=None):
+        """As ``ndarray.take``, with JAX's ``mode='fill'`` and ``fill_value``.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.array([1.0, 2.0]).take(np.array([1, 5]), mode="fill")
+        array([ 2., nan])
+        """
+        if mode == "fill" or fill_value is not None or isinstance(indices, Tracer):
+            from .indexing import take
+            return take(self.view(np.ndarray), indices, axis, out, mode,
+                        unique_indices=unique_indices, indices_are_sorted=indices_are_sorted,
+                        fill_value=fill_value)
+        return np.ndarray.take(self, indices, axis, out, mode)
+
+    def ptp(self, axis=None, out=None, keepdims=False):
+        """Peak to peak (max - min) along ``axis``, as ``jax.Array.ptp``.
+
+        >>> import vmapx.numpy as jnp
+        >>> int(jnp.array([[1, 5], [2, 3]]).ptp())
+        4
+        """
+        return as_array(np.ptp(self.view(np.ndarray), axis, out, keepdims))
 
     def block_until_ready(self):
         """The array itself: vmapx computes synchronously.

@@ -103,12 +103,20 @@ def _doc_example(ufunc, nin):
 _FAST = FAST_TYPES
 
 
-def astype(x, dtype):
-    """``x`` converted to ``dtype`` (a no-op when it already has it).
+def astype(x, dtype, /, *, copy=True, device=None):
+    """``x`` converted to ``dtype`` (a no-op on traced values that already have it).
+
+    ``copy=False`` (JAX's default) may return ``x`` itself when no conversion is
+    needed; ``device`` is accepted for JAX compatibility (only ``None``).
 
     >>> astype(np.arange(3), np.float32)
     array([0., 1., 2.], dtype=float32)
+    >>> a = np.ones(2)
+    >>> astype(a, np.float64, copy=False) is a
+    True
     """
+    if device is not None:
+        raise ValueError(f"vmapx.numpy.astype: only device=None is supported (got {device!r})")
     dtype = np.dtype(dtype)
     if isinstance(x, Tracer):
         if x.dtype == dtype:
@@ -117,8 +125,30 @@ def astype(x, dtype):
     x = asarray_like(x)
     if isinstance(x, (bool, int, float, complex)):
         return np.asarray(x, dtype)
-    return x.astype(dtype)
+    return x.astype(dtype, copy=copy)
+
+
+def _info_dtype(x):
+    return x.dtype if isinstance(x, (np.ndarray, Tracer)) else x
+
+
+def finfo(dtype):
+    """``numpy.finfo`` that also accepts arrays and traced values, as ``jnp.finfo``.
+
+    >>> float(finfo(np.ones(2, np.float32)).eps)
+    1.1920928955078125e-07
+    """
+    return np.finfo(_info_dtype(dtype))
+
+
+def iinfo(int_type):
+    """``numpy.iinfo`` that also accepts arrays and traced values, as ``jnp.iinfo``.
+
+    >>> iinfo(np.arange(3, dtype=np.int8)).max
+    127
+    """
+    return np.iinfo(_info_dtype(int_type))
 
 
 __all__ = ["asarray_like", "canonicalize_axis", "canonicalize_axes", "make_ufunc", "astype",
-           "shape_of", "ndim_of", "dtype_of"]
+           "shape_of", "ndim_of", "dtype_of", "finfo", "iinfo"]

@@ -546,14 +546,21 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
 
 
 def roll(a, shift, axis=None):
-    """As ``numpy.roll`` (static shifts).
+    """As ``numpy.roll``; a traced ``shift`` (as JAX allows) becomes a gather.
 
     >>> roll(np.arange(4), 1)
     array([3, 0, 1, 2])
+    >>> import vmapx
+    >>> vmapx.vmap(roll)(np.arange(6).reshape(2, 3), np.array([1, -1]))
+    array([[2, 0, 1],
+           [4, 5, 3]])
     """
     a = asarray_like(a)
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), shape_of(a))
+    if isinstance(shift, Tracer) or (type(shift) in (tuple, list)
+                                     and any(isinstance(s, Tracer) for s in shift)):
+        return _roll_traced(a, shift, axis)
     shifts = (shift,) if isinstance(shift, (int, np.integer)) else tuple(shift)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     if len(shifts) == 1 and len(axes) > 1:
@@ -567,6 +574,29 @@ def roll(a, shift, axis=None):
         s = int(s) % n
         if s:
             a = concatenate([slice_along(a, ax, n - s, n), slice_along(a, ax, 0, n - s)], ax)
+    return a
+
+
+def _roll_traced(a, shift, axis):
+    """``roll`` with traced shifts: gather ``(arange(n) - shift) % n`` along each axis."""
+    from .indexing import take
+    from .ufuncs import remainder, subtract
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(shift, Tracer):
+        if ndim_of(shift) > 1:
+            raise ValueError("roll: shift must be a scalar or 1D sequence")
+        shifts = [shift] if ndim_of(shift) == 0 else [shift[i] for i in range(shape_of(shift)[0])]
+    else:
+        shifts = list(shift)
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = shifts * len(axes)
+    for s, ax in zip(shifts, axes, strict=True):
+        ax = canonicalize_axis(ax, ndim_of(a))
+        n = shape_of(a)[ax]
+        if n == 0:
+            continue
+        idx = remainder(subtract(np.arange(n), s), n)
+        a = take(a, idx, axis=ax, mode="clip")
     return a
 
 

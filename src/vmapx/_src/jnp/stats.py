@@ -654,6 +654,9 @@ def searchsorted(a, v, side="left", sorter=None, *, method=None):
         raise ValueError("object too deep for desired array")
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
+    if method not in (None, "compare_all", "scan", "scan_unrolled", "sort"):
+        raise ValueError(f"invalid argument method={method!r}, expected one of "
+                         "['compare_all', 'scan', 'scan_unrolled', 'sort']")
     if sorter is not None:
         a = jnp.take(a, sorter)
     dt = np.result_type(dtype_of(a), dtype_of(v))

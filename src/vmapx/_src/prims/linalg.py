@@ -325,11 +325,21 @@ def _qr_jvp(primals, tangents, *, mode):
         y, dy = a[..., m:], da[..., m:]
         dr2 = jnp.matmul(_H(dq), jnp.astype(y, q.dtype)) + jnp.matmul(_H(q), dy)
         return [q, r], [dq, jnp.concatenate([dr1, dr2], axis=-1)]
-    if mode == "complete" and m != n:
-        raise NotImplementedError(
-            "QR decomposition derivative with mode='complete' and more rows than columns: "
-            "the extra columns of Q are not unique (use mode='reduced')")
-    return [q, r], list(_qr_tangents(q, r, da))
+    if mode != "complete" or m == n:
+        return [q, r], list(_qr_tangents(q, r, da))
+    # Complete Q of a tall matrix: the extra columns are fixed by LAPACK's Householder
+    # construction; their tangent follows Roberts & Roberts (arXiv:2409.13374, eqs.
+    # 32-33), as in JAX.
+    q_mn, q_mp = q[..., :, :n], q[..., :, n:]
+    dq_mn, dr_nn = _qr_tangents(q_mn, r[..., :n, :], da)
+    q_nn, q_pn = q_mn[..., :n, :], q_mn[..., n:, :]
+    dq_nn, dq_pn = dq_mn[..., :n, :], dq_mn[..., n:, :]
+    z_pn_h = solve_p.bind(_H(q_nn - _eye_like(n, q.dtype, q.ndim)), _H(q_pn))
+    z_pn = _H(z_pn_h)
+    dq_mp = (jnp.matmul(dq_mn, z_pn_h)
+             - jnp.matmul(q_mn + jnp.matmul(q_mp, z_pn), _H(dq_pn - jnp.matmul(z_pn, dq_nn))))
+    dr = jnp.concatenate([dr_nn, jnp.zeros(dr_nn.shape[:-2] + (m - n, n), dr_nn.dtype)], axis=-2)
+    return [q, r], [jnp.concatenate([dq_mn, dq_mp], axis=-1), dr]
 
 
 qr_p.jvp = _qr_jvp
