@@ -562,15 +562,8 @@ def roll(a, shift, axis=None):
                                      and any(isinstance(s, Tracer) for s in shift)):
         return _roll_traced(a, shift, axis)
     shifts = (shift,) if isinstance(shift, (int, np.integer)) else tuple(shift)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    if len(shifts) == 1 and len(axes) > 1:
-        shifts = shifts * len(axes)
     from .indexing import slice_along
-    for s, ax in zip(shifts, axes, strict=True):
-        ax = canonicalize_axis(ax, ndim_of(a))
-        n = shape_of(a)[ax]
-        if n == 0:
-            continue
+    for s, ax, n in _roll_steps(a, shifts, axis):
         s = int(s) % n
         if s:
             a = concatenate([slice_along(a, ax, n - s, n), slice_along(a, ax, 0, n - s)], ax)
@@ -581,23 +574,29 @@ def _roll_traced(a, shift, axis):
     """``roll`` with traced shifts: gather ``(arange(n) - shift) % n`` along each axis."""
     from .indexing import take
     from .ufuncs import remainder, subtract
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     if isinstance(shift, Tracer):
         if ndim_of(shift) > 1:
             raise ValueError("roll: shift must be a scalar or 1D sequence")
         shifts = [shift] if ndim_of(shift) == 0 else [shift[i] for i in range(shape_of(shift)[0])]
     else:
         shifts = list(shift)
-    if len(shifts) == 1 and len(axes) > 1:
-        shifts = shifts * len(axes)
-    for s, ax in zip(shifts, axes, strict=True):
-        ax = canonicalize_axis(ax, ndim_of(a))
-        n = shape_of(a)[ax]
-        if n == 0:
-            continue
+    for s, ax, n in _roll_steps(a, shifts, axis):
         idx = remainder(subtract(np.arange(n), s), n)
         a = take(a, idx, axis=ax, mode="clip")
     return a
+
+
+def _roll_steps(a, shifts, axis):
+    """``(shift, axis, length)`` per rolled axis of ``a`` (one shift for several axes
+    applies to each; empty axes are skipped)."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = tuple(shifts) * len(axes)
+    for s, ax in zip(shifts, axes, strict=True):
+        ax = canonicalize_axis(ax, ndim_of(a))
+        n = shape_of(a)[ax]
+        if n:
+            yield s, ax, n
 
 
 _PAD_KWARGS = {"constant": {"constant_values"}, "empty": set(), "edge": set(), "wrap": set(),
