@@ -355,8 +355,31 @@ def test_at_with_an_out_of_range_integer_follows_the_given_mode():
     same(out[4], x + np.array([0.0, 0.0, 9.0]))
     helper = jnp._IndexUpdateHelper(x)
     same(helper[1, 7].get(mode="fill"), np.array(np.nan))
-    with pytest.raises(IndexError, match="index 7 is out of bounds for axis 1 with size 3"):
-        helper[1, 7].get()
+    same(helper[1, 7].get(), np.array(5.0))      # JAX's default for .at: clamp
+
+
+def test_at_follows_jax_out_of_bounds_defaults_for_concrete_indices_too():
+    x = jnp.arange(4.0)
+    same(x.at[5].get(), np.array(3.0))            # reads clamp
+    same(x.at[-7].get(), np.array(0.0))
+    same(x.at[5].add(1.0), np.arange(4.0))        # updates drop
+    same(x.at[np.array([1, 9])].set(7.0), np.array([0.0, 7.0, 2.0, 3.0]))
+    same(x.at[-5].set(3.0), np.arange(4.0))
+    with pytest.raises(IndexError, match="index 5 is out of bounds"):
+        x[5]                                      # plain indexing keeps NumPy's error
+    idx = np.array([0, 5, 2])                     # vmap agrees with the loop
+    f = lambda i: x.at[i].set(9.0)                # noqa: E731
+    same(vmapx.vmap(f)(idx), np.stack([f(i) for i in idx]))
+
+
+def test_at_apply_applies_a_unary_function_at_the_index():
+    x = jnp.arange(4.0)
+    same(x.at[1:3].apply(np.negative), np.array([0.0, -1.0, -2.0, 3.0]))
+    f = lambda i: x.at[i].apply(jnp.sin)          # noqa: E731
+    idx = np.array([1, 5, 3])
+    same(vmapx.vmap(f)(idx), np.stack([f(i) for i in idx]))
+    g = vmapx.grad(lambda v: jnp.sum(v.at[2].apply(jnp.square)))
+    same(g(np.arange(4.0)), np.array([1.0, 1.0, 4.0, 1.0]))
 
 
 def test_one_argument_where_takes_jax_size_and_fill_value():

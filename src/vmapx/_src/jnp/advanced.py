@@ -9,6 +9,7 @@ primitives, the out-of-bounds policy, ``x.at[idx]`` (:class:`IndexUpdateHelper`)
 Out-of-bounds indices: concrete ones raise ``IndexError`` as in NumPy; traced
 ones follow JAX (negative indices wrap once; then reads clamp and updates drop
 out-of-range positions), unless a ``mode`` is given, which then applies to all.
+The ``.at[...]`` methods, being JAX's API, follow JAX for concrete indices too.
 """
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ __all__ = ["advanced_getitem", "take_along_axis", "nonzero_sized", "IndexUpdateH
 _VALID_MSG = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
               "integer or boolean arrays are valid indices")
 _INT_MSG = "arrays used as indices must be of integer (or boolean) type"
-_GET_MODES = (None, "clip", "fill", "promise_in_bounds")
-_UPDATE_MODES = (None, "clip", "drop", "promise_in_bounds")
+_GET_MODES = (None, "clip", "fill", "promise_in_bounds", "jax")
+_UPDATE_MODES = (None, "clip", "drop", "promise_in_bounds", "jax")
+# "jax": the default of ``x.at[...]`` methods, JAX's out-of-bounds policy for concrete
+# indices too (reads clamp, updates drop), since ``.at`` is JAX's API, not NumPy's.
 
 
 def _fmt_shape(shape) -> str:
@@ -142,7 +145,7 @@ def _parse(x, index, mode=None) -> _Index:
         elif type(item) is int:
             n = shape[k]
             if not -n <= item < n:
-                if mode not in ("clip", "fill", "drop"):
+                if mode not in ("clip", "fill", "drop", "jax"):
                     raise IndexError(f"index {item} is out of bounds for axis {k} with size "
                                      f"{n}")
                 template.append(("a", len(arrays)))
@@ -184,6 +187,10 @@ def _parse(x, index, mode=None) -> _Index:
 # ------------------------------------------------------- out-of-bounds policy
 
 
+def _out_of_bounds(a, n) -> bool:
+    return bool(a.size) and bool(a.max() >= n or a.min() < -n)
+
+
 def _check_concrete(a, axis, n):
     if a.size and (a.max() >= n or a.min() < -n):
         bad = a[(a >= n) | (a < -n)].flat[0]
@@ -208,6 +215,11 @@ def _prepare(ix: _Index, mode, *, kind=None):
         for a, ax in zip(ix.arrays, ix.axes, strict=True):
             _check_concrete(a, ax, shape[ax])
         return ix, None, ()
+    if mode == "jax":
+        if not any(isinstance(a, Tracer) or _out_of_bounds(a, shape[ax])
+                   for a, ax in zip(ix.arrays, ix.axes, strict=True)):
+            return ix, None, ()
+        mode = "clip" if kind is None else "drop"
     arrays, valid, pad_axes = list(ix.arrays), None, []
     for j, (a, ax) in enumerate(zip(ix.arrays, ix.axes, strict=True)):
         n = shape[ax]
@@ -348,11 +360,16 @@ def _scatter(x, index, values, kind, mode):
         ("s", None, n, None) if ax in pad_axes else FULL for ax, n in enumerate(shape)))
 
 
+def _at_mode(mode):
+    return "jax" if mode is None else mode
+
+
 class _IndexUpdateRef:
     """``x.at[index]``: methods return updated copies of ``x`` (the input is untouched).
 
-    Concrete out-of-range indices raise as in NumPy; traced out-of-range indices
-    are dropped for updates and clamped for ``get`` (JAX's defaults); ``mode``
+    Out-of-range indices, concrete or traced, are dropped for updates and
+    clamped for ``get`` (JAX's defaults; plain ``x[i]`` on a concrete array keeps
+    NumPy's ``IndexError``); ``mode``
     ('clip', 'drop', 'fill' for ``get``, 'promise_in_bounds') overrides this.
     ``indices_are_sorted`` and ``unique_indices`` are accepted as hints.
     """
@@ -372,7 +389,7 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.arange(5.0))[np.array([3, 1])].get()
         array([3., 1.])
         """
-        return advanced_getitem(self.array, self.index, mode=mode, fill_value=fill_value)
+        return advanced_getitem(self.array, self.index, mode=_at_mode(mode), fill_value=fill_value)
 
     def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Pure equivalent of ``x[idx] = values``.
@@ -380,7 +397,7 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.zeros(3))[1].set(7.0)
         array([0., 7., 0.])
         """
-        return _scatter(self.array, self.index, values, "set", mode)
+        return _scatter(self.array, self.index, values, "set", _at_mode(mode))
 
     def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Pure equivalent of ``x[idx] += values``; repeated indices accumulate.
@@ -388,7 +405,7 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.zeros(3))[np.array([0, 0, 2])].add(1.0)
         array([2., 0., 1.])
         """
-        return _scatter(self.array, self.index, values, "add", mode)
+        return _scatter(self.array, self.index, values, "add", _at_mode(mode))
 
     def subtract(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Pure equivalent of ``x[idx] -= values``; repeated indices accumulate.
@@ -397,7 +414,7 @@ class _IndexUpdateRef:
         array([ 1., -3.,  1.])
         """
         values = ew.negative_p.bind(astype(asarray_like(values), dtype_of(self.array)))
-        return _scatter(self.array, self.index, values, "add", mode)
+        return _scatter(self.array, self.index, values, "add", _at_mode(mode))
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Pure equivalent of ``x[idx] *= values``; repeated indices accumulate.
@@ -405,7 +422,7 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.ones(3))[np.array([2, 2])].multiply(3.0)
         array([1., 1., 9.])
         """
-        return _scatter(self.array, self.index, values, "mul", mode)
+        return _scatter(self.array, self.index, values, "mul", _at_mode(mode))
 
     mul = multiply
 
@@ -416,7 +433,7 @@ class _IndexUpdateRef:
         array([0.25, 1.  , 1.  ])
         """
         from .creation import ones_like
-        scale = _scatter(ones_like(self.array), self.index, values, "mul", mode)
+        scale = _scatter(ones_like(self.array), self.index, values, "mul", _at_mode(mode))
         return ew.divide_p.bind(asarray_like(self.array), scale)
 
     def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
@@ -426,7 +443,7 @@ class _IndexUpdateRef:
         array([2., 8., 2.])
         """
         from .creation import ones_like
-        expo = _scatter(ones_like(self.array), self.index, values, "mul", mode)
+        expo = _scatter(ones_like(self.array), self.index, values, "mul", _at_mode(mode))
         return ew.power_p.bind(asarray_like(self.array), expo)
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
@@ -435,7 +452,7 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.arange(3.0))[np.array([1, 2])].min(1.5)
         array([0. , 1. , 1.5])
         """
-        return _scatter(self.array, self.index, values, "min", mode)
+        return _scatter(self.array, self.index, values, "min", _at_mode(mode))
 
     def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Pure equivalent of ``x[idx] = maximum(x[idx], values)``.
@@ -443,7 +460,18 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.arange(3.0))[np.array([0, 1])].max(0.5)
         array([0.5, 1. , 2. ])
         """
-        return _scatter(self.array, self.index, values, "max", mode)
+        return _scatter(self.array, self.index, values, "max", _at_mode(mode))
+
+    def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with the unary ``func`` applied at ``idx`` (``x[idx] = func(x[idx])``).
+
+        >>> IndexUpdateHelper(np.arange(4.0))[1:3].apply(np.negative)
+        array([ 0., -1., -2.,  3.])
+        """
+        mode = _at_mode(mode)
+        vals = advanced_getitem(self.array, self.index,
+                                mode="clip" if mode == "drop" else mode)
+        return _scatter(self.array, self.index, func(vals), "set", mode)
 
 
 class IndexUpdateHelper:
