@@ -322,6 +322,19 @@ def _check_output_dtype(aval, what, holomorphic):
                         "with integer outputs, use jax.vjp directly.")
 
 
+def _vjp_at_argnums(fun, args, kwargs, argnums, what, has_aux, holomorphic, allow_int):
+    """The VJP of ``fun`` in its arguments at ``argnums`` (their dtypes checked for
+    ``what``): ``(diff, out, out_leaves, linear_fn, aux)``, ``diff`` being those
+    arguments (one value for an int ``argnums``, a tuple for a tuple)."""
+    dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, what)
+    diff = dyn[0] if single else dyn
+    for x in tu.tree_leaves(diff):
+        _check_input_dtype(_as_leaf(x, "argument"), what, holomorphic, allow_int)
+    g_fun = (lambda d: f(d)) if single else (lambda d: f(*d))
+    out, outs, lin, _, aux = _vjp(g_fun, (diff,), has_aux)
+    return diff, out, outs, lin, aux
+
+
 def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False,
                    reduce_axes=()):
     """``fun`` and its gradient together: returns ``(value, grad)`` (or
@@ -335,12 +348,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
 
     @api_boundary
     def value_and_grad_f(*args, **kwargs):
-        dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, "grad")
-        diff = dyn[0] if single else dyn
-        for x in tu.tree_leaves(diff):
-            _check_input_dtype(_as_leaf(x, "argument"), "grad", holomorphic, allow_int)
-        g_fun = (lambda d: f(d)) if single else (lambda d: f(*d))
-        out, outs, lin, _, aux = _vjp(g_fun, (diff,), has_aux)
+        diff, out, outs, lin, aux = _vjp_at_argnums(fun, args, kwargs, argnums, "grad",
+                                                    has_aux, holomorphic, allow_int)
         in_tree = tu.tree_structure((diff,))
         if len(outs) != 1 or not isinstance(out, (np.ndarray, np.generic, Tracer, float, int,
                                                   bool, complex)):
@@ -440,12 +449,8 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     @api_boundary
     def jacfun(*args, **kwargs):
         from .api import vmap
-        dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, "jacrev")
-        diff = dyn[0] if single else dyn
-        for x in tu.tree_leaves(diff):
-            _check_input_dtype(_as_leaf(x, "argument"), "jacrev", holomorphic, allow_int)
-        g_fun = (lambda d: f(d)) if single else (lambda d: f(*d))
-        out, outs, lin, _, aux = _vjp(g_fun, (diff,), has_aux)
+        diff, out, outs, lin, aux = _vjp_at_argnums(fun, args, kwargs, argnums, "jacrev",
+                                                    has_aux, holomorphic, allow_int)
         for a in lin.out_avals:
             _check_output_dtype(a, "jacrev", holomorphic)
 
