@@ -148,7 +148,32 @@ custom_jvp_call_p.jvp = _custom_jvp_call_jvp
 custom_jvp_call_p.batch = _custom_jvp_call_batch
 
 
-class custom_jvp:
+class _CustomFunction:
+    """What ``custom_jvp`` and ``custom_vjp`` share: the wrapped function, its
+    non-differentiable positions, method binding, and the split of a call's
+    arguments into non-differentiable values and flattened differentiable leaves."""
+
+    def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = _nondiff_positions(fun, nondiff_argnums, nondiff_argnames)
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def _split_call(self, args, kwargs):
+        """``(n_args, nondiff, dyn, leaves, in_tree, nondiff_values)`` of a call: ``dyn``
+        the differentiable arguments, ``leaves`` and ``in_tree`` their flattening."""
+        args = _resolve_args(self.fun, args, kwargs)
+        nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
+        leaves, in_tree = tu.tree_flatten(dyn)
+        nd_vals = tuple(nondiff[i] for i in sorted(nondiff))
+        return len(args), nondiff, dyn, leaves, in_tree, nd_vals
+
+
+class custom_jvp(_CustomFunction):
     """A function with a custom JVP rule (``jax.custom_jvp``).
 
     >>> import numpy as np, vmapx, vmapx.numpy as jnp
@@ -164,9 +189,7 @@ class custom_jvp:
     """
 
     def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = _nondiff_positions(fun, nondiff_argnums, nondiff_argnames)
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.jvp = None
 
     def defjvp(self, jvp, symbolic_zeros=False):
@@ -195,22 +218,13 @@ class custom_jvp:
             return out, tan
         self.defjvp(jvp)
 
-    def __get__(self, obj, objtype=None):
-        if obj is None:
-            return self
-        return functools.partial(self, obj)
-
     def __call__(self, *args, **kwargs):
         name = _name(self.fun)
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        args = _resolve_args(self.fun, args, kwargs)
-        n = len(args)
-        nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
-        leaves, in_tree = tu.tree_flatten(dyn)
+        n, nondiff, _, leaves, in_tree, nd_vals = self._split_call(args, kwargs)
         out_trees = []
         user_fun, user_jvp = self.fun, self.jvp
-        nd_vals = tuple(nondiff[i] for i in sorted(nondiff))
 
         def flat_fun(*xs):
             out = user_fun(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
@@ -362,7 +376,7 @@ custom_vjp_call_p.jvp = _custom_vjp_call_jvp
 custom_vjp_call_p.batch = _custom_vjp_call_batch
 
 
-class custom_vjp:
+class custom_vjp(_CustomFunction):
     """A function with a custom VJP rule (``jax.custom_vjp``): ``fwd`` returns
     ``(out, residuals)``, ``bwd(residuals, ct)`` the tuple of input cotangents.
 
@@ -376,9 +390,7 @@ class custom_vjp:
     """
 
     def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = _nondiff_positions(fun, nondiff_argnums, nondiff_argnames)
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.fwd = None
         self.bwd = None
 
@@ -388,22 +400,13 @@ class custom_vjp:
         self.fwd = fwd
         self.bwd = bwd
 
-    def __get__(self, obj, objtype=None):
-        if obj is None:
-            return self
-        return functools.partial(self, obj)
-
     def __call__(self, *args, **kwargs):
         name = _name(self.fun)
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        args = _resolve_args(self.fun, args, kwargs)
-        n = len(args)
-        nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
-        leaves, in_tree = tu.tree_flatten(dyn)
+        n, nondiff, dyn, leaves, in_tree, nd_vals = self._split_call(args, kwargs)
         in_avals = [get_aval(x) for x in leaves]
         user_fun, user_fwd, user_bwd = self.fun, self.fwd, self.bwd
-        nd_vals = tuple(nondiff[i] for i in sorted(nondiff))
         out_trees, res_trees = [], []
 
         def flat_fun(*xs):
