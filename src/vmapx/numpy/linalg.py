@@ -169,6 +169,17 @@ def qr(a, mode="reduced"):
     return r if mode == "r" else QRResult(q, r)
 
 
+def _hermitian_input(a, UPLO, symmetrize_input):
+    """The square input of ``eigh`` / ``eigvalsh`` (its Hermitian part when
+    ``symmetrize_input``) and the checked triangle to read."""
+    a = _square(a)
+    if UPLO is None:
+        UPLO = "L"
+    if UPLO not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    return (_symmetrize(a) if symmetrize_input else a), UPLO
+
+
 def eigh(a, UPLO=None, symmetrize_input=True):
     """Eigen-decomposition of Hermitian matrices, as ``numpy.linalg.eigh``.
 
@@ -179,13 +190,7 @@ def eigh(a, UPLO=None, symmetrize_input=True):
     >>> eigh(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([1., 2.])
     """
-    a = _square(a)
-    if UPLO is None:
-        UPLO = "L"
-    if UPLO not in ("L", "U"):
-        raise ValueError("UPLO argument must be 'L' or 'U'")
-    if symmetrize_input:
-        a = _symmetrize(a)
+    a, UPLO = _hermitian_input(a, UPLO, symmetrize_input)
     w, v = _lp.eigh_p.bind(a, UPLO=UPLO)
     return EighResult(w, v)
 
@@ -198,13 +203,7 @@ def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
     >>> eigvalsh(np.array([[2.0, 1.0], [1.0, 2.0]]))
     array([1., 3.])
     """
-    a = _square(a)
-    if UPLO is None:
-        UPLO = "L"
-    if UPLO not in ("L", "U"):
-        raise ValueError("UPLO argument must be 'L' or 'U'")
-    if symmetrize_input:
-        a = _symmetrize(a)
+    a, UPLO = _hermitian_input(a, UPLO, symmetrize_input)
     return _lp.eigvalsh_p.bind(a, UPLO=UPLO)
 
 

@@ -134,6 +134,21 @@ def _reduce_sum_transpose(ct, x, *, axes, keepdims=False, dtype=None):
     return [_to_dtype(_bcast_back(ct, a.shape, axes, keepdims), a.dtype)]
 
 
+def _product_tangent(x, t, prod_p, sum_p, kw):
+    """Tangent of a product reduction (``prod_p``, with ``sum_p`` its additive
+    twin over the same ``kw``), exact where factors are zero: with no zero it is
+    ``p * sum(t / x)``; with one zero, the product of the others times its tangent;
+    with more, zero."""
+    from . import elementwise as ew
+    is0, xs, z, one, zero = _zero_split(x, sum_p.bind, kw)
+    p = prod_p.bind(xs, **kw)
+    none_zero = ew.multiply_p.bind(p, sum_p.bind(
+        ew.divide_p.bind(ew.where_p.bind(is0, zero, t), xs), **kw))
+    one_zero = ew.multiply_p.bind(p, sum_p.bind(ew.where_p.bind(is0, t, zero), **kw))
+    return ew.where_p.bind(ew.equal_p.bind(z, 0), none_zero,
+                           ew.where_p.bind(ew.equal_p.bind(z, 1), one_zero, zero))
+
+
 def _zero_split(x, reduce, axes_kw):
     """The derivative of a (cumulative) product, exact where ``x`` has zeros:
     with ``z`` zeros so far and ``P`` the product of the nonzero factors,
@@ -151,19 +166,12 @@ def _zero_split(x, reduce, axes_kw):
 
 
 def _reduce_prod_jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
-    from . import elementwise as ew
     (x,), (t,) = primals, tangents
     out = reduce_prod_p.bind(x, axes=axes, keepdims=keepdims, dtype=dtype)
     if not axes:
         return out, _to_dtype(t, aval_of(out).dtype)
-    kw = dict(axes=axes, keepdims=keepdims, dtype=None)
-    is0, xs, z, one, zero = _zero_split(x, reduce_sum_p.bind, kw)
-    p = reduce_prod_p.bind(xs, **kw)
-    none_zero = ew.multiply_p.bind(p, reduce_sum_p.bind(
-        ew.divide_p.bind(ew.where_p.bind(is0, zero, t), xs), **kw))
-    one_zero = ew.multiply_p.bind(p, reduce_sum_p.bind(ew.where_p.bind(is0, t, zero), **kw))
-    tan = ew.where_p.bind(ew.equal_p.bind(z, 0), none_zero,
-                          ew.where_p.bind(ew.equal_p.bind(z, 1), one_zero, zero))
+    tan = _product_tangent(x, t, reduce_prod_p, reduce_sum_p,
+                           dict(axes=axes, keepdims=keepdims, dtype=None))
     return out, _to_dtype(tan, aval_of(out).dtype)
 
 
@@ -200,17 +208,9 @@ def _cumsum_transpose(ct, x, *, axis, dtype=None):
 
 
 def _cumprod_jvp(primals, tangents, *, axis, dtype=None):
-    from . import elementwise as ew
     (x,), (t,) = primals, tangents
     out = cumprod_p.bind(x, axis=axis, dtype=dtype)
-    kw = dict(axis=axis, dtype=None)
-    is0, xs, z, one, zero = _zero_split(x, cumsum_p.bind, kw)
-    p = cumprod_p.bind(xs, **kw)
-    none_zero = ew.multiply_p.bind(p, cumsum_p.bind(
-        ew.divide_p.bind(ew.where_p.bind(is0, zero, t), xs), **kw))
-    one_zero = ew.multiply_p.bind(p, cumsum_p.bind(ew.where_p.bind(is0, t, zero), **kw))
-    tan = ew.where_p.bind(ew.equal_p.bind(z, 0), none_zero,
-                          ew.where_p.bind(ew.equal_p.bind(z, 1), one_zero, zero))
+    tan = _product_tangent(x, t, cumprod_p, cumsum_p, dict(axis=axis, dtype=None))
     return out, _to_dtype(tan, aval_of(out).dtype)
 
 
