@@ -222,7 +222,7 @@ def _if_positive(x):
 
 def test_python_if_on_a_batched_value_says_to_use_where_or_cond():
     with pytest.raises(vmapx.TracerBoolConversionError) as info:
-        vmapx.vmap(_if_positive)(np.arange(3.))
+        vmapx.vmap(_if_positive, strict=True)(np.arange(3.))
     msg = str(info.value)
     assert msg.startswith("Attempted boolean conversion of traced array with shape bool[]")
     assert "where" in msg and "lax.cond" in msg
@@ -236,18 +236,18 @@ def test_while_and_assert_on_batched_values_raise_the_same_error():
             x = x + 1
         return x
     with pytest.raises(vmapx.TracerBoolConversionError):
-        vmapx.vmap(loop)(np.arange(3.))
+        vmapx.vmap(loop, strict=True)(np.arange(3.))
 
     def check(x):
         assert x >= 0
         return x
     with pytest.raises(vmapx.TracerBoolConversionError):
-        vmapx.vmap(check)(np.arange(3.))
+        vmapx.vmap(check, strict=True)(np.arange(3.))
 
 
 def test_float_of_a_batched_value_says_to_use_astype():
     with pytest.raises(vmapx.ConcretizationTypeError) as info:
-        vmapx.vmap(lambda x: float(x))(np.arange(3.))
+        vmapx.vmap(lambda x: float(x), strict=True)(np.arange(3.))
     msg = str(info.value)
     assert msg.startswith("Abstract tracer value encountered where concrete value is expected: "
                           "traced array with shape float64[]")
@@ -257,16 +257,16 @@ def test_float_of_a_batched_value_says_to_use_astype():
 
 def test_int_and_index_of_a_batched_value():
     with pytest.raises(vmapx.ConcretizationTypeError, match="`int` function"):
-        vmapx.vmap(lambda x: int(x))(np.arange(3.))
+        vmapx.vmap(lambda x: int(x), strict=True)(np.arange(3.))
     with pytest.raises(vmapx.TracerIntegerConversionError, match="__index__"):
-        vmapx.vmap(lambda x: [1, 2, 3][x])(np.arange(3))
+        vmapx.vmap(lambda x: [1, 2, 3][x], strict=True)(np.arange(3))
     with pytest.raises(vmapx.ConcretizationTypeError, match=r"\.item\(\)"):
-        vmapx.vmap(lambda x: x.item())(np.arange(3.))
+        vmapx.vmap(lambda x: x.item(), strict=True)(np.arange(3.))
 
 
 def test_np_asarray_of_a_batched_value_says_to_use_vmapx_numpy():
     with pytest.raises(vmapx.TracerArrayConversionError) as info:
-        vmapx.vmap(lambda x: np.asarray(x))(np.arange(3.))
+        vmapx.vmap(lambda x: np.asarray(x), strict=True)(np.arange(3.))
     msg = str(info.value)
     assert msg.startswith("The numpy.ndarray conversion method __array__() was called on traced "
                           "array with shape float64[]")
@@ -324,7 +324,7 @@ def _frames(exc):
 
 def test_traceback_ends_at_the_users_line_for_control_flow():
     with pytest.raises(vmapx.TracerBoolConversionError) as info:
-        vmapx.vmap(_if_positive)(np.arange(3.))
+        vmapx.vmap(_if_positive, strict=True)(np.arange(3.))
     frames = _frames(info.value)
     assert frames[-1].filename == __file__
     assert frames[-1].name == "_if_positive"
@@ -342,7 +342,7 @@ def test_traceback_ends_at_the_users_call_for_vmap_argument_errors():
 
 def test_traceback_has_no_internal_frames_through_nested_vmaps():
     with pytest.raises(vmapx.TracerBoolConversionError) as info:
-        vmapx.vmap(vmapx.vmap(_if_positive))(np.ones((2, 3)))
+        vmapx.vmap(vmapx.vmap(_if_positive, strict=True), strict=True)(np.ones((2, 3)))
     frames = _frames(info.value)
     assert frames[-1].name == "_if_positive"
     assert not [f for f in frames if f.filename.startswith(SRC_DIR)]
@@ -359,7 +359,7 @@ def test_traceback_has_no_internal_frames_through_nested_vmaps():
 def test_traceback_filtering_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("VMAPX_TRACEBACK_FILTERING", "off")
     with pytest.raises(vmapx.TracerBoolConversionError) as info:
-        vmapx.vmap(_if_positive)(np.arange(3.))
+        vmapx.vmap(_if_positive, strict=True)(np.arange(3.))
     assert [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]
 
 

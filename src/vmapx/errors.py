@@ -2,7 +2,7 @@
 
 >>> import numpy as np, vmapx
 >>> try:
-...     vmapx.vmap(lambda x: 1 if x > 0 else 0)(np.ones(2))
+...     vmapx.vmap(lambda x: 1 if x > 0 else 0, strict=True)(np.ones(2))
 ... except vmapx.errors.TracerBoolConversionError as e:
 ...     print(type(e).__mro__[2].__name__)
 TypeError

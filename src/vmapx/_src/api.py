@@ -10,8 +10,10 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
+from . import concrete
 from . import tree as tu
-from .batching import BatchTrace, BatchTracer, matchaxis
+from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
+from .concrete import LoopFallback, SplitState
 from .core import finish_output as _finish
 from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
@@ -129,7 +131,8 @@ def _mapped_axis_size(fun, args, kwargs, leaves, dims, axis_size):
 
 def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None,
          axis_size: int | None = None, spmd_axis_name=None, sum_match: bool = False, *,
-         kwargs_axes: dict | None = None, chunk_size: int | None = None) -> Callable:
+         kwargs_axes: dict | None = None, chunk_size: int | None = None,
+         strict: bool | None = None) -> Callable:
     """Vectorizing map: ``fun`` written for one example runs on a whole batch.
 
     Same arguments and semantics as ``jax.vmap``; mapped values are traced and
@@ -139,6 +142,12 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
       named there are mapped at axis 0, as in JAX.
     * ``chunk_size``: run the batch in chunks of at most this many examples
       (bounded memory; same results).
+    * Per-example Python values: where ``fun`` needs one from a batched value
+      (``if v > 0:``, ``float(v)``, ``range(n)``, ``np.asarray(x)``, ...), the
+      batch is split by the value each example gives and each group goes on
+      with it; results equal the loop ``np.stack([fun(x) for x in xs])``.
+      ``strict=True`` (or the ``vmapx_strict_vmap`` option) raises JAX's
+      errors there instead.
 
     >>> import numpy as np, vmapx
     >>> vmapx.vmap(lambda W, x: W @ x, in_axes=(None, 0))(np.eye(2), np.arange(6.).reshape(3, 2))
@@ -179,6 +188,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
     if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
         raise ValueError(f"vmap chunk_size must be a positive int, got {chunk_size!r}")
+    if strict is not None and not isinstance(strict, bool):
+        raise TypeError(f"vmap strict must be a bool or None, got {strict!r}")
 
     spec_cache: dict = {}
 
@@ -196,7 +207,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                 (int_axes,) * len(args) if int_axes is not False else None)
             if dims is not None:
                 out = _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name,
-                                 out_axes, sum_match)
+                                 out_axes, sum_match, strict)
                 if out is not _SLOW:
                     return out
         if isinstance(in_axes, tuple) and len(in_axes) != len(args):
@@ -221,9 +232,9 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         if chunk_size is not None and size > chunk_size:
             from .chunking import run_chunked
             return run_chunked(lambda ls, ax=axis: _vmap_flat(fun, treedef, ls, in_dims, ax,
-                                                              out_axes, sum_match),
+                                                              out_axes, sum_match, strict),
                                leaves, in_dims, axis, chunk_size, out_axes)
-        return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match)
+        return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict)
 
     name = _fun_name(fun)
     _wraps(vmap_f, fun, name,
@@ -263,7 +274,15 @@ _SLOW = object()
 _axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
 
 
-def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, sum_match):
+def _split_state(strict, replay=False):
+    """A fresh ``SplitState`` for a batched run, or ``None`` for a strict vmap."""
+    if strict or (strict is None and concrete.STRICT):
+        return None
+    return SplitState(replay)
+
+
+def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, sum_match,
+               strict):
     """``vmap`` of positional NumPy arrays with flat axes; ``_SLOW`` when the call
     needs the general path (other leaf types, errors to report, pytree outputs)."""
     size = axis_size
@@ -301,7 +320,9 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
             _axis_data.clear()
     st = _state
     prev = st.trace
-    trace = BatchTrace(prev, axis)
+    split = _split_state(strict)
+    trace = BatchTrace(prev, axis, split)
+    plain_args = list(boxed)
     i = 0
     for d in dims:
         if d is not None:
@@ -311,8 +332,18 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
     st.trace = trace
     try:
         out = fun(*boxed)
+    except LoopFallback as e:
+        st.trace = prev
+        if e.split is not split:
+            raise
+        leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
+        return _loop(fun, treedef, leaves, list(dims), axis, out_axes, e)
     finally:
         st.trace = prev
+    if trace.successor is not None:
+        leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
+        return _complete_split(fun, treedef, leaves, list(dims), axis, out_axes, sum_match,
+                               strict, trace, out)
     if type(out_axes) is int:
         if type(out) is BatchTracer and out._trace is trace:
             return _finish(_to_out_axis(out.val, out.bdim, out_axes, size))
@@ -332,9 +363,16 @@ def _to_out_axis(val, src, dst, size):
     return matchaxis(val, src, dst % nd, size)
 
 
-def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_match):
-    """Run ``fun`` once on tracers of a fresh batch trace; return the output tree."""
-    trace = BatchTrace(current_trace(), axis)
+def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_match,
+               strict=None, replay=False):
+    """Run ``fun`` on tracers of a fresh batch trace; return the output tree.
+
+    The batch may split on per-example Python values (``concrete``): the
+    running call goes on with one group, the others are replayed afterwards.
+    """
+    split = _split_state(strict, replay)
+    prev = current_trace()
+    trace = BatchTrace(prev, axis, split)
     boxed = []
     for x, d in zip(leaves, in_dims, strict=True):
         if d is not None:
@@ -342,10 +380,60 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
             x = BatchTracer(trace, plain(x), d)
         boxed.append(x)
     args, kwargs = tu.tree_unflatten(treedef, boxed)
-    with set_trace(trace):
-        out = fun(*args, **kwargs)
+    try:
+        with set_trace(trace):
+            out = fun(*args, **kwargs)
+    except LoopFallback as e:
+        if e.split is not split:
+            raise
+        return _loop(fun, treedef, leaves, in_dims, axis, out_axes, e)
+    if trace.successor is not None:
+        return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
+                               strict, trace, out)
     out_leaves, out_tree = tu.tree_flatten(out)
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
+
+
+def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict, trace,
+                    out):
+    """Finish a run whose batch was split: its own output (for the examples it
+    kept), the pending groups replayed, and all put back in batch order."""
+    final = latest(trace)
+    split = trace.split
+    out_leaves, out_tree = tu.tree_flatten(out)
+    out_leaves = [refresh(o) if type(o) is BatchTracer and o._trace.successor is not None
+                  else o for o in out_leaves]
+    here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match, final.axis)
+    groups = [split.positions] + split.pending
+    results = [tu.tree_flatten(here)[0]]
+    for g in split.pending:
+        sub = concrete.take_examples(leaves, in_dims, g)
+        sub_axis = AxisData(axis.name, len(g), axis.spmd_name)
+        res = _vmap_flat(fun, treedef, sub, in_dims, sub_axis, out_axes, sum_match, strict,
+                         replay=True)
+        res_leaves, res_tree = tu.tree_flatten(res)
+        if res_tree != tu.tree_flatten(here)[1]:
+            raise ValueError(
+                "vmap got outputs of different structures from examples that took different "
+                f"Python branches: {tu.tree_flatten(here)[1]} and {res_tree}.")
+        results.append(res_leaves)
+    here_leaves, here_tree = tu.tree_flatten(here)
+    dims = [out_axes] * len(here_leaves) if type(out_axes) is int else \
+        flatten_axes("vmap out_axes", out, out_axes)
+    if sum_match and None in dims:
+        raise ValueError("vmap(sum_match=True) with out_axes None cannot be combined with a "
+                         "batch split on per-example Python values.")
+    dims = [None if d is None else d % max(len(get_aval(o).shape), 1)
+            for o, d in zip(here_leaves, dims, strict=True)]
+    return concrete.merge(results, groups, dims, here_tree)
+
+
+def _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback):
+    """The per-example loop a run fell back to (``concrete.LoopFallback``)."""
+    concrete.warn_loop(fallback.site, axis.size, _fun_name(fun))
+    out = concrete.run_loop(fun, treedef, leaves, in_dims, axis.size, out_axes, axis.name)
+    out_leaves, out_tree = tu.tree_flatten(out)
+    return tu.tree_unflatten(out_tree, [_finish(o) for o in out_leaves])
 
 
 def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis):

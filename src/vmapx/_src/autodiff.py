@@ -127,6 +127,10 @@ class JVPTracer(Tracer):
             a = self._aval = get_aval(self.primal)
         return a
 
+    def to_concrete(self):  # the primal is the value (Python control flow under grad)
+        p = self.primal
+        return p.to_concrete() if isinstance(p, Tracer) else np.asarray(p)
+
 
 class JVPTrace(Trace):
     """The trace of one forward-mode differentiation."""

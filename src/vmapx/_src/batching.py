@@ -21,6 +21,9 @@ _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int3
 class BatchTracer(Tracer):
     __slots__ = ("val", "bdim", "_aval")
 
+    def to_concrete(self):
+        return self._trace.concretize(self)
+
     def __init__(self, trace, val, bdim):
         self._trace = trace
         self.val = val
@@ -40,12 +43,19 @@ class BatchTracer(Tracer):
 
 
 class BatchTrace(Trace):
-    """The trace of one ``vmap``: mapped values are ``BatchTracer``s."""
-    __slots__ = ("axis",)
+    """The trace of one ``vmap``: mapped values are ``BatchTracer``s.
 
-    def __init__(self, parent, axis: AxisData):
+    ``split`` is the ``SplitState`` of an eager ``vmap`` call that may split its
+    batch on concrete per-example values (``None`` for strict and internal
+    traces); ``successor`` is set once the batch was narrowed (``narrow``).
+    """
+    __slots__ = ("axis", "split", "successor")
+
+    def __init__(self, parent, axis: AxisData, split=None):
         self.parent = parent
         self.axis = axis
+        self.split = split
+        self.successor = None
 
     def process(self, prim, args, params):
         if prim.elementwise and not params:
@@ -121,6 +131,8 @@ class BatchTrace(Trace):
                         unmapped_nd = a.ndim
                     fast.append(a)
                 elif isinstance(a, Tracer):  # unmapped, of an outer trace
+                    if t is BatchTracer and a._trace.successor is not None:
+                        break  # a value from before a narrowing: the general path
                     nd = len(a.aval.shape)
                     if nd > unmapped_nd:
                         unmapped_nd = nd
@@ -138,11 +150,17 @@ class BatchTrace(Trace):
         dims = [None] * len(vals)
         mine = False
         for i, a in enumerate(vals):
-            if type(a) is BatchTracer and a._trace is self:
-                vals[i] = a.val
-                dims[i] = a.bdim
-                mine = True
-        if not mine and not (prim.__class__ is AxisPrimitive and self._binds(params)):
+            if type(a) is BatchTracer:
+                if a._trace is not self and a._trace.successor is not None:
+                    a = refresh(a)
+                if a._trace is self:
+                    vals[i] = a.val
+                    dims[i] = a.bdim
+                    mine = True
+        binds = prim.__class__ is AxisPrimitive and self._binds(params)
+        if binds and self.split is not None:
+            self.split.note_collective(prim)
+        if not mine and not binds:
             return self.parent.process(prim, args, params)
         rule = prim.batch
         if rule is None:
@@ -159,6 +177,38 @@ class BatchTrace(Trace):
                     for o, d in zip(out, out_dim, strict=True)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)
 
+    def narrow(self, keep):
+        """Go on with only the examples ``keep`` (indices into this batch).
+
+        A new trace of ``len(keep)`` examples takes over: this one forwards
+        every operation to it, and a value of this trace is narrowed (gathered at
+        ``keep``) when it is next used (``refresh``).
+        """
+        new = BatchTrace(self.parent, AxisData(self.axis.name, len(keep), self.axis.spmd_name),
+                         self.split)
+        self.successor = (new, keep)
+        self.__class__ = NarrowedBatchTrace
+        if _state.trace is self:
+            _state.trace = new
+        return new
+
+    def concretize(self, x: "BatchTracer"):
+        """The value ``x`` has in every example of the batch, as an ndarray, or
+        ``None`` where it has none (abstract values, strict ``vmap``).  Where the
+        examples disagree, the batch is split by value (``SplitState.split``)."""
+        if x._trace.successor is not None:
+            x = refresh(x)
+        val = x.val
+        if isinstance(val, Tracer):
+            val = val.to_concrete()
+            if val is None:
+                return None
+        trace = x._trace
+        if trace.split is None:
+            return None
+        full = np.moveaxis(np.asarray(val), x.bdim, 0)
+        return trace.split.split(trace, full, x.aval)
+
     def _binds(self, params):
         name = self.axis.name
         return name is not None and name in axis_names_of(params.get("axis_name"))
@@ -166,6 +216,47 @@ class BatchTrace(Trace):
     def bound_axis_names(self):
         here = () if self.axis.name is None else (self.axis.name,)
         return here + self.parent.bound_axis_names()
+
+
+class NarrowedBatchTrace(BatchTrace):
+    """A batch trace whose batch was narrowed: it hands every operation, with its
+    own values narrowed, to the trace that took over (traces above it still name
+    it as their parent)."""
+    __slots__ = ()
+
+    def process(self, prim, args, params):
+        args = [refresh(a) if type(a) is BatchTracer and a._trace.successor is not None else a
+                for a in args]
+        return latest(self).process(prim, args, params)
+
+
+def latest(trace: BatchTrace) -> BatchTrace:
+    """The trace that has taken over from ``trace`` (itself if not narrowed)."""
+    while trace.successor is not None:
+        trace = trace.successor[0]
+    return trace
+
+
+def refresh(x: BatchTracer) -> BatchTracer:
+    """Bring a value from before a narrowing up to date, in place: its batch is
+    gathered at the examples kept (each narrowing in turn)."""
+    while x._trace.successor is not None:
+        new, keep = x._trace.successor
+        val = x.val
+        if type(val) is np.ndarray:
+            val = val.take(keep, axis=x.bdim)
+        else:
+            from .prims.indexing import take_p
+            st = _state
+            prev = st.trace
+            st.trace = new.parent
+            try:
+                val = take_p.bind(val, keep, axis=x.bdim)
+            finally:
+                st.trace = prev
+        x.val = val
+        x._trace = new
+    return x
 
 
 # ---------------------------------------------------------------- helpers for rules

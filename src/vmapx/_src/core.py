@@ -307,6 +307,11 @@ class Tracer:
     def size(self):
         return int(np.prod(self.aval.shape, dtype=np.int64))
 
+    def to_concrete(self):
+        """This value as a concrete ndarray (per example, for the function being
+        transformed), or ``None`` where it has none (abstract values)."""
+        return None
+
     def __len__(self):
         shape = self.aval.shape
         if not shape:

@@ -4,6 +4,8 @@ table from NumPy callables to ``vmapx.numpy``.  Conversions that would need a
 concrete value raise errors that say why and what to use instead."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from .core import Tracer, _state as _core_state
@@ -222,10 +224,16 @@ def _array_function(self, func, types, args, kwargs):
     return fn(*args, **kwargs)
 
 
-# ----------------------------------------------------- concreteness errors
+# ------------------------------------------------------- concrete values
+# Each conversion first asks the tracer for its concrete value (in eager vmap
+# the batch splits on it: ``_src/concrete.py``); only a value with none (under
+# jit, or a strict vmap) raises JAX's error.
 
 
 def _bool(self):
+    v = self.to_concrete()
+    if v is not None:
+        return bool(v)
     raise TracerBoolConversionError(
         f"Attempted boolean conversion of traced array with shape {self.aval.str_short()}. "
         "The value depends on the mapped/traced input, so Python control flow (`if`, "
@@ -235,7 +243,13 @@ def _bool(self):
 
 
 def _conv(kind, fix):
+    convert = {"float": float, "int": int, "complex": complex,
+               "tobytes": lambda v: v.tobytes()}[kind]
+
     def f(self, *a):
+        v = self.to_concrete()
+        if v is not None:
+            return convert(v)
         raise ConcretizationTypeError(
             f"Abstract tracer value encountered where concrete value is expected: traced array "
             f"with shape {self.aval.str_short()}. The problem arose with the `{kind}` "
@@ -245,6 +259,9 @@ def _conv(kind, fix):
 
 
 def _index(self):
+    v = self.to_concrete()
+    if v is not None:
+        return operator.index(v)
     raise TracerIntegerConversionError(
         f"The __index__() method was called on traced array with shape "
         f"{self.aval.str_short()}: a traced value cannot be used as a Python int (for "
@@ -253,6 +270,9 @@ def _index(self):
 
 
 def _array(self, dtype=None, copy=None):
+    v = self.to_concrete()
+    if v is not None:
+        return np.array(v, dtype=dtype) if copy else np.asarray(v, dtype=dtype)
     raise TracerArrayConversionError(
         f"The numpy.ndarray conversion method __array__() was called on traced array with "
         f"shape {self.aval.str_short()}. np.asarray / np.array cannot turn a traced value "
@@ -265,6 +285,9 @@ def _array(self, dtype=None, copy=None):
 
 
 def _item(self, *args):
+    v = self.to_concrete()
+    if v is not None:
+        return v.item(*args)
     raise ConcretizationTypeError(
         f"Abstract tracer value encountered where concrete value is expected: .item() was "
         f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
@@ -272,6 +295,9 @@ def _item(self, *args):
 
 
 def _tolist(self):
+    v = self.to_concrete()
+    if v is not None:
+        return v.tolist()
     raise ConcretizationTypeError(
         f"Abstract tracer value encountered where concrete value is expected: .tolist() was "
         f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
@@ -456,6 +482,9 @@ def _in_place(name, fix):
 def _format(self, spec):
     if not spec:
         return repr(self)
+    v = self.to_concrete()
+    if v is not None:
+        return format(v, spec)
     raise ConcretizationTypeError(
         f"Abstract tracer value encountered where concrete value is expected: formatting "
         f"traced array with shape {self.aval.str_short()} as {spec!r} needs its value. "

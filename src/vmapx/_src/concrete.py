@@ -1,0 +1,290 @@
+"""Concrete per-example values in eager ``vmap``: splitting the batch.
+
+Ordinary per-example NumPy code asks for Python values: ``if v > 0:``,
+``float(v)``, ``range(n)``, ``np.asarray(x)``.  Under an eager ``vmap`` every
+batched value is concrete, so vmapx knows, example by example, what each of
+those would return.  It uses that (see ``docs/per-example-code.md``):
+
+* **Agreement**: when every example gives the same value, that value is the
+  answer and the batch goes on as one.
+* **Split**: otherwise the examples are grouped by the value they give.  The
+  largest group goes on in the running call: the batch trace is narrowed to it
+  (``BatchTrace.narrow``; earlier values are gathered lazily when next used).
+  Every other group is *pending*: once the running call returns, the function
+  runs again from the start on just that group's examples (a *replay*), which
+  reach the same point with one value and go on (splitting again if they
+  disagree later).  The groups' outputs are put back in batch order.
+* **Loop**: when nearly every example gives its own value (many small groups),
+  the call is abandoned (``LoopFallback``) and the function runs once per
+  example, plainly: exactly the loop ``np.stack([f(x) for x in xs])``.  A
+  ``VmapLoopWarning`` names the user's line, once per line.
+
+Under ``jit`` values are abstract, ``to_concrete`` returns ``None``, and JAX's
+errors stand; ``vmap(..., strict=True)`` or the ``vmapx_strict_vmap`` option
+keep JAX's errors in eager ``vmap`` as well.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from . import tree as tu
+from .core import Tracer
+
+STRICT = os.environ.get("VMAPX_STRICT_VMAP", "").strip().lower() in ("1", "true", "yes", "on")
+"""``True``: eager ``vmap`` raises JAX's errors instead of splitting the batch
+(``vmapx.config.update('vmapx_strict_vmap', True)``, env ``VMAPX_STRICT_VMAP=1``,
+or ``vmap(..., strict=True)`` for one function)."""
+
+LOOP_MIN_GROUPS = 8
+"""A split into more groups than this, averaging fewer than ``LOOP_GROUP_SIZE``
+examples each, runs as a per-example loop instead."""
+LOOP_GROUP_SIZE = 4
+
+
+class VmapLoopWarning(UserWarning):
+    """``vmap`` ran a function once per example (a Python loop), because each
+    example needed its own Python value at the line the warning names."""
+
+
+class LoopFallback(BaseException):
+    """Abandon a batched call and run its examples one by one.
+
+    A ``BaseException``, so that neither user code's ``except Exception`` nor
+    NumPy's protocol probing swallows it on its way to the ``vmap`` call that
+    owns ``split``."""
+
+    def __init__(self, split, site):
+        super().__init__()
+        self.split = split
+        self.site = site
+
+
+class SplitState:
+    """What one batched run of an eager ``vmap`` call knows of its splits.
+
+    ``positions`` maps the examples the run still computes to its own batch
+    (``None`` until the first split); ``pending`` holds the index arrays (into
+    the run's batch) of the groups to replay afterwards.
+    """
+    __slots__ = ("positions", "pending", "collective", "replay")
+
+    def __init__(self, replay=False):
+        self.positions = None
+        self.pending = []
+        self.collective = False
+        self.replay = replay
+
+    def note_collective(self, prim):
+        """A collective over this batch's axis name: it needs the whole batch."""
+        if self.positions is not None or self.replay:
+            raise ValueError(
+                f"vmapx.vmap split its batch on a per-example Python value (an `if`, "
+                f"`float(x)`, `np.asarray(x)`, ...), so the collective '{prim.name}' over the "
+                "named axis cannot see the whole batch. Compute the collective before the "
+                "value-dependent Python code, use vmapx.numpy.where / lax.cond for the "
+                "branch, or pass strict=True to vmap for JAX's error at the branch.")
+        self.collective = True
+
+    def split(self, trace, full: np.ndarray, aval):
+        """Return the value ``full`` (the batch on axis 0) has in the examples
+        that go on, splitting the batch where the examples disagree."""
+        n = full.shape[0]
+        if n == 0:  # no example: the function runs once, on zeros, for the output shape
+            return np.zeros(aval.shape, aval.dtype)
+        groups = group_by_value(full)
+        if groups is None:
+            return full[0]
+        if self.collective:
+            raise ValueError(
+                "vmapx.vmap cannot split this batch on a per-example Python value: a "
+                "collective over the named axis was already computed on the whole batch. "
+                "Use vmapx.numpy.where / lax.cond for the branch.")
+        if len(groups) > LOOP_MIN_GROUPS and len(groups) * LOOP_GROUP_SIZE > n:
+            raise LoopFallback(self, user_site())
+        sizes = [len(g) for g in groups]
+        k = sizes.index(max(sizes))
+        keep = groups[k]
+        pos = self.positions
+        for i, g in enumerate(groups):
+            if i != k:
+                self.pending.append(g if pos is None else pos[g])
+        self.positions = keep if pos is None else pos[keep]
+        trace.narrow(keep)
+        return full[keep[0]]
+
+
+def group_by_value(full: np.ndarray):
+    """Index arrays of the examples (axis 0) with bit-identical values, in
+    order of first appearance; ``None`` when all examples agree."""
+    n = full.shape[0]
+    if full.dtype == np.bool_ and full.ndim == 1:
+        first = bool(full[0])
+        other = np.flatnonzero(full != first)
+        if other.size == 0:
+            return None
+        return [np.flatnonzero(full == first), other]
+    flat = np.ascontiguousarray(full).reshape(n, -1)
+    width = flat.shape[1] * flat.dtype.itemsize
+    if width == 0:
+        return None
+    keys = flat.view(np.dtype((np.void, width))).ravel()
+    if (keys == keys[0]).all():
+        return None
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.flatnonzero(np.diff(inverse[order])) + 1
+    groups = np.split(order, bounds)
+    groups.sort(key=lambda g: g[0])
+    return groups
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
+
+
+def user_site():
+    """``(filename, lineno, module globals)`` of the innermost frame outside
+    vmapx and NumPy: the user's line that asked for a Python value."""
+    f = sys._getframe(1)
+    while f is not None:
+        name = f.f_code.co_filename
+        fn = os.path.abspath(name)
+        if not (fn.startswith(_PACKAGE_DIR) or fn.startswith(_NUMPY_DIR)):
+            return name, f.f_lineno, f.f_globals
+        f = f.f_back
+    return "<unknown>", 0, {}
+
+
+def warn_loop(site, n, fun_name):
+    filename, lineno, globs = site
+    registry = globs.setdefault("__warningregistry__", {}) if globs else None
+    warnings.warn_explicit(
+        f"vmapx.vmap ran {fun_name} once per example (a Python loop over {n} examples): the "
+        f"line {os.path.basename(filename)}:{lineno} needs a Python value (an `if`, "
+        "`float(x)`, `np.asarray(x)`, ...) that differs in nearly every example. To keep "
+        "it batched, keep the value an array: np.where(c, a, b) or lax.cond for a branch, "
+        "x.astype(float) for float(x), NumPy functions called on the value itself instead "
+        "of np.asarray(x).",
+        VmapLoopWarning, filename, lineno, registry=registry,
+        module=globs.get("__name__", "<unknown>") if globs else "<unknown>")
+
+
+# ----------------------------------------------------------- runs and merging
+
+
+def take_examples(leaves, in_dims, positions):
+    """The mapped leaves gathered at ``positions`` along their batch axes."""
+    from .prims.indexing import take_p
+    out = []
+    for x, d in zip(leaves, in_dims, strict=True):
+        if d is None:
+            out.append(x)
+        elif type(x) is np.ndarray:
+            out.append(x.take(positions, axis=d))
+        else:
+            nd = len(x.shape)
+            out.append(take_p.bind(x, positions, axis=d % nd))
+    return out
+
+
+def merge(results, groups, out_dims, out_tree):
+    """Put the outputs of runs over ``groups`` of examples back in batch order.
+
+    ``results`` are the runs' flat output leaves (``out_axes`` applied),
+    ``groups`` the example positions each run computed, ``out_dims`` the
+    output axis of each leaf (``None`` for unmapped outputs, which must agree).
+    """
+    order = np.concatenate(groups)
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(order.size)
+    merged = []
+    for i, d in enumerate(out_dims):
+        parts = [r[i] for r in results]
+        if d is None:
+            first = parts[0]
+            for p in parts[1:]:
+                if isinstance(p, Tracer) or isinstance(first, Tracer) or \
+                        not np.array_equal(p, first, equal_nan=_has_nan_kind(first)):
+                    raise ValueError(
+                        "vmap out_axes is None for an output whose value depends on the "
+                        "batch: the examples took different Python branches that gave "
+                        "different values for it. Map that output (an int out_axes).")
+            merged.append(first)
+            continue
+        shapes = {_shape(p)[:d] + _shape(p)[d + 1:] for p in parts}
+        if len(shapes) > 1:
+            raise ValueError(
+                "vmap got per-example outputs of different shapes "
+                f"({', '.join(str(s) for s in sorted(shapes))}) from examples that took "
+                "different Python branches; a batch of them cannot be stacked (the loop "
+                "np.stack([f(x) for x in xs]) fails the same way).")
+        merged.append(_concat_take(parts, d, inverse))
+    return tu.tree_unflatten(out_tree, merged)
+
+
+def _has_nan_kind(x):
+    return np.asarray(x).dtype.kind in "fc"
+
+
+def _shape(x):
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+def _concat_take(parts, d, inverse):
+    if all(type(p) is np.ndarray for p in parts):
+        return np.concatenate(parts, axis=d).take(inverse, axis=d)
+    from .prims.indexing import take_p
+    from .prims.shapes import concatenate_p
+    from .jnp.base import asarray_like
+    parts = [asarray_like(p) for p in parts]
+    joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, dimension=d)
+    return take_p.bind(joined, inverse, axis=d)
+
+
+def run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
+    """``fun`` called once per example (the mapped leaves indexed), outputs stacked
+    along ``out_axes``: the loop that is the oracle of ``vmap``."""
+    if axis_name is not None:
+        raise ValueError(
+            f"vmapx.vmap(axis_name={axis_name!r}) needs a different Python value in nearly "
+            "every example and would run as a per-example loop, where collectives over the "
+            "named axis cannot run. Keep the value an array (np.where / lax.cond), or "
+            "compute the collective outside the vmap.")
+    outs = []
+    for i in range(n):
+        ex = [x if d is None else _example(x, d, i) for x, d in zip(leaves, in_dims, strict=True)]
+        args, kwargs = tu.tree_unflatten(treedef, ex)
+        out = fun(*args, **kwargs)
+        out_leaves, out_tree = tu.tree_flatten(out)
+        outs.append(out_leaves)
+    from .api import flatten_axes
+    dims = flatten_axes("vmap out_axes", out, out_axes)
+    stacked = []
+    for j, d in enumerate(dims):
+        col = [o[j] for o in outs]
+        if d is None:
+            stacked.append(col[0])
+            continue
+        nd = np.ndim(col[0]) + 1 if not isinstance(col[0], Tracer) else col[0].ndim + 1
+        d = d % nd
+        if any(isinstance(c, Tracer) for c in col):
+            import vmapx.numpy as jnp
+            stacked.append(jnp.stack(col, axis=d))
+        else:
+            stacked.append(np.stack(col, axis=d))
+    return tu.tree_unflatten(out_tree, stacked)
+
+
+def _example(x, d, i):
+    """Example ``i`` of ``x`` along axis ``d``: what the loop over the batch sees
+    (a copy, so the function cannot write into the caller's array)."""
+    if type(x) is np.ndarray:
+        d = d % x.ndim
+        v = x[(slice(None),) * d + (i,)]
+        return v.copy() if isinstance(v, np.ndarray) else v
+    d = d % len(x.shape)
+    return x[(slice(None),) * d + (i,)]
