@@ -10,7 +10,7 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import concrete
+from . import concrete, numpy_hooks
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .concrete import LoopFallback, SplitState
@@ -202,6 +202,15 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
 
     @api_boundary
     def vmap_f(*args, **kwargs):
+        if strict or (strict is None and concrete.STRICT):
+            return call(args, kwargs)
+        numpy_hooks.enter()  # np.asarray & co. keep traced values batched (numpy_hooks)
+        try:
+            return call(args, kwargs)
+        finally:
+            numpy_hooks.exit_()
+
+    def call(args, kwargs):
         if not kwargs and chunk_size is None and args:
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)

@@ -20,6 +20,10 @@ What each option means in vmapx:
   check results for NaNs or infinities (a ``UserWarning`` says so once).
 * ``jax_numpy_rank_promotion``: ``'allow'`` (NumPy broadcasting, the only
   mode); ``'warn'`` and ``'raise'`` raise ``NotImplementedError``.
+* ``vmapx_strict_vmap`` (default ``False``, or env ``VMAPX_STRICT_VMAP=1``): eager
+  ``vmap`` raises JAX's errors where per-example code asks for a Python value
+  from a batched value, instead of splitting the batch on it (``vmap(...,
+  strict=True)`` does this for one function).
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
@@ -27,6 +31,8 @@ What each option means in vmapx:
 from __future__ import annotations
 
 import warnings
+
+from . import concrete
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
@@ -95,6 +101,12 @@ def _debug_check(name, value):
     return value
 
 
+def _strict_vmap(name, value):
+    value = bool(value)
+    concrete.STRICT = value
+    return value
+
+
 def _disable_jit(name, value):
     from . import jit
     value = bool(value)
@@ -115,6 +127,7 @@ _OPTIONS = {
     "jax_log_compiles": (False, _bool),
     "jax_traceback_filtering": ("auto", _traceback_filtering),
     "jax_compilation_cache_dir": (None, _any),
+    "vmapx_strict_vmap": (concrete.STRICT, _strict_vmap),
 }
 
 
