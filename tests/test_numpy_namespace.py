@@ -376,7 +376,7 @@ def test_dtypes_follow_numpy(name, args):
 # ------------------------------------------- data-dependent output shapes
 
 
-@pytest.mark.parametrize("fn", [
+_DATA_DEPENDENT = [
     lambda x: jnp.unique(x), lambda x: jnp.unique_values(x), lambda x: jnp.argwhere(x),
     lambda x: jnp.flatnonzero(x), lambda x: jnp.extract(x > 0, x),
     lambda x: jnp.compress(x > 0, x), lambda x: jnp.trim_zeros(x),
@@ -386,13 +386,40 @@ def test_dtypes_follow_numpy(name, args):
     lambda x: jnp.insert(x, jnp.astype(x[0], int), 1.0), lambda x: jnp.ix_(x > 0),
     lambda x: jnp.roots(x), lambda x: jnp.polydiv(x, x, trim_leading_zeros=True),
     lambda x: jnp.histogram(x, bins="auto"), lambda x: jnp.tril_indices(jnp.astype(x[0], int)),
-], ids=["unique", "unique_values", "argwhere", "flatnonzero", "extract", "compress",
-        "trim_zeros", "bincount", "union1d", "intersect1d", "setdiff1d", "setxor1d", "delete",
-        "insert", "ix_", "roots", "polydiv", "histogram-auto", "tril_indices"])
+]
+_DATA_DEPENDENT_IDS = [
+    "unique", "unique_values", "argwhere", "flatnonzero", "extract", "compress", "trim_zeros",
+    "bincount", "union1d", "intersect1d", "setdiff1d", "setxor1d", "delete", "insert", "ix_",
+    "roots", "polydiv", "histogram-auto", "tril_indices"]
+
+
+@pytest.mark.parametrize("fn", _DATA_DEPENDENT, ids=_DATA_DEPENDENT_IDS)
 def test_data_dependent_shapes_raise_concretization_error_when_traced(fn):
-    with pytest.raises(vmapx.ConcretizationTypeError) as info, np.errstate(all="ignore"):
-        vmapx.vmap(fn)(np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 1.0]]))
-    assert "concrete" in str(info.value)
+    xs = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 1.0]])
+    for mapped in (vmapx.vmap(fn, strict=True), vmapx.jit(vmapx.vmap(fn))):
+        with pytest.raises(vmapx.ConcretizationTypeError) as info, np.errstate(all="ignore"):
+            mapped(xs)
+        assert "concrete" in str(info.value)
+
+
+@pytest.mark.parametrize("fn", _DATA_DEPENDENT, ids=_DATA_DEPENDENT_IDS)
+def test_data_dependent_shapes_in_eager_vmap_equal_the_loop(fn):
+    # Rows with different values; where the loop's shapes agree, vmap gives the
+    # loop's result, else it raises the ragged-output error the loop's stack would.
+    xs = np.array([[0.0, 1.0, 2.0], [0.0, 3.0, 4.0], [0.0, 1.0, 2.0]])
+    with np.errstate(all="ignore"):
+        want = [fn(x) for x in xs]
+        flat = [vmapx.tree_util.tree_leaves(w) for w in want]
+        shapes = {tuple(np.shape(leaf) for leaf in f) for f in flat}
+        if len(shapes) > 1:
+            with pytest.raises(ValueError, match="different shapes"):
+                vmapx.vmap(fn)(xs)
+            return
+        got = vmapx.tree_util.tree_leaves(vmapx.vmap(fn)(xs))
+    for j, g in enumerate(got):
+        w = np.stack([np.asarray(f[j]) for f in flat])
+        assert g.shape == w.shape and g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
 def test_sized_variants_work_where_the_unsized_ones_raise():

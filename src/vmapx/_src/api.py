@@ -14,6 +14,7 @@ from . import concrete, numpy_hooks
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .concrete import LoopFallback, SplitState
+from .ragged import Masked, materialize_tree
 from .core import finish_output as _finish
 from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
@@ -340,7 +341,7 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
         i += 1
     st.trace = trace
     try:
-        out = fun(*boxed)
+        out = _settle(fun(*boxed))
     except LoopFallback as e:
         st.trace = prev
         if e.split is not split:
@@ -391,7 +392,7 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     args, kwargs = tu.tree_unflatten(treedef, boxed)
     try:
         with set_trace(trace):
-            out = fun(*args, **kwargs)
+            out = _settle(fun(*args, **kwargs))
     except LoopFallback as e:
         if e.split is not split:
             raise
@@ -401,6 +402,20 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
                                strict, trace, out)
     out_leaves, out_tree = tu.tree_flatten(out)
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
+
+
+def _settle(out):
+    """``fun``'s output with lazy per-example values (ragged selections) made
+    batched values, while the batch trace is still current (this may split)."""
+    t = type(out)
+    if t is BatchTracer or t is np.ndarray:
+        return out
+    if t is tuple and all(type(o) is BatchTracer for o in out):
+        return out
+    leaves, tree = tu.tree_flatten(out)
+    if not any(type(o) is Masked for o in leaves):
+        return out
+    return tu.tree_unflatten(tree, materialize_tree(leaves))
 
 
 def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict, trace,

@@ -127,7 +127,11 @@ class JVPTracer(Tracer):
             a = self._aval = get_aval(self.primal)
         return a
 
-    def to_concrete(self):  # the primal is the value (Python control flow under grad)
+    def to_concrete(self, data=False):
+        # Decisions see the primal (Python control flow under grad, as in JAX); as
+        # data the value has none: its derivative would silently be lost.
+        if data:
+            return None
         p = self.primal
         return p.to_concrete() if isinstance(p, Tracer) else np.asarray(p)
 

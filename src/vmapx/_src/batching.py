@@ -21,8 +21,8 @@ _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int3
 class BatchTracer(Tracer):
     __slots__ = ("val", "bdim", "_aval")
 
-    def to_concrete(self):
-        return self._trace.concretize(self)
+    def to_concrete(self, data=False):
+        return self._trace.concretize(self, data)
 
     def __init__(self, trace, val, bdim):
         self._trace = trace
@@ -192,7 +192,7 @@ class BatchTrace(Trace):
             _state.trace = new
         return new
 
-    def concretize(self, x: "BatchTracer"):
+    def concretize(self, x: "BatchTracer", data=False):
         """The value ``x`` has in every example of the batch, as an ndarray, or
         ``None`` where it has none (abstract values, strict ``vmap``).  Where the
         examples disagree, the batch is split by value (``SplitState.split``)."""
@@ -200,7 +200,7 @@ class BatchTrace(Trace):
             x = refresh(x)
         val = x.val
         if isinstance(val, Tracer):
-            val = val.to_concrete()
+            val = val.to_concrete(data)
             if val is None:
                 return None
         trace = x._trace

@@ -32,7 +32,9 @@ import warnings
 import numpy as np
 
 from . import tree as tu
+from .batching import BatchTrace
 from .core import Tracer
+from .staging import StagingTrace
 
 STRICT = os.environ.get("VMAPX_STRICT_VMAP", "").strip().lower() in ("1", "true", "yes", "on")
 """``True``: eager ``vmap`` raises JAX's errors instead of splitting the batch
@@ -115,6 +117,20 @@ class SplitState:
         self.positions = keep if pos is None else pos[keep]
         trace.narrow(keep)
         return full[keep[0]]
+
+
+def splittable(x) -> bool:
+    """Whether tracer ``x`` has concrete per-example values that an eager,
+    non-strict ``vmap`` may split its batch on (no staging trace beneath it)."""
+    found = False
+    t = x._trace
+    while t is not None:
+        if isinstance(t, StagingTrace):
+            return False
+        if isinstance(t, BatchTrace) and t.split is not None:
+            found = True
+        t = t.parent
+    return found
 
 
 def group_by_value(full: np.ndarray):
@@ -219,9 +235,11 @@ def merge(results, groups, out_dims, out_tree):
         if len(shapes) > 1:
             raise ValueError(
                 "vmap got per-example outputs of different shapes "
-                f"({', '.join(str(s) for s in sorted(shapes))}) from examples that took "
-                "different Python branches; a batch of them cannot be stacked (the loop "
-                "np.stack([f(x) for x in xs]) fails the same way).")
+                f"({', '.join(str(s) for s in sorted(shapes))}): they cannot be stacked "
+                "into one batch (the loop np.stack([f(x) for x in xs]) fails the same "
+                "way). Reduce the ragged part before returning it (x[mask].sum()), or give "
+                "it a fixed size (np.nonzero(m, size=n) in vmapx.numpy, np.where(mask, x, "
+                "fill)).")
         merged.append(_concat_take(parts, d, inverse))
     return tu.tree_unflatten(out_tree, merged)
 

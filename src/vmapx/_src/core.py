@@ -307,9 +307,13 @@ class Tracer:
     def size(self):
         return int(np.prod(self.aval.shape, dtype=np.int64))
 
-    def to_concrete(self):
+    def to_concrete(self, data: bool = False):
         """This value as a concrete ndarray (per example, for the function being
-        transformed), or ``None`` where it has none (abstract values)."""
+        transformed), or ``None`` where it has none (abstract values).
+
+        ``data=True`` asks for the value as data (``float(x)``, ``np.asarray(x)``)
+        rather than for a decision (``if``, ``range``, a size): a value being
+        differentiated has none then, since its derivative would be lost."""
         return None
 
     def __len__(self):
@@ -320,6 +324,18 @@ class Tracer:
 
     def __repr__(self):
         return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+
+
+def copy_box(t: Tracer) -> Tracer:
+    """A new tracer holding ``t``'s value: what NumPy's copies (``x.copy()``,
+    ``np.array(x)``) return, so that item assignment into the copy (in eager
+    ``vmap``, where it swaps a tracer's contents) leaves ``t`` unchanged."""
+    new = object.__new__(type(t))
+    for cls in type(t).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if slot != "__weakref__" and hasattr(t, slot):
+                setattr(new, slot, getattr(t, slot))
+    return new
 
 
 # ----------------------------------------------------------------- axis environment

@@ -8,7 +8,9 @@ import operator
 
 import numpy as np
 
-from .core import Tracer, _state as _core_state
+from .concrete import splittable
+from .core import Tracer, copy_box, _state as _core_state
+from .ragged import Masked
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 
@@ -246,8 +248,10 @@ def _conv(kind, fix):
     convert = {"float": float, "int": int, "complex": complex,
                "tobytes": lambda v: v.tobytes()}[kind]
 
+    data = kind != "int"
+
     def f(self, *a):
-        v = self.to_concrete()
+        v = self.to_concrete(data)
         if v is not None:
             return convert(v)
         raise ConcretizationTypeError(
@@ -270,7 +274,7 @@ def _index(self):
 
 
 def _array(self, dtype=None, copy=None):
-    v = self.to_concrete()
+    v = self.to_concrete(True)
     if v is not None:
         return np.array(v, dtype=dtype) if copy else np.asarray(v, dtype=dtype)
     raise TracerArrayConversionError(
@@ -285,7 +289,7 @@ def _array(self, dtype=None, copy=None):
 
 
 def _item(self, *args):
-    v = self.to_concrete()
+    v = self.to_concrete(True)
     if v is not None:
         return v.item(*args)
     raise ConcretizationTypeError(
@@ -295,7 +299,7 @@ def _item(self, *args):
 
 
 def _tolist(self):
-    v = self.to_concrete()
+    v = self.to_concrete(True)
     if v is not None:
         return v.tolist()
     raise ConcretizationTypeError(
@@ -305,10 +309,74 @@ def _tolist(self):
 
 
 def _setitem(self, idx, value):
+    if splittable(self):
+        _become(self, updated(self, idx, value))
+        return
     raise TypeError(
         "Traced arrays are immutable: item assignment `x[idx] = v` (and `x[idx] += v`) is not "
         "supported inside a transformed function. Use the functional form "
         "`x = x.at[idx].set(v)` (or `.add(v)`, `.multiply(v)`, `.min(v)`, `.max(v)`).")
+
+
+def updated(x, idx, value):
+    """``x`` with ``x[idx] = value`` applied (NumPy's semantics: bounds checked,
+    ``value`` cast to ``x``'s dtype), as a new value; in eager vmap."""
+    jnp = _jnp()
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if len(items) == 1 and isinstance(items[0], Tracer) and items[0].dtype == np.bool_ \
+            and items[0].ndim > 0:
+        mask = items[0]
+        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]):
+            raise IndexError(
+                f"boolean index did not match indexed array along axis 0; size of axis is "
+                f"{x.shape[0] if x.ndim else 0} but size of corresponding boolean axis is "
+                f"{mask.shape[0]}")
+        if type(value) is Masked and value.mask is _flat_mask(value, mask):
+            value = jnp.reshape(value.data, x.shape)
+        elif np.ndim(value) > x.ndim - mask.ndim:  # values for the selected elements
+            mask = mask.to_concrete(True)          # the batch splits by mask
+            return updated(x, mask, value)
+        m = jnp.reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
+        return jnp.where(m, jnp.asarray(value).astype(x.dtype), x)
+    _check_bounds(x, idx)
+    return x.at[idx].set(jnp.asarray(value).astype(x.dtype))
+
+
+def _flat_mask(masked, mask):
+    return masked.mask if masked.mask.shape == mask.shape else None
+
+
+def _check_bounds(x, idx):
+    """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
+    traced index is checked per example (the batch splits where it is out of range)."""
+    from .jnp.advanced import _parse
+    ix = _parse(x, idx)
+    shape = tuple(ix.x.shape)
+    for a, ax in zip(ix.arrays, ix.axes, strict=True):
+        n = shape[ax]
+        if isinstance(a, Tracer):
+            bad = ((a < -n) | (a >= n)).any()
+            if bad:
+                a = a.to_concrete()
+        else:
+            a = np.asarray(a)
+        if a.size and (a.min() < -n or a.max() >= n):
+            i = a[(a < -n) | (a >= n)].flat[0]
+            raise IndexError(f"index {i} is out of bounds for axis {ax} with size {n}")
+
+
+def _become(x, new):
+    """Give tracer ``x`` the value of ``new`` in place (item assignment: every
+    reference to ``x`` sees the update, as with a NumPy array)."""
+    if type(new) is not type(x):
+        raise TypeError(
+            f"x[idx] = v inside vmapx.vmap: the value assigned depends on a transformation "
+            f"that x does not ({type(new).__name__} into {type(x).__name__}); build a new "
+            "array instead (x = x.at[idx].set(v)).")
+    for cls in type(x).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if slot != "__weakref__" and hasattr(new, slot):
+                setattr(x, slot, getattr(new, slot))
 
 
 def _iter(self):
@@ -369,7 +437,7 @@ def _install():
     T.__divmod__ = lambda s, o: (jnp.floor_divide(s, o), jnp.remainder(s, o))
     T.__rdivmod__ = lambda s, o: (jnp.floor_divide(o, s), jnp.remainder(o, s))
     T.__neg__ = lambda s: jnp.negative(s)
-    T.__pos__ = lambda s: s
+    T.__pos__ = copy_box
     T.__abs__ = lambda s: jnp.abs(s)
     T.__invert__ = lambda s: jnp.invert(s)
     T.__round__ = lambda s, nd=0: jnp.round(s, nd)
@@ -409,9 +477,9 @@ def _install():
 
     T.reshape = reshape
     T.transpose = transpose
-    T.astype = lambda s, dtype, copy=True, **kw: jnp.astype(s, dtype)
+    T.astype = _astype
     T.view = _view
-    T.copy = lambda s, order="C": s
+    T.copy = lambda s, order="C": copy_box(s)
     T.conj = T.conjugate = lambda s: jnp.conjugate(s)
     T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
     T.squeeze = lambda s, axis=None: jnp.squeeze(s, axis)
@@ -438,8 +506,8 @@ def _install():
     T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
     T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
     T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
-    T.__copy__ = lambda s: s
-    T.__deepcopy__ = lambda s, memo: s
+    T.__copy__ = copy_box
+    T.__deepcopy__ = lambda s, memo: copy_box(s)
     T.__format__ = _format
     T.__array_namespace__ = lambda s, api_version=None: jnp
     for name in ("sum", "prod", "mean", "var", "std", "max", "min", "any", "all", "argmax",
@@ -463,6 +531,11 @@ def _method(fn):
     return m
 
 
+def _astype(self, dtype, copy=True, **kw):
+    out = _jnp().astype(self, dtype)
+    return copy_box(out) if out is self and copy else out
+
+
 def _view(self, dtype=None, type=None):
     """``x.view(dtype)``: the same bytes read as another dtype (a new traced array)."""
     if dtype is None or np.dtype(dtype) == self.dtype:
@@ -482,7 +555,7 @@ def _in_place(name, fix):
 def _format(self, spec):
     if not spec:
         return repr(self)
-    v = self.to_concrete()
+    v = self.to_concrete(True)
     if v is not None:
         return format(v, spec)
     raise ConcretizationTypeError(

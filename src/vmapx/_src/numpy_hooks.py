@@ -60,17 +60,6 @@ def _traced(x) -> bool:
     return False
 
 
-def copy_box(t):
-    """A new tracer with ``t``'s value (``np.array(t)`` copies: writing into the
-    copy must leave ``t`` as it is)."""
-    new = object.__new__(type(t))
-    for cls in type(t).__mro__:
-        for slot in getattr(cls, "__slots__", ()):
-            if slot != "__weakref__" and hasattr(t, slot):
-                setattr(new, slot, getattr(t, slot))
-    return new
-
-
 # ------------------------------------------------------------------ wrappers
 
 
@@ -91,8 +80,7 @@ def _numpy_wrappers():
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
         if _traced(object):
-            out = _jnp().array(object, dtype=dtype, ndmin=kwargs.get("ndmin", 0))
-            return copy_box(out) if out is object else out
+            return _jnp().array(object, dtype=dtype, ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..concrete import splittable
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
 from ..prims import elementwise as ew
@@ -25,6 +26,7 @@ from ..prims import shapes as sp
 from ..prims.indexing import (FULL, gather_p, gather_shape, index_layout, numpy_index,
                               scatter_p)
 from ..prims.reductions import argsort_p, reduce_sum_p
+from ..ragged import masked_getitem
 from .base import asarray_like, astype, canonicalize_axis
 
 __all__ = ["advanced_getitem", "take_along_axis", "nonzero_sized", "IndexUpdateHelper"]
@@ -299,6 +301,23 @@ def _gather(ix: _Index):
     return gather_p.bind(ix.x, *ix.arrays, index=ix.template)
 
 
+def _traced_masks(x, index, mode):
+    """``x[mask]`` for a batched boolean mask in eager vmap: a lazy ragged
+    selection (``_src/ragged.py``); a mask among other indices is made concrete
+    (the batch splits by mask).  ``None`` when there is no such mask."""
+    items = index if isinstance(index, tuple) else (index,)
+    masks = [i for i, it in enumerate(items) if isinstance(it, Tracer) and it.dtype == np.bool_
+             and ndim_of(it) > 0 and splittable(it)]
+    if not masks or mode is not None:
+        return None
+    if len(items) == 1:
+        return masked_getitem(x, items[0])
+    items = list(items)
+    for i in masks:
+        items[i] = items[i].to_concrete(True)
+    return advanced_getitem(x, tuple(items))
+
+
 def advanced_getitem(x, index, mode=None, fill_value=None):
     """``x[index]`` with NumPy semantics, for traced or concrete ``x`` and indices.
 
@@ -316,6 +335,9 @@ def advanced_getitem(x, index, mode=None, fill_value=None):
     """
     if mode not in _GET_MODES:
         raise ValueError(f"Invalid mode={mode!r} for a read; expected one of {_GET_MODES}")
+    ragged = _traced_masks(x, index, mode)
+    if ragged is not None:
+        return ragged
     ix = _parse(asarray_like(x), index, mode)
     ix, valid, _ = _prepare(ix, mode)
     out = _gather(ix)

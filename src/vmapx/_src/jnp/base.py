@@ -6,6 +6,7 @@ import operator
 
 import numpy as np
 
+from ..errors import ConcretizationTypeError
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
@@ -21,6 +22,37 @@ def asarray_like(x):
         from .creation import array
         return array(x)
     return np.asarray(x)
+
+
+def concrete_value(x):
+    """The concrete value of ``x`` (a tracer, or a list or tuple holding some),
+    or ``None`` where a traced part has none."""
+    if isinstance(x, Tracer):
+        return x.to_concrete(True)
+    if isinstance(x, (list, tuple)):
+        parts = []
+        for v in x:
+            c = concrete_value(v)
+            if c is None and v is not None:
+                return None
+            parts.append(c)
+        return type(x)(parts) if type(x) in (list, tuple) else parts
+    return x
+
+
+def concrete_size(count, name, why):
+    """A data-dependent size (a count, often traced) as a Python int: in eager
+    ``vmap`` the batch splits into groups of equal size; elsewhere a traced count
+    raises ``ConcretizationTypeError``."""
+    if isinstance(count, Tracer):
+        value = count.to_concrete()
+        if value is None:
+            raise ConcretizationTypeError(
+                f"Abstract tracer value encountered where concrete value is expected in "
+                f"vmapx.numpy.{name}: {why}. The value depends on a traced (transformed) "
+                "input, so it has no concrete value here.")
+        return int(value)
+    return int(count)
 
 
 def canonicalize_axis(axis, ndim) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, shape_of, dtype_of
+from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
 from .base import asarray_like, astype
 
@@ -26,7 +26,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
     if _has_tracer(object):
         from .shapes import stack, expand_dims
         if isinstance(object, Tracer):
-            out = object
+            out = copy_box(object) if copy else object
         else:
             parts = [array(o) for o in object]
             dts = [dtype_of(p) for p in parts]
@@ -241,13 +241,14 @@ def tri(N, M=None, k=0, dtype=float):
 
 
 def copy(a, order="K"):
-    """As ``numpy.copy`` (a traced value is returned as is: it is immutable).
+    """As ``numpy.copy`` (a traced value gets a new box holding the same value,
+    so that item assignment into the copy leaves ``a`` unchanged).
 
     >>> copy(np.arange(2))
     array([0, 1])
     """
     if isinstance(a, Tracer):
-        return a
+        return copy_box(a)
     return np.array(a, order=order, copy=True)
 
 

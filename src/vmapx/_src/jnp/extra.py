@@ -25,7 +25,7 @@ from numpy import (cdouble, csingle, double, single, character, flexible,  # noq
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import ConcretizationTypeError
 from ..prims import bits
-from .base import asarray_like, canonicalize_axis
+from .base import asarray_like, canonicalize_axis, concrete_size, concrete_value
 from .creation import _has_tracer
 from .indexing import slice_along
 
@@ -62,12 +62,17 @@ def _jnp():
 
 
 def concrete_or_error(x, name, why):
-    """``x`` itself if it holds no traced value, else ``ConcretizationTypeError``.
+    """``x`` itself if it holds no traced value; its concrete value where it has
+    one (in eager ``vmap``, which splits the batch on it: ``_src/concrete.py``);
+    else ``ConcretizationTypeError``.
 
     >>> concrete_or_error(np.arange(2), "f", "the output shape depends on it")
     array([0, 1])
     """
     if _has_tracer(x):
+        value = concrete_value(x)
+        if value is not None:
+            return value
         raise ConcretizationTypeError(
             f"Abstract tracer value encountered where concrete value is expected in "
             f"vmapx.numpy.{name}: {why}. The value depends on a traced (transformed) "
@@ -437,7 +442,7 @@ def triu(m, k=0):
 
 
 def _static_int(n, name):
-    concrete_or_error(n, name, "sizes must be concrete")
+    n = concrete_or_error(n, name, "sizes must be concrete")
     return operator.index(n)
 
 
@@ -651,7 +656,7 @@ def indices(dimensions, dtype=int, sparse=False):
     array([[0, 0],
            [1, 1]])
     """
-    concrete_or_error(dimensions, "indices", "the dimensions are the output shape")
+    dimensions = concrete_or_error(dimensions, "indices", "the dimensions are the output shape")
     return np.indices(tuple(dimensions), dtype=dtype, sparse=sparse)
 
 
@@ -669,7 +674,7 @@ def ix_(*args):
         if ndim_of(a) != 1:
             raise ValueError("Cross index must be 1 dimensional")
         if dtype_of(a) == np.bool_:
-            concrete_or_error(a, "ix_", "a boolean mask's number of True entries is the "
+            a = concrete_or_error(a, "ix_", "a boolean mask's number of True entries is the "
                               "output shape")
             a = np.nonzero(a)[0]
         elif isinstance(a, np.ndarray) and a.size == 0:
@@ -807,7 +812,7 @@ def append(arr, values, axis=None):
 
 
 def _static_positions(obj, n, name):
-    concrete_or_error(obj, name, "the positions determine the output shape")
+    obj = concrete_or_error(obj, name, "the positions determine the output shape")
     if isinstance(obj, slice):
         return np.arange(*obj.indices(n), dtype=np.intp), False
     idx = np.asarray(obj)
@@ -889,7 +894,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     n = shape_of(arr)[axis]
     if isinstance(obj, (bool, np.bool_)) or (isinstance(obj, np.ndarray) and
                                              obj.dtype == bool and obj.ndim == 1):
-        concrete_or_error(obj, "delete", "the positions determine the output shape")
+        obj = concrete_or_error(obj, "delete", "the positions determine the output shape")
         keep = ~np.asarray(obj)
         if keep.shape != (n,):
             raise ValueError(f"boolean array argument obj to delete must be one dimensional "
@@ -972,7 +977,7 @@ def trim_zeros(filt, trim="fb", axis=None):
     >>> trim_zeros(np.array([0, 1, 2, 0]))
     array([1, 2])
     """
-    concrete_or_error(filt, "trim_zeros", "the number of zeros trimmed is the output shape")
+    filt = concrete_or_error(filt, "trim_zeros", "the number of zeros trimmed is the output shape")
     return np.trim_zeros(filt, trim, axis)
 
 
@@ -1114,8 +1119,11 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0):
     if ndim_of(condition) != 1:
         raise ValueError("condition must be a 1-d array")
     n = shape_of(a)[axis]
+    if size is None and isinstance(condition, Tracer):
+        size = concrete_size(count_nonzero(condition[:n]), "compress", "the number of True "
+                             "entries is the output shape; pass size=... for a static one")
     if size is None:
-        concrete_or_error(condition, "compress", "the number of True entries is the output "
+        condition = concrete_or_error(condition, "compress", "the number of True entries is the output "
                           "shape; pass size=... for a static one")
         idx = np.flatnonzero(np.asarray(condition))
         if len(idx) and idx[-1] >= n:
@@ -1143,8 +1151,11 @@ def extract(condition, arr, *, size=None, fill_value=0):
     jnp = _jnp()
     cond = jnp.ravel(asarray_like(condition))
     arr = jnp.ravel(asarray_like(arr))
+    if size is None and isinstance(cond, Tracer):
+        size = concrete_size(count_nonzero(cond), "extract", "the number of nonzero entries "
+                             "is the output shape; pass size=... for a static one")
     if size is None:
-        concrete_or_error(cond, "extract", "the number of nonzero entries is the output "
+        cond = concrete_or_error(cond, "extract", "the number of nonzero entries is the output "
                           "shape; pass size=... for a static one")
         return jnp.take(arr, np.flatnonzero(cond))
     return compress(jnp.not_equal(cond, 0), arr, size=size, fill_value=fill_value)

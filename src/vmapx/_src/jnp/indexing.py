@@ -7,7 +7,7 @@ import numpy as np
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..prims import shapes as sp
 from ..prims.indexing import take_p
-from .base import asarray_like, canonicalize_axis
+from .base import asarray_like, canonicalize_axis, concrete_size
 
 
 def _is_basic_item(i):
@@ -164,12 +164,12 @@ def nonzero(a, *, size=None, fill_value=None):
     (array([1, 3]),)
     """
     if isinstance(a, Tracer):
-        if size is None:
-            from ..errors import ConcretizationTypeError
-            raise ConcretizationTypeError(
-                "vmapx.numpy.nonzero of a traced array has a data-dependent shape; pass "
-                "size=... (and fill_value) to get a static shape, or use vmapx.numpy.where "
-                "with three arguments.")
+        if size is None:  # in eager vmap: examples grouped by their number of nonzeros
+            from .extra import count_nonzero
+            size = concrete_size(
+                count_nonzero(a), "nonzero", "the number of nonzero entries is the "
+                "output shape; pass size=... (and fill_value) to get a static shape, or use "
+                "vmapx.numpy.where with three arguments")
         from .advanced import nonzero_sized
         return nonzero_sized(a, size, fill_value)
     if size is not None:

@@ -105,7 +105,7 @@ def polydiv(u, v, *, trim_leading_zeros=False):
         r = r - jnp.concatenate([jnp.zeros(k, dt), d * v, jnp.zeros(m - n - k, dt)])
     q = jnp.stack(q) if q else jnp.zeros(1, dt)
     if trim_leading_zeros:
-        concrete_or_error(r, "polydiv", "trimming leading zeros changes the output shape")
+        r = concrete_or_error(r, "polydiv", "trimming leading zeros changes the output shape")
         while np.allclose(r[0], 0, rtol=1e-14) and r.shape[-1] > 1:
             r = r[1:]
     return q, r
@@ -244,7 +244,7 @@ def roots(p, *, strip_zeros=True):
         raise ValueError("Input must be a rank-1 array.")
     trailing = 0
     if strip_zeros:
-        concrete_or_error(p, "roots", "stripping zero coefficients changes the output shape; "
+        p = concrete_or_error(p, "roots", "stripping zero coefficients changes the output shape; "
                           "pass strip_zeros=False")
         nz = np.nonzero(np.ravel(p))[0]
         if len(nz) == 0:

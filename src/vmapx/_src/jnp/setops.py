@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import dtype_of, ndim_of, shape_of
-from .base import asarray_like, canonicalize_axis
+from ..core import Tracer, dtype_of, ndim_of, shape_of
+from .base import asarray_like, canonicalize_axis, concrete_size
 from .extra import concrete_or_error
 
 __all__ = ["unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
@@ -105,6 +105,19 @@ def _sized_unique(x, size, fill_value, *, valid=None, equal_nan=True):
     return values, index, inverse, counts
 
 
+def _count_unique(x, equal_nan):
+    """The number of distinct values of 1-d ``x`` (NaNs one value with ``equal_nan``)."""
+    jnp = _jnp()
+    n = shape_of(x)[0]
+    if n == 0:
+        return 0
+    s = jnp.sort(x)
+    new = jnp.not_equal(s[1:], s[:-1])
+    if equal_nan and dtype_of(x).kind in "fc":
+        new = new & ~(jnp.isnan(s[1:]) & jnp.isnan(s[:-1]))
+    return 1 + jnp.sum(new, dtype=np.intp)
+
+
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
            equal_nan=True, sorted=True, size=None, fill_value=None):  # noqa: A002
     """Sorted unique elements (or slices along ``axis``), as ``numpy.unique``.
@@ -119,8 +132,11 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     """
     jnp = _jnp()
     ar = asarray_like(ar)
+    if size is None and axis is None and isinstance(ar, Tracer):
+        # in eager vmap: examples grouped by their number of distinct values
+        size = concrete_size(_count_unique(jnp.ravel(ar), equal_nan), "unique", _SIZE_HINT)
     if size is None:
-        concrete_or_error(ar, "unique", _SIZE_HINT)
+        ar = concrete_or_error(ar, "unique", _SIZE_HINT)
         return np.unique(ar, return_index, return_inverse, return_counts, axis,
                          equal_nan=equal_nan)
     if axis is None:
@@ -207,11 +223,12 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
 
 
 def _sized(name, size, *arrays):
+    """``(True, arrays)`` with a static ``size``; else ``(False, their concrete
+    values)`` (in eager vmap the batch splits by value; elsewhere a traced array
+    raises ``ConcretizationTypeError``)."""
     if size is None:
-        for a in arrays:
-            concrete_or_error(a, name, _SIZE_HINT)
-        return False
-    return True
+        return False, [concrete_or_error(a, name, _SIZE_HINT) for a in arrays]
+    return True, list(arrays)
 
 
 def union1d(ar1, ar2, *, size=None, fill_value=None):
@@ -221,7 +238,8 @@ def union1d(ar1, ar2, *, size=None, fill_value=None):
     array([1, 2, 3])
     """
     jnp = _jnp()
-    if not _sized("union1d", size, ar1, ar2):
+    sized, (ar1, ar2) = _sized("union1d", size, ar1, ar2)
+    if not sized:
         return np.union1d(ar1, ar2)
     both = jnp.concatenate([jnp.ravel(asarray_like(ar1)), jnp.ravel(asarray_like(ar2))])
     return unique(both, size=size, fill_value=fill_value)
@@ -235,7 +253,8 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     array([2, 3])
     """
     jnp = _jnp()
-    if not _sized("intersect1d", size, ar1, ar2):
+    sized, (ar1, ar2) = _sized("intersect1d", size, ar1, ar2)
+    if not sized:
         return np.intersect1d(ar1, ar2, assume_unique, return_indices)
     a, b = jnp.ravel(asarray_like(ar1)), jnp.ravel(asarray_like(ar2))
     values, ind1, _, _ = _sized_unique(a, size, fill_value, valid=isin(a, b))
@@ -255,7 +274,8 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     array([1, 3])
     """
     jnp = _jnp()
-    if not _sized("setdiff1d", size, ar1, ar2):
+    sized, (ar1, ar2) = _sized("setdiff1d", size, ar1, ar2)
+    if not sized:
         return np.setdiff1d(ar1, ar2, assume_unique)
     a, b = jnp.ravel(asarray_like(ar1)), jnp.ravel(asarray_like(ar2))
     keep = ~isin(a, b)
@@ -275,7 +295,8 @@ def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     array([1, 4])
     """
     jnp = _jnp()
-    if not _sized("setxor1d", size, ar1, ar2):
+    sized, (ar1, ar2) = _sized("setxor1d", size, ar1, ar2)
+    if not sized:
         return np.setxor1d(ar1, ar2, assume_unique)
     a, b = jnp.ravel(asarray_like(ar1)), jnp.ravel(asarray_like(ar2))
     both = jnp.concatenate([a, b])
@@ -373,8 +394,10 @@ def argwhere(a, *, size=None, fill_value=None):
     """
     jnp = _jnp()
     a = asarray_like(a)
+    if size is None and isinstance(a, Tracer):
+        size = concrete_size(jnp.count_nonzero(a), "argwhere", _SIZE_HINT)
     if size is None:
-        concrete_or_error(a, "argwhere", _SIZE_HINT)
+        a = concrete_or_error(a, "argwhere", _SIZE_HINT)
         return np.argwhere(a)
     if ndim_of(a) == 0:
         return jnp.zeros((size, 0), np.intp)
@@ -389,7 +412,9 @@ def flatnonzero(a, *, size=None, fill_value=None):
     """
     jnp = _jnp()
     a = jnp.ravel(asarray_like(a))
+    if size is None and isinstance(a, Tracer):
+        size = concrete_size(jnp.count_nonzero(a), "flatnonzero", _SIZE_HINT)
     if size is None:
-        concrete_or_error(a, "flatnonzero", _SIZE_HINT)
+        a = concrete_or_error(a, "flatnonzero", _SIZE_HINT)
         return np.flatnonzero(a)
     return jnp.nonzero(a, size=size, fill_value=fill_value)[0]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..prims.searching import bincount_p, searchsorted_p
-from .base import asarray_like, canonicalize_axis
+from .base import asarray_like, canonicalize_axis, concrete_size
 from .extra import concrete_or_error, scalar_like_numpy
 
 __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "nanmean",
@@ -706,14 +706,17 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     if dtype_of(x).kind not in "biu":
         raise TypeError("Cannot cast array data from dtype('float64') to dtype('int64') "
                         "according to the rule 'safe'")
-    concrete_or_error(minlength, "bincount", "minlength must be concrete")
+    minlength = concrete_or_error(minlength, "bincount", "minlength must be concrete")
     minlength = operator.index(minlength)
     if minlength < 0:
         raise ValueError("'minlength' must not be negative")
     if isinstance(x, Tracer):
-        if length is None:
-            concrete_or_error(x, "bincount", "the largest value sets the output length; pass "
-                              "length=... for a static one")
+        if length is None:   # in eager vmap: examples grouped by their largest value
+            top = concrete_size(jnp.max(x, initial=-1), "bincount", "the largest value sets "
+                                "the output length; pass length=... for a static one")
+            if top < -1 or bool(jnp.any(x < 0)):
+                raise ValueError("'list' argument must have no negative elements")
+            length = builtins.max(top + 1, minlength)
         x = jnp.maximum(x, 0)
     else:
         xa = np.asarray(x)
@@ -745,7 +748,7 @@ def _linspace_edges(first, last, num, dt):
 def _outer_edges(a, range_, name):
     jnp = _jnp()
     if range_ is not None:
-        concrete_or_error(range_, name, "the range must be concrete")
+        range_ = concrete_or_error(range_, name, "the range must be concrete")
         first, last = range_
         if first > last:
             raise ValueError("max must be larger than min in range parameter.")
@@ -771,7 +774,7 @@ def _bin_edges(a, bins, range_, weights, name):
     """The bin edges for ``a``: from an estimator (concrete data only), a bin count, or
     given."""
     if isinstance(bins, str):
-        concrete_or_error(a, name, "a bin estimator needs the data")
+        a = concrete_or_error(a, name, "a bin estimator needs the data")
         return np.histogram_bin_edges(a, bins, range_, weights)
     if np.ndim(bins) == 0 and not isinstance(bins, Tracer):
         try:
