@@ -14,6 +14,7 @@ from . import concrete, numpy_hooks
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .concrete import LoopFallback, SplitState
+from .inplace import Buffer
 from .ragged import Masked, materialize_tree
 from .core import finish_output as _finish
 from .jnp.array import Array, plain
@@ -413,9 +414,10 @@ def _settle(out):
     if t is tuple and all(type(o) is BatchTracer for o in out):
         return out
     leaves, tree = tu.tree_flatten(out)
-    if not any(type(o) is Masked for o in leaves):
+    if not any(type(o) is Masked or type(o) is Buffer for o in leaves):
         return out
-    return tu.tree_unflatten(tree, materialize_tree(leaves))
+    return tu.tree_unflatten(tree, [o.resolve() if type(o) is Buffer else o
+                                    for o in materialize_tree(leaves)])
 
 
 def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict, trace,

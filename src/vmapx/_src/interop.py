@@ -8,9 +8,9 @@ import operator
 
 import numpy as np
 
+from . import inplace, numpy_hooks
 from .concrete import splittable
 from .core import Tracer, copy_box, _state as _core_state
-from .ragged import Masked
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 
@@ -310,7 +310,7 @@ def _tolist(self):
 
 def _setitem(self, idx, value):
     if splittable(self):
-        _become(self, updated(self, idx, value))
+        inplace.setitem(self, idx, value)
         return
     raise TypeError(
         "Traced arrays are immutable: item assignment `x[idx] = v` (and `x[idx] += v`) is not "
@@ -318,65 +318,14 @@ def _setitem(self, idx, value):
         "`x = x.at[idx].set(v)` (or `.add(v)`, `.multiply(v)`, `.min(v)`, `.max(v)`).")
 
 
-def updated(x, idx, value):
-    """``x`` with ``x[idx] = value`` applied (NumPy's semantics: bounds checked,
-    ``value`` cast to ``x``'s dtype), as a new value; in eager vmap."""
-    jnp = _jnp()
+def _basic(idx):
     items = idx if isinstance(idx, tuple) else (idx,)
-    if len(items) == 1 and isinstance(items[0], Tracer) and items[0].dtype == np.bool_ \
-            and items[0].ndim > 0:
-        mask = items[0]
-        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]):
-            raise IndexError(
-                f"boolean index did not match indexed array along axis 0; size of axis is "
-                f"{x.shape[0] if x.ndim else 0} but size of corresponding boolean axis is "
-                f"{mask.shape[0]}")
-        if type(value) is Masked and value.mask is _flat_mask(value, mask):
-            value = jnp.reshape(value.data, x.shape)
-        elif np.ndim(value) > x.ndim - mask.ndim:  # values for the selected elements
-            mask = mask.to_concrete(True)          # the batch splits by mask
-            return updated(x, mask, value)
-        m = jnp.reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
-        return jnp.where(m, jnp.asarray(value).astype(x.dtype), x)
-    _check_bounds(x, idx)
-    return x.at[idx].set(jnp.asarray(value).astype(x.dtype))
-
-
-def _flat_mask(masked, mask):
-    return masked.mask if masked.mask.shape == mask.shape else None
-
-
-def _check_bounds(x, idx):
-    """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
-    traced index is checked per example (the batch splits where it is out of range)."""
-    from .jnp.advanced import _parse
-    ix = _parse(x, idx)
-    shape = tuple(ix.x.shape)
-    for a, ax in zip(ix.arrays, ix.axes, strict=True):
-        n = shape[ax]
-        if isinstance(a, Tracer):
-            bad = ((a < -n) | (a >= n)).any()
-            if bad:
-                a = a.to_concrete()
-        else:
-            a = np.asarray(a)
-        if a.size and (a.min() < -n or a.max() >= n):
-            i = a[(a < -n) | (a >= n)].flat[0]
-            raise IndexError(f"index {i} is out of bounds for axis {ax} with size {n}")
-
-
-def _become(x, new):
-    """Give tracer ``x`` the value of ``new`` in place (item assignment: every
-    reference to ``x`` sees the update, as with a NumPy array)."""
-    if type(new) is not type(x):
-        raise TypeError(
-            f"x[idx] = v inside vmapx.vmap: the value assigned depends on a transformation "
-            f"that x does not ({type(new).__name__} into {type(x).__name__}); build a new "
-            "array instead (x = x.at[idx].set(v)).")
-    for cls in type(x).__mro__:
-        for slot in getattr(cls, "__slots__", ()):
-            if slot != "__weakref__" and hasattr(new, slot):
-                setattr(x, slot, getattr(new, slot))
+    for i in items:
+        if not (i is None or i is Ellipsis or type(i) is int or type(i) is slice
+                and not isinstance(i.start, Tracer) and not isinstance(i.stop, Tracer)
+                and not isinstance(i.step, Tracer) or isinstance(i, np.integer)):
+            return False
+    return True
 
 
 def _iter(self):
@@ -441,7 +390,14 @@ def _install():
     T.__abs__ = lambda s: jnp.abs(s)
     T.__invert__ = lambda s: jnp.invert(s)
     T.__round__ = lambda s, nd=0: jnp.round(s, nd)
-    T.__getitem__ = lambda s, idx: jnp._getitem(s, idx)
+    getitem = jnp._getitem
+
+    def __getitem__(self, idx):
+        out = getitem(self, idx)
+        if numpy_hooks.in_eager_vmap() and isinstance(out, Tracer) and _basic(idx):
+            inplace.note_view(out, self, idx)   # a view: writes reach its base
+        return out
+    T.__getitem__ = __getitem__
     T.__setitem__ = _setitem
     T.__iter__ = _iter
     T.__bool__ = _bool

@@ -34,6 +34,7 @@ import threading
 import numpy as np
 
 from . import lax_special
+from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
 from .staging import StagingTrace
 
@@ -55,6 +56,8 @@ def eager(x) -> bool:
 def _traced(x) -> bool:
     if isinstance(x, Tracer):
         return eager(x)
+    if type(x) is Buffer:
+        return x.__dict__["_traced"] is not None
     if type(x) in (list, tuple):
         return any(_traced(v) for v in x)
     return False
@@ -75,24 +78,43 @@ def _numpy_wrappers():
 
     def asarray(a, dtype=None, *args, **kwargs):
         if _traced(a):
-            return _jnp().asarray(a, dtype=dtype)
+            return _jnp().asarray(resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
         if _traced(object):
-            return _jnp().array(object, dtype=dtype, ndmin=kwargs.get("ndmin", 0))
+            return _jnp().array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
             if _traced(a):
-                return _jnp().asarray(a, dtype=dtype)
+                return _jnp().asarray(resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
 
+    def buffer(orig):
+        def make(*args, **kwargs):
+            out = orig(*args, **kwargs)
+            if in_eager_vmap() and type(out) is np.ndarray and not sys._getframe(
+                    1).f_globals.get("__name__", "").startswith(_LIBRARIES):
+                return out.view(Buffer)   # may be filled with traced values (inplace.Buffer)
+            return out
+        make.__name__ = orig.__name__
+        make.__doc__ = orig.__doc__
+        return make
+
     return {"asarray": asarray, "array": array, "asanyarray": same_layout(orig_asanyarray),
             "ascontiguousarray": same_layout(orig_ascontig),
-            "asfortranarray": same_layout(orig_asfortran)}
+            "asfortranarray": same_layout(orig_asfortran),
+            **{name: buffer(getattr(np, name)) for name in _BUFFER_MAKERS}}
+
+
+_LIBRARIES = ("vmapx.", "numpy.", "scipy.")
+"""Buffers go to the user's code only: these libraries' own calls get plain arrays."""
+
+_BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                  "full_like")
 
 
 def _as_double(x):
@@ -219,9 +241,18 @@ def _targets():
     return targets
 
 
+_thread = threading.local()
+
+
+def in_eager_vmap() -> bool:
+    """Whether this thread runs inside an eager, non-strict vmap call."""
+    return getattr(_thread, "depth", 0) > 0
+
+
 def enter():
     """A traced call that may convert traced values begins: wrappers in place."""
     global _active
+    _thread.depth = getattr(_thread, "depth", 0) + 1
     with _lock:
         if _active == 0:
             for ns, wrappers, _ in _targets():
@@ -234,6 +265,9 @@ def exit_():
     """The call returned or raised: the last one out puts the originals back
     (unless somebody else replaced a function meanwhile)."""
     global _active
+    _thread.depth -= 1
+    if _thread.depth == 0:
+        clear_views()
     with _lock:
         _active -= 1
         if _active == 0:

@@ -7,6 +7,7 @@ import operator
 import numpy as np
 
 from ..errors import ConcretizationTypeError
+from ..inplace import Buffer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
@@ -16,7 +17,7 @@ _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
 def asarray_like(x):
     """Tracers, arrays and scalars as they are; anything else through np.asarray."""
     if isinstance(x, _PASS):
-        return x
+        return x if type(x) is not Buffer else x.resolve()
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
                                             for e in x):
         from .creation import array

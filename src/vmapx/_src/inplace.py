@@ -1,0 +1,282 @@
+"""NumPy's in-place semantics for traced values inside an eager ``vmap``.
+
+Per-example NumPy code writes into arrays: ``x[i] = v``, ``x[mask] = 0``,
+``x[1:] += d``, ``row = x[0]; row[2] = v``.  A tracer is a box around a
+(batched) value, so a write computes the updated value (``x.at[idx].set(v)``
+with NumPy's bounds checks and casting) and swaps it into the same box
+(``become``): every reference to ``x`` sees the update, as with a NumPy array.
+
+Views: a tracer made by basic indexing of another (``x[0]``, ``x[1:, ::2]``)
+is registered as a view of it while the ``vmap`` call runs.  A write into the
+view is written through into its base, and a write into the base refreshes its
+views, so ``row = x[0]; row[2] = v`` and ``x[0, 2] = v; row`` behave as in
+NumPy.  Views made otherwise (``reshape``, ``.T``, ``ravel``) are new values:
+writing into one does not reach its base (documented in
+``docs/per-example-code.md``).
+
+Outside eager ``vmap`` (under ``jit``, ``grad`` alone, ``strict=True``) item
+assignment keeps JAX's error.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from .core import Tracer
+
+_local = threading.local()
+
+
+def _registry():
+    reg = getattr(_local, "views", None)
+    if reg is None:
+        reg = _local.views = ({}, {})   # id(view) -> (view, base, idx); id(base) -> [views]
+    return reg
+
+
+def clear_views():
+    """Forget every view link (the outermost eager vmap call of this thread ended)."""
+    _local.views = None
+
+
+def note_view(view, base, idx):
+    """``view = base[idx]`` (basic indexing) inside an eager vmap call."""
+    parents, children = _registry()
+    parents[id(view)] = (view, base, idx)
+    children.setdefault(id(base), []).append((view, idx))
+
+
+def _jnp():
+    import vmapx.numpy as jnp
+    return jnp
+
+
+def setitem(x, idx, value):
+    """``x[idx] = value`` in place, through views and into their bases."""
+    become(x, updated(x, idx, value))
+    _propagate(x)
+
+
+def _propagate(x, skip=None):
+    parents, children = _registry()
+    link = parents.get(id(x))
+    if link is not None:
+        _, base, bidx = link
+        if base is not skip:
+            become(base, updated(base, bidx, x))
+            _refresh_views(base, skip=x)
+            _propagate(base, skip=x)
+    _refresh_views(x, skip=skip)
+
+
+def _refresh_views(base, skip=None):
+    _, children = _registry()
+    for view, vidx in children.get(id(base), ()):
+        if view is not skip:
+            become(view, _jnp()._getitem(base, vidx))
+            _refresh_views(view, skip=base)
+
+
+def updated(x, idx, value):
+    """``x`` with ``x[idx] = value`` applied, as a new value (NumPy's semantics:
+    bounds checked, ``value`` cast to ``x``'s dtype)."""
+    from .ragged import Masked
+    jnp = _jnp()
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if len(items) == 1 and isinstance(items[0], Tracer) and items[0].dtype == np.bool_ \
+            and items[0].ndim > 0:
+        mask = items[0]
+        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]):
+            raise IndexError(
+                f"boolean index did not match indexed array along axis 0; size of axis is "
+                f"{x.shape[0] if x.ndim else 0} but size of corresponding boolean axis is "
+                f"{mask.shape[0]}")
+        if type(value) is Masked and tuple(value.mask.shape) == (int(np.prod(mask.shape)),):
+            value = jnp.reshape(value.data, x.shape)   # x[m] = y[m]: where(m, y, x)
+        elif np.ndim(value) > x.ndim - mask.ndim:      # one value per selected element
+            return updated(x, mask.to_concrete(True), value)   # the batch splits by mask
+        m = jnp.reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
+        return jnp.where(m, jnp.asarray(value).astype(x.dtype), x)
+    _check_bounds(x, idx)
+    return x.at[idx].set(jnp.asarray(value).astype(x.dtype))
+
+
+def _check_bounds(x, idx):
+    """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
+    traced index is checked per example (the batch splits where it is out of range)."""
+    from .jnp.advanced import _parse
+    ix = _parse(x, idx)
+    shape = tuple(ix.x.shape)
+    for a, ax in zip(ix.arrays, ix.axes, strict=True):
+        n = shape[ax]
+        if isinstance(a, Tracer):
+            if not ((a < -n) | (a >= n)).any():
+                continue
+            a = a.to_concrete()
+        a = np.asarray(a)
+        if a.size and (a.min() < -n or a.max() >= n):
+            i = a[(a < -n) | (a >= n)].flat[0]
+            raise IndexError(f"index {i} is out of bounds for axis {ax} with size {n}")
+
+
+def become(x, new):
+    """Give tracer ``x`` the value of ``new`` in place."""
+    if type(new) is not type(x):
+        raise TypeError(
+            f"x[idx] = v inside vmapx.vmap: the value assigned depends on a transformation "
+            f"that x does not ({type(new).__name__} into {type(x).__name__}); build a new "
+            "array instead (x = x.at[idx].set(v)).")
+    for cls in type(x).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if slot != "__weakref__" and hasattr(new, slot):
+                setattr(x, slot, getattr(new, slot))
+
+
+# ------------------------------------------------------------- NumPy buffers
+
+_OWN = frozenset({"_traced", "_viewed", "__dict__", "__class__", "resolve", "shape", "ndim",
+                  "dtype", "size", "itemsize"})
+
+
+class Buffer(np.ndarray):
+    """An array made by ``np.zeros`` / ``np.empty`` / ... inside an eager ``vmap``
+    call: a plain NumPy array until a traced value is written into it
+    (``out[i] = v``); from then on it stands for that traced value, so the filled
+    buffer stays batched.
+
+    Once anything was derived from the buffer (a view, a copy, a NumPy call on
+    it), a traced write goes the way it goes for any NumPy array: the value is
+    made concrete (the batch splits on it), which is always correct.
+    """
+
+    def __array_finalize__(self, obj):
+        d = self.__dict__
+        d["_traced"] = None
+        d["_viewed"] = derived = type(obj) is Buffer
+        if derived:   # a view or copy of a buffer: neither may stand for a traced value
+            obj.__dict__["_viewed"] = True
+
+    def resolve(self):
+        """The traced value it stands for, or itself as a plain array."""
+        t = self.__dict__["_traced"]
+        return self.view(np.ndarray) if t is None else t
+
+    def __getattribute__(self, name):
+        d = np.ndarray.__getattribute__(self, "__dict__")
+        t = d.get("_traced")
+        if t is not None and name not in _OWN:
+            return getattr(t, name)
+        return np.ndarray.__getattribute__(self, name)
+
+    def __setitem__(self, idx, value):
+        d = self.__dict__
+        t = d["_traced"]
+        if t is not None:
+            setitem(t, idx, value)
+            return
+        if d["_viewed"] or not (_eager_traced(value) or _eager_traced(idx)):
+            np.ndarray.__setitem__(self, idx, value)
+            return
+        from .jnp.array import Array
+        d["_traced"] = updated(self.view(np.ndarray).copy().view(Array), idx, value)
+
+    def __getitem__(self, idx):
+        t = self.__dict__["_traced"]
+        if t is not None:
+            return t[idx]
+        if _has_tracer(idx):
+            from .jnp.array import Array
+            return self.view(np.ndarray).view(Array)[idx]
+        return np.ndarray.__getitem__(self, idx)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        out = kwargs.pop("out", None)
+        inputs = [resolve(a) for a in inputs]
+        if out is None:
+            return getattr(ufunc, method)(*inputs, **kwargs)
+        outs = out if isinstance(out, tuple) else (out,)
+        if any(isinstance(a, Tracer) for a in inputs) or any(
+                type(o) is Buffer and o.__dict__["_traced"] is not None for o in outs):
+            if len(outs) != 1 or type(outs[0]) is not Buffer or outs[0].__dict__["_viewed"]:
+                raise TypeError(
+                    f"numpy.{ufunc.__name__}(..., out=...) with a traced value inside "
+                    "vmapx.vmap can only write into a whole array made inside the function "
+                    "(np.zeros, np.empty, ...); use the returned value instead.")
+            buf = outs[0]
+            res = getattr(ufunc, method)(*inputs, **kwargs)
+            t = buf.__dict__["_traced"]
+            if t is None:
+                buf.__dict__["_traced"] = updated(
+                    np.zeros(buf.shape, buf.dtype).view(_array_cls()), (), res)
+            else:
+                setitem(t, (), res)
+            return buf
+        outs = tuple(o.view(np.ndarray) if type(o) is Buffer else o for o in outs)
+        getattr(ufunc, method)(*inputs, out=outs if isinstance(out, tuple) else outs[0],
+                               **kwargs)
+        return out
+
+    def __array_function__(self, func, types, args, kwargs):
+        if not (_has_tracer(args) or _has_tracer(tuple(kwargs.values()))):
+            return super().__array_function__(func, types, args, kwargs)
+        args = [resolve(a) for a in args]
+        kwargs = {k: resolve(v) for k, v in kwargs.items()}
+        return func(*args, **kwargs)
+
+    def __repr__(self):
+        t = self.__dict__["_traced"]
+        return repr(self.view(np.ndarray)) if t is None else repr(t)
+
+    def __bool__(self):
+        return bool(self.resolve())
+
+    def __float__(self):
+        return float(self.resolve())
+
+    def __int__(self):
+        return int(self.resolve())
+
+    def __index__(self):
+        return self.resolve().__index__()
+
+    def __iter__(self):
+        return iter(self.resolve())
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.resolve(), dtype=dtype)
+
+
+def _array_cls():
+    from .jnp.array import Array
+    return Array
+
+
+def resolve(x):
+    """A ``Buffer`` as the value it stands for; anything else as it is (lists too)."""
+    if type(x) is Buffer:
+        return x.resolve()
+    if type(x) in (list, tuple):
+        return type(x)(resolve(v) for v in x)
+    return x
+
+
+def _eager_traced(x) -> bool:
+    from .concrete import splittable
+    if isinstance(x, Tracer):
+        return splittable(x)
+    if type(x) is Buffer:
+        return x.__dict__["_traced"] is not None
+    if type(x) in (list, tuple):
+        return any(_eager_traced(v) for v in x)
+    return False
+
+
+def _has_tracer(x) -> bool:
+    if isinstance(x, Tracer):
+        return True
+    if type(x) is Buffer:
+        return x.__dict__["_traced"] is not None
+    if type(x) in (list, tuple):
+        return any(_has_tracer(v) for v in x)
+    return False
