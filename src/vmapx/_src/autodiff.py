@@ -127,6 +127,10 @@ class JVPTracer(Tracer):
             a = self._aval = get_aval(self.primal)
         return a
 
+    def is_concrete(self):
+        p = self.primal
+        return p.is_concrete() if isinstance(p, Tracer) else True
+
     def to_concrete(self, data=False):
         # Decisions see the primal (Python control flow under grad, as in JAX); as
         # data the value has none: its derivative would silently be lost.

@@ -24,6 +24,10 @@ class BatchTracer(Tracer):
     def to_concrete(self, data=False):
         return self._trace.concretize(self, data)
 
+    def is_concrete(self):
+        v = self.val
+        return v.is_concrete() if isinstance(v, Tracer) else True
+
     def __init__(self, trace, val, bdim):
         self._trace = trace
         self.val = val

@@ -34,7 +34,6 @@ import numpy as np
 from . import tree as tu
 from .batching import BatchTrace
 from .core import Tracer
-from .staging import StagingTrace
 
 STRICT = os.environ.get("VMAPX_STRICT_VMAP", "").strip().lower() in ("1", "true", "yes", "on")
 """``True``: eager ``vmap`` raises JAX's errors instead of splitting the batch
@@ -121,16 +120,15 @@ class SplitState:
 
 def splittable(x) -> bool:
     """Whether tracer ``x`` has concrete per-example values that an eager,
-    non-strict ``vmap`` may split its batch on (no staging trace beneath it)."""
-    found = False
+    non-strict ``vmap`` may split its batch on."""
+    if not x.is_concrete():
+        return False
     t = x._trace
     while t is not None:
-        if isinstance(t, StagingTrace):
-            return False
         if isinstance(t, BatchTrace) and t.split is not None:
-            found = True
+            return True
         t = t.parent
-    return found
+    return False
 
 
 def group_by_value(full: np.ndarray):
@@ -259,7 +257,7 @@ def _concat_take(parts, d, inverse):
     from .prims.shapes import concatenate_p
     from .jnp.base import asarray_like
     parts = [asarray_like(p) for p in parts]
-    joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, dimension=d)
+    joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=d)
     return take_p.bind(joined, inverse, axis=d)
 
 

@@ -307,6 +307,11 @@ class Tracer:
     def size(self):
         return int(np.prod(self.aval.shape, dtype=np.int64))
 
+    def is_concrete(self) -> bool:
+        """Whether this value has concrete (per-example) values beneath it, as in
+        eager ``vmap`` and ``grad``, rather than abstract ones (``jit``)."""
+        return False
+
     def to_concrete(self, data: bool = False):
         """This value as a concrete ndarray (per example, for the function being
         transformed), or ``None`` where it has none (abstract values).

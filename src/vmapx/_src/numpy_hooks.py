@@ -36,26 +36,15 @@ import numpy as np
 from . import lax_special
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
-from .staging import StagingTrace
 
 _lock = threading.Lock()
 _active = 0
 _installed: list = []   # (module or object, name, original, wrapper) while installed
 
 
-def eager(x) -> bool:
-    """Whether tracer ``x`` has concrete values (no staging trace beneath it)."""
-    t = x._trace
-    while t is not None:
-        if isinstance(t, StagingTrace):
-            return False
-        t = t.parent
-    return True
-
-
 def _traced(x) -> bool:
     if isinstance(x, Tracer):
-        return eager(x)
+        return x.is_concrete()
     if type(x) is Buffer:
         return x.__dict__["_traced"] is not None
     if type(x) in (list, tuple):

@@ -76,6 +76,7 @@ def _convert_item(i):
         return ("bool", bool(i))
     if isinstance(i, (int, np.integer)):
         return int(i)
+    given_array = isinstance(i, np.ndarray)
     if not isinstance(i, Tracer):
         if isinstance(i, (float, complex, np.inexact, str, bytes)):
             raise IndexError(_VALID_MSG)
@@ -93,8 +94,8 @@ def _convert_item(i):
         return ("arr", i if i.dtype == np.intp else astype(i, np.intp))
     a = np.asarray(i)
     if a.dtype.kind not in "iub":
-        if a.size == 0 and a.dtype.kind == "f" and not isinstance(i, np.ndarray):
-            a = a.astype(np.intp)  # x[[]] is an empty integer index, as in NumPy
+        if a.size == 0 and a.dtype.kind == "f" and not given_array:
+            a = a.astype(np.intp)  # x[[]] and x[:, ()] are empty integer indices, as in NumPy
         else:
             raise IndexError(_INT_MSG)
     if a.dtype.kind == "b":

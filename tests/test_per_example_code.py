@@ -1,0 +1,534 @@
+"""Real per-example NumPy code under eager ``vmap``: the loop is the oracle.
+
+Each construct (Python control flow on batched values, conversions, ``math``,
+``np.asarray``/``np.array``, item assignment, masks, buffers, data-dependent
+sizes) runs under ``vmap`` and must equal ``np.stack([f(x) for x in xs])`` in
+shape, dtype and value: alone, inside ``grad``, nested, chunked, for batches
+whose examples all agree, all differ, and of size 0 and 1.
+"""
+import math
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import vmapx
+import vmapx.numpy as jnp
+from vmapx import lax
+from vmapx._src.concrete import VmapLoopWarning
+
+
+def loop(f, *xs):
+    return np.stack([np.asarray(f(*a)) for a in zip(*xs)])
+
+
+def assert_loop(f, *xs, exact=True, **vmap_kw):
+    """vmap(f) equals the loop over copies of the examples (f may write into them)."""
+    want = loop(f, *[x.copy() for x in xs])
+    got = vmapx.vmap(f, **vmap_kw)(*xs)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    if exact:
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    return got
+
+
+RNG = np.random.default_rng(0)
+XS = RNG.standard_normal((12, 4))
+
+
+# --------------------------------------------------------------- functions
+
+
+def branch(x):
+    if x.sum() > 0:
+        return x * 2.0
+    return -x
+
+
+def nested_branch(x):
+    if x[0] > 0:
+        if x[1] > 0:
+            return x + 1.0
+        return x - 1.0
+    return x * 0.5
+
+
+def newton_sqrt(a):
+    x = a
+    dx = 1.0
+    while abs(dx) > 1e-12:
+        dx = (x * x - a) / (2.0 * x)
+        x = x - dx
+    return x
+
+
+def power_iteration(A):
+    v = np.ones(A.shape[0])
+    for _ in range(int(A.shape[0]) * 3):
+        v = A @ v
+        norm = np.linalg.norm(v)
+        if norm == 0:
+            break
+        v = v / norm
+    return v
+
+
+def to_float(x):
+    return x * float(x[0])
+
+
+def data_range(x):
+    n = int(abs(x[0]) * 3) % 4
+    total = 0.0
+    for i in range(n):
+        total = total + x[i]
+    return total
+
+
+def quat_to_matrix(q):
+    q = np.asarray(q, dtype=float)
+    w, x, y, z = q / np.linalg.norm(q)
+    return np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+
+
+def lorenz_rhs(s, sigma=10.0, rho=28.0, beta=8.0 / 3.0):
+    x, y, z = s
+    return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
+
+
+def rk4_lorenz(s, dt=0.01):
+    k1 = lorenz_rhs(s)
+    k2 = lorenz_rhs(s + dt / 2 * k1)
+    k3 = lorenz_rhs(s + dt / 2 * k2)
+    k4 = lorenz_rhs(s + dt * k3)
+    return s + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def lorenz_buffer(s):
+    out = np.zeros(3)
+    out[0] = 10.0 * (s[1] - s[0])
+    out[1] = s[0] * (28.0 - s[2]) - s[1]
+    out[2] = s[0] * s[1] - 8.0 / 3.0 * s[2]
+    return out
+
+
+def black_scholes(S, K=100.0, T=1.0, r=0.05, sigma=0.2):
+    from scipy.stats import norm
+    d1 = (math.log(S / K) + (r + sigma ** 2 / 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    return S * norm.cdf(d1) - K * math.exp(-r * T) * norm.cdf(d2)
+
+
+def clip_negative(x):
+    x = np.array(x)
+    x[x < 0] = 0.0
+    return x
+
+
+def positive_sum(x):
+    return x[x > 0].sum()
+
+
+def setitem_loop(x):
+    y = np.asarray(x).copy()
+    for i in range(1, y.shape[0]):
+        y[i] += y[i - 1]
+    return y
+
+
+def safe_normalize(v):
+    n = np.linalg.norm(v)
+    if np.isclose(n, 0.0):
+        return v
+    return v / n
+
+
+CASES = {
+    "if": (branch, XS),
+    "nested if": (nested_branch, XS),
+    "while (Newton)": (newton_sqrt, np.abs(XS[:, 0]) + 0.5),
+    "for/break (power iteration)": (power_iteration, RNG.standard_normal((5, 3, 3))),
+    "float()": (to_float, XS),
+    "range(data)": (data_range, XS),
+    "np.asarray + unpacking (rotation)": (quat_to_matrix, XS),
+    "np.array of traced scalars (RK4)": (rk4_lorenz, XS[:, :3] * 5),
+    "buffer fill": (lorenz_buffer, XS[:, :3]),
+    "math + scipy.stats.norm": (black_scholes, np.linspace(80.0, 120.0, 7)),
+    "mask assignment": (clip_negative, XS),
+    "masked sum": (positive_sum, XS),
+    "item assignment in a loop": (setitem_loop, XS),
+    "np.isclose branch": (safe_normalize, np.vstack([XS[:3], np.zeros((2, 4))])),
+}
+# Bit-identical where the work is elementwise; reductions (norms, masked sums) may
+# associate differently in a batch, so they match to rounding.
+INEXACT = {"masked sum", "math + scipy.stats.norm", "np.asarray + unpacking (rotation)",
+           "for/break (power iteration)", "np.isclose branch"}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_per_example_function_equals_the_loop(name):
+    f, xs = CASES[name]
+    assert_loop(f, xs, exact=name not in INEXACT)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_batches_of_one_and_of_identical_examples(name):
+    f, xs = CASES[name]
+    exact = name not in INEXACT
+    assert_loop(f, xs[:1], exact=exact)
+    assert_loop(f, np.repeat(xs[:1], 3, axis=0), exact=exact)
+
+
+@pytest.mark.parametrize("name", ["if", "nested if", "float()", "np.asarray + unpacking "
+                                  "(rotation)", "buffer fill", "mask assignment"])
+def test_an_empty_batch_gives_an_empty_result_of_the_right_shape(name):
+    f, xs = CASES[name]
+    got = vmapx.vmap(f)(xs[:0])
+    want = np.asarray(f(np.zeros_like(xs[0])))
+    assert got.shape == (0,) + want.shape and got.dtype == want.dtype
+
+
+@pytest.mark.parametrize("name", ["if", "np.asarray + unpacking (rotation)",
+                                  "np.array of traced scalars (RK4)", "buffer fill",
+                                  "math + scipy.stats.norm", "mask assignment", "masked sum",
+                                  "item assignment in a loop"])
+def test_array_shaped_patterns_stay_batched(name):
+    # No per-example loop: the function runs a bounded number of times.
+    f, xs = CASES[name]
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return f(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VmapLoopWarning)
+        vmapx.vmap(counted)(np.concatenate([xs] * 10))
+    assert len(calls) <= 2
+
+
+# ----------------------------------------------------------- how it splits
+
+
+def test_if_splits_into_two_runs_each_on_its_own_examples():
+    seen = []
+
+    def f(x):
+        seen.append(x.shape)   # the per-example shape: one entry per run
+        if x > 0:
+            return x + 1.0
+        return x - 1.0
+    xs = np.array([1.0, -1.0, 2.0, -2.0, 3.0])
+    np.testing.assert_array_equal(vmapx.vmap(f)(xs), [2.0, -2.0, 3.0, -3.0, 4.0])
+    assert len(seen) == 2
+
+
+def test_examples_that_all_agree_run_once_without_a_split():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return x * 2 if x.sum() > -100 else x
+    vmapx.vmap(f)(XS)
+    assert len(calls) == 1
+
+
+def test_all_different_values_fall_back_to_a_loop_with_a_warning_naming_the_line():
+    xs = RNG.standard_normal((40, 3))
+    with pytest.warns(VmapLoopWarning, match=r"test_per_example_code\.py:\d+") as rec:
+        assert_loop(to_float, xs)
+    assert "once per example" in str(rec[0].message) and "40 examples" in str(rec[0].message)
+
+
+def test_the_loop_fallback_does_not_write_into_the_callers_array():
+    xs = RNG.standard_normal((30, 3))
+    before = xs.copy()
+
+    def f(x):
+        x[0] = float(x[1])  # per-example float: loop; writes into its own example
+        return x
+    with pytest.warns(VmapLoopWarning):
+        vmapx.vmap(f)(xs)
+    np.testing.assert_array_equal(xs, before)
+
+
+def test_print_never_runs_more_often_than_in_the_loop(capsys):
+    def f(x):
+        print("run")
+        return branch(x)
+    vmapx.vmap(f)(XS)
+    assert capsys.readouterr().out.count("run") <= len(XS)
+
+
+# ------------------------------------------------------------- composition
+
+
+def test_vmap_of_grad_differentiates_each_example_along_its_branch():
+    def f(x):
+        if x > 0:
+            return x ** 3
+        return np.sin(x)
+    xs = np.array([-1.0, 2.0, 0.5, -0.3])
+    got = vmapx.vmap(vmapx.grad(f))(xs)
+    np.testing.assert_allclose(got, [vmapx.grad(f)(x) for x in xs], rtol=1e-14)
+    np.testing.assert_allclose(got, np.where(xs > 0, 3 * xs ** 2, np.cos(xs)), rtol=1e-14)
+
+
+def test_grad_of_vmap_with_a_branch():
+    def f(x):
+        if x.sum() > 0:
+            return (x ** 2).sum()
+        return x.sum()
+    g = vmapx.grad(lambda xs: vmapx.vmap(f)(xs).sum())(XS)
+    want = np.where(XS.sum(1, keepdims=True) > 0, 2 * XS, 1.0)
+    np.testing.assert_allclose(g, want, rtol=1e-14)
+
+
+def test_vmap_of_grad_through_asarray_and_item_assignment():
+    def f(x):
+        y = np.asarray(x, dtype=float)
+        y = y.copy()
+        y[0] = y[0] * 3.0
+        return (y ** 2).sum()
+    got = vmapx.vmap(vmapx.grad(f))(XS)
+    want = 2 * XS * np.array([9.0, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def test_float_of_a_differentiated_value_is_refused_not_silently_constant():
+    with pytest.raises(vmapx.ConcretizationTypeError):
+        vmapx.vmap(vmapx.grad(lambda x: float(x) * x))(np.array([1.0, 2.0]))
+
+
+def test_nested_vmap_splits_inner_and_outer():
+    xs = RNG.standard_normal((5, 6, 3))
+    got = vmapx.vmap(vmapx.vmap(nested_branch))(xs)
+    want = np.stack([np.stack([nested_branch(r) for r in m]) for m in xs])
+    np.testing.assert_array_equal(got, want)
+
+
+def test_nested_vmap_with_a_decision_on_an_outer_value():
+    def outer(x, ys):
+        return vmapx.vmap(lambda y: y * 2 if x.sum() > 0 else y - 1)(ys)
+    xs, yss = XS[:6], RNG.standard_normal((6, 5))
+    got = vmapx.vmap(outer)(xs, yss)
+    np.testing.assert_array_equal(got, loop(outer, xs, yss))
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 5])
+def test_chunked_vmap_splits_each_chunk(chunk):
+    assert_loop(nested_branch, XS, chunk_size=chunk)
+    assert_loop(quat_to_matrix, XS, chunk_size=chunk, exact=False)
+
+
+def test_in_axes_and_out_axes():
+    def f(a, x):
+        if x[0] > 0:
+            return a * x, x.sum()
+        return -a * x, x.max()
+    xs = XS.T.copy()   # mapped along axis 1
+    got1, got2 = vmapx.vmap(f, in_axes=(None, 1), out_axes=(1, 0))(2.0, xs)
+    want = [f(2.0, x) for x in XS]
+    np.testing.assert_array_equal(got1, np.stack([w[0] for w in want], axis=1))
+    np.testing.assert_array_equal(got2, np.stack([w[1] for w in want]))
+
+
+def test_pytree_outputs_and_keyword_arguments():
+    def f(x, scale=1.0):
+        if x[0] > 0:
+            return {"y": x * scale, "n": np.int64(1)}
+        return {"y": -x, "n": np.int64(2)}
+    got = vmapx.vmap(f)(XS, scale=np.full(12, 3.0))
+    want = [f(x, 3.0) for x in XS]
+    np.testing.assert_array_equal(got["y"], np.stack([w["y"] for w in want]))
+    np.testing.assert_array_equal(got["n"], [w["n"] for w in want])
+
+
+def test_collective_after_a_split_is_a_clear_error():
+    def f(x):
+        y = x * 2 if x > 0 else x
+        return lax.psum(y, "i")
+    with pytest.raises(ValueError, match="collective 'psum'"):
+        vmapx.vmap(f, axis_name="i")(np.array([1.0, -1.0]))
+
+
+def test_collective_before_a_split_is_a_clear_error():
+    def f(x):
+        s = lax.psum(x, "i")
+        return x * 2 if x > 0 else s
+    with pytest.raises(ValueError, match="collective over the named axis"):
+        vmapx.vmap(f, axis_name="i")(np.array([1.0, -1.0]))
+
+
+def test_collective_with_agreeing_examples_still_works():
+    def f(x):
+        s = lax.psum(x, "i")
+        return x / s if s > 0 else x
+    np.testing.assert_allclose(vmapx.vmap(f, axis_name="i")(np.array([1.0, 3.0])),
+                               [0.25, 0.75])
+
+
+# ----------------------------------------------- JAX's behaviour where asked
+
+
+def test_strict_vmap_and_jit_keep_jax_errors():
+    for mapped in (vmapx.vmap(branch, strict=True), vmapx.jit(vmapx.vmap(branch))):
+        with pytest.raises(vmapx.errors.TracerBoolConversionError):
+            mapped(XS)
+
+
+def test_strict_config_option_restores_jax_errors_everywhere():
+    vmapx.config.update("vmapx_strict_vmap", True)
+    try:
+        with pytest.raises(vmapx.errors.TracerBoolConversionError):
+            vmapx.vmap(branch)(XS)
+        with pytest.raises(vmapx.errors.TracerArrayConversionError):
+            vmapx.vmap(lambda x: np.asarray(x))(XS)
+    finally:
+        vmapx.config.update("vmapx_strict_vmap", False)
+    assert_loop(branch, XS)
+
+
+def test_ragged_output_is_a_clear_error_naming_the_shapes():
+    with pytest.raises(ValueError, match=r"different shapes \(\(1,\), \(2,\)"):
+        vmapx.vmap(lambda x: x[x > 0])(np.array([[1.0, -1.0], [1.0, 1.0]]))
+
+
+def test_out_of_range_index_raises_as_the_loop_does():
+    def f(x, i):
+        x[i] = 0.0
+        return x
+    with pytest.raises(IndexError, match="out of bounds"):
+        vmapx.vmap(f)(np.zeros((2, 3)), np.array([1, 3]))
+    assert_loop(f, np.ones((2, 3)), np.array([1, -1]))
+
+
+# -------------------------------------------------- masks and sizes (NumPy)
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: x[x > 0].max(), lambda x: np.mean(x[x > 0]), lambda x: (x[x > 0] ** 2).sum(),
+    lambda x: len(x[x > 0]), lambda x: x[x > 0].std(), lambda x: np.count_nonzero(x[x > 0]),
+    lambda x: np.nonzero(x > 0)[0].sum(), lambda x: np.where(x > 0)[0].size,
+    lambda x: np.unique(np.round(x)).size, lambda x: np.flatnonzero(x < 0).max(initial=-1),
+], ids=["max", "mean", "sumsq", "len", "std", "count_nonzero", "nonzero", "where1", "unique",
+        "flatnonzero"])
+def test_masks_and_data_dependent_sizes(f):
+    xs = XS.copy()
+    xs[:, 0] = np.abs(xs[:, 0])   # every example selects something
+    assert_loop(f, xs, exact=False)
+
+
+def test_masked_reduction_with_different_counts_stays_batched():
+    xs = RNG.standard_normal((200, 6))   # every count 0..6 occurs
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return x[x > 0].sum()
+    got = vmapx.vmap(f)(xs)
+    assert len(calls) == 1
+    np.testing.assert_allclose(got, [x[x > 0].sum() for x in xs], rtol=1e-13, atol=1e-15)
+
+
+def test_max_of_an_empty_selection_raises_as_numpy_does():
+    with pytest.raises(ValueError, match="zero-size array"):
+        vmapx.vmap(lambda x: x[x > 0].max())(np.array([[1.0, 2.0], [-1.0, -2.0]]))
+
+
+def test_mask_assignment_from_a_selection():
+    def f(x):
+        y = x.copy()
+        y[y < 0] = y[y < 0] * 10.0
+        return y
+    assert_loop(f, XS)
+
+
+def test_views_share_writes_as_in_numpy():
+    def f(x):
+        m = np.asarray(x).reshape(2, 2).copy()
+        row = m[0]
+        row[1] = 100.0          # through the view into m
+        m[1, 0] = -100.0        # into m; the view of row 1 sees it
+        r1 = m[1]
+        return np.concatenate([m.ravel(), r1])
+    assert_loop(f, XS)
+
+
+def test_an_empty_index_list_or_tuple_selects_nothing_as_numpy():
+    xs = np.arange(24.0).reshape(2, 3, 4)
+    assert_loop(lambda m: m[:, ()], xs)
+    assert_loop(lambda m: m[[]], xs)
+    assert_loop(lambda m: m[()], xs)
+
+
+# ----------------------------------------- NumPy itself stays NumPy
+
+
+def test_numpy_functions_are_restored_after_a_call_returns_or_raises():
+    originals = (np.asarray, np.array, np.zeros, math.sqrt)
+    vmapx.vmap(quat_to_matrix)(XS)
+    assert (np.asarray, np.array, np.zeros, math.sqrt) == originals
+    with pytest.raises(ZeroDivisionError):
+        vmapx.vmap(lambda x: 1 / 0)(XS)
+    assert (np.asarray, np.array, np.zeros, math.sqrt) == originals
+    assert type(np.zeros(2)) is np.ndarray
+
+
+def test_other_threads_see_numpy_unchanged_during_a_vmap_call():
+    errors = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow(x):
+        started.set()
+        release.wait(5)
+        return np.asarray(x) * 2
+
+    def other():
+        started.wait(5)
+        try:
+            for _ in range(200):
+                a = np.asarray([1.5, 2.5], dtype=np.float32)
+                assert type(a) is np.ndarray and a.dtype == np.float32
+                z = np.zeros(3)
+                assert type(z) is np.ndarray
+                assert math.sqrt(4.0) == 2.0 and type(math.sqrt(4.0)) is float
+        except Exception as e:   # noqa: BLE001
+            errors.append(e)
+        finally:
+            release.set()
+    t = threading.Thread(target=other)
+    t.start()
+    out = vmapx.vmap(slow)(XS)
+    t.join()
+    assert not errors
+    np.testing.assert_array_equal(out, XS * 2)
+
+
+def test_concurrent_vmap_calls_that_split():
+    results, errors = [], []
+
+    def work(seed):
+        try:
+            xs = np.random.default_rng(seed).standard_normal((50, 4))
+            for _ in range(5):
+                got = vmapx.vmap(nested_branch)(xs)
+                np.testing.assert_array_equal(got, loop(nested_branch, xs))
+                got = vmapx.vmap(quat_to_matrix)(xs)
+                np.testing.assert_allclose(got, loop(quat_to_matrix, xs), rtol=1e-13)
+            results.append(seed)
+        except Exception as e:   # noqa: BLE001
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and sorted(results) == [0, 1, 2, 3]
+    assert np.asarray.__module__ == "numpy"
