@@ -25,6 +25,7 @@ keep JAX's errors in eager ``vmap`` as well.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import warnings
@@ -96,16 +97,21 @@ class SplitState:
         n = full.shape[0]
         if n == 0:  # no example: the function runs once, on zeros, for the output shape
             return np.zeros(aval.shape, aval.dtype)
-        groups = group_by_value(full)
+        groups = group_by_value(full, LOOP_MIN_GROUPS, LOOP_GROUP_SIZE)
         if groups is None:
             return full[0]
+        if groups is LOOP:
+            if self.collective:
+                raise ValueError(
+                    "vmapx.vmap cannot split this batch on a per-example Python value: a "
+                    "collective over the named axis was already computed on the whole "
+                    "batch. Use vmapx.numpy.where / lax.cond for the branch.")
+            raise LoopFallback(self, user_site())
         if self.collective:
             raise ValueError(
                 "vmapx.vmap cannot split this batch on a per-example Python value: a "
                 "collective over the named axis was already computed on the whole batch. "
                 "Use vmapx.numpy.where / lax.cond for the branch.")
-        if len(groups) > LOOP_MIN_GROUPS and len(groups) * LOOP_GROUP_SIZE > n:
-            raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]
         k = sizes.index(max(sizes))
         keep = groups[k]
@@ -131,9 +137,14 @@ def splittable(x) -> bool:
     return False
 
 
-def group_by_value(full: np.ndarray):
+LOOP = object()
+
+
+def group_by_value(full: np.ndarray, loop_min=None, loop_size=None):
     """Index arrays of the examples (axis 0) with bit-identical values, in
-    order of first appearance; ``None`` when all examples agree."""
+    order of first appearance; ``None`` when all examples agree, ``LOOP`` when
+    there are more than ``loop_min`` groups of fewer than ``loop_size``
+    examples on average."""
     n = full.shape[0]
     if full.dtype == np.bool_ and full.ndim == 1:
         first = bool(full[0])
@@ -145,10 +156,15 @@ def group_by_value(full: np.ndarray):
     width = flat.shape[1] * flat.dtype.itemsize
     if width == 0:
         return None
-    keys = flat.view(np.dtype((np.void, width))).ravel()
+    if width in (1, 2, 4, 8):   # the bit pattern as an unsigned int: a fast exact sort
+        keys = flat.view(np.dtype(f"u{width}")).ravel()
+    else:
+        keys = flat.view(np.dtype((np.void, width))).ravel()
     if (keys == keys[0]).all():
         return None
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    if loop_min is not None and len(counts) > loop_min and len(counts) * loop_size > n:
+        return LOOP
     order = np.argsort(inverse, kind="stable")
     bounds = np.flatnonzero(np.diff(inverse[order])) + 1
     groups = np.split(order, bounds)
@@ -263,44 +279,73 @@ def _concat_take(parts, d, inverse):
 
 def run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
     """``fun`` called once per example (the mapped leaves indexed), outputs stacked
-    along ``out_axes``: the loop that is the oracle of ``vmap``."""
+    along ``out_axes``: the loop that is the oracle of ``vmap``.
+
+    Each mapped input is copied once, batch axis first, and the examples are its
+    rows (so ``fun`` cannot write into the caller's array); with positional
+    arguments and an array output the loop does nothing else per example.
+    """
     if axis_name is not None:
         raise ValueError(
             f"vmapx.vmap(axis_name={axis_name!r}) needs a different Python value in nearly "
             "every example and would run as a per-example loop, where collectives over the "
             "named axis cannot run. Keep the value an array (np.where / lax.cond), or "
             "compute the collective outside the vmap.")
+    columns = []
+    for x, d in zip(leaves, in_dims, strict=True):
+        if d is None:
+            columns.append(itertools.repeat(x, n))
+        elif type(x) is np.ndarray:
+            columns.append(iter(np.moveaxis(x, d, 0).copy()))
+        else:
+            d = d % len(x.shape)
+            columns.append(x[(slice(None),) * d + (i,)] for i in range(n))
+    positional = treedef == tu.tree_structure((tuple(leaves), {}))
     outs = []
-    for i in range(n):
-        ex = [x if d is None else _example(x, d, i) for x, d in zip(leaves, in_dims, strict=True)]
-        args, kwargs = tu.tree_unflatten(treedef, ex)
-        out = fun(*args, **kwargs)
-        out_leaves, out_tree = tu.tree_flatten(out)
-        outs.append(out_leaves)
+    if positional:
+        for ex in zip(*columns):
+            outs.append(fun(*ex))
+    else:
+        for ex in zip(*columns):
+            args, kwargs = tu.tree_unflatten(treedef, list(ex))
+            outs.append(fun(*args, **kwargs))
+    return _stack_outputs(outs, out_axes)
+
+
+def _stack_outputs(outs, out_axes):
+    """Per-example outputs stacked along ``out_axes`` (as ``vmap`` returns them)."""
     from .api import flatten_axes
-    dims = flatten_axes("vmap out_axes", out, out_axes)
+    first = outs[0]
+    if isinstance(first, (np.ndarray, np.generic, float, int, complex, bool)) and \
+            type(out_axes) is int:
+        try:
+            return np.stack(outs, axis=out_axes % (np.ndim(first) + 1))
+        except ValueError:   # shapes differ: the message below names them
+            pass
+    flat = [tu.tree_flatten(o) for o in outs]
+    out_tree = flat[0][1]
+    for _, t in flat:
+        if t != out_tree:
+            raise ValueError(
+                "vmap got outputs of different structures from examples that took different "
+                f"Python branches: {out_tree} and {t}.")
+    dims = flatten_axes("vmap out_axes", first, out_axes)
     stacked = []
     for j, d in enumerate(dims):
-        col = [o[j] for o in outs]
+        col = [f[0][j] for f in flat]
         if d is None:
             stacked.append(col[0])
             continue
-        nd = np.ndim(col[0]) + 1 if not isinstance(col[0], Tracer) else col[0].ndim + 1
-        d = d % nd
+        shapes = {np.shape(c) if not isinstance(c, Tracer) else tuple(c.shape) for c in col}
+        if len(shapes) > 1:
+            raise ValueError(
+                "vmap got per-example outputs of different shapes "
+                f"({', '.join(str(s) for s in sorted(shapes))}): they cannot be stacked "
+                "into one batch (the loop np.stack([f(x) for x in xs]) fails the same way).")
+        d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
             import vmapx.numpy as jnp
             stacked.append(jnp.stack(col, axis=d))
         else:
             stacked.append(np.stack(col, axis=d))
     return tu.tree_unflatten(out_tree, stacked)
-
-
-def _example(x, d, i):
-    """Example ``i`` of ``x`` along axis ``d``: what the loop over the batch sees
-    (a copy, so the function cannot write into the caller's array)."""
-    if type(x) is np.ndarray:
-        d = d % x.ndim
-        v = x[(slice(None),) * d + (i,)]
-        return v.copy() if isinstance(v, np.ndarray) else v
-    d = d % len(x.shape)
-    return x[(slice(None),) * d + (i,)]

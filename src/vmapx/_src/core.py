@@ -280,7 +280,7 @@ class Tracer:
     own dispatch (``__array_ufunc__``, ``__array_function__``) all lower to
     ``vmapx.numpy`` and so to primitives.  They are filled in by ``_src.interop``.
     """
-    __slots__ = ("_trace",)
+    __slots__ = ("_trace", "__weakref__")   # weak references: inplace's view links
     __array_priority__ = 1000
 
     def __init_subclass__(cls, **kw):

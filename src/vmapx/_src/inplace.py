@@ -20,6 +20,7 @@ assignment keeps JAX's error.
 from __future__ import annotations
 
 import threading
+import weakref
 
 import numpy as np
 
@@ -31,7 +32,10 @@ _local = threading.local()
 def _registry():
     reg = getattr(_local, "views", None)
     if reg is None:
-        reg = _local.views = ({}, {})   # id(view) -> (view, base, idx); id(base) -> [views]
+        # id(view) -> (weakref(view), base, idx): a live view keeps its base alive, as
+        # in NumPy; id(base) -> (weakref(base), [(weakref(view), idx)]).  Entries go
+        # when their object dies, so the links hold no dead value in memory.
+        reg = _local.views = ({}, {})
     return reg
 
 
@@ -43,8 +47,13 @@ def clear_views():
 def note_view(view, base, idx):
     """``view = base[idx]`` (basic indexing) inside an eager vmap call."""
     parents, children = _registry()
-    parents[id(view)] = (view, base, idx)
-    children.setdefault(id(base), []).append((view, idx))
+    vid, bid = id(view), id(base)
+    parents[vid] = (weakref.ref(view, lambda _, vid=vid: parents.pop(vid, None)), base, idx)
+    entry = children.get(bid)
+    if entry is None:
+        entry = children[bid] = (weakref.ref(base, lambda _, bid=bid: children.pop(bid, None)),
+                                 [])
+    entry[1].append((weakref.ref(view), idx))
 
 
 def _jnp():
@@ -61,7 +70,7 @@ def setitem(x, idx, value):
 def _propagate(x, skip=None):
     parents, children = _registry()
     link = parents.get(id(x))
-    if link is not None:
+    if link is not None and link[0]() is x:
         _, base, bidx = link
         if base is not skip:
             become(base, updated(base, bidx, x))
@@ -72,8 +81,12 @@ def _propagate(x, skip=None):
 
 def _refresh_views(base, skip=None):
     _, children = _registry()
-    for view, vidx in children.get(id(base), ()):
-        if view is not skip:
+    entry = children.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return
+    for ref, vidx in list(entry[1]):
+        view = ref()
+        if view is not None and view is not skip:
             become(view, _jnp()._getitem(base, vidx))
             _refresh_views(view, skip=base)
 
