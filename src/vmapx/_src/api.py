@@ -11,6 +11,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import tree as tu
+from .caches import LRUCache, register
 from .batching import BatchTrace, BatchTracer, matchaxis
 from .core import finish_output as _finish
 from .jnp.array import Array, plain
@@ -180,7 +181,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
         raise ValueError(f"vmap chunk_size must be a positive int, got {chunk_size!r}")
 
-    spec_cache: dict = {}
+    spec_owner = object()   # this function's entries in the shared _spec_cache
 
     # Flat per-argument axes when in_axes is an int or a tuple of ints/None: the
     # fast path for the common call (positional ndarrays, no keywords).
@@ -203,7 +204,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
         leaves, treedef = tu.tree_flatten((args, kwargs))
-        in_dims = spec_cache.get(treedef)
+        in_dims = _spec_cache.get((spec_owner, treedef))
         if in_dims is None:
             if kwargs_axes:
                 unknown = set(kwargs_axes) - set(kwargs)
@@ -213,7 +214,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             in_dims = flatten_axes("vmap in_axes", (args, kwargs), (in_axes, kw_spec),
                                    kws_note=True)
             if not kwargs_axes or not unknown:
-                spec_cache[treedef] = in_dims
+                _spec_cache[(spec_owner, treedef)] = in_dims
         leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
                   for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
@@ -259,8 +260,15 @@ def _wraps(wrapper, fun, name, doc):
         pass
 
 
+SPEC_CACHE_SIZE = 4096
+"""Argument structures (treedef -> flat in_axes) kept for all vmapped functions
+together, least recently used dropped (``vmapx.clear_caches`` empties it)."""
+
+_spec_cache = register(LRUCache(SPEC_CACHE_SIZE))
+
 _SLOW = object()
 _axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
+_AXIS_DATA_MAX = 256
 
 
 def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, sum_match):
@@ -295,10 +303,10 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
         return _SLOW
     key = (axis_name, size, spmd_axis_name)
     axis = _axis_data.get(key)
-    if axis is None:
-        axis = _axis_data[key] = AxisData(axis_name, size, spmd_axis_name)
-        if len(_axis_data) > 256:
+    if axis is None:  # single atomic dict calls: safe with concurrent callers
+        if len(_axis_data) >= _AXIS_DATA_MAX:
             _axis_data.clear()
+        axis = _axis_data.setdefault(key, AxisData(axis_name, size, spmd_axis_name))
     st = _state
     prev = st.trace
     trace = BatchTrace(prev, axis)

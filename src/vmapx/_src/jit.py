@@ -18,14 +18,14 @@ evaluates the jaxpr under the JVP trace, so reverse mode sees through it).
 """
 from __future__ import annotations
 
-import collections
 import functools
 import inspect
-import weakref
+import threading
 
 import numpy as np
 
 from . import tree as tu
+from .caches import LRUCache, register
 from .core import Primitive, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
@@ -36,15 +36,27 @@ CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""
 
 DISABLED = False
-"""When true, jitted functions call the Python function directly (``vmapx.disable_jit``,
-config option ``jax_disable_jit``)."""
+"""Process-wide: when true, jitted functions call the Python function directly
+(config option ``jax_disable_jit``).  ``vmapx.disable_jit()`` overrides it in
+its own thread only (``_local.disabled``), as JAX's context manager does."""
+
+
+class _Local(threading.local):
+    disabled = None   # this thread's ``disable_jit`` setting; None: use DISABLED
+
+
+_local = _Local()
+
+
+def jit_disabled() -> bool:
+    """Whether jitted functions run their Python code in this thread."""
+    d = _local.disabled
+    return DISABLED if d is None else d
 
 EFFECTFUL: set = set()
 """Primitives run for their side effects (debug callbacks): their equations are
 never removed as dead code nor merged as common subexpressions."""
 
-_live_jitted = weakref.WeakSet()
-"""Every jitted function still alive (``vmapx.clear_caches`` empties their caches)."""
 
 # ----------------------------------------------------------------- jit_p
 
@@ -471,7 +483,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     if nums or names:
         nums, names, _ = _static_names(fun, nums, names)
     fname = getattr(fun, "__name__", type(fun).__name__)
-    cache: collections.OrderedDict = collections.OrderedDict()
+    cache = register(LRUCache(CACHE_SIZE))  # vmapx.clear_caches empties it
     fast = not nums and not names
 
     def trace(dyn_args, kwargs, static_vals):
@@ -491,14 +503,10 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
             _add_tracing_note(e, fun, fname)
             raise
 
-    def remember(key, entry):
-        cache[key] = entry
-        if len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-
     @api_boundary
     def jitted(*args, **kwargs):
-        if DISABLED:
+        disabled = _local.disabled
+        if disabled or (disabled is None and DISABLED):
             return fun(*args, **kwargs)
         if fast and not kwargs:
             # Positional arrays and scalars only: the key needs no pytree flattening.
@@ -529,9 +537,12 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                         outs = jit_p.bind(*extra, *args, jaxpr=closed, name=fname)
                         return tu.tree_unflatten(out_tree, outs)
                     entry = (closed, None if out_tree.is_leaf() else out_tree)
-                    remember(key, entry)
+                    cache[key] = entry
                 else:
-                    cache.move_to_end(key)
+                    try:
+                        cache.move_to_end(key)
+                    except KeyError:  # cleared meanwhile by another thread
+                        pass
                 closed, out_tree = entry
                 outs = (closed.cache.get("run") or runner(closed, fname))(*args)
                 return outs[0] if out_tree is None else tu.tree_unflatten(out_tree, outs)
@@ -547,14 +558,17 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
         key = (treedef, static_vals, *sig)
         entry = cache.get(key)
         if entry is not None:
-            cache.move_to_end(key)
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # cleared meanwhile by another thread
+                pass
             closed, out_tree = entry
             extra = ()
         else:
             closed, out_tree = trace(dyn_args, kwargs, static_vals)
             closed, extra = hoist_tracer_consts(closed)
             if not extra:
-                remember(key, (closed, out_tree))
+                cache[key] = (closed, out_tree)
         if extra or has_tracer:
             outs = jit_p.bind(*extra, *leaves, jaxpr=closed, name=fname)
         else:
@@ -564,10 +578,8 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     functools.update_wrapper(jitted, fun)
     jitted._cache_size = lambda: len(cache)
     jitted._jaxprs = lambda: [entry[0] for entry in cache.values()]
-
     jitted.clear_cache = cache.clear
     jitted._fun = fun
-    _live_jitted.add(jitted)
     return jitted
 
 

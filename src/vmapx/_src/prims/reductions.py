@@ -278,12 +278,11 @@ def _ufunc_fold_impl(x, *, ufunc, method, axis, keepdims=False, initial=None, ba
 
 
 def _ufunc_fold_abstract(a, *, ufunc, method, axis, keepdims=False, initial=None, batched=0):
-    key = ("ufunc_fold", ufunc, method, a.dtype, a.weak_type, initial)
+    key = ("ufunc_fold", ufunc, method, a.dtype, a.weak_type)  # ``initial`` is cast
     dt = _cache.get(key)
     if dt is None:
         d = np.ones((1,), a.dtype) if not a.weak_type else np.asarray([dummy_of(a)])
-        dt = _cache[key] = _ufunc_fold_impl(d, ufunc=ufunc, method=method, axis=0,
-                                            initial=initial).dtype
+        dt = _cache[key] = _ufunc_fold_impl(d, ufunc=ufunc, method=method, axis=0).dtype
     if method == "accumulate":
         return ShapedArray(a.shape, dt)
     return ShapedArray(_reduced_shape(a.shape, (axis,), keepdims), dt)
