@@ -161,21 +161,34 @@ def simplify(closed: ClosedJaxpr):
 
 # ------------------------------------------------------------ execution
 
-_VIEW_PRIMS = frozenset({"broadcast_in_dim", "reshape", "transpose", "squeeze", "static_index",
-                         "rev", "jit"})
+def _finish(x, sources):
+    """A result handed to the user: a writeable ndarray that shares memory with
+    none of ``sources`` (the program's inputs and constants).  Views (``x.T``,
+    ``x[0]``, reshapes, an input returned as is) are copied only when they do
+    overlap a source; fresh arrays (``base`` is None) pass after an identity
+    check, so the common case costs a few attribute reads."""
+    if type(x) is not np.ndarray:
+        if isinstance(x, np.ndarray):
+            x = x.view(np.ndarray)
+        else:
+            return np.asarray(x)
+    if not x.flags.writeable:
+        return x.copy()
+    if x.base is None:
+        for a in sources:
+            if x is a:
+                return x.copy()
+        return x
+    for a in sources:
+        if isinstance(a, np.ndarray) and np.may_share_memory(x, a):
+            return x.copy()
+    return x
 
 
-def _finish(x):
-    """Outputs are writeable ndarrays that share memory with no input."""
-    if isinstance(x, np.ndarray):
-        return x if x.flags.writeable else x.copy()
-    return np.asarray(x)
-
-
-def _needs_finish(outvars, invars, constvars, producers):
-    """Per output: ``None`` (fresh array, as is), ``'copy'`` (an input or a
-    constant: never hand it out) or ``'finish'`` (may be a NumPy scalar or a
-    read-only view)."""
+def _needs_finish(outvars, invars, constvars, owned):
+    """Per output: ``None`` (an array the program allocated: as is), ``'copy'``
+    (an input or a constant: never hand it out) or ``'finish'`` (may be a NumPy
+    scalar, a read-only array or a view of an input: see ``_finish``)."""
     need = []
     ins = set(invars) | set(constvars)
     for v in outvars:
@@ -183,10 +196,10 @@ def _needs_finish(outvars, invars, constvars, producers):
             need.append("finish")
         elif v in ins:
             need.append("copy")
-        elif not v.aval.shape or producers.get(v) in _VIEW_PRIMS:
-            need.append("finish")
-        else:
+        elif v in owned:
             need.append(None)
+        else:
+            need.append("finish")
     return need
 
 
@@ -250,16 +263,8 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
     outs = [v.val if type(v) is Literal else env[v] for v in j.outvars]
     if not finish:
         return outs
-    res = []
-    for o in outs:
-        if isinstance(o, np.ndarray):
-            if not o.flags.writeable or any(o is a for a in args) or \
-                    any(o is c for c in closed.consts):
-                o = o.copy()
-        else:
-            o = np.asarray(o)
-        res.append(o)
-    return res
+    sources = (*args, *closed.consts)
+    return [_finish(o, sources) for o in outs]
 
 
 def compile_program(program, name="jitted", finish=True):
@@ -288,13 +293,11 @@ def compile_program(program, name="jitted", finish=True):
         names[v] = const(c, "c")
     lines = []
     k = 0
-    producers = {}
     owned = set()  # intermediates whose buffers the program allocated (ufunc results)
     for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
         for v in eqn.outvars:
             names[v] = f"v{k}"
             k += 1
-            producers[v] = eqn.prim.name
         fn = const(eqn.prim.impl, "f")
         args = [ref(v) for v in eqn.invars]
         args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
@@ -317,8 +320,16 @@ def compile_program(program, name="jitted", finish=True):
         if dead:
             lines.append(f"        del {', '.join(names[v] for v in dead)}")
     outs = []
-    for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, producers), strict=True):
-        outs.append(ref(v) if n is None or not finish else f"_{n}({ref(v)})")
+    sources = "(" + "".join(f"{names[v]}, " for v in invars) + "".join(
+        f"{names[v]}, " for v, c in zip(constvars, consts, strict=True)
+        if isinstance(c, np.ndarray)) + ")"
+    for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, owned), strict=True):
+        if n is None or not finish:
+            outs.append(ref(v))
+        elif n == "copy":
+            outs.append(f"_copy({ref(v)})")
+        else:
+            outs.append(f"_finish({ref(v)}, {sources})")
     closure["_finish"] = _finish
     closure["_copy"] = _copy
     params = ", ".join(names[v] for v in invars)
