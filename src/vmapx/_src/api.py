@@ -10,6 +10,7 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
+from . import inputs
 from . import tree as tu
 from .caches import LRUCache, register
 from .batching import BatchTrace, BatchTracer, matchaxis
@@ -61,6 +62,19 @@ def _valid_leaf(x, what):
         raise TypeError(f"{what} {x!r} with type {type(x)} is not a valid JAX type")
     ty = type(x) if isinstance(x, str) else f"'{type(x)}'"
     raise TypeError(f"{what} '{x}' of type {ty} is not a valid JAX type")
+
+
+def _input_leaf(x, d):
+    """An argument leaf as vmap takes it: arrays JAX rejects raise its errors
+    (see ``inputs``), ``np.matrix`` becomes a plain ndarray, other mapped
+    leaves must be valid JAX types."""
+    if isinstance(x, np.ndarray):
+        if type(x) is not np.ndarray and type(x) is not Array:
+            x = inputs.plain_input(x)
+        if x.dtype.kind not in inputs.VALID_KINDS:
+            raise inputs.invalid_dtype(x.dtype)
+        return x
+    return x if d is None else _valid_leaf(x, "Argument")
 
 
 def _arg_names(fun, args, kwargs):
@@ -215,8 +229,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                                    kws_note=True)
             if not kwargs_axes or not unknown:
                 _spec_cache[(spec_owner, treedef)] = in_dims
-        leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
-                  for x, d in zip(leaves, in_dims, strict=True)]
+        leaves = [_input_leaf(x, d) for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
         if chunk_size is not None and size > chunk_size:
@@ -267,6 +280,7 @@ together, least recently used dropped (``vmapx.clear_caches`` empties it)."""
 _spec_cache = register(LRUCache(SPEC_CACHE_SIZE))
 
 _SLOW = object()
+_VALID_KINDS = inputs.VALID_KINDS
 _axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
 _AXIS_DATA_MAX = 256
 
@@ -280,6 +294,8 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
     for x in args:
         d = dims[i]
         if type(x) is np.ndarray:
+            if x.dtype.kind not in _VALID_KINDS:
+                return _SLOW  # the general path raises JAX's error
             shape = x.shape
         elif isinstance(x, Tracer):  # e.g. under jit: a value of an outer trace
             shape = x.aval.shape

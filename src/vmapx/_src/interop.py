@@ -67,7 +67,15 @@ def _unsupported(name, hint=""):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if kwargs.get("out") is not None:
+    out = kwargs.get("out")
+    if out is not None and method == "__call__" and len(out) == 1 and inputs \
+            and out[0] is inputs[0] and not isinstance(out[0], Tracer):
+        # ``c += v`` with ``c`` a NumPy array and ``v`` traced: NumPy's in-place
+        # operator asks for ufunc(c, v, out=c).  As in JAX, the result is the new
+        # value ``c + v`` (Python rebinds the name to it) and ``c`` is unchanged.
+        kwargs.pop("out")
+        return _array_ufunc(self, ufunc, method, *inputs, **kwargs)
+    if out is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
             "arrays are immutable. Use the returned value instead (for a partial update, "
@@ -307,7 +315,7 @@ def _install():
     jnp = _jnp()
     T = Tracer
 
-    from .jnp.base import _FAST, asarray_like
+    from .jnp.base import _FAST, _check_operand, asarray_like
 
     def binop(name, swap=False):
         fn = getattr(jnp, name)
@@ -321,6 +329,8 @@ def _install():
                         if _defers(other):
                             return NotImplemented
                         other = asarray_like(other)
+                    else:
+                        _check_operand(other, "x")
                     return state.trace.process(prim, (other, self), {})
             else:
                 def op(self, other):
@@ -328,6 +338,8 @@ def _install():
                         if _defers(other):
                             return NotImplemented
                         other = asarray_like(other)
+                    else:
+                        _check_operand(other, "y")
                     return state.trace.process(prim, (self, other), {})
             return op
 

@@ -24,6 +24,7 @@ import threading
 
 import numpy as np
 
+from . import inputs
 from . import tree as tu
 from .caches import LRUCache, register
 from .core import Primitive, Tracer
@@ -498,6 +499,8 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     fast = not nums and not names
 
     def trace(dyn_args, kwargs, static_vals):
+        _validate_args(dyn_args, kwargs, fun)   # once per signature: not on cache hits
+
         def call(*a, **kw):
             if static_vals:
                 it = iter(a)
@@ -627,12 +630,40 @@ def _check_hashable(x):
             f"TypeError: {e}\n") from None
 
 
+def _validate_args(dyn_args, kwargs, fun):
+    """JAX's errors for arguments it cannot trace: Python ints outside int64
+    (OverflowError) and arrays of non-numeric dtypes (TypeError)."""
+    leaves = tu.tree_leaves((dyn_args, kwargs))
+    for i, x in enumerate(leaves):
+        t = type(x)
+        if t is int:
+            if inputs.fits_int64(x):
+                continue
+        elif not isinstance(x, (np.ndarray, np.generic)) or \
+                x.dtype.kind in inputs.VALID_KINDS:
+            continue
+        path = tu.tree_flatten_with_path((dyn_args, kwargs))[0][i][0]
+        where = _path_name(path, fun)
+        if t is int:
+            raise inputs.int_overflow(x, where)
+        raise TypeError(_not_an_array(fun, x, where))
+
+
+def _not_an_array(fun, x, where):
+    return (f"Error interpreting argument to {fun} as an abstract array. The problematic "
+            f"value is of type {type(x)} and was passed to the function at path {where}.\n"
+            "This typically means that a jit-wrapped function was called with a non-array "
+            "argument, and this argument was not marked as static using the static_argnums "
+            "or static_argnames parameters of jax.jit.")
+
+
 def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
     out = []
     paths = None
     for i, x in enumerate(leaves):
         if isinstance(x, np.ndarray) and type(x) is not np.ndarray:
-            x = x.view(np.ndarray)  # vmapx.Array (jnp constructors' results)
+            # vmapx.Array (jnp constructors' results), np.matrix; masked arrays raise
+            x = inputs.plain_input(x)
         if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)):
             out.append(x)
             continue
@@ -643,12 +674,7 @@ def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
                 continue
         if paths is None:
             paths = [p for p, _ in tu.tree_flatten_with_path((dyn_args, kwargs))[0]]
-        raise TypeError(
-            f"Error interpreting argument to {fun} as an abstract array. The problematic value "
-            f"is of type {type(x)} and was passed to the function at path "
-            f"{_path_name(paths[i], fun)}.\nThis typically means that a jit-wrapped "
-            "function was called with a non-array argument, and this argument was not marked "
-            "as static using the static_argnums or static_argnames parameters of jax.jit.")
+        raise TypeError(_not_an_array(fun, x, _path_name(paths[i], fun)))
     return out
 
 

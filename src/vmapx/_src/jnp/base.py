@@ -6,15 +6,38 @@ import operator
 
 import numpy as np
 
+from .. import inputs
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
+_VALID_KINDS = inputs.VALID_KINDS
+_INT64_MIN, _INT64_MAX = inputs.INT64_MIN, inputs.INT64_MAX
+
+
+def _check_operand(x, path):
+    """An elementwise operand of a type the fast path passes (``FAST_TYPES``):
+    raise JAX's error for a non-numeric array or an out-of-range Python int."""
+    t = type(x)
+    if t is np.ndarray:
+        if x.dtype.kind not in _VALID_KINDS:
+            raise inputs.invalid_dtype(x.dtype)
+    elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+        raise inputs.int_overflow(x, path)
 
 
 def asarray_like(x):
-    """Tracers, arrays and scalars as they are; anything else through np.asarray."""
+    """Tracers, arrays and scalars as they are; anything else through np.asarray.
+    Inputs JAX rejects raise its errors (``inputs``); ``np.matrix`` becomes a
+    plain ndarray."""
     if isinstance(x, _PASS):
+        if isinstance(x, np.ndarray):
+            if isinstance(x, (np.ma.MaskedArray, np.matrix)):
+                x = inputs.plain_input(x)
+            if x.dtype.kind not in _VALID_KINDS:
+                raise inputs.invalid_dtype(x.dtype)
+        elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
+            raise inputs.int_too_large(x)
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
                                             for e in x):
@@ -61,6 +84,8 @@ def make_ufunc(prim, nin, name, ufunc):
                 _check_no_out(name, {"out": out, "where": where})
             if type(x) not in _FAST:
                 x = asarray_like(x)
+            else:
+                _check_operand(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
             if isinstance(x, Tracer):
@@ -72,8 +97,12 @@ def make_ufunc(prim, nin, name, ufunc):
                 _check_no_out(name, {"out": out, "where": where})
             if type(x) not in _FAST:
                 x = asarray_like(x)
+            else:
+                _check_operand(x, "x")
             if type(y) not in _FAST:
                 y = asarray_like(y)
+            else:
+                _check_operand(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
             return prim.bind(x, y)
