@@ -65,7 +65,7 @@ def test_eight_threads_vmapping_one_jitted_function_over_many_batch_sizes(
         while not stop():
             for x in xs[i::2]:
                 vf(x)
-    run_threads([work] * 8, seconds=0.8)
+    run_threads([work] * 8, seconds=1.2)
     for x in xs:
         out = vf(x)
         assert out.shape == x.shape
@@ -86,7 +86,7 @@ def test_clear_caches_while_other_threads_call_jitted_functions(fast_switching):
             for x in xs:   # a tight loop of cache hits and re-traces
                 f(x)
                 g({"a": x})
-    run_threads([clear, call, call, call], seconds=0.8)
+    run_threads([clear] + [call] * 4, seconds=1.2)
     for x in xs:
         np.testing.assert_array_equal(f(x), 2.0 * x)
         np.testing.assert_array_equal(g({"a": x}), x + 1.0)
