@@ -82,10 +82,14 @@ def make_ufunc(prim, nin, name, ufunc):
         def fn(x, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
                 _check_no_out(name, {"out": out, "where": where})
-            if type(x) not in _FAST:
+            t = type(x)
+            if t is np.ndarray:   # the checks are inlined: this is every eager op's path
+                if x.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(x.dtype)
+            elif t not in _FAST:
                 x = asarray_like(x)
-            else:
-                _check_operand(x, "x")
+            elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+                raise inputs.int_overflow(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
             if isinstance(x, Tracer):
@@ -95,14 +99,22 @@ def make_ufunc(prim, nin, name, ufunc):
         def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
                 _check_no_out(name, {"out": out, "where": where})
-            if type(x) not in _FAST:
+            t = type(x)
+            if t is np.ndarray:   # the checks are inlined: this is every eager op's path
+                if x.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(x.dtype)
+            elif t not in _FAST:
                 x = asarray_like(x)
-            else:
-                _check_operand(x, "x")
-            if type(y) not in _FAST:
+            elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+                raise inputs.int_overflow(x, "x")
+            t = type(y)
+            if t is np.ndarray:
+                if y.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(y.dtype)
+            elif t not in _FAST:
                 y = asarray_like(y)
-            else:
-                _check_operand(y, "y")
+            elif t is int and not _INT64_MIN <= y <= _INT64_MAX:
+                raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
             return prim.bind(x, y)
