@@ -77,9 +77,9 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
 
     ``mode`` None: out-of-range indices raise when both operands are concrete
     (NumPy); inside a transform (either operand traced) they are filled, JAX's
-    default.  'raise': concrete indices raise, traced ones fill. 'fill': indices outside ``[-n, n)`` give
-    ``fill_value`` (NaN for inexact types, the most negative signed integer, the largest
-    unsigned one, True). 'clip': clamped to ``[0, n - 1]``. 'wrap': taken modulo ``n``.
+    default.  'raise': concrete indices raise, traced ones fill.  'fill': indices
+    outside ``[-n, n)`` give ``fill_value`` (NaN for inexact types, the most negative
+    signed integer, the largest unsigned one, True). 'clip': clamped to ``[0, n - 1]``. 'wrap': taken modulo ``n``.
 
     >>> take(np.array([10, 20, 30]), [2, 0])
     array([30, 10])
