@@ -348,6 +348,19 @@ def _along_axis(rng):
             ((it(rng, (2, 2, 3), i32),), {"axis": 2})]
 
 
+@sample("ufunc_fold")
+def _ufunc_fold(rng):
+    fold = lambda ufunc, method, axis, **kw: dict(  # noqa: E731
+        ufunc=ufunc, method=method, axis=axis, keepdims=kw.get("keepdims", False),
+        initial=kw.get("initial"), batched=0)
+    return [((fl(rng, (5,)),), fold(np.subtract, "reduce", 0)),
+            ((nonzero(rng, (2, 3)),), fold(np.divide, "accumulate", 1)),
+            ((fl(rng, (3, 2), f32, 0.5, 1.5),), fold(np.power, "reduce", 0, keepdims=True)),
+            ((fl(rng, (1,), lo=0.5, hi=1.5),), fold(np.power, "reduce", 0, initial=1.5)),
+            ((fl(rng, (2, 4)),), fold(np.logaddexp, "accumulate", 1)),
+            ((it(rng, (6,), i64, 0, 8),), fold(np.bitwise_xor, "reduce", 0))]
+
+
 # -------------------------------------------------------------------- products
 
 

@@ -13,13 +13,18 @@ from vmapx import lax
 RNG = np.random.default_rng(0)
 
 
-def same(got, want):
+def same(got, want, rtol=0.0):
+    """Same structure, shapes and dtypes; values equal (``rtol=0``) or equal up
+    to floating-point reassociation (a matmul blocked differently per chunk)."""
     got_l, want_l = vmapx.tree_util.tree_leaves(got), vmapx.tree_util.tree_leaves(want)
     assert len(got_l) == len(want_l)
     for g, w in zip(got_l, want_l, strict=True):
         g, w = np.asarray(g), np.asarray(w)
         assert g.shape == w.shape and g.dtype == w.dtype
-        np.testing.assert_array_equal(g, w)
+        if rtol:
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=0)
+        else:
+            np.testing.assert_array_equal(g, w)
 
 
 def f(x, w):
@@ -39,7 +44,26 @@ def test_chunked_equals_unchunked(chunk, in_axes, out_axes):
         w = np.stack([w] * B)
     want = vmapx.vmap(f, in_axes=in_axes, out_axes=out_axes)(x, w)
     got = vmapx.vmap(f, in_axes=in_axes, out_axes=out_axes, chunk_size=chunk)(x, w)
-    same(got, want)
+    same(got, want, rtol=1e-12)   # matmul: equal up to reassociation
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 64, 100])
+def test_chunked_matmul_equals_unchunked_up_to_reassociation(chunk):
+    # big enough that BLAS blocks a (batch*rows, k) @ (k, n) product by its size
+    x = RNG.normal(size=(300, 8, 96))
+    w = RNG.normal(size=(96, 64))
+    g = lambda v: jnp.tanh(v @ w).sum(0)   # noqa: E731
+    want = vmapx.vmap(g)(x)
+    same(vmapx.vmap(g, chunk_size=chunk)(x), want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+def test_chunked_elementwise_program_is_bit_identical(chunk):
+    x = RNG.normal(size=(200, 17))
+    y = RNG.normal(size=(17,))
+    g = lambda v, c: {"a": jnp.exp(jnp.sin(v) * c) - v ** 3, "b": jnp.where(v > c, v, c)}  # noqa
+    same(vmapx.vmap(g, in_axes=(0, None), chunk_size=chunk)(x, y),
+         vmapx.vmap(g, in_axes=(0, None))(x, y))
 
 
 def test_unmapped_outputs_and_axis_size_dependent_rules():

@@ -452,3 +452,101 @@ def test_invalid_mapped_argument_type_quotes_value_and_type_as_jax():
         vmapx.vmap(lambda a, b: a, in_axes=(0, 0))(np.arange(4.0), obj)
     assert str(e.value) == (f"Argument '{obj}' of type '<class 'object'>' is not a valid "
                             "JAX type")
+
+
+# ------------------------------------------------ error types of shape mismatches
+
+
+DOT_MSG = "dot_general requires contracting dimensions to have the same shape, got (4,) and (5,)."
+
+
+@pytest.mark.parametrize("call", [
+    lambda: jnp.dot(np.ones((3, 4)), np.ones((5, 2))),
+    lambda: jnp.matmul(np.ones((3, 4)), np.ones((5, 2))),
+    lambda: vmapx.vmap(lambda x: x @ np.ones((5, 2)))(np.ones((2, 3, 4))),
+    lambda: vmapx.vmap(lambda x: np.dot(x, np.ones(5)))(np.ones((2, 4))),
+    lambda: vmapx.jit(lambda x: jnp.dot(x, np.ones((5, 2))))(np.ones((3, 4))),
+], ids=["dot", "matmul", "vmap_matmul_operator", "vmap_numpy_dot", "jit_dot"])
+def test_contracting_dimension_mismatch_is_jax_type_error(call):
+    assert _raises(TypeError, call) == DOT_MSG
+
+
+def test_unbatched_predict_on_a_batch_raises_type_error_as_in_jax_nn_tutorial():
+    w = np.ones((784, 10))
+    predict = lambda image: jnp.tanh(jnp.dot(w.T, image))   # noqa: E731  (one example)
+    batch = np.ones((10, 28 * 28))
+    try:
+        predict(batch)
+        raise AssertionError("expected a TypeError")
+    except TypeError as e:
+        assert "dot_general requires contracting dimensions" in str(e)
+    assert vmapx.vmap(predict)(batch).shape == (10, 10)
+
+
+def test_plain_numpy_dot_and_reshape_keep_numpys_errors():
+    with pytest.raises(ValueError, match="not aligned"):
+        np.dot(np.ones((3, 4)), np.ones((5, 2)))
+    with pytest.raises(ValueError, match="cannot reshape array of size 6 into shape"):
+        np.reshape(np.ones(6), (4, 2))
+    with pytest.raises(ValueError, match="cannot reshape array of shape"):
+        jnp.reshape(np.ones(6), (4, 2))                      # concrete: NumPy's type
+
+
+def test_matmul_rank_and_batch_errors_are_jaxs():
+    assert _raises(ValueError, jnp.matmul, 2.0, np.ones(3)) == (
+        "matmul input operand 0 must have ndim at least 1, but it has ndim 0")
+    assert _raises(ValueError, jnp.matmul, np.ones((2, 3, 4)), np.ones((3, 4, 5))) == (
+        "Incompatible types for matmul arguments: float64[2,3,4] and float64[3,4,5]")
+
+
+@pytest.mark.parametrize("shape, msg", [
+    ((4, 2), "cannot reshape array of shape (6,) (size 6) into shape (4, 2) (size 8)"),
+    ((4, -1), "cannot reshape array of shape (6,) (size 6) into shape (4, -1) because the "
+              "product of specified axis sizes (4) does not evenly divide 6"),
+    ((-1, -1), "can only specify one unknown axis size with a `-1` value, got (-1, -1)"),
+])
+def test_traced_reshape_mismatch_is_jax_type_error(shape, msg):
+    assert _raises(TypeError, vmapx.vmap(lambda x: x.reshape(shape)), np.ones((2, 6))) == msg
+    assert _raises(TypeError, vmapx.jit(lambda x: jnp.reshape(x, shape)), np.ones(6)) == msg
+
+
+def test_concatenate_mismatches_are_jax_type_errors():
+    assert _raises(TypeError, jnp.concatenate, [np.ones((2, 3)), np.ones((2, 4))]) == (
+        "Cannot concatenate arrays with shapes that differ in dimensions other than the one "
+        "being concatenated: concatenating along dimension 0 for shapes (2, 3), (2, 4).")
+    assert _raises(TypeError, vmapx.vmap(lambda x: jnp.concatenate([x, np.ones(3)])),
+                   np.ones((5, 2, 3))) == (
+        "Cannot concatenate arrays with different numbers of dimensions: got (2, 3), (3,).")
+    assert _raises(ValueError, jnp.concatenate, [np.float64(1.0), np.float64(2.0)]) == (
+        "Zero-dimensional arrays cannot be concatenated.")
+    np.testing.assert_array_equal(
+        vmapx.vmap(lambda x: jnp.concatenate([x, np.ones((2, 1))], axis=1))(np.zeros((3, 2, 2))),
+        np.concatenate([np.zeros((3, 2, 2)), np.ones((3, 2, 1))], axis=2))
+
+
+@pytest.mark.parametrize("args, dtypes", [
+    ((1, 1.0), "int64, float64"), ((np.ones(2), 1), "float64, int64"),
+    ((np.ones(2, np.float32), np.ones(2)), "float32, float64"), ((2.0, 1j), "float64, complex128"),
+])
+def test_lax_binary_ops_do_not_promote(args, dtypes):
+    msg = _raises(TypeError, lax.add, *args)
+    assert msg == (f"lax.add requires arguments to have the same dtypes, got {dtypes}. (Tip: "
+                   "jnp.add is a similar function that does automatic type promotion on inputs).")
+
+
+def test_lax_binary_ops_accept_python_scalars_of_the_operands_kind():
+    out = lax.add(np.ones(2, np.float32), 1.0)
+    assert out.dtype == np.float32
+    assert lax.mul(np.ones(2, np.int32), 3).dtype == np.int32
+    assert lax.add(1, 2) == 3 and lax.add(1.5, 2.0) == 3.5
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: vmapx.tree.map(lambda x: x, t),
+    lambda t: vmapx.tree_util.tree_flatten(t),
+    lambda t: vmapx.tree_util.tree_structure(t),
+    lambda t: vmapx.jit(lambda d: d)(t),
+], ids=["tree.map", "tree_flatten", "tree_structure", "jit"])
+def test_dict_keys_that_cannot_be_ordered_raise_as_jax(call):
+    assert _raises(ValueError, call, {1: 1.0, "a": 2.0}) == (
+        "Comparator raised exception while sorting pytree dictionary keys.")

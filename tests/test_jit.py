@@ -94,6 +94,47 @@ def test_outputs_are_fresh_writeable_arrays():
         assert a[0] == 0.0
 
 
+VIEWS_OF_THE_INPUT = {
+    "reshape": lambda v: v.reshape(2, 3), "T": lambda v: v.T, "row": lambda v: v[0],
+    "reversed": lambda v: v[::-1], "new_axis": lambda v: v[None], "pair": lambda v: (v.T, v),
+    "squeeze": lambda v: jnp.squeeze(v[:1]), "ravel": lambda v: jnp.ravel(v),
+    "real": lambda v: jnp.real(v), "same_dtype": lambda v: v.astype(np.float64),
+}
+
+
+@pytest.mark.parametrize("name", VIEWS_OF_THE_INPUT)
+def test_results_never_alias_the_input_interpreted_or_compiled(name):
+    f = vmapx.jit(VIEWS_OF_THE_INPUT[name])
+    for call in range(jit_mod.COMPILE_WORK + 2):   # interpreted first, then compiled
+        v = np.arange(6.0).reshape(3, 2)
+        outs = f(v)
+        if call in (0, jit_mod.COMPILE_WORK + 1):
+            outs = outs if isinstance(outs, tuple) else (outs,)
+            for o in outs:
+                assert o.flags.writeable and not np.shares_memory(o, v)
+                o[...] = -1.0
+            np.testing.assert_array_equal(v, np.arange(6.0).reshape(3, 2))
+
+
+def test_results_never_alias_a_captured_array():
+    w = np.arange(6.0).reshape(3, 2)
+    f = vmapx.jit(lambda x: (w.T, w[0] + 0 * x))
+    t, row = f(1.0)
+    t[...] = 0.0
+    row[...] = 0.0
+    np.testing.assert_array_equal(w, np.arange(6.0).reshape(3, 2))
+    np.testing.assert_array_equal(f(1.0)[0], np.arange(6.0).reshape(3, 2).T)
+
+
+def test_fresh_and_unrelated_results_are_returned_without_a_copy():
+    x, y = np.ones(4), np.ones((2, 3))
+    fresh = np.sin(x)
+    assert jit_mod._finish(fresh, (x, y)) is fresh
+    view_of_other = fresh[::2]
+    assert jit_mod._finish(view_of_other, (x, y)) is view_of_other
+    assert jit_mod._finish(y.T, (x, y)) is not y.T and jit_mod._finish(x, (x,)) is not x
+
+
 def test_constant_outputs_are_not_shared_between_calls():
     c = np.arange(3.0)
     f = vmapx.jit(lambda: c * 2)

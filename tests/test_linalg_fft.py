@@ -186,8 +186,8 @@ def test_result_types_follow_numpy_linalg():
 def test_errors_are_numpys():
     with pytest.raises(np.linalg.LinAlgError, match="must be square"):
         jnp.linalg.inv(np.ones((2, 3)))
-    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
-        vmapx.vmap(jnp.linalg.inv)(np.zeros((2, 2, 2)))
+    singular = vmapx.vmap(jnp.linalg.inv)(np.zeros((2, 2, 2)))   # as JAX: inf/NaN, no error
+    assert singular.shape == (2, 2, 2) and not np.isfinite(singular).any()
     with pytest.raises(ValueError, match="Invalid norm order 'fro' for vectors"):
         jnp.linalg.norm(np.ones(3), "fro", axis=0)
     with pytest.raises(ValueError, match="Invalid number of FFT data points"):
@@ -357,3 +357,74 @@ def test_qr_complete_of_tall_matrix_is_differentiable_like_jax():
     got = vmapx.vmap(vmapx.jacfwd(lambda m: la.qr(m, "complete")[0]), in_axes=2)(
         np.moveaxis(stack, 0, 2))
     _same(got, np.stack([vmapx.jacfwd(lambda m: la.qr(m, "complete")[0])(m) for m in stack]))
+
+
+# ------------------------------------------- one bad example does not sink the batch
+
+GOOD = np.array([[2.0, 1.0], [1.0, 3.0]])
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+NOT_PD = np.array([[1.0, 2.0], [2.0, 1.0]])
+
+BAD_EXAMPLES = {
+    "inv": (lambda a: jnp.linalg.inv(a), (np.stack([GOOD, SINGULAR, 3 * GOOD]),)),
+    "inv_f32": (lambda a: jnp.linalg.inv(a), (np.stack([GOOD, np.zeros((2, 2))]).astype(
+        np.float32),)),
+    "solve": (lambda a, b: jnp.linalg.solve(a, b), (np.stack([SINGULAR, GOOD]), np.ones((2, 2)))),
+    "solve_matrix": (lambda a, b: jnp.linalg.solve(a, b),
+                     (np.stack([GOOD, SINGULAR]), np.arange(8.0).reshape(2, 2, 2))),
+    "cholesky": (lambda a: jnp.linalg.cholesky(a), (np.stack([GOOD, NOT_PD, 4 * GOOD]),)),
+    "cholesky_upper": (lambda a: jnp.linalg.cholesky(a, upper=True), (np.stack([NOT_PD, GOOD]),)),
+    "cholesky_complex": (lambda a: jnp.linalg.cholesky(a),
+                         (np.stack([GOOD + 0j, np.array([[4.0, 2j], [-2j, -1.0]])]),)),
+}
+
+
+@pytest.mark.parametrize("name", BAD_EXAMPLES)
+def test_a_bad_example_gives_inf_or_nan_for_itself_only(name):
+    f, args = BAD_EXAMPLES[name]
+    out = vmapx.vmap(f)(*args)
+    per_example = [f(*ex) for ex in zip(*args, strict=True)]
+    assert out.shape == (len(args[0]),) + per_example[0].shape
+    assert out.dtype == per_example[0].dtype
+    if name != "solve":                    # (a stacked solve reads b as matrices)
+        stacked = f(*args)                 # NumPy-style stacked call, no vmap
+        assert stacked.shape == out.shape and stacked.dtype == out.dtype
+        np.testing.assert_array_equal(out, stacked)
+    for got, want, ex in zip(out, per_example, zip(*args, strict=True), strict=True):
+        np.testing.assert_array_equal(got, want)
+        if np.isfinite(want).all():        # well-posed: NumPy's own answer
+            ref = {"inv": np.linalg.inv, "solve": np.linalg.solve}.get(name.split("_")[0])
+            if ref is not None:
+                np.testing.assert_allclose(got, ref(*ex), rtol=1e-6)
+        else:
+            assert not np.isfinite(got).all()
+    assert sum(not np.isfinite(o).all() for o in per_example) == 1
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jjnp
+    jf = {"inv": jjnp.linalg.inv, "solve": jjnp.linalg.solve,
+          "cholesky": jjnp.linalg.cholesky}[name.split("_")[0]]
+    kw = {"upper": True} if name == "cholesky_upper" else {}
+    want = np.asarray(jax.vmap(lambda *a: jf(*a, **kw))(*args))
+    assert want.dtype == out.dtype
+    np.testing.assert_allclose(out, want, rtol=1e-6, equal_nan=True)
+
+
+def test_well_conditioned_stacks_take_numpys_stacked_call(monkeypatch):
+    calls = []
+    real_inv = np.linalg.inv
+    monkeypatch.setattr(np.linalg, "inv", lambda a: (calls.append(a.shape), real_inv(a))[1])
+    out = vmapx.vmap(jnp.linalg.inv)(np.stack([GOOD] * 5))
+    np.testing.assert_allclose(out, np.stack([real_inv(GOOD)] * 5))
+    assert calls == [(5, 2, 2)]            # one stacked call, no per-example loop
+
+
+def test_take_inside_a_transform_fills_out_of_range_as_jax():
+    xs = np.arange(10.0).reshape(2, 5)
+    out = vmapx.vmap(lambda x: x.take(np.array([1, 9, -1, -7])))(xs)
+    assert out.shape == (2, 4) and out.dtype == np.float64
+    np.testing.assert_array_equal(out, [[1, np.nan, 4, np.nan], [6, np.nan, 9, np.nan]])
+    ints = vmapx.vmap(lambda x: jnp.take(x, np.array([7])))(np.arange(10).reshape(2, 5))
+    np.testing.assert_array_equal(ints, np.full((2, 1), np.iinfo(np.int64).min))
+    with pytest.raises(IndexError, match="index 7 is out of bounds"):
+        jnp.take(np.arange(5.0), np.array([7]))      # concrete operands: NumPy's error

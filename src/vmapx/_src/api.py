@@ -10,9 +10,10 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import concrete, numpy_hooks
+from . import concrete, inputs, numpy_hooks
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
+from .caches import LRUCache, register
 from .concrete import LoopFallback, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
@@ -64,6 +65,19 @@ def _valid_leaf(x, what):
         raise TypeError(f"{what} {x!r} with type {type(x)} is not a valid JAX type")
     ty = type(x) if isinstance(x, str) else f"'{type(x)}'"
     raise TypeError(f"{what} '{x}' of type {ty} is not a valid JAX type")
+
+
+def _input_leaf(x, d):
+    """An argument leaf as vmap takes it: arrays JAX rejects raise its errors
+    (see ``inputs``), ``np.matrix`` becomes a plain ndarray, other mapped
+    leaves must be valid JAX types."""
+    if isinstance(x, np.ndarray):
+        if type(x) is not np.ndarray and type(x) is not Array:
+            x = inputs.plain_input(x)
+        if x.dtype.kind not in inputs.VALID_KINDS:
+            raise inputs.invalid_dtype(x.dtype)
+        return x
+    return x if d is None else _valid_leaf(x, "Argument")
 
 
 def _arg_names(fun, args, kwargs):
@@ -143,7 +157,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     * ``kwargs_axes``: per-keyword axis specs (``{'scale': None}``); keywords not
       named there are mapped at axis 0, as in JAX.
     * ``chunk_size``: run the batch in chunks of at most this many examples
-      (bounded memory; same results).
+      (bounded memory).  Results equal the unchunked ones up to floating-point
+      reassociation: a matmul or reduction over a smaller batch may be blocked
+      differently by BLAS/NumPy (about 1 ulp); elementwise programs are
+      bit-identical.
     * Per-example Python values: where ``fun`` needs one from a batched value
       (``if v > 0:``, ``float(v)``, ``range(n)``, ``np.asarray(x)``, ...), the
       batch is split by the value each example gives and each group goes on
@@ -193,7 +210,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     if strict is not None and not isinstance(strict, bool):
         raise TypeError(f"vmap strict must be a bool or None, got {strict!r}")
 
-    spec_cache: dict = {}
+    spec_owner = object()   # this function's entries in the shared _spec_cache
 
     # Flat per-argument axes when in_axes is an int or a tuple of ints/None: the
     # fast path for the common call (positional ndarrays, no keywords).
@@ -225,7 +242,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
         leaves, treedef = tu.tree_flatten((args, kwargs))
-        in_dims = spec_cache.get(treedef)
+        in_dims = _spec_cache.get((spec_owner, treedef))
         if in_dims is None:
             if kwargs_axes:
                 unknown = set(kwargs_axes) - set(kwargs)
@@ -235,9 +252,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             in_dims = flatten_axes("vmap in_axes", (args, kwargs), (in_axes, kw_spec),
                                    kws_note=True)
             if not kwargs_axes or not unknown:
-                spec_cache[treedef] = in_dims
-        leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
-                  for x, d in zip(leaves, in_dims, strict=True)]
+                _spec_cache[(spec_owner, treedef)] = in_dims
+        leaves = [_input_leaf(x, d) for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
         if chunk_size is not None and size > chunk_size:
@@ -281,8 +297,16 @@ def _wraps(wrapper, fun, name, doc):
         pass
 
 
+SPEC_CACHE_SIZE = 4096
+"""Argument structures (treedef -> flat in_axes) kept for all vmapped functions
+together, least recently used dropped (``vmapx.clear_caches`` empties it)."""
+
+_spec_cache = register(LRUCache(SPEC_CACHE_SIZE))
+
 _SLOW = object()
+_VALID_KINDS = inputs.VALID_KINDS
 _axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
+_AXIS_DATA_MAX = 256
 
 
 def _split_state(strict, replay=False):
@@ -302,6 +326,8 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
     for x in args:
         d = dims[i]
         if type(x) is np.ndarray:
+            if x.dtype.kind not in _VALID_KINDS:
+                return _SLOW  # the general path raises JAX's error
             shape = x.shape
         elif isinstance(x, Tracer):  # e.g. under jit: a value of an outer trace
             shape = x.aval.shape
@@ -325,10 +351,10 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
         return _SLOW
     key = (axis_name, size, spmd_axis_name)
     axis = _axis_data.get(key)
-    if axis is None:
-        axis = _axis_data[key] = AxisData(axis_name, size, spmd_axis_name)
-        if len(_axis_data) > 256:
+    if axis is None:  # single atomic dict calls: safe with concurrent callers
+        if len(_axis_data) >= _AXIS_DATA_MAX:
             _axis_data.clear()
+        axis = _axis_data.setdefault(key, AxisData(axis_name, size, spmd_axis_name))
     st = _state
     prev = st.trace
     split = _split_state(strict)

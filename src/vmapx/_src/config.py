@@ -168,6 +168,9 @@ class Config:
 
     def __getattr__(self, name):
         values = object.__getattribute__(self, "_values")
+        if name == "jax_disable_jit":  # this thread's disable_jit() context wins
+            from . import jit
+            return jit.jit_disabled()
         if name in values:
             return values[name]
         raise AttributeError(f"'Config' object has no attribute '{name}'")

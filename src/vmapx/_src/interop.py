@@ -71,7 +71,15 @@ def _unsupported(name, hint=""):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if kwargs.get("out") is not None:
+    out = kwargs.get("out")
+    if out is not None and method == "__call__" and len(out) == 1 and inputs \
+            and out[0] is inputs[0] and not isinstance(out[0], Tracer):
+        # ``c += v`` with ``c`` a NumPy array and ``v`` traced: NumPy's in-place
+        # operator asks for ufunc(c, v, out=c).  As in JAX, the result is the new
+        # value ``c + v`` (Python rebinds the name to it) and ``c`` is unchanged.
+        kwargs.pop("out")
+        return _array_ufunc(self, ufunc, method, *inputs, **kwargs)
+    if out is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
             "arrays are immutable. Use the returned value instead (for a partial update, "
@@ -125,58 +133,66 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     return getattr(jnp, name)(x, axis=axis, dtype=dtype)
 
 
-_REORDERABLE = {np.add, np.multiply, np.maximum, np.minimum, np.fmax, np.fmin,
-                np.logical_and, np.logical_or, np.logical_xor, np.bitwise_and, np.bitwise_or,
-                np.bitwise_xor, np.gcd, np.lcm, np.logaddexp, np.logaddexp2, np.hypot}
-
-
 def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None, **kw):
-    """``ufunc.reduce`` / ``ufunc.accumulate`` of any binary ufunc along one axis.
-
-    Reductions of reorderable (associative and commutative) ufuncs combine
-    halves, in log2(n) whole-array steps; other ufuncs fold left to right, as
-    NumPy does.
-    """
+    """``ufunc.reduce`` / ``ufunc.accumulate`` of any binary ufunc: NumPy's own
+    method does the work (``ufunc_fold_p``), so the result is exactly NumPy's,
+    whatever order NumPy evaluates in.  NumPy first checks the arguments on a
+    dummy of the operand's dtype, so invalid ones raise NumPy's own errors."""
+    del fn  # NumPy's method computes; the JVP rule folds with vmapx.numpy
     jnp = _jnp()
     from .jnp.base import canonicalize_axis
+    from .prims.reductions import ufunc_fold_p
     if kw.get("where", True) is not True:
         raise TypeError(f"numpy.{ufunc.__name__}.{method}: the 'where' argument is not "
                         "supported on traced arrays; use numpy.where on the input instead.")
     x = jnp.asarray(x)
     if dtype is not None:
         x = jnp.astype(x, dtype)
+    extra = {"keepdims": keepdims} if method == "reduce" else {}
+    if initial is not None:
+        extra["initial"] = initial
+    getattr(ufunc, method)(np.ones((1,) * x.ndim, x.dtype), axis=axis, **extra)
+    if initial is not None:
+        initial = np.asarray(initial).item()
     if axis is None:
-        if method == "accumulate":
-            raise TypeError("accumulate does not allow multiple axes")
-        x, axis = jnp.ravel(x), 0
-    if isinstance(axis, tuple):
-        if len(axis) != 1:
-            raise ValueError(f"numpy.{ufunc.__name__}.{method} on traced arrays supports one "
-                             "axis at a time")
-        axis = axis[0]
-    axis = canonicalize_axis(axis, x.ndim)
+        axes = tuple(range(x.ndim))
+    elif isinstance(axis, tuple):
+        axes = tuple(canonicalize_axis(a, x.ndim) for a in axis)
+    else:
+        axes = (canonicalize_axis(axis, x.ndim),)
+    if len(axes) == 1:
+        return ufunc_fold_p.bind(x, ufunc=ufunc, method=method, axis=axes[0],
+                                 keepdims=keepdims, initial=initial, batched=0)
+    # several axes (NumPy allows them for reorderable ufuncs): merged into one, last
+    kept = [a for a in range(x.ndim) if a not in axes]
+    merged = jnp.reshape(jnp.transpose(x, kept + list(axes)),
+                         tuple(x.shape[a] for a in kept) + (-1,))
+    out = ufunc_fold_p.bind(merged, ufunc=ufunc, method=method, axis=len(kept),
+                            keepdims=False, initial=initial, batched=0)
+    if keepdims:
+        out = jnp.reshape(out, tuple(1 if a in axes else x.shape[a] for a in range(x.ndim)))
+    return out
+
+
+def left_fold(ufunc, method, x, axis, keepdims=False, initial=None):
+    """``ufunc.reduce``/``accumulate`` along one axis by definition, folding
+    left to right with ``vmapx.numpy`` operations (differentiable): the JVP of
+    ``ufunc_fold_p``."""
+    from .jnp.ufuncs import UFUNC_TO_FN
+    jnp = _jnp()
+    fn = UFUNC_TO_FN[ufunc]
     x = jnp.moveaxis(x, axis, 0)
     if initial is not None:
         x = jnp.concatenate([jnp.broadcast_to(jnp.astype(initial, x.dtype), (1,) + x.shape[1:]),
                              x])
     n = x.shape[0]
-    if n == 0:
-        if ufunc.identity is None:
-            raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which "
-                             "has no identity")
-        out = jnp.full(x.shape[1:], ufunc.identity, x.dtype)
-        return jnp.expand_dims(out, axis) if keepdims else out
     if method == "accumulate":
-        rows = [x[0]]
+        rows = [x[0]] if n else []
         for i in range(1, n):
             rows.append(fn(rows[-1], x[i]))
-        return jnp.moveaxis(jnp.stack(rows), 0, axis)
-    if ufunc in _REORDERABLE:
-        while x.shape[0] > 1:
-            half = x.shape[0] // 2
-            paired = fn(x[:half], x[half:2 * half])
-            x = jnp.concatenate([paired, x[2 * half:]]) if x.shape[0] % 2 else paired
-        out = x[0]
+        return jnp.moveaxis(jnp.stack(rows), 0, axis) if rows else jnp.moveaxis(x, 0, axis)
+    if n == 0:
+        out = jnp.full(x.shape[1:], ufunc.identity, x.dtype)
     else:
         out = x[0]
         for i in range(1, n):
@@ -342,7 +358,7 @@ def _install():
     jnp = _jnp()
     T = Tracer
 
-    from .jnp.base import _FAST, asarray_like
+    from .jnp.base import _FAST, _check_operand, asarray_like
 
     def binop(name, swap=False):
         fn = getattr(jnp, name)
@@ -356,6 +372,8 @@ def _install():
                         if _defers(other):
                             return NotImplemented
                         other = asarray_like(other)
+                    else:
+                        _check_operand(other, "x")
                     return state.trace.process(prim, (other, self), {})
             else:
                 def op(self, other):
@@ -363,6 +381,8 @@ def _install():
                         if _defers(other):
                             return NotImplemented
                         other = asarray_like(other)
+                    else:
+                        _check_operand(other, "y")
                     return state.trace.process(prim, (self, other), {})
             return op
 

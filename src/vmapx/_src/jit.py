@@ -18,14 +18,15 @@ evaluates the jaxpr under the JVP trace, so reverse mode sees through it).
 """
 from __future__ import annotations
 
-import collections
 import functools
 import inspect
-import weakref
+import threading
 
 import numpy as np
 
+from . import inputs
 from . import tree as tu
+from .caches import LRUCache, register
 from .core import Primitive, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
@@ -36,15 +37,27 @@ CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""
 
 DISABLED = False
-"""When true, jitted functions call the Python function directly (``vmapx.disable_jit``,
-config option ``jax_disable_jit``)."""
+"""Process-wide: when true, jitted functions call the Python function directly
+(config option ``jax_disable_jit``).  ``vmapx.disable_jit()`` overrides it in
+its own thread only (``_local.disabled``), as JAX's context manager does."""
+
+
+class _Local(threading.local):
+    disabled = None   # this thread's ``disable_jit`` setting; None: use DISABLED
+
+
+_local = _Local()
+
+
+def jit_disabled() -> bool:
+    """Whether jitted functions run their Python code in this thread."""
+    d = _local.disabled
+    return DISABLED if d is None else d
 
 EFFECTFUL: set = set()
 """Primitives run for their side effects (debug callbacks): their equations are
 never removed as dead code nor merged as common subexpressions."""
 
-_live_jitted = weakref.WeakSet()
-"""Every jitted function still alive (``vmapx.clear_caches`` empties their caches)."""
 
 # ----------------------------------------------------------------- jit_p
 
@@ -149,21 +162,34 @@ def simplify(closed: ClosedJaxpr):
 
 # ------------------------------------------------------------ execution
 
-_VIEW_PRIMS = frozenset({"broadcast_in_dim", "reshape", "transpose", "squeeze", "static_index",
-                         "rev", "jit"})
+def _finish(x, sources):
+    """A result handed to the user: a writeable ndarray that shares memory with
+    none of ``sources`` (the program's inputs and constants).  Views (``x.T``,
+    ``x[0]``, reshapes, an input returned as is) are copied only when they do
+    overlap a source; fresh arrays (``base`` is None) pass after an identity
+    check, so the common case costs a few attribute reads."""
+    if type(x) is not np.ndarray:
+        if isinstance(x, np.ndarray):
+            x = x.view(np.ndarray)
+        else:
+            return np.asarray(x)
+    if not x.flags.writeable:
+        return x.copy()
+    if x.base is None:
+        for a in sources:
+            if x is a:
+                return x.copy()
+        return x
+    for a in sources:
+        if isinstance(a, np.ndarray) and np.may_share_memory(x, a):
+            return x.copy()
+    return x
 
 
-def _finish(x):
-    """Outputs are writeable ndarrays that share memory with no input."""
-    if isinstance(x, np.ndarray):
-        return x if x.flags.writeable else x.copy()
-    return np.asarray(x)
-
-
-def _needs_finish(outvars, invars, constvars, producers):
-    """Per output: ``None`` (fresh array, as is), ``'copy'`` (an input or a
-    constant: never hand it out) or ``'finish'`` (may be a NumPy scalar or a
-    read-only view)."""
+def _needs_finish(outvars, invars, constvars, owned):
+    """Per output: ``None`` (an array the program allocated: as is), ``'copy'``
+    (an input or a constant: never hand it out) or ``'finish'`` (may be a NumPy
+    scalar, a read-only array or a view of an input: see ``_finish``)."""
     need = []
     ins = set(invars) | set(constvars)
     for v in outvars:
@@ -171,10 +197,10 @@ def _needs_finish(outvars, invars, constvars, producers):
             need.append("finish")
         elif v in ins:
             need.append("copy")
-        elif not v.aval.shape or producers.get(v) in _VIEW_PRIMS:
-            need.append("finish")
-        else:
+        elif v in owned:
             need.append(None)
+        else:
+            need.append("finish")
     return need
 
 
@@ -238,16 +264,8 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
     outs = [v.val if type(v) is Literal else env[v] for v in j.outvars]
     if not finish:
         return outs
-    res = []
-    for o in outs:
-        if isinstance(o, np.ndarray):
-            if not o.flags.writeable or any(o is a for a in args) or \
-                    any(o is c for c in closed.consts):
-                o = o.copy()
-        else:
-            o = np.asarray(o)
-        res.append(o)
-    return res
+    sources = (*args, *closed.consts)
+    return [_finish(o, sources) for o in outs]
 
 
 def compile_program(program, name="jitted", finish=True):
@@ -276,13 +294,11 @@ def compile_program(program, name="jitted", finish=True):
         names[v] = const(c, "c")
     lines = []
     k = 0
-    producers = {}
     owned = set()  # intermediates whose buffers the program allocated (ufunc results)
     for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
         for v in eqn.outvars:
             names[v] = f"v{k}"
             k += 1
-            producers[v] = eqn.prim.name
         fn = const(eqn.prim.impl, "f")
         args = [ref(v) for v in eqn.invars]
         args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
@@ -305,8 +321,16 @@ def compile_program(program, name="jitted", finish=True):
         if dead:
             lines.append(f"        del {', '.join(names[v] for v in dead)}")
     outs = []
-    for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, producers), strict=True):
-        outs.append(ref(v) if n is None or not finish else f"_{n}({ref(v)})")
+    sources = "(" + "".join(f"{names[v]}, " for v in invars) + "".join(
+        f"{names[v]}, " for v, c in zip(constvars, consts, strict=True)
+        if isinstance(c, np.ndarray)) + ")"
+    for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, owned), strict=True):
+        if n is None or not finish:
+            outs.append(ref(v))
+        elif n == "copy":
+            outs.append(f"_copy({ref(v)})")
+        else:
+            outs.append(f"_finish({ref(v)}, {sources})")
     closure["_finish"] = _finish
     closure["_copy"] = _copy
     params = ", ".join(names[v] for v in invars)
@@ -471,10 +495,12 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     if nums or names:
         nums, names, _ = _static_names(fun, nums, names)
     fname = getattr(fun, "__name__", type(fun).__name__)
-    cache: collections.OrderedDict = collections.OrderedDict()
+    cache = register(LRUCache(CACHE_SIZE))  # vmapx.clear_caches empties it
     fast = not nums and not names
 
     def trace(dyn_args, kwargs, static_vals):
+        _validate_args(dyn_args, kwargs, fun)   # once per signature: not on cache hits
+
         def call(*a, **kw):
             if static_vals:
                 it = iter(a)
@@ -491,14 +517,10 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
             _add_tracing_note(e, fun, fname)
             raise
 
-    def remember(key, entry):
-        cache[key] = entry
-        if len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-
     @api_boundary
     def jitted(*args, **kwargs):
-        if DISABLED:
+        disabled = _local.disabled
+        if disabled or (disabled is None and DISABLED):
             return fun(*args, **kwargs)
         if fast and not kwargs:
             # Positional arrays and scalars only: the key needs no pytree flattening.
@@ -529,9 +551,12 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                         outs = jit_p.bind(*extra, *args, jaxpr=closed, name=fname)
                         return tu.tree_unflatten(out_tree, outs)
                     entry = (closed, None if out_tree.is_leaf() else out_tree)
-                    remember(key, entry)
+                    cache[key] = entry
                 else:
-                    cache.move_to_end(key)
+                    try:
+                        cache.move_to_end(key)
+                    except KeyError:  # cleared meanwhile by another thread
+                        pass
                 closed, out_tree = entry
                 outs = (closed.cache.get("run") or runner(closed, fname))(*args)
                 return outs[0] if out_tree is None else tu.tree_unflatten(out_tree, outs)
@@ -547,14 +572,17 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
         key = (treedef, static_vals, *sig)
         entry = cache.get(key)
         if entry is not None:
-            cache.move_to_end(key)
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # cleared meanwhile by another thread
+                pass
             closed, out_tree = entry
             extra = ()
         else:
             closed, out_tree = trace(dyn_args, kwargs, static_vals)
             closed, extra = hoist_tracer_consts(closed)
             if not extra:
-                remember(key, (closed, out_tree))
+                cache[key] = (closed, out_tree)
         if extra or has_tracer:
             outs = jit_p.bind(*extra, *leaves, jaxpr=closed, name=fname)
         else:
@@ -564,10 +592,8 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     functools.update_wrapper(jitted, fun)
     jitted._cache_size = lambda: len(cache)
     jitted._jaxprs = lambda: [entry[0] for entry in cache.values()]
-
     jitted.clear_cache = cache.clear
     jitted._fun = fun
-    _live_jitted.add(jitted)
     return jitted
 
 
@@ -604,12 +630,40 @@ def _check_hashable(x):
             f"TypeError: {e}\n") from None
 
 
+def _validate_args(dyn_args, kwargs, fun):
+    """JAX's errors for arguments it cannot trace: Python ints outside int64
+    (OverflowError) and arrays of non-numeric dtypes (TypeError)."""
+    leaves = tu.tree_leaves((dyn_args, kwargs))
+    for i, x in enumerate(leaves):
+        t = type(x)
+        if t is int:
+            if inputs.fits_int64(x):
+                continue
+        elif not isinstance(x, (np.ndarray, np.generic)) or \
+                x.dtype.kind in inputs.VALID_KINDS:
+            continue
+        path = tu.tree_flatten_with_path((dyn_args, kwargs))[0][i][0]
+        where = _path_name(path, fun)
+        if t is int:
+            raise inputs.int_overflow(x, where)
+        raise TypeError(_not_an_array(fun, x, where))
+
+
+def _not_an_array(fun, x, where):
+    return (f"Error interpreting argument to {fun} as an abstract array. The problematic "
+            f"value is of type {type(x)} and was passed to the function at path {where}.\n"
+            "This typically means that a jit-wrapped function was called with a non-array "
+            "argument, and this argument was not marked as static using the static_argnums "
+            "or static_argnames parameters of jax.jit.")
+
+
 def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
     out = []
     paths = None
     for i, x in enumerate(leaves):
         if isinstance(x, np.ndarray) and type(x) is not np.ndarray:
-            x = x.view(np.ndarray)  # vmapx.Array (jnp constructors' results)
+            # vmapx.Array (jnp constructors' results), np.matrix; masked arrays raise
+            x = inputs.plain_input(x)
         if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)):
             out.append(x)
             continue
@@ -620,12 +674,7 @@ def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
                 continue
         if paths is None:
             paths = [p for p, _ in tu.tree_flatten_with_path((dyn_args, kwargs))[0]]
-        raise TypeError(
-            f"Error interpreting argument to {fun} as an abstract array. The problematic value "
-            f"is of type {type(x)} and was passed to the function at path "
-            f"{_path_name(paths[i], fun)}.\nThis typically means that a jit-wrapped "
-            "function was called with a non-array argument, and this argument was not marked "
-            "as static using the static_argnums or static_argnames parameters of jax.jit.")
+        raise TypeError(_not_an_array(fun, x, _path_name(paths[i], fun)))
     return out
 
 

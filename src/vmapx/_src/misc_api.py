@@ -15,6 +15,8 @@ import sys
 
 import numpy as np
 
+from . import caches, staging
+from . import jit as jit_mod
 from . import tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
@@ -215,7 +217,8 @@ def disable_jit(disable: bool = True):
     """Inside this context, ``jit``-decorated functions run their Python code
     on every call (on concrete values, so Python control flow on them works).
 
-    Same switch as the config option ``jax_disable_jit`` (process-wide).
+    As JAX's, the context applies to the calling thread only (other threads
+    keep the process-wide config option ``jax_disable_jit``), and it nests.
 
     >>> import vmapx
     >>> @vmapx.jit
@@ -228,12 +231,13 @@ def disable_jit(disable: bool = True):
     running f
     (2.0, 3.0)
     """
-    prev = config.jax_disable_jit
-    config.update("jax_disable_jit", disable)
+    local = jit_mod._local
+    prev = local.disabled
+    local.disabled = bool(disable)
     try:
         yield
     finally:
-        config.update("jax_disable_jit", prev)
+        local.disabled = prev
 
 
 # ---------------------------------------------------------- custom_gradient
@@ -377,8 +381,9 @@ def typeof(x) -> ShapedArray:
 
 
 def clear_caches():
-    """Empty the caches of every jitted function (and of shape inference), so
-    the next calls trace again.
+    """Empty the caches of every jitted function, of every vmapped function's
+    argument structures and of shape inference, so the next calls trace again.
+    Safe while other threads call or create transformed functions.
 
     >>> import numpy as np, vmapx
     >>> f = vmapx.jit(lambda x: x + 1)
@@ -387,9 +392,7 @@ def clear_caches():
     >>> vmapx.clear_caches(); f._cache_size()
     0
     """
-    from . import jit, staging
-    for f in list(jit._live_jitted):
-        f.clear_cache()
+    caches.clear_all()
     staging._aval_cache.clear()
 
 

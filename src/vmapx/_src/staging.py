@@ -16,6 +16,7 @@ jaxpr into another jaxpr that higher-order primitives use for their rules.
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -96,7 +97,7 @@ class ClosedJaxpr:
     def __init__(self, jaxpr: Jaxpr, consts):
         self.jaxpr = jaxpr
         self.consts = list(consts)
-        self.cache: dict = {}
+        self.cache: dict = {}   # only single atomic calls, or under _derived_lock
 
     def __iter__(self):
         return iter((self.jaxpr, self.consts))
@@ -545,18 +546,29 @@ def batched_eval(closed: ClosedJaxpr, vals, dims, axis: AxisData, force_out=None
     return out_vals, out_dims
 
 
+
+
 _DERIVED_MAX = 64
 """Derived jaxprs (batched, linearized, ...) cached per ClosedJaxpr."""
 
+_derived_lock = threading.Lock()
+
 
 def cache_derived(closed: ClosedJaxpr, key, result, *made):
-    """Remember ``result`` on ``closed`` unless a jaxpr involved captured tracers."""
+    """Remember ``result`` on ``closed`` unless a jaxpr involved captured tracers.
+
+    Lookups elsewhere are single ``dict.get`` calls; the eviction (all derived
+    entries at once, the runners kept) works on a snapshot under a lock, so it
+    is safe while other threads look up and insert."""
     if closed.has_tracer_consts() or any(m.has_tracer_consts() for m in made):
         return result
-    if len(closed.cache) >= _DERIVED_MAX:
-        for k in [k for k in closed.cache if k not in ("run", "run_raw")]:
-            del closed.cache[k]
-    closed.cache[key] = result
+    cache = closed.cache
+    with _derived_lock:
+        if len(cache) >= _DERIVED_MAX:
+            for k in list(cache):
+                if k not in ("run", "run_raw"):
+                    cache.pop(k, None)
+        cache[key] = result
     return result
 
 

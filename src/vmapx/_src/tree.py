@@ -153,8 +153,16 @@ _CANONICAL_MAX = 8192
 
 
 def _sorted_node(spec):
-    """A one-level dict/defaultdict spec whose unflattening inserts keys sorted."""
+    """A one-level dict/defaultdict spec whose unflattening inserts keys sorted.
+    Keys that cannot be ordered raise JAX's error (optree would fall back to
+    insertion order, so equal dicts could flatten differently)."""
     kind = spec.kind
+    if kind in (optree.PyTreeKind.DICT, optree.PyTreeKind.DEFAULTDICT):
+        try:
+            sorted(spec.entries())
+        except TypeError:
+            raise ValueError("Comparator raised exception while sorting pytree dictionary "
+                             "keys.") from None
     if kind is optree.PyTreeKind.DICT:
         leaf = optree.treespec_leaf(namespace=spec.namespace)
         return optree.treespec_dict([(k, leaf) for k in spec.entries()],

@@ -6,18 +6,43 @@ import operator
 
 import numpy as np
 
+from .. import inputs
 from ..errors import ConcretizationTypeError
 from ..inplace import Buffer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
+_VALID_KINDS = inputs.VALID_KINDS
+_INT64_MIN, _INT64_MAX = inputs.INT64_MIN, inputs.INT64_MAX
+
+
+def _check_operand(x, path):
+    """An elementwise operand of a type the fast path passes (``FAST_TYPES``):
+    raise JAX's error for a non-numeric array or an out-of-range Python int."""
+    t = type(x)
+    if t is np.ndarray:
+        if x.dtype.kind not in _VALID_KINDS:
+            raise inputs.invalid_dtype(x.dtype)
+    elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+        raise inputs.int_overflow(x, path)
 
 
 def asarray_like(x):
-    """Tracers, arrays and scalars as they are; anything else through np.asarray."""
+    """Tracers, arrays and scalars as they are; anything else through np.asarray.
+    Inputs JAX rejects raise its errors (``inputs``); ``np.matrix`` becomes a
+    plain ndarray."""
     if isinstance(x, _PASS):
-        return x if type(x) is not Buffer else x.resolve()
+        if isinstance(x, np.ndarray):
+            if type(x) is Buffer:
+                return x.resolve()
+            if isinstance(x, (np.ma.MaskedArray, np.matrix)):
+                x = inputs.plain_input(x)
+            if x.dtype.kind not in _VALID_KINDS:
+                raise inputs.invalid_dtype(x.dtype)
+        elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
+            raise inputs.int_too_large(x)
+        return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
                                             for e in x):
         from .creation import array
@@ -92,8 +117,14 @@ def make_ufunc(prim, nin, name, ufunc):
         def fn(x, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
                 _check_no_out(name, {"out": out, "where": where})
-            if type(x) not in _FAST:
+            t = type(x)
+            if t is np.ndarray:   # the checks are inlined: this is every eager op's path
+                if x.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(x.dtype)
+            elif t not in _FAST:
                 x = asarray_like(x)
+            elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+                raise inputs.int_overflow(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
             if isinstance(x, Tracer):
@@ -103,10 +134,22 @@ def make_ufunc(prim, nin, name, ufunc):
         def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
                 _check_no_out(name, {"out": out, "where": where})
-            if type(x) not in _FAST:
+            t = type(x)
+            if t is np.ndarray:   # the checks are inlined: this is every eager op's path
+                if x.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(x.dtype)
+            elif t not in _FAST:
                 x = asarray_like(x)
-            if type(y) not in _FAST:
+            elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
+                raise inputs.int_overflow(x, "x")
+            t = type(y)
+            if t is np.ndarray:
+                if y.dtype.kind not in _VALID_KINDS:
+                    raise inputs.invalid_dtype(y.dtype)
+            elif t not in _FAST:
                 y = asarray_like(y)
+            elif t is int and not _INT64_MIN <= y <= _INT64_MAX:
+                raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
             return prim.bind(x, y)

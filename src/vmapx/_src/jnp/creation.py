@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
 from .base import asarray_like, astype
@@ -40,7 +41,27 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         while out.ndim < ndmin:
             out = expand_dims(out, 0)
         return out
-    return as_array(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin))
+    return _accepted(object, np.array(object, dtype=dtype, copy=copy, order=order,
+                                      ndmin=ndmin), dtype)
+
+
+def _accepted(obj, out, dtype):
+    """The NumPy array ``out`` made from ``obj``, as an ``Array``, if JAX would
+    accept it (see ``inputs``): masked arrays, Python ints outside int64 and
+    non-numeric dtypes raise JAX's errors; ``np.matrix`` becomes plain."""
+    if isinstance(obj, np.ma.MaskedArray):
+        raise ValueError(inputs.MASKED_MESSAGE)
+    if type(obj) is int and not inputs.fits_int64(obj):
+        raise inputs.int_too_large(obj)
+    kind = out.dtype.kind
+    if dtype is None and isinstance(obj, (list, tuple)) and (
+            kind == "O" or (kind in "uf" and out.size and np.max(np.abs(out)) >= 2.0 ** 63)):
+        inputs.check_python_ints(obj)   # e.g. [2**64, 1]: NumPy makes float64 or object
+    if kind not in inputs.VALID_KINDS:
+        raise inputs.invalid_dtype(out.dtype)
+    if type(out) is not np.ndarray:
+        out = out.view(np.ndarray)       # np.matrix and other subclasses
+    return as_array(out)
 
 
 def asarray(a, dtype=None, order=None, *, copy=None):
@@ -51,7 +72,7 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     """
     if _has_tracer(a):
         return array(a, dtype=dtype)
-    return as_array(np.asarray(a, dtype=dtype, order=order, copy=copy))
+    return _accepted(a, np.asarray(a, dtype=dtype, order=order, copy=copy), dtype)
 
 
 def _like(name, npfn):

@@ -22,8 +22,18 @@ def _inputs(a, b, preferred_element_type):
 
 
 def _dg(a, b, lc, rc, lb=(), rb=()):
+    sa, sb = shape_of(a), shape_of(b)
+    left, right = tuple(sa[i] for i in lc), tuple(sb[j] for j in rc)
+    if left != right:   # JAX's TypeError (its NN tutorial catches it)
+        raise TypeError("dot_general requires contracting dimensions to have the same shape, "
+                        f"got {left} and {right}.")
     return dot_general_p.bind(a, b, dimension_numbers=((tuple(lc), tuple(rc)),
                                                        (tuple(lb), tuple(rb))))
+
+
+def _type_str(x):
+    """JAX's spelling of an array type: ``float64[2,3]``."""
+    return f"{dtype_of(x).name}[{','.join(map(str, shape_of(x)))}]"
 
 
 def _scalar_mul(a, b):
@@ -51,18 +61,24 @@ def matmul(a, b, out=None, *, precision=None, preferred_element_type=None):
     """
     a, b = _inputs(a, b, preferred_element_type)
     na, nb = ndim_of(a), ndim_of(b)
-    if na == 0 or nb == 0:
-        raise ValueError("matmul: Input operand does not have enough dimensions")
+    for i, n in enumerate((na, nb)):
+        if n == 0:
+            raise ValueError(f"matmul input operand {i} must have ndim at least 1, but it has "
+                             "ndim 0")
     sa, sb = shape_of(a), shape_of(b)
-    if sa[-1] != sb[0 if nb == 1 else -2]:
-        raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0, "
-                         f"with gufunc signature (n?,k),(k,m?)->(n?,m?) (size {sb[0 if nb == 1 else -2]} "
-                         f"is different from {sa[-1]})")
+    k_a, k_b = sa[-1], sb[0 if nb == 1 else -2]
+    if k_a != k_b:
+        raise TypeError("dot_general requires contracting dimensions to have the same shape, "
+                        f"got {(k_a,)} and {(k_b,)}.")
     if na <= 2 and nb <= 2:
         return _dg(a, b, (na - 1,), (0 if nb == 1 else nb - 2,))
     a2 = expand_dims(a, 0) if na == 1 else a
     b2 = expand_dims(b, -1) if nb == 1 else b
-    batch = np.broadcast_shapes(shape_of(a2)[:-2], shape_of(b2)[:-2])
+    try:
+        batch = np.broadcast_shapes(shape_of(a2)[:-2], shape_of(b2)[:-2])
+    except ValueError:
+        raise ValueError(f"Incompatible types for matmul arguments: {_type_str(a)} and "
+                         f"{_type_str(b)}") from None
     nbatch = len(batch)
     if nb <= 2 and na > 2:
         # (..., n, k) @ (k, m): fold the batch into the free axes of a (one BLAS call)

@@ -143,7 +143,89 @@ def _square_abstract(a, **params):
     return ShapedArray(a.shape, linalg_dtype(a.dtype))
 
 
-inv_p = _declare("inv", lambda a: np.linalg.inv(a), _square_abstract, (2,))
+# ------------------------------------------------ one bad example, not the batch
+# NumPy raises LinAlgError for a whole stack when one matrix is singular (inv,
+# solve) or not positive definite (cholesky).  JAX returns, for that matrix
+# only, what its LU or Cholesky factorization yields: inf/NaN from the zero
+# pivot, or NaN in the factor's triangle.  The stacked NumPy call runs first
+# (no cost for well-posed stacks); only when it raises are the failing
+# matrices found and computed one by one.
+
+
+def _lu_solve_each(a, b):
+    """``solve(a[i], b[i])`` for a few (singular) matrices by LU with partial
+    pivoting and no singularity check, as JAX computes it (inf/NaN from the zero
+    pivot)."""
+    import warnings
+    import scipy.linalg   # optional at import time: only this fallback needs it
+    out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:],
+                   np.result_type(a.dtype, b.dtype))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        for i in range(len(a)):
+            lu = scipy.linalg.lu_factor(a[i], check_finite=False)
+            out[i] = scipy.linalg.lu_solve(lu, b[i], check_finite=False)
+    return out
+
+
+def _solve_stack(a, b):
+    """``np.linalg.solve`` of stacks ``a (..., n, n)``, ``b (..., n, k)``; singular
+    matrices give JAX's inf/NaN for their example instead of raising."""
+    try:
+        return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise
+    n, k = a.shape[-1], b.shape[-1]
+    lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    flat_a = np.broadcast_to(a, lead + (n, n)).reshape(-1, n, n)
+    flat_b = np.broadcast_to(b, lead + (n, k)).reshape(-1, n, k)
+    dt = linalg_dtype(a.dtype, b.dtype)
+    out = np.empty(flat_b.shape, dt)
+    with np.errstate(all="ignore"):
+        bad = np.linalg.det(flat_a) == 0     # a zero pivot of LAPACK's LU
+    good = ~bad
+    if good.any():
+        out[good] = np.linalg.solve(flat_a[good], flat_b[good])
+    out[bad] = _lu_solve_each(flat_a[bad].astype(dt), flat_b[bad].astype(dt))
+    return out.reshape(lead + (n, k))
+
+
+def _inv_stack(a):
+    """``np.linalg.inv`` of a stack; singular matrices give JAX's inf/NaN."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise
+    n = a.shape[-1]
+    eye = np.broadcast_to(np.eye(n, dtype=linalg_dtype(a.dtype)), a.shape)
+    return _solve_stack(a, eye)
+
+
+def _cholesky_stack(a, *, upper):
+    """``np.linalg.cholesky`` of a stack; a matrix that is not positive definite
+    gives JAX's result for it: NaN in the factor's triangle, zeros elsewhere."""
+    try:
+        return np.linalg.cholesky(a, upper=upper)
+    except np.linalg.LinAlgError:
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    dt = linalg_dtype(a.dtype)
+    out = np.empty(flat.shape, dt)
+    nans = np.full((n, n), np.nan + 1j * np.nan if dt.kind == "c" else np.nan, dt)
+    failed = np.triu(nans) if upper else np.tril(nans)
+    for i in range(len(flat)):
+        try:
+            out[i] = np.linalg.cholesky(flat[i], upper=upper)
+        except np.linalg.LinAlgError:
+            out[i] = failed
+    return out.reshape(a.shape)
+
+
+inv_p = _declare("inv", _inv_stack, _square_abstract, (2,))
 
 
 def _inv_jvp(primals, tangents):
@@ -170,7 +252,7 @@ def _solve_abstract(a, b):
     return ShapedArray(lead + b.shape[-2:], linalg_dtype(a.dtype, b.dtype))
 
 
-solve_p = _declare("solve", lambda a, b: np.linalg.solve(a, b), _solve_abstract, (2, 2))
+solve_p = _declare("solve", _solve_stack, _solve_abstract, (2, 2))
 
 
 def _solve_jvp(primals, tangents):
@@ -254,8 +336,7 @@ slogdet_p.jvp = _slogdet_jvp
 
 # --------------------------------------------------------------------- cholesky
 
-cholesky_p = _declare("cholesky", lambda a, *, upper: np.linalg.cholesky(a, upper=upper),
-                      _square_abstract, (2,))
+cholesky_p = _declare("cholesky", _cholesky_stack, _square_abstract, (2,))
 
 
 def _cholesky_jvp(primals, tangents, *, upper):
