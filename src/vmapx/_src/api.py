@@ -11,11 +11,13 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import tree as tu
+from . import chunking
 from .batching import BatchTrace, BatchTracer, matchaxis
 from .core import finish_output as _finish
 from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
+from .config import config
 from .errors import api_boundary
 
 _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
@@ -129,7 +131,7 @@ def _mapped_axis_size(fun, args, kwargs, leaves, dims, axis_size):
 
 def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None,
          axis_size: int | None = None, spmd_axis_name=None, sum_match: bool = False, *,
-         kwargs_axes: dict | None = None, chunk_size: int | None = None) -> Callable:
+         kwargs_axes: dict | None = None, chunk_size: int | str | None = None) -> Callable:
     """Vectorizing map: ``fun`` written for one example runs on a whole batch.
 
     Same arguments and semantics as ``jax.vmap``; mapped values are traced and
@@ -138,7 +140,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     * ``kwargs_axes``: per-keyword axis specs (``{'scale': None}``); keywords not
       named there are mapped at axis 0, as in JAX.
     * ``chunk_size``: run the batch in chunks of at most this many examples
-      (bounded memory; same results).
+      (bounded memory; same results); ``'auto'``: the largest chunks whose
+      intermediates fit ``vmapx.config.vmapx_memory_budget`` (docs/scale.md).
+    * A ``dask.array.Array`` argument mapped along an axis gives a lazy Dask
+      array, one task per block of that axis.
 
     >>> import numpy as np, vmapx
     >>> vmapx.vmap(lambda W, x: W @ x, in_axes=(None, 0))(np.eye(2), np.arange(6.).reshape(3, 2))
@@ -177,8 +182,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             hash(axis_name)
         except TypeError:
             raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
-    if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
-        raise ValueError(f"vmap chunk_size must be a positive int, got {chunk_size!r}")
+    if chunk_size is not None and chunk_size != "auto" and (type(chunk_size) is not int
+                                                            or chunk_size < 1):
+        raise ValueError(f"vmap chunk_size must be a positive int or 'auto', got "
+                         f"{chunk_size!r}")
 
     spec_cache: dict = {}
 
@@ -191,7 +198,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
 
     @api_boundary
     def vmap_f(*args, **kwargs):
-        if not kwargs and chunk_size is None and args:
+        chunk = chunk_size
+        if chunk is None and config.vmapx_auto_chunk:
+            chunk = "auto"
+        if not kwargs and chunk is None and args:
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)
             if dims is not None:
@@ -214,15 +224,18 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                                    kws_note=True)
             if not kwargs_axes or not unknown:
                 spec_cache[treedef] = in_dims
-        leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
-                  for x, d in zip(leaves, in_dims, strict=True)]
+        dask = chunking.has_dask(leaves)
+        if not dask:
+            leaves = [x if d is None or type(x) is np.ndarray else _valid_leaf(x, "Argument")
+                      for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
-        if chunk_size is not None and size > chunk_size:
-            from .chunking import run_chunked
-            return run_chunked(lambda ls, ax=axis: _vmap_flat(fun, treedef, ls, in_dims, ax,
-                                                              out_axes, sum_match),
-                               leaves, in_dims, axis, chunk_size, out_axes)
+        if chunk is not None or dask:  # in pieces: chunks or Dask blocks (chunking.py)
+            out = chunking.run_pieces(
+                lambda ls, ax: _vmap_flat(fun, treedef, ls, in_dims, ax, out_axes, sum_match),
+                fun, treedef, leaves, in_dims, axis, chunk, out_axes)
+            if out is not chunking.WHOLE:
+                return out
         return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match)
 
     name = _fun_name(fun)
