@@ -95,7 +95,7 @@ def live_points(jaxpr: Jaxpr, probe: int = PROBE) -> list[tuple[int, float]]:
     >>> cj = trace_to_jaxpr(lambda x: [multiply_p.bind(sin_p.bind(x), 2.0).sum()],
     ...                     [ShapedArray((3, 1000), np.dtype('float64'))])
     >>> live_points(cj.jaxpr, probe=1000)
-    [(0, 24.0), (0, 48.0), (24, 24.0)]
+    [(0, 24.0), (0, 48.0), (8, 24.0)]
     """
     last = {}
     n_eqns = len(jaxpr.eqns)
