@@ -17,7 +17,6 @@ from .core import finish_output as _finish
 from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
-from .config import config
 from .errors import api_boundary
 
 _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
@@ -199,7 +198,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     @api_boundary
     def vmap_f(*args, **kwargs):
         chunk = chunk_size
-        if chunk is None and config.vmapx_auto_chunk:
+        if chunk is None and chunking.AUTO:
             chunk = "auto"
         if not kwargs and chunk is None and args:
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (

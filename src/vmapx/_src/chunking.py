@@ -22,6 +22,10 @@ from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
 
 
+AUTO = False
+"""``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'."""
+
+
 # --------------------------------------------------- collectives over pieces
 
 

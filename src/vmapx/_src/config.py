@@ -142,6 +142,13 @@ def parse_bytes(name, value):
     return n
 
 
+def _auto_chunk(name, value):
+    from . import chunking
+    value = bool(value)
+    chunking.AUTO = value  # read on every vmap call: a module global, not this dict
+    return value
+
+
 # name -> (default, check-and-apply)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -158,7 +165,7 @@ _OPTIONS = {
     "vmapx_memory_budget": (parse_bytes("VMAPX_MEMORY_BUDGET",
                                         os.environ.get("VMAPX_MEMORY_BUDGET") or None),
                             parse_bytes),
-    "vmapx_auto_chunk": (False, _bool),
+    "vmapx_auto_chunk": (False, _auto_chunk),
 }
 
 
