@@ -231,3 +231,15 @@ def test_collectives_that_move_data_between_chunks_raise():
                    chunk_size=2)(x)
     with pytest.raises(NotImplementedError, match="inside jit"):
         vmapx.vmap(vmapx.jit(lambda v: lax.psum(v, "i")), axis_name="i", chunk_size=2)(x)
+
+
+def test_auto_chunks_with_collectives_combine_across_chunks(budget):
+    x = RNG.normal(size=(40, 50))
+    want = vmapx.vmap(_collectives, axis_name="i")(x)
+    budget(60_000)
+    f = counting(_collectives)
+    got = vmapx.vmap(f, axis_name="i", chunk_size="auto")(x)
+    assert f.calls > 2
+    for k in want:
+        assert got[k].shape == want[k].shape and got[k].dtype == want[k].dtype
+        np.testing.assert_allclose(got[k], want[k], rtol=1e-13, atol=1e-12)

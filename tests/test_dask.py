@@ -97,3 +97,21 @@ def test_unsupported_collective_raises_when_building_the_graph():
     dX = da.from_array(np.arange(8.0), chunks=4)
     with pytest.raises(NotImplementedError, match="ppermute"):
         vmapx.vmap(lambda v: lax.ppermute(v, "i", [(0, 1)]), axis_name="i")(dX)
+
+
+def test_unbatched_outputs_and_keyword_arguments(client):
+    X = RNG.normal(size=(12, 3))
+
+    def f(x, *, scale):
+        return {"y": x * scale, "const": jnp.ones(2) * 3.0, "n": lax.psum(1, "i")}
+    g = vmapx.vmap(f, axis_name="i", out_axes={"y": 1, "const": None, "n": None})
+    got = g(da.from_array(X, chunks=(5, 3)), scale=da.from_array(np.arange(12.0), chunks=5))
+    assert got["const"].shape == (2,) and got["y"].shape == (3, 12)
+    close(client.compute(got).result(), g(X, scale=np.arange(12.0)))
+
+
+def test_other_dask_collections_are_rejected():
+    import dask.bag
+    bag = dask.bag.from_sequence([1.0, 2.0, 3.0], npartitions=2)
+    with pytest.raises(TypeError, match="dask.array.Array"):
+        vmapx.vmap(lambda v, w: v * w, in_axes=(0, None))(np.arange(3.0), bag)

@@ -56,6 +56,11 @@ def vmap_dask(run_flat, treedef, leaves, in_dims, axis: AxisData, out_axes):
 
     ``run_flat(leaves, axis)`` is the ordinary vmap of flat leaves (returning
     the output pytree with ``out_axes`` applied)."""
+    for x in leaves:
+        if type(x).__module__.startswith("dask") and not _is_dask(x):
+            raise TypeError(f"vmap maps over dask.array.Array values; got a "
+                            f"{type(x).__module__}.{type(x).__name__} (convert it with "
+                            f"to_dask_array() or compute it first)")
     dims = [None if d is None else d % len(np.shape(x)) for x, d in zip(leaves, in_dims,
                                                                          strict=True)]
     mapped = [i for i, (x, d) in enumerate(zip(leaves, dims, strict=True))

@@ -150,14 +150,39 @@ def largest_chunk(points, out_bytes: int, budget: int, size: int) -> int:
     return max(n, 1)
 
 
+class Model:
+    """The memory model of one signature: live points and output bytes, and
+    the largest batch that runs whole under the budget it was last asked
+    with (so a call where the budget does not bind costs one comparison)."""
+    __slots__ = ("points", "out_fixed", "out_per", "budget", "whole_up_to")
+
+    def __init__(self, points, out_fixed, out_per):
+        self.points, self.out_fixed, self.out_per = points, out_fixed, out_per
+        self.budget = None
+        self.whole_up_to = 0
+
+    def chunk_size(self, size: int, budget: int) -> int | None:
+        if budget != self.budget:
+            room = int(budget * HEADROOM) - self.out_fixed
+            limit = float("inf")
+            for fixed, per in self.points:
+                if per + self.out_per > 0:
+                    limit = min(limit, (room - fixed) // (per + self.out_per))
+            self.whole_up_to, self.budget = limit, budget
+        if size <= self.whole_up_to:
+            return None
+        n = largest_chunk(self.points, self.out_fixed + int(self.out_per * size), budget, size)
+        return None if n >= size else n
+
+
 class Estimates:
-    """Memory models per mapped function and signature, bounded (least
-    recently used first out) and thread-safe, as jit's cache."""
+    """Memory models per mapped function and signature, bounded (oldest first
+    out) and thread-safe, as jit's cache."""
     MAX = 256
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._models: collections.OrderedDict = collections.OrderedDict()
+        self._models: dict = {}
 
     def chunk_size(self, stage, fun_key, leaves, in_dims, axis: AxisData) -> int | None:
         """The chunk size for this call, or ``None`` when it fits unchunked (or
@@ -165,34 +190,35 @@ class Estimates:
         (abstract) leaves and returns the flat list of outputs; ``fun_key``
         names the mapped function (function, input tree, out_axes)."""
         key = (fun_key, axis.name, tuple(
-            (_example_aval(x, d), d) for x, d in zip(leaves, in_dims, strict=True)))
-        with self._lock:
-            model = self._models.get(key)
-            if model is not None:
-                self._models.move_to_end(key)
+            _example_key(x, d) for x, d in zip(leaves, in_dims, strict=True)))
+        model = self._models.get(key)
         if model is None:
             model = _model(stage, leaves, in_dims, axis)
             with self._lock:
                 self._models[key] = model
                 while len(self._models) > self.MAX:
-                    self._models.popitem(last=False)
+                    del self._models[next(iter(self._models))]
         if model is False:
             return None
-        points, out_fixed, out_per = model
-        size = axis.size
-        n = largest_chunk(points, out_fixed + int(out_per * size), memory_budget(), size)
-        return None if n >= size else n
+        return model.chunk_size(axis.size, memory_budget())
 
 
 ESTIMATES = Estimates()
 
 
-def _example_aval(x, d):
+def _example_key(x, d):
+    """The per-example type of a leaf (its shape without the batch axis)."""
+    if type(x) is np.ndarray:
+        shape = x.shape
+        if d is not None:
+            d = d % len(shape)
+            shape = shape[:d] + shape[d + 1:]
+        return shape, x.dtype, d
     a = get_aval(x)
-    if d is None:
-        return a
-    d = d % len(a.shape)
-    return ShapedArray(a.shape[:d] + a.shape[d + 1:], a.dtype, a.weak_type)
+    if d is not None:
+        d = d % len(a.shape)
+        a = ShapedArray(a.shape[:d] + a.shape[d + 1:], a.dtype, a.weak_type)
+    return a, d
 
 
 def _model(stage, leaves, in_dims, axis):
@@ -215,7 +241,7 @@ def _model(stage, leaves, in_dims, axis):
         f, p = _cost(a, PROBE)
         out_fixed += f
         out_per += p
-    return live_points(closed.jaxpr), out_fixed, out_per
+    return Model(live_points(closed.jaxpr), out_fixed, out_per)
 
 
 def is_top_level(leaves) -> bool:
