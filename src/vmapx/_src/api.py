@@ -200,10 +200,13 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         chunk = chunk_size
         if chunk is None and chunking.AUTO:
             chunk = "auto"
-        if not kwargs and chunk is None and args:
+        if not kwargs and args and (chunk is None or chunk == "auto"):
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)
-            if dims is not None:
+            if dims is not None and (chunk is None or chunking.runs_whole(
+                    lambda ls, ax: _vmap_flat(fun, tu.tree_structure((args, {})), ls, dims, ax,
+                                              out_axes, sum_match),
+                    fun, args, dims, axis_name, spmd_axis_name, out_axes)):
                 out = _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name,
                                  out_axes, sum_match)
                 if out is not _SLOW:

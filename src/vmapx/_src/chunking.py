@@ -173,7 +173,37 @@ def run_pieces(run_flat, fun, treedef, leaves, in_dims, axis: AxisData, chunk_si
     return run_chunked(run_flat, leaves, in_dims, axis, chunk_size, out_axes)
 
 
+def runs_whole(stage, fun, args, dims, axis_name, spmd_name, out_axes) -> bool:
+    """For the fast path of ``vmap_f`` (positional arrays, flat axes) with
+    ``chunk_size='auto'``: whether the batch runs whole (the budget does not
+    bind, or the vmap is inside another transform).  ``False`` sends the call
+    to the general path (which chunks, or reports errors)."""
+    size = None
+    for x, d in zip(args, dims, strict=True):
+        if type(x) is not np.ndarray:
+            return isinstance(x, Tracer)  # inside a transform: whole; else general
+        if d is not None and size is None:
+            if not -x.ndim <= d < x.ndim:
+                return False
+            size = x.shape[d]
+    if size is None:
+        return False
+    treedef = _flat_trees.get(len(args))
+    if treedef is None:
+        treedef = _flat_trees[len(args)] = tu.tree_structure((tuple(range(len(args))), {}))
+    chunk = ESTIMATES.chunk_size(
+        lambda ls, ax: tu.tree_leaves(stage(ls, ax)), (fun, treedef, _spec_key(out_axes)),
+        args, dims, AxisData(axis_name, size, spmd_name))
+    return chunk is None
+
+
+_flat_trees: dict = {}  # the input tree of n positional arrays, by n (a few entries)
+
+
 def _spec_key(spec):
+    """A hashable form of an axis spec (the same for equal specs)."""
+    if spec is None or type(spec) is int:
+        return spec
     leaves, tree = tu.tree_flatten(spec, is_leaf=lambda v: v is None)
     return tree, tuple(leaves)
 
