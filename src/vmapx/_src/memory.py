@@ -154,22 +154,22 @@ class Model:
     """The memory model of one signature: live points and output bytes, and
     the largest batch that runs whole under the budget it was last asked
     with (so a call where the budget does not bind costs one comparison)."""
-    __slots__ = ("points", "out_fixed", "out_per", "budget", "whole_up_to")
+    __slots__ = ("points", "out_fixed", "out_per", "limit")
 
     def __init__(self, points, out_fixed, out_per):
         self.points, self.out_fixed, self.out_per = points, out_fixed, out_per
-        self.budget = None
-        self.whole_up_to = 0
+        self.limit = (None, 0)  # (budget, largest whole batch), replaced as one value
 
     def chunk_size(self, size: int, budget: int) -> int | None:
-        if budget != self.budget:
+        seen, whole_up_to = self.limit
+        if budget != seen:
             room = int(budget * HEADROOM) - self.out_fixed
-            limit = float("inf")
+            whole_up_to = float("inf")
             for fixed, per in self.points:
                 if per + self.out_per > 0:
-                    limit = min(limit, (room - fixed) // (per + self.out_per))
-            self.whole_up_to, self.budget = limit, budget
-        if size <= self.whole_up_to:
+                    whole_up_to = min(whole_up_to, (room - fixed) // (per + self.out_per))
+            self.limit = (budget, whole_up_to)
+        if size <= whole_up_to:
             return None
         n = largest_chunk(self.points, self.out_fixed + int(self.out_per * size), budget, size)
         return None if n >= size else n
