@@ -243,3 +243,27 @@ def test_auto_chunks_with_collectives_combine_across_chunks(budget):
     for k in want:
         assert got[k].shape == want[k].shape and got[k].dtype == want[k].dtype
         np.testing.assert_allclose(got[k], want[k], rtol=1e-13, atol=1e-12)
+
+
+def test_estimates_are_bounded_and_safe_under_concurrent_calls(budget, monkeypatch):
+    import threading
+    from vmapx._src import memory
+    monkeypatch.setattr(memory.Estimates, "MAX", 8)
+    budget(20_000)
+    f = vmapx.vmap(lambda v: jnp.exp(v) * 2.0, chunk_size="auto")
+    errors = []
+
+    def work(k):
+        try:
+            for width in range(1, 12):
+                x = np.full((30, width + k), float(k))
+                np.testing.assert_array_equal(f(x), np.exp(x) * 2.0)
+        except Exception as e:  # noqa: BLE001  (reported below)
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(memory.ESTIMATES._models) <= 8
