@@ -181,8 +181,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             hash(axis_name)
         except TypeError:
             raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
-    if chunk_size is not None and chunk_size != "auto" and (type(chunk_size) is not int
-                                                            or chunk_size < 1):
+    if chunk_size is not None and not (type(chunk_size) is str and chunk_size == "auto") and (
+            type(chunk_size) is not int or chunk_size < 1):
         raise ValueError(f"vmap chunk_size must be a positive int or 'auto', got "
                          f"{chunk_size!r}")
 
