@@ -1,11 +1,12 @@
 """The memory budget and the chunk size ``vmap(chunk_size='auto')`` picks from it.
 
-This module owns the budget (``vmapx_memory_budget``, read by
-``_src/config.py``; the default share of the machine's available memory) and the estimate of a batched
-function's peak memory: a liveness walk over the jaxpr that ``vmap(f)``
-stages to, at a probe batch size, giving the bytes alive at each equation as
-``fixed + n * per_example`` for a chunk of ``n`` examples.  Estimates are
-cached per signature (bounded, thread-safe).  See docs/scale.md.
+This module owns the budget (the option ``vmapx_memory_budget`` is read by
+``_src/config.py``; here, its default: a share of the machine's available
+memory) and the estimate of a batched function's peak memory: a liveness walk
+over the jaxpr that ``vmap(f)`` stages to, at a probe batch size, giving the
+bytes alive at each equation as ``fixed + n * per_example`` for a chunk of
+``n`` examples.  Estimates are cached per signature (bounded, thread-safe).
+See docs/scale.md.
 """
 from __future__ import annotations
 
