@@ -35,7 +35,10 @@ def _slice(x, d, start, stop):
 def _run_block(run_flat, axis: AxisData, offset, total, known, pass_index, leaves):
     """One block: its flat outputs, or (``pass_index`` set) its partial of
     that collective."""
-    ax = piece_axis(axis, axis.size, offset, total, Passes(known))
+    # Unnamed, no collective can see other blocks: a plain axis (so a jitted
+    # body batched for one block is reused by the next of the same size).
+    ax = axis if axis.name is None else piece_axis(axis, axis.size, offset, total,
+                                                   Passes(known))
     try:
         out = run_flat(list(leaves), ax)
     except Partial as p:
