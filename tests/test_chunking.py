@@ -74,13 +74,13 @@ def test_unmapped_outputs_and_axis_size_dependent_rules():
              vmapx.vmap(g, out_axes=out_axes)(x))
 
 
-def test_chunking_a_named_axis_is_an_error():
-    """Collectives would see one chunk at a time, so a named axis is not chunked."""
+def test_chunking_a_named_axis_combines_collectives_across_chunks():
+    """Collectives over a chunked axis see every example (passes over the chunks)."""
     x = np.arange(6.0)
-    with pytest.raises(ValueError, match="cannot also name its axis"):
-        vmapx.vmap(lambda v: v * lax.axis_index("i"), axis_name="i", chunk_size=2)(x)
-    same(vmapx.vmap(lambda v: v * lax.axis_index("i"), axis_name="i", chunk_size=6)(x),
+    same(vmapx.vmap(lambda v: v * lax.axis_index("i"), axis_name="i", chunk_size=2)(x),
          x * np.arange(6))
+    same(vmapx.vmap(lambda v: v - lax.psum(v, "i"), axis_name="i", chunk_size=4)(x),
+         x - x.sum())
 
 
 def test_nested_and_transformed_chunked_vmap():

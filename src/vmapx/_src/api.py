@@ -14,6 +14,7 @@ from . import concrete, inputs, numpy_hooks
 from . import tree as tu
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
+from . import chunking
 from .concrete import LoopFallback, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
@@ -147,7 +148,7 @@ def _mapped_axis_size(fun, args, kwargs, leaves, dims, axis_size):
 
 def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None,
          axis_size: int | None = None, spmd_axis_name=None, sum_match: bool = False, *,
-         kwargs_axes: dict | None = None, chunk_size: int | None = None,
+         kwargs_axes: dict | None = None, chunk_size: int | str | None = None,
          strict: bool | None = None) -> Callable:
     """Vectorizing map: ``fun`` written for one example runs on a whole batch.
 
@@ -157,10 +158,13 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     * ``kwargs_axes``: per-keyword axis specs (``{'scale': None}``); keywords not
       named there are mapped at axis 0, as in JAX.
     * ``chunk_size``: run the batch in chunks of at most this many examples
-      (bounded memory).  Results equal the unchunked ones up to floating-point
-      reassociation: a matmul or reduction over a smaller batch may be blocked
-      differently by BLAS/NumPy (about 1 ulp); elementwise programs are
-      bit-identical.
+      (bounded memory); ``'auto'``: the largest chunks whose intermediates fit
+      ``vmapx.config.vmapx_memory_budget`` (docs/scale.md).  Results equal the
+      unchunked ones up to floating-point reassociation: a matmul or reduction
+      over a smaller batch may be blocked differently by BLAS/NumPy (about 1
+      ulp); elementwise programs are bit-identical.
+    * A ``dask.array.Array`` argument mapped along an axis gives a lazy Dask
+      array, one task per block of that axis.
     * Per-example Python values: where ``fun`` needs one from a batched value
       (``if v > 0:``, ``float(v)``, ``range(n)``, ``np.asarray(x)``, ...), the
       batch is split by the value each example gives and each group goes on
@@ -205,8 +209,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             hash(axis_name)
         except TypeError:
             raise TypeError(f"vmap axis_name must be hashable, got {axis_name!r}") from None
-    if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
-        raise ValueError(f"vmap chunk_size must be a positive int, got {chunk_size!r}")
+    if chunk_size is not None and not (type(chunk_size) is str and chunk_size == "auto") and (
+            type(chunk_size) is not int or chunk_size < 1):
+        raise ValueError(f"vmap chunk_size must be a positive int or 'auto', got "
+                         f"{chunk_size!r}")
     if strict is not None and not isinstance(strict, bool):
         raise TypeError(f"vmap strict must be a bool or None, got {strict!r}")
 
@@ -230,10 +236,16 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             numpy_hooks.exit_()
 
     def call(args, kwargs):
-        if not kwargs and chunk_size is None and args:
+        chunk = chunk_size
+        if chunk is None and chunking.AUTO:
+            chunk = "auto"
+        if not kwargs and args and (chunk is None or chunk == "auto"):
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)
-            if dims is not None:
+            if dims is not None and (chunk is None or chunking.runs_whole(
+                    lambda ls, ax: _vmap_flat(fun, tu.tree_structure((args, {})), ls, dims, ax,
+                                              out_axes, sum_match, strict),
+                    fun, args, dims, axis_name, spmd_axis_name, out_axes)):
                 out = _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name,
                                  out_axes, sum_match, strict)
                 if out is not _SLOW:
@@ -253,14 +265,18 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                                    kws_note=True)
             if not kwargs_axes or not unknown:
                 _spec_cache[(spec_owner, treedef)] = in_dims
-        leaves = [_input_leaf(x, d) for x, d in zip(leaves, in_dims, strict=True)]
+        dask = chunking.has_dask(leaves)
+        if not dask:
+            leaves = [_input_leaf(x, d) for x, d in zip(leaves, in_dims, strict=True)]
         size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
-        if chunk_size is not None and size > chunk_size:
-            from .chunking import run_chunked
-            return run_chunked(lambda ls, ax=axis: _vmap_flat(fun, treedef, ls, in_dims, ax,
-                                                              out_axes, sum_match, strict),
-                               leaves, in_dims, axis, chunk_size, out_axes)
+        if chunk is not None or dask:  # in pieces: chunks or Dask blocks (chunking.py)
+            out = chunking.run_pieces(
+                lambda ls, ax: _vmap_flat(fun, treedef, ls, in_dims, ax, out_axes, sum_match,
+                                          strict),
+                fun, treedef, leaves, in_dims, axis, chunk, out_axes)
+            if out is not chunking.WHOLE:
+                return out
         return _vmap_flat(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict)
 
     name = _fun_name(fun)

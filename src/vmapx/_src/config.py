@@ -24,12 +24,22 @@ What each option means in vmapx:
   ``vmap`` raises JAX's errors where per-example code asks for a Python value
   from a batched value, instead of splitting the batch on it (``vmap(...,
   strict=True)`` does this for one function).
+* ``vmapx_memory_budget`` (vmapx's own): the bytes a ``vmap`` call may allocate
+  when it chunks automatically (``chunk_size='auto'``): an int or a string
+  such as ``'2GB'`` / ``'512MiB'``; ``None`` (the default, unless the
+  environment variable ``VMAPX_MEMORY_BUDGET`` is set) is half the memory
+  available when first needed.  See docs/scale.md.
+* ``vmapx_auto_chunk`` (vmapx's own, default ``False``): when true, a ``vmap``
+  without ``chunk_size`` (and the ``vmap`` over a basis of ``jacfwd`` /
+  ``jacrev``) chunks as ``chunk_size='auto'``.
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
 """
 from __future__ import annotations
 
+import os
+import re
 import warnings
 
 from . import concrete
@@ -114,6 +124,43 @@ def _disable_jit(name, value):
     return value
 
 
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9,
+          "gb": 10**9, "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+          "tib": 2**40}
+
+
+def parse_bytes(name, value):
+    """A byte count from an int or a string such as ``'2GB'`` or ``'512 MiB'``;
+    ``None`` stays ``None`` (the default budget).
+
+    >>> parse_bytes('vmapx_memory_budget', '2GB'), parse_bytes('b', '1.5 KiB')
+    (2000000000, 1536)
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value
+    elif isinstance(value, str):
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][0-9]+)?)\s*([a-zA-Z]*)\s*", value)
+        if m is None or m.group(2).lower() not in _UNITS:
+            raise ValueError(f"{name}: cannot read {value!r} as a number of bytes "
+                             "(examples: 1000000, '512MB', '2GiB')")
+        n = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    else:
+        raise TypeError(f"{name} must be a number of bytes or a string such as '2GB', "
+                        f"got {value!r}")
+    if n <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return n
+
+
+def _auto_chunk(name, value):
+    from . import chunking
+    value = bool(value)
+    chunking.AUTO = value  # read on every vmap call: a module global, not this dict
+    return value
+
+
 # name -> (default, check-and-apply)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -128,6 +175,10 @@ _OPTIONS = {
     "jax_traceback_filtering": ("auto", _traceback_filtering),
     "jax_compilation_cache_dir": (None, _any),
     "vmapx_strict_vmap": (concrete.STRICT, _strict_vmap),
+    "vmapx_memory_budget": (parse_bytes("VMAPX_MEMORY_BUDGET",
+                                        os.environ.get("VMAPX_MEMORY_BUDGET") or None),
+                            parse_bytes),
+    "vmapx_auto_chunk": (False, _auto_chunk),
 }
 
 

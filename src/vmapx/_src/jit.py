@@ -519,8 +519,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
     @api_boundary
     def jitted(*args, **kwargs):
-        disabled = _local.disabled
-        if disabled or (disabled is None and DISABLED):
+        if jit_disabled():   # (a module function: jitted functions stay picklable for Dask)
             return fun(*args, **kwargs)
         if fast and not kwargs:
             # Positional arrays and scalars only: the key needs no pytree flattening.

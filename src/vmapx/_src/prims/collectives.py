@@ -21,6 +21,16 @@ def _split_names(axis, axis_name):
     return mine, (rest if len(rest) != 1 else rest[0]) if rest else None
 
 
+def _over_pieces(kind, ax, x=None, d=None, rest=None, **params):
+    """A collective over an axis whose batch runs in pieces (a ``PieceAxis`` of
+    ``_src/chunking.py``: chunked or Dask-blocked): its value and batch dim,
+    from the passes over all pieces; ``None`` for an ordinary axis."""
+    passes = getattr(ax, "passes", None)
+    if passes is None:
+        return None
+    return passes.collective(kind, ax, x, d, rest, params)
+
+
 def _front(x, d, size):
     from ..batching import broadcast_batched
     return broadcast_batched(x, d, size)
@@ -41,6 +51,9 @@ def _reducing(name, reduce_prim_name, scale_unmapped):
         mine, rest = _split_names(axis, axis_name)
         if not mine:
             return prim.bind(x, axis_name=axis_name), d
+        got = _over_pieces(name, axis, x, d, rest)
+        if got is not None:
+            return got
         if d is None:
             out = elementwise.multiply_p.bind(x, axis.size) if scale_unmapped else x
         elif axis.size == 0 and not scale_unmapped:
@@ -77,6 +90,9 @@ axis_index_p = AxisPrimitive("axis_index", lambda *, axis_name: None,
 
 
 def _axis_index_batch(axis, vals, dims, *, axis_name):
+    got = _over_pieces("axis_index", axis)
+    if got is not None:
+        return got
     return np.arange(axis.size, dtype=np.int32), 0
 
 
@@ -88,6 +104,9 @@ axis_size_p = AxisPrimitive("axis_size", lambda *, axis_name: None,
 
 def _axis_size_batch(axis, vals, dims, *, axis_name):
     mine, rest = _split_names(axis, axis_name)
+    got = _over_pieces("axis_size", axis, rest=rest)
+    if got is not None:
+        return got
     size = axis.size
     if rest is not None:
         size = size * axis_size_p.bind(axis_name=rest)
@@ -122,6 +141,9 @@ def _all_gather_batch(ax, vals, dims, *, axis_name, axis, tiled, size):
         out = all_gather_p.bind(x, axis_name=axis_name, axis=axis + (axis >= d), tiled=tiled,
                                 size=size)
         return out, d + (not tiled and axis < d)
+    got = _over_pieces("all_gather", ax, x, d, rest, axis=axis, tiled=tiled)
+    if got is not None:
+        return got
     if rest is not None:
         raise NotImplementedError("all_gather over several axis names at once")
     x = _front(x, d, ax.size)
@@ -146,6 +168,7 @@ def _ppermute_batch(ax, vals, dims, *, axis_name, perm):
     mine, rest = _split_names(ax, axis_name)
     if not mine:
         return ppermute_p.bind(x, axis_name=axis_name, perm=perm), d
+    _over_pieces("ppermute", ax, rest=rest)
     if rest is not None:
         raise NotImplementedError("ppermute over several axis names at once")
     for s, t in perm:
@@ -201,6 +224,7 @@ def _all_to_all_batch(ax, vals, dims, *, axis_name, split_axis, concat_axis, til
         c2 = concat_axis + (concat_axis >= d_mid)
         return all_to_all_p.bind(x, axis_name=axis_name, split_axis=s2, concat_axis=c2,
                                  tiled=tiled, size=size), d_mid + (c2 <= d_mid)
+    _over_pieces("all_to_all", ax, rest=rest)
     if rest is not None:
         raise NotImplementedError("all_to_all over several axis names at once")
     x = _front(x, d, ax.size)  # (j, per-example...)
@@ -260,6 +284,7 @@ def _psum_scatter_batch(ax, vals, dims, *, axis_name, scatter_dimension, tiled, 
         sd = scatter_dimension + (scatter_dimension >= d) if d is not None else scatter_dimension
         return psum_scatter_p.bind(x, axis_name=axis_name, scatter_dimension=sd, tiled=tiled,
                                    size=size), d - (not tiled and sd < d)
+    _over_pieces("psum_scatter", ax, rest=rest)
     if rest is not None:
         raise NotImplementedError("psum_scatter over several axis names at once")
     s, _ = psum_p.batch(ax, [x], [d], axis_name=ax.name)  # summed, unmapped
