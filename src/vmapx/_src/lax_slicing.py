@@ -83,11 +83,13 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_ind
     """
     x = asarray_like(operand)
     idx = asarray_like(start_indices)
-    return lax_gather_p.bind(x, idx, dimension_numbers=_gather_dnums(dimension_numbers),
-                             slice_sizes=_ints(slice_sizes), mode=_mode(mode),
-                             fill_value=_static_fill(fill_value),
-                             indices_are_sorted=bool(indices_are_sorted),
-                             unique_indices=bool(unique_indices))
+    params = dict(dimension_numbers=_gather_dnums(dimension_numbers),
+                  slice_sizes=_ints(slice_sizes), mode=_mode(mode),
+                  fill_value=_static_fill(fill_value),
+                  indices_are_sorted=bool(indices_are_sorted),
+                  unique_indices=bool(unique_indices))
+    lax_gather_p.abstract(get_aval(x), get_aval(idx), **params)  # JAX's shape errors
+    return lax_gather_p.bind(x, idx, **params)
 
 
 def _updates(operand, updates, name):
@@ -112,10 +114,12 @@ def _scatter(kind, name, operand, scatter_indices, updates, dimension_numbers,
     u = _updates(x, updates, name)
     if negate:
         u = ew.negative_p.bind(u)
-    return lax_scatter_p.bind(x, asarray_like(scatter_indices), u,
-                              dimension_numbers=_scatter_dnums(dimension_numbers), kind=kind,
-                              mode=_mode(mode), indices_are_sorted=bool(indices_are_sorted),
-                              unique_indices=bool(unique_indices))
+    idx = asarray_like(scatter_indices)
+    params = dict(dimension_numbers=_scatter_dnums(dimension_numbers), kind=kind,
+                  mode=_mode(mode), indices_are_sorted=bool(indices_are_sorted),
+                  unique_indices=bool(unique_indices))
+    lax_scatter_p.abstract(get_aval(x), get_aval(idx), get_aval(u), **params)
+    return lax_scatter_p.bind(x, idx, u, **params)
 
 
 _SCATTER_DOC = """XLA's scatter: {what} ``updates`` into ``operand`` at the windows
