@@ -670,6 +670,29 @@ def _lax_scatter(rng):
         ((it(rng, (6,)), it(rng, (3, 1), i64, 0, 6), it(rng, (3,))), p(one, "add"))]
 
 
+# ------------------------------------------------- reduce_precision / mulhi
+
+
+@sample("reduce_precision")
+def _reduce_precision(rng):
+    # Only precisions the dtype already has: rounding to fewer bits is piecewise
+    # constant, which the derivative harness cannot check (JAX calls it linear);
+    # test_lax_api checks the rounding itself.
+    return [((fl(rng, (3,)),), {"exponent_bits": 11, "mantissa_bits": 52}),
+            ((fl(rng, (2, 3), f32, -1e3, 1e3),), {"exponent_bits": 8, "mantissa_bits": 23}),
+            ((cx(rng, (2,), c64),), {"exponent_bits": 8, "mantissa_bits": 23})]
+
+
+@sample("mulhi")
+def _mulhi(rng):
+    big = np.iinfo(np.int64)
+    return [((it(rng, (3,), i32, -2**31, 2**31 - 1), it(rng, (3,), i32, -2**31, 2**31 - 1)),
+             {}),
+            ((it(rng, (2, 3), i64, big.min, big.max), it(rng, (3,), i64, big.min, big.max)), {}),
+            ((it(rng, (3,), np.dtype(np.uint64), 0, big.max).astype(np.uint64) * np.uint64(2),
+              it(rng, (3,), np.dtype(np.uint64), 0, big.max)), {})]
+
+
 # ------------------------------------------------------------ control flow
 # Higher-order primitives hold staged bodies (ClosedJaxprs).  The bodies are
 # staged once per operand signature and cached, so every draw of a case has

@@ -16,3 +16,4 @@ from .._src.lax_special import *  # noqa: F401,F403,E402
 from .._src.lax_conv import *  # noqa: F401,F403,E402
 from .._src.lax_slicing import *  # noqa: F401,F403,E402
 from .._src.lax_reduce import *  # noqa: F401,F403,E402
+from .._src.lax_misc import *  # noqa: F401,F403,E402

@@ -7,3 +7,4 @@ from . import control_flow  # noqa: F401,E402
 from . import special  # noqa: F401,E402
 from . import conv, windowed  # noqa: F401,E402
 from . import gather_scatter  # noqa: F401,E402
+from . import numerics  # noqa: F401,E402
