@@ -693,6 +693,24 @@ def _mulhi(rng):
               it(rng, (3,), np.dtype(np.uint64), 0, big.max)), {})]
 
 
+# ------------------------------------------------------------------- lu
+
+
+@sample("lu")
+def _lu(rng):
+    # square only: the JVP is for square matrices (test_lax_api checks rectangular values)
+    return [((fl(rng, (3, 3)),), {}), ((fl(rng, (2, 4, 4), f32),), {}),
+            ((cx(rng, (3, 3)),), {})]
+
+
+@sample("lu_pivots_to_permutation")
+def _lu_pivots(rng):
+    return [((np.asarray([rng.integers(j, 4) for j in range(3)], np.int32),),
+             {"permutation_size": 4}),
+            ((np.asarray([[rng.integers(j, 3) for j in range(3)] for _ in range(2)],
+                         np.int32),), {"permutation_size": 3})]
+
+
 # ------------------------------------------------------------ control flow
 # Higher-order primitives hold staged bodies (ClosedJaxprs).  The bodies are
 # staged once per operand signature and cached, so every draw of a case has

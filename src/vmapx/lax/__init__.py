@@ -17,3 +17,4 @@ from .._src.lax_conv import *  # noqa: F401,F403,E402
 from .._src.lax_slicing import *  # noqa: F401,F403,E402
 from .._src.lax_reduce import *  # noqa: F401,F403,E402
 from .._src.lax_misc import *  # noqa: F401,F403,E402
+from . import linalg  # noqa: F401,E402

@@ -8,3 +8,4 @@ from . import special  # noqa: F401,E402
 from . import conv, windowed  # noqa: F401,E402
 from . import gather_scatter  # noqa: F401,E402
 from . import numerics  # noqa: F401,E402
+from . import lu  # noqa: F401,E402
