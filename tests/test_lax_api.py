@@ -386,3 +386,287 @@ def test_reduce_window_generic_gradient_matches_product_rule():
     f = lambda x: jnp.sum(lax.reduce_window(x, 1.0, lambda a, b: a * b, (2,), (1,)))  # noqa
     g = vmapx.grad(f)(x)
     np.testing.assert_allclose(g, [x[1], x[0] + x[2], x[1] + x[3], x[2]])
+
+
+# --------------------------------------------------------------- small ops
+
+
+def _jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+@pytest.mark.parametrize("shape", [(8,), (3, 4, 5)])
+def test_optimization_barrier_is_the_identity_under_vmap(shape):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape).astype(np.float32)
+    for bdims in all_bdims(shape):
+        check_vmap(lax.optimization_barrier, (x,), bdims, rng)
+    x8 = np.arange(8)
+    out = vmapx.vmap(lax.optimization_barrier, in_axes=((0, 1),), out_axes=(0, 1))(
+        (x8, x8.reshape(1, 8)))
+    np.testing.assert_array_equal(out[0], x8)
+    np.testing.assert_array_equal(out[1], x8.reshape(1, 8))
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4, 5), (2, 3, 4, 5)])
+def test_fft_vmap_matches_loop_for_every_rank(shape):
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(np.complex64)
+    for k in range(0, min(3, len(shape)) + 1):
+        lengths = shape[len(shape) - k:]
+        f = lambda x: lax.fft(x, lax.FftType.FFT, lengths)  # noqa: E731
+        assert f(x).dtype == np.complex64
+        for bdims in all_bdims(shape):
+            check_vmap(f, (x,), bdims, rng, rtol=1e-4, atol=1e-4)
+
+
+def test_fft_kinds_match_numpy_and_round_trip():
+    x = np.random.default_rng(0).normal(size=(3, 8))
+    r = lax.fft(x, "rfft", (8,))
+    np.testing.assert_allclose(r, np.fft.rfft(x))
+    np.testing.assert_allclose(lax.fft(r, lax.FftType.IRFFT, (8,)), x, atol=1e-12)
+    c = lax.fft(x, "FFT", (3, 8))
+    assert c.dtype == np.complex128
+    np.testing.assert_allclose(lax.fft(c, "ifft", (3, 8)), x, atol=1e-12)
+    with pytest.raises(ValueError, match="Unknown FFT type 'Fft'"):
+        lax.fft(x, "Fft", (8,))
+    # Parseval: sum |fft(x)|^2 = 8 * sum x^2, so its gradient is 16 x
+    g = vmapx.grad(lambda x: jnp.sum(jnp.abs(lax.fft(x, "fft", (8,))) ** 2))(x)
+    np.testing.assert_allclose(g, 16 * x, rtol=1e-12)
+
+
+def test_reduce_precision_matches_jax_and_keeps_dtype():
+    jax = _jax()
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(size=50) * 10.0 ** rng.integers(-8, 8, size=50),
+                        [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e38, 1e-40, 65504.0, 65520.0]])
+    for dtype in (np.float32, np.float64):
+        for e, m in ((5, 10), (8, 7), (8, 23), (11, 52), (4, 3)):
+            got = lax.reduce_precision(x.astype(dtype), e, m)
+            assert got.dtype == np.dtype(dtype)
+            want = jax.lax.reduce_precision(x.astype(dtype), e, m)
+            np.testing.assert_array_equal(got, np.asarray(want), err_msg=f"{dtype} {e} {m}")
+
+
+def test_reduce_precision_batches_and_its_tangent_is_rounded():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 3)).astype(np.float32)
+    f = lambda x: lax.reduce_precision(x, 5, 10)  # noqa: E731
+    for bdims in all_bdims(x.shape):
+        check_vmap(f, (x,), bdims, rng)
+    t = np.full_like(x, 1.2345678)
+    _, tan = vmapx.jvp(f, (x,), (t,))
+    np.testing.assert_array_equal(tan, f(t))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int32, np.uint32, np.int64, np.uint64])
+def test_mulhi_is_the_high_half_of_the_exact_product(dtype):
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(0)
+    x = rng.integers(info.min, info.max, size=20, endpoint=True, dtype=dtype)
+    y = rng.integers(info.min, info.max, size=20, endpoint=True, dtype=dtype)
+    got = lax.mulhi(x, y)
+    assert got.dtype == np.dtype(dtype)
+    want = np.array([(int(a) * int(b)) >> info.bits for a, b in zip(x, y, strict=True)],
+                    dtype=dtype)  # Python's exact product, arithmetic shift
+    np.testing.assert_array_equal(got, want)
+    check_vmap(lax.mulhi, (x, y), (0, None), rng)
+
+
+def test_betainc_values_gradient_in_x_and_vmap():
+    from vmapx.scipy import special
+    sp = pytest.importorskip("scipy.special")
+    rng = np.random.default_rng(0)
+    a, b, x = rng.uniform(0.5, 3, 5), rng.uniform(0.5, 3, 5), rng.uniform(0.05, 0.95, 5)
+    np.testing.assert_allclose(lax.betainc(a, b, x), sp.betainc(a, b, x), rtol=1e-14)
+    np.testing.assert_allclose(special.betainc(a, b, x), sp.betainc(a, b, x), rtol=1e-14)
+    g = vmapx.vmap(vmapx.grad(lambda a, b, x: lax.betainc(a, b, x), argnums=2))(a, b, x)
+    pdf = x ** (a - 1) * (1 - x) ** (b - 1) / sp.beta(a, b)
+    np.testing.assert_allclose(g, pdf, rtol=1e-12)
+    ga = vmapx.vmap(vmapx.grad(lambda a, b, x: lax.betainc(a, b, x)))(a, b, x)
+    h = 1e-6
+    np.testing.assert_allclose(ga, (sp.betainc(a + h, b, x) - sp.betainc(a - h, b, x)) / (2 * h),
+                               rtol=1e-6)
+    check_vmap(lax.betainc, (a, b, x), (None, 0, 0), rng)
+    with pytest.raises(TypeError, match="same dtypes"):
+        lax.betainc(np.float32(1.0), 2.0 * np.ones(1), 0.5)
+
+
+@pytest.mark.parametrize("arg_shape,reps", [((3,), (2,)), ((2, 3), (1, 2)), ((2, 3), (2, 1)),
+                                            ((2, 1, 3), (1, 2, 3))])
+@pytest.mark.parametrize("in_axis,out_axis", [(0, 0), (1, -1), (-1, 1)])
+def test_tile_batching(arg_shape, reps, in_axis, out_axis):
+    x = np.random.default_rng(0).normal(size=arg_shape).astype(np.float32)
+    xs = np.stack([x, 2 * x], axis=in_axis)
+    out = vmapx.vmap(lambda v: lax.tile(v, reps), in_axes=in_axis, out_axes=out_axis)(xs)
+    want = np.stack([np.tile(x, reps), np.tile(2 * x, reps)], axis=out_axis)
+    assert out.shape == want.shape and out.dtype == np.float32
+    np.testing.assert_array_equal(out, want)
+    with pytest.raises(ValueError, match="reps length must be equal to the ndim of x"):
+        lax.tile(np.ones((2, 3)), (2,))
+
+
+def test_stack_and_unstack():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    check_vmap(lambda x, y: lax.stack([x, y], axis=1), (x, y), (0, 1), rng)
+    parts = vmapx.vmap(lambda x: lax.unstack(x, axis=1))(np.stack([x, y]))
+    assert len(parts) == 3 and parts[0].shape == (2, 2)
+    np.testing.assert_array_equal(parts[2], np.stack([x[:, 2], y[:, 2]]))
+
+
+def test_broadcast_shapes_python_ints_and_errors():
+    out = lax.broadcast_shapes((1, 2, 3), (2, 3))
+    assert out == (1, 2, 3) and all(type(s) is int for s in out)
+    assert lax.broadcast_shapes((np.int64(4), 1), (3,)) == (4, 3)
+    with pytest.raises(TypeError, match="Only non-negative indices are allowed"):
+        lax.broadcast_shapes((-1,))
+    with pytest.raises(TypeError, match="Shapes must be 1D sequences"):
+        lax.broadcast_shapes("hello")
+    with pytest.raises(ValueError, match="Incompatible shapes for broadcasting"):
+        lax.broadcast_shapes((2,), (3,))
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 5, 3)])
+@pytest.mark.parametrize("k,axis", [(1, 0), (3, -1), (3, 0)])
+def test_top_k_along_any_axis_batches(shape, k, axis):
+    rng = np.random.default_rng(0)
+    x = rng.permutation(int(np.prod(shape))).reshape(shape).astype(np.float32)
+    vals, idx = lax.top_k(x, k, axis=axis)
+    want = -np.sort(-x, axis=axis).take(range(k), axis=axis)
+    np.testing.assert_array_equal(vals, want)
+    np.testing.assert_array_equal(np.take_along_axis(x, idx, axis=axis), want)
+    assert idx.dtype == np.int32
+    for bdims in all_bdims(shape):
+        check_vmap(lambda x: lax.top_k(x, k, axis=axis), (x,), bdims, rng)
+
+
+# ------------------------------------------------------------- collectives
+
+
+@pytest.mark.parametrize("tiled", [False, True])
+@pytest.mark.parametrize("split,concat", [(0, 0), (0, 2), (2, 1)])
+@pytest.mark.parametrize("names", [("i", "j"), ("j", "i")])
+def test_all_to_all_over_two_axis_names_is_one_exchange_over_their_product(
+        tiled, split, concat, names):
+    rng = np.random.default_rng(0)
+    shape = [3, 4, 5]
+    shape[split] = 6 * (2 if tiled else 1)
+    x = rng.normal(size=(2, 3) + tuple(shape))
+    f = vmapx.vmap(vmapx.vmap(lambda v: lax.all_to_all(v, names, split, concat, tiled=tiled),
+                              axis_name="j"), axis_name="i")
+    got = f(x)
+    # the same exchange written with one flattened axis 'k' (first name major)
+    order = (0, 1) if names == ("i", "j") else (1, 0)
+    flat = np.transpose(x, order + tuple(range(2, x.ndim)))
+    flat = flat.reshape((6,) + tuple(shape))
+    want = vmapx.vmap(lambda v: lax.all_to_all(v, "k", split, concat, tiled=tiled),
+                      axis_name="k")(flat)
+    want = want.reshape(tuple(np.array([2, 3])[list(order)]) + want.shape[1:])
+    want = np.transpose(want, order + tuple(range(2, want.ndim)))
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+# ------------------------------------------------------------------ linalg
+
+from vmapx.lax import linalg as lalg  # noqa: E402
+
+
+def _spd(rng, n, batch=()):
+    a = rng.normal(size=batch + (n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def test_linalg_conventions_match_jax():
+    jax = _jax()
+    jl = jax.lax.linalg
+    rng = np.random.default_rng(0)
+    s = _spd(rng, 4)
+    np.testing.assert_allclose(lalg.cholesky(s), jl.cholesky(s), rtol=1e-12)
+    v, w = lalg.eigh(s)
+    jv, jw = jl.eigh(s)
+    np.testing.assert_allclose(w, jw, rtol=1e-12)
+    np.testing.assert_allclose(np.abs(v), np.abs(jv), rtol=1e-10, atol=1e-12)
+    v2, w2 = lalg.eigh(s, subset_by_index=(1, 3))
+    assert v2.shape == (4, 2) and np.allclose(w2, jw[1:3])
+    a = rng.normal(size=(4, 4))
+    for x in (a, rng.normal(size=(3, 5)), rng.normal(size=(5, 3))):
+        for got, want in zip(lalg.lu(x), jl.lu(x), strict=True):
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    q, r = lalg.qr(rng.normal(size=(4, 3)))
+    assert q.shape == (4, 4) and r.shape == (4, 3)
+    u, sv, vh = lalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(sv, jl.svd(a, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose((u * sv) @ vh, a, atol=1e-12)
+    w, vl, vr = lalg.eig(a)
+    jw, jvl, jvr = jl.eig(a)
+    np.testing.assert_allclose(np.sort_complex(w), np.sort_complex(np.asarray(jw)), rtol=1e-10)
+    np.testing.assert_allclose(np.conj(vl).T @ a, w[:, None] * np.conj(vl).T, atol=1e-10)
+    np.testing.assert_allclose(np.linalg.norm(vl, axis=0), 1.0, rtol=1e-12)
+    perm = lalg.lu_pivots_to_permutation(np.array([[2, 2, 2], [1, 2, 3]], np.int32), 4)
+    np.testing.assert_array_equal(
+        perm, jl.lu_pivots_to_permutation(np.array([[2, 2, 2], [1, 2, 3]], np.int32), 4))
+
+
+@pytest.mark.parametrize("left_side", [False, True])
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("transpose_a,conjugate_a", [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize("unit_diagonal", [False, True])
+def test_triangular_solve_flags_match_jax(left_side, lower, transpose_a, conjugate_a,
+                                          unit_diagonal):
+    jax = _jax()
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4)) + 4 * np.eye(4)
+    b = rng.normal(size=(4, 3) if left_side else (3, 4)) + 0j
+    kw = dict(left_side=left_side, lower=lower, transpose_a=transpose_a,
+              conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
+    np.testing.assert_allclose(lalg.triangular_solve(a, b, **kw),
+                               jax.lax.linalg.triangular_solve(a, b, **kw), rtol=1e-12)
+
+
+def test_linalg_functions_batch_like_the_loop():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 2))
+    eye3 = 3 * np.eye(3)
+    # check_vmap draws new values for mapped arguments: conditioning happens inside f
+    for f, args in [(lambda a: lalg.cholesky(a @ a.T + eye3), (a,)),
+                    (lambda a: lalg.eigh(a @ a.T)[1], (a,)),
+                    (lambda a: lalg.lu(a)[0], (a,)), (lambda a: lalg.lu(a)[2], (a,)),
+                    (lambda a: lalg.svd(a, compute_uv=False), (a,)),
+                    (lambda a, b: lalg.triangular_solve(a + jnp.sign(jnp.diag(a)) * eye3, b,
+                                                        left_side=True, lower=True), (a, b)),
+                    (lambda dl, d, du, b: lalg.tridiagonal_solve(dl, d + 4 * jnp.sign(d), du, b),
+                     (rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), b))]:
+        for bdims in itertools.product(*[[None, 0] for _ in args]):
+            if any(d is not None for d in bdims):
+                check_vmap(f, args, bdims, rng, rtol=1e-9)
+
+
+def test_lu_and_solves_differentiate():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 3))
+
+    def recon(a):
+        lu, _, perm = lalg.lu(a)
+        lower = jnp.tril(lu, -1) + jnp.eye(3)
+        return jnp.sum(jnp.sin(lu)), (lower @ jnp.triu(lu), perm)
+    g = vmapx.grad(lambda a: recon(a)[0])(a)
+    h = 1e-6
+    fd = np.zeros_like(a)
+    for i, j in itertools.product(range(3), range(3)):
+        e = np.zeros_like(a)
+        e[i, j] = h
+        fd[i, j] = (recon(a + e)[0] - recon(a - e)[0]) / (2 * h)
+    np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-8)
+    prod, perm = recon(a)[1]
+    np.testing.assert_allclose(prod, a[perm], atol=1e-12)
+    jax = _jax()
+    gt = vmapx.grad(lambda a: jnp.sum(lalg.triangular_solve(a, np.ones((3, 2)), left_side=True,
+                                                            lower=True)))(a + 3 * np.eye(3))
+    jt = jax.grad(lambda a: jax.numpy.sum(jax.lax.linalg.triangular_solve(
+        a, np.ones((3, 2)), left_side=True, lower=True)))(a + 3 * np.eye(3))
+    np.testing.assert_allclose(gt, jt, rtol=1e-10, atol=1e-12)
