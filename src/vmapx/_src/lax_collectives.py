@@ -242,10 +242,12 @@ def _all_to_all_names(x, names, split_axis, concat_axis, tiled):
     nd = len(shape)
     split_axis, concat_axis = split_axis % nd, concat_axis % nd
     n = shape[split_axis]
-    if (n % total) if tiled else (n != total):
-        what = "divisible by" if tiled else "equal to"
-        raise ValueError(f"all_to_all over {names}: x.shape[split_axis] = {n} must be {what} "
-                         f"the product of the axis sizes, {total}")
+    if not tiled and n != total:
+        raise ValueError(f"all_to_all requires the size of the mapped axis axis_name to equal "
+                         f"x.shape[split_axis], but they are {total} and {n} respectively.")
+    if tiled and n % total:
+        raise ValueError(f"The size of all_to_all split_axis ({n}) has to be divisible by the "
+                         f"size of the named axis {names} ({total})")
     tile = (n // total,) if tiled else ()
     y = jnp.reshape(x, shape[:split_axis] + tuple(sizes) + tile + shape[split_axis + 1:])
     for k, name in enumerate(names):
