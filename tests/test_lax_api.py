@@ -670,3 +670,12 @@ def test_lu_and_solves_differentiate():
     jt = jax.grad(lambda a: jax.numpy.sum(jax.lax.linalg.triangular_solve(
         a, np.ones((3, 2)), left_side=True, lower=True)))(a + 3 * np.eye(3))
     np.testing.assert_allclose(gt, jt, rtol=1e-10, atol=1e-12)
+
+
+def test_reduce_structure_errors():
+    with pytest.raises(ValueError, match="same tree structure as init_values"):
+        lax.reduce((np.ones(3), np.ones(3)), 0.0, lax.add, (0,))
+    with pytest.raises(ValueError, match="same tree structure as the operands"):
+        lax.reduce((np.ones(3), np.ones(3)), (0.0, 0.0), lambda a, b: a[0] + b[0], (0,))
+    with pytest.raises(TypeError, match="init_values to be scalars"):
+        lax.reduce_window(np.ones(3), np.zeros(2), lambda a, b: a + b, (2,), (1,))

@@ -44,8 +44,10 @@ def _flat_pair(operands, init_values, what):
     ops, tree = tu.tree_flatten(operands)
     inits, init_tree = tu.tree_flatten(init_values)
     if tree != init_tree:
-        raise ValueError(f"{what}: operands and init_values must have the same tree "
-                         f"structure, got {tree} and {init_tree}")
+        raise ValueError(f"Operands must have the same tree structure as init_values: {tree} "
+                         f"vs. {init_tree}")
+    if not ops:
+        raise ValueError(f"{what} must have at least one operand.")
     ops = [asarray_like(x) for x in ops]
     inits = [asarray_like(v) for v in inits]
     for v in inits:
@@ -59,8 +61,8 @@ def _combine(computation, tree, a, b):
     out = computation(tu.tree_unflatten(tree, a), tu.tree_unflatten(tree, b))
     leaves, out_tree = tu.tree_flatten(out)
     if out_tree != tree:
-        raise TypeError(f"reduction computation must return the structure of its operands, "
-                        f"{tree}, got {out_tree}")
+        raise ValueError(f"reduction output must have the same tree structure as the "
+                         f"operands {tree} vs. {out_tree}")
     return leaves
 
 
