@@ -135,13 +135,17 @@ def _window_dims(ndim, dropped):
 
 
 def _index_arrays(x_shape, idx, start_map, batching, window_sizes, mode, drop_oob):
-    """Per operand axis, an integer index array broadcastable to
-    ``batch_shape + window_shape``, and the in-bounds mask (``batch_shape``,
-    or None when every window is kept).
+    """The start of every window along every operand axis, and which windows
+    are in bounds.
 
-    ``window_sizes[d]`` is the window size along operand axis ``d``; the window
-    axes (size kept in the result) are the axes not collapsed/inserted or
-    batching, given in ``batching`` and by callers through ``window_sizes``.
+    Returns ``starts`` (per operand axis: an int64 array broadcastable to the
+    indices' batch shape, or a scalar 0) and ``mask`` (batch-shaped booleans,
+    or None when every window is kept).  Starts read from the index vectors
+    (``start_map``) are clamped so the window of ``window_sizes[d]`` fits; a
+    window is out of bounds when its unclamped start does not fit, which
+    matters for ``FILL_OR_DROP`` (and for ``PROMISE_IN_BOUNDS`` when
+    ``drop_oob``, i.e. in scatter).  ``batching`` pairs operand axes with index
+    batch axes: their start is the position along that index axis.
     """
     batch_shape = idx.shape[:-1]
     nb = len(batch_shape)
@@ -182,7 +186,8 @@ def _full_indices(x_shape, starts, window_axes, window_sizes, nb):
 # ------------------------------------------------------------------------ gather
 
 
-def _gather_geometry(x_shape, idx_shape, dnums, slice_sizes):
+def _gather_geometry(x_shape, idx_shape, dnums):
+    """The indices' batch shape and the operand axes that are window (offset) axes."""
     batch_shape = tuple(idx_shape[:-1])
     window_axes = _window_dims(len(x_shape), set(dnums.collapsed_slice_dims)
                                | set(dnums.operand_batching_dims))
@@ -206,7 +211,7 @@ def _gather_impl(operand, indices, *, dimension_numbers, slice_sizes, mode, fill
     x = np.asarray(operand)
     idx = np.asarray(indices)
     dn = dimension_numbers
-    batch_shape, window_axes = _gather_geometry(x.shape, idx.shape, dn, slice_sizes)
+    batch_shape, window_axes = _gather_geometry(x.shape, idx.shape, dn)
     nb = len(batch_shape)
     sizes = dict(enumerate(slice_sizes))
     starts, mask = _index_arrays(x.shape, idx, dn.start_index_map,
@@ -247,7 +252,7 @@ def _gather_abstract(operand, indices, *, dimension_numbers, slice_sizes, mode, 
             raise TypeError(f"Gather op can only collapse slice dims with bound 1, but bound "
                             f"is {s} for index {d} at position "
                             f"{(dn.collapsed_slice_dims + dn.operand_batching_dims).index(d)}.")
-    batch_shape, window_axes = _gather_geometry(operand.shape, indices.shape, dn, slice_sizes)
+    batch_shape, window_axes = _gather_geometry(operand.shape, indices.shape, dn)
     if len(dn.offset_dims) != len(window_axes):
         raise TypeError(f"All components of the offset index in a gather op must either be a "
                         f"offset dimension or explicitly collapsed/batching; got "
