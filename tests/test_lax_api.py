@@ -679,3 +679,22 @@ def test_reduce_structure_errors():
         lax.reduce((np.ones(3), np.ones(3)), (0.0, 0.0), lambda a, b: a[0] + b[0], (0,))
     with pytest.raises(TypeError, match="init_values to be scalars"):
         lax.reduce_window(np.ones(3), np.zeros(2), lambda a, b: a + b, (2,), (1,))
+
+
+def test_platform_dependent_runs_the_cpu_branch_under_transforms():
+    x = np.arange(3, dtype=np.float32)
+    f = lambda x: lax.platform_dependent(x, cpu=jnp.sin, default=jnp.cos)  # noqa: E731
+    np.testing.assert_allclose(f(x), np.sin(x))
+    np.testing.assert_allclose(vmapx.vmap(f)(x), np.sin(x))
+    np.testing.assert_allclose(vmapx.jit(vmapx.grad(f))(1.0), np.cos(1.0))
+    no_args = lax.platform_dependent(cpu=lambda: jnp.sin(x), default=lambda: jnp.cos(x))
+    np.testing.assert_allclose(no_args, np.sin(x))
+    np.testing.assert_allclose(lax.platform_dependent(x, tpu=jnp.sin, default=jnp.cos),
+                               np.cos(x))
+    with pytest.raises(NotImplementedError, match="translation rule .* not found for platform"):
+        lax.platform_dependent(3.0, tpu=lambda x: x + 2.0)
+
+
+def test_empty_has_the_shape_and_dtype():
+    out = lax.empty((2, 2), dtype=np.float32)
+    assert out.shape == (2, 2) and out.dtype == np.float32

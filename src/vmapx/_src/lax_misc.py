@@ -1,6 +1,7 @@
 """Small ``lax`` operations: ``optimization_barrier``, ``fft`` with ``FftType``,
-``reduce_precision``, ``mulhi``, ``betainc``, ``tile``, ``stack``, ``unstack``
-and ``broadcast_shapes``.
+``reduce_precision``, ``mulhi``, ``betainc``, ``tile``, ``stack``, ``unstack``,
+``broadcast_shapes``, ``platform_dependent`` (vmapx always runs the ``cpu``
+branch) and ``empty``.
 
 ``fft`` binds the ``fft`` primitive (``prims/fft.py``), ``reduce_precision``
 and ``mulhi`` their primitives in ``prims/numerics.py``, ``betainc`` the
@@ -23,7 +24,7 @@ from .prims.numerics import mulhi_p, reduce_precision_p
 from .prims.special import betainc_p
 
 __all__ = ["optimization_barrier", "FftType", "fft", "reduce_precision", "mulhi", "betainc",
-           "tile", "stack", "unstack", "broadcast_shapes"]
+           "tile", "stack", "unstack", "broadcast_shapes", "platform_dependent", "empty"]
 
 
 def _jnp():
@@ -266,3 +267,36 @@ def broadcast_shapes(*shapes):
             raise ValueError(f"Incompatible shapes for broadcasting: shapes={list(dims)}")
         out.append(int(big.pop()) if big else 1)
     return tuple(out)
+
+
+PLATFORM = "cpu"
+"""The platform ``platform_dependent`` picks: vmapx computes with NumPy on the CPU."""
+
+
+def platform_dependent(*args, default=None, **per_platform):
+    """Call the branch for the current platform (``cpu`` for vmapx), else
+    ``default``, on ``args``.  The other branches are never traced.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.platform_dependent(np.array([0.0]), cpu=np.cos, default=np.sin)
+    array([1.])
+    """
+    branch = per_platform.get(PLATFORM, default)
+    if branch is None:
+        raise NotImplementedError(f"translation rule for platform_dependent not found for "
+                                  f"platform {PLATFORM} (branches given: "
+                                  f"{sorted(per_platform)}, no default)")
+    return branch(*args)
+
+
+def empty(shape, dtype):
+    """An array of ``shape`` and ``dtype`` whose contents are unspecified (zeros
+    here).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.empty((2,), np.float32)
+    array([0., 0.], dtype=float32)
+    """
+    return np.zeros(tuple(operator.index(d) for d in shape), np.dtype(dtype))
