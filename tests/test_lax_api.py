@@ -698,3 +698,16 @@ def test_platform_dependent_runs_the_cpu_branch_under_transforms():
 def test_empty_has_the_shape_and_dtype():
     out = lax.empty((2, 2), dtype=np.float32)
     assert out.shape == (2, 2) and out.dtype == np.float32
+
+
+def test_random_gamma_grad_is_the_implicit_derivative_of_a_gamma_sample():
+    a, x = np.array([0.3, 1.0, 2.5, 7.0]), np.array([0.1, 0.5, 2.0, 9.0])
+    got = lax.random_gamma_grad(a, x)
+    sp = pytest.importorskip("scipy.special")
+    # x(a) keeping the CDF fixed: x(a + h) = gammaincinv(a + h, P(a, x))
+    h = 1e-6
+    u = sp.gammainc(a, x)
+    fd = (sp.gammaincinv(a + h, u) - sp.gammaincinv(a - h, u)) / (2 * h)
+    np.testing.assert_allclose(got, fd, rtol=1e-6)
+    check_vmap(lambda a, x: lax.random_gamma_grad(jnp.abs(a) + 0.5, jnp.abs(x) + 0.1), (a, x),
+               (0, None), np.random.default_rng(0))
