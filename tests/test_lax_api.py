@@ -711,3 +711,20 @@ def test_random_gamma_grad_is_the_implicit_derivative_of_a_gamma_sample():
     np.testing.assert_allclose(got, fd, rtol=1e-6)
     check_vmap(lambda a, x: lax.random_gamma_grad(jnp.abs(a) + 0.5, jnp.abs(x) + 0.1), (a, x),
                (0, None), np.random.default_rng(0))
+
+
+def test_householder_product_rebuilds_q_and_cholesky_update_is_the_rank_one_factor():
+    sl = pytest.importorskip("scipy.linalg")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 3)) + 1j * rng.normal(size=(5, 3))
+    (packed, tau), _ = sl.qr(x, mode="raw")
+    q = lalg.householder_product(np.asarray(packed), tau)
+    assert q.shape == (5, 3) and q.dtype == np.complex128
+    np.testing.assert_allclose(q @ np.triu(np.asarray(packed))[:3], x, atol=1e-12)
+    r = np.triu(rng.normal(size=(3, 3))) + 3 * np.eye(3)
+    w = rng.normal(size=3)
+    up = lalg.cholesky_update(r, w)
+    np.testing.assert_allclose(up.T @ up, r.T @ r + np.outer(w, w), atol=1e-12)
+    assert np.all(np.diag(up) > 0) and np.allclose(np.tril(up, -1), 0)
+    check_vmap(lambda a, t: lalg.householder_product(a, t), (np.asarray(packed), tau), (0, None),
+               rng)

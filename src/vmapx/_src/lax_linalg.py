@@ -23,8 +23,8 @@ from .core import Tracer, get_aval
 from .jnp.base import asarray_like
 from .prims.lu import lu_p, lu_pivots_to_permutation_p
 
-__all__ = ["cholesky", "eigh", "eig", "lu", "lu_pivots_to_permutation", "qr", "svd",
-           "triangular_solve", "tridiagonal_solve"]
+__all__ = ["cholesky", "cholesky_update", "eigh", "eig", "householder_product", "lu",
+           "lu_pivots_to_permutation", "qr", "svd", "triangular_solve", "tridiagonal_solve"]
 
 
 def _jnp():
@@ -231,3 +231,48 @@ def tridiagonal_solve(dl, d, du, b, *, perturb_singular: bool = False):
               + dl[..., :, None] * jnp.eye(m, k=-1, dtype=dt)
               + du[..., :, None] * jnp.eye(m, k=1, dtype=dt))
     return _out(jnp.linalg.solve(matrix, b))
+
+
+def cholesky_update(r_matrix, w_vector):
+    """The upper Cholesky factor of ``R^H R + w w^H`` given the upper factor
+    ``R`` (a rank-one update; here refactored, which gives the same unique
+    factor).
+
+    >>> import numpy as np
+    >>> from vmapx.lax import linalg
+    >>> linalg.cholesky_update(np.eye(2), np.array([0.0, np.sqrt(3.0)]))
+    array([[1., 0.],
+           [0., 2.]])
+    """
+    jnp = _jnp()
+    r, w = asarray_like(r_matrix), asarray_like(w_vector)
+    rr = jnp.triu(r)
+    gram = jnp.matmul(jnp.conj(jnp.swapaxes(rr, -1, -2)), rr) \
+        + w[..., :, None] * jnp.conj(w[..., None, :])
+    return _out(jnp.linalg.cholesky(gram, upper=True))
+
+
+def householder_product(a, taus):
+    """The first ``n`` columns of ``Q = H_1 ... H_k`` for the Householder
+    reflectors ``H_i = I - taus[i] v_i v_i^H`` stored LAPACK-style below the
+    diagonal of ``a`` (``(..., m, n)``; ``v_i`` has a 1 at ``i``, zeros above).
+
+    >>> import numpy as np
+    >>> from vmapx.lax import linalg
+    >>> linalg.householder_product(np.array([[0.0], [1.0]]), np.array([1.0]))
+    array([[ 0.],
+           [-1.]])
+    """
+    jnp = _jnp()
+    a, taus = asarray_like(a), asarray_like(taus)
+    m, n = get_aval(a).shape[-2:]
+    k = get_aval(taus).shape[-1]
+    dt = get_aval(a).dtype
+    rows = np.arange(m)
+    q = jnp.broadcast_to(jnp.eye(m, dtype=dt), tuple(get_aval(a).shape[:-2]) + (m, m))
+    for i in range(k):  # the reflectors (static count), each a whole-stack update
+        below = jnp.where(rows > i, a[..., :, i], 0)
+        v = jnp.where(rows == i, jnp.ones((), dt), below)
+        qv = jnp.matmul(q, v[..., :, None])
+        q = q - taus[..., i, None, None] * qv * jnp.conj(v[..., None, :])
+    return _out(q[..., :, :n])
