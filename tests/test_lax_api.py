@@ -442,11 +442,13 @@ def test_reduce_precision_matches_jax_and_keeps_dtype():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.normal(size=50) * 10.0 ** rng.integers(-8, 8, size=50),
                         [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e38, 1e-40, 65504.0, 65520.0]])
-    for dtype in (np.float32, np.float64):
-        for e, m in ((5, 10), (8, 7), (8, 23), (11, 52), (4, 3)):
-            got = lax.reduce_precision(x.astype(dtype), e, m)
+    for dtype in (np.float16, np.float32, np.float64):
+        with np.errstate(over="ignore"):
+            xd = x.astype(dtype)  # float16 overflows to inf on purpose
+        for e, m in ((5, 10), (8, 7), (8, 23), (11, 52), (4, 3), (1, 0), (3, 2), (5, 4)):
+            got = lax.reduce_precision(xd, e, m)
             assert got.dtype == np.dtype(dtype)
-            want = jax.lax.reduce_precision(x.astype(dtype), e, m)
+            want = jax.lax.reduce_precision(xd, e, m)
             np.testing.assert_array_equal(got, np.asarray(want), err_msg=f"{dtype} {e} {m}")
 
 

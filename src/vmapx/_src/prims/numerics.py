@@ -44,10 +44,7 @@ def _reduce_precision_real(x, exponent_bits, mantissa_bits):
         over = exponent > ut((src_bias + dst_bias) << mant_src)
         under = exponent <= ut((src_bias - dst_bias) << mant_src)
         bits = np.where(over, sign | exp_mask, np.where(under, sign, bits)).astype(ut)
-    out = bits.view(x.dtype)
-    if mantissa_bits > 0:
-        out = np.where(np.isnan(x), x, out)
-    return out
+    return np.where(np.isnan(x), x, bits.view(x.dtype))  # NaN stays NaN
 
 
 def _reduce_precision(x, *, exponent_bits, mantissa_bits):
