@@ -730,3 +730,21 @@ def test_householder_product_rebuilds_q_and_cholesky_update_is_the_rank_one_fact
     assert np.all(np.diag(up) > 0) and np.allclose(np.tril(up, -1), 0)
     check_vmap(lambda a, t: lalg.householder_product(a, t), (np.asarray(packed), tau), (0, None),
                rng)
+
+
+@pytest.mark.parametrize("split,concat,vmap_axis",
+                         list(itertools.product(range(2), range(2), range(3))))
+def test_all_to_all_over_two_names_is_a_moveaxis_of_the_unrolled_input(split, concat,
+                                                                       vmap_axis):
+    """batching_test's testAllToAllSplitAxis: with the batch axis unrolled into
+    (i, j) = (2, 2), the exchange moves the batch axis and the split axis."""
+    shape = (4, 4, 4)
+    x = np.arange(64).reshape(shape)
+    f = vmapx.vmap(vmapx.vmap(lambda v: lax.all_to_all(v, ("i", "j"), split, concat),
+                              in_axes=vmap_axis, axis_name="j"),
+                   in_axes=vmap_axis, axis_name="i")
+    unrolled = list(shape)
+    unrolled[vmap_axis:vmap_axis + 1] = (2, 2)
+    y = f(x.reshape(unrolled)).reshape(shape)
+    s = split + (vmap_axis <= split)
+    np.testing.assert_array_equal(y, np.moveaxis(x, (vmap_axis, s), (concat + 1, 0)))
