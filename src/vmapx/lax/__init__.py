@@ -1,5 +1,7 @@
 """``vmapx.lax``: collectives over named vmap axes, structured control flow,
-and JAX's ``lax`` array operations (``dynamic_slice``, ``dot_general``, ...).
+and JAX's ``lax`` array operations (``dynamic_slice``, ``dot_general``,
+``gather`` / ``scatter``, ``reduce`` / ``reduce_window``, ``fft``, ...), with
+``vmapx.lax.linalg`` for the decompositions.
 
 >>> import numpy as np, vmapx
 >>> from vmapx import lax
