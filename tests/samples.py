@@ -626,6 +626,104 @@ def _scatter(rng):
              {"index": (("a", 0),), "mode": "add"})]
 
 
+# ------------------------------------------------- lax.gather / lax.scatter
+# XLA's general gather/scatter (``prims/gather_scatter.py``); index vectors on
+# the last axis of the indices.
+
+
+def _gs():
+    from vmapx._src.prims import gather_scatter as gs
+    return gs
+
+
+@sample("lax_gather")
+def _lax_gather(rng):
+    gs = _gs()
+    G, M = gs.GatherDimensionNumbers, gs.GatherScatterMode
+
+    def p(dn, sizes, mode=M.CLIP, fill=None):
+        return {"dimension_numbers": dn, "slice_sizes": sizes, "mode": mode, "fill_value": fill,
+                "indices_are_sorted": False, "unique_indices": False}
+    return [
+        ((fl(rng, (5,)), it(rng, (2, 1), i64, 0, 5)), p(G((), (0,), (0,)), (1,))),
+        ((fl(rng, (10,), f32), it(rng, (3, 1), i32, -2, 12)), p(G((1,), (), (0,)), (2,))),
+        ((fl(rng, (6, 5)), it(rng, (3, 2), i64, -1, 7)),  # some windows out of bounds
+         p(G((1,), (0,), (0, 1)), (1, 3), M.FILL_OR_DROP, 0.0)),
+        ((it(rng, (6, 5)), it(rng, (3, 2), i64, -1, 7)),
+         p(G((1,), (0,), (0, 1)), (1, 3), M.FILL_OR_DROP)),
+        ((fl(rng, (2, 5)), it(rng, (2, 2, 1), i64, 0, 5)),
+         p(G((), (1,), (1,), (0,), (0,)), (1, 1))),
+        ((cx(rng, (2, 3, 10)), it(rng, (3, 2, 1), i64, 0, 8)),
+         p(G((2,), (), (2,), (0, 1), (1, 0)), (1, 1, 3), M.PROMISE_IN_BOUNDS)),
+        ((fl(rng, (4, 6)), it(rng, (2, 3, 1), i64, 0, 6)),  # window axis before the batch
+         p(G((0,), (1,), (1,)), (4, 1)))]
+
+
+@sample("lax_scatter")
+def _lax_scatter(rng):
+    gs = _gs()
+    S, M = gs.ScatterDimensionNumbers, gs.GatherScatterMode
+
+    def p(dn, kind, mode=M.FILL_OR_DROP):
+        return {"dimension_numbers": dn, "kind": kind, "mode": mode,
+                "indices_are_sorted": False, "unique_indices": False}
+    one = S((), (0,), (0,))
+    return [
+        ((fl(rng, (5,)), _unique_ix(rng, 3, 5).astype(i64)[:, None], fl(rng, (3,))),
+         p(one, "set")),
+        ((fl(rng, (5,)), it(rng, (4, 1), i64, -1, 6), fl(rng, (4,))), p(one, "add")),
+        ((fl(rng, (10,), f32), it(rng, (3, 1), i32, 0, 12), fl(rng, (3, 2), f32)),
+         p(S((1,), (), (0,)), "add", M.CLIP)),
+        ((fl(rng, (6, 5)), it(rng, (3, 1), i64, 0, 6), nonzero(rng, (3, 3))),
+         p(S((1,), (0,), (0,)), "mul")),
+        ((fl(rng, (2, 5)), it(rng, (2, 2, 1), i64, 0, 5), fl(rng, (2, 2))),
+         p(S((), (1,), (1,), (0,), (0,)), "max")),
+        ((fl(rng, (2, 3, 10)), it(rng, (3, 2, 1), i64, 0, 8), fl(rng, (3, 2, 3))),
+         p(S((2,), (), (2,), (0, 1), (1, 0)), "min", M.CLIP)),
+        ((it(rng, (6,)), it(rng, (3, 1), i64, 0, 6), it(rng, (3,))), p(one, "add"))]
+
+
+# ------------------------------------------------- reduce_precision / mulhi
+
+
+@sample("reduce_precision")
+def _reduce_precision(rng):
+    # Only precisions the dtype already has: rounding to fewer bits is piecewise
+    # constant, which the derivative harness cannot check (JAX calls it linear);
+    # test_lax_api checks the rounding itself.
+    return [((fl(rng, (3,)),), {"exponent_bits": 11, "mantissa_bits": 52}),
+            ((fl(rng, (2, 3), f32, -1e3, 1e3),), {"exponent_bits": 8, "mantissa_bits": 23}),
+            ((cx(rng, (2,), c64),), {"exponent_bits": 8, "mantissa_bits": 23})]
+
+
+@sample("mulhi")
+def _mulhi(rng):
+    big = np.iinfo(np.int64)
+    return [((it(rng, (3,), i32, -2**31, 2**31 - 1), it(rng, (3,), i32, -2**31, 2**31 - 1)),
+             {}),
+            ((it(rng, (2, 3), i64, big.min, big.max), it(rng, (3,), i64, big.min, big.max)), {}),
+            ((it(rng, (3,), np.dtype(np.uint64), 0, big.max).astype(np.uint64) * np.uint64(2),
+              it(rng, (3,), np.dtype(np.uint64), 0, big.max)), {})]
+
+
+# ------------------------------------------------------------------- lu
+
+
+@sample("lu")
+def _lu(rng):
+    # square only: the JVP is for square matrices (test_lax_api checks rectangular values)
+    return [((fl(rng, (3, 3)),), {}), ((fl(rng, (2, 4, 4), f32),), {}),
+            ((cx(rng, (3, 3)),), {})]
+
+
+@sample("lu_pivots_to_permutation")
+def _lu_pivots(rng):
+    return [((np.asarray([rng.integers(j, 4) for j in range(3)], np.int32),),
+             {"permutation_size": 4}),
+            ((np.asarray([[rng.integers(j, 3) for j in range(3)] for _ in range(2)],
+                         np.int32),), {"permutation_size": 3})]
+
+
 # ------------------------------------------------------------ control flow
 # Higher-order primitives hold staged bodies (ClosedJaxprs).  The bodies are
 # staged once per operand signature and cached, so every draw of a case has

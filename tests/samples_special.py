@@ -42,3 +42,13 @@ def _xlogy(rng):
     return [((fl(rng, (3,), f32), fl(rng, (3,), f32, 0.3, 3.0)), {}),
             ((fl(rng, (2, 3)), fl(rng, (3,), f64, 0.3, 3.0)), {}),
             ((fl(rng, (2, 3)), 2.0), {})]
+
+
+@sample("betainc")
+def _betainc(rng):
+    # a, b positive; x inside (0, 1)
+    return [((fl(rng, (3,), f32, 0.5, 3.0), fl(rng, (3,), f32, 0.5, 3.0),
+              fl(rng, (3,), f32, 0.1, 0.9)), {}),
+            ((fl(rng, (2, 3), f64, 0.5, 3.0), fl(rng, (3,), f64, 0.5, 3.0),
+              fl(rng, (2, 3), f64, 0.1, 0.9)), {}),
+            ((2.0, fl(rng, (), f64, 0.5, 3.0), fl(rng, (2,), f64, 0.1, 0.9)), {})]

@@ -56,7 +56,8 @@ LINEAR = {
     "squeeze", "concatenate", "pad", "rev", "static_index", "reduce_sum", "cumsum",
     "dot_general", "einsum", "take", "gather", "scatter", "psum", "all_gather", "ppermute",
     "all_to_all", "psum_scatter", "custom_lin", "conv_general_dilated", "reduce_window_sum",
-    "select_and_gather_add", "select_and_scatter_add",
+    "select_and_gather_add", "select_and_scatter_add", "lax_gather", "lax_scatter",
+    "reduce_precision",
 }
 
 # No finite differences for these (the samples sit where they are not smooth).

@@ -208,7 +208,8 @@ def pshuffle(x, axis_name, perm):
 
 def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None, tiled=False):
     """Split ``split_axis`` across the named axis and concatenate the received
-    pieces along ``concat_axis``.
+    pieces along ``concat_axis``.  A tuple of names exchanges over all of them
+    at once, as over one axis of their row-major flattening.
 
     >>> import numpy as np, vmapx
     >>> vmapx.vmap(lambda x: all_to_all(x, 'i', 0, 0), axis_name='i')(np.arange(4.0).reshape(2, 2))
@@ -217,10 +218,53 @@ def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None,
     """
     _check_groups(axis_index_groups)
     axis_name = _check_name(axis_name, "all_to_all")
+    if isinstance(axis_name, tuple) and len(axis_name) > 1:
+        return tu.tree_map(lambda v: _all_to_all_names(asarray_like(v), axis_name, split_axis,
+                                                       concat_axis, tiled), x)
+    if isinstance(axis_name, tuple):
+        axis_name = axis_name[0]
     size = axis_size(axis_name)
     return tu.tree_map(lambda v: C.all_to_all_p.bind(
         asarray_like(v), axis_name=axis_name, split_axis=split_axis, concat_axis=concat_axis,
         tiled=tiled, size=size), x)
+
+
+def _all_to_all_names(x, names, split_axis, concat_axis, tiled):
+    """``all_to_all`` over several names at once: the combined axis is their
+    row-major flattening (the first name major).  The split axis is cut into one
+    sub-axis per name (plus the tile), each sub-axis is exchanged over its own
+    name (source index replacing it in place), then the source sub-axes are
+    flattened and moved to the concat axis."""
+    import vmapx.numpy as jnp  # the numpy layer imports this module's siblings
+    sizes = [int(axis_size(n)) for n in names]
+    total = int(np.prod(sizes))
+    shape = tuple(x.shape)
+    nd = len(shape)
+    split_axis, concat_axis = split_axis % nd, concat_axis % nd
+    n = shape[split_axis]
+    if not tiled and n != total:
+        raise ValueError(f"all_to_all requires the size of the mapped axis axis_name to equal "
+                         f"x.shape[split_axis], but they are {total} and {n} respectively.")
+    if tiled and n % total:
+        raise ValueError(f"The size of all_to_all split_axis ({n}) has to be divisible by the "
+                         f"size of the named axis {names} ({total})")
+    tile = (n // total,) if tiled else ()
+    y = jnp.reshape(x, shape[:split_axis] + tuple(sizes) + tile + shape[split_axis + 1:])
+    for k, name in enumerate(names):
+        pos = split_axis + k
+        y = C.all_to_all_p.bind(y, axis_name=name, split_axis=pos, concat_axis=pos,
+                                tiled=False, size=sizes[k])
+    if not tiled:
+        y = jnp.reshape(y, shape[:split_axis] + (total,) + shape[split_axis + 1:])
+        return jnp.moveaxis(y, split_axis, concat_axis)
+    # tiled: (sources, tile) at split_axis; the sources go just before the concat
+    # axis (which sits one further on when it is after the split axis) and merge with it
+    y = jnp.reshape(y, shape[:split_axis] + (total,) + tile + shape[split_axis + 1:])
+    pc = concat_axis if concat_axis < split_axis else concat_axis + 1
+    dst = pc - 1 if pc > split_axis else pc
+    y = jnp.moveaxis(y, split_axis, dst)
+    ys = tuple(y.shape)
+    return jnp.reshape(y, ys[:dst] + (ys[dst] * ys[dst + 1],) + ys[dst + 2:])
 
 
 def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, tiled=False):

@@ -1,7 +1,8 @@
 """Convolutions and windowed reductions of ``vmapx.lax`` (JAX's signatures and
 semantics): ``conv_general_dilated``, ``conv``, ``conv_with_general_padding``,
-``conv_transpose``, ``conv_dimension_numbers``, ``padtype_to_pads`` and
-``reduce_window``.
+``conv_transpose``, ``conv_dimension_numbers``, ``padtype_to_pads``, and the
+window-argument checks and monoid path that ``lax.reduce_window``
+(``lax_reduce.py``) uses.
 
 They normalise their arguments (padding strings, dimension-number strings)
 into the static parameters of the ``conv_general_dilated`` and
@@ -21,7 +22,7 @@ from .prims.windowed import (dilate_dim, identity, reduce_window_max_p, reduce_w
 
 __all__ = ["ConvDimensionNumbers", "conv_dimension_numbers", "conv_general_permutations",
            "padtype_to_pads", "conv_general_dilated", "conv", "conv_with_general_padding",
-           "conv_transpose", "reduce_window", "conv_shape_tuple", "conv_general_shape_tuple",
+           "conv_transpose", "conv_shape_tuple", "conv_general_shape_tuple",
            "conv_transpose_shape_tuple", "reduce_window_shape_tuple"]
 
 
@@ -411,39 +412,12 @@ _REDUCERS = {"sum": reduce_window_sum_p, "max": reduce_window_max_p, "min": redu
              "prod": reduce_window_prod_p}
 
 
-def reduce_window(operand, init_value, computation, window_dimensions, window_strides=None,
-                  padding="VALID", base_dilation=None, window_dilation=None):
-    """Reduce every window of ``operand`` with ``computation``, starting from
-    ``init_value`` (``jax.lax.reduce_window``); pooling is built from it.
-
-    ``computation`` must be addition, maximum, minimum or multiplication
-    (``lax.add``/``lax.max``/``lax.min``/``lax.mul``, their ``vmapx.numpy`` or
-    NumPy counterparts, or ``operator.add``/``operator.mul``).  Padding and the
-    holes of ``base_dilation`` do not take part in any window.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> x = np.arange(16.0).reshape(4, 4)
-    >>> lax.reduce_window(x, -np.inf, lax.max, (2, 2), (2, 2), 'VALID')  # max pool
-    array([[ 5.,  7.],
-           [13., 15.]])
-    >>> lax.reduce_window(np.arange(5.0), 0.0, lax.add, (2,), (1,), 'VALID')
-    array([1., 3., 5., 7.])
-    """
-    global _MONOIDS
-    if _MONOIDS is None:
-        _MONOIDS = _monoids()
-    try:
-        kind = _MONOIDS.get(computation)
-    except TypeError:  # unhashable callable
-        kind = None
-    if kind is None:
-        raise TypeError("vmapx.lax.reduce_window supports the computations lax.add, lax.max, "
-                        "lax.min and lax.mul (or their vmapx.numpy / NumPy equivalents), got "
-                        f"{computation!r}")
-    x = asarray_like(operand)
-    xa = get_aval(x)
-    nd = len(xa.shape)
+def window_params(shape, window_dimensions, window_strides=None, padding="VALID",
+                  base_dilation=None, window_dilation=None):
+    """``reduce_window``'s window arguments checked (JAX's checks, order and
+    messages) and normalised for an operand of ``shape``: a dict of tuples with
+    explicit ``(lo, hi)`` padding."""
+    nd = len(shape)
     window_dimensions = _ints(window_dimensions, "window_dimensions")
     window_strides = (1,) * nd if window_strides is None else _ints(window_strides,
                                                                      "window_strides")
@@ -451,12 +425,11 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
                                                                   "base_dilation")
     window_dilation = (1,) * nd if window_dilation is None else _ints(window_dilation,
                                                                       "window_dilation")
-    # JAX's checks, in JAX's order, with its messages
     _check_positive("reduce_window", "window_dimensions", window_dimensions)
     _check_positive("reduce_window", "window_strides", window_strides)
     if len(window_dimensions) != nd:
         raise TypeError("reduce_window got the wrong number of window_dimensions for operand: "
-                        f"got operand shape {tuple(xa.shape)} with window_dimensions "
+                        f"got operand shape {tuple(shape)} with window_dimensions "
                         f"{window_dimensions}.")
     for name, v in (("window_strides", window_strides), ("base_dilation", base_dilation),
                     ("window_dilation", window_dilation)):
@@ -465,20 +438,36 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
                             f"{name} {v} and window_dimensions {window_dimensions}.")
     _check_dilations(base_dilation)
     _check_dilations(window_dilation)
-    init = asarray_like(init_value)
-    if get_aval(init).shape != ():
-        raise TypeError("reduce_window expected init_values to be scalars but init_values "
-                        f"have shapes [{tuple(get_aval(init).shape)}].")
     if isinstance(padding, str):
         eff = [dilate_dim(w, d) for w, d in zip(window_dimensions, window_dilation, strict=True)]
-        padding = padtype_to_pads(xa.shape, eff, window_strides, padding)
+        padding = padtype_to_pads(shape, eff, window_strides, padding)
     padding = tuple((operator.index(lo), operator.index(hi)) for lo, hi in padding)
     if len(padding) != nd:
         raise TypeError(f"reduce_window got inconsistent padding and window_dimensions: got "
                         f"padding {padding} and window_dimensions {window_dimensions}.")
     params = dict(window_dimensions=window_dimensions, window_strides=window_strides,
                   padding=padding, base_dilation=base_dilation, window_dilation=window_dilation)
-    windowed_shape(xa.shape, *params.values())  # checks the padding
+    windowed_shape(shape, *params.values())  # checks the padding
+    return params
+
+
+def monoid_kind(computation):
+    """``'sum'``, ``'max'``, ``'min'`` or ``'prod'`` for the computations that
+    the ``reduce_window_*`` primitives implement, else None."""
+    global _MONOIDS
+    if _MONOIDS is None:
+        _MONOIDS = _monoids()
+    try:
+        return _MONOIDS.get(computation)
+    except TypeError:  # unhashable callable
+        return None
+
+
+def monoid_reduce_window(x, init, kind, params):
+    """``reduce_window`` of one operand with a recognised monoid ``kind``: the
+    ``reduce_window_*`` primitive, then ``init`` combined once (when it is not
+    the identity)."""
+    xa = get_aval(x)
     out = _REDUCERS[kind].bind(x, **params)
     if not isinstance(init, Tracer) and np.all(np.asarray(init) == identity(kind, xa.dtype)):
         return _out(out)

@@ -579,27 +579,34 @@ def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
     return sort((keys, values), dimension, is_stable, num_keys=1)
 
 
-def top_k(operand, k: int):
-    """The ``k`` largest entries along the last axis, descending, and their
-    int32 indices (the lower index first among equal values).
+def top_k(operand, k: int, *, axis: int = -1):
+    """The ``k`` largest entries along ``axis`` (the last by default), descending,
+    and their int32 indices (the lower index first among equal values).
 
     >>> import numpy as np
     >>> from vmapx import lax
     >>> lax.top_k(np.array([3, 1, 4, 1, 5]), 2)
     [array([5, 4]), array([4, 2], dtype=int32)]
+    >>> lax.top_k(np.array([[3, 1], [4, 5]]), 1, axis=0)[1]
+    array([[1, 1]], dtype=int32)
     """
     jnp = _jnp()
     x = asarray_like(operand)
     k = operator.index(k)
-    n = _aval(x).shape[-1] if _aval(x).shape else None
-    if n is None:
+    shape = _aval(x).shape
+    if not shape:
         raise TypeError("top_k operand must have >= 1 dimension, got ()")
+    axis = canonicalize_axis(axis, len(shape))
+    n = shape[axis]
     if not 0 <= k <= n:
         raise ValueError(f"k argument to top_k must be nonnegative and at most the size of the "
-                         f"last axis ({n}), got {k}")
-    order = jnp.flip(jnp.argsort(jnp.flip(x, -1), axis=-1, stable=True), -1)[..., :k]
+                         f"reduced axis ({n}), got {k}")
+    last = jnp.moveaxis(x, axis, -1)
+    order = jnp.flip(jnp.argsort(jnp.flip(last, -1), axis=-1, stable=True), -1)[..., :k]
     idx = (n - 1) - order
-    return [_out(jnp.take_along_axis(x, idx, axis=-1)), _out(astype(idx, np.int32))]
+    vals = jnp.take_along_axis(last, idx, axis=-1)
+    return [_out(jnp.moveaxis(vals, -1, axis)),
+            _out(jnp.moveaxis(astype(idx, np.int32), -1, axis))]
 
 
 # ------------------------------------------------------------- creation

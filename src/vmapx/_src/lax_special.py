@@ -76,3 +76,24 @@ polygamma = _binary("polygamma", sp.polygamma_p, "Elementwise polygamma function
 
 __all__ = ["erf", "erfc", "erf_inv", "lgamma", "digamma", "bessel_i0e", "bessel_i1e", "igamma",
            "igammac", "igamma_grad_a", "polygamma"]
+
+
+def random_gamma_grad(a, x):
+    """The derivative of a Gamma(``a``, 1) sample ``x`` with respect to ``a``
+    at a fixed uniform draw (implicit reparameterization: the CDF ``igamma(a, x)``
+    held constant), ``-(dP/da) / (dP/dx)``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.random_gamma_grad(np.array([1.0]), np.array([0.5]))
+    array([0.80697912])
+    """
+    _check_float("random_gamma_grad", (a, x))
+    _check_binary("random_gamma_grad", (a, x), tip=False)
+    import vmapx.numpy as jnp  # the numpy layer sits above the lax modules
+    a, x = asarray_like(a), asarray_like(x)
+    log_density = (a - 1) * jnp.log(x) - x - sp.lgamma_p.bind(a)
+    return _out(-sp.igamma_grad_a_p.bind(a, x) / jnp.exp(log_density))
+
+
+__all__.append("random_gamma_grad")

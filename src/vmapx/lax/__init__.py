@@ -1,5 +1,7 @@
 """``vmapx.lax``: collectives over named vmap axes, structured control flow,
-and JAX's ``lax`` array operations (``dynamic_slice``, ``dot_general``, ...).
+and JAX's ``lax`` array operations (``dynamic_slice``, ``dot_general``,
+``gather`` / ``scatter``, ``reduce`` / ``reduce_window``, ``fft``, ...), with
+``vmapx.lax.linalg`` for the decompositions.
 
 >>> import numpy as np, vmapx
 >>> from vmapx import lax
@@ -14,3 +16,7 @@ from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, sca
 from .._src.lax_ops import *  # noqa: F401,F403,E402
 from .._src.lax_special import *  # noqa: F401,F403,E402
 from .._src.lax_conv import *  # noqa: F401,F403,E402
+from .._src.lax_slicing import *  # noqa: F401,F403,E402
+from .._src.lax_reduce import *  # noqa: F401,F403,E402
+from .._src.lax_misc import *  # noqa: F401,F403,E402
+from . import linalg  # noqa: F401,E402

@@ -181,6 +181,18 @@ def gammaincc(a, x):
     return _binary(_sp.igammac_p, a, x)
 
 
+def betainc(a, b, x):
+    """The regularized incomplete beta function ``I_x(a, b)`` (via
+    ``scipy.special.betainc``); differentiable in ``x`` in closed form, and in
+    ``a`` and ``b`` numerically.
+
+    >>> betainc(2.0, 3.0, np.array([0.25, 0.5]))
+    array([0.26171875, 0.6875    ])
+    """
+    a, b, x = _promote_inexact(a, b, x)
+    return _out(_sp.betainc_p.bind(a, b, x))
+
+
 def xlogy(x, y):
     """``x * log(y)``, and 0 where ``x == 0``.
 
@@ -391,4 +403,5 @@ _custom_rules()
 
 __all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "polygamma",
            "betaln", "multigammaln", "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr",
-           "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc"]
+           "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc",
+           "betainc"]

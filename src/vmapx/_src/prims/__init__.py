@@ -6,3 +6,6 @@ from . import linalg, fft, searching, bits  # noqa: F401,E402
 from . import control_flow  # noqa: F401,E402
 from . import special  # noqa: F401,E402
 from . import conv, windowed  # noqa: F401,E402
+from . import gather_scatter  # noqa: F401,E402
+from . import numerics  # noqa: F401,E402
+from . import lu  # noqa: F401,E402
