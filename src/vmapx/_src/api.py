@@ -225,15 +225,20 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     int_axes = (in_axes if (type(in_axes) is int or in_axes is None) and not bad_axis_size
                 else False)
 
+    hooks_needed = []
+
     @api_boundary
     def vmap_f(*args, **kwargs):
         if strict or (strict is None and concrete.STRICT):
             return call(args, kwargs)
-        numpy_hooks.enter()  # np.asarray & co. keep traced values batched (numpy_hooks)
+        if not hooks_needed:   # found once per mapped function (numpy_hooks.needs)
+            hooks_needed.append(numpy_hooks.needs(fun))
+        hooks = hooks_needed[0]
+        numpy_hooks.enter(hooks)  # np.asarray & co. keep traced values batched
         try:
             return call(args, kwargs)
         finally:
-            numpy_hooks.exit_()
+            numpy_hooks.exit_(hooks)
 
     def call(args, kwargs):
         chunk = chunk_size

@@ -41,7 +41,8 @@ def _registry():
 
 def clear_views():
     """Forget every view link (the outermost eager vmap call of this thread ended)."""
-    _local.views = None
+    if getattr(_local, "views", None) is not None:
+        _local.views = None
 
 
 def note_view(view, base, idx):

@@ -38,8 +38,7 @@ from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
 
 _lock = threading.Lock()
-_active = 0
-_installed: list = []   # (module or object, name, original, wrapper) while installed
+_active: dict = {}   # table key -> the calls in the process that use its wrappers
 
 
 def _traced(x) -> bool:
@@ -211,23 +210,117 @@ def _norm_wrappers(norm):
 
 _tables = {}
 
+_NUMPY_NAMES = frozenset(("asarray", "array", "asanyarray", "ascontiguousarray",
+                          "asfortranarray") + _BUFFER_MAKERS)
+_MATH_NAMES = frozenset(("math", "sqrt", "exp", "expm1", "log", "log10", "log2", "log1p",
+                         "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
+                         "tanh", "asinh", "acosh", "atanh", "fabs", "degrees", "radians",
+                         "cbrt", "exp2", "erf", "erfc", "lgamma", "isnan", "isinf",
+                         "isfinite", "floor", "ceil", "trunc", "pow", "copysign", "fmod",
+                         "hypot", "isclose"))
+_NORM_NAMES = frozenset(("norm", "stats"))
+ALL = ("numpy", "math", "norm")
 
-def _targets():
-    """``(namespace dict, wrappers, originals)`` for each target to patch now."""
-    if not _tables:
-        for key, obj, wrappers in (("numpy", np, _numpy_wrappers()),
-                                   ("math", math, _math_wrappers())):
-            _tables[key] = (obj.__dict__, wrappers, {k: obj.__dict__[k] for k in wrappers})
-    targets = [_tables["numpy"], _tables["math"]]
-    stats = sys.modules.get("scipy.stats")
-    if stats is not None and hasattr(stats, "norm"):
-        if "norm" not in _tables:
-            norm = stats.norm   # an instance: its own attributes shadow the methods
-            _tables["norm"] = (norm.__dict__, _norm_wrappers(norm),
-                               {k: norm.__dict__[k] for k in _NORM_METHODS
-                                if k in norm.__dict__})
-        targets.append(_tables["norm"])
-    return targets
+
+def _table(obj, wrappers):
+    """``(namespace dict, wrappers, originals, names only the wrappers define)``."""
+    ns = obj.__dict__
+    originals = {k: ns[k] for k in wrappers if k in ns}
+    return ns, wrappers, originals, tuple(k for k in wrappers if k not in ns)
+
+
+def _get_table(key):
+    """The table ``key`` (built on first use), or ``None`` for SciPy's ``norm``
+    while ``scipy.stats`` is not loaded."""
+    t = _tables.get(key)
+    if t is None:
+        if key == "numpy":
+            t = _table(np, _numpy_wrappers())
+        elif key == "math":
+            t = _table(math, _math_wrappers())
+        else:
+            stats = sys.modules.get("scipy.stats")
+            if stats is None or not hasattr(stats, "norm"):
+                return None
+            t = _table(stats.norm, _norm_wrappers(stats.norm))  # an instance: own dict
+        _tables[key] = t
+    return t
+
+
+def needs(fun) -> tuple:
+    """The tables (``'numpy'``, ``'math'``, ``'norm'``) ``fun`` may call into: the
+    names used by its code and by the functions it reaches.  A miss is never
+    wrong (the value then converts concretely, splitting the batch); skipping
+    the tables a function does not use keeps ``vmapx.numpy`` code free of the
+    patching cost."""
+    code = getattr(fun, "__code__", None)
+    if code is None:
+        inner = getattr(fun, "func", None) or getattr(fun, "__func__", None)
+        return needs(inner) if inner is not None and inner is not fun else ALL
+    names, mods = set(), set()
+    _collect(fun, names, mods, set(), 0)
+    found = []
+    if "numpy" in mods and names & _NUMPY_NAMES:
+        found.append("numpy")
+    if "math" in mods and names & _MATH_NAMES:
+        found.append("math")
+    if names & _NORM_NAMES:
+        found.append("norm")
+    return tuple(found)
+
+
+def _module_of(g):
+    """``'numpy'`` / ``'math'`` for those modules and their functions."""
+    if g is np or g is math:
+        return g.__name__
+    mod = getattr(g, "__module__", None) or ""
+    if mod == "math" or mod.startswith("numpy") and not isinstance(g, type):
+        return "math" if mod == "math" else "numpy"
+    return None
+
+
+def _collect(fun, names, mods, seen, depth):
+    """Add the names ``fun`` and what it reaches use: its code's names, the
+    functions of its module those names are bound to, and its closure's
+    functions; of vmapx's own wrappers (``grad(f)``, ``jit(f)``, ...) only the
+    closure, where the user's function is."""
+    code = getattr(fun, "__code__", None)
+    if code is None or code in seen or depth > 6 or len(seen) > 256:
+        return
+    seen.add(code)
+    if not (getattr(fun, "__module__", None) or "").startswith("vmapx"):
+        globs = getattr(fun, "__globals__", {})
+        todo = [code]
+        while todo:
+            c = todo.pop()
+            names.update(c.co_names)
+            todo.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+            for n in c.co_names:
+                g = globs.get(n)
+                m = _module_of(g)
+                if m is not None:
+                    mods.add(m)
+                elif hasattr(g, "__code__") and not (
+                        getattr(g, "__module__", None) or "").startswith(_LIBRARIES):
+                    _collect(g, names, mods, seen, depth + 1)
+    reached = [getattr(fun, "__wrapped__", None)]
+    reached += [_cell_value(c) for c in getattr(fun, "__closure__", None) or ()]
+    for v in reached:
+        m = _module_of(v)
+        if m is not None:
+            mods.add(m)
+        elif hasattr(v, "__code__"):
+            _collect(v, names, mods, seen, depth + 1)
+        elif hasattr(v, "func"):   # functools.partial
+            _collect(v.func, names, mods, seen, depth + 1)
+
+
+def _cell_value(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:   # an empty cell
+        return None
+
 
 
 _thread = threading.local()
@@ -238,34 +331,49 @@ def in_eager_vmap() -> bool:
     return getattr(_thread, "depth", 0) > 0
 
 
-def enter():
-    """A traced call that may convert traced values begins: wrappers in place."""
-    global _active
+def enter(keys=ALL):
+    """A traced call that may convert traced values begins: the wrappers of the
+    tables ``keys`` in place (``needs(fun)`` says which)."""
     _thread.depth = getattr(_thread, "depth", 0) + 1
-    with _lock:
-        if _active == 0:
-            for ns, wrappers, _ in _targets():
-                ns.update(wrappers)
-                _installed.append((ns, wrappers))
-        _active += 1
+    if keys:
+        with _lock:
+            for key in keys:
+                n = _active.get(key, 0)
+                if n == 0:
+                    t = _get_table(key)
+                    if t is None:
+                        continue
+                    t[0].update(t[1])
+                _active[key] = n + 1
 
 
-def exit_():
-    """The call returned or raised: the last one out puts the originals back
-    (unless somebody else replaced a function meanwhile)."""
-    global _active
-    _thread.depth -= 1
-    if _thread.depth == 0:
+def exit_(keys=ALL):
+    """The call returned or raised: the last one out of a table puts its
+    originals back (a name somebody else replaced meanwhile is left as set)."""
+    depth = _thread.depth = _thread.depth - 1
+    if depth == 0:
         clear_views()
-    with _lock:
-        _active -= 1
-        if _active == 0:
-            for ns, wrappers in _installed:
-                originals = next(t[2] for t in _tables.values() if t[1] is wrappers)
-                for name, w in wrappers.items():
-                    if ns.get(name) is w:
-                        if name in originals:
-                            ns[name] = originals[name]
-                        else:
-                            del ns[name]
-            _installed.clear()
+    if keys:
+        with _lock:
+            for key in keys:
+                n = _active.get(key, 0)
+                if n == 0:
+                    continue   # never installed (SciPy's stats were not loaded)
+                _active[key] = n - 1
+                if n == 1:
+                    _uninstall(_tables[key])
+
+
+def _uninstall(table):
+    ns, wrappers, originals, added = table
+    if ns.items() >= wrappers.items():   # all still ours: the common case
+        ns.update(originals)
+        for k in added:
+            del ns[k]
+        return
+    for name, w in wrappers.items():
+        if ns.get(name) is w:
+            if name in originals:
+                ns[name] = originals[name]
+            else:
+                del ns[name]
