@@ -6,7 +6,8 @@ concrete value.  Per-example code uses them on batched values all the time
 (``np.asarray(x)``, ``np.array([w, x, y, z])``, ``math.sqrt(v)``), and a
 concrete value per example would split the batch into single examples.
 
-So, while at least one eager ``vmap`` call runs in the process, the module
+So, while at least one eager ``vmap`` call that may use them runs in the
+process (``needs``), the module
 attributes ``numpy.asarray``, ``numpy.array``, ... ``math.sqrt``, ... (and
 ``scipy.stats.norm``'s methods, where SciPy's stats are loaded) are replaced by
 wrappers.  A wrapper called with a traced value of an eager transform returns
