@@ -52,7 +52,8 @@ from collections.abc import Sequence as _Sequence
 import numpy as _np
 
 from . import numpy as _jnp
-from ._src.core import Tracer as _Tracer, dtype_of as _dtype_of, shape_of as _shape_of
+from ._src.core import (Tracer as _Tracer, dtype_of as _dtype_of, finish_output as _finish_output,
+                        shape_of as _shape_of)
 from ._src.jnp.base import canonicalize_axis as _canonicalize_axis
 from ._src.prims.random_bits import threefry2x32_p as _threefry2x32_p
 
@@ -102,8 +103,9 @@ def _default_typed(x):
 
 
 def _out(x):
-    """Concrete results leave as ndarrays (NumPy ops on 0-d arrays give scalars)."""
-    return _np.asarray(x) if isinstance(x, _np.generic) else x
+    """Concrete results leave as writeable ``vmapx.Array``s (NumPy scalars as 0-d
+    arrays); traced ones as they are."""
+    return _finish_output(x)
 
 
 def _canonical_shape(shape) -> tuple:
@@ -214,7 +216,7 @@ def _seed_to_key(ctor, seed):
         # JAX with x64: a Python int (or bool) is an int64 seed (an OverflowError
         # beyond that range), bit-cast to its two 32-bit words, high word first.
         bits64 = int(_np.int64(seed)) & 0xFFFFFFFFFFFFFFFF
-        return _np.array([bits64 >> 32, bits64 & 0xFFFFFFFF], _U32)
+        return _out(_np.array([bits64 >> 32, bits64 & 0xFFFFFFFF], _U32))
     if not isinstance(seed, (_np.ndarray, _np.generic, _Tracer)):
         seed = _np.asarray(seed)
         if seed.dtype.kind not in "biufc":
@@ -324,7 +326,7 @@ def clone(key):
     array([0, 1], dtype=uint32)
     """
     key = _check_key_data(key)
-    return key.copy() if isinstance(key, _np.ndarray) else key
+    return _out(key.copy()) if isinstance(key, _np.ndarray) else key
 
 
 def split(key, num=2):
@@ -1193,7 +1195,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
         n_inputs = _shape_of(arr)[axis]
     n_draws = _math.prod(shape)
     if n_draws == 0:
-        return _np.zeros(shape, dtype=_dtype_of(arr))
+        return _out(_np.zeros(shape, dtype=_dtype_of(arr)))
     if n_inputs <= 0:
         raise ValueError("a must be greater than 0 unless no samples are taken")
     if not replace and n_draws > n_inputs:

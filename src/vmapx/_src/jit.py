@@ -154,10 +154,15 @@ _VIEW_PRIMS = frozenset({"broadcast_in_dim", "reshape", "transpose", "squeeze", 
 
 
 def _finish(x):
-    """Outputs are writeable ndarrays that share memory with no input."""
+    """Outputs are writeable ``vmapx.Array``s that share memory with no input."""
     if isinstance(x, np.ndarray):
-        return x if x.flags.writeable else x.copy()
-    return np.asarray(x)
+        return (x if x.flags.writeable else x.copy()).view(Array)
+    return np.asarray(x).view(Array)
+
+
+def _view(x):
+    """A fresh output array as a ``vmapx.Array`` (no copy)."""
+    return x.view(Array)
 
 
 def _needs_finish(outvars, invars, constvars, producers):
@@ -179,7 +184,7 @@ def _needs_finish(outvars, invars, constvars, producers):
 
 
 def _copy(x):
-    return np.array(x, copy=True)
+    return np.array(x, copy=True).view(Array)
 
 
 def _dying(eqns, outvars):
@@ -246,7 +251,7 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
                 o = o.copy()
         else:
             o = np.asarray(o)
-        res.append(o)
+        res.append(o.view(Array))
     return res
 
 
@@ -306,9 +311,10 @@ def compile_program(program, name="jitted", finish=True):
             lines.append(f"        del {', '.join(names[v] for v in dead)}")
     outs = []
     for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, producers), strict=True):
-        outs.append(ref(v) if n is None or not finish else f"_{n}({ref(v)})")
+        outs.append(ref(v) if not finish else f"_{n or 'view'}({ref(v)})")
     closure["_finish"] = _finish
     closure["_copy"] = _copy
+    closure["_view"] = _view
     params = ", ".join(names[v] for v in invars)
     body = "\n".join(lines)
     src = (f"def _make({', '.join(closure)}):\n"

@@ -4,14 +4,19 @@
 JAX code expects of a ``jnp`` array: ``x.at[idx].set(v)`` (and the other
 functional updates) and indexing with traced indices, so
 ``jnp.zeros(n).at[label].set(1.0)`` and ``jnp.eye(k)[labels]`` work inside
-``vmap``, ``grad`` and ``jit``.  Results leaving a transform are plain
-ndarrays; mixed with plain ndarrays, NumPy returns plain ndarrays.
+``vmap``, ``grad`` and ``jit``.  Every array vmapx hands out is an ``Array``:
+results leaving a transform (``core.finish_output``), ``random``'s samples,
+``vmapx.numpy``'s constructors.  NumPy's subclass propagation keeps it one:
+``Array`` mixed with plain ndarrays in ufuncs, operators, methods and
+reductions gives an ``Array`` (0-d for full reductions, as NumPy does for
+subclasses).  Inside transforms, tracers hold plain ndarrays (the batching
+trace drops the subclass), so the fast paths see only ``np.ndarray``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer
+from ..core import Tracer, finish_output, register_result_type
 
 
 def _has_tracer(index) -> bool:
@@ -58,13 +63,15 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
            [1., 0., 0.]])
     >>> isinstance(vmapx.vmap(lambda x: x * 2)(np.ones(2)), vmapx.Array)
     True
+    >>> x = vmapx.random.normal(vmapx.random.PRNGKey(0), (3,)) + np.ones(3)
+    >>> type(x).__name__, x.at[0].set(0.0)
+    ('Array', array([0.        , 0.21523422, 2.81608667]))
     """
-    __array_priority__ = -1.0  # mixed with plain ndarrays, results are plain
+    # NumPy's default priority (0.0): mixed with plain ndarrays, the subclass wins.
 
     @property
     def at(self):
-        from .advanced import IndexUpdateHelper
-        return IndexUpdateHelper(self.view(np.ndarray))
+        return _ArrayAt(self.view(np.ndarray))
 
     def __getitem__(self, index):
         if _has_tracer(index):
@@ -161,6 +168,36 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
 
 
 Array.__module__ = "vmapx"
+register_result_type(Array)
+
+
+class _ArrayAt:
+    """``Array.at``: JAX's index updates, whose concrete results are ``Array``s."""
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def __getitem__(self, index):
+        return _ArrayAtRef(self.array, index)
+
+
+class _ArrayAtRef:
+    """``Array.at[index]``: each update method (``set``, ``add``, ``get``, ...) of
+    the numpy layer's reference, with a concrete result handed out as an ``Array``."""
+    __slots__ = ("ref",)
+
+    def __init__(self, array, index):
+        from .advanced import IndexUpdateHelper
+        self.ref = IndexUpdateHelper(array)[index]
+
+    def __getattr__(self, name):
+        method = getattr(self.ref, name)
+
+        def update(*args, **kwargs):
+            return finish_output(method(*args, **kwargs))
+        update.__name__ = name
+        return update
 
 
 def as_array(x):
