@@ -834,3 +834,17 @@ def test_added_samplers_equal_their_loop_under_vmap():
         looped = np.stack([f(k) for k in keys])
         assert batched.shape == looped.shape and batched.dtype == looped.dtype
         np.testing.assert_array_equal(batched, looped)
+
+
+@pytest.mark.parametrize("n, m, shape", [(3, None, ()), (4, 2, ()), (2, 5, (3,))])
+def test_orthogonal_has_orthonormal_rows_or_columns_and_matches_jax(n, m, shape):
+    q = random.orthogonal(KEY, n, shape, m=m)
+    cols = n if m is None else m
+    assert type(q) is vmapx.Array and q.shape == shape + (n, cols) and q.dtype == np.float64
+    small = min(n, cols)
+    gram = q @ np.swapaxes(q, -1, -2) if n <= cols else np.swapaxes(q, -1, -2) @ q
+    np.testing.assert_allclose(gram, np.broadcast_to(np.eye(small), gram.shape), atol=1e-12)
+    jax = pytest.importorskip("jax")
+    with jax.enable_x64(True):
+        want = np.asarray(jax.random.orthogonal(jax.random.PRNGKey(0), n, shape, m=m))
+    np.testing.assert_allclose(q, want, rtol=1e-13, atol=1e-15)

@@ -62,7 +62,7 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "multivariate_normal", "bernoulli", "categorical", "gumbel", "choice",
            "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
            "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
-           "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald"]
+           "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal"]
 
 _U32 = _np.dtype(_np.uint32)
 _UINT = {8: _np.dtype(_np.uint8), 16: _np.dtype(_np.uint16), 32: _U32,
@@ -1365,3 +1365,29 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     # softmax over the last axis
     e = _jnp.exp(_jnp.subtract(logs, _jnp.max(logs, axis=-1, keepdims=True)))
     return _out(_jnp.divide(e, _jnp.sum(e, axis=-1, keepdims=True)))
+
+
+def orthogonal(key, n, shape=(), dtype=None, m=None):
+    """A random ``n x m`` matrix (``m`` defaults to ``n``) with orthonormal rows or
+    columns, whichever are fewer, uniform over the orthogonal (unitary, for a
+    complex dtype) group; ``shape`` gives batch dimensions in front.
+
+    As JAX: the Q factor of a normal matrix, its columns' signs fixed by the
+    diagonal of R (Mezzadri's method).
+
+    >>> import numpy as np
+    >>> from vmapx import random
+    >>> q = random.orthogonal(random.PRNGKey(0), 3)
+    >>> q.shape, bool(np.allclose(q @ q.T, np.eye(3)))
+    ((3, 3), True)
+    """
+    key = _check_key("orthogonal", key)
+    dtype = _float_dtype("orthogonal", dtype, "fc", "a float or complex dtype")
+    shape = _canonical_shape(shape)
+    n = _operator.index(n)
+    m = n if m is None else _operator.index(m)
+    z = _normal(key, shape + (max(n, m), min(n, m)), dtype)
+    q, r = _jnp.linalg.qr(z)
+    signs = _jnp.sign(_jnp.diagonal(r, axis1=-2, axis2=-1))
+    x = _jnp.multiply(q, _jnp.expand_dims(signs, -2))
+    return _out(_jnp.swapaxes(x, -1, -2) if n < m else x)

@@ -403,3 +403,5 @@ __all__ = ["identity", "relu", "relu6", "leaky_relu", "elu", "celu", "selu", "ha
            "swish", "mish", "hard_sigmoid", "hard_silu", "hard_swish", "sparse_sigmoid", "gelu",
            "glu", "logsumexp", "logmeanexp", "softmax", "log_softmax", "standardize", "one_hot"]
 
+
+from . import initializers  # noqa: E402,F401
