@@ -513,6 +513,13 @@ def _qr(rng):
             ((fl(rng, (2, 3, 4)),), {"mode": "complete"})]
 
 
+@sample("lu")
+def _lu(rng):
+    # distinct pivots with margin, so finite differences never cross a pivot change
+    return [((_wellcond(rng, (3, 3)),), {}), ((_wellcond(rng, (2, 2), f32),), {}),
+            ((_wellcond(rng, (2, 3, 3)),), {})]
+
+
 @sample("svd")
 def _svd(rng):
     p = lambda full, uv, herm=False: {  # noqa: E731

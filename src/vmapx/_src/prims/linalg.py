@@ -592,5 +592,68 @@ def _pinv_jvp(primals, tangents, *, rcond, hermitian):
 
 pinv_p.jvp = _pinv_jvp
 
+# ------------------------------------------------------------------------ lu
+
+
+def _lu_abstract(a):
+    if len(a.shape) < 2:
+        raise ValueError(f"Argument to LU decomposition must have ndims >= 2, got {a.shape}")
+    m, n = a.shape[-2:]
+    lead = a.shape[:-2]
+    i32 = np.dtype(np.int32)
+    return [ShapedArray(a.shape, linalg_dtype(a.dtype)), ShapedArray(lead + (min(m, n),), i32),
+            ShapedArray(lead + (m,), i32)]
+
+
+def _lu(a):
+    """``[lu, pivots, permutation]`` as JAX's ``lax.linalg.lu``: LAPACK's getrf
+    (``L`` unit lower and ``U`` upper packed in ``lu``; row ``i`` swapped with
+    ``pivots[i]``), and ``a[..., permutation, :] == L @ U``."""
+    from scipy.linalg import lu_factor  # SciPy is imported on first use
+    a = np.asarray(a, linalg_dtype(a.dtype))
+    m, n = a.shape[-2:]
+    lead = a.shape[:-2]
+    if a.size == 0:
+        k = min(m, n)
+        return [a.copy(), np.zeros(lead + (k,), np.int32),
+                np.broadcast_to(np.arange(m, dtype=np.int32), lead + (m,)).copy()]
+    lu, piv = lu_factor(a, check_finite=False)
+    piv = np.asarray(piv, np.int32)
+    perm = np.broadcast_to(np.arange(m, dtype=np.int32), lead + (m,)).copy()
+    for i in range(piv.shape[-1]):  # apply the row swaps in order
+        j = piv[..., i:i + 1]
+        row_i = perm[..., i:i + 1].copy()
+        np.put_along_axis(perm, np.full_like(j, i), np.take_along_axis(perm, j, -1), -1)
+        np.put_along_axis(perm, j, row_i, -1)
+    return [np.asarray(lu, a.dtype), piv, perm]
+
+
+lu_p = _declare("lu", _lu, _lu_abstract, (2,), multiple_results=True)
+
+
+def _lu_jvp(primals, tangents):
+    """With ``P a = L U``, ``F = L^-1 P da U^-1`` splits into ``dL = L tril(F, -1)``
+    and ``dU = triu(F) U`` (square matrices)."""
+    (a,), (da,) = primals, tangents
+    lu, piv, perm = lu_p.bind(a)
+    if da is None:
+        return [lu, piv, perm], [None, None, None]
+    m, n = a.shape[-2:]
+    if m != n:
+        raise NotImplementedError("vmapx differentiates the LU decomposition of square "
+                                  "matrices only")
+    jnp = _jnp()
+    da = _tangent(da, lu)
+    eye = _eye_like(m, lu.dtype, lu.ndim)
+    lower = jnp.tril(lu, -1) + eye
+    upper = jnp.triu(lu)
+    pda = jnp.take_along_axis(da, jnp.expand_dims(perm, -1), axis=-2)
+    f = _mT(solve_p.bind(_mT(upper), _mT(solve_p.bind(lower, pda))))   # L^-1 P da U^-1
+    dlu = jnp.matmul(lower, jnp.tril(f, -1)) + jnp.matmul(jnp.triu(f), upper)
+    return [lu, piv, perm], [dlu, None, None]
+
+
+lu_p.jvp = _lu_jvp
+
 LINALG = (inv_p, solve_p, det_p, slogdet_p, cholesky_p, qr_p, eigh_p, eigvalsh_p, eig_p,
-          eigvals_p, svd_p, pinv_p)
+          eigvals_p, svd_p, pinv_p, lu_p)
