@@ -433,6 +433,8 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     global _MONOIDS
     if _MONOIDS is None:
         _MONOIDS = _monoids()
+    # The public lax functions wrap _src's (their concrete results are Arrays).
+    computation = getattr(computation, "__wrapped__", computation)
     try:
         kind = _MONOIDS.get(computation)
     except TypeError:  # unhashable callable

@@ -14,3 +14,7 @@ from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, sca
 from .._src.lax_ops import *  # noqa: F401,F403,E402
 from .._src.lax_special import *  # noqa: F401,F403,E402
 from .._src.lax_conv import *  # noqa: F401,F403,E402
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+# Concrete results of every function here are vmapx.Arrays, as JAX's are jax.Arrays.
+_wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])

@@ -32,6 +32,7 @@ import numpy as np
 from .. import numpy as jnp
 from .. import lax
 from .._src.core import Tracer, finish_output
+from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.prims.linalg import lu_p
 
 __all__ = ["block_diag", "cho_factor", "cho_solve", "det", "eigh", "expm", "inv", "lu",
@@ -402,3 +403,6 @@ def expm(A, *, upper_triangular=False, max_squarings=16):
         return jnp.where(jnp.expand_dims(squarings > i, (-1, -2)), jnp.matmul(r, r), r)
     return lax.fori_loop(0, max_squarings, square, r)
 
+
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays

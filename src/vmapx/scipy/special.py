@@ -392,3 +392,8 @@ _custom_rules()
 __all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "polygamma",
            "betaln", "multigammaln", "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr",
            "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc"]
+
+
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays

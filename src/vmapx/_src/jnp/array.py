@@ -14,6 +14,9 @@ trace drops the subclass), so the fast paths see only ``np.ndarray``.
 """
 from __future__ import annotations
 
+import functools
+import types
+
 import numpy as np
 
 from ..core import Tracer, finish_output, register_result_type
@@ -210,3 +213,51 @@ def as_array(x):
 def plain(x):
     """An ``Array`` as a plain ndarray view; anything else unchanged."""
     return x.view(np.ndarray) if type(x) is Array else x
+
+
+def to_result(out):
+    """A public function's concrete result as ``Array``s: an ndarray is viewed
+    (no copy), a NumPy scalar becomes a 0-d ``Array``, tuples, lists and named
+    tuples are converted item by item; tracers and other values pass."""
+    t = type(out)
+    if t is np.ndarray:
+        return out.view(Array)
+    if t is Array or isinstance(out, Tracer):
+        return out
+    if isinstance(out, np.generic):
+        return np.asarray(out).view(Array)
+    if t is tuple or t is list:
+        return t(to_result(o) for o in out)
+    if isinstance(out, tuple) and hasattr(out, "_fields"):
+        return t(*(to_result(o) for o in out))
+    return out
+
+
+def returning_arrays(fn, namespace=None):
+    """``fn`` with its concrete results handed out as ``Array``s (``to_result``).
+
+    With ``namespace`` (a module's globals), the wrapper is a function of that
+    module, so that tools that look for a module's own functions (``doctest``)
+    still find it."""
+    def make(wrapped, convert):
+        def wrapper(*args, **kwargs):
+            return convert(wrapped(*args, **kwargs))
+        return wrapper
+    wrapper = make(fn, to_result)
+    if namespace is not None:
+        wrapper = types.FunctionType(wrapper.__code__, namespace, fn.__name__, None,
+                                     wrapper.__closure__)
+    functools.update_wrapper(wrapper, fn)
+    return wrapper
+
+
+def wrap_namespace(namespace: dict, names, own=False):
+    """Replace each plain Python function among ``names`` in ``namespace`` (a
+    public module's globals) by ``returning_arrays`` of it (``own``: as a
+    function of that module).  Functions made by ``make_ufunc`` (marked
+    ``_prim``) convert their own results."""
+    for name in names:
+        fn = namespace.get(name)
+        if isinstance(fn, types.FunctionType) and not hasattr(fn, "_prim") \
+                and not hasattr(fn, "__wrapped__"):
+            namespace[name] = returning_arrays(fn, namespace if own else None)
