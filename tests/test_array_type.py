@@ -142,3 +142,10 @@ def test_tracers_hold_plain_ndarrays_when_an_array_is_closed_over():
     assert seen == [np.ndarray]
     _assert_array(out, (2, 3), np.float64)
     np.testing.assert_array_equal(out, np.stack([np.asarray(w)] * 2))
+
+
+def test_arrays_report_their_device_and_sharding_as_jax_arrays_do():
+    x = vmapx.random.uniform(vmapx.random.PRNGKey(0), (2,))
+    assert x.devices() == {vmapx.devices()[0]}
+    assert x.sharding.device_set == {vmapx.devices()[0]}
+    assert repr(x.sharding) == "SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)"

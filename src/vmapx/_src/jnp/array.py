@@ -20,6 +20,7 @@ import types
 import numpy as np
 
 from ..core import Tracer, finish_output, register_result_type
+from ..misc_api import devices as _devices
 
 
 def _has_tracer(index) -> bool:
@@ -160,6 +161,25 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         """
         return as_array(np.ptp(self.view(np.ndarray), axis, out, keepdims))
 
+    def devices(self):
+        """The set of devices holding the array: vmapx's one CPU device.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.ones(2).devices()
+        {CpuDevice(id=0)}
+        """
+        return {_devices()[0]}
+
+    @property
+    def sharding(self):
+        """How the array is laid out over devices: all of it on the one CPU device.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.ones(2).sharding
+        SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)
+        """
+        return SingleDeviceSharding(_devices()[0])
+
     def block_until_ready(self):
         """The array itself: vmapx computes synchronously.
 
@@ -168,6 +188,36 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         array([1., 1.])
         """
         return self
+
+
+class SingleDeviceSharding:
+    """The layout of every vmapx array: one device holds all of it (JAX's name).
+
+    >>> import vmapx
+    >>> SingleDeviceSharding(vmapx.devices()[0]).device_set
+    {CpuDevice(id=0)}
+    """
+    __slots__ = ("_device",)
+
+    def __init__(self, device):
+        self._device = device
+
+    @property
+    def device_set(self):
+        return {self._device}
+
+    @property
+    def memory_kind(self):
+        return "device"
+
+    def __eq__(self, other):
+        return isinstance(other, SingleDeviceSharding) and other._device == self._device
+
+    def __hash__(self):
+        return hash(self._device)
+
+    def __repr__(self):
+        return f"SingleDeviceSharding(device={self._device!r}, memory_kind=device)"
 
 
 Array.__module__ = "vmapx"
