@@ -20,7 +20,7 @@ from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noq
                           TracerBoolConversionError, TracerIntegerConversionError,
                           TracerArrayConversionError, UnboundAxisNameError)
 from . import numpy, lax, tree_util, tree, errors  # noqa: F401
-from . import random, nn, scipy, dtypes, test_util  # noqa: F401,E402
+from . import random, nn, scipy, dtypes, test_util, example_libraries  # noqa: F401,E402
 from ._src.config import config  # noqa: F401,E402
 from ._src.misc_api import (Device, devices, local_devices, device_count,  # noqa: F401,E402
                             local_device_count, default_backend, process_index, process_count,
