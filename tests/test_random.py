@@ -848,3 +848,44 @@ def test_orthogonal_has_orthonormal_rows_or_columns_and_matches_jax(n, m, shape)
     with jax.enable_x64(True):
         want = np.asarray(jax.random.orthogonal(jax.random.PRNGKey(0), n, shape, m=m))
     np.testing.assert_allclose(q, want, rtol=1e-13, atol=1e-15)
+
+
+# ------------------------- gamma family: JAX's stream (values from JAX 0.10.2, x64)
+
+_K7 = random.PRNGKey(7)
+
+
+@pytest.mark.parametrize("call, expected, dtype", [
+    (lambda: random.gamma(_K7, np.array([0.3, 1.0, 4.5])),
+     [2.0991715320635806e-06, 0.1612633792217553, 2.909350875453645], np.float64),
+    (lambda: random.loggamma(_K7, 0.05, (3,)),
+     [-83.97012834840358, -30.760890290467653, -16.463278443288637], np.float64),
+    (lambda: random.beta(_K7, 2.0, 0.5, (3,)),
+     [0.6317628056665001, 0.9848540956188013, 0.6932594290286815], np.float64),
+    (lambda: random.dirichlet(_K7, np.array([0.5, 1.0, 2.0])),
+     [0.0006152187090669396, 0.14846285190901112, 0.8509219293819218], np.float64),
+    (lambda: random.gamma(_K7, 2.0, (3,), np.float32),
+     [2.0724189281463623, 0.8636598587036133, 0.9369039535522461], np.float32),
+])
+def test_gamma_family_gives_jax_values(call, expected, dtype):
+    out = call()
+    assert type(out) is vmapx.Array and out.shape == np.shape(expected) and out.dtype == dtype
+    np.testing.assert_allclose(out, np.array(expected, dtype),
+                               rtol=1e-13 if dtype == np.float64 else 1e-6)
+
+
+def test_gamma_gradients_are_jax_implicit_reparameterization():
+    g = vmapx.grad(lambda a: random.gamma(_K7, a, (20,)).sum())(1.5)
+    assert g == pytest.approx(20.002731842005367, rel=1e-12)
+    g = vmapx.grad(lambda a: random.loggamma(_K7, a, (20,)).sum())(0.4)
+    assert g == pytest.approx(222.43049980438687, rel=1e-12)
+
+
+def test_gamma_under_vmap_and_jit_equals_the_loop():
+    keys = random.split(_K7, 3)
+    f = lambda k: random.gamma(k, np.array([0.5, 2.0]))  # noqa: E731
+    batched = vmapx.vmap(f)(keys)
+    looped = np.stack([f(k) for k in keys])
+    assert batched.shape == looped.shape == (3, 2) and batched.dtype == looped.dtype
+    np.testing.assert_array_equal(batched, looped)
+    np.testing.assert_array_equal(vmapx.jit(f)(keys[0]), looped[0])
