@@ -1,5 +1,6 @@
-"""vmapx.numpy constructors return ``vmapx.Array``: an ndarray with JAX's ``.at``
-updates and traced indexing, so JAX idioms on ``jnp`` constants work in transforms."""
+"""Every array vmapx hands out is a ``vmapx.Array``: an ndarray with JAX's ``.at``
+updates and traced indexing, so JAX idioms on ``jnp`` constants, samples and
+transform results work, in transforms and out of them."""
 import numpy as np
 import pytest
 
@@ -39,14 +40,15 @@ def test_constructor_results_print_and_compute_like_ndarrays():
     assert repr(x) == "array([1., 1.])"
     x[0] = 5.0                               # still a mutable NumPy array outside traces
     assert x[0] == 5.0
-    assert type(x + np.ones(2)) is np.ndarray  # mixed with plain arrays: plain result
+    assert type(x + np.ones(2)) is vmapx.Array  # mixed with plain arrays: still an Array
 
 
-@pytest.mark.parametrize("make", [jnp.ones, jnp.zeros])
-def test_transform_results_are_plain_ndarrays(make):
+@pytest.mark.parametrize("make", [jnp.ones, jnp.zeros, np.ones])
+def test_transform_results_are_writeable_arrays(make):
     out = vmapx.vmap(lambda v: v * 2.0)(make((3, 2)))
-    assert type(out) is np.ndarray
-    assert type(vmapx.grad(lambda v: jnp.sum(v * v))(make(3))) is np.ndarray
+    assert type(out) is vmapx.Array and out.flags.writeable
+    g = vmapx.grad(lambda v: jnp.sum(v * v))(make(3))
+    assert type(g) is vmapx.Array and g.flags.writeable
 
 
 def test_isinstance_array_holds_for_transform_results_and_tracers_as_jax_array():
@@ -59,8 +61,91 @@ def test_isinstance_array_holds_for_transform_results_and_tracers_as_jax_array()
     out = vmapx.vmap(f)(np.ones(3))
     vmapx.jit(f)(np.ones(3))
     vmapx.grad(lambda x: f(x).sum())(np.ones(3))
-    assert isinstance(out, vmapx.Array) and type(out) is np.ndarray
+    assert isinstance(out, vmapx.Array) and type(out) is vmapx.Array
     assert seen == [True, True, True]
     assert isinstance(np.zeros(2), vmapx.Array)
     assert not isinstance(3.0, vmapx.Array) and not isinstance(np.float64(1.0), vmapx.Array)
     assert not isinstance([1.0], vmapx.Array)
+
+
+# ------------------------------------------------ every result is an Array
+
+
+def _assert_array(x, shape, dtype):
+    assert type(x) is vmapx.Array, type(x)
+    assert x.shape == shape and x.dtype == dtype
+    assert x.flags.writeable
+
+
+def test_random_samples_plus_a_scalar_keep_at():
+    x = vmapx.random.normal(vmapx.random.PRNGKey(0), (3,)) + 3.0
+    _assert_array(x, (3,), np.float64)
+    y = x.at[0].set(-1.0)
+    _assert_array(y, (3,), np.float64)
+    np.testing.assert_array_equal(y, np.concatenate([[-1.0], np.asarray(x)[1:]]))
+    _assert_array(vmapx.random.PRNGKey(0), (2,), np.uint32)
+    _assert_array(vmapx.random.split(vmapx.random.PRNGKey(0)), (2, 2), np.uint32)
+    _assert_array(vmapx.random.randint(vmapx.random.PRNGKey(0), (), 0, 5), (), np.int64)
+
+
+def test_every_transform_returns_arrays():
+    x = np.array([1.0, 2.0, 3.0])
+    f = lambda v: jnp.sin(v) * v  # noqa: E731
+    _assert_array(vmapx.vmap(f)(x), (3,), np.float64)
+    _assert_array(vmapx.grad(lambda v: f(v).sum())(x), (3,), np.float64)
+    primal, tangent = vmapx.jvp(f, (x,), (np.ones(3),))
+    _assert_array(primal, (3,), np.float64)
+    _assert_array(tangent, (3,), np.float64)
+    out, pullback = vmapx.vjp(f, x)
+    _assert_array(out, (3,), np.float64)
+    _assert_array(pullback(np.ones(3))[0], (3,), np.float64)
+    _assert_array(vmapx.jacfwd(f)(x), (3, 3), np.float64)
+    _assert_array(vmapx.jacrev(f)(x), (3, 3), np.float64)
+    _assert_array(vmapx.hessian(lambda v: f(v).sum())(x), (3, 3), np.float64)
+    value, g = vmapx.value_and_grad(lambda v: f(v).sum())(x)
+    _assert_array(value, (), np.float64)
+    _assert_array(g, (3,), np.float64)
+
+
+def test_jit_results_are_arrays_before_and_after_compilation():
+    jf = vmapx.jit(lambda v, w: (v * 2.0, v, w.sum(), v[0]))
+    for _ in range(12):  # interpreted first, then compiled to Python source
+        doubled, same, total, first = jf(np.ones(3), np.ones(2))
+        _assert_array(doubled, (3,), np.float64)
+        _assert_array(same, (3,), np.float64)
+        _assert_array(total, (), np.float64)
+        _assert_array(first, (), np.float64)
+
+
+def test_array_mixed_with_ndarrays_stays_an_array_as_numpy_subclasses_do():
+    a, b = jnp.arange(3.0), np.ones(3)
+    for out in (a + b, b + a, b * a, np.exp(a), a @ np.eye(3), np.maximum(b, a), a.reshape(3, 1)):
+        assert type(out) is vmapx.Array
+        out.at[0].set(7.0)
+    # Full reductions give 0-d Arrays (NumPy's rule for subclasses); items are scalars.
+    total = a.sum()
+    assert type(total) is vmapx.Array and total.shape == () and float(total) == 3.0
+    assert type(a[1]) is np.float64
+    assert type(np.asarray(a)) is np.ndarray  # the way back to a plain ndarray
+
+
+def test_tracers_hold_plain_ndarrays_when_an_array_is_closed_over():
+    w = vmapx.random.normal(vmapx.random.PRNGKey(1), (3,))
+    seen = []
+
+    def f(x):
+        y = x * w
+        seen.append(type(y.val))
+        return y
+
+    out = vmapx.vmap(f)(np.ones((2, 3)))
+    assert seen == [np.ndarray]
+    _assert_array(out, (2, 3), np.float64)
+    np.testing.assert_array_equal(out, np.stack([np.asarray(w)] * 2))
+
+
+def test_arrays_report_their_device_and_sharding_as_jax_arrays_do():
+    x = vmapx.random.uniform(vmapx.random.PRNGKey(0), (2,))
+    assert x.devices() == {vmapx.devices()[0]}
+    assert x.sharding.device_set == {vmapx.devices()[0]}
+    assert repr(x.sharding) == "SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)"

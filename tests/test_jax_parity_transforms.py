@@ -250,7 +250,7 @@ def test_jit_validates_static_argnames_against_the_signature():
 def test_vmap_unmapped_collective_output_is_an_array():
     out = vmapx.vmap(lambda x: lax.psum(x, 'i'), axis_name='i', out_axes=None)(
         np.ones(3, np.float32))
-    assert type(out) is np.ndarray
+    assert type(out) is vmapx.Array
     assert_same(out, np.float32(3.0))
 
 
@@ -503,7 +503,7 @@ def test_custom_jvp_tangents_from_python_scalars_are_arrays():
         return x * y
     f.defjvps(lambda t, ans, x, y: t * y * 10, lambda t, ans, x, y: t * x * 100)
     out, tan = vmapx.jvp(f, (2.0, 3.0), (1.0, 1.0))
-    assert type(tan) is np.ndarray and tan.dtype == np.float64 and tan == 230.0
+    assert type(tan) is vmapx.Array and tan.dtype == np.float64 and tan == 230.0
     _, tan32 = vmapx.jvp(f, (np.float32(2), np.float32(3)), (np.float32(1), np.float32(1)))
     assert tan32.dtype == np.float32
 

@@ -213,7 +213,7 @@ def test_integer_inputs_promote_to_float64():
 def test_scalar_inputs_give_arrays():
     for fn in (special.erf, special.ndtri, nn.relu, nn.sigmoid):
         out = fn(0.5)
-        assert type(out) is np.ndarray and out.shape == () and out.dtype == np.float64
+        assert type(out) is vmapx.Array and out.shape == () and out.dtype == np.float64
 
 
 def test_lax_special_functions_take_floats_of_one_dtype():

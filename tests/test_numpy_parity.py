@@ -559,7 +559,7 @@ def test_roll_with_a_traced_shift_under_jit_and_grad():
 
 
 def test_astype_accepts_jax_copy_and_device_keywords():
-    a = np.ones(3)
+    a = jnp.ones(3)
     assert jnp.astype(a, np.float64, copy=False) is a
     same(jnp.astype(a, np.float32, copy=False), a.astype(np.float32))
     assert jnp.astype(a, np.float64, copy=True) is not a

@@ -1,12 +1,13 @@
 """``vmapx.random``: bit compatibility with JAX, the loop oracle under ``vmap``,
 distributions, dtypes and error messages.
 
-Reference values come from ``data/random_vectors.json``, made once with JAX
-0.10.2 by ``data/make_random_vectors.py``.  Each case says its mode: ``x32``
-(JAX's default mode; a ``null`` dtype calls both libraries without one, which
-pins vmapx's defaults), ``both`` (an explicit 32-bit dtype, the same in both
-modes) or ``x64`` (explicit 64-bit dtypes, with ``jax_enable_x64``).  A case
-with ``error`` holds the exception JAX raised, which vmapx must raise too.
+Reference values come from ``data/random_vectors.json``: hard-coded outputs of
+JAX 0.10.2 with ``jax_enable_x64=True``, produced by
+``data/make_random_vectors.py``.  Each case says its mode: ``x64`` (a ``null``
+dtype calls both libraries without one, which pins vmapx's defaults, float64
+and int64, against JAX's) or ``both`` (an explicit 32-bit dtype, the same in
+both of JAX's modes).  A case with ``error`` holds the exception JAX raised,
+which vmapx must raise too.
 """
 from __future__ import annotations
 
@@ -66,11 +67,6 @@ def _check_case(case, call, compare=_assert_same):
     compare(call(), _decode(case["out"]))
 
 
-def _indices(want):
-    """vmapx's indices are int32 in both modes (JAX's x64 mode gives int64)."""
-    return want.astype(np.int32) if want.dtype == np.int64 else want
-
-
 def _close(rtol32, rtol64=1e-13):
     def compare(got, want):
         assert isinstance(got, np.ndarray), type(got)
@@ -91,13 +87,13 @@ def test_prngkey_and_key_match_jax(case):
     _check_case(case, lambda: random.key(seed))
 
 
-def test_python_int_seeds_are_jax_default_32_bit_seeds():
-    # JAX's default mode keeps the low 32 bits of the int64 value, high word 0.
-    np.testing.assert_array_equal(random.PRNGKey(-1), [0, 2**32 - 1])
-    np.testing.assert_array_equal(random.PRNGKey(2**32 + 7), [0, 7])
-    # An int64 seed is a 64-bit seed, as with jax_enable_x64.
+def test_python_int_seeds_are_jax_x64_64_bit_seeds():
+    # With x64, JAX bit-casts the int64 value to its two 32-bit words, high first.
+    np.testing.assert_array_equal(random.PRNGKey(-1), [2**32 - 1, 2**32 - 1])
+    np.testing.assert_array_equal(random.PRNGKey(2**32 + 7), [1, 7])
     np.testing.assert_array_equal(random.PRNGKey(np.int64(-1)), [2**32 - 1, 2**32 - 1])
-    np.testing.assert_array_equal(random.PRNGKey(np.int64(2**32 + 7)), [1, 7])
+    # A 32-bit seed is sign-extended to 32 bits under a zero high word.
+    np.testing.assert_array_equal(random.PRNGKey(np.int32(-1)), [0, 2**32 - 1])
     with pytest.raises(OverflowError, match="Python int too large to convert to C long"):
         random.PRNGKey(2**63)
 
@@ -145,14 +141,14 @@ def test_normal_matches_jax_to_rounding(case):
                 _close(4e-7, 1e-15))
 
 
-def test_default_normal_is_jax_default_to_float32_rounding():
+def test_default_normal_is_jax_x64_float64():
     got = vmapx.random.normal(vmapx.random.PRNGKey(0), (5, 3, 4))
     case, = [c for c in VECTORS["normal"]
              if c["key"] == [0, 0] and c["shape"] == [5, 3, 4] and c["dtype"] is None]
-    assert case["mode"] == "x32"
+    assert case["mode"] == "x64"
     want = _decode(case["out"])
-    assert got.shape == (5, 3, 4) and got.dtype == want.dtype == np.float32
-    np.testing.assert_allclose(got, want, rtol=4e-7, atol=0)
+    assert got.shape == (5, 3, 4) and got.dtype == want.dtype == np.float64
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
 
 
 @pytest.mark.parametrize("case", VECTORS["exponential"], ids=_ids("exponential", ["key", "dtype"]))
@@ -166,7 +162,7 @@ def test_exponential_matches_jax_to_rounding(case):
                          ids=_ids("bernoulli", ["key", "p", "p_dtype"]))
 def test_bernoulli_matches_jax(case):
     p = _typed(case["p"], case["p_dtype"])
-    p = np.array(p, np.float32) if isinstance(p, list) else p  # jnp.array(list) in JAX
+    p = np.array(p) if isinstance(p, list) else p  # jnp.array(list): float64 with x64
     shape = None if case["shape"] is None else tuple(case["shape"])
     _check_case(case, lambda: random.bernoulli(np.array(case["key"], np.uint32), p, shape))
 
@@ -181,19 +177,19 @@ def test_permutation_matches_jax(case):
 @pytest.mark.parametrize("case", VECTORS["choice"],
                          ids=_ids("choice", ["key", "a", "shape", "replace", "p_dtype"]))
 def test_choice_matches_jax(case):
-    p = _typed(case["p"], case["p_dtype"])  # a Python list is float32, as jnp.array(list)
+    p = _typed(case["p"], case["p_dtype"])  # a Python list is float64, as jnp.array(list)
     _check_case(case, lambda: random.choice(np.array(case["key"], np.uint32), case["a"],
                                             tuple(case["shape"]), case["replace"], p),
-                lambda got, want: _assert_same(got, _indices(want)))
+                _assert_same)
 
 
 @pytest.mark.parametrize("case", VECTORS["categorical"],
                          ids=_ids("categorical", ["key", "logits_dtype"]))
 def test_categorical_matches_jax(case):
-    logits = _typed(case["logits"], case["logits_dtype"])  # a list: float32 logits
+    logits = _typed(case["logits"], case["logits_dtype"])  # a list: float64 logits
     _check_case(case, lambda: random.categorical(np.array(case["key"], np.uint32), logits,
                                                  shape=tuple(case["shape"])),
-                lambda got, want: _assert_same(got, _indices(want)))
+                _assert_same)
 
 
 _P4, _P6 = [0.1, 0.2, 0.3, 0.4], [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]
@@ -203,15 +199,15 @@ EXTRA = {  # name -> (vmapx call, bit-exact?); the JAX calls are in make_random_
     "choice_p": (lambda k: random.choice(k, 4, (8,), p=_P4), True),
     "choice_p_no_replace": (lambda k: random.choice(k, 6, (3,), replace=False, p=_P6), True),
     "choice_array_axis1": (lambda k: random.choice(
-        k, np.arange(12.0, dtype=_F32).reshape(3, 4), (2,), axis=1), True),
-    "categorical_no_replace": (lambda k: random.categorical(k, np.zeros(6, _F32), shape=(3,),
+        k, np.arange(12.0).reshape(3, 4), (2,), axis=1), True),
+    "categorical_no_replace": (lambda k: random.categorical(k, np.zeros(6), shape=(3,),
                                                             replace=False), True),
-    "categorical_axis0": (lambda k: random.categorical(k, _LOGITS_3x2.astype(_F32), axis=0,
+    "categorical_axis0": (lambda k: random.categorical(k, _LOGITS_3x2, axis=0,
                                                        shape=(4, 2)), True),
     "permutation_axis1": (lambda k: random.permutation(
-        k, np.arange(12, dtype=np.int32).reshape(3, 4), axis=1), True),
+        k, np.arange(12).reshape(3, 4), axis=1), True),
     "permutation_independent": (lambda k: random.permutation(
-        k, np.arange(12, dtype=np.int32).reshape(3, 4), axis=1, independent=True), True),
+        k, np.arange(12).reshape(3, 4), axis=1, independent=True), True),
     "bernoulli_high": (lambda k: random.bernoulli(k, 0.3, (8,), mode="high"), True),
     "gumbel": (lambda k: random.gumbel(k, (4,)), False),
     "gumbel_high": (lambda k: random.gumbel(k, (4,), mode="high"), False),
@@ -248,7 +244,7 @@ def test_further_samplers_match_jax(name):
     got = call(np.array(case["key"], np.uint32))
     want = _decode(case["out"])
     if exact:
-        _assert_same(got, _indices(want))
+        _assert_same(got, want)
     else:
         _close(1e-6)(got, want)
 
@@ -256,10 +252,10 @@ def test_further_samplers_match_jax(name):
 def test_seed_003_example_runs():
     matrices = random.normal(random.PRNGKey(0), (5, 3, 4))
     vectors = random.normal(random.PRNGKey(1), (5, 4))
-    assert matrices.shape == (5, 3, 4) and matrices.dtype == np.float32
-    assert vectors.shape == (5, 4) and vectors.dtype == np.float32
+    assert matrices.shape == (5, 3, 4) and matrices.dtype == np.float64
+    assert vectors.shape == (5, 4) and vectors.dtype == np.float64
     result = vmapx.vmap(lambda m, v: m @ v, in_axes=(0, 0))(matrices, vectors)
-    assert result.shape == (5, 3) and result.dtype == np.float32
+    assert result.shape == (5, 3) and result.dtype == np.float64
     np.testing.assert_allclose(result, np.einsum("bij,bj->bi", matrices, vectors), rtol=1e-5)
 
 
@@ -406,11 +402,11 @@ def test_samplers_compose_with_grad():
     assert vmapx.grad(lambda s: (s * random.normal(KEY, (3,))).sum())(1.0) == pytest.approx(
         z.sum(), rel=1e-12)
     # d/d lower of truncated_normal(key(0), lower, 2.0, (3,)).sum() at lower = -1, from JAX
-    # in its default mode (float32) and with x64 (float64).
+    # with x64: float64 by default, and with an explicit float32 dtype.
     g = vmapx.grad(lambda lo: random.truncated_normal(KEY, lo, 2.0, (3,)).sum())(-1.0)
-    assert g == pytest.approx(0.570186197757721, rel=1e-6)
-    g = vmapx.grad(lambda lo: random.truncated_normal(KEY, lo, 2.0, (3,), np.float64).sum())(-1.0)
     assert g == pytest.approx(0.9527300279563479, rel=1e-9)
+    g = vmapx.grad(lambda lo: random.truncated_normal(KEY, lo, 2.0, (3,), np.float32).sum())(-1.0)
+    assert g == pytest.approx(0.570186197757721, rel=1e-6)
     keys = random.split(KEY, 4)
     f = vmapx.grad(lambda m, k: random.uniform(k, (2,), minval=m, maxval=3.0).sum())
     got = vmapx.vmap(f, in_axes=(None, 0))(0.5, keys)
@@ -420,22 +416,25 @@ def test_samplers_compose_with_grad():
 # ------------------------------------------------------------ dtypes and shapes
 
 
-def test_defaults_are_jax_default_mode_types():
+def test_defaults_are_jax_x64_types():
     for f in (random.uniform, random.normal, random.truncated_normal, random.exponential,
               random.gamma, random.loggamma, random.beta, random.dirichlet, random.cauchy,
               random.laplace, random.logistic, random.gumbel):
-        assert _sample(f, None).dtype == np.float32, f.__name__
+        assert _sample(f, None).dtype == np.float64, f.__name__
     assert random.multivariate_normal(KEY, [0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]]).dtype == \
-        np.float32
-    assert random.randint(KEY, (2,), 0, 3).dtype == np.int32
-    assert random.bits(KEY, (2,)).dtype == np.uint32
-    assert random.categorical(KEY, np.zeros(4), shape=(3,)).dtype == np.int32
+        np.float64
+    assert random.randint(KEY, (2,), 0, 3).dtype == np.int64
+    assert random.bits(KEY, (2,)).dtype == np.uint64
+    assert random.categorical(KEY, np.zeros(4), shape=(3,)).dtype == np.int64
+    # JAX's top-k indices are int32 even with x64.
     assert random.categorical(KEY, np.zeros(4), shape=(3,), replace=False).dtype == np.int32
-    assert random.choice(KEY, 5, (2,)).dtype == np.int32
-    assert random.choice(KEY, 5, (2,), p=np.full(5, 0.2)).dtype == np.int32
-    assert random.choice(KEY, 5, (2,), replace=False, p=np.full(5, 0.2)).dtype == np.int32
-    assert random.choice(KEY, 5, (0,)).dtype == np.int32
-    assert random.permutation(KEY, 4).dtype == np.int32
+    assert random.choice(KEY, 5, (2,)).dtype == np.int64
+    assert random.choice(KEY, 5, (2,), p=np.full(5, 0.2)).dtype == np.int64
+    assert random.choice(KEY, 5, (2,), replace=False, p=np.full(5, 0.2)).dtype == np.int64
+    assert random.choice(KEY, 5, (0,)).dtype == np.int64
+    assert random.permutation(KEY, 4).dtype == np.int64
+    assert random.rademacher(KEY, (2,)).dtype == np.int64
+    assert random.geometric(KEY, 0.5, (2,)).dtype == np.int64
     assert random.PRNGKey(3).dtype == np.uint32 and random.PRNGKey(3).shape == (2,)
 
 
@@ -474,23 +473,23 @@ def test_integer_and_complex_dtypes_are_honoured():
     assert random.bernoulli(KEY, np.float32(0.5), (2,)).dtype == np.bool_
 
 
-def test_python_numbers_take_jax_default_types_and_arrays_keep_theirs():
-    # A list of probabilities is float32 (jnp.array without x64); a float64 array
-    # samples in float64, as with x64.
+def test_python_numbers_take_jax_x64_types_and_arrays_keep_theirs():
+    # A list of probabilities is float64 (jnp.array with x64); a float32 array
+    # samples in float32.
     np.testing.assert_array_equal(random.choice(KEY, 4, (50,), p=[0.1, 0.2, 0.3, 0.4]),
                                   random.choice(KEY, 4, (50,),
-                                                p=np.array([0.1, 0.2, 0.3, 0.4], np.float32)))
-    assert random.choice(KEY, [1.5, 2.5], (2,)).dtype == np.float32
-    assert random.choice(KEY, np.array([1.5, 2.5]), (2,)).dtype == np.float64
-    assert random.permutation(KEY, [3, 1, 2]).dtype == np.int32
+                                                p=np.array([0.1, 0.2, 0.3, 0.4], np.float64)))
+    assert random.choice(KEY, [1.5, 2.5], (2,)).dtype == np.float64
+    assert random.choice(KEY, np.array([1.5, 2.5], np.float32), (2,)).dtype == np.float32
+    assert random.permutation(KEY, [3, 1, 2]).dtype == np.int64
     np.testing.assert_array_equal(random.bernoulli(KEY, 0.3, (50,)),
-                                  random.bernoulli(KEY, np.float32(0.3), (50,)))
-    np.testing.assert_array_equal(random.bernoulli(KEY, np.float64(0.3), (50,)),
-                                  random.uniform(KEY, (50,), np.float64) < 0.3)
-    # randint: Python-int bounds are int32 unless the dtype is 64-bit; int64 arrays
-    # are clipped to the dtype's range (JAX's x64 mode).
-    with pytest.raises(OverflowError, match="Python int 2147483648 too large to convert to int32"):
-        random.randint(KEY, (3,), 0, 2**31)
+                                  random.bernoulli(KEY, np.float64(0.3), (50,)))
+    np.testing.assert_array_equal(random.bernoulli(KEY, np.float32(0.3), (50,)),
+                                  random.uniform(KEY, (50,), np.float32) < np.float32(0.3))
+    # randint: Python-int bounds are int64 (an OverflowError beyond); they and int64
+    # arrays are clipped to the dtype's range.
+    with pytest.raises(OverflowError, match="Python int 9223372036854775808 too large"):
+        random.randint(KEY, (3,), 0, 2**63)
     assert random.randint(KEY, (3,), 0, 2**40, np.int64).dtype == np.int64
     x = random.randint(KEY, (100,), np.int64(0), np.int64(2**32), np.uint32)
     assert x.dtype == np.uint32 and x.max() > 2**31
@@ -733,7 +732,7 @@ def test_key_data_and_wrap_key_data_are_the_raw_key():
     (lambda: random.PRNGKey(0, impl="rbg"), ValueError,
      'unrecognized PRNG implementation "rbg"'),
     (lambda: random.bernoulli(KEY, 1), TypeError,
-     "bernoulli probability `p` must have a floating dtype, got int32."),
+     "bernoulli probability `p` must have a floating dtype, got int64."),
     (lambda: random.bernoulli(KEY, 0.5, mode="x"), ValueError,
      "got mode='x', expected 'high' or 'low'"),
     (lambda: random.gamma(KEY, 1.0, dtype=np.int32), ValueError,
@@ -765,51 +764,66 @@ def test_error_messages(call, exc, match):
         call()
 
 
-# ------------------ samplers added after the JAX diff (values from JAX 0.10.2, x64 off)
+# ------------------ samplers added after the JAX diff (values from JAX 0.10.2 with x64)
 
 _K0 = random.PRNGKey(0)
 
 
 @pytest.mark.parametrize("fn, expected, dtype", [
-    (lambda k: random.rademacher(k, (6,)), [-1, -1, 1, 1, -1, 1], np.int32),
-    (lambda k: random.rademacher(k, (6,), dtype=np.float32), [-1, -1, 1, 1, -1, 1],
+    (lambda k: random.rademacher(k, (6,)), [1, 1, -1, -1, -1, 1], np.int64),
+    (lambda k: random.rademacher(k, (6,), dtype=np.float32), [1, 1, -1, -1, -1, 1],
      np.float32),
-    (lambda k: random.pareto(k, 2.0, (4,)), [4.37132, 6.83265, 1.22379, 1.37188], np.float32),
-    (lambda k: random.pareto(k, np.array([1., 3.], np.float32)), [19.1084, 3.60075],
-     np.float32),
-    (lambda k: random.weibull_min(k, 2.0, 1.5, (4,)), [4.11393, 4.9073, 1.09282, 1.47348],
-     np.float32),
-    (lambda k: random.rayleigh(k, 2.0, (4,)), [0.65576, 0.4162, 2.96883, 2.46229], np.float32),
-    (lambda k: random.maxwell(k, (4,)), [2.6311, 0.99103, 0.96493, 3.07828], np.float32),
+    (lambda k: random.pareto(k, 2.0, (4,)),
+     [1.3113213298190585, 1.129597746173524, 5.369942118088253, 1.5330294228017152],
+     np.float64),
+    (lambda k: random.pareto(k, np.array([1., 3.], np.float32)),
+     [1.7195636300384236, 1.0846323283402735], np.float64),
+    (lambda k: random.weibull_min(k, 2.0, 1.5, (4,)),
+     [1.3296393946277114, 0.7803592074120229, 4.488111486200361, 1.8009508304754442],
+     np.float64),
+    (lambda k: random.rayleigh(k, 2.0, (4,)),
+     [2.639971022975167, 3.499839951255364, 0.5313688947226182, 2.105714610604503],
+     np.float64),
+    (lambda k: random.maxwell(k, (4,)),
+     [1.9890699115189192, 0.42460738321377167, 1.2403079123658307, 2.0746335163022582],
+     np.float64),
     (lambda k: random.double_sided_maxwell(k, 1.0, 2.0, (4,)),
-     [4.09144, 4.14826, -3.16506, 5.58483], np.float32),
-    (lambda k: random.lognormal(k, 0.5, (4,)), [2.25088, 2.75284, 0.80509, 0.96145],
-     np.float32),
-    (lambda k: random.lognormal(k, shape=(4,)), [5.06646, 7.57812, 0.64818, 0.92439],
-     np.float32),
-    (lambda k: random.geometric(k, 0.3, (4,)), [1, 1, 4, 3], np.int32),
-    (lambda k: random.triangular(k, 0.0, 0.5, 1.0, (4,)), [0.83824, 0.89651, 0.40761, 0.48408],
-     np.float32),
-    (lambda k: random.wald(k, 1.0, (4,)), [0.3806, 0.41567, 0.48107, 0.32857], np.float32),
+     [4.969224084752314, -3.9564147973766293, -2.266963006648971, -2.964421583444985],
+     np.float64),
+    (lambda k: random.lognormal(k, 0.5, (4,)),
+     [0.9021981814084403, 0.6754454443368441, 2.479466302303905, 1.0984740686804704],
+     np.float64),
+    (lambda k: random.lognormal(k, shape=(4,)),
+     [0.813961558536697, 0.45622654827539666, 6.147753144260601, 1.2066452795634266],
+     np.float64),
+    (lambda k: random.geometric(k, 0.3, (4,)), [3, 5, 1, 2], np.int64),
+    (lambda k: random.triangular(k, 0.0, 0.5, 1.0, (4,)),
+     [0.45741508048838225, 0.32885821762996237, 0.8683213402236292, 0.538751983054401],
+     np.float64),
+    (lambda k: random.wald(k, 1.0, (4,)),
+     [0.18700294186884836, 1.6107321735678946, 1.5106286515739922, 0.13261639561521177],
+     np.float64),
 ])
 def test_added_samplers_match_jax_values(fn, expected, dtype):
     out = fn(_K0)
     assert out.shape == np.shape(expected) and out.dtype == dtype
-    np.testing.assert_allclose(out, expected, rtol=2e-5, atol=1e-5)
+    np.testing.assert_allclose(out, expected, rtol=1e-13, atol=0)
 
 
 def test_added_samplers_under_vmap_match_jax_values():
     keys = random.split(_K0, 2)
     out = vmapx.vmap(lambda k: random.rademacher(k, (3,)))(keys)
-    assert out.shape == (2, 3) and out.dtype == np.int32
-    np.testing.assert_array_equal(out, [[-1, 1, 1], [1, 1, -1]])
+    assert out.shape == (2, 3) and out.dtype == np.int64
+    np.testing.assert_array_equal(out, [[-1, 1, -1], [1, -1, -1]])
     out = vmapx.vmap(lambda k: random.pareto(k, 2.0, (3,)))(keys)
-    assert out.shape == (2, 3) and out.dtype == np.float32
-    np.testing.assert_allclose(out, [[2.51828, 1.10592, 1.13752], [1.00367, 1.01061, 1.54566]],
-                               rtol=2e-5)
+    assert out.shape == (2, 3) and out.dtype == np.float64
+    np.testing.assert_allclose(out, [[5.7685052920734865, 1.2084046063019624, 1.7177576954052927],
+                                     [1.0429260261342523, 3.6261608606183096, 1.9387431771705415]],
+                               rtol=1e-13)
     out = vmapx.vmap(lambda k: random.maxwell(k, (3,)))(keys)
-    np.testing.assert_allclose(out, [[1.54572, 1.57413, 2.08253], [3.18619, 1.44727, 1.76755]],
-                               rtol=2e-5)
+    np.testing.assert_allclose(out, [[1.984612042376157, 2.4782073986883146, 1.6334815033244856],
+                                     [2.098548062403852, 0.6134764196978628, 2.070454721859315]],
+                               rtol=1e-13)
 
 
 def test_added_samplers_equal_their_loop_under_vmap():
@@ -820,3 +834,58 @@ def test_added_samplers_equal_their_loop_under_vmap():
         looped = np.stack([f(k) for k in keys])
         assert batched.shape == looped.shape and batched.dtype == looped.dtype
         np.testing.assert_array_equal(batched, looped)
+
+
+@pytest.mark.parametrize("n, m, shape", [(3, None, ()), (4, 2, ()), (2, 5, (3,))])
+def test_orthogonal_has_orthonormal_rows_or_columns_and_matches_jax(n, m, shape):
+    q = random.orthogonal(KEY, n, shape, m=m)
+    cols = n if m is None else m
+    assert type(q) is vmapx.Array and q.shape == shape + (n, cols) and q.dtype == np.float64
+    small = min(n, cols)
+    gram = q @ np.swapaxes(q, -1, -2) if n <= cols else np.swapaxes(q, -1, -2) @ q
+    np.testing.assert_allclose(gram, np.broadcast_to(np.eye(small), gram.shape), atol=1e-12)
+    jax = pytest.importorskip("jax")
+    with jax.enable_x64(True):
+        want = np.asarray(jax.random.orthogonal(jax.random.PRNGKey(0), n, shape, m=m))
+    np.testing.assert_allclose(q, want, rtol=1e-13, atol=1e-15)
+
+
+# ------------------------- gamma family: JAX's stream (values from JAX 0.10.2, x64)
+
+_K7 = random.PRNGKey(7)
+
+
+@pytest.mark.parametrize("call, expected, dtype", [
+    (lambda: random.gamma(_K7, np.array([0.3, 1.0, 4.5])),
+     [2.0991715320635806e-06, 0.1612633792217553, 2.909350875453645], np.float64),
+    (lambda: random.loggamma(_K7, 0.05, (3,)),
+     [-83.97012834840358, -30.760890290467653, -16.463278443288637], np.float64),
+    (lambda: random.beta(_K7, 2.0, 0.5, (3,)),
+     [0.6317628056665001, 0.9848540956188013, 0.6932594290286815], np.float64),
+    (lambda: random.dirichlet(_K7, np.array([0.5, 1.0, 2.0])),
+     [0.0006152187090669396, 0.14846285190901112, 0.8509219293819218], np.float64),
+    (lambda: random.gamma(_K7, 2.0, (3,), np.float32),
+     [2.0724189281463623, 0.8636598587036133, 0.9369039535522461], np.float32),
+])
+def test_gamma_family_gives_jax_values(call, expected, dtype):
+    out = call()
+    assert type(out) is vmapx.Array and out.shape == np.shape(expected) and out.dtype == dtype
+    np.testing.assert_allclose(out, np.array(expected, dtype),
+                               rtol=1e-13 if dtype == np.float64 else 1e-6)
+
+
+def test_gamma_gradients_are_jax_implicit_reparameterization():
+    g = vmapx.grad(lambda a: random.gamma(_K7, a, (20,)).sum())(1.5)
+    assert g == pytest.approx(20.002731842005367, rel=1e-12)
+    g = vmapx.grad(lambda a: random.loggamma(_K7, a, (20,)).sum())(0.4)
+    assert g == pytest.approx(222.43049980438687, rel=1e-12)
+
+
+def test_gamma_under_vmap_and_jit_equals_the_loop():
+    keys = random.split(_K7, 3)
+    f = lambda k: random.gamma(k, np.array([0.5, 2.0]))  # noqa: E731
+    batched = vmapx.vmap(f)(keys)
+    looped = np.stack([f(k) for k in keys])
+    assert batched.shape == looped.shape == (3, 2) and batched.dtype == looped.dtype
+    np.testing.assert_array_equal(batched, looped)
+    np.testing.assert_array_equal(vmapx.jit(f)(keys[0]), looped[0])

@@ -20,7 +20,7 @@ from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noq
                           TracerBoolConversionError, TracerIntegerConversionError,
                           TracerArrayConversionError, UnboundAxisNameError)
 from . import numpy, lax, tree_util, tree, errors  # noqa: F401
-from . import random, nn, scipy  # noqa: F401,E402
+from . import random, nn, scipy, dtypes, test_util, example_libraries  # noqa: F401,E402
 from ._src.config import config  # noqa: F401,E402
 from ._src.misc_api import (Device, devices, local_devices, device_count,  # noqa: F401,E402
                             local_device_count, default_backend, process_index, process_count,
@@ -28,6 +28,7 @@ from ._src.misc_api import (Device, devices, local_devices, device_count,  # noq
                             custom_gradient, named_call, named_scope, ensure_compile_time_eval,
                             typeof, clear_caches, print_environment_info)
 from ._src.callbacks import pure_callback  # noqa: F401,E402
+from ._src.leaks import checking_leaks  # noqa: F401,E402
 from . import debug  # noqa: F401,E402
 
 __version__ = "0.1.0"

@@ -13,6 +13,7 @@ import numpy as np
 
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state, axis_names_of,
                    no_rule)
+from .jnp.array import Array
 
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
@@ -30,7 +31,9 @@ class BatchTracer(Tracer):
 
     def __init__(self, trace, val, bdim):
         self._trace = trace
-        self.val = val
+        # A vmapx.Array (a constant mixed into the batch) is held as a plain ndarray,
+        # the type the fast paths below look for.
+        self.val = val if type(val) is not Array else val.view(np.ndarray)
         self.bdim = bdim
         self._aval = None
 

@@ -106,15 +106,29 @@ def dummy_of(aval: ShapedArray):
     return np.zeros((), aval.dtype)
 
 
+# The array type of every result vmapx hands out: ``vmapx.Array`` (an ndarray
+# subclass with JAX's ``.at`` and traced indexing).  ``_src/jnp/array.py``
+# defines it (it needs this module) and registers it here at import.
+result_type = np.ndarray
+
+
+def register_result_type(cls):
+    global result_type
+    result_type = cls
+
+
 def finish_output(x):
-    """A result leaving the last transform: a writeable ndarray (broadcast views
-    are copied, NumPy scalars become 0-d arrays); tracers and other values pass."""
-    if isinstance(x, np.ndarray):
-        if type(x) is not np.ndarray:
-            x = x.view(np.ndarray)  # vmapx.numpy's Array: results are plain ndarrays
+    """A result leaving the last transform: a writeable ``vmapx.Array`` (broadcast
+    views are copied, NumPy scalars become 0-d arrays); tracers and other values pass."""
+    t = type(x)
+    if t is np.ndarray:
+        return (x if x.flags.writeable else x.copy()).view(result_type)
+    if t is result_type:
         return x if x.flags.writeable else x.copy()
+    if isinstance(x, np.ndarray):
+        return np.array(x, copy=not x.flags.writeable, subok=False).view(result_type)
     if isinstance(x, np.generic):
-        return np.asarray(x)
+        return np.asarray(x).view(result_type)
     return x
 
 

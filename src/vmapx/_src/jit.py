@@ -163,11 +163,15 @@ def simplify(closed: ClosedJaxpr):
 # ------------------------------------------------------------ execution
 
 def _finish(x, sources):
-    """A result handed to the user: a writeable ndarray that shares memory with
+    """A result handed to the user: a writeable ``vmapx.Array`` that shares memory with
     none of ``sources`` (the program's inputs and constants).  Views (``x.T``,
     ``x[0]``, reshapes, an input returned as is) are copied only when they do
     overlap a source; fresh arrays (``base`` is None) pass after an identity
     check, so the common case costs a few attribute reads."""
+    return _fresh(x, sources).view(Array)
+
+
+def _fresh(x, sources):
     if type(x) is not np.ndarray:
         if isinstance(x, np.ndarray):
             x = x.view(np.ndarray)
@@ -184,6 +188,11 @@ def _finish(x, sources):
         if isinstance(a, np.ndarray) and np.may_share_memory(x, a):
             return x.copy()
     return x
+
+
+def _view(x):
+    """A fresh output array as a ``vmapx.Array`` (no copy)."""
+    return x.view(Array)
 
 
 def _needs_finish(outvars, invars, constvars, owned):
@@ -205,7 +214,7 @@ def _needs_finish(outvars, invars, constvars, owned):
 
 
 def _copy(x):
-    return np.array(x, copy=True)
+    return np.array(x, copy=True).view(Array)
 
 
 def _dying(eqns, outvars):
@@ -325,14 +334,17 @@ def compile_program(program, name="jitted", finish=True):
         f"{names[v]}, " for v, c in zip(constvars, consts, strict=True)
         if isinstance(c, np.ndarray)) + ")"
     for v, n in zip(outvars, _needs_finish(outvars, invars, constvars, owned), strict=True):
-        if n is None or not finish:
+        if not finish:
             outs.append(ref(v))
+        elif n is None:
+            outs.append(f"_view({ref(v)})")
         elif n == "copy":
             outs.append(f"_copy({ref(v)})")
         else:
             outs.append(f"_finish({ref(v)}, {sources})")
     closure["_finish"] = _finish
     closure["_copy"] = _copy
+    closure["_view"] = _view
     params = ", ".join(names[v] for v in invars)
     body = "\n".join(lines)
     src = (f"def _make({', '.join(closure)}):\n"

@@ -457,6 +457,8 @@ def monoid_kind(computation):
     global _MONOIDS
     if _MONOIDS is None:
         _MONOIDS = _monoids()
+    # The public lax functions wrap _src's (their concrete results are Arrays).
+    computation = getattr(computation, "__wrapped__", computation)
     try:
         return _MONOIDS.get(computation)
     except TypeError:  # unhashable callable

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import tree as tu
+from . import core, tree as tu
 from .core import (AxisData, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
                    current_trace, _state)
 from .errors import api_boundary
@@ -208,6 +208,8 @@ class StagingTrace(Trace):
             return x._var
         if type(x) in _LITERAL_TYPES or isinstance(x, (bool, int, float, complex, np.generic)):
             return Literal(x)
+        if type(x) is core.result_type and not x.shape:  # a 0-d vmapx.Array: its scalar
+            return Literal(x.view(np.ndarray)[()])
         if not isinstance(x, (np.ndarray, Tracer)):
             x = np.asarray(x)
         v = self.const_vars.get(id(x))

@@ -20,3 +20,8 @@ from .._src.lax_slicing import *  # noqa: F401,F403,E402
 from .._src.lax_reduce import *  # noqa: F401,F403,E402
 from .._src.lax_misc import *  # noqa: F401,F403,E402
 from . import linalg  # noqa: F401,E402
+
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+# Concrete results of every function here are vmapx.Arrays, as JAX's are jax.Arrays.
+_wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])

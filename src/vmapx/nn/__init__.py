@@ -403,3 +403,9 @@ __all__ = ["identity", "relu", "relu6", "leaky_relu", "elu", "celu", "selu", "ha
            "swish", "mish", "hard_sigmoid", "hard_silu", "hard_swish", "sparse_sigmoid", "gelu",
            "glu", "logsumexp", "logmeanexp", "softmax", "log_softmax", "standardize", "one_hot"]
 
+
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays
+
+from . import initializers  # noqa: E402,F401

@@ -42,6 +42,9 @@ complex_ = complex128
 from .._src.jnp.vectorize import vectorize  # noqa: F401,E402
 from . import linalg, fft  # noqa: F401,E402
 from .._src import interop as _interop  # noqa: E402
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 
+# Concrete results of every function here are vmapx.Arrays, as JAX's are jax.Arrays.
+_wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])
 _interop._install()
 del _np

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._src.core import Tracer, ndim_of as _ndim_of, shape_of as _shape_of
 from .._src.errors import ConcretizationTypeError
+from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
 from .._src.prims.fft import fft_p
@@ -349,3 +350,6 @@ def ifftshift(x, axes=None):
     array([ 0.  ,  0.25, -0.5 , -0.25])
     """
     return _shift(x, axes, -1)
+
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays

@@ -26,6 +26,7 @@ from numpy.linalg import LinAlgError  # noqa: F401
 
 from .._src.core import Tracer, ndim_of as _ndim_of, shape_of as _shape_of
 from .._src.errors import ConcretizationTypeError
+from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
 from .._src.jnp.extra import scalar_like_numpy as _scalar_like_numpy
@@ -115,7 +116,7 @@ def det(a):
     """Determinant, as ``numpy.linalg.det``.
 
     >>> det(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    np.float64(-2.0000000000000004)
+    array(-2.)
     """
     return _lp.det_p.bind(_square(a))
 
@@ -124,7 +125,7 @@ def slogdet(a):
     """Sign and log of the absolute determinant, as ``numpy.linalg.slogdet``.
 
     >>> slogdet(np.array([[2.0, 0.0], [0.0, -3.0]]))
-    SlogdetResult(sign=np.float64(-1.0), logabsdet=np.float64(1.791759469228055))
+    SlogdetResult(sign=array(-1.), logabsdet=array(1.79175947))
     """
     return SlogdetResult(*_lp.slogdet_p.bind(_square(a)))
 
@@ -367,7 +368,7 @@ def lstsq(a, b, rcond=None):
     >>> x, res, rank, s = lstsq(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
     ...                         np.array([1.0, 1.0, 2.0]))
     >>> x, rank
-    (array([1., 1.]), np.int32(2))
+    (array([1., 1.]), array(2, dtype=int32))
     """
     jnp = _jnp()
     a, b = _asarray_like(a), _asarray_like(b)
@@ -406,7 +407,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     """Rank from the singular values, as ``numpy.linalg.matrix_rank``.
 
     >>> matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]]))
-    np.int64(1)
+    array(1)
     """
     jnp = _jnp()
     if rtol is not None and tol is not None:
@@ -431,7 +432,7 @@ def cond(x, p=None):
     """Condition number, as ``numpy.linalg.cond`` (``p`` in None, ±1, ±2, ±inf, 'fro', 'nuc').
 
     >>> cond(np.array([[1.0, 0.0], [0.0, 2.0]]))
-    np.float64(2.0)
+    array(2.)
     """
     jnp = _jnp()
     x = _asarray_like(x)
@@ -508,7 +509,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     """Vector or matrix norm, as ``numpy.linalg.norm`` (every ``ord`` NumPy accepts).
 
     >>> norm(np.array([3.0, 4.0])), norm(np.eye(2), 'nuc'), norm(np.arange(4.0), 1)
-    (np.float64(5.0), np.float64(2.0), np.float64(6.0))
+    (array(5.), array(2.), array(6.))
     """
     jnp = _jnp()
     x = _as_inexact(_asarray_like(x))
@@ -572,7 +573,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """Vector norm over ``axis`` (all axes when None), as ``numpy.linalg.vector_norm``.
 
     >>> vector_norm(np.ones((2, 2)))
-    np.float64(2.0)
+    array(2.)
     """
     jnp = _jnp()
     x = _asarray_like(x)
@@ -602,7 +603,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """Matrix norm over the last two axes, as ``numpy.linalg.matrix_norm``.
 
     >>> matrix_norm(np.eye(3), ord=1)
-    np.float64(1.0)
+    array(1.)
     """
     return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
@@ -633,7 +634,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     """As ``numpy.linalg.vecdot``.
 
     >>> vecdot(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
-    np.float64(11.0)
+    array(11.)
     """
     return _jnp().vecdot(x1, x2, axis=axis)
 
@@ -689,3 +690,6 @@ def trace(x, /, *, offset=0, dtype=None):
     array([3., 3.])
     """
     return _jnp().trace(x, offset, -2, -1, dtype=dtype)
+
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays

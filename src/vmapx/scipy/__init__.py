@@ -7,4 +7,4 @@ SciPy itself is imported only when a special function is first evaluated.
 >>> special.expit(np.array([0.0]))
 array([0.5])
 """
-from . import special, stats  # noqa: F401
+from . import special, stats, linalg  # noqa: F401

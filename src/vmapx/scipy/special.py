@@ -405,3 +405,8 @@ __all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "
            "betaln", "multigammaln", "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr",
            "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc",
            "betainc"]
+
+
+from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays

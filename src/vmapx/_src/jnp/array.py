@@ -4,14 +4,23 @@
 JAX code expects of a ``jnp`` array: ``x.at[idx].set(v)`` (and the other
 functional updates) and indexing with traced indices, so
 ``jnp.zeros(n).at[label].set(1.0)`` and ``jnp.eye(k)[labels]`` work inside
-``vmap``, ``grad`` and ``jit``.  Results leaving a transform are plain
-ndarrays; mixed with plain ndarrays, NumPy returns plain ndarrays.
+``vmap``, ``grad`` and ``jit``.  Every array vmapx hands out is an ``Array``:
+results leaving a transform (``core.finish_output``), ``random``'s samples,
+``vmapx.numpy``'s constructors.  NumPy's subclass propagation keeps it one:
+``Array`` mixed with plain ndarrays in ufuncs, operators, methods and
+reductions gives an ``Array`` (0-d for full reductions, as NumPy does for
+subclasses).  Inside transforms, tracers hold plain ndarrays (the batching
+trace drops the subclass), so the fast paths see only ``np.ndarray``.
 """
 from __future__ import annotations
 
+import functools
+import types
+
 import numpy as np
 
-from ..core import Tracer
+from ..core import Tracer, finish_output, register_result_type
+from ..devices import CPU as _CPU
 
 
 def _has_tracer(index) -> bool:
@@ -58,13 +67,15 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
            [1., 0., 0.]])
     >>> isinstance(vmapx.vmap(lambda x: x * 2)(np.ones(2)), vmapx.Array)
     True
+    >>> x = vmapx.random.normal(vmapx.random.PRNGKey(0), (3,)) + np.ones(3)
+    >>> type(x).__name__, x.at[0].set(0.0)
+    ('Array', array([0.        , 0.21523422, 2.81608667]))
     """
-    __array_priority__ = -1.0  # mixed with plain ndarrays, results are plain
+    # NumPy's default priority (0.0): mixed with plain ndarrays, the subclass wins.
 
     @property
     def at(self):
-        from .advanced import IndexUpdateHelper
-        return IndexUpdateHelper(self.view(np.ndarray))
+        return _ArrayAt(self.view(np.ndarray))
 
     def __getitem__(self, index):
         if _has_tracer(index):
@@ -150,6 +161,25 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         """
         return as_array(np.ptp(self.view(np.ndarray), axis, out, keepdims))
 
+    def devices(self):
+        """The set of devices holding the array: vmapx's one CPU device.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.ones(2).devices()
+        {CpuDevice(id=0)}
+        """
+        return {_CPU}
+
+    @property
+    def sharding(self):
+        """How the array is laid out over devices: all of it on the one CPU device.
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.ones(2).sharding
+        SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)
+        """
+        return SingleDeviceSharding(_CPU)
+
     def block_until_ready(self):
         """The array itself: vmapx computes synchronously.
 
@@ -160,7 +190,67 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         return self
 
 
+class SingleDeviceSharding:
+    """The layout of every vmapx array: one device holds all of it (JAX's name).
+
+    >>> import vmapx
+    >>> SingleDeviceSharding(vmapx.devices()[0]).device_set
+    {CpuDevice(id=0)}
+    """
+    __slots__ = ("_device",)
+
+    def __init__(self, device):
+        self._device = device
+
+    @property
+    def device_set(self):
+        return {self._device}
+
+    @property
+    def memory_kind(self):
+        return "device"
+
+    def __eq__(self, other):
+        return isinstance(other, SingleDeviceSharding) and other._device == self._device
+
+    def __hash__(self):
+        return hash(self._device)
+
+    def __repr__(self):
+        return f"SingleDeviceSharding(device={self._device!r}, memory_kind=device)"
+
+
 Array.__module__ = "vmapx"
+register_result_type(Array)
+
+
+class _ArrayAt:
+    """``Array.at``: JAX's index updates, whose concrete results are ``Array``s."""
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def __getitem__(self, index):
+        return _ArrayAtRef(self.array, index)
+
+
+class _ArrayAtRef:
+    """``Array.at[index]``: each update method (``set``, ``add``, ``get``, ...) of
+    the numpy layer's reference, with a concrete result handed out as an ``Array``."""
+    __slots__ = ("ref",)
+
+    def __init__(self, array, index):
+        from .advanced import IndexUpdateHelper
+        self.ref = IndexUpdateHelper(array)[index]
+
+    def __getattr__(self, name):
+        method = getattr(self.ref, name)
+
+        def update(*args, **kwargs):
+            return finish_output(method(*args, **kwargs))
+        update.__name__ = name
+        return update
 
 
 def as_array(x):
@@ -173,3 +263,51 @@ def as_array(x):
 def plain(x):
     """An ``Array`` as a plain ndarray view; anything else unchanged."""
     return x.view(np.ndarray) if type(x) is Array else x
+
+
+def to_result(out):
+    """A public function's concrete result as ``Array``s: an ndarray is viewed
+    (no copy), a NumPy scalar becomes a 0-d ``Array``, tuples, lists and named
+    tuples are converted item by item; tracers and other values pass."""
+    t = type(out)
+    if t is np.ndarray:
+        return out.view(Array)
+    if t is Array or isinstance(out, Tracer):
+        return out
+    if isinstance(out, np.generic):
+        return np.asarray(out).view(Array)
+    if t is tuple or t is list:
+        return t(to_result(o) for o in out)
+    if isinstance(out, tuple) and hasattr(out, "_fields"):
+        return t(*(to_result(o) for o in out))
+    return out
+
+
+def returning_arrays(fn, namespace=None):
+    """``fn`` with its concrete results handed out as ``Array``s (``to_result``).
+
+    With ``namespace`` (a module's globals), the wrapper is a function of that
+    module, so that tools that look for a module's own functions (``doctest``)
+    still find it."""
+    def make(wrapped, convert):
+        def wrapper(*args, **kwargs):
+            return convert(wrapped(*args, **kwargs))
+        return wrapper
+    wrapper = make(fn, to_result)
+    if namespace is not None:
+        wrapper = types.FunctionType(wrapper.__code__, namespace, fn.__name__, None,
+                                     wrapper.__closure__)
+    functools.update_wrapper(wrapper, fn)
+    return wrapper
+
+
+def wrap_namespace(namespace: dict, names, own=False):
+    """Replace each plain Python function among ``names`` in ``namespace`` (a
+    public module's globals) by ``returning_arrays`` of it (``own``: as a
+    function of that module).  Functions made by ``make_ufunc`` (marked
+    ``_prim``) convert their own results."""
+    for name in names:
+        fn = namespace.get(name)
+        if isinstance(fn, types.FunctionType) and not hasattr(fn, "_prim") \
+                and not hasattr(fn, "__wrapped__"):
+            namespace[name] = returning_arrays(fn, namespace if own else None)

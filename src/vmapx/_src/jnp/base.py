@@ -11,6 +11,7 @@ from ..errors import ConcretizationTypeError
 from ..inplace import Buffer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
+from .array import to_result
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
 _VALID_KINDS = inputs.VALID_KINDS
@@ -129,7 +130,7 @@ def make_ufunc(prim, nin, name, ufunc):
                 x = astype(x, dtype)
             if isinstance(x, Tracer):
                 return _core_state.trace.process(prim, (x,), {})
-            return prim.impl(x)
+            return to_result(prim.impl(x))
     elif nin == 2:
         def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
@@ -152,7 +153,9 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
-            return prim.bind(x, y)
+            if isinstance(x, Tracer) or isinstance(y, Tracer):
+                return _core_state.trace.process(prim, (x, y), {})
+            return to_result(prim.impl(x, y))
     else:  # pragma: no cover
         raise ValueError(nin)
     fn.__name__ = fn.__qualname__ = name
@@ -172,7 +175,7 @@ def _doc_example(ufunc, nin):
                 r = ufunc(*args)
         except TypeError:
             continue
-        return ", ".join(map(repr, args)), repr(r)
+        return ", ".join(map(repr, args)), repr(to_result(r))
     raise TypeError(f"no example for {ufunc}")
 
 

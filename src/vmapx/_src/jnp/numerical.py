@@ -191,7 +191,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral by the trapezoidal rule, as ``numpy.trapezoid``.
 
     >>> trapezoid(np.array([1.0, 2.0, 3.0]), x=np.array([0.0, 1.0, 3.0]))
-    np.float64(6.5)
+    array(6.5)
     """
     jnp = _jnp()
     y = asarray_like(y)

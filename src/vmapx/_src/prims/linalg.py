@@ -673,5 +673,9 @@ def _pinv_jvp(primals, tangents, *, rcond, hermitian):
 
 pinv_p.jvp = _pinv_jvp
 
+# ------------------------------------------------------------------------ lu
+
+
+
 LINALG = (inv_p, solve_p, det_p, slogdet_p, cholesky_p, qr_p, eigh_p, eigvalsh_p, eig_p,
           eigvals_p, svd_p, pinv_p)

@@ -4,11 +4,9 @@
 ``lu(a)`` (``(..., m, n)``) gives the packed factors (unit lower ``L`` below the
 diagonal, ``U`` on and above it), the LAPACK-style pivots (row ``i`` was
 swapped with row ``pivots[i]``, int32) and the resulting row permutation
-(int32): ``a[..., perm, :] == L @ U``.  The impl is Doolittle elimination
-with partial pivoting written once for a stack of matrices: a Python loop over
-the ``min(m, n)`` columns, each step one whole-stack NumPy operation (no loop
-over the stack or a vmap batch).  The pivot is the first row of largest
-magnitude, as LAPACK's ``getrf`` chooses.
+(int32): ``a[..., perm, :] == L @ U``.  The impl is LAPACK's ``getrf``
+through SciPy (``lu_factor`` takes a whole stack, so a vmap batch is one call),
+the factorization JAX's CPU backend computes.
 
 The JVP (square matrices) follows from ``P A = L U``: with
 ``F = L^-1 P dA U^-1``, ``dL = L tril(F, -1)`` and ``dU = triu(F) U``.
@@ -22,29 +20,18 @@ from .linalg import _declare, linalg_dtype
 
 
 def _lu(a):
-    a = np.array(a, dtype=linalg_dtype(np.asarray(a).dtype), copy=True)
+    """``[lu, pivots, permutation]`` by LAPACK's getrf (SciPy's ``lu_factor``,
+    which takes stacks of matrices): the pivots JAX's CPU backend computes."""
+    from scipy.linalg import lu_factor  # SciPy is imported on first use
+    a = np.asarray(a, linalg_dtype(np.asarray(a).dtype))
     *lead, m, n = a.shape
-    k = min(m, n)
-    pivots = np.zeros(tuple(lead) + (k,), np.int32)
-    perm = np.broadcast_to(np.arange(m, dtype=np.int32), tuple(lead) + (m,)).copy()
-    flat = a.reshape((-1, m, n))
-    fperm = perm.reshape((-1, m))
-    fpiv = pivots.reshape((-1, k))
-    rows = np.arange(flat.shape[0])
-    for j in range(k):
-        p = j + np.argmax(np.abs(flat[:, j:, j]), axis=1)
-        fpiv[:, j] = p
-        swap_j, swap_p = flat[rows, j].copy(), flat[rows, p].copy()
-        flat[rows, j], flat[rows, p] = swap_p, swap_j
-        pj, pp = fperm[rows, j].copy(), fperm[rows, p].copy()
-        fperm[rows, j], fperm[rows, p] = pp, pj
-        piv = flat[:, j, j]
-        safe = np.where(piv == 0, 1, piv)
-        with np.errstate(all="ignore"):
-            factors = np.where((piv == 0)[:, None], 0, flat[:, j + 1:, j] / safe[:, None])
-        flat[:, j + 1:, j] = factors
-        flat[:, j + 1:, j + 1:] -= factors[:, :, None] * flat[:, j, None, j + 1:]
-    return [flat.reshape(a.shape), fpiv.reshape(pivots.shape), fperm.reshape(perm.shape)]
+    lead = tuple(lead)
+    if a.size == 0:
+        return [a.copy(), np.zeros(lead + (min(m, n),), np.int32),
+                np.broadcast_to(np.arange(m, dtype=np.int32), lead + (m,)).copy()]
+    lu, piv = lu_factor(a, check_finite=False)
+    piv = np.asarray(piv, np.int32)
+    return [np.asarray(lu, a.dtype), piv, _pivots_to_permutation(piv, permutation_size=m)]
 
 
 def _lu_abstract(a):

@@ -100,3 +100,8 @@ def isf(q, loc=0, scale=1):
 
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"]
+
+
+from ..._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays
