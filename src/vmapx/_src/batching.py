@@ -17,6 +17,13 @@ from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state, 
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
 
+trace_rules: dict = {}
+"""Rules that a ``BatchTrace`` runs for a primitive whether or not it owns an input:
+``rule(trace, vals, dims, params)``.  Higher-order primitives whose user functions
+may close over this trace's tracers (``custom_jvp_call``, ``custom_vjp_call``)
+register one, so that the functions run with this trace re-entered on top of
+whatever trace calls them (see ``docs/parity.md``)."""
+
 
 class BatchTracer(Tracer):
     __slots__ = ("val", "bdim", "_aval")
@@ -142,6 +149,8 @@ class BatchTrace(Trace):
                 vals[i] = a.val
                 dims[i] = a.bdim
                 mine = True
+        if trace_rules and prim in trace_rules:
+            return trace_rules[prim](self, vals, dims, params)
         if not mine and not (prim.__class__ is AxisPrimitive and self._binds(params)):
             return self.parent.process(prim, args, params)
         rule = prim.batch
@@ -158,6 +167,38 @@ class BatchTrace(Trace):
             return [o if d is None else BatchTracer(self, o, d)
                     for o, d in zip(out, out_dim, strict=True)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)
+
+    def reenter(self, fun, in_dims, out_dims):
+        """``fun`` as a function of unboxed values: when called (by a trace below this
+        one, or by evaluation), this trace is re-entered on top of the trace current
+        at that time, the arguments are boxed with ``in_dims``, and the results are
+        unboxed; their batch dims are written into the list ``out_dims``.  ``fun``
+        takes and returns flat lists."""
+
+        def reentered(*xs):
+            st = _state
+            saved_parent, prev = self.parent, st.trace
+            self.parent = prev
+            st.trace = self
+            try:
+                boxed = [x if d is None else BatchTracer(self, x, d)
+                         for x, d in zip(xs, in_dims, strict=True)]
+                outs = fun(*boxed)
+            finally:
+                st.trace = prev
+                self.parent = saved_parent
+            vals, dims = [], []
+            for o in outs:
+                if type(o) is BatchTracer and o._trace is self:
+                    vals.append(o.val)
+                    dims.append(o.bdim)
+                else:
+                    vals.append(o)
+                    dims.append(None)
+            out_dims[:] = dims
+            return vals
+
+        return reentered
 
     def _binds(self, params):
         name = self.axis.name

@@ -11,8 +11,9 @@ parameters are the flat user functions:
   linear primitive that cannot be evaluated (forward mode over a custom_vjp
   function is an error, as in JAX) but whose transpose calls ``bwd``.
 
-The batching rules vmap the user functions themselves (outputs batched at 0),
-so both compose with ``vmap`` in either order.
+Under ``vmap`` both run through a ``BatchTrace`` rule (``batching.trace_rules``)
+that re-enters the vmap's trace around each user function wherever it is
+called, so rules may close over the vmap's tracers (as in JAX).
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import inspect
 import numpy as np
 
 from . import tree as tu
-from .core import Primitive, Tracer, get_aval
+from .core import Primitive, Tracer, get_aval, set_trace
+from .batching import BatchTracer, matchaxis, trace_rules
+from .prims.reductions import reduce_sum_p
 from .autodiff import float0, is_differentiable, zeros_like_aval
 from .jnp.base import astype
 
@@ -77,13 +80,6 @@ def _tangent_zeros(x):
     return zeros_like_aval(get_aval(x))
 
 
-def _vmap_list(fun, xs, dims, axis):
-    """``fun(*xs)`` mapped over ``axis`` (inputs at ``dims``, outputs at 0)."""
-    from .api import _vmap_flat
-    treedef = tu.tree_structure((tuple(xs), {}))
-    return _vmap_flat(fun, treedef, list(xs), list(dims), axis, 0, False)
-
-
 def _trace_out_avals(fun, avals):
     from .staging import trace_to_jaxpr
     return trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals).out_avals
@@ -128,24 +124,54 @@ def _custom_jvp_call_jvp(primals, tangents, *, fun, jvp):
                   for o, t in zip(outs, touts, strict=True)]
 
 
-def _custom_jvp_call_batch(axis, vals, dims, *, fun, jvp):
-    n = len(vals)
+def _label(fn):
+    return fn.label if isinstance(fn, _Named) else _name(fn)
 
-    def bfun(*xs):
-        return _vmap_list(fun, xs, dims, axis)
 
-    def bjvp(primals, tangents):
-        def pair(*xs):
-            o, t = jvp(list(xs[:n]), list(xs[n:]))
-            return list(o), list(t)
-        return _vmap_list(pair, list(primals) + list(tangents), list(dims) * 2, axis)
+def _conform(x, src, dst, size):
+    """``x`` with its batch axis moved (or an unmapped ``x`` broadcast) to ``dst``."""
+    if src == dst or x is None:
+        return x
+    return matchaxis(x, src, dst, size)
 
-    outs = custom_jvp_call_p.bind(*vals, fun=bfun, jvp=bjvp)
-    return outs, [0] * len(outs)
+
+def _custom_jvp_call_trace_rule(trace, vals, dims, params):
+    """vmap of ``custom_jvp_call``: ``fun`` and ``jvp`` run with this vmap's trace
+    re-entered, so they may close over its tracers (also hidden in nondiff args)."""
+    fun, jvp = params["fun"], params["jvp"]
+    n, size = len(vals), trace.axis.size
+    out_dims: list = []
+    jvp_dims: list = []
+
+    def flat_jvp(*xs):
+        outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+        return list(outs) + list(touts)
+
+    batched_fun = trace.reenter(fun, dims, out_dims)
+    reentered_jvp = trace.reenter(flat_jvp, list(dims) * 2, jvp_dims)
+
+    def batched_jvp(primals, tangents):
+        both = reentered_jvp(*primals, *tangents)
+        m = len(both) // 2
+        outs, touts, final = both[:m], both[m:], []
+        for i, (dp, dt) in enumerate(zip(jvp_dims[:m], jvp_dims[m:], strict=True)):
+            d = dp if dp is not None else dt
+            outs[i] = _conform(outs[i], dp, d, size)
+            touts[i] = _conform(touts[i], dt, d, size)
+            final.append(d)
+        out_dims[:] = final
+        return outs, touts
+
+    with set_trace(trace.parent):
+        outs = custom_jvp_call_p.bind(*vals, fun=_Named(batched_fun, _label(fun)),
+                                      jvp=_Named(batched_jvp, _label(jvp)))
+    dims_out = out_dims or [None] * len(outs)
+    return [o if d is None else BatchTracer(trace, o, d)
+            for o, d in zip(outs, dims_out, strict=True)]
 
 
 custom_jvp_call_p.jvp = _custom_jvp_call_jvp
-custom_jvp_call_p.batch = _custom_jvp_call_batch
+trace_rules[custom_jvp_call_p] = _custom_jvp_call_trace_rule
 
 
 class _CustomFunction:
@@ -343,37 +369,58 @@ def _custom_vjp_call_jvp(primals, tangents, *, fun, fwd, bwd):
                   for t, a in zip(touts, out_avals, strict=True)]
 
 
-def _custom_vjp_call_batch(axis, vals, dims, *, fun, fwd, bwd):
-    from .batching import moveaxis
-    from .prims.reductions import reduce_sum_p
+def _custom_vjp_call_trace_rule(trace, vals, dims, params):
+    """vmap of ``custom_vjp_call``: ``fun``, ``fwd`` and ``bwd`` run with this vmap's
+    trace re-entered (they may close over its tracers); an input cotangent that
+    ``bwd`` returns batched for an unbatched input is summed over the batch."""
+    fun, fwd, bwd = params["fun"], params["fwd"], params["bwd"]
+    size = trace.axis.size
+    out_dims: list = []
+    res_dims: list = []
+    fwd_dims: list = []
+    num_out: list = []
 
-    def bfun(*xs):
-        return _vmap_list(fun, xs, dims, axis)
+    def flat_fwd(*xs):
+        outs, res = fwd(*xs)
+        num_out[:] = [len(outs)]
+        return list(outs) + list(res)
 
-    def bfwd(*xs):
-        outs, res = _vmap_list(lambda *a: tuple(map(list, fwd(*a))), xs, dims, axis)
-        return outs, res
+    batched_fun = trace.reenter(fun, dims, out_dims)
+    reentered_fwd = trace.reenter(flat_fwd, dims, fwd_dims)
 
-    def bbwd(res, cts):
+    def batched_fwd(*xs):
+        both = reentered_fwd(*xs)
+        m = num_out[0]
+        out_dims[:] = fwd_dims[:m]
+        res_dims[:] = fwd_dims[m:]
+        return both[:m], both[m:]
+
+    def batched_bwd(res, cts):
         nr = len(res)
-        in_cts = _vmap_list(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
-                            list(res) + list(cts), [0] * (nr + len(cts)), axis)
+        ct_dims: list = []
+        flat_bwd = trace.reenter(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
+                                 list(res_dims) + list(out_dims), ct_dims)
+        in_cts = flat_bwd(*res, *cts)
         out = []
-        for c, d in zip(in_cts, dims, strict=True):
-            if c is None:
-                out.append(None)
-            elif d is None:
-                out.append(reduce_sum_p.bind(c, axes=(0,), keepdims=False, dtype=None))
-            else:
-                out.append(moveaxis(c, 0, d))
+        for c, cd, d in zip(in_cts, ct_dims, dims, strict=True):
+            if c is not None and d is None and cd is not None:
+                c = reduce_sum_p.bind(c, axes=(cd,), keepdims=False, dtype=None)
+            elif c is not None and d is not None:
+                c = _conform(c, cd, d, size)
+            out.append(c)
         return out
 
-    outs = custom_vjp_call_p.bind(*vals, fun=bfun, fwd=bfwd, bwd=bbwd)
-    return outs, [0] * len(outs)
+    with set_trace(trace.parent):
+        outs = custom_vjp_call_p.bind(*vals, fun=_Named(batched_fun, _label(fun)),
+                                      fwd=_Named(batched_fwd, _label(fwd)),
+                                      bwd=_Named(batched_bwd, _label(bwd)))
+    dims_out = out_dims or [None] * len(outs)
+    return [o if d is None else BatchTracer(trace, o, d)
+            for o, d in zip(outs, dims_out, strict=True)]
 
 
 custom_vjp_call_p.jvp = _custom_vjp_call_jvp
-custom_vjp_call_p.batch = _custom_vjp_call_batch
+trace_rules[custom_vjp_call_p] = _custom_vjp_call_trace_rule
 
 
 class custom_vjp(_CustomFunction):

@@ -1,0 +1,103 @@
+"""custom_jvp / custom_vjp under vmap when the rules close over the vmap's tracers.
+
+The loop is the oracle: the same function applied example by example.
+"""
+from functools import partial
+
+import numpy as np
+
+import vmapx
+import vmapx.numpy as jnp
+
+
+def _closing_jvp_fn(x):
+    @vmapx.custom_jvp
+    def g(y):
+        return x * y
+
+    @g.defjvp
+    def g_jvp(primals, tangents):
+        (y,), (ydot,) = primals, tangents
+        return x * y, 3.0 * x * ydot  # a rule different from the true derivative
+
+    return g
+
+
+def test_custom_jvp_rule_closing_over_vmap_tracer_under_outer_jvp():
+    xs = np.arange(3.0, dtype=np.float32)
+
+    def h(z):
+        return vmapx.vmap(lambda x: _closing_jvp_fn(x)(z))(xs)
+
+    primal, tangent = vmapx.jvp(h, (np.float32(1.5),), (np.float32(2.0),))
+    loop = [vmapx.jvp(lambda z, x=x: _closing_jvp_fn(x)(z), (np.float32(1.5),),
+                      (np.float32(2.0),)) for x in xs]
+    assert primal.shape == tangent.shape == (3,)
+    assert primal.dtype == tangent.dtype == np.float32
+    np.testing.assert_allclose(primal, np.stack([p for p, _ in loop]))
+    np.testing.assert_allclose(tangent, np.stack([t for _, t in loop]))
+    np.testing.assert_allclose(tangent, 3.0 * xs * 2.0)
+
+
+def test_custom_jvp_rule_closing_over_vmap_tracer_under_grad_of_vmap():
+    xs = np.array([0.5, 1.0, 2.0])
+    grad_h = vmapx.grad(lambda z: vmapx.vmap(lambda x: _closing_jvp_fn(x)(z))(xs).sum())
+    expected = sum(vmapx.grad(lambda z, x=x: _closing_jvp_fn(x)(z))(0.7) for x in xs)
+    got = grad_h(0.7)
+    assert got.shape == () and got.dtype == np.float64
+    np.testing.assert_allclose(got, expected)
+
+
+def test_custom_vjp_rules_closing_over_vmap_tracer_under_grad():
+    def make(x):
+        @vmapx.custom_vjp
+        def g(y):
+            return x * y
+
+        def g_fwd(y):
+            return x * y, (x,)
+
+        def g_bwd(res, ct):
+            (xx,) = res
+            return (2.0 * xx * ct,)  # deliberately twice the true cotangent
+
+        g.defvjp(g_fwd, g_bwd)
+        return g
+
+    xs = np.array([1.0, 2.0, 3.0])
+    got = vmapx.grad(lambda z: vmapx.vmap(lambda x: make(x)(z))(xs).sum())(3.0)
+    loop = sum(vmapx.grad(lambda z, x=x: make(x)(z))(3.0) for x in xs)
+    assert got.shape == () and got.dtype == np.float64
+    np.testing.assert_allclose(got, loop)
+    np.testing.assert_allclose(got, 2.0 * xs.sum())
+
+
+def test_custom_jvp_batched_nondiff_arg_with_unbatched_jvp_tracer():
+    @partial(vmapx.custom_jvp, nondiff_argnums=(0,))
+    def f(x, y):
+        return x * y
+
+    @f.defjvp
+    def f_jvp(x, primals, tangents):
+        (y,), (t,) = primals, tangents
+        return f(x, y), 5.0 * x * t
+
+    xs = np.array([2.0, -1.0])
+    primal, tangent = vmapx.jvp(lambda y: vmapx.vmap(f, in_axes=(0, None))(xs, y),
+                                (3.0,), (1.0,))
+    loop = [vmapx.jvp(lambda y, x=x: f(x, y), (3.0,), (1.0,)) for x in xs]
+    assert primal.shape == tangent.shape == (2,)
+    np.testing.assert_allclose(primal, np.stack([p for p, _ in loop]))
+    np.testing.assert_allclose(tangent, np.stack([t for _, t in loop]))
+
+
+def test_custom_jvp_with_unbatched_inputs_keeps_unbatched_output_in_vmap():
+    @vmapx.custom_jvp
+    def f(y):
+        return jnp.sin(y)
+
+    f.defjvp(lambda p, t: (f(p[0]), jnp.cos(p[0]) * t[0]))
+    out = vmapx.vmap(lambda x: x + f(1.0))(np.arange(3.0))
+    np.testing.assert_allclose(out, np.arange(3.0) + np.sin(1.0))
+    pair = vmapx.vmap(lambda x: (x, f(1.0)), out_axes=(0, None))(np.arange(3.0))
+    assert pair[1].shape == ()
