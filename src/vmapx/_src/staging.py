@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import tree as tu
-from .core import (AxisData, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
+from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
                    current_trace, _state)
 from .errors import api_boundary
 
@@ -190,11 +190,16 @@ _LITERAL_TYPES = {bool, int, float, complex, np.float64, np.float32, np.int64, n
 
 
 class StagingTrace(Trace):
-    """Records primitives applied to its own tracers as equations."""
-    __slots__ = ("eqns", "const_vars", "const_vals")
+    """Records primitives applied to its own tracers as equations.
 
-    def __init__(self, parent):
+    With ``stage_foreign`` it also records primitives applied only to tracers
+    of enclosing traces (they become consts): the branches of ``cond`` keep
+    the work on values they close over inside the branch, as JAX stages them."""
+    __slots__ = ("eqns", "const_vars", "const_vals", "stage_foreign")
+
+    def __init__(self, parent, stage_foreign=False):
         self.parent = parent
+        self.stage_foreign = stage_foreign
         self.eqns = []
         self.const_vars = {}   # id(value) -> Var
         self.const_vals = []   # values, in constvar order (kept alive)
@@ -224,7 +229,8 @@ class StagingTrace(Trace):
                 mine = True
             else:
                 invars.append(None)
-        if not mine:
+        if not mine and not (self.stage_foreign and prim.__class__ is not AxisPrimitive
+                             and any(isinstance(a, Tracer) for a in args)):
             return self.parent.process(prim, args, params)
         avals = []
         i = 0
@@ -279,7 +285,7 @@ class StagingTrace(Trace):
         return new
 
 
-def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:
+def trace_to_jaxpr(fun, in_avals, *, parent=None, stage_foreign=False) -> ClosedJaxpr:
     """Stage ``fun`` (flat: arrays in, list of arrays out) at ``in_avals``.
 
     >>> import numpy as np
@@ -292,7 +298,7 @@ def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:
         c:f64[3] = multiply b 2.0
       in (c,) }
     """
-    trace = StagingTrace(current_trace() if parent is None else parent)
+    trace = StagingTrace(current_trace() if parent is None else parent, stage_foreign)
     args = [trace.new_arg(a) for a in in_avals]
     with set_trace(trace):
         outs = fun(*args)
