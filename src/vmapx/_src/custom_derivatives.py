@@ -26,6 +26,8 @@ from . import tree as tu
 from .core import Primitive, Tracer, get_aval, set_trace
 from .batching import BatchTracer, matchaxis, trace_rules
 from .prims.reductions import reduce_sum_p
+from .staging import eval_jaxpr, trace_to_jaxpr
+from .jit import runner
 from .autodiff import float0, is_differentiable, zeros_like_aval
 from .jnp.base import astype
 
@@ -81,8 +83,13 @@ def _tangent_zeros(x):
 
 
 def _trace_out_avals(fun, avals):
-    from .staging import trace_to_jaxpr
-    return trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals).out_avals
+    """The output avals of ``fun`` at ``avals``; the jaxpr traced to find them is
+    kept on ``fun`` so that evaluating the staged call does not run the user's
+    Python function a second time (``jit`` of a custom function traces it once)."""
+    closed = trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals)
+    if isinstance(fun, _Named) and not closed.has_tracer_consts():
+        fun.staged = (tuple(avals), closed)
+    return closed.out_avals
 
 
 def _name(fun):
@@ -92,13 +99,21 @@ def _name(fun):
 class _Named:
     """A flat user function as a primitive parameter, printed by its role and
     the user function's name in jaxprs (hashed by identity)."""
-    __slots__ = ("fn", "label")
+    __slots__ = ("fn", "label", "staged")
 
     def __init__(self, fn, label):
         self.fn = fn
         self.label = label
+        self.staged = None  # (avals, ClosedJaxpr) once traced by abstract evaluation
 
     def __call__(self, *args):
+        """``fn(*args)``, or its staged jaxpr where abstract evaluation traced it at
+        these avals (the user's Python function runs once per staging)."""
+        staged = self.staged
+        if staged is not None and staged[0] == tuple(get_aval(a) for a in args):
+            if any(isinstance(a, Tracer) for a in args):
+                return eval_jaxpr(staged[1].jaxpr, staged[1].consts, *args)
+            return runner(staged[1], finish=False)(*args)
         return self.fn(*args)
 
     def __repr__(self):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import functools
 import inspect
+import threading
 import weakref
 
 import numpy as np
@@ -471,7 +472,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     if nums or names:
         nums, names, _ = _static_names(fun, nums, names)
     fname = getattr(fun, "__name__", type(fun).__name__)
-    cache: collections.OrderedDict = collections.OrderedDict()
+    cache = _trace_cache(fun, (nums, names))
     fast = not nums and not names
 
     def trace(dyn_args, kwargs, static_vals):
@@ -494,7 +495,10 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     def remember(key, entry):
         cache[key] = entry
         if len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
+            try:
+                cache.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                pass
 
     @api_boundary
     def jitted(*args, **kwargs):
@@ -531,7 +535,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                     entry = (closed, None if out_tree.is_leaf() else out_tree)
                     remember(key, entry)
                 else:
-                    cache.move_to_end(key)
+                    _touch(cache, key)
                 closed, out_tree = entry
                 outs = (closed.cache.get("run") or runner(closed, fname))(*args)
                 return outs[0] if out_tree is None else tu.tree_unflatten(out_tree, outs)
@@ -547,7 +551,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
         key = (treedef, static_vals, *sig)
         entry = cache.get(key)
         if entry is not None:
-            cache.move_to_end(key)
+            _touch(cache, key)
             closed, out_tree = entry
             extra = ()
         else:
@@ -569,6 +573,36 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     jitted._fun = fun
     _live_jitted.add(jitted)
     return jitted
+
+
+_shared_caches: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def _trace_cache(fun, options) -> collections.OrderedDict:
+    """The trace cache of ``fun`` jitted with ``options``: shared by every ``jit``
+    wrapper of the same function (``jit(f)`` written twice traces once, as in
+    JAX), and dropped with the function.  A function that cannot be weakly
+    referenced gets a cache of its own wrapper."""
+    try:
+        with _shared_lock:
+            per_fun = _shared_caches.get(fun)
+            if per_fun is None:
+                per_fun = _shared_caches[fun] = {}
+            cache = per_fun.get(options)
+            if cache is None:
+                cache = per_fun[options] = collections.OrderedDict()
+            return cache
+    except TypeError:  # not hashable or not weakly referenceable
+        return collections.OrderedDict()
+
+
+def _touch(cache, key):
+    """Mark ``key`` most recently used (it may have been evicted by another thread)."""
+    try:
+        cache.move_to_end(key)
+    except KeyError:
+        pass
 
 
 def _split_static(args, kwargs, nums, names, fname):
