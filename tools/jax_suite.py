@@ -55,6 +55,10 @@ SELECT_WORDS = ("vmap", "batch")
 
 # Packages of JAX that are internals (or have no vmapx counterpart by design):
 # imports from them keep the real JAX.
+# Internal modules through which the tests call public transforms: their public
+# names that vmapx has are vmapx's, the rest stay the real JAX's.
+PREFER_VMAPX = ("jax._src.api",)
+
 KEEP_REAL = ("jax._src", "jax.interpreters", "jax.experimental", "jax.extend",
              "jax.sharding", "jax.lib", "jax.stages", "jax.export", "jax.profiler")
 
@@ -128,6 +132,22 @@ def module(name):
         return Missing(jax_name)
 
 
+class Preferring(types.ModuleType):
+    """A real JAX internal module whose public transforms (``api.vmap``, ``api.jvp``)
+    are vmapx's: tests call the public API through ``jax._src.api``."""
+
+    def __init__(self, real_name):
+        super().__init__(real_name)
+        object.__setattr__(self, "_real", importlib.import_module(real_name))
+        object.__setattr__(self, "_vmapx", importlib.import_module("vmapx"))
+
+    def __getattr__(self, attr):
+        vmapx = object.__getattribute__(self, "_vmapx")
+        if not attr.startswith("_") and hasattr(vmapx, attr):
+            return getattr(vmapx, attr)
+        return getattr(object.__getattribute__(self, "_real"), attr)
+
+
 def parse_flags_with_absl():
     """The test framework's flag parsing belongs to the real JAX (test_util uses it)."""
     import jax
@@ -176,6 +196,17 @@ def _rewrite_import(node: ast.stmt) -> str | None:
         return "; ".join(parts)
     if isinstance(node, ast.ImportFrom):
         mod = node.module or ""
+        preferred = [alias for alias in node.names if f"{mod}.{alias.name}" in PREFER_VMAPX]
+        if preferred and len(preferred) == len(node.names):
+            return "; ".join(f"{alias.asname or alias.name} = _jax_suite_shim.Preferring("
+                             f"{mod + '.' + alias.name!r})" for alias in preferred)
+        if preferred:
+            rest = [a for a in node.names if a not in preferred]
+            return "; ".join(
+                [f"from {mod} import " + ", ".join(
+                    a.name + (f" as {a.asname}" if a.asname else "") for a in rest)]
+                + [f"{a.asname or a.name} = _jax_suite_shim.Preferring({mod + '.' + a.name!r})"
+                   for a in preferred])
         if node.level or not (mod == "jax" or mod.startswith("jax.")) or _is_real(mod):
             return None
         wanted = [alias.name for alias in node.names]

@@ -204,6 +204,14 @@ class _CustomFunction:
             return self
         return functools.partial(self, obj)
 
+    def __getattr__(self, name):
+        """Other attributes are the wrapped function's (``custom_vjp(custom_vmap(f))``
+        still has ``def_vmap``), as in JAX."""
+        fun = self.__dict__.get("fun")
+        if fun is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(fun, name)
+
     def _split_call(self, args, kwargs):
         """``(n_args, nondiff, dyn, leaves, in_tree, nondiff_values)`` of a call: ``dyn``
         the differentiable arguments, ``leaves`` and ``in_tree`` their flattening."""
