@@ -546,7 +546,8 @@ def _cd_jvp(primals, tangents):
     return _cd_fun(x, y), [jnp.cos(x) * y * tx + jnp.sin(x) * ty, tx]
 
 
-def _cd_fwd(x, y):
+def _cd_fwd(perturbed, x, y):
+    # The flat fwd parameter of custom_vjp_call: which operands carry tangents, then them.
     return _cd_fun(x, y), [x, y]
 
 

@@ -101,3 +101,91 @@ def test_custom_jvp_with_unbatched_inputs_keeps_unbatched_output_in_vmap():
     np.testing.assert_allclose(out, np.arange(3.0) + np.sin(1.0))
     pair = vmapx.vmap(lambda x: (x, f(1.0)), out_axes=(0, None))(np.arange(3.0))
     assert pair[1].shape == ()
+
+
+# ------------------------------------------------------------- symbolic zeros
+
+from vmapx.custom_derivatives import (CustomVJPPrimal, SymbolicZero,  # noqa: E402
+                                      zero_from_primal)
+
+
+def _symbolic_jvp_fn(seen):
+    @vmapx.custom_jvp
+    def f(x, y):
+        return x * y
+
+    @partial(f.defjvp, symbolic_zeros=True)
+    def f_jvp(primals, tangents):
+        (x, y), (tx, ty) = primals, tangents
+        seen.append((type(tx), type(ty)))
+        if type(ty) is SymbolicZero:
+            assert ty.shape == np.shape(y)
+            return f(x, y), tx * y
+        return f(x, y), tx * y + x * ty
+
+    return f
+
+
+def test_custom_jvp_symbolic_zeros_reach_the_rule_under_vmap_and_jit():
+    seen = []
+    f = _symbolic_jvp_fn(seen)
+    xs, ys = np.arange(3.0), np.array([2.0, 3.0, 4.0])
+    for wrap in (lambda g: g, vmapx.jit):
+        seen.clear()
+        primal, tangent = vmapx.jvp(wrap(lambda x: vmapx.vmap(f)(x, ys)), (xs,), (np.ones(3),))
+        np.testing.assert_allclose(primal, xs * ys)
+        np.testing.assert_allclose(tangent, ys)
+        assert seen and all(t is SymbolicZero for _, t in seen)
+        assert all(t is not SymbolicZero for t, _ in seen)
+
+
+def test_custom_jvp_symbolic_zero_output_tangent_stays_symbolic():
+    seen = []
+
+    @vmapx.custom_jvp
+    def f(x, y):
+        return y
+
+    @partial(f.defjvp, symbolic_zeros=True)
+    def f_jvp(primals, tangents):
+        seen.append(type(tangents[1]))
+        return primals[1], tangents[1]
+
+    primal, tangent = vmapx.jvp(vmapx.vmap(lambda x: f(x, f(x, 1.0))), (np.ones(3),),
+                                (np.ones(3),))
+    np.testing.assert_allclose(primal, np.ones(3))
+    np.testing.assert_allclose(tangent, np.zeros(3))
+    assert seen == [SymbolicZero, SymbolicZero]
+
+
+def test_custom_vjp_symbolic_zeros_perturbed_flags_and_zero_cotangents():
+    log = []
+
+    @vmapx.custom_vjp
+    def f(x, y):
+        return x * y, y
+
+    def fwd(x, y):
+        assert isinstance(x, CustomVJPPrimal) and isinstance(y, CustomVJPPrimal)
+        log.append(("fwd", x.perturbed, y.perturbed))
+        return f(x.value, y.value), (x.value, y.value)
+
+    def bwd(res, g):
+        x, y = res
+        g_prod, g_y = g
+        log.append(("bwd", type(g_y) is SymbolicZero))
+        return (g_prod * y, None)
+
+    f.defvjp(fwd, bwd, symbolic_zeros=True)
+    xs, y = np.arange(3.0), 2.0
+    grad = vmapx.grad(lambda x: vmapx.vmap(f, in_axes=(0, None))(x, y)[0].sum())(xs)
+    np.testing.assert_allclose(grad, np.full(3, 2.0))
+    assert log == [("fwd", True, False), ("bwd", True)]
+
+
+def test_zero_from_primal():
+    z = zero_from_primal({"a": np.ones(2, np.float32), "b": 1.0}, symbolic_zeros=True)
+    assert type(z["a"]) is SymbolicZero and z["a"].shape == (2,)
+    assert z["a"].dtype == np.float32
+    explicit = zero_from_primal(np.ones(2))
+    np.testing.assert_array_equal(explicit, np.zeros(2))

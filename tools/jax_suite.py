@@ -57,7 +57,7 @@ SELECT_WORDS = ("vmap", "batch")
 # imports from them keep the real JAX.
 # Internal modules through which the tests call public transforms: their public
 # names that vmapx has are vmapx's, the rest stay the real JAX's.
-PREFER_VMAPX = ("jax._src.api",)
+PREFER_VMAPX = {"jax._src.api": "vmapx", "jax._src.custom_derivatives": "vmapx.custom_derivatives"}
 
 KEEP_REAL = ("jax._src", "jax.interpreters", "jax.experimental", "jax.extend",
              "jax.sharding", "jax.lib", "jax.stages", "jax.export", "jax.profiler")
@@ -136,10 +136,10 @@ class Preferring(types.ModuleType):
     """A real JAX internal module whose public transforms (``api.vmap``, ``api.jvp``)
     are vmapx's: tests call the public API through ``jax._src.api``."""
 
-    def __init__(self, real_name):
+    def __init__(self, real_name, vmapx_name):
         super().__init__(real_name)
         object.__setattr__(self, "_real", importlib.import_module(real_name))
-        object.__setattr__(self, "_vmapx", importlib.import_module("vmapx"))
+        object.__setattr__(self, "_vmapx", importlib.import_module(vmapx_name))
 
     def __getattr__(self, attr):
         vmapx = object.__getattribute__(self, "_vmapx")
@@ -199,13 +199,15 @@ def _rewrite_import(node: ast.stmt) -> str | None:
         preferred = [alias for alias in node.names if f"{mod}.{alias.name}" in PREFER_VMAPX]
         if preferred and len(preferred) == len(node.names):
             return "; ".join(f"{alias.asname or alias.name} = _jax_suite_shim.Preferring("
-                             f"{mod + '.' + alias.name!r})" for alias in preferred)
+                             f"{mod + '.' + alias.name!r}, "
+                             f"{PREFER_VMAPX[mod + '.' + alias.name]!r})" for alias in preferred)
         if preferred:
             rest = [a for a in node.names if a not in preferred]
             return "; ".join(
                 [f"from {mod} import " + ", ".join(
                     a.name + (f" as {a.asname}" if a.asname else "") for a in rest)]
-                + [f"{a.asname or a.name} = _jax_suite_shim.Preferring({mod + '.' + a.name!r})"
+                + [f"{a.asname or a.name} = _jax_suite_shim.Preferring("
+                   f"{mod + '.' + a.name!r}, {PREFER_VMAPX[mod + '.' + a.name]!r})"
                    for a in preferred])
         if node.level or not (mod == "jax" or mod.startswith("jax.")) or _is_real(mod):
             return None

@@ -173,7 +173,7 @@ class BatchTrace(Trace):
         one, or by evaluation), this trace is re-entered on top of the trace current
         at that time, the arguments are boxed with ``in_dims``, and the results are
         unboxed; their batch dims are written into the list ``out_dims``.  ``fun``
-        takes and returns flat lists."""
+        takes and returns flat lists; ``None`` (a symbolic zero) passes as it is."""
 
         def reentered(*xs):
             st = _state
@@ -181,7 +181,7 @@ class BatchTrace(Trace):
             self.parent = prev
             st.trace = self
             try:
-                boxed = [x if d is None else BatchTracer(self, x, d)
+                boxed = [x if d is None or x is None else BatchTracer(self, x, d)
                          for x, d in zip(xs, in_dims, strict=True)]
                 outs = fun(*boxed)
             finally:

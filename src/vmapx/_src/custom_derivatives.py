@@ -23,7 +23,7 @@ import inspect
 import numpy as np
 
 from . import tree as tu
-from .core import Primitive, Tracer, get_aval, set_trace
+from .core import Primitive, ShapedArray, Tracer, get_aval, set_trace
 from .batching import BatchTracer, matchaxis, trace_rules
 from .prims.reductions import reduce_sum_p
 from .staging import eval_jaxpr, trace_to_jaxpr
@@ -61,10 +61,77 @@ def _nondiff_positions(fun, nondiff_argnums, nondiff_argnames):
     return tuple(sorted(nums))
 
 
-def _no_symbolic_zeros(symbolic_zeros):
-    if symbolic_zeros:
-        raise NotImplementedError("symbolic_zeros=True is not supported by vmapx: rules "
-                                  "receive zero tangents and cotangents as explicit zeros")
+class SymbolicZero:
+    """A zero tangent or cotangent known to be zero without its values: what rules
+    defined with ``symbolic_zeros=True`` receive (``jax.custom_derivatives.SymbolicZero``).
+
+    >>> import numpy as np
+    >>> from vmapx.custom_derivatives import SymbolicZero
+    >>> z = SymbolicZero(ShapedArray((2,), np.dtype('float64')))
+    >>> z.shape, z.dtype, z.instantiate()
+    ((2,), dtype('float64'), array([0., 0.]))
+    """
+
+    def __init__(self, aval):
+        self.aval = aval
+
+    @property
+    def shape(self):
+        return tuple(self.aval.shape)
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    def instantiate(self):
+        """Explicit zeros of this shape and dtype."""
+        return np.zeros(self.aval.shape, self.aval.dtype)
+
+    def __repr__(self):
+        return f"SymbolicZero({self.aval.str_short()})"
+
+
+class CustomVJPPrimal:
+    """A primal input as a ``custom_vjp`` fwd rule defined with
+    ``symbolic_zeros=True`` receives it: ``value`` and whether it is
+    ``perturbed`` (has a non-zero tangent).
+
+    >>> CustomVJPPrimal(1.0, True)
+    CustomVJPPrimal(value=1.0, perturbed=True)
+    """
+
+    def __init__(self, value, perturbed):
+        self.value = value
+        self.perturbed = perturbed
+
+    def __repr__(self):
+        return f"CustomVJPPrimal(value={self.value!r}, perturbed={self.perturbed!r})"
+
+
+def _tangent_aval(x):
+    a = get_aval(x)
+    return ShapedArray(a.shape, a.dtype if is_differentiable(a.dtype) else np.dtype(float0))
+
+
+def zero_from_primal(val, symbolic_zeros=False):
+    """The zero tangent of the pytree ``val``: ``SymbolicZero``s with
+    ``symbolic_zeros``, else explicit zeros (``float0`` for non-float leaves).
+
+    >>> import numpy as np
+    >>> z = zero_from_primal({'a': np.ones(2), 'n': 3})
+    >>> z['a'], z['n'].dtype == float0
+    (array([0., 0.]), True)
+    >>> zero_from_primal(np.ones(2), symbolic_zeros=True)
+    SymbolicZero(float64[2])
+    """
+    def zero(x):
+        z = SymbolicZero(_tangent_aval(x))
+        return z if symbolic_zeros else z.instantiate()
+    return tu.tree_map(zero, val)
+
+
+def _is_zero(x):
+    return x is None or isinstance(x, SymbolicZero)
 
 
 def _split_nondiff(args, nondiff_argnums):
@@ -132,9 +199,9 @@ custom_jvp_call_p = Primitive("custom_jvp_call", _custom_jvp_call_impl, multiple
 
 
 def _custom_jvp_call_jvp(primals, tangents, *, fun, jvp):
-    tans = [_tangent_zeros(p) if t is None else t
-            for p, t in zip(primals, tangents, strict=True)]
-    outs, touts = jvp(list(primals), tans)
+    # Zero tangents stay None: the rule wrapper makes them explicit zeros, or
+    # SymbolicZeros for a rule defined with symbolic_zeros=True.
+    outs, touts = jvp(list(primals), list(tangents))
     return outs, [t if is_differentiable(get_aval(o).dtype) else None
                   for o, t in zip(outs, touts, strict=True)]
 
@@ -163,10 +230,11 @@ def _custom_jvp_call_trace_rule(trace, vals, dims, params):
         return list(outs) + list(touts)
 
     batched_fun = trace.reenter(fun, dims, out_dims)
-    reentered_jvp = trace.reenter(flat_jvp, list(dims) * 2, jvp_dims)
 
     def batched_jvp(primals, tangents):
-        both = reentered_jvp(*primals, *tangents)
+        tangent_dims = [None if t is None else d for t, d in zip(tangents, dims, strict=True)]
+        both = trace.reenter(flat_jvp, list(dims) + tangent_dims, jvp_dims)(*primals,
+                                                                             *tangents)
         m = len(both) // 2
         outs, touts, final = both[:m], both[m:], []
         for i, (dp, dt) in enumerate(zip(jvp_dims[:m], jvp_dims[m:], strict=True)):
@@ -240,12 +308,14 @@ class custom_jvp(_CustomFunction):
     def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
         super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.jvp = None
+        self.symbolic_zeros = False
 
     def defjvp(self, jvp, symbolic_zeros=False):
         """Set the rule ``jvp(*nondiff_args, primals, tangents) -> (out, tangent_out)``
-        (returned, so this works as a decorator)."""
-        _no_symbolic_zeros(symbolic_zeros)
+        (returned, so this works as a decorator). With ``symbolic_zeros`` the rule
+        receives a ``SymbolicZero`` for each zero tangent, and may return them."""
         self.jvp = jvp
+        self.symbolic_zeros = bool(symbolic_zeros)
         return jvp
 
     def defjvps(self, *jvps):
@@ -281,7 +351,11 @@ class custom_jvp(_CustomFunction):
             out_trees.append(out_tree)
             return out_leaves
 
+        symbolic = self.symbolic_zeros
+
         def flat_jvp(primals, tangents):
+            tangents = [(SymbolicZero(_tangent_aval(x)) if symbolic else _tangent_zeros(x))
+                        if t is None else t for x, t in zip(primals, tangents, strict=True)]
             p = tu.tree_unflatten(in_tree, primals)
             t = tu.tree_unflatten(in_tree, tangents)
             res = user_jvp(*nd_vals, p, t)
@@ -299,6 +373,9 @@ class custom_jvp(_CustomFunction):
                                 "respectively.")
             tan_arrays = []
             for o, t_ in zip(out_leaves, tan_leaves, strict=True):
+                if isinstance(t_, SymbolicZero):
+                    tan_arrays.append(None)  # stays a symbolic zero downstream
+                    continue
                 oa, ta = get_aval(o), get_aval(t_)
                 expected = oa.dtype if is_differentiable(oa.dtype) else float0
                 if tuple(oa.shape) != tuple(ta.shape) or (
@@ -366,9 +443,9 @@ custom_lin_p.batch = _custom_lin_batch
 
 
 def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals):
-    res = list(args[:num_res])
-    cts = [zeros_like_aval(a) if c is None else c for c, a in zip(cts, out_avals, strict=True)]
-    return [None] * num_res + list(bwd(res, cts))
+    # Zero cotangents stay None: the bwd wrapper makes them explicit zeros, or
+    # SymbolicZeros for rules defined with symbolic_zeros=True.
+    return [None] * num_res + list(bwd(list(args[:num_res]), list(cts)))
 
 
 custom_lin_p.transpose = _custom_lin_transpose
@@ -383,7 +460,7 @@ custom_vjp_call_p = Primitive("custom_vjp_call", _custom_vjp_call_impl, multiple
 
 
 def _custom_vjp_call_jvp(primals, tangents, *, fun, fwd, bwd):
-    outs, res = fwd(*primals)
+    outs, res = fwd(tuple(t is not None for t in tangents), *primals)
     tans = [_tangent_zeros(p) if t is None else t
             for p, t in zip(primals, tangents, strict=True)]
     out_avals = tuple(get_aval(o) for o in outs)
@@ -403,16 +480,14 @@ def _custom_vjp_call_trace_rule(trace, vals, dims, params):
     fwd_dims: list = []
     num_out: list = []
 
-    def flat_fwd(*xs):
-        outs, res = fwd(*xs)
-        num_out[:] = [len(outs)]
-        return list(outs) + list(res)
-
     batched_fun = trace.reenter(fun, dims, out_dims)
-    reentered_fwd = trace.reenter(flat_fwd, dims, fwd_dims)
 
-    def batched_fwd(*xs):
-        both = reentered_fwd(*xs)
+    def batched_fwd(perturbed, *xs):
+        def flat_fwd(*ys):
+            outs, res = fwd(perturbed, *ys)
+            num_out[:] = [len(outs)]
+            return list(outs) + list(res)
+        both = trace.reenter(flat_fwd, dims, fwd_dims)(*xs)
         m = num_out[0]
         out_dims[:] = fwd_dims[:m]
         res_dims[:] = fwd_dims[m:]
@@ -421,8 +496,9 @@ def _custom_vjp_call_trace_rule(trace, vals, dims, params):
     def batched_bwd(res, cts):
         nr = len(res)
         ct_dims: list = []
+        ct_in_dims = [None if c is None else d for c, d in zip(cts, out_dims, strict=True)]
         flat_bwd = trace.reenter(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
-                                 list(res_dims) + list(out_dims), ct_dims)
+                                 list(res_dims) + ct_in_dims, ct_dims)
         in_cts = flat_bwd(*res, *cts)
         out = []
         for c, cd, d in zip(in_cts, ct_dims, dims, strict=True):
@@ -463,12 +539,17 @@ class custom_vjp(_CustomFunction):
         super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.fwd = None
         self.bwd = None
+        self.symbolic_zeros = False
 
     def defvjp(self, fwd, bwd, symbolic_zeros=False, optimize_remat=False):
-        """Set ``fwd(*args) -> (out, res)`` and ``bwd(*nondiff_args, res, ct) -> cts``."""
-        _no_symbolic_zeros(symbolic_zeros)
+        """Set ``fwd(*args) -> (out, res)`` and ``bwd(*nondiff_args, res, ct) -> cts``.
+
+        With ``symbolic_zeros`` each argument leaf reaches ``fwd`` as a
+        ``CustomVJPPrimal(value, perturbed)`` and each zero output cotangent
+        reaches ``bwd`` as a ``SymbolicZero``."""
         self.fwd = fwd
         self.bwd = bwd
+        self.symbolic_zeros = bool(symbolic_zeros)
 
     def __call__(self, *args, **kwargs):
         name = _name(self.fun)
@@ -485,7 +566,12 @@ class custom_vjp(_CustomFunction):
             out_trees.append(out_tree)
             return out_leaves
 
-        def flat_fwd(*xs):
+        symbolic = self.symbolic_zeros
+        out_avals_box: list = []
+
+        def flat_fwd(perturbed, *xs):
+            if symbolic:
+                xs = [CustomVJPPrimal(x, p) for x, p in zip(xs, perturbed, strict=True)]
             res = user_fwd(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
             if not (isinstance(res, (tuple, list)) and len(res) == 2):
                 raise TypeError(f"Custom VJP fwd rule {_name(user_fwd)} for function {name} "
@@ -501,10 +587,13 @@ class custom_vjp(_CustomFunction):
             r_leaves, r_tree = tu.tree_flatten(r)
             out_trees.append(out_tree)
             res_trees.append(r_tree)
+            out_avals_box[:] = [_tangent_aval(o) for o in out_leaves]
             return out_leaves, r_leaves
 
         def flat_bwd(res, cts):
             r = tu.tree_unflatten(res_trees[-1], res)
+            cts = [(SymbolicZero(a) if symbolic else zeros_like_aval(a)) if c is None else c
+                   for c, a in zip(cts, out_avals_box, strict=True)]
             ct = tu.tree_unflatten(out_trees[-1], cts)
             got = user_bwd(*nd_vals, r, ct)
             if isinstance(got, list):
@@ -515,7 +604,7 @@ class custom_vjp(_CustomFunction):
                 if not is_differentiable(a.dtype):
                     out.append(None)
                     continue
-                if c is None:
+                if _is_zero(c):
                     out.append(zeros_like_aval(a))
                     continue
                 ca = get_aval(c)
@@ -534,4 +623,4 @@ class custom_vjp(_CustomFunction):
         return tu.tree_unflatten(out_trees[-1], outs)
 
 
-__all__ = ["custom_jvp", "custom_vjp", "custom_jvp_call_p", "custom_vjp_call_p", "custom_lin_p"]
+__all__ = ["custom_jvp", "custom_vjp", "SymbolicZero", "CustomVJPPrimal", "zero_from_primal", "custom_jvp_call_p", "custom_vjp_call_p", "custom_lin_p"]
