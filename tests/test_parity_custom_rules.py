@@ -189,3 +189,41 @@ def test_zero_from_primal():
     assert z["a"].dtype == np.float32
     explicit = zero_from_primal(np.ones(2))
     np.testing.assert_array_equal(explicit, np.zeros(2))
+
+
+# ------------------------------------------------- transpose of a custom_jvp call
+
+
+def _linear_rule_div():
+    @vmapx.custom_jvp
+    def div(x, y):
+        return x / y
+
+    @div.defjvp
+    def div_jvp(primals, tangents):
+        (x, y), (x_dot, _) = primals, tangents
+        return div(x, y), div(x_dot, y)  # the rule calls the function on a tangent
+
+    return div
+
+
+def test_reverse_mode_through_custom_jvp_with_a_linear_rule():
+    div = _linear_rule_div()
+    _, f_vjp = vmapx.vjp(lambda x: div(x, 2.0), 1.0)
+    (ct,) = f_vjp(1.0)
+    assert ct.shape == () and ct.dtype == np.float64
+    np.testing.assert_allclose(ct, 0.5)
+    xs = np.arange(3.0)
+    np.testing.assert_allclose(vmapx.vmap(vmapx.grad(lambda x: div(x, 4.0)))(xs),
+                               np.stack([vmapx.grad(lambda x: div(x, 4.0))(x) for x in xs]))
+    np.testing.assert_allclose(vmapx.jit(vmapx.grad(lambda x: div(x, 2.0)))(1.0), 0.5)
+
+
+def test_linear_transpose_of_custom_jvp_function():
+    @vmapx.custom_jvp
+    def double(x):
+        return 2.0 * x
+
+    double.defjvp(lambda p, t: (double(p[0]), double(t[0])))
+    (ct,) = vmapx.linear_transpose(double, np.ones(3))(np.arange(3.0))
+    np.testing.assert_allclose(ct, 2.0 * np.arange(3.0))

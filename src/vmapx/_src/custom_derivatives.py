@@ -28,7 +28,7 @@ from .batching import BatchTracer, matchaxis, trace_rules
 from .prims.reductions import reduce_sum_p
 from .staging import eval_jaxpr, trace_to_jaxpr
 from .jit import runner
-from .autodiff import float0, is_differentiable, zeros_like_aval
+from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
 
 # ------------------------------------------------------------------ helpers
@@ -253,7 +253,25 @@ def _custom_jvp_call_trace_rule(trace, vals, dims, params):
             for o, d in zip(outs, dims_out, strict=True)]
 
 
+def _custom_jvp_call_transpose(cts, *args, fun, jvp):
+    """Reverse mode through a ``custom_jvp`` call that is linear in its undefined
+    inputs (a linear JVP rule calling the function on tangents): transpose the
+    function itself, as JAX does."""
+    from .prims.control_flow import transpose_jaxpr
+    linear = [is_undefined(a) for a in args]
+    closed = trace_to_jaxpr(lambda *xs: list(fun(*xs)), [aval_of(a) for a in args])
+    ct_nz = tuple(c is not None for c in cts)
+    if not any(ct_nz):
+        return [None] * len(args)
+    transposed = transpose_jaxpr(closed, linear, ct_nz)
+    known = [a for a, lin in zip(args, linear, strict=True) if not lin]
+    out = iter(eval_jaxpr(transposed.jaxpr, transposed.consts, *known,
+                          *[c for c in cts if c is not None]))
+    return [next(out) if lin else None for lin in linear]
+
+
 custom_jvp_call_p.jvp = _custom_jvp_call_jvp
+custom_jvp_call_p.transpose = _custom_jvp_call_transpose
 trace_rules[custom_jvp_call_p] = _custom_jvp_call_trace_rule
 
 
