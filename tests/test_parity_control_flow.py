@@ -68,3 +68,13 @@ def test_cond_branch_stages_work_on_closed_over_tracers():
     xs = np.array([-1.0, 2.0])
     np.testing.assert_allclose(vmapx.vmap(vmapx.grad(f))(xs),
                                np.stack([vmapx.grad(f)(x) for x in xs]))
+
+
+def test_jaxpr_equations_name_their_primitive_and_lax_exports_control_flow_primitives():
+    def f(x):
+        return lax.while_loop(lambda c: c[0] < 4, lambda c: (c[0] + 1, c[1] + 1), (0, x))
+
+    eqn = vmapx.make_jaxpr(vmapx.vmap(f))(np.arange(3)).jaxpr.eqns[0]
+    assert eqn.primitive is lax.while_p
+    assert eqn.params["cond_jaxpr"].in_avals[0].shape == ()
+    assert lax.cond_p.name == "cond" and lax.scan_p.name == "scan"

@@ -57,7 +57,13 @@ SELECT_WORDS = ("vmap", "batch")
 # imports from them keep the real JAX.
 # Internal modules through which the tests call public transforms: their public
 # names that vmapx has are vmapx's, the rest stay the real JAX's.
-PREFER_VMAPX = {"jax._src.api": "vmapx", "jax._src.custom_derivatives": "vmapx.custom_derivatives"}
+# module -> (vmapx module, the names taken from it; None for every public name).
+PREFER_VMAPX = {
+    "jax._src.api": ("vmapx", None),
+    "jax._src.custom_derivatives": ("vmapx.custom_derivatives", None),
+    # jax.test_util's public checks, used through jtu (if vmapx has them)
+    "jax._src.test_util": ("vmapx.test_util", ("check_grads", "check_jvp", "check_vjp")),
+}
 
 KEEP_REAL = ("jax._src", "jax.interpreters", "jax.experimental", "jax.extend",
              "jax.sharding", "jax.lib", "jax.stages", "jax.export", "jax.profiler")
@@ -136,14 +142,21 @@ class Preferring(types.ModuleType):
     """A real JAX internal module whose public transforms (``api.vmap``, ``api.jvp``)
     are vmapx's: tests call the public API through ``jax._src.api``."""
 
-    def __init__(self, real_name, vmapx_name):
+    def __init__(self, real_name, vmapx_name, only=None):
         super().__init__(real_name)
         object.__setattr__(self, "_real", importlib.import_module(real_name))
-        object.__setattr__(self, "_vmapx", importlib.import_module(vmapx_name))
+        try:
+            vmapx = importlib.import_module(vmapx_name)
+        except ImportError:
+            vmapx = None
+        object.__setattr__(self, "_vmapx", vmapx)
+        object.__setattr__(self, "_only", only)
 
     def __getattr__(self, attr):
         vmapx = object.__getattribute__(self, "_vmapx")
-        if not attr.startswith("_") and hasattr(vmapx, attr):
+        only = object.__getattribute__(self, "_only")
+        if (vmapx is not None and not attr.startswith("_") and hasattr(vmapx, attr)
+                and (only is None or attr in only)):
             return getattr(vmapx, attr)
         return getattr(object.__getattribute__(self, "_real"), attr)
 
@@ -200,14 +213,14 @@ def _rewrite_import(node: ast.stmt) -> str | None:
         if preferred and len(preferred) == len(node.names):
             return "; ".join(f"{alias.asname or alias.name} = _jax_suite_shim.Preferring("
                              f"{mod + '.' + alias.name!r}, "
-                             f"{PREFER_VMAPX[mod + '.' + alias.name]!r})" for alias in preferred)
+                             f"*{PREFER_VMAPX[mod + '.' + alias.name]!r})" for alias in preferred)
         if preferred:
             rest = [a for a in node.names if a not in preferred]
             return "; ".join(
                 [f"from {mod} import " + ", ".join(
                     a.name + (f" as {a.asname}" if a.asname else "") for a in rest)]
                 + [f"{a.asname or a.name} = _jax_suite_shim.Preferring("
-                   f"{mod + '.' + a.name!r}, {PREFER_VMAPX[mod + '.' + a.name]!r})"
+                   f"{mod + '.' + a.name!r}, *{PREFER_VMAPX[mod + '.' + a.name]!r})"
                    for a in preferred])
         if node.level or not (mod == "jax" or mod.startswith("jax.")) or _is_real(mod):
             return None
@@ -346,8 +359,9 @@ def main(argv=None):
             passing_on_jax = [t for t, (outcome, _) in on_jax.items() if outcome == "passed"]
             passed = 0
             for test_id in passing_on_jax:
-                outcome, message = on_vmapx.get(test_id, ("missing", "not run on vmapx "
-                                                          "(collection or import error)"))
+                outcome, message = on_vmapx.get(test_id, (
+                    "missing", "absent on vmapx: test id not collected (its parameters are "
+                               "built from a name vmapx lacks, or the file failed to import)"))
                 if outcome == "passed":
                     passed += 1
                 else:
@@ -375,7 +389,7 @@ def main(argv=None):
             for line in example[:3]:
                 out.write(f"   | {line[:200]}\n")
             for test_id, _ in cases:
-                out.write(f"   {test_id}\n")
+                out.write("   " + " ".join(test_id.split()) + "\n")
     print(f"\n{len(ordered)} failure groups, written to {args.failures}")
     for key, cases in ordered[:25]:
         print(f"  [{len(cases):3d}] {key[:110]}")

@@ -55,6 +55,11 @@ class Eqn(NamedTuple):
     outvars: list
     params: dict
 
+    @property
+    def primitive(self):
+        """The primitive (JAX's name for the field)."""
+        return self.prim
+
 
 _new_eqn = tuple.__new__  # Eqn without NamedTuple's Python-level __new__ (hot in tracing)
 

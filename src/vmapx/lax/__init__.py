@@ -14,3 +14,4 @@ from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, sca
 from .._src.lax_ops import *  # noqa: F401,F403,E402
 from .._src.lax_special import *  # noqa: F401,F403,E402
 from .._src.lax_conv import *  # noqa: F401,F403,E402
+from .._src.prims.control_flow import cond_p, while_p, scan_p  # noqa: F401,E402
