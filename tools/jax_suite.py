@@ -10,7 +10,10 @@ temporary directory, and run twice with pytest:
   vmapx (seen as ``jax``), ``import jax.numpy as jnp`` -> ``import vmapx.numpy
   as jnp``, ``from jax import lax`` -> ``from vmapx import lax``, and likewise
   for every public submodule). ``jax._src`` (``test_util`` and friends) and the
-  internal packages in ``KEEP_REAL`` stay the real JAX. A public name that
+  internal packages in ``KEEP_REAL`` stay the real JAX, except that the
+  public transforms the tests reach through internal modules
+  (``jax._src.api.vmap``, ``jax._src.custom_derivatives.SymbolicZero``,
+  ``jtu.check_grads``; see ``PREFER_VMAPX``) are vmapx's. A public name that
   vmapx lacks is bound to a placeholder that raises ``AttributeError`` when
   used, so one missing name fails only the tests that use it.
 
@@ -53,8 +56,6 @@ FILES = ["batching_test", "lax_vmap_test", "lax_vmap_op_test", "lax_numpy_vector
 SELECTED_ONLY = {"api_test", "lax_control_flow_test", "custom_api_test"}
 SELECT_WORDS = ("vmap", "batch")
 
-# Packages of JAX that are internals (or have no vmapx counterpart by design):
-# imports from them keep the real JAX.
 # Internal modules through which the tests call public transforms: their public
 # names that vmapx has are vmapx's, the rest stay the real JAX's.
 # module -> (vmapx module, the names taken from it; None for every public name).
@@ -65,6 +66,8 @@ PREFER_VMAPX = {
     "jax._src.test_util": ("vmapx.test_util", ("check_grads", "check_jvp", "check_vjp")),
 }
 
+# Packages of JAX that are internals (or have no vmapx counterpart by design):
+# imports from them keep the real JAX.
 KEEP_REAL = ("jax._src", "jax.interpreters", "jax.experimental", "jax.extend",
              "jax.sharding", "jax.lib", "jax.stages", "jax.export", "jax.profiler")
 
@@ -257,12 +260,8 @@ def swap_imports(source: str) -> str:
     future = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
     insert_at = max((n.end_lineno for n in future), default=0)
     out_lines = out.splitlines(keepends=True)
-    if insert_at == 0:
-        # keep a leading docstring/comments harmless: insert at the very top
-        out_lines.insert(0, "import _jax_suite_shim\n")
-    else:
-        # edits never touch __future__ lines, so their line numbers still hold
-        out_lines.insert(insert_at, "import _jax_suite_shim\n")
+    # edits never touch __future__ lines, so their line numbers still hold
+    out_lines.insert(insert_at, "import _jax_suite_shim\n")
     return "".join(out_lines)
 
 
