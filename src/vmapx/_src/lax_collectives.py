@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import tree as tu
+from .batching import moveaxis
 from .core import axis_names_of, dtype_of
 from .errors import UnboundAxisNameError
 from .prims import collectives as C
 from .prims import elementwise as ew
+from .prims.shapes import reshape_p
 from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
 
@@ -217,10 +219,51 @@ def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None,
     """
     _check_groups(axis_index_groups)
     axis_name = _check_name(axis_name, "all_to_all")
+    names = axis_names_of(axis_name)
+    if len(names) > 1:
+        return tu.tree_map(lambda v: _all_to_all_names(asarray_like(v), names, split_axis,
+                                                        concat_axis, tiled), x)
     size = axis_size(axis_name)
     return tu.tree_map(lambda v: C.all_to_all_p.bind(
         asarray_like(v), axis_name=axis_name, split_axis=split_axis, concat_axis=concat_axis,
         tiled=tiled, size=size), x)
+
+
+def _all_to_all_names(v, names, split_axis, concat_axis, tiled):
+    """``all_to_all`` over several names at once (the first name major in the
+    combined index): the split axis is cut into one digit per name, each digit
+    is exchanged in place over its own name, and the combined source axis is
+    then moved to (untiled) or merged into (tiled) the concat axis."""
+    sizes = [int(axis_size(n)) for n in names]
+    total = int(np.prod(sizes))
+    shape = tuple(v.shape)
+    nd = len(shape)
+    split = split_axis % nd if nd else 0
+    m = shape[split]
+    if tiled:
+        if m % total:
+            raise ValueError(f"The size of all_to_all split_axis ({m}) has to be divisible by "
+                             f"the size of the named axis {names} ({total})")
+        digits = tuple(sizes) + (m // total,)
+    else:
+        if m != total:
+            raise ValueError(f"all_to_all requires the size of the mapped axis axis_name to "
+                             f"equal x.shape[split_axis], but they are {total} and {m} "
+                             "respectively.")
+        digits = tuple(sizes)
+    v = reshape_p.bind(v, new_sizes=shape[:split] + digits + shape[split + 1:])
+    for k, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        v = C.all_to_all_p.bind(v, axis_name=name, split_axis=split + k,
+                                concat_axis=split + k, tiled=False, size=size)
+    rest = digits[len(names):] + shape[split + 1:]
+    v = reshape_p.bind(v, new_sizes=shape[:split] + (total,) + rest)
+    concat = concat_axis % nd if nd else 0
+    v = moveaxis(v, split, concat)
+    if not tiled:
+        return v
+    out = list(v.shape)
+    merged = out[:concat] + [out[concat] * out[concat + 1]] + out[concat + 2:]
+    return reshape_p.bind(v, new_sizes=tuple(merged))
 
 
 def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, tiled=False):
