@@ -152,31 +152,27 @@ class custom_vmap:
         return functools.partial(self, obj)
 
     def _resolve(self, args, kwargs):
-        name = _name(self.fun)
-        if not kwargs:
+        """The call's arguments as positional ones (JAX's error when they cannot be)."""
+        try:
+            signature = inspect.signature(self.fun)
+        except (TypeError, ValueError):  # no signature to check against
+            if kwargs:
+                raise TypeError("keyword arguments need a function with a signature") from None
             return tuple(args)
         try:
-            bound = inspect.signature(self.fun).bind(*args, **kwargs)
-            bound.apply_defaults()
+            bound = signature.bind(*args, **kwargs)  # defaults stay the function's own
             if bound.kwargs:
                 raise TypeError("The following keyword arguments could not be resolved to "
                                 f"positions: {', '.join(bound.kwargs)}")
         except TypeError as e:
             raise TypeError("The input arguments to the custom_vmap-decorated function "
-                            f"{name} could not be resolved to positional-only arguments. "
-                            f"Binding failed with the error:\n{e}") from e
+                            f"{_name(self.fun)} could not be resolved to positional-only "
+                            f"arguments. Binding failed with the error:\n{e}") from e
         return bound.args
 
     def __call__(self, *args, **kwargs):
         name = _name(self.fun)
         args = self._resolve(args, kwargs)
-        if inspect.signature(self.fun).parameters and not kwargs:
-            try:
-                inspect.signature(self.fun).bind(*args)
-            except TypeError as e:
-                raise TypeError("The input arguments to the custom_vmap-decorated function "
-                                f"{name} could not be resolved to positional-only arguments. "
-                                f"Binding failed with the error:\n{e}") from e
         if self.vmap_rule is None:
             raise AttributeError(f"No batching rule defined for custom_vmap function {name} "
                                  "using def_vmap.")
