@@ -22,7 +22,7 @@ def _flat(x, split_axis, concat_axis, tiled):
                       axis_name="k")(x)
 
 
-@pytest.mark.parametrize("split_axis, concat_axis", itertools.product([0, 1], [0, 1]))
+@pytest.mark.parametrize("split_axis, concat_axis", list(itertools.product([0, 1], [0, 1])))
 def test_all_to_all_over_two_names_equals_one_flattened_name(split_axis, concat_axis):
     x = np.arange(6 * 6 * 6, dtype=np.float32).reshape(6, 6, 6)
     got = _nested(x, [("i", 2), ("j", 3)], split_axis, concat_axis, tiled=False)
@@ -31,7 +31,7 @@ def test_all_to_all_over_two_names_equals_one_flattened_name(split_axis, concat_
     np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.parametrize("split_axis, concat_axis", itertools.product([0, 1], [0, 1]))
+@pytest.mark.parametrize("split_axis, concat_axis", list(itertools.product([0, 1], [0, 1])))
 def test_tiled_all_to_all_over_two_names_equals_one_flattened_name(split_axis, concat_axis):
     x = np.arange(4 * 8 * 4).reshape(4, 8, 4)
     got = _nested(x, [("i", 2), ("j", 2)], split_axis, concat_axis, tiled=True)
