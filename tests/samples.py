@@ -567,7 +567,8 @@ def _cd_jvp(primals, tangents):
     return _cd_fun(x, y), [jnp.cos(x) * y * tx + jnp.sin(x) * ty, tx]
 
 
-def _cd_fwd(x, y):
+def _cd_fwd(perturbed, x, y):
+    # The flat fwd parameter of custom_vjp_call: which operands carry tangents, then them.
     return _cd_fun(x, y), [x, y]
 
 
@@ -589,6 +590,20 @@ def _custom_vjp_call(rng):
     return [((fl(rng, (3,)), fl(rng, (3,))), {"fun": _cd_fun, "fwd": _cd_fwd, "bwd": _cd_bwd}),
             ((fl(rng, (2, 3), f32), fl(rng, (2, 3), f32)),
              {"fun": _cd_fun, "fwd": _cd_fwd, "bwd": _cd_bwd})]
+
+
+def _cv_rule(axis_size, in_batched, xs):
+    # The natural batching of _cd_fun (elementwise): unbatched operands broadcast.
+    import vmapx.numpy as jnp
+    x, y = (v if b else jnp.broadcast_to(v, (axis_size,) + v.shape)
+            for v, b in zip(xs, in_batched, strict=True))
+    return _cd_fun(x, y), [True, True]
+
+
+@sample("custom_vmap_call")
+def _custom_vmap_call(rng):
+    return [((fl(rng, (3,)), fl(rng, (3,))), {"fun": _cd_fun, "rule": _cv_rule}),
+            ((fl(rng, (2, 3), f32), fl(rng, (2, 3), f32)), {"fun": _cd_fun, "rule": _cv_rule})]
 
 
 # ------------------------------------------------------------ gather / scatter

@@ -152,3 +152,27 @@ def test_errors():
         jnp.vectorize(np.dot, excluded={1.5})
     with pytest.raises(ValueError, match="contains negative numbers"):
         jnp.vectorize(np.dot, excluded={-1})
+
+
+def test_none_argument_is_passed_through_as_if_excluded():
+    seen = []
+
+    def f(x, y, scale=None):
+        seen.append((y, scale))
+        out = x if y is None else x + y
+        return out if scale is None else out * scale
+
+    x = np.arange(6.0).reshape(2, 3)
+    got = jnp.vectorize(f)(x, None)
+    assert got.shape == (2, 3) and got.dtype == np.float64
+    np.testing.assert_array_equal(got, x)
+    assert all(y is None and s is None for y, s in seen)
+    np.testing.assert_array_equal(jnp.vectorize(f)(x, None, scale=None), x)
+    np.testing.assert_array_equal(jnp.vectorize(f)(x, np.ones(3)), x + 1)
+
+
+def test_none_argument_with_signature_is_an_error():
+    f = jnp.vectorize(lambda x, y: x if y is None else x + y, signature="(k),(k)->(k)")
+    with pytest.raises(ValueError, match=r"Cannot pass None at locations \{1\} with "
+                                         r"signature='\(k\),\(k\)->\(k\)'"):
+        f(np.arange(10), None)

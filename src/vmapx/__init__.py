@@ -21,7 +21,8 @@ from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noq
                           TracerArrayConversionError, UnboundAxisNameError)
 from . import numpy, lax, tree_util, tree, errors  # noqa: F401
 from . import random, nn, scipy, dtypes, test_util, example_libraries  # noqa: F401,E402
-from ._src.config import config  # noqa: F401,E402
+from ._src.config import (config, numpy_rank_promotion, numpy_dtype_promotion,  # noqa: F401,E402
+                          default_matmul_precision, legacy_prng_key, enable_checks)
 from ._src.misc_api import (Device, devices, local_devices, device_count,  # noqa: F401,E402
                             local_device_count, default_backend, process_index, process_count,
                             device_put, device_get, block_until_ready, disable_jit,

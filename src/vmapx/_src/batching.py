@@ -18,6 +18,13 @@ from .jnp.array import Array
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
 
+trace_rules: dict = {}
+"""Rules that a ``BatchTrace`` runs for a primitive whether or not it owns an input:
+``rule(trace, vals, dims, params)``.  Higher-order primitives whose user functions
+may close over this trace's tracers (``custom_jvp_call``, ``custom_vjp_call``)
+register one, so that the functions run with this trace re-entered on top of
+whatever trace calls them (see ``docs/parity.md``)."""
+
 
 class BatchTracer(Tracer):
     __slots__ = ("val", "bdim", "_aval")
@@ -164,6 +171,8 @@ class BatchTrace(Trace):
                     vals[i] = a.val
                     dims[i] = a.bdim
                     mine = True
+        if trace_rules and prim in trace_rules:
+            return trace_rules[prim](self, vals, dims, params)
         binds = prim.__class__ is AxisPrimitive and self._binds(params)
         if binds and self.split is not None:
             self.split.note_collective(prim)
@@ -215,6 +224,38 @@ class BatchTrace(Trace):
             return None
         full = np.moveaxis(np.asarray(val), x.bdim, 0)
         return trace.split.split(trace, full, x.aval)
+
+    def reenter(self, fun, in_dims, out_dims):
+        """``fun`` as a function of unboxed values: when called (by a trace below this
+        one, or by evaluation), this trace is re-entered on top of the trace current
+        at that time, the arguments are boxed with ``in_dims``, and the results are
+        unboxed; their batch dims are written into the list ``out_dims``.  ``fun``
+        takes and returns flat lists; ``None`` (a symbolic zero) passes as it is."""
+
+        def reentered(*xs):
+            st = _state
+            saved_parent, prev = self.parent, st.trace
+            self.parent = prev
+            st.trace = self
+            try:
+                boxed = [x if d is None or x is None else BatchTracer(self, x, d)
+                         for x, d in zip(xs, in_dims, strict=True)]
+                outs = fun(*boxed)
+            finally:
+                st.trace = prev
+                self.parent = saved_parent
+            vals, dims = [], []
+            for o in outs:
+                if type(o) is BatchTracer and o._trace is self:
+                    vals.append(o.val)
+                    dims.append(o.bdim)
+                else:
+                    vals.append(o)
+                    dims.append(None)
+            out_dims[:] = dims
+            return vals
+
+        return reentered
 
     def _binds(self, params):
         name = self.axis.name

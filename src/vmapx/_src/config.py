@@ -38,8 +38,10 @@ What each option means in vmapx:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import threading
 import warnings
 
 from . import concrete
@@ -161,6 +163,24 @@ def _auto_chunk(name, value):
     return value
 
 
+def _dtype_promotion(name, value):
+    if value not in ("standard", "strict"):
+        raise ValueError(f"new enum value must be in ['standard', 'strict'], got {value} of "
+                         f"type {type(value)}.")
+    if value != "standard":
+        raise NotImplementedError(
+            f"jax_numpy_dtype_promotion={value!r} is not supported by vmapx: it always "
+            "promotes dtypes as JAX's 'standard' mode does.")
+    return value
+
+
+def _legacy_prng_key(name, value):
+    if value not in ("allow", "warn", "error"):
+        raise ValueError(f"new enum value must be in ['allow', 'warn', 'error'], got {value} "
+                         f"of type {type(value)}.")
+    return value
+
+
 # name -> (default, check-and-apply)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -179,6 +199,9 @@ _OPTIONS = {
                                         os.environ.get("VMAPX_MEMORY_BUDGET") or None),
                             parse_bytes),
     "vmapx_auto_chunk": (False, _auto_chunk),
+    "jax_numpy_dtype_promotion": ("standard", _dtype_promotion),
+    "jax_legacy_prng_key": ("allow", _legacy_prng_key),
+    "jax_enable_checks": (False, _bool),
 }
 
 
@@ -234,3 +257,72 @@ class Config:
 
 
 config = Config()
+
+
+_scope_lock = threading.Lock()
+
+
+def _scoped(option: str, doc: str):
+    """A JAX-style scoped setter: ``with name(value):`` or ``@name(value)``."""
+
+    @contextlib.contextmanager
+    def setter(value):
+        with _scope_lock:
+            previous = config._values[option]
+            config.update(option, value)
+        try:
+            yield
+        finally:
+            with _scope_lock:
+                config._values[option] = previous
+
+    setter.__name__ = setter.__qualname__ = option[len("jax_"):]
+    setter.__doc__ = doc
+    return setter
+
+
+numpy_rank_promotion = _scoped("jax_numpy_rank_promotion", """Set ``jax_numpy_rank_promotion`` within a scope (a context manager or a decorator).
+
+vmapx always broadcasts ranks as NumPy does, so only ``'allow'`` is accepted.
+
+>>> import vmapx
+>>> with vmapx.numpy_rank_promotion("allow"):
+...     vmapx.config.jax_numpy_rank_promotion
+'allow'
+""")
+
+numpy_dtype_promotion = _scoped("jax_numpy_dtype_promotion", """Set ``jax_numpy_dtype_promotion`` within a scope (a context manager or a decorator).
+
+vmapx always promotes as JAX's ``'standard'`` mode, the only value accepted.
+
+>>> import vmapx
+>>> with vmapx.numpy_dtype_promotion("standard"):
+...     vmapx.config.jax_numpy_dtype_promotion
+'standard'
+""")
+
+default_matmul_precision = _scoped("jax_default_matmul_precision", """Set ``jax_default_matmul_precision`` within a scope; no effect on NumPy's matmul.
+
+>>> import vmapx
+>>> @vmapx.default_matmul_precision("float32")
+... def f():
+...     return vmapx.config.jax_default_matmul_precision
+>>> f()
+'float32'
+""")
+
+legacy_prng_key = _scoped("jax_legacy_prng_key", """Set ``jax_legacy_prng_key`` within a scope; vmapx keys are always raw ``uint32`` arrays.
+
+>>> import vmapx
+>>> with vmapx.legacy_prng_key("allow"):
+...     vmapx.config.jax_legacy_prng_key
+'allow'
+""")
+
+enable_checks = _scoped("jax_enable_checks", """Set ``jax_enable_checks`` within a scope; stored, with no extra checks in vmapx.
+
+>>> import vmapx
+>>> with vmapx.enable_checks(True):
+...     vmapx.config.jax_enable_checks
+True
+""")

@@ -11,8 +11,9 @@ parameters are the flat user functions:
   linear primitive that cannot be evaluated (forward mode over a custom_vjp
   function is an error, as in JAX) but whose transpose calls ``bwd``.
 
-The batching rules vmap the user functions themselves (outputs batched at 0),
-so both compose with ``vmap`` in either order.
+Under ``vmap`` both run through a ``BatchTrace`` rule (``batching.trace_rules``)
+that re-enters the vmap's trace around each user function wherever it is
+called, so rules may close over the vmap's tracers (as in JAX).
 """
 from __future__ import annotations
 
@@ -22,8 +23,12 @@ import inspect
 import numpy as np
 
 from . import tree as tu
-from .core import Primitive, Tracer, get_aval
-from .autodiff import float0, is_differentiable, zeros_like_aval
+from .core import Primitive, ShapedArray, Tracer, get_aval, set_trace
+from .batching import BatchTracer, matchaxis, trace_rules
+from .prims.reductions import reduce_sum_p
+from .staging import eval_jaxpr, trace_to_jaxpr
+from .jit import runner
+from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
 
 # ------------------------------------------------------------------ helpers
@@ -56,10 +61,77 @@ def _nondiff_positions(fun, nondiff_argnums, nondiff_argnames):
     return tuple(sorted(nums))
 
 
-def _no_symbolic_zeros(symbolic_zeros):
-    if symbolic_zeros:
-        raise NotImplementedError("symbolic_zeros=True is not supported by vmapx: rules "
-                                  "receive zero tangents and cotangents as explicit zeros")
+class SymbolicZero:
+    """A zero tangent or cotangent known to be zero without its values: what rules
+    defined with ``symbolic_zeros=True`` receive (``jax.custom_derivatives.SymbolicZero``).
+
+    >>> import numpy as np
+    >>> from vmapx.custom_derivatives import SymbolicZero
+    >>> z = SymbolicZero(ShapedArray((2,), np.dtype('float64')))
+    >>> z.shape, z.dtype, z.instantiate()
+    ((2,), dtype('float64'), array([0., 0.]))
+    """
+
+    def __init__(self, aval):
+        self.aval = aval
+
+    @property
+    def shape(self):
+        return tuple(self.aval.shape)
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    def instantiate(self):
+        """Explicit zeros of this shape and dtype."""
+        return np.zeros(self.aval.shape, self.aval.dtype)
+
+    def __repr__(self):
+        return f"SymbolicZero({self.aval.str_short()})"
+
+
+class CustomVJPPrimal:
+    """A primal input as a ``custom_vjp`` fwd rule defined with
+    ``symbolic_zeros=True`` receives it: ``value`` and whether it is
+    ``perturbed`` (has a non-zero tangent).
+
+    >>> CustomVJPPrimal(1.0, True)
+    CustomVJPPrimal(value=1.0, perturbed=True)
+    """
+
+    def __init__(self, value, perturbed):
+        self.value = value
+        self.perturbed = perturbed
+
+    def __repr__(self):
+        return f"CustomVJPPrimal(value={self.value!r}, perturbed={self.perturbed!r})"
+
+
+def _tangent_aval(x):
+    a = get_aval(x)
+    return ShapedArray(a.shape, a.dtype if is_differentiable(a.dtype) else np.dtype(float0))
+
+
+def zero_from_primal(val, symbolic_zeros=False):
+    """The zero tangent of the pytree ``val``: ``SymbolicZero``s with
+    ``symbolic_zeros``, else explicit zeros (``float0`` for non-float leaves).
+
+    >>> import numpy as np
+    >>> z = zero_from_primal({'a': np.ones(2), 'n': 3})
+    >>> z['a'], z['n'].dtype == float0
+    (array([0., 0.]), True)
+    >>> zero_from_primal(np.ones(2), symbolic_zeros=True)
+    SymbolicZero(float64[2])
+    """
+    def zero(x):
+        z = SymbolicZero(_tangent_aval(x))
+        return z if symbolic_zeros else z.instantiate()
+    return tu.tree_map(zero, val)
+
+
+def _is_zero(x):
+    return x is None or isinstance(x, SymbolicZero)
 
 
 def _split_nondiff(args, nondiff_argnums):
@@ -77,16 +149,14 @@ def _tangent_zeros(x):
     return zeros_like_aval(get_aval(x))
 
 
-def _vmap_list(fun, xs, dims, axis):
-    """``fun(*xs)`` mapped over ``axis`` (inputs at ``dims``, outputs at 0)."""
-    from .api import _vmap_flat
-    treedef = tu.tree_structure((tuple(xs), {}))
-    return _vmap_flat(fun, treedef, list(xs), list(dims), axis, 0, False)
-
-
 def _trace_out_avals(fun, avals):
-    from .staging import trace_to_jaxpr
-    return trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals).out_avals
+    """The output avals of ``fun`` at ``avals``; the jaxpr traced to find them is
+    kept on ``fun`` so that evaluating the staged call does not run the user's
+    Python function a second time (``jit`` of a custom function traces it once)."""
+    closed = trace_to_jaxpr(lambda *xs: list(fun(*xs)), avals)
+    if isinstance(fun, _Named) and not closed.has_tracer_consts():
+        fun.staged = (tuple(avals), closed)
+    return closed.out_avals
 
 
 def _name(fun):
@@ -96,13 +166,21 @@ def _name(fun):
 class _Named:
     """A flat user function as a primitive parameter, printed by its role and
     the user function's name in jaxprs (hashed by identity)."""
-    __slots__ = ("fn", "label")
+    __slots__ = ("fn", "label", "staged")
 
     def __init__(self, fn, label):
         self.fn = fn
         self.label = label
+        self.staged = None  # (avals, ClosedJaxpr) once traced by abstract evaluation
 
     def __call__(self, *args):
+        """``fn(*args)``, or its staged jaxpr where abstract evaluation traced it at
+        these avals (the user's Python function runs once per staging)."""
+        staged = self.staged
+        if staged is not None and staged[0] == tuple(get_aval(a) for a in args):
+            if any(isinstance(a, Tracer) for a in args):
+                return eval_jaxpr(staged[1].jaxpr, staged[1].consts, *args)
+            return runner(staged[1], finish=False)(*args)
         return self.fn(*args)
 
     def __repr__(self):
@@ -121,31 +199,80 @@ custom_jvp_call_p = Primitive("custom_jvp_call", _custom_jvp_call_impl, multiple
 
 
 def _custom_jvp_call_jvp(primals, tangents, *, fun, jvp):
-    tans = [_tangent_zeros(p) if t is None else t
-            for p, t in zip(primals, tangents, strict=True)]
-    outs, touts = jvp(list(primals), tans)
+    # Zero tangents stay None: the rule wrapper makes them explicit zeros, or
+    # SymbolicZeros for a rule defined with symbolic_zeros=True.
+    outs, touts = jvp(list(primals), list(tangents))
     return outs, [t if is_differentiable(get_aval(o).dtype) else None
                   for o, t in zip(outs, touts, strict=True)]
 
 
-def _custom_jvp_call_batch(axis, vals, dims, *, fun, jvp):
-    n = len(vals)
+def _label(fn):
+    return fn.label if isinstance(fn, _Named) else _name(fn)
 
-    def bfun(*xs):
-        return _vmap_list(fun, xs, dims, axis)
 
-    def bjvp(primals, tangents):
-        def pair(*xs):
-            o, t = jvp(list(xs[:n]), list(xs[n:]))
-            return list(o), list(t)
-        return _vmap_list(pair, list(primals) + list(tangents), list(dims) * 2, axis)
+def _conform(x, src, dst, size):
+    """``x`` with its batch axis moved (or an unmapped ``x`` broadcast) to ``dst``."""
+    if src == dst or x is None:
+        return x
+    return matchaxis(x, src, dst, size)
 
-    outs = custom_jvp_call_p.bind(*vals, fun=bfun, jvp=bjvp)
-    return outs, [0] * len(outs)
+
+def _custom_jvp_call_trace_rule(trace, vals, dims, params):
+    """vmap of ``custom_jvp_call``: ``fun`` and ``jvp`` run with this vmap's trace
+    re-entered, so they may close over its tracers (also hidden in nondiff args)."""
+    fun, jvp = params["fun"], params["jvp"]
+    n, size = len(vals), trace.axis.size
+    out_dims: list = []
+    jvp_dims: list = []
+
+    def flat_jvp(*xs):
+        outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+        return list(outs) + list(touts)
+
+    batched_fun = trace.reenter(fun, dims, out_dims)
+
+    def batched_jvp(primals, tangents):
+        tangent_dims = [None if t is None else d for t, d in zip(tangents, dims, strict=True)]
+        both = trace.reenter(flat_jvp, list(dims) + tangent_dims, jvp_dims)(*primals,
+                                                                             *tangents)
+        m = len(both) // 2
+        outs, touts, final = both[:m], both[m:], []
+        for i, (dp, dt) in enumerate(zip(jvp_dims[:m], jvp_dims[m:], strict=True)):
+            d = dp if dp is not None else dt
+            outs[i] = _conform(outs[i], dp, d, size)
+            touts[i] = _conform(touts[i], dt, d, size)
+            final.append(d)
+        out_dims[:] = final
+        return outs, touts
+
+    with set_trace(trace.parent):
+        outs = custom_jvp_call_p.bind(*vals, fun=_Named(batched_fun, _label(fun)),
+                                      jvp=_Named(batched_jvp, _label(jvp)))
+    dims_out = out_dims or [None] * len(outs)
+    return [o if d is None else BatchTracer(trace, o, d)
+            for o, d in zip(outs, dims_out, strict=True)]
+
+
+def _custom_jvp_call_transpose(cts, *args, fun, jvp):
+    """Reverse mode through a ``custom_jvp`` call that is linear in its undefined
+    inputs (a linear JVP rule calling the function on tangents): transpose the
+    function itself, as JAX does."""
+    from .prims.control_flow import transpose_jaxpr
+    linear = [is_undefined(a) for a in args]
+    closed = trace_to_jaxpr(lambda *xs: list(fun(*xs)), [aval_of(a) for a in args])
+    ct_nz = tuple(c is not None for c in cts)
+    if not any(ct_nz):
+        return [None] * len(args)
+    transposed = transpose_jaxpr(closed, linear, ct_nz)
+    known = [a for a, lin in zip(args, linear, strict=True) if not lin]
+    out = iter(eval_jaxpr(transposed.jaxpr, transposed.consts, *known,
+                          *[c for c in cts if c is not None]))
+    return [next(out) if lin else None for lin in linear]
 
 
 custom_jvp_call_p.jvp = _custom_jvp_call_jvp
-custom_jvp_call_p.batch = _custom_jvp_call_batch
+custom_jvp_call_p.transpose = _custom_jvp_call_transpose
+trace_rules[custom_jvp_call_p] = _custom_jvp_call_trace_rule
 
 
 class _CustomFunction:
@@ -162,6 +289,14 @@ class _CustomFunction:
         if obj is None:
             return self
         return functools.partial(self, obj)
+
+    def __getattr__(self, name):
+        """Other attributes are the wrapped function's (``custom_vjp(custom_vmap(f))``
+        still has ``def_vmap``), as in JAX."""
+        fun = self.__dict__.get("fun")
+        if fun is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(fun, name)
 
     def _split_call(self, args, kwargs):
         """``(n_args, nondiff, dyn, leaves, in_tree, nondiff_values)`` of a call: ``dyn``
@@ -191,12 +326,14 @@ class custom_jvp(_CustomFunction):
     def __init__(self, fun, nondiff_argnums=(), nondiff_argnames=()):
         super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.jvp = None
+        self.symbolic_zeros = False
 
     def defjvp(self, jvp, symbolic_zeros=False):
         """Set the rule ``jvp(*nondiff_args, primals, tangents) -> (out, tangent_out)``
-        (returned, so this works as a decorator)."""
-        _no_symbolic_zeros(symbolic_zeros)
+        (returned, so this works as a decorator). With ``symbolic_zeros`` the rule
+        receives a ``SymbolicZero`` for each zero tangent, and may return them."""
         self.jvp = jvp
+        self.symbolic_zeros = bool(symbolic_zeros)
         return jvp
 
     def defjvps(self, *jvps):
@@ -232,7 +369,11 @@ class custom_jvp(_CustomFunction):
             out_trees.append(out_tree)
             return out_leaves
 
+        symbolic = self.symbolic_zeros
+
         def flat_jvp(primals, tangents):
+            tangents = [(SymbolicZero(_tangent_aval(x)) if symbolic else _tangent_zeros(x))
+                        if t is None else t for x, t in zip(primals, tangents, strict=True)]
             p = tu.tree_unflatten(in_tree, primals)
             t = tu.tree_unflatten(in_tree, tangents)
             res = user_jvp(*nd_vals, p, t)
@@ -250,6 +391,9 @@ class custom_jvp(_CustomFunction):
                                 "respectively.")
             tan_arrays = []
             for o, t_ in zip(out_leaves, tan_leaves, strict=True):
+                if isinstance(t_, SymbolicZero):
+                    tan_arrays.append(None)  # stays a symbolic zero downstream
+                    continue
                 oa, ta = get_aval(o), get_aval(t_)
                 expected = oa.dtype if is_differentiable(oa.dtype) else float0
                 if tuple(oa.shape) != tuple(ta.shape) or (
@@ -317,9 +461,9 @@ custom_lin_p.batch = _custom_lin_batch
 
 
 def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals):
-    res = list(args[:num_res])
-    cts = [zeros_like_aval(a) if c is None else c for c, a in zip(cts, out_avals, strict=True)]
-    return [None] * num_res + list(bwd(res, cts))
+    # Zero cotangents stay None: the bwd wrapper makes them explicit zeros, or
+    # SymbolicZeros for rules defined with symbolic_zeros=True.
+    return [None] * num_res + list(bwd(list(args[:num_res]), list(cts)))
 
 
 custom_lin_p.transpose = _custom_lin_transpose
@@ -334,7 +478,7 @@ custom_vjp_call_p = Primitive("custom_vjp_call", _custom_vjp_call_impl, multiple
 
 
 def _custom_vjp_call_jvp(primals, tangents, *, fun, fwd, bwd):
-    outs, res = fwd(*primals)
+    outs, res = fwd(tuple(t is not None for t in tangents), *primals)
     tans = [_tangent_zeros(p) if t is None else t
             for p, t in zip(primals, tangents, strict=True)]
     out_avals = tuple(get_aval(o) for o in outs)
@@ -343,37 +487,57 @@ def _custom_vjp_call_jvp(primals, tangents, *, fun, fwd, bwd):
                   for t, a in zip(touts, out_avals, strict=True)]
 
 
-def _custom_vjp_call_batch(axis, vals, dims, *, fun, fwd, bwd):
-    from .batching import moveaxis
-    from .prims.reductions import reduce_sum_p
+def _custom_vjp_call_trace_rule(trace, vals, dims, params):
+    """vmap of ``custom_vjp_call``: ``fun``, ``fwd`` and ``bwd`` run with this vmap's
+    trace re-entered (they may close over its tracers); an input cotangent that
+    ``bwd`` returns batched for an unbatched input is summed over the batch."""
+    fun, fwd, bwd = params["fun"], params["fwd"], params["bwd"]
+    size = trace.axis.size
+    out_dims: list = []
+    res_dims: list = []
+    fwd_dims: list = []
+    num_out: list = []
 
-    def bfun(*xs):
-        return _vmap_list(fun, xs, dims, axis)
+    batched_fun = trace.reenter(fun, dims, out_dims)
 
-    def bfwd(*xs):
-        outs, res = _vmap_list(lambda *a: tuple(map(list, fwd(*a))), xs, dims, axis)
-        return outs, res
+    def batched_fwd(perturbed, *xs):
+        def flat_fwd(*ys):
+            outs, res = fwd(perturbed, *ys)
+            num_out[:] = [len(outs)]
+            return list(outs) + list(res)
+        both = trace.reenter(flat_fwd, dims, fwd_dims)(*xs)
+        m = num_out[0]
+        out_dims[:] = fwd_dims[:m]
+        res_dims[:] = fwd_dims[m:]
+        return both[:m], both[m:]
 
-    def bbwd(res, cts):
+    def batched_bwd(res, cts):
         nr = len(res)
-        in_cts = _vmap_list(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
-                            list(res) + list(cts), [0] * (nr + len(cts)), axis)
+        ct_dims: list = []
+        ct_in_dims = [None if c is None else d for c, d in zip(cts, out_dims, strict=True)]
+        flat_bwd = trace.reenter(lambda *a: list(bwd(list(a[:nr]), list(a[nr:]))),
+                                 list(res_dims) + ct_in_dims, ct_dims)
+        in_cts = flat_bwd(*res, *cts)
         out = []
-        for c, d in zip(in_cts, dims, strict=True):
-            if c is None:
-                out.append(None)
-            elif d is None:
-                out.append(reduce_sum_p.bind(c, axes=(0,), keepdims=False, dtype=None))
-            else:
-                out.append(moveaxis(c, 0, d))
+        for c, cd, d in zip(in_cts, ct_dims, dims, strict=True):
+            if c is not None and d is None and cd is not None:
+                c = reduce_sum_p.bind(c, axes=(cd,), keepdims=False, dtype=None)
+            elif c is not None and d is not None:
+                c = _conform(c, cd, d, size)
+            out.append(c)
         return out
 
-    outs = custom_vjp_call_p.bind(*vals, fun=bfun, fwd=bfwd, bwd=bbwd)
-    return outs, [0] * len(outs)
+    with set_trace(trace.parent):
+        outs = custom_vjp_call_p.bind(*vals, fun=_Named(batched_fun, _label(fun)),
+                                      fwd=_Named(batched_fwd, _label(fwd)),
+                                      bwd=_Named(batched_bwd, _label(bwd)))
+    dims_out = out_dims or [None] * len(outs)
+    return [o if d is None else BatchTracer(trace, o, d)
+            for o, d in zip(outs, dims_out, strict=True)]
 
 
 custom_vjp_call_p.jvp = _custom_vjp_call_jvp
-custom_vjp_call_p.batch = _custom_vjp_call_batch
+trace_rules[custom_vjp_call_p] = _custom_vjp_call_trace_rule
 
 
 class custom_vjp(_CustomFunction):
@@ -393,12 +557,17 @@ class custom_vjp(_CustomFunction):
         super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.fwd = None
         self.bwd = None
+        self.symbolic_zeros = False
 
     def defvjp(self, fwd, bwd, symbolic_zeros=False, optimize_remat=False):
-        """Set ``fwd(*args) -> (out, res)`` and ``bwd(*nondiff_args, res, ct) -> cts``."""
-        _no_symbolic_zeros(symbolic_zeros)
+        """Set ``fwd(*args) -> (out, res)`` and ``bwd(*nondiff_args, res, ct) -> cts``.
+
+        With ``symbolic_zeros`` each argument leaf reaches ``fwd`` as a
+        ``CustomVJPPrimal(value, perturbed)`` and each zero output cotangent
+        reaches ``bwd`` as a ``SymbolicZero``."""
         self.fwd = fwd
         self.bwd = bwd
+        self.symbolic_zeros = bool(symbolic_zeros)
 
     def __call__(self, *args, **kwargs):
         name = _name(self.fun)
@@ -415,7 +584,12 @@ class custom_vjp(_CustomFunction):
             out_trees.append(out_tree)
             return out_leaves
 
-        def flat_fwd(*xs):
+        symbolic = self.symbolic_zeros
+        out_avals_box: list = []
+
+        def flat_fwd(perturbed, *xs):
+            if symbolic:
+                xs = [CustomVJPPrimal(x, p) for x, p in zip(xs, perturbed, strict=True)]
             res = user_fwd(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
             if not (isinstance(res, (tuple, list)) and len(res) == 2):
                 raise TypeError(f"Custom VJP fwd rule {_name(user_fwd)} for function {name} "
@@ -431,10 +605,13 @@ class custom_vjp(_CustomFunction):
             r_leaves, r_tree = tu.tree_flatten(r)
             out_trees.append(out_tree)
             res_trees.append(r_tree)
+            out_avals_box[:] = [_tangent_aval(o) for o in out_leaves]
             return out_leaves, r_leaves
 
         def flat_bwd(res, cts):
             r = tu.tree_unflatten(res_trees[-1], res)
+            cts = [(SymbolicZero(a) if symbolic else zeros_like_aval(a)) if c is None else c
+                   for c, a in zip(cts, out_avals_box, strict=True)]
             ct = tu.tree_unflatten(out_trees[-1], cts)
             got = user_bwd(*nd_vals, r, ct)
             if isinstance(got, list):
@@ -445,7 +622,7 @@ class custom_vjp(_CustomFunction):
                 if not is_differentiable(a.dtype):
                     out.append(None)
                     continue
-                if c is None:
+                if _is_zero(c):
                     out.append(zeros_like_aval(a))
                     continue
                 ca = get_aval(c)
@@ -464,4 +641,4 @@ class custom_vjp(_CustomFunction):
         return tu.tree_unflatten(out_trees[-1], outs)
 
 
-__all__ = ["custom_jvp", "custom_vjp", "custom_jvp_call_p", "custom_vjp_call_p", "custom_lin_p"]
+__all__ = ["custom_jvp", "custom_vjp", "SymbolicZero", "CustomVJPPrimal", "zero_from_primal", "custom_jvp_call_p", "custom_vjp_call_p", "custom_lin_p"]

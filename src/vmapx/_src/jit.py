@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import weakref
 
 import numpy as np
 
@@ -507,7 +508,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     if nums or names:
         nums, names, _ = _static_names(fun, nums, names)
     fname = getattr(fun, "__name__", type(fun).__name__)
-    cache = register(LRUCache(CACHE_SIZE))  # vmapx.clear_caches empties it
+    cache = _trace_cache(fun, (nums, names))
     fast = not nums and not names
 
     def trace(dyn_args, kwargs, static_vals):
@@ -606,6 +607,28 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     jitted.clear_cache = cache.clear
     jitted._fun = fun
     return jitted
+
+
+_shared_caches: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def _trace_cache(fun, options) -> collections.OrderedDict:
+    """The trace cache of ``fun`` jitted with ``options``: shared by every ``jit``
+    wrapper of the same function (``jit(f)`` written twice traces once, as in
+    JAX), and dropped with the function.  A function that cannot be weakly
+    referenced gets a cache of its own wrapper."""
+    try:
+        with _shared_lock:
+            per_fun = _shared_caches.get(fun)
+            if per_fun is None:
+                per_fun = _shared_caches[fun] = {}
+            cache = per_fun.get(options)
+            if cache is None:   # bounded; vmapx.clear_caches empties it
+                cache = per_fun[options] = register(LRUCache(CACHE_SIZE))
+            return cache
+    except TypeError:  # not hashable or not weakly referenceable
+        return register(LRUCache(CACHE_SIZE))
 
 
 def _split_static(args, kwargs, nums, names, fname):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import tree as tu
+from .batching import moveaxis
 from .core import axis_names_of, dtype_of
 from .errors import UnboundAxisNameError
 from .prims import collectives as C
 from .prims import elementwise as ew
+from .prims.shapes import reshape_p
 from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
 

@@ -20,7 +20,7 @@ from .errors import api_boundary
 from .jnp.base import asarray_like
 from .prims import control_flow as cf
 from .prims import elementwise as ew
-from .staging import abstractify, eval_jaxpr, trace_to_jaxpr
+from .staging import ClosedJaxpr, Jaxpr, abstractify, eval_jaxpr, trace_to_jaxpr
 
 _NO_OPERAND = object()
 
@@ -67,7 +67,10 @@ def _out_leaves(out, fun, api):
 
 def _trace(fun, in_tree, avals, splat=True, api="cond"):
     """Stage ``fun`` (pytree in / pytree out) at ``avals``: ``(closed, out_tree)``.
-    With ``splat`` the tree is a tuple of positional arguments, else the one argument."""
+    With ``splat`` the tree is a tuple of positional arguments, else the one argument.
+    The branches of ``cond``/``switch`` also stage the work on values of enclosing
+    transforms they close over (it runs only in the branch, and a batched
+    predicate guards its derivatives); loop bodies leave it outside (hoisted)."""
     box = []
 
     def flat(*xs):
@@ -77,7 +80,7 @@ def _trace(fun, in_tree, avals, splat=True, api="cond"):
         box.append(tree)
         return leaves
 
-    closed = trace_to_jaxpr(flat, avals)
+    closed = trace_to_jaxpr(flat, avals, stage_foreign=api in ("cond", "switch"))
     return closed, box[0]
 
 
@@ -269,11 +272,39 @@ def _branch(index, funs, operands, api, names, order):
     closed = [c for c, _ in traced]
     out_tree = first[1]
     closed = _harmonize_weak(closed)
+    forwarded = _forwarded_operands(closed)
+    if any(j is not None for j in forwarded):
+        closed = [ClosedJaxpr(Jaxpr(c.jaxpr.constvars, c.jaxpr.invars, c.jaxpr.eqns,
+                                    [v for v, j in zip(c.jaxpr.outvars, forwarded, strict=True)
+                                     if j is None]), c.consts) for c in closed]
     closed, extra = cf.join_branches(closed)
-    outs = cf.cond_p.bind(index, *extra, *leaves, branches=tuple(closed))
+    computed = iter(cf.cond_p.bind(index, *extra, *leaves, branches=tuple(closed)))
+    outs = [next(computed) if j is None else _forward(leaves[j]) for j in forwarded]
     if not any(isinstance(o, Tracer) for o in outs):
         outs = _finish_eager(outs)
     return tu.tree_unflatten(out_tree, outs)
+
+
+def _forwarded_operands(closed):
+    """Per output, the operand position that every branch returns unchanged (None
+    if some branch computes it).  Such an output is the operand itself, not a
+    result of the cond, so under vmap it stays unbatched when the operand is."""
+    invars = [c.jaxpr.invars for c in closed]
+    forwarded = []
+    for k in range(len(closed[0].jaxpr.outvars)):
+        positions = set()
+        for c, ins in zip(closed, invars, strict=True):
+            v = c.jaxpr.outvars[k]
+            positions.add(next((j for j, w in enumerate(ins) if w is v), None))
+        j = positions.pop() if len(positions) == 1 else None
+        forwarded.append(j)
+    return forwarded
+
+
+def _forward(x):
+    """A forwarded operand: a tracer as it is; a concrete array copied (results
+    never alias operands: NumPy arrays are mutable)."""
+    return x if isinstance(x, Tracer) else np.array(x)
 
 
 def _check_branch_outputs(api, n1, t1, n2, t2):

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import core, tree as tu
-from .core import (AxisData, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
+from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
                    current_trace, _state)
 from .errors import api_boundary
 
@@ -55,6 +55,11 @@ class Eqn(NamedTuple):
     invars: list
     outvars: list
     params: dict
+
+    @property
+    def primitive(self):
+        """The primitive (JAX's name for the field)."""
+        return self.prim
 
 
 _new_eqn = tuple.__new__  # Eqn without NamedTuple's Python-level __new__ (hot in tracing)
@@ -191,11 +196,16 @@ _LITERAL_TYPES = {bool, int, float, complex, np.float64, np.float32, np.int64, n
 
 
 class StagingTrace(Trace):
-    """Records primitives applied to its own tracers as equations."""
-    __slots__ = ("eqns", "const_vars", "const_vals")
+    """Records primitives applied to its own tracers as equations.
 
-    def __init__(self, parent):
+    With ``stage_foreign`` it also records primitives applied only to tracers
+    of enclosing traces (they become consts): the branches of ``cond`` keep
+    the work on values they close over inside the branch, as JAX stages them."""
+    __slots__ = ("eqns", "const_vars", "const_vals", "stage_foreign")
+
+    def __init__(self, parent, stage_foreign=False):
         self.parent = parent
+        self.stage_foreign = stage_foreign
         self.eqns = []
         self.const_vars = {}   # id(value) -> Var
         self.const_vals = []   # values, in constvar order (kept alive)
@@ -227,7 +237,8 @@ class StagingTrace(Trace):
                 mine = True
             else:
                 invars.append(None)
-        if not mine:
+        if not mine and not (self.stage_foreign and prim.__class__ is not AxisPrimitive
+                             and any(isinstance(a, Tracer) for a in args)):
             return self.parent.process(prim, args, params)
         avals = []
         i = 0
@@ -282,7 +293,7 @@ class StagingTrace(Trace):
         return new
 
 
-def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:
+def trace_to_jaxpr(fun, in_avals, *, parent=None, stage_foreign=False) -> ClosedJaxpr:
     """Stage ``fun`` (flat: arrays in, list of arrays out) at ``in_avals``.
 
     >>> import numpy as np
@@ -295,7 +306,7 @@ def trace_to_jaxpr(fun, in_avals, *, parent=None) -> ClosedJaxpr:
         c:f64[3] = multiply b 2.0
       in (c,) }
     """
-    trace = StagingTrace(current_trace() if parent is None else parent)
+    trace = StagingTrace(current_trace() if parent is None else parent, stage_foreign)
     args = [trace.new_arg(a) for a in in_avals]
     with set_trace(trace):
         outs = fun(*args)

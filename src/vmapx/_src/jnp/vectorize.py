@@ -58,7 +58,8 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     argument and output has; all leading dimensions are loop dimensions,
     broadcast against each other.  Without it every argument is a scalar to
     ``pyfunc``.  ``excluded`` holds positions and names of arguments passed
-    through unchanged.
+    through unchanged, and so is an argument that is ``None`` (an error
+    when there is a ``signature``, as in JAX).
 
     >>> import numpy as np, vmapx.numpy as jnp
     >>> dot = jnp.vectorize(np.dot, signature='(n),(n)->()')
@@ -86,10 +87,16 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
         from .. import api
         from .base import asarray_like
         n_pos = len(args)
-        names = [k for k in kwargs if k not in excluded]
         inds = [i for i in range(n_pos) if i not in excluded]
+        none_args = {j for j, i in enumerate(inds) if args[i] is None}
+        if none_args and signature is not None:
+            raise ValueError(f"Cannot pass None at locations {none_args} with "
+                             f"signature={signature!r}")
+        # None is not an array: like JAX, pass it through as if excluded.
+        inds = [i for i in inds if args[i] is not None]
+        names = [k for k, v in kwargs.items() if k not in excluded and v is not None]
         fixed_args = list(args)
-        fixed_kwargs = {k: v for k, v in kwargs.items() if k in excluded}
+        fixed_kwargs = {k: v for k, v in kwargs.items() if k not in names}
 
         def call(*vargs):
             full = list(fixed_args)

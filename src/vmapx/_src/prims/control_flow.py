@@ -227,7 +227,7 @@ def _branch_cost(closed):
 
 
 def _cond_batch(axis, vals, dims, *, branches):
-    from ..batching import bdim_to_front
+    from ..batching import bdim_to_front, broadcast_batched
     from ..jit import jit_p
     index, ops = vals[0], list(vals[1:])
     idim, odims = dims[0], list(dims[1:])
@@ -244,9 +244,36 @@ def _cond_batch(axis, vals, dims, *, branches):
     concrete = not any(isinstance(v, Tracer) for v in vals)
     if concrete and _worth_partition(branches, ops, axis.size):
         return _cond_partition(axis, np.asarray(index), ops, odims, branches), [0] * n_out
-    outs = [jit_p.bind(*ops, jaxpr=batch_jaxpr(b, odims, axis, [0] * n_out)[0], name="branch")
-            for b in branches]
+    guarded = [_is_diff(get_aval(v)) and isinstance(v, Tracer) for v in ops]
+    if any(guarded):
+        ops = [broadcast_batched(v, d, axis.size) if g else v
+               for v, d, g in zip(ops, odims, guarded, strict=True)]
+        odims = [0 if g else d for d, g in zip(odims, guarded, strict=True)]
+    outs = []
+    for i, b in enumerate(branches):
+        ops_i = _gradient_only_where_taken(index, i, ops, guarded) if any(guarded) else ops
+        outs.append(jit_p.bind(*ops_i, jaxpr=batch_jaxpr(b, odims, axis, [0] * n_out)[0],
+                               name="branch"))
     return _select_outputs(index, outs, len(branches)), [0] * n_out
+
+
+def _gradient_only_where_taken(index, i, ops, guarded):
+    """The operands of branch ``i`` under a batched predicate: each guarded operand
+    (batch axis 0) is itself where the branch is taken and ``stop_gradient`` of
+    itself elsewhere, so the derivative of a branch at elements where it is not
+    taken (a ``sqrt`` at 0 guarded by the predicate) cannot reach the operands as
+    ``0 * inf = nan`` in reverse mode (as JAX does)."""
+    from . import elementwise as ew
+    from .shapes import reshape_p
+    pick = ew.equal_p.bind(index, i) if i else ew.less_equal_p.bind(index, 0)
+    out = []
+    for v, g in zip(ops, guarded, strict=True):
+        if g:
+            nd = len(get_aval(v).shape)
+            p = reshape_p.bind(pick, new_sizes=(get_aval(pick).shape[0],) + (1,) * (nd - 1))
+            v = ew.where_p.bind(p, v, ew.stop_gradient_p.bind(v))
+        out.append(v)
+    return out
 
 
 def _select_outputs(index, outs_per_branch, n):
