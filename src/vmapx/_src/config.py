@@ -20,6 +20,12 @@ What each option means in vmapx:
   check results for NaNs or infinities (a ``UserWarning`` says so once).
 * ``jax_numpy_rank_promotion``: ``'allow'`` (NumPy broadcasting, the only
   mode); ``'warn'`` and ``'raise'`` raise ``NotImplementedError``.
+* ``vmapx_jit_backend`` (default ``$VMAPX_JIT_BACKEND`` or ``'auto'``): how
+  ``jit`` runs programs.  ``'numpy'``: NumPy calls only; ``'numba'``: fusible
+  regions (elementwise chains and reductions over them) run as Numba kernels
+  from the first call (needs ``vmapx[fast]``); ``'auto'``: only large programs
+  are fused, compiled in a background thread (no Numba: as ``'numpy'``).  See
+  docs/fused-jit.md.
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
@@ -27,6 +33,8 @@ What each option means in vmapx:
 from __future__ import annotations
 
 import warnings
+
+from . import fused
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
@@ -102,6 +110,14 @@ def _disable_jit(name, value):
     return value
 
 
+def _jit_backend(name, value):
+    if value not in fused.BACKENDS:
+        raise ValueError(f"new enum value must be in {list(fused.BACKENDS)}, got {value} of "
+                         f"type {type(value)}.")
+    fused.BACKEND = value
+    return value
+
+
 # name -> (default, check-and-apply)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -115,6 +131,7 @@ _OPTIONS = {
     "jax_log_compiles": (False, _bool),
     "jax_traceback_filtering": ("auto", _traceback_filtering),
     "jax_compilation_cache_dir": (None, _any),
+    "vmapx_jit_backend": (fused.BACKEND, _jit_backend),
 }
 
 

@@ -25,10 +25,12 @@ import weakref
 
 import numpy as np
 
+from . import fused
 from . import tree as tu
 from .core import Primitive, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
+from .fused import pool
 from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
                       hoist_tracer_consts)
 
@@ -250,6 +252,33 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
     return res
 
 
+def _is_ufunc_eqn(eqn):
+    return eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc)
+
+
+def _poolable_vars(eqns, outvars):
+    """Intermediates that may live in a pooled buffer: big enough, not a
+    result, and read only by ufuncs or fused kernels (which never return a
+    view of an operand), so the buffer cannot outlive the value."""
+    results = {v for v in outvars if type(v) is Var}
+    readers_ok: dict = {}
+    for e in eqns:
+        ok = _is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False)
+        for v in e.invars:
+            if type(v) is Var:
+                readers_ok[v] = readers_ok.get(v, True) and ok
+    out = set()
+    for e in eqns:
+        if not (_is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False)):
+            continue
+        for v in e.outvars:
+            a = v.aval
+            if v not in results and readers_ok.get(v, True) and a.shape and \
+                    pool.poolable(a.shape, a.dtype):
+                out.add(v)
+    return out
+
+
 def compile_program(program, name="jitted", finish=True):
     """Generate and exec Python source running ``program``: one line per equation."""
     constvars, consts, invars, eqns, outvars = program
@@ -278,6 +307,8 @@ def compile_program(program, name="jitted", finish=True):
     k = 0
     producers = {}
     owned = set()  # intermediates whose buffers the program allocated (ufunc results)
+    pooled = set()  # intermediates written into a buffer of the pool (given back when dead)
+    poolable = _poolable_vars(eqns, outvars)
     for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
         for v in eqn.outvars:
             names[v] = f"v{k}"
@@ -286,8 +317,10 @@ def compile_program(program, name="jitted", finish=True):
         fn = const(eqn.prim.impl, "f")
         args = [ref(v) for v in eqn.invars]
         args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
-        if eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc):
-            out_aval = eqn.outvars[0].aval
+        moved = None
+        if _is_ufunc_eqn(eqn):
+            out_var = eqn.outvars[0]
+            out_aval = out_var.aval
             # Write into an operand's buffer when this is its last use and the
             # program owns it (a fresh ufunc result): XLA-style buffer reuse, which
             # saves an allocation and, for big arrays, the page faults of fresh memory.
@@ -295,13 +328,33 @@ def compile_program(program, name="jitted", finish=True):
                 if v in owned and v in eqn.invars and v.aval.shape == out_aval.shape \
                         and v.aval.dtype == out_aval.dtype:
                     args.append(f"out={names[v]}")
+                    moved = v
+                    if v in pooled and out_var in poolable:
+                        pooled.add(out_var)
                     break
+            else:
+                if out_var in poolable:   # a pooled buffer, mapped already
+                    args.append(f"out=_take(*{const((out_aval.shape, out_aval.dtype), 'k')})")
+                    pooled.add(out_var)
             if out_aval.shape:
-                owned.add(eqn.outvars[0])
+                owned.add(out_var)
+        elif getattr(eqn.prim, "accepts_out", False):
+            bufs = []
+            for v in eqn.outvars:
+                if v in poolable:
+                    bufs.append(f"_take(*{const((v.aval.shape, v.aval.dtype), 'k')})")
+                    pooled.add(v)
+                else:
+                    bufs.append("None")
+            if eqn.outvars and any(b != "None" for b in bufs):
+                args.append(f"out=({', '.join(bufs)},)")
         lhs = ", ".join(names[v] for v in eqn.outvars)
         if eqn.prim.multiple_results:
             lhs = lhs + "," if eqn.outvars else "_"
         lines.append(f"        {lhs} = {fn}({', '.join(args)})")
+        for v in dead:
+            if v in pooled and v is not moved:
+                lines.append(f"        _give({names[v]})")
         if dead:
             lines.append(f"        del {', '.join(names[v] for v in dead)}")
     outs = []
@@ -309,6 +362,8 @@ def compile_program(program, name="jitted", finish=True):
         outs.append(ref(v) if n is None or not finish else f"_{n}({ref(v)})")
     closure["_finish"] = _finish
     closure["_copy"] = _copy
+    closure["_take"] = pool.take
+    closure["_give"] = pool.give
     params = ", ".join(names[v] for v in invars)
     body = "\n".join(lines)
     src = (f"def _make({', '.join(closure)}):\n"
@@ -355,10 +410,21 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
     def tiered(*args):
         count[0] += 1
         if count[0] >= calls_needed:
-            closed.cache[key] = compile_program(simplify(closed), name, finish)
+            run = compile_program(simplify(closed), name, finish)
+            with fused.LOCK:   # unless the native program was swapped in meanwhile
+                if closed.cache.get(key) is tiered:
+                    closed.cache[key] = run
         return evaluate(closed, args, finish)
 
+    def compile_native(min_size):
+        program = fused.regions.fuse(simplify(closed), min_size)
+        return None if program is None else compile_program(program, name, finish)
+
     closed.cache[key] = tiered
+    native = fused.start(closed, key, compile_native)
+    if native is not None:
+        closed.cache[key] = native
+        return native
     return tiered
 
 

@@ -378,7 +378,7 @@ def typeof(x) -> ShapedArray:
 
 def clear_caches():
     """Empty the caches of every jitted function (and of shape inference), so
-    the next calls trace again.
+    the next calls trace again; free the pooled temporary buffers.
 
     >>> import numpy as np, vmapx
     >>> f = vmapx.jit(lambda x: x + 1)
@@ -391,6 +391,7 @@ def clear_caches():
     for f in list(jit._live_jitted):
         f.clear_cache()
     staging._aval_cache.clear()
+    jit.pool.clear()
 
 
 def print_environment_info(return_string: bool = False):

@@ -1,0 +1,385 @@
+"""Numba source for one fused region, and the on-disk kernel cache.
+
+A region (see ``regions.py``) becomes a module holding one
+``@numba.njit(cache=True)`` function ``kernel(in0, ..., out0, ..., n0, ...)``
+that loops over the region's iteration shape once, computing every member
+per element in registers.  Only IEEE-754 correctly rounded operations are
+emitted (no fastmath, ``error_model='numpy'``), so elementwise results are
+bit-identical to NumPy's.  A sum over the last axis replays NumPy's pairwise
+summation on a row buffer, so it is bit-identical too; other reductions
+accumulate in loop order (equal within reassociation).
+
+The source names no sizes (they are arguments), only ranks, dtypes and the
+broadcasting pattern, so one kernel serves every size; its SHA-256 names the
+file ``k_<hash>.py`` in the cache directory, and Numba caches the machine
+code beside it: a new process that meets the region compiles nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import threading
+
+import numpy as np
+
+from ..staging import Literal
+
+# ------------------------------------------------------------- operations
+
+_SUPPORTED = frozenset(np.dtype(t) for t in ("float32", "float64", "int32", "int64", "bool"))
+_FLOATS = frozenset(np.dtype(t) for t in ("float32", "float64"))
+_INTS = frozenset(np.dtype(t) for t in ("int32", "int64"))
+_BOOL = np.dtype(bool)
+
+# computed in the output dtype, operands cast to it
+_ARITH = {
+    "add": lambda a, b: f"({a} + {b})",
+    "subtract": lambda a, b: f"({a} - {b})",
+    "multiply": lambda a, b: f"({a} * {b})",
+    "divide": lambda a, b: f"({a} / {b})",
+    "maximum": lambda a, b: f"_max({a}, {b})",
+    "minimum": lambda a, b: f"_min({a}, {b})",
+    "negative": lambda a: f"(-{a})",
+    "square": lambda a: f"({a} * {a})",
+}
+_FLOAT_ONLY = {
+    "abs": lambda a: f"abs({a})",
+    "sqrt": lambda a: f"np.sqrt({a})",
+    "floor": lambda a: f"np.floor({a})",
+    "ceil": lambda a: f"np.ceil({a})",
+}
+# operands cast to their common dtype, bool result
+_COMPARE = {
+    "less": "<", "less_equal": "<=", "greater": ">", "greater_equal": ">=",
+    "equal": "==", "not_equal": "!=",
+}
+_FLOAT_TESTS = {"isnan": "np.isnan", "isinf": "np.isinf", "isfinite": "np.isfinite"}
+# bool operands only
+_LOGICAL = {
+    "logical_and": "&", "logical_or": "|", "logical_xor": "^",
+    "bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^",
+}
+
+
+def _operand_dtype(v):
+    """dtype of an operand for NumPy 2's promotion (a Python scalar stays weak)."""
+    if type(v) is Literal and type(v.val) in (bool, int, float):
+        return v.val
+    return v.aval.dtype
+
+
+def fusible(eqn) -> bool:
+    """Whether an elementwise equation can be emitted exactly."""
+    name = eqn.prim.name
+    out = eqn.outvars[0].aval.dtype if len(eqn.outvars) == 1 else None
+    if out not in _SUPPORTED or any(v.aval.dtype not in _SUPPORTED for v in eqn.invars):
+        return False
+    ins = [v.aval.dtype for v in eqn.invars]
+    if name in _ARITH and not eqn.params:
+        if name == "divide":
+            return out in _FLOATS
+        return out in _FLOATS or (out in _INTS and name != "square")
+    if name in _FLOAT_ONLY and not eqn.params:
+        return out in _FLOATS
+    if name in _COMPARE and not eqn.params:
+        return np.result_type(*[_operand_dtype(v) for v in eqn.invars]) in _SUPPORTED
+    if name in _FLOAT_TESTS and not eqn.params:
+        return ins[0] in _FLOATS
+    if name in _LOGICAL or name == "logical_not":
+        return not eqn.params and all(d == _BOOL for d in ins)
+    if name == "where" and not eqn.params:
+        return ins[0] == _BOOL
+    if name == "power" and not eqn.params:
+        e = eqn.invars[1]
+        return (out in _FLOATS and type(e) is Literal and type(e.val) in (int, float)
+                and e.val == 2)
+    if name == "convert_element_type":
+        to = np.dtype(eqn.params["dtype"])
+        return to in _FLOATS and (ins[0] in _FLOATS or ins[0] in _INTS or ins[0] == _BOOL)
+    return False
+
+
+# ---------------------------------------------------------------- source
+
+_HEADER = '''\
+import numpy as np
+import numba
+
+_jit = numba.njit(cache={cache}, error_model="numpy", nogil=True)
+
+
+@numba.njit(inline="always")
+def _max(a, b):
+    return a if (a > b or a != a) else b
+
+
+@numba.njit(inline="always")
+def _min(a, b):
+    return a if (a < b or a != a) else b
+
+
+@_jit
+def _pairwise(a, lo, n, zero):
+    # NumPy's pairwise summation (8 accumulators, blocks of 128), replayed exactly
+    if n < 8:
+        res = zero
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        r0 = a[lo]
+        r1 = a[lo + 1]
+        r2 = a[lo + 2]
+        r3 = a[lo + 3]
+        r4 = a[lo + 4]
+        r5 = a[lo + 5]
+        r6 = a[lo + 6]
+        r7 = a[lo + 7]
+        m = n - n % 8
+        i = 8
+        while i < m:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(a, lo, n2, zero) + _pairwise(a, lo + n2, n - n2, zero)
+
+'''
+
+
+class Kernel:
+    """What the executor needs of one generated kernel."""
+    __slots__ = ("source", "in_shapes", "out_specs", "iter_shape", "final_shapes")
+
+    def __init__(self, source, in_shapes, out_specs, iter_shape, final_shapes):
+        self.source = source
+        self.in_shapes = in_shapes      # each input reshaped to the loop rank
+        self.out_specs = out_specs      # (shape, dtype) the kernel writes
+        self.iter_shape = iter_shape    # sizes passed as n0, n1, ...
+        self.final_shapes = final_shapes  # shapes of the region's results
+
+
+def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
+    """Source of the kernel computing ``out_vars`` from ``in_vars``.
+
+    ``members`` are elementwise equations of output shape ``shape`` in program
+    order; ``reduction`` (or ``None``) reduces one of their values and is
+    then the last member.
+    """
+    shape = tuple(shape)
+    rank = max(len(shape), 1)
+    loop_shape = shape if shape else (1,)
+    consts: dict = {}
+    names: dict = {}
+    dtypes: dict = {}
+
+    def literal(val, dtype):
+        text = repr(val)
+        if isinstance(val, float) and not np.isfinite(val):
+            text = f"float('{text}')"
+        key = (text, dtype.name)
+        if key not in consts:
+            consts[key] = f"L{len(consts)}"
+        return consts[key]
+
+    def value(v, dtype):
+        """Expression for operand ``v`` as ``dtype``."""
+        if type(v) is Literal:
+            return literal(v.val, dtype)
+        e = names[v]
+        if dtypes[v] == dtype:
+            return e
+        return f"np.{dtype.name}({e})" if dtype != _BOOL else f"np.bool_({e})"
+
+    loads = []
+    in_shapes = []
+    for k, v in enumerate(in_vars):
+        s = tuple(v.aval.shape)
+        aligned = (1,) * (rank - len(s)) + s
+        in_shapes.append(aligned)
+        idx = ", ".join("0" if aligned[d] == 1 else f"i{d}" for d in range(rank))
+        names[v] = f"x{k}"
+        dtypes[v] = v.aval.dtype
+        loads.append(f"x{k} = in{k}[{idx}]")
+
+    body = []
+    for j, e in enumerate(members):
+        if e is reduction:
+            continue
+        out = e.outvars[0]
+        od = out.aval.dtype
+        name = e.prim.name
+        if name in _ARITH:
+            expr = _ARITH[name](*[value(v, od) for v in e.invars])
+        elif name in _FLOAT_ONLY:
+            expr = _FLOAT_ONLY[name](value(e.invars[0], od))
+        elif name in _COMPARE:
+            cd = np.result_type(*[_operand_dtype(v) for v in e.invars])
+            a, b = (value(v, cd) for v in e.invars)
+            expr = f"({a} {_COMPARE[name]} {b})"
+        elif name in _FLOAT_TESTS:
+            expr = f"{_FLOAT_TESTS[name]}({value(e.invars[0], e.invars[0].aval.dtype)})"
+        elif name in _LOGICAL:
+            a, b = (value(v, _BOOL) for v in e.invars)
+            expr = f"({a} {_LOGICAL[name]} {b})"
+        elif name == "logical_not":
+            expr = f"(not {value(e.invars[0], _BOOL)})"
+        elif name == "where":
+            c, a, b = e.invars
+            expr = f"({value(a, od)} if {value(c, _BOOL)} else {value(b, od)})"
+        elif name == "power":
+            a = value(e.invars[0], od)
+            expr = f"({a} * {a})"
+        elif name == "convert_element_type":
+            expr = value(e.invars[0], od)
+        else:  # pragma: no cover - fusible() admits nothing else
+            raise NotImplementedError(name)
+        names[out] = f"t{j}"
+        dtypes[out] = od
+        body.append(f"t{j} = {expr}")
+
+    full_idx = ", ".join(f"i{d}" for d in range(rank))
+    out_specs = []
+    final_shapes = []
+    stores = []
+    red_out = None
+    for k, v in enumerate(out_vars):
+        if reduction is not None and v is reduction.outvars[0]:
+            red_out = k
+            axes = reduction.params["axes"]
+            kept = tuple(s for d, s in enumerate(loop_shape) if d not in axes)
+            out_specs.append((kept if kept else (1,), v.aval.dtype))
+        else:
+            out_specs.append((loop_shape, v.aval.dtype))
+            stores.append(f"out{k}[{full_idx}] = {value(v, v.aval.dtype)}")
+        final_shapes.append(tuple(v.aval.shape))
+
+    lines = []
+    ind = "    "
+    params = [f"in{k}" for k in range(len(in_vars))] + \
+        [f"out{k}" for k in range(len(out_vars))] + [f"n{d}" for d in range(rank)]
+    lines.append(f"def kernel({', '.join(params)}):")
+    inner = loads + body + stores
+    if reduction is None:
+        depth = 1
+        for d in range(rank):
+            lines.append(ind * depth + f"for i{d} in range(n{d}):")
+            depth += 1
+        lines += [ind * depth + s for s in inner]
+    else:
+        axes = tuple(sorted(reduction.params["axes"]))
+        kind = reduction.prim.name
+        x = reduction.invars[0]
+        rd = reduction.outvars[0].aval.dtype
+        zero = literal(0, rd)
+        kept = [d for d in range(rank) if d not in axes]
+        kept_idx = ", ".join(f"i{d}" for d in kept) if kept else "0"
+        last_axis_sum = kind == "reduce_sum" and axes == (rank - 1,)
+        depth = 1
+        if last_axis_sum:
+            lines.append(ind + f"row = np.empty(n{rank - 1}, np.{rd.name})")
+        for d in kept:
+            lines.append(ind * depth + f"for i{d} in range(n{d}):")
+            depth += 1
+        if kind == "reduce_sum" and not last_axis_sum:
+            lines.append(ind * depth + f"acc = {zero}")
+        elif kind != "reduce_sum":
+            lines.append(ind * depth + "first = True")
+            lines.append(ind * depth + f"acc = {zero}")
+        for d in axes:
+            lines.append(ind * depth + f"for i{d} in range(n{d}):")
+            depth += 1
+        lines += [ind * depth + s for s in inner]
+        v = value(x, rd)
+        if last_axis_sum:
+            lines.append(ind * depth + f"row[i{rank - 1}] = {v}")
+            depth -= 1
+            lines.append(ind * depth + f"out{red_out}[{kept_idx}] = "
+                         f"{zero} + _pairwise(row, 0, n{rank - 1}, {zero})")
+        else:
+            if kind == "reduce_sum":
+                lines.append(ind * depth + f"acc += {v}")
+            else:
+                fn = "_max" if kind == "reduce_max" else "_min"
+                lines.append(ind * depth + "if first:")
+                lines.append(ind * (depth + 1) + f"acc = {v}")
+                lines.append(ind * (depth + 1) + "first = False")
+                lines.append(ind * depth + "else:")
+                lines.append(ind * (depth + 1) + f"acc = {fn}(acc, {v})")
+            depth = 1 + len(kept)
+            lines.append(ind * depth + f"out{red_out}[{kept_idx}] = acc")
+    const_lines = [f"{n} = np.{'bool_' if dt == 'bool' else dt}({val})"
+                   for (val, dt), n in consts.items()]
+    source = "\n".join(const_lines) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
+    return Kernel(source, in_shapes, out_specs, loop_shape, final_shapes)
+
+
+# ------------------------------------------------------------ the cache
+
+CACHE_ENTRIES = 1024
+"""Kernels kept loaded in this process (by source hash)."""
+
+_loaded: dict = {}
+_lock = threading.Lock()
+
+
+def cache_dir() -> str:
+    """Where kernel sources (and Numba's machine code beside them) are kept."""
+    d = os.environ.get("VMAPX_CACHE_DIR")
+    if not d:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        d = os.path.join(base, "vmapx")
+    return os.path.join(d, "fused")
+
+
+def load(source: str):
+    """The compiled ``kernel`` of ``source`` (a module written once to the cache dir)."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:32]
+    with _lock:
+        fn = _loaded.get(digest)
+        if fn is not None:
+            return fn
+        fn = _import(digest, source)
+        if len(_loaded) >= CACHE_ENTRIES:
+            _loaded.pop(next(iter(_loaded)))
+        _loaded[digest] = fn
+        return fn
+
+
+def _import(digest, source):
+    d = cache_dir()
+    path = os.path.join(d, f"k_{digest}.py")
+    text = _HEADER.format(cache=True) + source
+    try:
+        if not os.path.exists(path):
+            os.makedirs(d, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        modname = f"vmapx_fused_k_{digest}"
+        spec = importlib.util.spec_from_file_location(modname, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[modname] = mod   # Numba's cache looks the module up by name
+        spec.loader.exec_module(mod)
+        return mod.kernel
+    except OSError:
+        ns: dict = {}
+        exec(compile(_HEADER.format(cache=False) + source, f"<vmapx fused {digest}>", "exec"),
+             ns)
+        return ns["kernel"]
