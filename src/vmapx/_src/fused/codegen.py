@@ -122,43 +122,77 @@ def _min(a, b):
 
 
 @_jit
-def _pairwise(a, lo, n, zero):
-    # NumPy's pairwise summation (8 accumulators, blocks of 128), replayed exactly
+def _block(a, lo, n, zero):
+    # NumPy's pairwise_sum for n <= 128: 8 accumulators, then the rest in order
     if n < 8:
         res = zero
         for i in range(lo, lo + n):
             res += a[i]
         return res
-    if n <= 128:
-        r0 = a[lo]
-        r1 = a[lo + 1]
-        r2 = a[lo + 2]
-        r3 = a[lo + 3]
-        r4 = a[lo + 4]
-        r5 = a[lo + 5]
-        r6 = a[lo + 6]
-        r7 = a[lo + 7]
-        m = n - n % 8
-        i = 8
-        while i < m:
-            r0 += a[lo + i]
-            r1 += a[lo + i + 1]
-            r2 += a[lo + i + 2]
-            r3 += a[lo + i + 3]
-            r4 += a[lo + i + 4]
-            r5 += a[lo + i + 5]
-            r6 += a[lo + i + 6]
-            r7 += a[lo + i + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += a[lo + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise(a, lo, n2, zero) + _pairwise(a, lo + n2, n - n2, zero)
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    m = n - n % 8
+    i = 8
+    while i < m:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
 
+
+@_jit
+def _pairwise(a, lo, n, zero):
+    # NumPy's recursive halving (at multiples of 8) with an explicit stack:
+    # Numba's cache cannot hold recursive functions.
+    if n <= 128:
+        return _block(a, lo, n, zero)
+    los = np.empty(128, np.int64)
+    ns = np.empty(128, np.int64)
+    combine = np.zeros(128, np.bool_)
+    vals = np.empty(128, a.dtype)
+    los[0] = lo
+    ns[0] = n
+    top = 1
+    nv = 0
+    while top > 0:
+        top -= 1
+        l = los[top]
+        m = ns[top]
+        if combine[top]:
+            combine[top] = False
+            nv -= 1
+            vals[nv - 1] = vals[nv - 1] + vals[nv]
+        elif m <= 128:
+            vals[nv] = _block(a, l, m, zero)
+            nv += 1
+        else:
+            n2 = m // 2
+            n2 -= n2 % 8
+            combine[top] = True
+            top += 1
+            los[top] = l + n2
+            ns[top] = m - n2
+            top += 1
+            los[top] = l
+            ns[top] = n2
+            top += 1
+    return vals[0]
 '''
 
 
