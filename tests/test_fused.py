@@ -27,11 +27,6 @@ needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="numba (vmapx[fast]) not 
 SRC = os.path.join(os.path.dirname(__file__), os.pardir, "src")
 
 
-@pytest.fixture(autouse=True)
-def _kernel_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("VMAPX_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
-
-
 def both(jit_backend, f, *args):
     """``jit(f)(*args)`` on the NumPy path and on the Numba path."""
     jit_backend("numpy")

@@ -428,6 +428,12 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
     return tiered
 
 
+def native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    """The ``while`` loop as one fused native kernel (see ``fused.while_runner``)
+    or ``None``: then it runs on the NumPy path."""
+    return fused.while_runner(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, simplify)
+
+
 # ------------------------------------------------------------------ jit()
 
 

@@ -21,7 +21,7 @@ import os
 import threading
 import warnings
 
-from . import pool, regions  # noqa: F401  (used by jit and clear_caches)
+from . import codegen, pool, regions  # noqa: F401  (used by jit and clear_caches)
 
 FUSE_MIN_SIZE = 1 << 16
 """Elements a region's iteration space needs before ``"auto"`` compiles it."""
@@ -68,31 +68,85 @@ def _largest(eqns):
     return best
 
 
-def start(closed, key, compile_native):
-    """Called once per runner.  ``compile_native(min_size)`` returns the
-    native runner (or ``None`` if the program has no region).  Returns the
-    native runner when it was built synchronously, else ``None``."""
+def _launch(size, build, install):
+    """Build a native runner now (``"numba"``), in a background thread that
+    ``install``s it when ready (``"auto"``, for ``size`` elements or more), or
+    not at all.  Returns the runner when built synchronously."""
     if BACKEND == "numpy":
         return None
     if BACKEND == "numba":
-        return compile_native(0)
-    if not numba_available() or _largest(closed.jaxpr.eqns) < FUSE_MIN_SIZE:
+        return build()
+    if not numba_available() or size < FUSE_MIN_SIZE:
         return None
 
-    def build():
+    def work():
         try:
-            run = compile_native(FUSE_MIN_SIZE)
+            run = build()
         except Exception:   # a kernel Numba cannot type: keep the NumPy program
             return
         if run is not None:
             with LOCK:
-                closed.cache[key] = run
+                install(run)
 
-    t = threading.Thread(target=build, name="vmapx-fuse", daemon=True)
+    t = threading.Thread(target=work, name="vmapx-fuse", daemon=True)
     _threads[:] = [other for other in _threads if other.is_alive()]
     _threads.append(t)
     t.start()
     return None
+
+
+def start(closed, key, compile_native):
+    """Called once per runner.  ``compile_native(min_size)`` returns the
+    native runner (or ``None`` if the program has no region).  Returns the
+    native runner when it was built synchronously, else ``None``."""
+    min_size = FUSE_MIN_SIZE if BACKEND == "auto" else 0
+    return _launch(_largest(closed.jaxpr.eqns), lambda: compile_native(min_size),
+                   lambda run: closed.cache.__setitem__(key, run))
+
+
+def while_runner(cond_jaxpr, body_jaxpr, ncc, nbc, simplify):
+    """A function running the ``while`` loop ``(*cond_consts, *body_consts,
+    *init) -> carry`` as one native kernel, or ``None`` (not fusible, not
+    worth it, or still compiling).  Decided once per loop, cached on the
+    body."""
+    if BACKEND == "numpy":
+        return None
+    key = ("fused_while", cond_jaxpr, ncc, nbc)
+    cache = body_jaxpr.cache
+    hit = cache.get(key)
+    if hit is not None:
+        return hit or None
+    cache[key] = False
+    carry_avals = body_jaxpr.in_avals[nbc:]
+    size = max((_size(a.shape) for a in carry_avals), default=0)
+    if BACKEND == "auto" and (size < FUSE_MIN_SIZE or not numba_available()):
+        return None
+    cond_prog, body_prog = simplify(cond_jaxpr), simplify(body_jaxpr)
+    shape = codegen.while_fusible(cond_prog, body_prog, len(carry_avals))
+    if shape is None:
+        return None
+
+    def build():
+        kernel = codegen.generate_while(cond_prog, body_prog, ncc, nbc, shape)
+        impl = regions.FusedRegion(kernel, codegen.load(kernel.source)).impl
+        c_consts, b_consts = cond_prog[1], body_prog[1]
+
+        def run(*args):
+            cc, bc, init = args[:ncc], args[ncc:ncc + nbc], args[ncc + nbc:]
+            return impl(*c_consts, *cc, *b_consts, *bc, *init)
+        return run
+
+    run = _launch(size, build, lambda run: cache.__setitem__(key, run))
+    if run is not None:
+        cache[key] = run
+    return run
+
+
+def _size(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
 
 
 def wait() -> None:

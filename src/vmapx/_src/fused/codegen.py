@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from ..staging import Literal
+from ..staging import Literal, Var
 
 # ------------------------------------------------------------- operations
 
@@ -208,53 +208,40 @@ class Kernel:
         self.final_shapes = final_shapes  # shapes of the region's results
 
 
-def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
-    """Source of the kernel computing ``out_vars`` from ``in_vars``.
+class _Emitter:
+    """Names, typed literals and one line per equation of a kernel's body."""
 
-    ``members`` are elementwise equations of output shape ``shape`` in program
-    order; ``reduction`` (or ``None``) reduces one of their values and is
-    then the last member.
-    """
-    shape = tuple(shape)
-    rank = max(len(shape), 1)
-    loop_shape = shape if shape else (1,)
-    consts: dict = {}
-    names: dict = {}
-    dtypes: dict = {}
+    def __init__(self):
+        self.consts: dict = {}
+        self.names: dict = {}
+        self.dtypes: dict = {}
+        self.count = 0
 
-    def literal(val, dtype):
+    def literal(self, val, dtype):
         text = repr(val)
         if isinstance(val, float) and not np.isfinite(val):
             text = f"float('{text}')"
         key = (text, dtype.name)
-        if key not in consts:
-            consts[key] = f"L{len(consts)}"
-        return consts[key]
+        if key not in self.consts:
+            self.consts[key] = f"L{len(self.consts)}"
+        return self.consts[key]
 
-    def value(v, dtype):
+    def bind(self, var, name):
+        self.names[var] = name
+        self.dtypes[var] = var.aval.dtype
+
+    def value(self, v, dtype):
         """Expression for operand ``v`` as ``dtype``."""
         if type(v) is Literal:
-            return literal(v.val, dtype)
-        e = names[v]
-        if dtypes[v] == dtype:
+            return self.literal(v.val, dtype)
+        e = self.names[v]
+        if self.dtypes[v] == dtype:
             return e
         return f"np.{dtype.name}({e})" if dtype != _BOOL else f"np.bool_({e})"
 
-    loads = []
-    in_shapes = []
-    for k, v in enumerate(in_vars):
-        s = tuple(v.aval.shape)
-        aligned = (1,) * (rank - len(s)) + s
-        in_shapes.append(aligned)
-        idx = ", ".join("0" if aligned[d] == 1 else f"i{d}" for d in range(rank))
-        names[v] = f"x{k}"
-        dtypes[v] = v.aval.dtype
-        loads.append(f"x{k} = in{k}[{idx}]")
-
-    body = []
-    for j, e in enumerate(members):
-        if e is reduction:
-            continue
+    def emit(self, e):
+        """The line computing elementwise equation ``e`` (its output gets a name)."""
+        value = self.value
         out = e.outvars[0]
         od = out.aval.dtype
         name = e.prim.name
@@ -283,9 +270,44 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
             expr = value(e.invars[0], od)
         else:  # pragma: no cover - fusible() admits nothing else
             raise NotImplementedError(name)
-        names[out] = f"t{j}"
-        dtypes[out] = od
-        body.append(f"t{j} = {expr}")
+        t = f"t{self.count}"
+        self.count += 1
+        self.bind(out, t)
+        return f"{t} = {expr}"
+
+    def const_lines(self):
+        return [f"{n} = np.{'bool_' if dt == 'bool' else dt}({val})"
+                for (val, dt), n in self.consts.items()]
+
+
+def _index(shape, rank):
+    """Index expression of an operand of ``shape`` broadcast to the loop rank."""
+    aligned = (1,) * (rank - len(shape)) + tuple(shape)
+    return aligned, ", ".join("0" if aligned[d] == 1 else f"i{d}" for d in range(rank))
+
+
+def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
+    """Source of the kernel computing ``out_vars`` from ``in_vars``.
+
+    ``members`` are elementwise equations of output shape ``shape`` in program
+    order; ``reduction`` (or ``None``) reduces one of their values and is
+    then the last member.
+    """
+    shape = tuple(shape)
+    rank = max(len(shape), 1)
+    loop_shape = shape if shape else (1,)
+    em = _Emitter()
+    literal, value = em.literal, em.value
+
+    loads = []
+    in_shapes = []
+    for k, v in enumerate(in_vars):
+        aligned, idx = _index(v.aval.shape, rank)
+        in_shapes.append(aligned)
+        em.bind(v, f"x{k}")
+        loads.append(f"x{k} = in{k}[{idx}]")
+
+    body = [em.emit(e) for e in members if e is not reduction]
 
     full_idx = ", ".join(f"i{d}" for d in range(rank))
     out_specs = []
@@ -357,9 +379,7 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
                 lines.append(ind * (depth + 1) + f"acc = {fn}(acc, {v})")
             depth = 1 + len(kept)
             lines.append(ind * depth + f"out{red_out}[{kept_idx}] = acc")
-    const_lines = [f"{n} = np.{'bool_' if dt == 'bool' else dt}({val})"
-                   for (val, dt), n in consts.items()]
-    source = "\n".join(const_lines) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
+    source = "\n".join(em.const_lines()) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
     return Kernel(source, in_shapes, out_specs, loop_shape, final_shapes)
 
 
@@ -383,7 +403,7 @@ def cache_dir() -> str:
 
 def load(source: str):
     """The compiled ``kernel`` of ``source`` (a module written once to the cache dir)."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:32]
+    digest = hashlib.sha256((_HEADER + source).encode()).hexdigest()[:32]
     with _lock:
         fn = _loaded.get(digest)
         if fn is not None:
@@ -417,3 +437,121 @@ def _import(digest, source):
         exec(compile(_HEADER.format(cache=False) + source, f"<vmapx fused {digest}>", "exec"),
              ns)
         return ns["kernel"]
+
+
+# ------------------------------------------------------------- while loops
+
+
+def while_fusible(cond_prog, body_prog, ncarry):
+    """The iteration shape if a ``while`` with these (simplified) cond and body
+    programs runs as one kernel, else ``None``: every carry has one shape
+    ``S``, the body is fusible elementwise equations, and the cond is fusible
+    elementwise equations ending in ``reduce_any`` over all of ``S``."""
+    _, _, b_in, b_eqns, b_out = body_prog
+    _, _, c_in, c_eqns, c_out = cond_prog
+    carries = b_in[len(b_in) - ncarry:]
+    shapes = {tuple(v.aval.shape) for v in carries}
+    if len(shapes) != 1:
+        return None
+    (shape,) = shapes
+    if not shape or any(v.aval.dtype not in _SUPPORTED for v in carries):
+        return None
+    for e in b_eqns:
+        if not (getattr(e.prim, "elementwise", False) and len(e.outvars) == 1 and fusible(e)):
+            return None
+    for v, c in zip(b_out, carries, strict=True):
+        if type(v) is not Literal and (tuple(v.aval.shape) != shape
+                                       or v.aval.dtype != c.aval.dtype):
+            return None
+    if not c_eqns or len(c_out) != 1 or c_out[0] is not c_eqns[-1].outvars[0]:
+        return None
+    last = c_eqns[-1]
+    if last.prim.name != "reduce_any" or type(last.invars[0]) is not Var or \
+            tuple(last.invars[0].aval.shape) != shape or \
+            tuple(sorted(last.params.get("axes", ()))) != tuple(range(len(shape))) or \
+            last.params.get("keepdims"):
+        return None
+    for e in c_eqns[:-1]:
+        if not (getattr(e.prim, "elementwise", False) and len(e.outvars) == 1 and fusible(e)):
+            return None
+    return shape
+
+
+def generate_while(cond_prog, body_prog, ncc, nbc, shape) -> Kernel:
+    """Source of one kernel running a batched ``while`` loop exactly as the
+    NumPy path does: one pass over ``S`` per iteration computes the new carry
+    of every element (in place: the body is elementwise) and the predicate on
+    it, and the loop goes on while any element's predicate holds.
+
+    Kernel inputs: the cond program's constants, the cond operands, the body
+    program's constants, the body operands, the initial carry; outputs: the
+    final carry (the ``while`` results)."""
+    c_cvars, _, c_in, c_eqns, c_out = cond_prog
+    b_cvars, _, b_in, b_eqns, b_out = body_prog
+    rank = len(shape)
+    ncarry = len(b_in) - nbc
+    em = _Emitter()
+    in_shapes = []
+    consts = []   # (var, input index) of every loop-invariant input
+    k = 0
+    for v in list(c_cvars) + list(c_in[:ncc]) + list(b_cvars) + list(b_in[:nbc]):
+        aligned, idx = _index(v.aval.shape, rank)
+        in_shapes.append(aligned)
+        consts.append((v, k, idx))
+        k += 1
+    first_carry = k
+    for _ in range(ncarry):
+        in_shapes.append(tuple(shape))
+    idx = ", ".join(f"i{d}" for d in range(rank))
+    ind = "    "
+
+    def loops(depth):
+        return [ind * (depth + d) + f"for i{d} in range(n{d}):" for d in range(rank)]
+
+    def load_consts(vars_):
+        out = []
+        for v, j, ix in consts:
+            if v in vars_:
+                em.bind(v, f"x{j}")
+                out.append(f"x{j} = in{j}[{ix}]")
+        return out
+
+    def cond_lines(carry_names):
+        used = {v for e in c_eqns for v in e.invars}
+        lines = load_consts(used)
+        for v, name in zip(c_in[ncc:], carry_names, strict=True):
+            em.bind(v, name)
+        lines += [em.emit(e) for e in c_eqns[:-1]]
+        lines.append(f"if {em.value(c_eqns[-1].invars[0], _BOOL)}:")
+        lines.append(ind + "go = True")
+        return lines
+
+    params = [f"in{j}" for j in range(len(in_shapes))] + \
+        [f"out{j}" for j in range(ncarry)] + [f"n{d}" for d in range(rank)]
+    lines = [f"def kernel({', '.join(params)}):"]
+    lines += loops(1)
+    lines += [ind * (rank + 1) + f"out{j}[{idx}] = in{first_carry + j}[{idx}]"
+              for j in range(ncarry)]
+    lines.append(ind + "go = False")
+    lines += loops(1)
+    body = [f"c{j} = out{j}[{idx}]" for j in range(ncarry)]
+    body += cond_lines([f"c{j}" for j in range(ncarry)])
+    lines += [ind * (rank + 1) + s for s in body]
+    lines.append(ind + "while go:")
+    lines.append(ind * 2 + "go = False")
+    lines += loops(2)
+    body = [f"c{j} = out{j}[{idx}]" for j in range(ncarry)]
+    used = {v for e in b_eqns for v in e.invars} | set(b_out)
+    body += load_consts(used)
+    for v, j in zip(b_in[nbc:], range(ncarry), strict=True):
+        em.bind(v, f"c{j}")
+    body += [em.emit(e) for e in b_eqns]
+    for j, (v, c) in enumerate(zip(b_out, b_in[nbc:], strict=True)):
+        body.append(f"d{j} = {em.value(v, c.aval.dtype)}")
+    body += [f"out{j}[{idx}] = d{j}" for j in range(ncarry)]
+    body += cond_lines([f"d{j}" for j in range(ncarry)])
+    lines += [ind * (rank + 2) + s for s in body]
+    source = "\n".join(em.const_lines()) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
+    out_specs = [(tuple(shape), v.aval.dtype) for v in b_in[nbc:]]
+    return Kernel(source, in_shapes, out_specs, tuple(shape),
+                  [tuple(shape)] * ncarry)

@@ -378,6 +378,10 @@ def _while_split(args, cond_nconsts, body_nconsts):
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    from ..jit import native_while
+    native = native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts)
+    if native is not None:   # one fused kernel for the whole loop (vmapx[fast])
+        return native(*args)
     cc, bc, carry = _while_split(args, cond_nconsts, body_nconsts)
     cond = _runner(cond_jaxpr)
     body = _runner(body_jaxpr)
