@@ -1,7 +1,8 @@
 """Numba source for one fused region, and the on-disk kernel cache.
 
 A region (see ``regions.py``) becomes a module holding one
-``@numba.njit(cache=True)`` function ``kernel(in0, ..., out0, ..., n0, ...)``
+``@numba.njit(cache=True)`` function ``kernel(in0, ..., out0, ..., n0, ...,
+L0, ...)`` (inputs, outputs, loop sizes, scalar constants)
 that loops over the region's iteration shape once, computing every member
 per element in registers.  Only IEEE-754 correctly rounded operations are
 emitted (no fastmath, ``error_model='numpy'``), so elementwise results are
@@ -9,7 +10,7 @@ bit-identical to NumPy's.  A sum over the last axis replays NumPy's pairwise
 summation on a row buffer, so it is bit-identical too; other reductions
 accumulate in loop order (equal within reassociation).
 
-The source names no sizes (they are arguments), only ranks, dtypes and the
+The source names no sizes and no constants (they are arguments), only ranks, dtypes and the
 broadcasting pattern, so one kernel serves every size; its SHA-256 names the
 file ``k_<hash>.py`` in the cache directory, and Numba caches the machine
 code beside it: a new process that meets the region compiles nothing.
@@ -198,10 +199,11 @@ def _pairwise(a, lo, n, zero):
 
 class Kernel:
     """What the executor needs of one generated kernel."""
-    __slots__ = ("source", "in_shapes", "out_specs", "iter_shape", "final_shapes")
+    __slots__ = ("source", "in_shapes", "out_specs", "iter_shape", "final_shapes", "literals")
 
-    def __init__(self, source, in_shapes, out_specs, iter_shape, final_shapes):
+    def __init__(self, source, in_shapes, out_specs, iter_shape, final_shapes, literals):
         self.source = source
+        self.literals = literals        # values of the literal arguments L0, L1, ...
         self.in_shapes = in_shapes      # each input reshaped to the loop rank
         self.out_specs = out_specs      # (shape, dtype) the kernel writes
         self.iter_shape = iter_shape    # sizes passed as n0, n1, ...
@@ -218,10 +220,9 @@ class _Emitter:
         self.count = 0
 
     def literal(self, val, dtype):
-        text = repr(val)
-        if isinstance(val, float) and not np.isfinite(val):
-            text = f"float('{text}')"
-        key = (text, dtype.name)
+        """A kernel argument holding ``val`` as ``dtype``: values are not part of
+        the source, so one kernel serves every value of a constant."""
+        key = (type(val), val, dtype)
         if key not in self.consts:
             self.consts[key] = f"L{len(self.consts)}"
         return self.consts[key]
@@ -275,9 +276,11 @@ class _Emitter:
         self.bind(out, t)
         return f"{t} = {expr}"
 
-    def const_lines(self):
-        return [f"{n} = np.{'bool_' if dt == 'bool' else dt}({val})"
-                for (val, dt), n in self.consts.items()]
+    def literal_params(self):
+        return list(self.consts.values())
+
+    def literal_values(self):
+        return [dtype.type(val) for (_, val, dtype) in self.consts]
 
 
 def _index(shape, rank):
@@ -329,7 +332,7 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
     ind = "    "
     params = [f"in{k}" for k in range(len(in_vars))] + \
         [f"out{k}" for k in range(len(out_vars))] + [f"n{d}" for d in range(rank)]
-    lines.append(f"def kernel({', '.join(params)}):")
+    lines.append("def kernel(PARAMS):")
     inner = loads + body + stores
     if reduction is None:
         depth = 1
@@ -379,8 +382,9 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
                 lines.append(ind * (depth + 1) + f"acc = {fn}(acc, {v})")
             depth = 1 + len(kept)
             lines.append(ind * depth + f"out{red_out}[{kept_idx}] = acc")
-    source = "\n".join(em.const_lines()) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
-    return Kernel(source, in_shapes, out_specs, loop_shape, final_shapes)
+    lines[0] = f"def kernel({', '.join(params + em.literal_params())}):"
+    source = "@_jit\n" + "\n".join(lines) + "\n"
+    return Kernel(source, in_shapes, out_specs, loop_shape, final_shapes, em.literal_values())
 
 
 # ------------------------------------------------------------ the cache
@@ -551,7 +555,8 @@ def generate_while(cond_prog, body_prog, ncc, nbc, shape) -> Kernel:
     body += [f"out{j}[{idx}] = d{j}" for j in range(ncarry)]
     body += cond_lines([f"d{j}" for j in range(ncarry)])
     lines += [ind * (rank + 2) + s for s in body]
-    source = "\n".join(em.const_lines()) + "\n\n\n@_jit\n" + "\n".join(lines) + "\n"
+    lines[0] = f"def kernel({', '.join(params + em.literal_params())}):"
+    source = "@_jit\n" + "\n".join(lines) + "\n"
     out_specs = [(tuple(shape), v.aval.dtype) for v in b_in[nbc:]]
     return Kernel(source, in_shapes, out_specs, tuple(shape),
-                  [tuple(shape)] * ncarry)
+                  [tuple(shape)] * ncarry, em.literal_values())

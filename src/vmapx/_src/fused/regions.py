@@ -38,7 +38,7 @@ class FusedRegion:
             for k, (shape, dtype) in enumerate(spec.out_specs):
                 buf = out[k] if out is not None else None
                 outs.append(buf if buf is not None else np.empty(shape, dtype))
-            fn(*args, *outs, *spec.iter_shape)
+            fn(*args, *outs, *spec.iter_shape, *spec.literals)
             return [o if o.shape == s else o.reshape(s)
                     for o, s in zip(outs, spec.final_shapes, strict=True)]
 
