@@ -13,7 +13,8 @@ import pytest
 import vmapx
 import vmapx.numpy as jnp
 from vmapx._src import fused, jit as jit_mod
-from vmapx._src.fused import pool, regions
+from vmapx._src import pool
+from vmapx._src.fused import regions
 from vmapx._src.staging import Eqn
 
 try:

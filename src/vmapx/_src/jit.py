@@ -25,12 +25,11 @@ import weakref
 
 import numpy as np
 
-from . import fused
+from . import fused, pool
 from . import tree as tu
 from .core import Primitive, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
-from .fused import pool
 from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
                       hoist_tracer_consts)
 
@@ -385,10 +384,12 @@ def _identifier(name):
 
 COMPILE_AFTER = 2
 COMPILE_WORK = 256
+COMPILE_NOW_BYTES = 1 << 20
 """A program is interpreted for its first calls and compiled to Python source
 once it has been called ``COMPILE_AFTER`` times and has evaluated about
 ``COMPILE_WORK`` equations (compiling costs about that many interpreted
-equations, so short loop bodies run a few times are never compiled)."""
+equations, so short loop bodies run a few times are never compiled).  A
+program with an array of ``COMPILE_NOW_BYTES`` or more is compiled at once."""
 
 
 def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
@@ -406,6 +407,10 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
         return run
     count = [0]
     calls_needed = max(COMPILE_AFTER, -(-COMPILE_WORK // max(len(closed.jaxpr.eqns), 1)))
+    if fused.largest_bytes(closed.jaxpr.eqns) >= COMPILE_NOW_BYTES:
+        # Big arrays: compiling costs nothing next to the work, and the compiled
+        # program takes its temporaries from the buffer pool (no fresh pages).
+        return _install(closed, key, compile_program(simplify(closed), name, finish), name)
 
     def tiered(*args):
         count[0] += 1
@@ -416,16 +421,24 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
                     closed.cache[key] = run
         return evaluate(closed, args, finish)
 
+    return _install(closed, key, tiered, name)
+
+
+def _install(closed, key, run, name):
+    """Make ``run`` the runner of ``closed`` and offer the program to the
+    native backend, which may replace it now or later (``fused.start``)."""
+    finish = key == "run"
+
     def compile_native(min_size):
         program = fused.regions.fuse(simplify(closed), min_size)
         return None if program is None else compile_program(program, name, finish)
 
-    closed.cache[key] = tiered
+    closed.cache[key] = run
     native = fused.start(closed, key, compile_native)
     if native is not None:
         closed.cache[key] = native
         return native
-    return tiered
+    return run
 
 
 def native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):

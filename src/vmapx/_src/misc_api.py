@@ -387,11 +387,11 @@ def clear_caches():
     >>> vmapx.clear_caches(); f._cache_size()
     0
     """
-    from . import jit, staging
+    from . import jit, pool, staging
     for f in list(jit._live_jitted):
         f.clear_cache()
     staging._aval_cache.clear()
-    jit.pool.clear()
+    pool.clear()
 
 
 def print_environment_info(return_string: bool = False):

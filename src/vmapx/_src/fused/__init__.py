@@ -21,7 +21,8 @@ import os
 import threading
 import warnings
 
-from . import codegen, pool, regions  # noqa: F401  (used by jit and clear_caches)
+from .. import pool  # noqa: F401
+from . import codegen, regions
 
 FUSE_MIN_SIZE = 1 << 16
 """Elements a region's iteration space needs before ``"auto"`` compiles it."""
@@ -55,6 +56,15 @@ def numba_available() -> bool:
     if not _numba_available:
         _numba_available.append(importlib.util.find_spec("numba") is not None)
     return _numba_available[0]
+
+
+def largest_bytes(eqns):
+    """Bytes of the largest value an equation of ``eqns`` produces."""
+    best = 0
+    for e in eqns:
+        for v in e.outvars:
+            best = max(best, _size(v.aval.shape) * v.aval.dtype.itemsize)
+    return best
 
 
 def _largest(eqns):

@@ -1,4 +1,4 @@
-"""A bounded, thread-safe pool of free NumPy buffers, keyed by shape and dtype.
+"""A bounded, thread-safe pool of NumPy buffers, keyed by shape and dtype (jit and eager).
 
 Large NumPy allocations are fresh memory maps: every new temporary faults in
 its pages one by one (about 2 us per 4 KiB page).  A program that gives its
@@ -12,6 +12,7 @@ escapes (is returned to a user) is simply never given back.
 """
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -25,6 +26,19 @@ CAP_BYTES = 256 << 20
 _lock = threading.Lock()
 _free: dict = {}      # (shape, dtype) -> list of free arrays
 _held = [0]           # bytes of free buffers held
+_shared: dict = {}    # (shape, dtype) -> list of base arrays handed out as views
+_shared_bytes = [0]
+
+
+def _baseline_refs():
+    """``sys.getrefcount`` of a base seen while scanning its list, when the list
+    holds the only reference (measured, not assumed, for this interpreter)."""
+    bases = [np.empty(1)]
+    for b in bases:
+        return sys.getrefcount(b)
+
+
+_FREE_REFS = _baseline_refs()
 
 
 def poolable(shape, dtype) -> bool:
@@ -56,11 +70,43 @@ def give(buf) -> None:
         _held[0] += buf.nbytes
 
 
+def take_shared(shape, dtype):
+    """For eager evaluation: a view of a pooled base array whose only
+    reference was the pool's (so nothing can see its old contents), or of a
+    new one; ``None`` when the pool is full (allocate as usual).  The base
+    stays in the pool: it is free again once every view of it is gone."""
+    key = (shape, dtype)
+    with _lock:
+        bases = _shared.get(key)
+        if bases is None:
+            bases = _shared[key] = []
+        for b in bases:
+            if sys.getrefcount(b) <= _FREE_REFS:
+                return b[...]
+        nbytes = np.dtype(dtype).itemsize * _size(shape)
+        if _shared_bytes[0] + nbytes > CAP_BYTES:
+            return None
+        b = np.empty(shape, dtype)
+        bases.append(b)
+        _shared_bytes[0] += nbytes
+        return b[...]
+
+
+def _size(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def clear() -> None:
-    """Free every pooled buffer (``vmapx.clear_caches`` calls this)."""
+    """Free every pooled buffer (``vmapx.clear_caches`` calls this).  Arrays
+    handed out earlier stay valid (they keep their memory alive)."""
     with _lock:
         _free.clear()
         _held[0] = 0
+        _shared.clear()
+        _shared_bytes[0] = 0
 
 
 def held_bytes() -> int:
