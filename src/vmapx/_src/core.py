@@ -228,7 +228,7 @@ def apply_elementwise(prim, *args):
     pooled memory (``pool.take_shared``), so big temporaries stop costing
     fresh pages; the values are the same."""
     for a in args:
-        if type(a) is np.ndarray and a.nbytes >= pool.MIN_BYTES:
+        if type(a) is np.ndarray and a.nbytes >= pool.SHARED_MIN_BYTES:
             impl = prim.impl
             if isinstance(impl, np.ufunc) and impl.nout == 1:
                 aval = prim.abstract(*[get_aval(a) for a in args])

@@ -20,6 +20,12 @@ import numpy as np
 MIN_BYTES = 1 << 16
 """Arrays smaller than this are allocated as usual (malloc reuses them cheaply)."""
 
+SHARED_MIN_BYTES = 1 << 20
+"""Eager results smaller than this are allocated as usual: the pool holds, per
+shape, as many bases as were ever live at once, which for a chain of
+differently shaped temporaries is more than NumPy's own peak; only large
+arrays, whose fresh pages are costly, are worth that."""
+
 CAP_BYTES = 256 << 20
 """Most bytes of free buffers the pool keeps."""
 
