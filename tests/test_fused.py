@@ -191,11 +191,32 @@ def test_while_loop_body_runs_fused_and_equals_the_loop(jit_backend):
         return vmapx.lax.while_loop(lambda x: jnp.abs(x * x - a) > 1e-9 * a, body, a)
 
     a = np.linspace(1.0, 50.0, 300)
-    r1, r2, _ = both(jit_backend, vmapx.vmap(newton), a)
+    r1, r2, jf = both(jit_backend, vmapx.vmap(newton), a)
+    (closed,) = jf._jaxprs()
+    (loop_eqn,) = [e for e in closed.jaxpr.eqns if e.prim.name == "while"]
+    natives = [v for k, v in loop_eqn.params["body_jaxpr"].cache.items()
+               if isinstance(k, tuple) and k[0] == "fused_while"]
+    assert natives and callable(natives[0])     # the whole loop ran as one kernel
+    jit_backend("numpy")
     loop = np.stack([newton(v) for v in a])
     assert r2.shape == loop.shape and r2.dtype == loop.dtype
     assert_bits_equal(r2, r1)
     np.testing.assert_array_equal(r2, loop)
+
+
+@needs_numba
+def test_while_loop_with_a_transcendental_body_stays_on_numpy(jit_backend):
+    def f(x):
+        return vmapx.lax.while_loop(lambda x: x > 0.5, lambda x: jnp.exp(-x) * x, x)
+
+    x = np.linspace(0.6, 3.0, 200)
+    r1, r2, jf = both(jit_backend, vmapx.vmap(f), x)
+    (closed,) = jf._jaxprs()
+    (loop_eqn,) = [e for e in closed.jaxpr.eqns if e.prim.name == "while"]
+    cache = loop_eqn.params["body_jaxpr"].cache
+    assert [v for k, v in cache.items() if isinstance(k, tuple) and k[0] == "fused_while"] \
+        == [False]
+    assert_bits_equal(r2, r1)
 
 
 # --------------------------------------------------------- when it compiles
@@ -289,6 +310,26 @@ def test_pool_is_bounded_and_cleared():
         assert pool.held_bytes() == 0
     finally:
         pool.CAP_BYTES = cap
+
+
+def test_eager_results_in_pooled_memory_are_never_reused_while_held():
+    pool.clear()
+    x = np.linspace(0.0, 1.0, 1 << 18)            # 2 MiB: pooled in eager evaluation
+    g = vmapx.vmap(lambda v: jnp.sin(v) * 2.0 + v)
+    first = g(x)
+    kept = first.copy()
+    second = g(x + 1.0)                         # must not write into ``first``
+    assert first.shape == x.shape and first.dtype == x.dtype
+    assert_bits_equal(first, kept)
+    assert_bits_equal(first, np.sin(x) * 2.0 + x)
+    assert_bits_equal(second, np.sin(x + 1.0) * 2.0 + (x + 1.0))
+    del first, second
+    n_bases = sum(len(bs) for bs in pool._shared.values())
+    assert n_bases >= 1                         # big temporaries went through the pool
+    for _ in range(3):
+        assert_bits_equal(g(x), kept)
+    # and their memory is reused once dead: no new base was needed
+    assert sum(len(bs) for bs in pool._shared.values()) == n_bases
 
 
 @pytest.mark.parametrize("backend", ["numpy", pytest.param("numba", marks=needs_numba)])
