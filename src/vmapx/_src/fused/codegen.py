@@ -334,7 +334,28 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
         [f"out{k}" for k in range(len(out_vars))] + [f"n{d}" for d in range(rank)]
     lines.append("def kernel(PARAMS):")
     inner = loads + body + stores
-    if reduction is None:
+    if reduction is not None and len(out_vars) == 1 and rank >= 2 and \
+            reduction.prim.name == "reduce_sum" and \
+            tuple(reduction.params["axes"]) == (rank - 1,):
+        # Operands varying along both the row of outputs (axis K) and the summed
+        # axis (R) are copied with K innermost, so the row loops read them
+        # contiguously (a small copy: these operands are not broadcast).
+        K, R = rank - 2, rank - 1
+        perm = tuple(range(K)) + (R, K)
+        loads = []
+        for kk, aligned in enumerate(in_shapes):
+            if aligned[K] != 1 and aligned[R] != 1:
+                lines.append(f"    in{kk}t = np.ascontiguousarray(in{kk}.transpose({perm}))")
+                idx = [("0" if aligned[d] == 1 else f"i{d}") for d in perm]
+                loads.append(f"x{kk} = in{kk}t[{', '.join(idx)}]")
+            else:
+                idx = [("0" if aligned[d] == 1 else f"i{d}") for d in range(rank)]
+                loads.append(f"x{kk} = in{kk}[{', '.join(idx)}]")
+        lines += _blocked_last_axis_sum(loads + body, value(reduction.invars[0],
+                                        reduction.outvars[0].aval.dtype),
+                                        literal(0, reduction.outvars[0].aval.dtype),
+                                        reduction.outvars[0].aval.dtype, rank)
+    elif reduction is None:
         depth = 1
         for d in range(rank):
             lines.append(ind * depth + f"for i{d} in range(n{d}):")
@@ -441,6 +462,65 @@ def _import(digest, source):
         exec(compile(_HEADER.format(cache=False) + source, f"<vmapx fused {digest}>", "exec"),
              ns)
         return ns["kernel"]
+
+
+def _blocked_last_axis_sum(block, val, zero, dtype, rank):
+    """Kernel body for a sum over the last axis whose only result is the sum:
+    NumPy's pairwise order per output element, computed for a whole row of
+    outputs (the last kept axis) at a time, so the inner loops run over
+    independent outputs and vectorize (eight accumulators per output, as in
+    NumPy's ``pairwise_sum``)."""
+    ind = "    "
+    K, R = rank - 2, rank - 1
+    j, k = f"i{K}", f"i{R}"
+    dt = f"np.{dtype.name}"
+    outer = [f"for i{d} in range(n{d}):" for d in range(K)]
+    out_idx = ", ".join(f"i{d}" for d in range(K + 1))
+
+    def over_row(depth, tail):
+        """``for j``: compute ``v`` for every output of the row, then ``tail``."""
+        lines = [ind * depth + f"for {j} in range(n{K}):"]
+        lines += [ind * (depth + 1) + s for s in block]
+        lines.append(ind * (depth + 1) + f"v = {val}")
+        lines += [ind * (depth + 1) + t for t in tail]
+        return lines
+
+    lines = [ind + f"acc = np.empty((8, n{K}), {dt})",
+             ind + f"res = np.empty(n{K}, {dt})",
+             ind + f"row = np.empty(n{R}, {dt})",
+             ind + f"m8 = n{R} - n{R} % 8"]
+    d = 1
+    for o in outer:
+        lines.append(ind * d + o)
+        d += 1
+    lines.append(ind * d + f"if n{R} < 8:")
+    lines.append(ind * (d + 1) + f"res[:] = {zero}")
+    lines.append(ind * (d + 1) + f"for {k} in range(n{R}):")
+    lines += over_row(d + 2, [f"res[{j}] += v"])
+    lines.append(ind * d + f"elif n{R} <= 128:")
+    lines.append(ind * (d + 1) + f"for {k} in range(8):")
+    lines += over_row(d + 2, [f"acc[{k}, {j}] = v"])
+    lines.append(ind * (d + 1) + "base = 8")
+    lines.append(ind * (d + 1) + "while base < m8:")
+    lines.append(ind * (d + 2) + "for m in range(8):")
+    lines.append(ind * (d + 3) + f"{k} = base + m")
+    lines += over_row(d + 3, [f"acc[m, {j}] += v"])
+    lines.append(ind * (d + 2) + "base += 8")
+    lines.append(ind * (d + 1) + f"for {j} in range(n{K}):")
+    lines.append(ind * (d + 2) + f"res[{j}] = ((acc[0, {j}] + acc[1, {j}]) + "
+                 f"(acc[2, {j}] + acc[3, {j}])) + ((acc[4, {j}] + acc[5, {j}]) + "
+                 f"(acc[6, {j}] + acc[7, {j}]))")
+    lines.append(ind * (d + 1) + f"for {k} in range(m8, n{R}):")
+    lines += over_row(d + 2, [f"res[{j}] += v"])
+    lines.append(ind * d + "else:")
+    lines.append(ind * (d + 1) + f"for {j} in range(n{K}):")
+    lines.append(ind * (d + 2) + f"for {k} in range(n{R}):")
+    lines += [ind * (d + 3) + s for s in block]
+    lines.append(ind * (d + 3) + f"row[{k}] = {val}")
+    lines.append(ind * (d + 2) + f"res[{j}] = _pairwise(row, 0, n{R}, {zero})")
+    lines.append(ind * d + f"for {j} in range(n{K}):")
+    lines.append(ind * (d + 1) + f"out0[{out_idx}] = {zero} + res[{j}]")
+    return lines
 
 
 # ------------------------------------------------------------- while loops
