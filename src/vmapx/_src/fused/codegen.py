@@ -58,6 +58,10 @@ _COMPARE = {
     "equal": "==", "not_equal": "!=",
 }
 _FLOAT_TESTS = {"isnan": "np.isnan", "isinf": "np.isinf", "isfinite": "np.isfinite"}
+# Computed by libm in a kernel, by NumPy's own (often SIMD) code otherwise:
+# fused only for the dtypes where ``libm_matches_numpy`` finds them bit-identical.
+_TRANSCENDENTAL = ("exp", "log", "sin", "cos", "tan", "tanh", "expm1", "log1p", "sinh",
+                   "cosh", "arctan", "arcsin", "arccos", "exp2", "log2", "log10")
 # bool operands only
 _LOGICAL = {
     "logical_and": "&", "logical_or": "|", "logical_xor": "^",
@@ -83,6 +87,8 @@ def fusible(eqn) -> bool:
         if name == "divide":
             return out in _FLOATS
         return out in _FLOATS or (out in _INTS and name != "square")
+    if name in _TRANSCENDENTAL and not eqn.params:
+        return out in _FLOATS and ins[0] == out and name in libm_matches_numpy(out)
     if name in _FLOAT_ONLY and not eqn.params:
         return out in _FLOATS
     if name in _COMPARE and not eqn.params:
@@ -248,6 +254,8 @@ class _Emitter:
         name = e.prim.name
         if name in _ARITH:
             expr = _ARITH[name](*[value(v, od) for v in e.invars])
+        elif name in _TRANSCENDENTAL:
+            expr = f"np.{name}({value(e.invars[0], od)})"
         elif name in _FLOAT_ONLY:
             expr = _FLOAT_ONLY[name](value(e.invars[0], od))
         elif name in _COMPARE:
@@ -521,6 +529,60 @@ def _blocked_last_axis_sum(block, val, zero, dtype, rank):
     lines.append(ind * d + f"for {j} in range(n{K}):")
     lines.append(ind * (d + 1) + f"out0[{out_idx}] = {zero} + res[{j}]")
     return lines
+
+
+# ------------------------------------------------- libm against NumPy
+
+_PROBE_SIZE = 1 << 16
+_matches: dict = {}
+
+
+def _probe_values(dtype):
+    """Inputs spanning each function's domain: wide and narrow ranges, random
+    values, and the special ones (signed zeros, infinities, NaN, subnormals)."""
+    rng = np.random.default_rng(20261207)
+    finfo = np.finfo(dtype)
+    parts = [np.linspace(-10, 10, _PROBE_SIZE // 4),
+             np.linspace(-1, 1, _PROBE_SIZE // 4),
+             rng.standard_normal(_PROBE_SIZE // 4) * 100.0,
+             np.exp(rng.uniform(-80, 80, _PROBE_SIZE // 4)) * rng.choice([-1, 1],
+                                                                        _PROBE_SIZE // 4),
+             [0.0, -0.0, np.inf, -np.inf, np.nan, finfo.tiny, finfo.tiny / 4, finfo.max,
+              -finfo.max, 1e-300, 710.0, -745.0, 88.7, -103.9]]
+    with np.errstate(all="ignore"):
+        return np.concatenate([np.asarray(p, np.float64) for p in parts]).astype(dtype)
+
+
+def libm_matches_numpy(dtype) -> frozenset:
+    """The transcendental functions whose kernel results (libm, as Numba calls
+    it, with ``sin`` and ``cos`` of one value merged into ``sincos``) equal
+    NumPy's bit for bit on a probe of inputs of ``dtype``.  Measured once per
+    process by one kernel (cached on disk like the others): which functions
+    agree depends on the NumPy build and the CPU (NumPy's SIMD code)."""
+    dtype = np.dtype(dtype)
+    hit = _matches.get(dtype)
+    if hit is not None:
+        return hit
+    x = _probe_values(dtype)
+    names = list(_TRANSCENDENTAL)
+    params = ", ".join(f"o{k}" for k in range(len(names)))
+    lines = [f"def kernel(x, {params}):", "    for i in range(x.shape[0]):",
+             "        v = x[i]"]
+    lines += [f"        o{k}[i] = np.{name}(v)" for k, name in enumerate(names)]
+    fn = load("@_jit\n" + "\n".join(lines) + "\n")
+    outs = [np.empty_like(x) for _ in names]
+    fn(x, *outs)
+    ok = set()
+    with np.errstate(all="ignore"):
+        for name, got in zip(names, outs, strict=True):
+            want = getattr(np, name)(x)
+            same_nan = np.isnan(want) == np.isnan(got)
+            bits = np.where(np.isnan(want), 0, want.view(f"u{dtype.itemsize}")) == \
+                np.where(np.isnan(got), 0, got.view(f"u{dtype.itemsize}"))
+            if same_nan.all() and bits.all():
+                ok.add(name)
+    _matches[dtype] = result = frozenset(ok)
+    return result
 
 
 # ------------------------------------------------------------- while loops
