@@ -255,6 +255,11 @@ def _is_ufunc_eqn(eqn):
     return eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc)
 
 
+_NO_ALIAS_READERS = frozenset({"while"})
+"""Primitives whose results never alias their operands (``while`` copies a
+carry that comes back unchanged), so they may read pooled buffers."""
+
+
 def _poolable_vars(eqns, outvars):
     """Intermediates that may live in a pooled buffer: big enough, not a
     result, and read only by ufuncs or fused kernels (which never return a
@@ -262,7 +267,8 @@ def _poolable_vars(eqns, outvars):
     results = {v for v in outvars if type(v) is Var}
     readers_ok: dict = {}
     for e in eqns:
-        ok = _is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False)
+        ok = _is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False) or \
+            e.prim.name in _NO_ALIAS_READERS
         for v in e.invars:
             if type(v) is Var:
                 readers_ok[v] = readers_ok.get(v, True) and ok

@@ -86,7 +86,7 @@ def _launch(size, build, install):
         return None
     if BACKEND == "numba":
         return build()
-    if not numba_available() or size < FUSE_MIN_SIZE:
+    if size < FUSE_MIN_SIZE or not numba_available():   # (find_spec costs ms)
         return None
 
     def work():
