@@ -21,7 +21,6 @@ import os
 import threading
 import warnings
 
-from .. import pool  # noqa: F401
 from . import codegen, regions
 
 FUSE_MIN_SIZE = 1 << 16
