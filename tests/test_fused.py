@@ -279,6 +279,17 @@ def test_auto_never_imports_numba_for_a_small_program_and_swaps_in_large_ones(tm
     assert swapped == "True" and same == "True"
 
 
+def test_auto_without_numba_is_the_numpy_path(jit_backend, monkeypatch):
+    monkeypatch.setattr(fused, "_numba_available", [False])
+    jit_backend("auto")
+    jf = vmapx.jit(lambda x: jnp.sum((x * 2.0 - 1.0) ** 2, axis=-1))
+    x = np.linspace(0.0, 1.0, 1 << 18).reshape(512, 512)
+    r = jf(x)
+    fused.wait()
+    assert fused_kernels(jf) == 0
+    assert_bits_equal(r, np.sum((x * 2.0 - 1.0) ** 2, axis=-1))
+
+
 # ----------------------------------------------------------------- the pool
 
 
