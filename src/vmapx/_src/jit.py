@@ -9,7 +9,10 @@ tracing), and intermediates are released after their last use.  The first
 calls interpret the jaxpr; once a program has run often enough to pay for it
 (``COMPILE_WORK``) it runs as generated Python source that calls each
 primitive's NumPy implementation directly, with parameters bound as closure
-constants.
+constants.  Large temporaries of a compiled program are taken from the buffer
+pool (``_src/pool.py``).  With the optional Numba backend (``_src/fused``,
+option ``vmapx_jit_backend``), fusible regions and batched ``while`` loops are
+swapped for native kernels (docs/fused-jit.md).
 
 ``jit`` is also a primitive, ``jit_p``, holding the ``ClosedJaxpr``: applied
 to traced values it composes with the other transforms (its batching rule
