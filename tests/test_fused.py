@@ -212,6 +212,45 @@ def test_while_loop_body_runs_fused_and_equals_the_loop(jit_backend):
     np.testing.assert_array_equal(r2, loop)
 
 
+def _native_loops(jf, prim_name):
+    (closed,) = jf._jaxprs()
+    (eqn,) = [e for e in closed.jaxpr.eqns if e.prim.name == prim_name]
+    body = eqn.params["body_jaxpr" if prim_name == "while" else "jaxpr"]
+    return [v for k, v in body.cache.items() if isinstance(k, tuple) and k[0].startswith("fused")]
+
+
+@needs_numba
+def test_fori_loop_with_static_bounds_runs_as_one_kernel(jit_backend):
+    def f(x):
+        return vmapx.lax.fori_loop(0, 12, lambda i, x: x * 0.5 + i - x * x * 0.01, x)
+
+    x = np.linspace(-2.0, 2.0, 500)
+    r1, r2, jf = both(jit_backend, vmapx.vmap(f), x)
+    natives = _native_loops(jf, "scan")
+    assert natives and callable(natives[0])
+    jit_backend("numpy")
+    loop = np.stack([f(v) for v in x])
+    assert r2.shape == loop.shape and r2.dtype == loop.dtype
+    assert_bits_equal(r2, r1)
+    np.testing.assert_array_equal(r2, loop)
+
+
+@needs_numba
+def test_loop_with_a_scalar_counter_and_traced_bound_runs_as_one_kernel(jit_backend):
+    def f(x, n):
+        return vmapx.lax.fori_loop(0, n, lambda i, x: x * 0.75 + 1.0 * i, x.astype(np.float32))
+
+    x = np.linspace(-2.0, 2.0, 400)
+    r1, r2, jf = both(jit_backend, vmapx.vmap(f, in_axes=(0, None)), x, 9)
+    natives = _native_loops(jf, "while")
+    assert natives and callable(natives[0])
+    jit_backend("numpy")
+    loop = np.stack([f(v, 9) for v in x])
+    assert r2.shape == loop.shape and r2.dtype == loop.dtype == np.float32
+    assert_bits_equal(r2, r1)
+    np.testing.assert_array_equal(r2, loop)
+
+
 @needs_numba
 def test_while_loop_with_a_transcendental_body_stays_on_numpy(jit_backend):
     def f(x):

@@ -258,9 +258,9 @@ def _is_ufunc_eqn(eqn):
     return eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc)
 
 
-_NO_ALIAS_READERS = frozenset({"while"})
-"""Primitives whose results never alias their operands (``while`` copies a
-carry that comes back unchanged), so they may read pooled buffers."""
+_NO_ALIAS_READERS = frozenset({"while", "scan"})
+"""Primitives whose results never alias their operands (loops copy a carry
+that comes back unchanged), so they may read pooled buffers."""
 
 
 def _poolable_vars(eqns, outvars):
@@ -454,6 +454,12 @@ def native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     """The ``while`` loop as one fused native kernel (see ``fused.while_runner``)
     or ``None``: then it runs on the NumPy path."""
     return fused.while_runner(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, simplify)
+
+
+def native_scan(jaxpr, num_consts, num_carry, length, nxs):
+    """A ``scan`` without ``xs`` or ``ys`` (``fori_loop``) as one fused native
+    kernel (see ``fused.scan_runner``) or ``None``."""
+    return fused.scan_runner(jaxpr, num_consts, num_carry, length, nxs, simplify)
 
 
 # ------------------------------------------------------------------ jit()

@@ -118,9 +118,38 @@ def while_runner(cond_jaxpr, body_jaxpr, ncc, nbc, simplify):
     *init) -> carry`` as one native kernel, or ``None`` (not fusible, not
     worth it, or still compiling).  Decided once per loop, cached on the
     body."""
+    def programs():
+        return simplify(cond_jaxpr), simplify(body_jaxpr)
+
+    def call(impl, c_consts, b_consts):
+        def run(*args):
+            cc, bc, init = args[:ncc], args[ncc:ncc + nbc], args[ncc + nbc:]
+            return impl(*c_consts, *cc, *b_consts, *bc, *init)
+        return run
+
+    return _loop_runner(("fused_while", cond_jaxpr, ncc, nbc), body_jaxpr, nbc, programs,
+                        ncc, None, call)
+
+
+def scan_runner(jaxpr, num_consts, num_carry, length, nxs, simplify):
+    """A function running a ``scan`` with no ``xs`` and no ``ys`` (a
+    ``fori_loop`` with static bounds) as one native kernel, or ``None``."""
+    if nxs or len(jaxpr.out_avals) != num_carry or length <= 0:
+        return None
+
+    def programs():
+        return None, simplify(jaxpr)
+
+    def call(impl, c_consts, b_consts):
+        return lambda *args: impl(*b_consts, *args)
+
+    return _loop_runner(("fused_scan", num_consts, length), jaxpr, num_consts, programs, 0,
+                        length, call)
+
+
+def _loop_runner(key, body_jaxpr, nbc, programs, ncc, length, call):
     if BACKEND == "numpy":
         return None
-    key = ("fused_while", cond_jaxpr, ncc, nbc)
     cache = body_jaxpr.cache
     hit = cache.get(key)
     if hit is not None:
@@ -130,20 +159,15 @@ def while_runner(cond_jaxpr, body_jaxpr, ncc, nbc, simplify):
     size = max((_size(a.shape) for a in carry_avals), default=0)
     if BACKEND == "auto" and (size < FUSE_MIN_SIZE or not numba_available()):
         return None
-    cond_prog, body_prog = simplify(cond_jaxpr), simplify(body_jaxpr)
-    shape = codegen.while_fusible(cond_prog, body_prog, len(carry_avals))
+    cond_prog, body_prog = programs()
+    shape = codegen.loop_shape(cond_prog, body_prog, nbc)
     if shape is None:
         return None
 
     def build():
-        kernel = codegen.generate_while(cond_prog, body_prog, ncc, nbc, shape)
+        kernel = codegen.generate_loop(cond_prog, body_prog, ncc, nbc, shape, length)
         impl = regions.FusedRegion(kernel, codegen.load(kernel.source)).impl
-        c_consts, b_consts = cond_prog[1], body_prog[1]
-
-        def run(*args):
-            cc, bc, init = args[:ncc], args[ncc:ncc + nbc], args[ncc + nbc:]
-            return impl(*c_consts, *cc, *b_consts, *bc, *init)
-        return run
+        return call(impl, [] if cond_prog is None else cond_prog[1], body_prog[1])
 
     run = _launch(size, build, lambda run: cache.__setitem__(key, run))
     if run is not None:

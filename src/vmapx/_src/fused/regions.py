@@ -86,8 +86,7 @@ def partition(eqns, min_size=0):
 
     for e in eqns:
         name = e.prim.name
-        if getattr(e.prim, "elementwise", False) and len(e.outvars) == 1 and \
-                codegen.fusible(e) and _size(e.outvars[0].aval.shape) >= max(min_size, 1):
+        if codegen.fusible_eqn(e) and _size(e.outvars[0].aval.shape) >= max(min_size, 1):
             shape = tuple(e.outvars[0].aval.shape)
             for v in e.invars:
                 g = owner.get(v)
