@@ -237,11 +237,18 @@ def main(argv):
             ratio = f"{r['best_s'] / hand:6.2f}x" if hand else "   -   "
             print(f"  {system:<10} {fmt(r['best_s']):>10} ({ratio})  [{r['peak_mb']:7.1f} MB]"
                   f"  first call in a fresh process {fmt(r['cold_s'])}")
-    print("\nfirst call of jit(vmap(f)), 10-op dispatch benchmark, fresh process:")
+    print("\nfirst call of jit(vmap(f)), 10-op dispatch benchmark, fresh process "
+          "(numba: twice, on an empty kernel cache, then on the one the first filled):")
+    import tempfile
+    cache = tempfile.mkdtemp(prefix="vmapx-kernels-")
     for backend in ("auto", "numpy") + (("numba", "numba") if "jit-numba" in systems else ()):
-        r = spawn(["--one", "-", "first"], {"VMAPX_JIT_BACKEND": backend})
+        env = {"VMAPX_JIT_BACKEND": backend}
+        if backend == "numba":
+            env["VMAPX_CACHE_DIR"] = cache
+        r = spawn(["--one", "-", "first"], env)
         print(f"  backend={backend:<6} {fmt(r['first_s']):>8}  numba imported: {r['numba']}, "
               f"kernels compiled: {r['compiled']}")
+    shutil.rmtree(cache, ignore_errors=True)
     if "--rows" in argv:
         rows()
 
