@@ -181,6 +181,20 @@ def test_reductions_over_leading_axes_match_within_reassociation(jit_backend, ki
 
 
 @needs_numba
+def test_keepdims_reduction_into_a_pooled_buffer(jit_backend):
+    x = np.random.default_rng(3).standard_normal((16384, 24))
+
+    def f(x):
+        s = jnp.sum(x * 2.0 + 1.0, axis=1, keepdims=True)   # pooled, read by a ufunc
+        return jnp.tanh(s) * x
+
+    for _ in range(2):
+        r1, r2, jf = both(jit_backend, f, x)
+        assert "out=(_take(" in jf._jaxprs()[0].cache["run"].__source__
+        assert_bits_equal(r2, r1)
+
+
+@needs_numba
 def test_grad_under_vmap_on_the_native_path_equals_the_loop(jit_backend):
     x = np.linspace(0.0, 10.0, 501)
     g1 = vmapx.grad(lambda x: jnp.exp(-x) * jnp.sin(x))

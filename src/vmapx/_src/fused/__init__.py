@@ -1,16 +1,19 @@
-"""Native jit backend: fusible regions of a jit program run as Numba kernels.
+"""Native jit backend: fusible regions of a jit program, and whole loops, run
+as Numba kernels.
 
-``start`` is the one hook ``jit.runner`` calls when it creates the runner of
-a program.  By backend (``vmapx_jit_backend`` option, env var
-``VMAPX_JIT_BACKEND``):
+``start`` is the hook ``jit`` calls when it creates the runner of a program;
+``while_runner`` / ``scan_runner`` are asked by the ``while`` and ``scan``
+impls for a kernel running the whole loop.  By backend
+(``vmapx_jit_backend`` option, env var ``VMAPX_JIT_BACKEND``):
 
 * ``"numpy"``: nothing happens.
 * ``"numba"``: the program is fused and compiled now, synchronously (Numba
   required); the native program runs from the first call.
-* ``"auto"``: if Numba is installed and a region of at least
-  ``FUSE_MIN_SIZE`` elements exists, a background thread compiles (or loads
-  from the disk cache) the kernels and then swaps the native program in;
-  calls run the NumPy program until then.  Small programs never touch Numba.
+* ``"auto"``: if Numba is installed and the program (loop) holds a value of
+  at least ``FUSE_MIN_SIZE`` elements, a background thread compiles (or
+  loads from the disk cache) the kernels and then swaps the native program
+  in; calls run the NumPy program until then.  Small programs never touch
+  Numba.
 
 See docs/fused-jit.md.
 """
@@ -67,14 +70,8 @@ def largest_bytes(eqns):
 
 
 def _largest(eqns):
-    best = 0
-    for e in eqns:
-        for v in e.outvars:
-            n = 1
-            for s in v.aval.shape:
-                n *= s
-            best = max(best, n)
-    return best
+    """Elements of the largest value an equation of ``eqns`` produces."""
+    return max((_size(v.aval.shape) for e in eqns for v in e.outvars), default=0)
 
 
 def _launch(size, build, install):

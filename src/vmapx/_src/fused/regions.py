@@ -36,8 +36,8 @@ class FusedRegion:
             args = [np.reshape(v, s) for v, s in zip(vals, spec.in_shapes, strict=True)]
             outs = []
             for k, (shape, dtype) in enumerate(spec.out_specs):
-                buf = out[k] if out is not None else None
-                outs.append(buf if buf is not None else np.empty(shape, dtype))
+                buf = out[k] if out is not None else None   # (jit's pooled buffers)
+                outs.append(np.empty(shape, dtype) if buf is None else buf.reshape(shape))
             fn(*args, *outs, *spec.iter_shape, *spec.literals)
             return [o if o.shape == s else o.reshape(s)
                     for o, s in zip(outs, spec.final_shapes, strict=True)]
