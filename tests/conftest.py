@@ -19,3 +19,21 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile("vmapx")
+
+
+import pytest  # noqa: E402
+
+import vmapx  # noqa: E402
+
+
+@pytest.fixture
+def jit_backend():
+    """Set ``vmapx_jit_backend`` for one test: ``jit_backend('numpy')``;
+    the previous value comes back afterwards."""
+    previous = vmapx.config.vmapx_jit_backend
+
+    def use(name):
+        vmapx.config.update("vmapx_jit_backend", name)
+
+    yield use
+    vmapx.config.update("vmapx_jit_backend", previous)

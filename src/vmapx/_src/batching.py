@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state, axis_names_of,
-                   no_rule)
+from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state,
+                   apply_elementwise, axis_names_of, no_rule)
 from .jnp.array import Array
 
 
@@ -84,7 +84,7 @@ class BatchTrace(Trace):
                     xv = x.val
                     if ty in _SCALARS:
                         if type(xv) is np.ndarray:
-                            return BatchTracer(self, prim.impl(xv, y), x.bdim)
+                            return BatchTracer(self, apply_elementwise(prim, xv, y), x.bdim)
                         if isinstance(xv, Tracer):
                             return BatchTracer(self, self.parent.process(prim, (xv, y), params),
                                                x.bdim)
@@ -92,7 +92,7 @@ class BatchTrace(Trace):
                         yv = y.val
                         if type(xv) is np.ndarray:
                             if type(yv) is np.ndarray and xv.ndim == yv.ndim:
-                                return BatchTracer(self, prim.impl(xv, yv), x.bdim)
+                                return BatchTracer(self, apply_elementwise(prim, xv, yv), x.bdim)
                         elif isinstance(xv, Tracer) and isinstance(yv, (Tracer, np.ndarray)) \
                                 and len(xv.aval.shape) == len(yv.shape):
                             return BatchTracer(self, self.parent.process(prim, (xv, yv), params),
@@ -100,7 +100,7 @@ class BatchTrace(Trace):
                 elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS:
                     yv = y.val
                     if type(yv) is np.ndarray:
-                        return BatchTracer(self, prim.impl(x, yv), y.bdim)
+                        return BatchTracer(self, apply_elementwise(prim, x, yv), y.bdim)
                     if isinstance(yv, Tracer):
                         return BatchTracer(self, self.parent.process(prim, (x, yv), params),
                                            y.bdim)
@@ -109,7 +109,7 @@ class BatchTrace(Trace):
                 if type(x) is BatchTracer and x._trace is self:
                     xv = x.val
                     if type(xv) is np.ndarray:
-                        return BatchTracer(self, prim.impl(xv), x.bdim)
+                        return BatchTracer(self, apply_elementwise(prim, xv), x.bdim)
                     if isinstance(xv, Tracer):
                         return BatchTracer(self, self.parent.process(prim, (xv,), params),
                                            x.bdim)
@@ -157,7 +157,9 @@ class BatchTrace(Trace):
             else:
                 if d0 is not None and unmapped_nd <= nd0 - 1 - d0:
                     if plain:
-                        return BatchTracer(self, prim.impl(*fast, **params), d0)
+                        out = apply_elementwise(prim, *fast) if not params else \
+                            prim.impl(*fast, **params)
+                        return BatchTracer(self, out, d0)
                     # The rule would bind the op as it is, one trace down.
                     return BatchTracer(self, self.parent.process(prim, fast, params), d0)
         vals = list(args)

@@ -32,6 +32,12 @@ What each option means in vmapx:
 * ``vmapx_auto_chunk`` (vmapx's own, default ``False``): when true, a ``vmap``
   without ``chunk_size`` (and the ``vmap`` over a basis of ``jacfwd`` /
   ``jacrev``) chunks as ``chunk_size='auto'``.
+* ``vmapx_jit_backend`` (default ``$VMAPX_JIT_BACKEND`` or ``'auto'``): how
+  ``jit`` runs programs.  ``'numpy'``: NumPy calls only; ``'numba'``: fusible
+  regions (elementwise chains and reductions over them) run as Numba kernels
+  from the first call (needs ``vmapx[fast]``); ``'auto'``: only large programs
+  are fused, compiled in a background thread (no Numba: as ``'numpy'``).  See
+  docs/fused-jit.md.
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
@@ -44,7 +50,7 @@ import re
 import threading
 import warnings
 
-from . import concrete
+from . import caches, concrete, fused
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
@@ -181,6 +187,16 @@ def _legacy_prng_key(name, value):
     return value
 
 
+def _jit_backend(name, value):
+    if value not in fused.BACKENDS:
+        raise ValueError(f"new enum value must be in {list(fused.BACKENDS)}, got {value} of "
+                         f"type {type(value)}.")
+    if value != fused.BACKEND:
+        fused.BACKEND = value
+        caches.clear_all()   # traced programs compile again, for the new backend
+    return value
+
+
 # name -> (default, check-and-apply)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -202,6 +218,7 @@ _OPTIONS = {
     "jax_numpy_dtype_promotion": ("standard", _dtype_promotion),
     "jax_legacy_prng_key": ("allow", _legacy_prng_key),
     "jax_enable_checks": (False, _bool),
+    "vmapx_jit_backend": (fused.BACKEND, _jit_backend),
 }
 
 

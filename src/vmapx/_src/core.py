@@ -19,6 +19,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from . import pool
 from .errors import UnexpectedTracerError, UnboundAxisNameError
 
 # --------------------------------------------------------------------------- avals
@@ -171,6 +172,8 @@ class Primitive:
         for a in args:
             if isinstance(a, Tracer):
                 return _state.trace.process(self, args, params)
+        if self.elementwise and not params:   # eager: big results into pooled memory
+            return apply_elementwise(self, *args)
         return self.impl(*args, **params)
 
     def __repr__(self):
@@ -231,6 +234,23 @@ class EvalTrace(Trace):
 
     def bound_axis_names(self):
         return ()
+
+
+def apply_elementwise(prim, *args):
+    """``prim.impl(*args)`` for an elementwise primitive without parameters,
+    on NumPy values (eager evaluation).  A large result is written into
+    pooled memory (``pool.take_shared``), so big temporaries stop costing
+    fresh pages; the values are the same."""
+    for a in args:
+        if type(a) is np.ndarray and a.nbytes >= pool.SHARED_MIN_BYTES:
+            impl = prim.impl
+            if isinstance(impl, np.ufunc) and impl.nout == 1:
+                aval = prim.abstract(*[get_aval(a) for a in args])
+                out = pool.take_shared(tuple(aval.shape), aval.dtype)
+                if out is not None:
+                    return impl(*args, out=out)
+            break
+    return prim.impl(*args)
 
 
 class _State(threading.local):

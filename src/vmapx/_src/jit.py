@@ -9,7 +9,10 @@ tracing), and intermediates are released after their last use.  The first
 calls interpret the jaxpr; once a program has run often enough to pay for it
 (``COMPILE_WORK``) it runs as generated Python source that calls each
 primitive's NumPy implementation directly, with parameters bound as closure
-constants.
+constants.  Large temporaries of a compiled program are taken from the buffer
+pool (``_src/pool.py``).  With the optional Numba backend (``_src/fused``,
+option ``vmapx_jit_backend``), fusible regions and batched ``while`` loops are
+swapped for native kernels (docs/fused-jit.md).
 
 ``jit`` is also a primitive, ``jit_p``, holding the ``ClosedJaxpr``: applied
 to traced values it composes with the other transforms (its batching rule
@@ -25,7 +28,7 @@ import weakref
 
 import numpy as np
 
-from . import inputs
+from . import fused, inputs, pool
 from . import tree as tu
 from .caches import LRUCache, register
 from .core import Primitive, Tracer
@@ -278,6 +281,39 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
     return [_finish(o, sources) for o in outs]
 
 
+def _is_ufunc_eqn(eqn):
+    return eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc)
+
+
+_NO_ALIAS_READERS = frozenset({"while", "scan"})
+"""Primitives whose results never alias their operands (loops copy a carry
+that comes back unchanged), so they may read pooled buffers."""
+
+
+def _poolable_vars(eqns, outvars):
+    """Intermediates that may live in a pooled buffer: big enough, not a
+    result, and read only by ufuncs or fused kernels (which never return a
+    view of an operand), so the buffer cannot outlive the value."""
+    results = {v for v in outvars if type(v) is Var}
+    readers_ok: dict = {}
+    for e in eqns:
+        ok = _is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False) or \
+            e.prim.name in _NO_ALIAS_READERS
+        for v in e.invars:
+            if type(v) is Var:
+                readers_ok[v] = readers_ok.get(v, True) and ok
+    out = set()
+    for e in eqns:
+        if not (_is_ufunc_eqn(e) or getattr(e.prim, "accepts_out", False)):
+            continue
+        for v in e.outvars:
+            a = v.aval
+            if v not in results and readers_ok.get(v, True) and a.shape and \
+                    pool.poolable(a.shape, a.dtype):
+                out.add(v)
+    return out
+
+
 def compile_program(program, name="jitted", finish=True):
     """Generate and exec Python source running ``program``: one line per equation."""
     constvars, consts, invars, eqns, outvars = program
@@ -305,6 +341,8 @@ def compile_program(program, name="jitted", finish=True):
     lines = []
     k = 0
     owned = set()  # intermediates whose buffers the program allocated (ufunc results)
+    pooled = set()  # intermediates written into a buffer of the pool (given back when dead)
+    poolable = _poolable_vars(eqns, outvars)
     for eqn, dead in zip(eqns, _dying(eqns, outvars), strict=True):
         for v in eqn.outvars:
             names[v] = f"v{k}"
@@ -312,8 +350,10 @@ def compile_program(program, name="jitted", finish=True):
         fn = const(eqn.prim.impl, "f")
         args = [ref(v) for v in eqn.invars]
         args += [f"{p}={const(val, 'p')}" for p, val in eqn.params.items()]
-        if eqn.prim.elementwise and not eqn.params and isinstance(eqn.prim.impl, np.ufunc):
-            out_aval = eqn.outvars[0].aval
+        moved = None
+        if _is_ufunc_eqn(eqn):
+            out_var = eqn.outvars[0]
+            out_aval = out_var.aval
             # Write into an operand's buffer when this is its last use and the
             # program owns it (a fresh ufunc result): XLA-style buffer reuse, which
             # saves an allocation and, for big arrays, the page faults of fresh memory.
@@ -321,13 +361,33 @@ def compile_program(program, name="jitted", finish=True):
                 if v in owned and v in eqn.invars and v.aval.shape == out_aval.shape \
                         and v.aval.dtype == out_aval.dtype:
                     args.append(f"out={names[v]}")
+                    moved = v
+                    if v in pooled and out_var in poolable:
+                        pooled.add(out_var)
                     break
+            else:
+                if out_var in poolable:   # a pooled buffer, mapped already
+                    args.append(f"out=_take(*{const((out_aval.shape, out_aval.dtype), 'k')})")
+                    pooled.add(out_var)
             if out_aval.shape:
-                owned.add(eqn.outvars[0])
+                owned.add(out_var)
+        elif getattr(eqn.prim, "accepts_out", False):
+            bufs = []
+            for v in eqn.outvars:
+                if v in poolable:
+                    bufs.append(f"_take(*{const((v.aval.shape, v.aval.dtype), 'k')})")
+                    pooled.add(v)
+                else:
+                    bufs.append("None")
+            if eqn.outvars and any(b != "None" for b in bufs):
+                args.append(f"out=({', '.join(bufs)},)")
         lhs = ", ".join(names[v] for v in eqn.outvars)
         if eqn.prim.multiple_results:
             lhs = lhs + "," if eqn.outvars else "_"
         lines.append(f"        {lhs} = {fn}({', '.join(args)})")
+        for v in dead:
+            if v in pooled and v is not moved:
+                lines.append(f"        _give({names[v]})")
         if dead:
             lines.append(f"        del {', '.join(names[v] for v in dead)}")
     outs = []
@@ -346,6 +406,8 @@ def compile_program(program, name="jitted", finish=True):
     closure["_finish"] = _finish
     closure["_copy"] = _copy
     closure["_view"] = _view
+    closure["_take"] = pool.take
+    closure["_give"] = pool.give
     params = ", ".join(names[v] for v in invars)
     body = "\n".join(lines)
     src = (f"def _make({', '.join(closure)}):\n"
@@ -367,10 +429,12 @@ def _identifier(name):
 
 COMPILE_AFTER = 2
 COMPILE_WORK = 256
+COMPILE_NOW_BYTES = 1 << 20
 """A program is interpreted for its first calls and compiled to Python source
 once it has been called ``COMPILE_AFTER`` times and has evaluated about
 ``COMPILE_WORK`` equations (compiling costs about that many interpreted
-equations, so short loop bodies run a few times are never compiled)."""
+equations, so short loop bodies run a few times are never compiled).  A
+program with an array of ``COMPILE_NOW_BYTES`` or more is compiled at once."""
 
 
 def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
@@ -388,15 +452,50 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
         return run
     count = [0]
     calls_needed = max(COMPILE_AFTER, -(-COMPILE_WORK // max(len(closed.jaxpr.eqns), 1)))
+    if fused.largest_bytes(closed.jaxpr.eqns) >= COMPILE_NOW_BYTES:
+        # Big arrays: compiling costs nothing next to the work, and the compiled
+        # program takes its temporaries from the buffer pool (no fresh pages).
+        return _install(closed, key, compile_program(simplify(closed), name, finish), name)
 
     def tiered(*args):
         count[0] += 1
         if count[0] >= calls_needed:
-            closed.cache[key] = compile_program(simplify(closed), name, finish)
+            run = compile_program(simplify(closed), name, finish)
+            with fused.LOCK:   # unless the native program was swapped in meanwhile
+                if closed.cache.get(key) is tiered:
+                    closed.cache[key] = run
         return evaluate(closed, args, finish)
 
-    closed.cache[key] = tiered
-    return tiered
+    return _install(closed, key, tiered, name)
+
+
+def _install(closed, key, run, name):
+    """Make ``run`` the runner of ``closed`` and offer the program to the
+    native backend, which may replace it now or later (``fused.start``)."""
+    finish = key == "run"
+
+    def compile_native(min_size):
+        program = fused.regions.fuse(simplify(closed), min_size)
+        return None if program is None else compile_program(program, name, finish)
+
+    closed.cache[key] = run
+    native = fused.start(closed, key, compile_native)
+    if native is not None:
+        closed.cache[key] = native
+        return native
+    return run
+
+
+def native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    """The ``while`` loop as one fused native kernel (see ``fused.while_runner``)
+    or ``None``: then it runs on the NumPy path."""
+    return fused.while_runner(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, simplify)
+
+
+def native_scan(jaxpr, num_consts, num_carry, length, nxs):
+    """A ``scan`` without ``xs`` or ``ys`` (``fori_loop``) as one fused native
+    kernel (see ``fused.scan_runner``) or ``None``."""
+    return fused.scan_runner(jaxpr, num_consts, num_carry, length, nxs, simplify)
 
 
 # ------------------------------------------------------------------ jit()

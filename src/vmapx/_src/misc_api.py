@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from . import caches, staging
+from . import caches, pool, staging
 from . import devices as devices_mod
 from . import jit as jit_mod
 from . import tree as tu
@@ -351,8 +351,9 @@ def typeof(x) -> ShapedArray:
 
 def clear_caches():
     """Empty the caches of every jitted function, of every vmapped function's
-    argument structures and of shape inference, so the next calls trace again.
-    Safe while other threads call or create transformed functions.
+    argument structures and of shape inference, so the next calls trace again,
+    and free the pooled temporary buffers.  Safe while other threads call or
+    create transformed functions.
 
     >>> import numpy as np, vmapx
     >>> f = vmapx.jit(lambda x: x + 1)
@@ -363,6 +364,7 @@ def clear_caches():
     """
     caches.clear_all()
     staging._aval_cache.clear()
+    pool.clear()
 
 
 def print_environment_info(return_string: bool = False):

@@ -33,12 +33,14 @@ def _runner(closed):
 
 
 def _dealias(outs, ins):
-    """Outputs never alias the operands (a branch or a loop that returns its input)."""
+    """Outputs never alias the operands (a branch or a loop that returns its
+    input, or a view of it): jit may hand a loop pooled buffers, given back
+    once the loop is done."""
     res = []
     for o in outs:
         if isinstance(o, np.ndarray):
             for a in ins:
-                if o is a:
+                if o is a or (isinstance(a, np.ndarray) and np.may_share_memory(o, a)):
                     o = o.copy()
                     break
         res.append(o)
@@ -405,6 +407,10 @@ def _while_split(args, cond_nconsts, body_nconsts):
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    from ..jit import native_while
+    native = native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts)
+    if native is not None:   # one fused kernel for the whole loop (vmapx[fast])
+        return native(*args)
     cc, bc, carry = _while_split(args, cond_nconsts, body_nconsts)
     cond = _runner(cond_jaxpr)
     body = _runner(body_jaxpr)
@@ -587,6 +593,10 @@ def _scan_split(args, num_consts, num_carry):
 
 
 def _scan_impl(*args, jaxpr, num_consts, num_carry, length, reverse, unroll=1):
+    from ..jit import native_scan
+    native = native_scan(jaxpr, num_consts, num_carry, length, len(args) - num_consts - num_carry)
+    if native is not None:   # a fori_loop: one fused kernel (vmapx[fast])
+        return native(*args)
     consts, carry, xs = _scan_split(args, num_consts, num_carry)
     body = _runner(jaxpr)
     ys = [np.empty((length,) + tuple(a.shape), a.dtype) for a in jaxpr.out_avals[num_carry:]]
