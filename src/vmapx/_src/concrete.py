@@ -100,18 +100,13 @@ class SplitState:
         groups = group_by_value(full, LOOP_MIN_GROUPS, LOOP_GROUP_SIZE)
         if groups is None:
             return full[0]
-        if groups is LOOP:
-            if self.collective:
-                raise ValueError(
-                    "vmapx.vmap cannot split this batch on a per-example Python value: a "
-                    "collective over the named axis was already computed on the whole "
-                    "batch. Use vmapx.numpy.where / lax.cond for the branch.")
-            raise LoopFallback(self, user_site())
         if self.collective:
             raise ValueError(
                 "vmapx.vmap cannot split this batch on a per-example Python value: a "
                 "collective over the named axis was already computed on the whole batch. "
                 "Use vmapx.numpy.where / lax.cond for the branch.")
+        if groups is LOOP:
+            raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]
         k = sizes.index(max(sizes))
         keep = groups[k]
