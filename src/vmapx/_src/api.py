@@ -76,7 +76,7 @@ def _input_leaf(x, d):
         if type(x) is not np.ndarray and type(x) is not Array:
             x = inputs.plain_input(x)
         if x.dtype.kind not in inputs.VALID_KINDS:
-            raise inputs.invalid_dtype(x.dtype)
+            inputs.reject_dtype(x.dtype)
         return x
     return x if d is None else _valid_leaf(x, "Argument")
 
@@ -182,6 +182,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         raise TypeError(f"Expected a callable value, got {fun!r}")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
+    if isinstance(in_axes, tuple) and type(in_axes) is not tuple:
+        in_axes = tuple(in_axes)   # a namedtuple of axes, as JAX accepts
     if not (in_axes is None or type(in_axes) in (int, tuple)):
         raise TypeError(f"{_IN_AXES_MSG}, but got {in_axes}.")
     _check_spec_leaves(in_axes, "in_axes")

@@ -40,6 +40,23 @@ def int_too_large(x) -> OverflowError:
     return OverflowError(f"Python int {x} too large to convert to int64")
 
 
+ML_DTYPES = frozenset((
+    "bfloat16", "float8_e3m4", "float8_e4m3", "float8_e4m3fn", "float8_e4m3fnuz",
+    "float8_e4m3b11fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
+    "float4_e2m1fn", "float6_e2m3fn", "float6_e3m2fn", "int2", "int4", "uint2", "uint4"))
+"""ml_dtypes' types (NumPy sees them as kind 'V'): vmapx names them
+(``vmapx.numpy.bfloat16``) but does not compute with them (a clear TypeError)."""
+
+
+def reject_dtype(dtype):
+    """Raise JAX's error for a dtype of kind outside ``VALID_KINDS``; for
+    ml_dtypes' types, say that vmapx does not compute with them."""
+    if dtype.name in ML_DTYPES:
+        raise TypeError(f"Dtype {dtype} is not supported by vmapx, which computes with "
+                        "NumPy's own types: convert to float32 (x.astype(np.float32)).")
+    raise invalid_dtype(dtype)
+
+
 def is_valid_dtype(dtype) -> bool:
     return dtype.kind in VALID_KINDS
 
@@ -68,10 +85,10 @@ def check_value(x, path="x"):
         if t is not np.ndarray:
             x = plain_input(x)
         if x.dtype.kind not in VALID_KINDS:
-            raise invalid_dtype(x.dtype)
+            reject_dtype(x.dtype)
         return x
     if isinstance(x, np.generic) and x.dtype.kind not in VALID_KINDS:
-        raise invalid_dtype(x.dtype)
+        reject_dtype(x.dtype)
     return x
 
 

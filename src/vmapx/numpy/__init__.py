@@ -48,3 +48,18 @@ from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 _wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])
 _interop._install()
 del _np
+
+
+def __getattr__(name):
+    """``bfloat16`` and the other ml_dtypes types, when ml_dtypes is installed
+    (NumPy has no bfloat16; JAX's come from ml_dtypes).  vmapx names them but
+    does not compute with them: arrays of them raise a TypeError."""
+    from .._src.inputs import ML_DTYPES
+    if name in ML_DTYPES:
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise AttributeError(f"vmapx.numpy.{name} needs the ml_dtypes package (pip "
+                                 "install ml_dtypes), as NumPy has no such type") from None
+        return getattr(ml_dtypes, name)
+    raise AttributeError(f"module 'vmapx.numpy' has no attribute {name!r}")

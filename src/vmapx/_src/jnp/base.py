@@ -24,7 +24,7 @@ def _check_operand(x, path):
     t = type(x)
     if t is np.ndarray:
         if x.dtype.kind not in _VALID_KINDS:
-            raise inputs.invalid_dtype(x.dtype)
+            inputs.reject_dtype(x.dtype)
     elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
         raise inputs.int_overflow(x, path)
 
@@ -40,7 +40,7 @@ def asarray_like(x):
             if isinstance(x, (np.ma.MaskedArray, np.matrix)):
                 x = inputs.plain_input(x)
             if x.dtype.kind not in _VALID_KINDS:
-                raise inputs.invalid_dtype(x.dtype)
+                inputs.reject_dtype(x.dtype)
         elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
             raise inputs.int_too_large(x)
         return x
@@ -121,7 +121,7 @@ def make_ufunc(prim, nin, name, ufunc):
             t = type(x)
             if t is np.ndarray:   # the checks are inlined: this is every eager op's path
                 if x.dtype.kind not in _VALID_KINDS:
-                    raise inputs.invalid_dtype(x.dtype)
+                    inputs.reject_dtype(x.dtype)
             elif t not in _FAST:
                 x = asarray_like(x)
             elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
@@ -138,7 +138,7 @@ def make_ufunc(prim, nin, name, ufunc):
             t = type(x)
             if t is np.ndarray:   # the checks are inlined: this is every eager op's path
                 if x.dtype.kind not in _VALID_KINDS:
-                    raise inputs.invalid_dtype(x.dtype)
+                    inputs.reject_dtype(x.dtype)
             elif t not in _FAST:
                 x = asarray_like(x)
             elif t is int and not _INT64_MIN <= x <= _INT64_MAX:
@@ -146,7 +146,7 @@ def make_ufunc(prim, nin, name, ufunc):
             t = type(y)
             if t is np.ndarray:
                 if y.dtype.kind not in _VALID_KINDS:
-                    raise inputs.invalid_dtype(y.dtype)
+                    inputs.reject_dtype(y.dtype)
             elif t not in _FAST:
                 y = asarray_like(y)
             elif t is int and not _INT64_MIN <= y <= _INT64_MAX:

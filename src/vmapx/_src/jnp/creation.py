@@ -58,7 +58,7 @@ def _accepted(obj, out, dtype):
             kind == "O" or (kind in "uf" and out.size and np.max(np.abs(out)) >= 2.0 ** 63)):
         inputs.check_python_ints(obj)   # e.g. [2**64, 1]: NumPy makes float64 or object
     if kind not in inputs.VALID_KINDS:
-        raise inputs.invalid_dtype(out.dtype)
+        inputs.reject_dtype(out.dtype)
     if type(out) is not np.ndarray:
         out = out.view(np.ndarray)       # np.matrix and other subclasses
     return as_array(out)
