@@ -444,3 +444,18 @@ def test_axis_size_disagreeing_with_mapped_axis_is_inconsistent_sizes():
 def test_axis_size_negative_with_nothing_mapped_is_an_error():
     with pytest.raises(TypeError, match="axis_size must be a non-negative int"):
         vmapx.vmap(lambda a: a, in_axes=None, axis_size=-1)(np.arange(4.0))
+
+
+def test_in_axes_may_be_a_namedtuple_as_in_jax():
+    import collections
+    Axes = collections.namedtuple("Axes", "x y")
+    out = vmapx.vmap(lambda x, y: x + y, in_axes=Axes(0, None))(np.arange(3.0), 10.0)
+    np.testing.assert_array_equal(out, [10.0, 11.0, 12.0])
+
+
+def test_ml_dtypes_arrays_raise_a_clear_type_error():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    import vmapx.numpy as jnp
+    assert jnp.bfloat16 is ml_dtypes.bfloat16
+    with pytest.raises(TypeError, match="bfloat16 is not supported by vmapx"):
+        vmapx.vmap(lambda a: a * 2)(np.ones((2, 3), ml_dtypes.bfloat16))
