@@ -532,3 +532,23 @@ def test_concurrent_vmap_calls_that_split():
         t.join()
     assert not errors and sorted(results) == [0, 1, 2, 3]
     assert np.asarray.__module__ == "numpy"
+
+
+_OPS = {"double": lambda x: np.asarray(x, dtype=float) * 2.0}   # reached through a dict
+
+
+def test_a_conversion_the_code_scan_misses_still_stays_batched():
+    # numpy_hooks.needs cannot see into _OPS: the first conversion retries the call
+    # with every wrapper installed, and later calls install them from the start.
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return _OPS["double"](x).sum()
+    g = vmapx.vmap(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VmapLoopWarning)
+        np.testing.assert_array_equal(g(XS), XS.sum(1) * 2)
+        assert len(calls) == 2          # one abandoned run, then one batched run
+        g(XS)
+    assert len(calls) == 3

@@ -239,8 +239,17 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         numpy_hooks.enter(hooks)  # np.asarray & co. keep traced values batched
         try:
             return call(args, kwargs)
+        except numpy_hooks.RetryWithHooks:
+            if hooks == numpy_hooks.ALL:
+                raise
+            hooks_needed[0] = numpy_hooks.ALL   # the scan missed a function: all, from now
         finally:
             numpy_hooks.exit_(hooks)
+        numpy_hooks.enter(numpy_hooks.ALL)
+        try:
+            return call(args, kwargs)
+        finally:
+            numpy_hooks.exit_(numpy_hooks.ALL)
 
     def call(args, kwargs):
         chunk = chunk_size

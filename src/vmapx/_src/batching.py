@@ -225,7 +225,7 @@ class BatchTrace(Trace):
         if trace.split is None:
             return None
         full = np.moveaxis(np.asarray(val), x.bdim, 0)
-        return trace.split.split(trace, full, x.aval)
+        return trace.split.split(trace, full, x.aval, data)
 
     def reenter(self, fun, in_dims, out_dims):
         """``fun`` as a function of unboxed values: when called (by a trace below this

@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 from . import tree as tu
+from . import numpy_hooks
 from .batching import BatchTrace
 from .core import Tracer
 
@@ -91,9 +92,11 @@ class SplitState:
                 "branch, or pass strict=True to vmap for JAX's error at the branch.")
         self.collective = True
 
-    def split(self, trace, full: np.ndarray, aval):
+    def split(self, trace, full: np.ndarray, aval, data=False):
         """Return the value ``full`` (the batch on axis 0) has in the examples
-        that go on, splitting the batch where the examples disagree."""
+        that go on, splitting the batch where the examples disagree.  ``data``:
+        the value is wanted as data (``np.asarray``, ``float``), which the
+        ``numpy_hooks`` wrappers would have kept batched where installed."""
         n = full.shape[0]
         if n == 0:  # no example: the function runs once, on zeros, for the output shape
             return np.zeros(aval.shape, aval.dtype)
@@ -105,6 +108,8 @@ class SplitState:
                 "vmapx.vmap cannot split this batch on a per-example Python value: a "
                 "collective over the named axis was already computed on the whole batch. "
                 "Use vmapx.numpy.where / lax.cond for the branch.")
+        if data and not numpy_hooks.complete():
+            raise numpy_hooks.RetryWithHooks()
         if groups is LOOP:
             raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]

@@ -46,6 +46,7 @@ def _build_function_table():
             if name.startswith("_"):
                 continue
             f = getattr(npmod, name, None)
+            f = getattr(f, "vmapx_original", f)   # numpy_hooks' wrapper: the original
             g = getattr(ours, name)
             if callable(f) and callable(g) and not isinstance(f, type) and g is not f:
                 table[f] = g

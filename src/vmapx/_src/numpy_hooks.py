@@ -34,7 +34,6 @@ import threading
 
 import numpy as np
 
-from . import lax_special
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
 
@@ -93,10 +92,14 @@ def _numpy_wrappers():
         make.__doc__ = orig.__doc__
         return make
 
-    return {"asarray": asarray, "array": array, "asanyarray": same_layout(orig_asanyarray),
-            "ascontiguousarray": same_layout(orig_ascontig),
-            "asfortranarray": same_layout(orig_asfortran),
-            **{name: buffer(getattr(np, name)) for name in _BUFFER_MAKERS}}
+    wrappers = {"asarray": asarray, "array": array,
+                "asanyarray": same_layout(orig_asanyarray),
+                "ascontiguousarray": same_layout(orig_ascontig),
+                "asfortranarray": same_layout(orig_asfortran),
+                **{name: buffer(getattr(np, name)) for name in _BUFFER_MAKERS}}
+    for name, w in wrappers.items():
+        w.vmapx_original = getattr(np, name)   # for interop's dispatch table
+    return wrappers
 
 
 _LIBRARIES = ("vmapx.", "numpy.", "scipy.")
@@ -117,6 +120,7 @@ def _math_wrappers():
     precision as ``math`` does (results ``float64``; ``floor``/``ceil``/``trunc``
     ``int64``; predicates ``bool``)."""
     jnp = _jnp()
+    from . import lax_special   # built on first use: the lax layer sits above this module
     unary = {"sqrt": jnp.sqrt, "exp": jnp.exp, "expm1": jnp.expm1, "log10": jnp.log10,
              "log2": jnp.log2, "log1p": jnp.log1p, "sin": jnp.sin, "cos": jnp.cos,
              "tan": jnp.tan, "asin": jnp.arcsin, "acos": jnp.arccos, "atan": jnp.arctan,
@@ -306,6 +310,8 @@ def _collect(fun, names, mods, seen, depth):
                     _collect(g, names, mods, seen, depth + 1)
     reached = [getattr(fun, "__wrapped__", None)]
     reached += [_cell_value(c) for c in getattr(fun, "__closure__", None) or ()]
+    reached += list(getattr(fun, "__defaults__", None) or ())
+    reached += list((getattr(fun, "__kwdefaults__", None) or {}).values())
     for v in reached:
         m = _module_of(v)
         if m is not None:
@@ -325,6 +331,18 @@ def _cell_value(cell):
 
 
 _thread = threading.local()
+
+
+class RetryWithHooks(BaseException):
+    """A batch is about to split while some wrappers are not installed (``needs``
+    missed a function): the ``vmap`` call runs again with all of them, so that
+    ``np.asarray`` & co. stay batched rather than split the batch."""
+
+
+def complete() -> bool:
+    """Whether every table that can be patched now is installed."""
+    return bool(_active.get("numpy")) and bool(_active.get("math")) and (
+        bool(_active.get("norm")) or "scipy.stats" not in sys.modules)
 
 
 def in_eager_vmap() -> bool:
