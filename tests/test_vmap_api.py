@@ -459,3 +459,16 @@ def test_ml_dtypes_arrays_raise_a_clear_type_error():
     assert jnp.bfloat16 is ml_dtypes.bfloat16
     with pytest.raises(TypeError, match="bfloat16 is not supported by vmapx"):
         vmapx.vmap(lambda a: a * 2)(np.ones((2, 3), ml_dtypes.bfloat16))
+
+
+@pytest.mark.parametrize("f", [lambda v: v, lambda v: v.T, lambda v: v[::-1],
+                               lambda v: v.reshape(-1, 1), lambda v: (v, v[0])],
+                         ids=["identity", "T", "reversed", "reshape", "tuple"])
+def test_vmap_results_never_alias_the_inputs(f):
+    x = np.arange(6.0).reshape(2, 3)
+    before = x.copy()
+    out = vmapx.vmap(f)(x)
+    for o in out if isinstance(out, tuple) else (out,):
+        assert not np.shares_memory(o, x)
+        o[...] = -1.0            # writing into a result leaves the caller's array alone
+    np.testing.assert_array_equal(x, before)

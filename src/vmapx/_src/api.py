@@ -18,7 +18,7 @@ from . import chunking
 from .concrete import LoopFallback, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
-from .core import finish_output as _finish
+from .core import finish_output as _finish, unaliased
 from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
@@ -415,12 +415,13 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
                                strict, trace, out)
     if type(out_axes) is int:
         if type(out) is BatchTracer and out._trace is trace:
-            return _finish(_to_out_axis(out.val, out.bdim, out_axes, size))
+            return _finish_own(_to_out_axis(out.val, out.bdim, out_axes, size), args)
         if type(out) is tuple and all(type(o) is BatchTracer and o._trace is trace
                                       for o in out):
-            return tuple(_finish(_to_out_axis(o.val, o.bdim, out_axes, size)) for o in out)
+            return tuple(_finish_own(_to_out_axis(o.val, o.bdim, out_axes, size), args)
+                         for o in out)
     leaves, treedef = tu.tree_flatten(out)
-    return _finish_outputs(leaves, treedef, out, trace, out_axes, sum_match, axis)
+    return _finish_outputs(leaves, treedef, out, trace, out_axes, sum_match, axis, args)
 
 
 def _to_out_axis(val, src, dst, size):
@@ -460,7 +461,7 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)
     out_leaves, out_tree = tu.tree_flatten(out)
-    return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
+    return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, leaves)
 
 
 def _settle(out):
@@ -487,7 +488,8 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
     out_leaves, out_tree = tu.tree_flatten(out)
     out_leaves = [refresh(o) if type(o) is BatchTracer and o._trace.successor is not None
                   else o for o in out_leaves]
-    here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match, final.axis)
+    here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match, final.axis,
+                           leaves)
     groups = [split.positions] + split.pending
     results = [tu.tree_flatten(here)[0]]
     for g in split.pending:
@@ -520,7 +522,14 @@ def _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback):
     return tu.tree_unflatten(out_tree, [_finish(o) for o in out_leaves])
 
 
-def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis):
+def _finish_own(x, sources):
+    """``_finish`` of a result that must not alias the call's inputs."""
+    if type(x) is np.ndarray:
+        x = unaliased(x, sources)
+    return _finish(x)
+
+
+def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, sources=()):
     """Move (or broadcast) each output leaf's batch axis to its ``out_axes`` entry."""
     if type(out_axes) is int:
         out_dims = [out_axes] * len(out_leaves)
@@ -531,7 +540,7 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
         if type(leaf) is BatchTracer and leaf._trace is trace:
             val, src = leaf.val, leaf.bdim
             if src == dst:
-                results.append(_finish(val))
+                results.append(_finish_own(val, sources))
                 continue
         else:
             val, src = _valid_leaf(leaf, "Output from batched function"), None
@@ -548,10 +557,10 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
                     tu.tree_unflatten(out_tree, [0] * out_tree.num_leaves))[0]
                 raise ValueError(f"at vmap out_axes{tu.keystr(paths[i][0])}, got axis spec "
                                  f"None but output was batched on axis {src}")
-            results.append(_finish(val))
+            results.append(_finish_own(val, sources))
             continue
         nd = len(get_aval(val).shape) + (src is None)
         if not -nd <= dst < nd:
             raise AxisError(f"axis {dst} is out of bounds for array of dimension {nd}")
-        results.append(_finish(matchaxis(val, src, dst % nd, axis.size)))
+        results.append(_finish_own(matchaxis(val, src, dst % nd, axis.size), sources))
     return tu.tree_unflatten(out_tree, results)

@@ -118,6 +118,21 @@ def register_result_type(cls):
     result_type = cls
 
 
+def unaliased(x: np.ndarray, sources) -> np.ndarray:
+    """``x`` itself, or a copy where it shares memory with one of ``sources`` (a
+    transform's inputs and constants): results never alias what the caller
+    passed in.  A fresh array (``base`` None) costs an identity check."""
+    if x.base is None:
+        for a in sources:
+            if x is a:
+                return x.copy()
+        return x
+    for a in sources:
+        if isinstance(a, np.ndarray) and np.may_share_memory(x, a):
+            return x.copy()
+    return x
+
+
 def finish_output(x):
     """A result leaving the last transform: a writeable ``vmapx.Array`` (broadcast
     views are copied, NumPy scalars become 0-d arrays); tracers and other values pass."""

@@ -31,7 +31,7 @@ import numpy as np
 from . import fused, inputs, pool
 from . import tree as tu
 from .caches import LRUCache, register
-from .core import Primitive, Tracer
+from .core import Primitive, Tracer, unaliased
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
 from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
@@ -183,15 +183,7 @@ def _fresh(x, sources):
             return np.asarray(x)
     if not x.flags.writeable:
         return x.copy()
-    if x.base is None:
-        for a in sources:
-            if x is a:
-                return x.copy()
-        return x
-    for a in sources:
-        if isinstance(a, np.ndarray) and np.may_share_memory(x, a):
-            return x.copy()
-    return x
+    return unaliased(x, sources)
 
 
 def _view(x):
