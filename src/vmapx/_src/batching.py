@@ -13,8 +13,11 @@ import numpy as np
 
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state,
                    apply_elementwise, axis_names_of, no_rule)
+from . import pool
 from .jnp.array import Array
 
+
+_POOLED = pool.SHARED_MIN_BYTES   # results this large go through apply_elementwise (pool)
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
 
@@ -84,7 +87,8 @@ class BatchTrace(Trace):
                     xv = x.val
                     if ty in _SCALARS:
                         if type(xv) is np.ndarray:
-                            return BatchTracer(self, apply_elementwise(prim, xv, y), x.bdim)
+                            return BatchTracer(self, prim.impl(xv, y) if xv.nbytes < _POOLED else
+                                           apply_elementwise(prim, xv, y), x.bdim)
                         if isinstance(xv, Tracer):
                             return BatchTracer(self, self.parent.process(prim, (xv, y), params),
                                                x.bdim)
@@ -92,7 +96,8 @@ class BatchTrace(Trace):
                         yv = y.val
                         if type(xv) is np.ndarray:
                             if type(yv) is np.ndarray and xv.ndim == yv.ndim:
-                                return BatchTracer(self, apply_elementwise(prim, xv, yv), x.bdim)
+                                return BatchTracer(self, prim.impl(xv, yv) if xv.nbytes < _POOLED
+                                               else apply_elementwise(prim, xv, yv), x.bdim)
                         elif isinstance(xv, Tracer) and isinstance(yv, (Tracer, np.ndarray)) \
                                 and len(xv.aval.shape) == len(yv.shape):
                             return BatchTracer(self, self.parent.process(prim, (xv, yv), params),
@@ -100,7 +105,8 @@ class BatchTrace(Trace):
                 elif type(y) is BatchTracer and y._trace is self and type(x) in _SCALARS:
                     yv = y.val
                     if type(yv) is np.ndarray:
-                        return BatchTracer(self, apply_elementwise(prim, x, yv), y.bdim)
+                        return BatchTracer(self, prim.impl(x, yv) if yv.nbytes < _POOLED else
+                                           apply_elementwise(prim, x, yv), y.bdim)
                     if isinstance(yv, Tracer):
                         return BatchTracer(self, self.parent.process(prim, (x, yv), params),
                                            y.bdim)
@@ -109,7 +115,8 @@ class BatchTrace(Trace):
                 if type(x) is BatchTracer and x._trace is self:
                     xv = x.val
                     if type(xv) is np.ndarray:
-                        return BatchTracer(self, apply_elementwise(prim, xv), x.bdim)
+                        return BatchTracer(self, prim.impl(xv) if xv.nbytes < _POOLED else
+                                           apply_elementwise(prim, xv), x.bdim)
                     if isinstance(xv, Tracer):
                         return BatchTracer(self, self.parent.process(prim, (xv,), params),
                                            x.bdim)
