@@ -115,3 +115,20 @@ def test_other_dask_collections_are_rejected():
     bag = dask.bag.from_sequence([1.0, 2.0, 3.0], npartitions=2)
     with pytest.raises(TypeError, match="dask.array.Array"):
         vmapx.vmap(lambda v, w: v * w, in_axes=(0, None))(np.arange(3.0), bag)
+
+
+def per_example(x):                 # plain NumPy, Python control flow, a buffer, a mask
+    out = np.zeros(2)
+    if x.sum() > 0:
+        out[0] = np.asarray(x).max()
+    else:
+        out[0] = x.min()
+    out[1] = x[x > 0].sum()
+    return out
+
+
+def test_per_example_numpy_code_on_blocks_equals_the_loop(client):
+    X = RNG.normal(size=(40, 5))
+    out = vmapx.vmap(per_example)(da.from_array(X, chunks=(10, 5)))
+    assert isinstance(out, da.Array) and out.shape == (40, 2) and out.dtype == np.float64
+    close(client.compute(out).result(), np.stack([per_example(x) for x in X]))

@@ -17,10 +17,13 @@ import dask.array as da
 import numpy as np
 from dask.highlevelgraph import HighLevelGraph
 
+from . import numpy_hooks
 from . import tree as tu
 from .api import flatten_axes  # loaded: this module is imported by a vmap call
 from .chunking import Partial, Passes, combine, piece_axis
 from .core import AxisData, ShapedArray, get_aval
+from .errors import (ConcretizationTypeError, NonConcreteBooleanIndexError,
+                     TracerArrayConversionError)
 from .staging import trace_to_jaxpr
 
 
@@ -39,12 +42,15 @@ def _run_block(run_flat, axis: AxisData, offset, total, known, pass_index, leave
     # body batched for one block is reused by the next of the same size).
     ax = axis if axis.name is None else piece_axis(axis, axis.size, offset, total,
                                                    Passes(known))
+    numpy_hooks.enter()   # per-example code in the task keeps np.asarray & co. batched
     try:
         out = run_flat(list(leaves), ax)
     except Partial as p:
         if pass_index is None:  # pragma: no cover - counted beforehand
             raise AssertionError("a block met more collectives than were counted") from None
         return p.value
+    finally:
+        numpy_hooks.exit_()
     if pass_index is not None:  # pragma: no cover - counted beforehand
         raise AssertionError("a block met fewer collectives than were counted")
     return [np.asarray(o) for o in tu.tree_leaves(out)]
@@ -108,7 +114,7 @@ def vmap_dask(run_flat, treedef, leaves, in_dims, axis: AxisData, out_axes):
                 per_block.append(lambda b, key=key, d=d: (_slice, key, d, starts[b],
                                                           stops[b]))
 
-    out_tree, out_avals, kinds = _stage(run_flat, leaves, dims, axis, bchunks[0])
+    out_tree, out_avals, kinds = _stage(run_flat, leaves, dims, axis, bchunks[0], out_axes)
     out_dims = _out_dims(out_tree, out_avals, out_axes)
 
     def block_task(b, known_keys, pass_index):
@@ -147,7 +153,7 @@ def vmap_dask(run_flat, treedef, leaves, in_dims, axis: AxisData, out_axes):
     return tu.tree_unflatten(out_tree, outs)
 
 
-def _stage(run_flat, leaves, dims, axis, block):
+def _stage(run_flat, leaves, dims, axis, block, out_axes):
     """Output tree and avals of the whole call, and the kinds of the
     collectives a block meets (in program order), by abstract staging."""
     avals = [ShapedArray(tuple(int(s) for s in np.shape(x)), np.result_type(x))
@@ -161,7 +167,15 @@ def _stage(run_flat, leaves, dims, axis, block):
         box.append(tree)
         return flat
 
-    closed = trace_to_jaxpr(whole, avals)
+    try:
+        closed = trace_to_jaxpr(whole, avals)
+    except (ConcretizationTypeError, TracerArrayConversionError,
+            NonConcreteBooleanIndexError):
+        # Per-example Python code (an `if` on a batched value, np.asarray, ...) has
+        # no abstract form: run one example eagerly for the output's structure.
+        if axis.name is not None:
+            raise
+        return _probe(run_flat, leaves, dims, axis, out_axes) + ([],)
     kinds = []
     if axis.name is not None:
         passes = Passes(counting=True)
@@ -172,6 +186,26 @@ def _stage(run_flat, leaves, dims, axis, block):
         trace_to_jaxpr(lambda *xs: tu.tree_leaves(run_flat(list(xs), ax)), block_avals)
         kinds = passes.kinds
     return box[0], closed.out_avals, kinds
+
+
+def _probe(run_flat, leaves, dims, axis, out_axes):
+    """Output tree and whole-call avals from the first example run eagerly."""
+    one = []
+    for x, d in zip(leaves, dims, strict=True):
+        if d is not None:
+            x = _slice(x, d, 0, 1)
+            if _is_dask(x):
+                x = np.asarray(x.compute())
+        one.append(x)
+    out = run_flat(one, AxisData(None, 1, axis.spmd_name))
+    flat, tree = tu.tree_flatten(out)
+    probe_avals = [get_aval(o) for o in flat]
+    dims_out = _out_dims(tree, probe_avals, out_axes)
+    avals = []
+    for a, d in zip(probe_avals, dims_out, strict=True):
+        shape = a.shape if d is None else a.shape[:d] + (axis.size,) + a.shape[d + 1:]
+        avals.append(ShapedArray(tuple(shape), a.dtype, a.weak_type))
+    return tree, avals
 
 
 def _out_dims(out_tree, out_avals, out_axes):
