@@ -13,31 +13,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import numpy as np
 
+from run import best_time   # the same timing loop as benchmarks/run.py
+
 N = 100_000
-
-
-def best_time(fn, repeat=7, min_time=0.2):
-    fn()
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time / repeat or n >= 1 << 16:
-            break
-        n *= 2
-    best = dt / n
-    for _ in range(repeat - 1):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / n)
-    return best
 
 
 # ------------------------------------------------------------------ workloads
@@ -157,8 +138,8 @@ def _one(name, system):
     _, systems = _systems(name)
     fn = systems[system]
     repeat = 3 if name == "loop" else 7
-    print(json.dumps({"t": best_time(fn, repeat=repeat, min_time=0.05 if name == "loop"
-                                     else 0.2)}))
+    print(json.dumps({"t": best_time(fn, min_time=0.05 if name == "loop" else 0.2,
+                                     repeat=repeat)}))
 
 
 def _check(name):
