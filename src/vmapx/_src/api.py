@@ -23,6 +23,7 @@ from .jnp.array import Array, plain
 from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
                    _state)
 from .errors import api_boundary
+from .prims.reductions import reduce_sum_p
 
 _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
                 "to the positional arguments passed to the function")
@@ -527,7 +528,6 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis)
         if dst is None:
             if src is not None:
                 if sum_match:
-                    from .prims.reductions import reduce_sum_p
                     results.append(reduce_sum_p.bind(val, axes=(src,), keepdims=False))
                     continue
                 if axis.name is not None:

@@ -28,6 +28,7 @@ import numpy as np
 
 from .core import ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, set_trace
 from .staging import Jaxpr, Literal, StagingTrace, StagingTracer
+from .staging import eval_jaxpr
 
 float0 = np.dtype([("float0", np.void, 0)])
 """The dtype of tangents and cotangents of integer and boolean values (as JAX's)."""
@@ -231,7 +232,6 @@ class LinearFunction:
 
     def __call__(self, tangents):
         """Evaluate: input tangents -> output tangents (zeros instantiated)."""
-        from .staging import eval_jaxpr
         env_in = [t for t, v in zip(tangents, self.in_vars, strict=True) if v is not None]
         live = [v for v in self.out_vars if v is not None]
         jaxpr = Jaxpr(self.jaxpr.constvars, self.jaxpr.invars, self.jaxpr.eqns, live)

@@ -21,6 +21,7 @@ from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, lineari
 from .core import finish_output as _finish
 from .core import Tracer, get_aval
 from .errors import api_boundary
+from .staging import abstractify
 
 
 def _check_callable(fun):
@@ -542,7 +543,6 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     (array(2.), array(2.))
     """
     _check_callable(fun)
-    from .staging import abstractify
     zeros = tu.tree_map(lambda p: np.zeros(abstractify(p).shape, abstractify(p).dtype),
                         primals)
     _, pullback = vjp(fun, *zeros)

@@ -14,6 +14,7 @@ import numpy as np
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state,
                    apply_elementwise, axis_names_of, no_rule)
 from .jnp.array import Array
+from .core import get_aval
 
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}
@@ -48,7 +49,6 @@ class BatchTracer(Tracer):
     def aval(self):
         a = self._aval
         if a is None:
-            from .core import get_aval
             va = get_aval(self.val)
             shape = va.shape
             d = self.bdim

@@ -20,6 +20,7 @@ import numpy as np
 from . import tree as tu
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
+from .lax_control import scan
 
 
 AUTO = False
@@ -322,7 +323,6 @@ def map_batched(f, xs, batch_size: int):
     if not any(isinstance(x, Tracer) for x in leaves):
         return vmap(f, chunk_size=batch_size)(xs)
     import vmapx.numpy as jnp
-    from .lax_control import scan
     full = n // batch_size
     rem = n - full * batch_size
     ys = None

@@ -51,6 +51,7 @@ import threading
 import warnings
 
 from . import caches, concrete, fused
+from . import jit
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
@@ -126,7 +127,6 @@ def _strict_vmap(name, value):
 
 
 def _disable_jit(name, value):
-    from . import jit
     value = bool(value)
     jit.DISABLED = value
     return value
@@ -260,7 +260,6 @@ class Config:
     def __getattr__(self, name):
         values = object.__getattribute__(self, "_values")
         if name == "jax_disable_jit":  # this thread's disable_jit() context wins
-            from . import jit
             return jit.jit_disabled()
         if name in values:
             return values[name]

@@ -25,6 +25,7 @@ import weakref
 import numpy as np
 
 from .core import Tracer
+from .jnp.array import Array
 
 _local = threading.local()
 
@@ -192,7 +193,6 @@ class Buffer(np.ndarray):
         if d["_viewed"] or not (_eager_traced(value) or _eager_traced(idx)):
             np.ndarray.__setitem__(self, idx, value)
             return
-        from .jnp.array import Array
         d["_traced"] = updated(self.view(np.ndarray).copy().view(Array), idx, value)
 
     def __getitem__(self, idx):
@@ -200,7 +200,6 @@ class Buffer(np.ndarray):
         if t is not None:
             return t[idx]
         if _has_tracer(idx):
-            from .jnp.array import Array
             return self.view(np.ndarray).view(Array)[idx]
         return np.ndarray.__getitem__(self, idx)
 
@@ -262,7 +261,6 @@ class Buffer(np.ndarray):
 
 
 def _array_cls():
-    from .jnp.array import Array
     return Array
 
 

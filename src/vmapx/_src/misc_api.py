@@ -21,6 +21,9 @@ from . import jit as jit_mod
 from . import tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
+from .custom_derivatives import custom_vjp
+from .jnp.base import asarray_like
+from .staging import eval_jaxpr, trace_to_jaxpr
 
 # ------------------------------------------------------------------ devices
 
@@ -135,7 +138,6 @@ def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
     >>> x = np.zeros(2); y = vmapx.device_put(x); x[0] = 5.0; y
     array([0., 0.])
     """
-    from .jnp.base import asarray_like
     _check_device(device)
     _check_device(src)
 
@@ -229,8 +231,6 @@ def custom_gradient(fun):
     >>> float(f(0.0)), float(vmapx.grad(f)(0.0))
     (0.0, 100.0)
     """
-    from .custom_derivatives import custom_vjp
-    from .staging import eval_jaxpr, trace_to_jaxpr
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):

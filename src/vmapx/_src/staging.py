@@ -25,6 +25,7 @@ from . import core, tree as tu
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
                    current_trace, _state)
 from .errors import api_boundary
+from .batching import BatchTrace, BatchTracer, matchaxis
 
 
 class Var:
@@ -538,7 +539,6 @@ def batched_eval(closed: ClosedJaxpr, vals, dims, axis: AxisData, force_out=None
     ``force_out`` optionally gives, per output, an int (move or broadcast the
     batch axis there) or ``None`` (leave it where the rules put it).
     """
-    from .batching import BatchTrace, BatchTracer, matchaxis
     trace = BatchTrace(current_trace(), axis)
     boxed = [a if d is None else BatchTracer(trace, a, d)
              for a, d in zip(vals, dims, strict=True)]

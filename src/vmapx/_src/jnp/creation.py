@@ -8,6 +8,7 @@ from .. import inputs
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
 from .base import asarray_like, astype
+from ..errors import ConcretizationTypeError
 
 
 def _has_tracer(obj):
@@ -147,7 +148,6 @@ def empty(shape, dtype=None, order="C"):
 
 def _concrete(x, what):
     if isinstance(x, Tracer):
-        from ..errors import ConcretizationTypeError
         raise ConcretizationTypeError(
             f"vmapx.numpy.{what} needs concrete (non-traced) arguments: the output shape "
             "depends on them.")

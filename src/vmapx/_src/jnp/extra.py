@@ -28,6 +28,7 @@ from ..prims import bits
 from .base import asarray_like, canonicalize_axis, concrete_size, concrete_value
 from .creation import _has_tracer
 from .indexing import slice_along
+from ..core import dummy_of
 
 __all__ = [
     # dtype classes and NumPy's own helpers for concrete data
@@ -139,7 +140,6 @@ def _dtype_arg(x):
     """What NumPy's dtype functions see of ``x``: a traced value by its dtype (a
     weakly typed one as the Python scalar it stands for)."""
     if isinstance(x, Tracer):
-        from ..core import dummy_of
         return dummy_of(x.aval) if x.aval.weak_type else x.dtype
     return x
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..prims import shapes as sp
 from .base import asarray_like, canonicalize_axes, canonicalize_axis
+from ..errors import ConcretizationTypeError
 
 
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
@@ -534,7 +535,6 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
     n = shape_of(a)[ax]
     if isinstance(repeats, Tracer):
         if total_repeat_length is None:
-            from ..errors import ConcretizationTypeError
             raise ConcretizationTypeError(
                 "vmapx.numpy.repeat needs concrete repeats: the output shape depends on "
                 "them. Pass a NumPy array or Python int for 'repeats', or give "

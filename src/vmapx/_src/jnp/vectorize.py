@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core import Tracer, get_aval
 from ..errors import api_boundary
+from .. import tree as tu
 
 __all__ = ["vectorize"]
 
@@ -148,7 +149,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
         result = func(*squeezed)
         if expand:
             import vmapx.numpy as jnp
-            from .. import tree as tu
             expand = sorted(expand)
             result = tu.tree_map(lambda r: jnp.expand_dims(r, tuple(expand)), result)
         return result

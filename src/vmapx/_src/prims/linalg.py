@@ -19,6 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of
+from ..autodiff import is_undefined
+from ..batching import bdim_to_front
+from .elementwise import _unbroadcast
+from .shapes import reshape_p
 
 # ------------------------------------------------------------------ dtype rules
 
@@ -66,8 +70,6 @@ def stacked_batch(prim, core_ranks):
     reaches the batch axis.
     """
     def rule(axis, vals, dims, **params):
-        from ..batching import bdim_to_front
-        from .shapes import reshape_p
         lead = max(ndim_of(v) - (d is not None) - k
                    for v, d, k in zip(vals, dims, core_ranks, strict=True))
         new = []
@@ -273,8 +275,6 @@ def _solve_jvp(primals, tangents):
 def _solve_transpose(ct, a, b):
     """Linear in ``b`` only: ``b``'s cotangent is ``solve(A^T, ct)``, summed over the
     leading axes ``b`` was broadcast along."""
-    from ..autodiff import is_undefined
-    from .elementwise import _unbroadcast
     if is_undefined(a):
         raise NotImplementedError("solve is linear in its right-hand side only")
     if ct is None:

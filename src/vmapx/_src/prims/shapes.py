@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of, shape_of
+from ..batching import bdim_to_front, broadcast_batched
 
 
 def _front(vals, dims, size):
     """Every operand with its batch axis first (unmapped ones broadcast)."""
-    from ..batching import broadcast_batched
     return [broadcast_batched(v, d, size) for v, d in zip(vals, dims, strict=True)]
 
 
@@ -42,7 +42,6 @@ reshape_p = Primitive(
 
 
 def _reshape_batch(axis, vals, dims, *, new_sizes):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims[0])
     return reshape_p.bind(x, new_sizes=(shape_of(x)[0],) + tuple(new_sizes)), 0
 
@@ -68,7 +67,6 @@ broadcast_in_dim_p = Primitive(
 
 
 def _bid_batch(axis, vals, dims_, *, shape, dims):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims_[0])
     return broadcast_in_dim_p.bind(x, shape=(axis.size,) + tuple(shape),
                                    dims=(0,) + tuple(d + 1 for d in dims)), 0
@@ -165,7 +163,6 @@ static_index_p = Primitive("static_index", _static_index, abstract=_static_index
 
 
 def _static_index_batch(axis, vals, dims, *, index):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims[0])
     return static_index_p.bind(x, index=(("s", None, None, None),) + tuple(index)), 0
 
