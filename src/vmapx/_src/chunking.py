@@ -21,6 +21,7 @@ from . import tree as tu
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
 from .lax_control import scan
+from . import numpy_api as jnp
 
 
 AUTO = False
@@ -283,7 +284,6 @@ def _write_chunks(run, bounds, size, out_axes, first=None):
             if d is not None:
                 buf[(slice(None),) * d + (slice(start, stop),)] = o
     if parts is not None:
-        import vmapx.numpy as jnp
         outs = [p[0] if d is None else jnp.concatenate(p, axis=d)
                 for p, d in zip(parts, dims, strict=True)]
     return tu.tree_unflatten(out_tree, outs)
@@ -322,7 +322,6 @@ def map_batched(f, xs, batch_size: int):
     (n,) = sizes
     if not any(isinstance(x, Tracer) for x in leaves):
         return vmap(f, chunk_size=batch_size)(xs)
-    import vmapx.numpy as jnp
     full = n // batch_size
     rem = n - full * batch_size
     ys = None

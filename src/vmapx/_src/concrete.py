@@ -344,7 +344,7 @@ def _stack_outputs(outs, out_axes):
                 "into one batch (the loop np.stack([f(x) for x in xs]) fails the same way).")
         d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
-            import vmapx.numpy as jnp
+            from . import numpy_api as jnp
             stacked.append(jnp.stack(col, axis=d))
         else:
             stacked.append(np.stack(col, axis=d))

@@ -13,11 +13,7 @@ from .concrete import splittable
 from .core import Tracer, copy_box, _state as _core_state
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
+from . import numpy_api as jnp
 
 
 # ------------------------------------------------------------ dispatch tables
@@ -32,14 +28,16 @@ _UFUNC_METHODS = {
 }
 
 _function_table: dict = {}
+# vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this layer, handed
+# over by vmapx.numpy when it calls ``_install``.
+_submodules: dict = {}
 
 
 def _build_function_table():
-    jnp = _jnp()
     table = {}
     for modname, npmod, ours in (("numpy", np, jnp), ("numpy.linalg", np.linalg,
-                                                     getattr(jnp, "linalg", None)),
-                                 ("numpy.fft", np.fft, getattr(jnp, "fft", None))):
+                                                     _submodules.get("linalg")),
+                                 ("numpy.fft", np.fft, _submodules.get("fft"))):
         if ours is None:
             continue
         for name in dir(ours):
@@ -85,7 +83,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             "arrays are immutable. Use the returned value instead (for a partial update, "
             "x = x.at[idx].set(value)).")
     kwargs.pop("out", None)
-    jnp = _jnp()
     if method == "__call__":
         from .jnp.ufuncs import UFUNC_TO_FN
         fn = UFUNC_TO_FN.get(ufunc)
@@ -139,7 +136,6 @@ def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None
     whatever order NumPy evaluates in.  NumPy first checks the arguments on a
     dummy of the operand's dtype, so invalid ones raise NumPy's own errors."""
     del fn  # NumPy's method computes; the JVP rule folds with vmapx.numpy
-    jnp = _jnp()
     from .jnp.base import canonicalize_axis
     from .prims.reductions import ufunc_fold_p
     if kw.get("where", True) is not True:
@@ -179,7 +175,6 @@ def left_fold(ufunc, method, x, axis, keepdims=False, initial=None):
     left to right with ``vmapx.numpy`` operations (differentiable): the JVP of
     ``ufunc_fold_p``."""
     from .jnp.ufuncs import UFUNC_TO_FN
-    jnp = _jnp()
     fn = UFUNC_TO_FN[ufunc]
     x = jnp.moveaxis(x, axis, 0)
     if initial is not None:
@@ -204,7 +199,6 @@ def _reduceat(ufunc, x, indices, axis=0, dtype=None):
     """``ufunc.reduceat`` with concrete ``indices``: segment ``i`` reduces
     ``x[indices[i]:indices[i+1]]`` along ``axis`` (just ``x[indices[i]]`` where the
     next index is not larger), as NumPy; one reduction per segment."""
-    jnp = _jnp()
     from .jnp.base import canonicalize_axis
     x = jnp.asarray(x)
     if dtype is not None:
@@ -354,8 +348,12 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
-def _install():
-    jnp = _jnp()
+def _install(linalg=None, fft=None):
+    """Give traced values NumPy's operators and methods; ``linalg`` / ``fft``:
+    the namespaces that NumPy's ``numpy.linalg`` / ``numpy.fft`` functions
+    dispatch to."""
+    _submodules.update(linalg=linalg, fft=fft)
+    _function_table.clear()
     T = Tracer
 
     from .jnp.base import _FAST, _check_operand, asarray_like
@@ -508,7 +506,7 @@ def _method(fn):
 
 
 def _astype(self, dtype, copy=True, **kw):
-    out = _jnp().astype(self, dtype)
+    out = jnp.astype(self, dtype)
     return copy_box(out) if out is self and copy else out
 
 

@@ -12,6 +12,7 @@ from .prims import elementwise as ew
 from .prims.shapes import reshape_p
 from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
+from . import numpy_api as jnp
 
 
 def _check_name(axis_name, what="psum"):
@@ -237,7 +238,6 @@ def _all_to_all_names(x, names, split_axis, concat_axis, tiled):
     sub-axis per name (plus the tile), each sub-axis is exchanged over its own
     name (source index replacing it in place), then the source sub-axes are
     flattened and moved to the concat axis."""
-    import vmapx.numpy as jnp  # the numpy layer imports this module's siblings
     sizes = [int(axis_size(n)) for n in names]
     total = int(np.prod(sizes))
     shape = tuple(x.shape)

@@ -21,6 +21,7 @@ from .jnp.base import asarray_like
 from .prims import control_flow as cf
 from .prims import elementwise as ew
 from .staging import ClosedJaxpr, Jaxpr, abstractify, eval_jaxpr, trace_to_jaxpr
+from . import numpy_api as jnp
 
 _NO_OPERAND = object()
 
@@ -695,7 +696,6 @@ def associative_scan(fn, elems, reverse=False, axis=0):
     >>> lax.associative_scan(np.add, np.arange(5.0))
     array([ 0.,  1.,  3.,  6., 10.])
     """
-    import vmapx.numpy as jnp
     leaves, tree = tu.tree_flatten(elems)
     leaves = [asarray_like(x) for x in leaves]
     if not leaves:

@@ -22,11 +22,7 @@ from .jnp.advanced import IndexUpdateHelper, advanced_getitem
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
 from .prims.reductions import cummax_p, cummin_p
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
+from . import numpy_api as jnp
 
 
 def _out(x):
@@ -114,7 +110,6 @@ def _is_int_op(x, y):
 
 def _div(x, y):
     """Integer division truncates toward zero; ``x / 0`` is -1 (all bits set), as in XLA."""
-    jnp = _jnp()
     if _is_int_op(x, y):
         zero = y == 0
         q = jnp.floor_divide(jnp.abs(x), jnp.abs(jnp.where(zero, 1, y)))
@@ -125,7 +120,6 @@ def _div(x, y):
 
 def _rem(x, y):
     """C's remainder (the dividend's sign); integer ``x % 0`` is ``x``, as in XLA."""
-    jnp = _jnp()
     if _is_int_op(x, y):
         zero = y == 0
         return jnp.where(zero, x, jnp.fmod(x, jnp.where(zero, 1, y)))
@@ -133,7 +127,6 @@ def _rem(x, y):
 
 
 def _pow(x, y):
-    jnp = _jnp()
     dt = _aval(x).dtype
     out = jnp.power(x, y)
     return astype(out, dt) if _aval(out).dtype != dt and not is_python_scalar(x) else out
@@ -141,7 +134,6 @@ def _pow(x, y):
 
 def _logistic(x):
     """``1 / (1 + exp(-x))`` through ``exp(-|x|)``: no overflow, finite derivatives."""
-    jnp = _jnp()
     e = jnp.exp(jnp.negative(jnp.abs(x)))
     return jnp.where(x >= 0, jnp.reciprocal(e + 1), e / (e + 1))
 
@@ -150,12 +142,11 @@ def _population_count(x):
     """Set bits of the two's-complement representation (NumPy counts |x| for signed)."""
     dt = _aval(x).dtype
     u = np.dtype(f"uint{dt.itemsize * 8}")
-    return astype(_jnp().bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
+    return astype(jnp.bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
 
 
 def _clz(x):
     """Leading zero bits: smear the highest set bit rightwards, count the ones."""
-    jnp = _jnp()
     dt = _aval(x).dtype
     bits = dt.itemsize * 8
     u = astype(x, np.dtype(f"uint{bits}")) if dt.kind == "i" else x
@@ -169,13 +160,12 @@ def _clz(x):
 def _shift_right_logical(x, y):
     dt = _aval(x).dtype
     if dt.kind != "i":
-        return _jnp().right_shift(x, y)
+        return jnp.right_shift(x, y)
     u = np.dtype(f"uint{dt.itemsize * 8}")
-    return astype(_jnp().right_shift(astype(x, u), astype(y, u)), dt)
+    return astype(jnp.right_shift(astype(x, u), astype(y, u)), dt)
 
 
 def _populate():
-    jnp = _jnp()
     unary = [
         ("neg", jnp.negative, None, ">>> lax.neg(np.array([1, -2]))\narray([-1,  2])"),
         ("abs", jnp.abs, None, ">>> lax.abs(np.array([-1.5, 2.0]))\narray([1.5, 2. ])"),
@@ -298,7 +288,6 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001
     >>> lax.round(np.array([0.5, 1.5, -0.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
     array([ 0.,  2., -0.,  2.])
     """
-    jnp = _jnp()
     _check_unary("round", x, "f")
     x = asarray_like(x)
     if RoundingMethod(rounding_method) is RoundingMethod.TO_NEAREST_EVEN:
@@ -320,7 +309,7 @@ def integer_pow(x, y: int):
     if y < 0 and a.dtype.kind in "iub":
         raise TypeError(f"Integers cannot be raised to negative powers, got "
                         f"integer_pow({a.str_short()}, {y})")
-    return _out(_jnp().power(x, y))
+    return _out(jnp.power(x, y))
 
 
 def clamp(min, x, max):  # noqa: A002
@@ -331,7 +320,6 @@ def clamp(min, x, max):  # noqa: A002
     >>> lax.clamp(0.0, np.array([-1.0, 0.5, 2.0]), 1.0)
     array([0. , 0.5, 1. ])
     """
-    jnp = _jnp()
     _check_binary("clamp", (min, x, max), tip=False)
     return _out(jnp.minimum(jnp.maximum(asarray_like(x), min), max))
 
@@ -344,7 +332,6 @@ def select_n(which, *cases):
     >>> lax.select_n(np.array([0, 1, 2]), np.zeros(3), np.ones(3), np.full(3, 2.0))
     array([0., 1., 2.])
     """
-    jnp = _jnp()
     if not cases:
         raise ValueError("select_n() must have at least one case")
     which = asarray_like(which)
@@ -394,7 +381,6 @@ def bitcast_convert_type(operand, new_dtype):
     dt = np.dtype(new_dtype)
     shape = tuple(_aval(x).shape)
     old_bits, new_bits = _aval(x).dtype.itemsize * 8, dt.itemsize * 8
-    jnp = _jnp()
     if old_bits == new_bits:
         return _out(bitcast_p.bind(x, dtype=dt))
     if old_bits > new_bits:
@@ -409,7 +395,6 @@ def bitcast_convert_type(operand, new_dtype):
 
 def _saturating_cast(x, dt):
     """Float ``x`` to integer ``dt``, clamped to its range, NaN to 0."""
-    jnp = _jnp()
     info = np.iinfo(dt)
     # ``hi`` may round up in x's dtype (2**31 - 1 -> 2**31 in float32): ``x >= hi``
     # then still marks exactly the values that do not fit.
@@ -431,7 +416,6 @@ def _reducer(name, fn, example):
 
 
 def _populate_reducers():
-    jnp = _jnp()
     table = [
         ("reduce_sum", jnp.sum, ">>> lax.reduce_sum(np.ones((2, 3)), (1,))\narray([3., 3.])"),
         ("reduce_prod", jnp.prod,
@@ -458,7 +442,7 @@ def argmax(operand, axis: int, index_dtype):
     >>> lax.argmax(np.array([[1, 3], [4, 2]]), 1, np.int32)
     array([1, 0], dtype=int32)
     """
-    return _out(astype(_jnp().argmax(asarray_like(operand), axis=axis), index_dtype))
+    return _out(astype(jnp.argmax(asarray_like(operand), axis=axis), index_dtype))
 
 
 def argmin(operand, axis: int, index_dtype):
@@ -469,11 +453,10 @@ def argmin(operand, axis: int, index_dtype):
     >>> lax.argmin(np.array([[1, 3], [4, 2]]), 0, np.int32)
     array([0, 1], dtype=int32)
     """
-    return _out(astype(_jnp().argmin(asarray_like(operand), axis=axis), index_dtype))
+    return _out(astype(jnp.argmin(asarray_like(operand), axis=axis), index_dtype))
 
 
 def _cumulative(x, axis, reverse, fn):
-    jnp = _jnp()
     x = asarray_like(x)
     axis = canonicalize_axis(axis, len(_aval(x).shape))
     if reverse:
@@ -489,7 +472,7 @@ def cumsum(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumsum(np.arange(4), reverse=True)
     array([6, 6, 5, 3])
     """
-    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumsum(x, axis=a))
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumsum(x, axis=a))
 
 
 def cumprod(operand, axis: int = 0, reverse: bool = False):
@@ -500,7 +483,7 @@ def cumprod(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumprod(np.array([1, 2, 3]))
     array([1, 2, 6])
     """
-    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumprod(x, axis=a))
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumprod(x, axis=a))
 
 
 def cummax(operand, axis: int = 0, reverse: bool = False):
@@ -535,7 +518,7 @@ def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
     """
     from .lax_control import associative_scan
     x = asarray_like(operand)
-    return _out(associative_scan(_jnp().logaddexp, x, reverse=reverse, axis=axis))
+    return _out(associative_scan(jnp.logaddexp, x, reverse=reverse, axis=axis))
 
 
 # ----------------------------------------------------------------- sorting
@@ -550,7 +533,6 @@ def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1
     >>> lax.sort((np.array([3, 1, 2]), np.array([10, 20, 30])))
     (array([1, 2, 3]), array([20, 30, 10]))
     """
-    jnp = _jnp()
     if not isinstance(operand, (tuple, list)):
         return _out(jnp.sort(asarray_like(operand), axis=dimension))
     ops = [asarray_like(o) for o in operand]
@@ -590,7 +572,6 @@ def top_k(operand, k: int, *, axis: int = -1):
     >>> lax.top_k(np.array([[3, 1], [4, 5]]), 1, axis=0)[1]
     array([[1, 1]], dtype=int32)
     """
-    jnp = _jnp()
     x = asarray_like(operand)
     k = operator.index(k)
     shape = _aval(x).shape
@@ -648,7 +629,7 @@ def full(shape, fill_value, dtype=None):
     >>> lax.full((2,), 3.0)
     array([3., 3.])
     """
-    return _out(_jnp().full(tuple(shape), fill_value, dtype))
+    return _out(jnp.full(tuple(shape), fill_value, dtype))
 
 
 def full_like(x, fill_value, dtype=None, shape=None):
@@ -660,7 +641,7 @@ def full_like(x, fill_value, dtype=None, shape=None):
     array([3, 3], dtype=int32)
     """
     a = _aval(x)
-    return _out(_jnp().full(tuple(a.shape) if shape is None else tuple(shape), fill_value,
+    return _out(jnp.full(tuple(a.shape) if shape is None else tuple(shape), fill_value,
                             a.dtype if dtype is None else dtype))
 
 
@@ -676,7 +657,7 @@ def broadcast(operand, sizes):
     (3, 2)
     """
     x = asarray_like(operand)
-    return _out(_jnp().broadcast_to(x, tuple(sizes) + tuple(_aval(x).shape)))
+    return _out(jnp.broadcast_to(x, tuple(sizes) + tuple(_aval(x).shape)))
 
 
 def broadcast_in_dim(operand, shape, broadcast_dimensions):
@@ -688,7 +669,6 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions):
     >>> lax.broadcast_in_dim(np.array([1, 2]), (3, 2, 4), (1,)).shape
     (3, 2, 4)
     """
-    jnp = _jnp()
     x = asarray_like(operand)
     in_shape = tuple(_aval(x).shape)
     shape = tuple(shape)
@@ -719,7 +699,6 @@ def reshape(operand, new_sizes, dimensions=None):
     array([[0, 1, 2],
            [3, 4, 5]])
     """
-    jnp = _jnp()
     x = asarray_like(operand)
     if dimensions is not None:
         dims = tuple(operator.index(d) for d in dimensions)
@@ -744,7 +723,7 @@ def transpose(operand, permutation):
     if sorted(perm) != list(range(len(shape))):
         raise TypeError(f"transpose permutation isn't a permutation of operand dimensions, got "
                         f"permutation {perm} for operand shape {shape}.")
-    return _out(_jnp().transpose(x, perm))
+    return _out(jnp.transpose(x, perm))
 
 
 def squeeze(array, dimensions):
@@ -755,7 +734,7 @@ def squeeze(array, dimensions):
     >>> lax.squeeze(np.ones((1, 2, 1)), (0,)).shape
     (2, 1)
     """
-    return _out(_jnp().squeeze(asarray_like(array), tuple(dimensions)))
+    return _out(jnp.squeeze(asarray_like(array), tuple(dimensions)))
 
 
 def expand_dims(array, dimensions):
@@ -766,7 +745,7 @@ def expand_dims(array, dimensions):
     >>> lax.expand_dims(np.ones(2), (0, 2)).shape
     (1, 2, 1)
     """
-    return _out(_jnp().expand_dims(asarray_like(array), tuple(dimensions)))
+    return _out(jnp.expand_dims(asarray_like(array), tuple(dimensions)))
 
 
 def rev(operand, dimensions):
@@ -787,7 +766,7 @@ def rev(operand, dimensions):
     if any(d >= nd for d in dims):
         raise TypeError(f"rev dimensions must all be less than operand ndim, got dimensions "
                         f"{dims} for operand ndim {nd}.")
-    return _out(_jnp().flip(x, dims))
+    return _out(jnp.flip(x, dims))
 
 
 def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
@@ -802,7 +781,7 @@ def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
     shape = tuple(_aval(x).shape)
     stop = len(shape) if stop_dimension is None else stop_dimension
     size = int(np.prod(shape[start_dimension:stop], dtype=np.int64))
-    return _out(_jnp().reshape(x, shape[:start_dimension] + (size,) + shape[stop:]))
+    return _out(jnp.reshape(x, shape[:start_dimension] + (size,) + shape[stop:]))
 
 
 def concatenate(operands, dimension: int):
@@ -820,7 +799,7 @@ def concatenate(operands, dimension: int):
                         f"{', '.join(_aval(o).dtype.name for o in ops)}. (Tip: "
                         "jnp.concatenate is a similar function that does automatic type "
                         "promotion on inputs).")
-    return _out(_jnp().concatenate(ops, axis=dimension))
+    return _out(jnp.concatenate(ops, axis=dimension))
 
 
 def pad(operand, padding_value, padding_config):
@@ -832,7 +811,6 @@ def pad(operand, padding_value, padding_config):
     >>> lax.pad(np.array([1, 2, 3]), 0, [(1, 2, 1)])
     array([0, 1, 0, 2, 0, 3, 0, 0])
     """
-    jnp = _jnp()
     x = asarray_like(operand)
     a = _aval(x)
     config = [tuple(operator.index(v) for v in c) for c in padding_config]
@@ -953,7 +931,7 @@ def index_in_dim(operand, index: int, axis: int = 0, keepdims: bool = True):
         raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
     index %= n
     out = slice_in_dim(x, index, index + 1, 1, axis)
-    return out if keepdims else _out(_jnp().squeeze(out, axis))
+    return out if keepdims else _out(jnp.squeeze(out, axis))
 
 
 # ------------------------------------------------------- dynamic slicing
@@ -980,7 +958,6 @@ def _starts(start_indices, shape, what):
 
 def _clamped(start, n, size, allow_negative):
     """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does."""
-    jnp = _jnp()
     if not isinstance(start, Tracer):
         s = int(start)
         if s < 0:
@@ -998,7 +975,6 @@ def _window_index(starts, sizes, shape):
     """An index selecting the window ``starts + [0, sizes)``: static slices
     where the start is concrete, broadcast integer arrays (a gather) otherwise."""
     import builtins
-    jnp = _jnp()
     nd = len(shape)
     if not any(isinstance(s, Tracer) for s in starts):
         return tuple(builtins.slice(s, s + z) for s, z in zip(starts, sizes, strict=True))
@@ -1099,7 +1075,7 @@ def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True, *
     x = asarray_like(operand)
     axis = canonicalize_axis(axis, len(_aval(x).shape))
     out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
-    return out if keepdims else _out(_jnp().squeeze(out, axis))
+    return out if keepdims else _out(jnp.squeeze(out, axis))
 
 
 def dynamic_update_slice_in_dim(operand, update, start_index, axis: int, *,
@@ -1130,7 +1106,7 @@ def dynamic_update_index_in_dim(operand, update, index, axis: int, *,
     x, u = asarray_like(operand), asarray_like(update)
     axis = canonicalize_axis(axis, len(_aval(x).shape))
     if len(_aval(u).shape) == len(_aval(x).shape) - 1:
-        u = _jnp().expand_dims(u, axis)
+        u = jnp.expand_dims(u, axis)
     return dynamic_update_slice_in_dim(x, u, index, axis,
                                        allow_negative_indices=allow_negative_indices)
 

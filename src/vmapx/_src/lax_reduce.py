@@ -32,6 +32,7 @@ from .jnp.base import asarray_like, astype, canonicalize_axes
 from .lax_conv import monoid_kind, monoid_reduce_window, window_params
 from .prims import reductions as red
 from .prims.windowed import windowed_shape
+from . import numpy_api as jnp
 
 __all__ = ["reduce", "reduce_window", "reduce_xor"]
 
@@ -100,7 +101,6 @@ def _monoid_reduce(x, init, kind, axes):
         out = prim.bind(x, axes=axes, dtype=dt)
     else:
         out = (red.reduce_max_p if kind == "max" else red.reduce_min_p).bind(x, axes=axes)
-    import vmapx.numpy as jnp  # the numpy layer imports lax_ops' siblings
     combine = {"sum": jnp.add, "max": jnp.maximum, "min": jnp.minimum,
                "prod": jnp.multiply}[kind]
     if dt == np.bool_:
@@ -152,7 +152,6 @@ def reduce(operands, init_values, computation, dimensions):
     rest = tuple(shape[d] for d in kept)
     dtypes = [get_aval(x).dtype for x in ops]
     if n == 0:
-        import vmapx.numpy as jnp
         out = [jnp.broadcast_to(astype(v, dt), rest) for v, dt in zip(inits, dtypes,
                                                                       strict=True)]
     else:
@@ -224,7 +223,6 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
         for acc, x in zip(elements, padded, strict=True):
             acc.append(lax_ops.expand_dims(lax_ops.slice(x, start, limit, strides), (0,)))
     if not elements[0]:  # an empty window: every output is init
-        import vmapx.numpy as jnp
         out = [jnp.broadcast_to(astype(v, dt), out_shape)
                for v, dt in zip(inits, dtypes, strict=True)]
     else:

@@ -37,6 +37,7 @@ import numpy as np
 from . import lax_special
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
+from . import numpy_api as jnp
 
 _lock = threading.Lock()
 _active: dict = {}   # table key -> the calls in the process that use its wrappers
@@ -55,11 +56,6 @@ def _traced(x) -> bool:
 # ------------------------------------------------------------------ wrappers
 
 
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
-
-
 def _numpy_wrappers():
     orig_asarray, orig_array = np.asarray, np.array
     orig_asanyarray, orig_ascontig = np.asanyarray, np.ascontiguousarray
@@ -67,18 +63,18 @@ def _numpy_wrappers():
 
     def asarray(a, dtype=None, *args, **kwargs):
         if _traced(a):
-            return _jnp().asarray(resolve(a), dtype=dtype)
+            return jnp.asarray(resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
         if _traced(object):
-            return _jnp().array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
+            return jnp.array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
             if _traced(a):
-                return _jnp().asarray(resolve(a), dtype=dtype)
+                return jnp.asarray(resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
 
@@ -107,7 +103,6 @@ _BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "
 
 
 def _as_double(x):
-    jnp = _jnp()
     x = jnp.asarray(x)
     return x.astype(np.float64) if x.dtype != np.float64 else x
 
@@ -116,7 +111,6 @@ def _math_wrappers():
     """``math`` functions on traced values: the matching ufunc, computed in double
     precision as ``math`` does (results ``float64``; ``floor``/``ceil``/``trunc``
     ``int64``; predicates ``bool``)."""
-    jnp = _jnp()
     unary = {"sqrt": jnp.sqrt, "exp": jnp.exp, "expm1": jnp.expm1, "log10": jnp.log10,
              "log2": jnp.log2, "log1p": jnp.log1p, "sin": jnp.sin, "cos": jnp.cos,
              "tan": jnp.tan, "asin": jnp.arcsin, "acos": jnp.arccos, "atan": jnp.arctan,
