@@ -22,6 +22,10 @@ from .core import finish_output as _finish
 from .core import Tracer, get_aval
 from .errors import api_boundary
 from .staging import abstractify
+from .api import vmap
+from .jnp.base import asarray_like
+from .prims.elementwise import stop_gradient_p
+from .prims.shapes import reshape_p, static_index_p
 
 
 def _check_callable(fun):
@@ -416,7 +420,6 @@ def _split_rows(x, avals, axis, other_shape):
     """Split axis ``axis`` (0 or last) of ``x`` into one block per aval, each
     reshaped to that aval's shape, placed before (``axis=0``) or after
     ``other_shape``."""
-    from .prims.shapes import reshape_p, static_index_p
     full = ("s", None, None, None)
     nd = len(get_aval(x).shape)
     blocks, off = [], 0
@@ -449,7 +452,6 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
     @api_boundary
     def jacfun(*args, **kwargs):
-        from .api import vmap
         diff, out, outs, lin, aux = _vjp_at_argnums(fun, args, kwargs, argnums, "jacrev",
                                                     has_aux, holomorphic, allow_int)
         for a in lin.out_avals:
@@ -487,7 +489,6 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
 
     @api_boundary
     def jacfun(*args, **kwargs):
-        from .api import vmap
         dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, "jacfwd")
         diff = dyn[0] if single else dyn
         leaves, in_tree = tu.tree_flatten((diff,))
@@ -649,8 +650,6 @@ def stop_gradient(x):
     >>> vmapx.grad(lambda x: vmapx.lax.stop_gradient(x) * x)(3.0)
     array(3.)
     """
-    from .jnp.base import asarray_like
-    from .prims.elementwise import stop_gradient_p
 
     def stop(v):
         v = asarray_like(v)

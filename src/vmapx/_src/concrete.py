@@ -35,6 +35,8 @@ import numpy as np
 from . import tree as tu
 from .batching import BatchTrace
 from .core import Tracer
+from .prims.indexing import take_p
+from .prims.shapes import concatenate_p
 
 STRICT = os.environ.get("VMAPX_STRICT_VMAP", "").strip().lower() in ("1", "true", "yes", "on")
 """``True``: eager ``vmap`` raises JAX's errors instead of splitting the batch
@@ -208,7 +210,6 @@ def warn_loop(site, n, fun_name):
 
 def take_examples(leaves, in_dims, positions):
     """The mapped leaves gathered at ``positions`` along their batch axes."""
-    from .prims.indexing import take_p
     out = []
     for x, d in zip(leaves, in_dims, strict=True):
         if d is None:
@@ -269,8 +270,6 @@ def _shape(x):
 def _concat_take(parts, d, inverse):
     if all(type(p) is np.ndarray for p in parts):
         return np.concatenate(parts, axis=d).take(inverse, axis=d)
-    from .prims.indexing import take_p
-    from .prims.shapes import concatenate_p
     from .jnp.base import asarray_like
     parts = [asarray_like(p) for p in parts]
     joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=d)

@@ -26,6 +26,7 @@ import numpy as np
 
 from .core import Tracer
 from .jnp.array import Array
+from .concrete import splittable
 
 _local = threading.local()
 
@@ -274,7 +275,6 @@ def resolve(x):
 
 
 def _eager_traced(x) -> bool:
-    from .concrete import splittable
     if isinstance(x, Tracer):
         return splittable(x)
     if type(x) is Buffer:

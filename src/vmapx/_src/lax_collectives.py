@@ -169,7 +169,6 @@ def _all_gather_names(v, names, axis, tiled):
     time, innermost first, each inserting its axis at ``axis`` (so the major
     names end up first), then merges the new axes (and, ``tiled``, the
     operand's own axis) with one reshape."""
-    from .prims.shapes import reshape_p
     v = asarray_like(v)
     nd = v.ndim if hasattr(v, "ndim") else np.ndim(v)
     ax = _gather_axis(axis, nd, tiled)

@@ -20,6 +20,7 @@ from .prims.conv import ConvDimensionNumbers, conv_general_dilated_p, conv_shape
 from .prims.windowed import (dilate_dim, identity, reduce_window_max_p, reduce_window_min_p,
                              reduce_window_prod_p, reduce_window_sum_p, windowed_shape)
 from . import numpy_api as jnp
+from . import lax_ops
 
 __all__ = ["ConvDimensionNumbers", "conv_dimension_numbers", "conv_general_permutations",
            "padtype_to_pads", "conv_general_dilated", "conv", "conv_with_general_padding",
@@ -395,7 +396,6 @@ def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, 
 
 def _monoids():
     """``computation`` callables recognised by ``reduce_window``, by kind."""
-    from . import lax_ops
     table = {}
     for kind, fns in (("sum", (lax_ops.add, jnp.add, np.add, operator.add)),
                       ("max", (lax_ops.max, jnp.maximum, np.maximum, max)),

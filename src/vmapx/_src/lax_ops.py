@@ -23,6 +23,8 @@ from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
 from .prims.reductions import cummax_p, cummin_p
 from . import numpy_api as jnp
+from .lax_control import associative_scan
+from .prims.bits import bitcast_p
 
 
 def _out(x):
@@ -376,7 +378,6 @@ def bitcast_convert_type(operand, new_dtype):
     >>> lax.bitcast_convert_type(np.array([1.0]), np.int32).shape
     (1, 2)
     """
-    from .prims.bits import bitcast_p
     x = asarray_like(operand)
     dt = np.dtype(new_dtype)
     shape = tuple(_aval(x).shape)
@@ -516,7 +517,6 @@ def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
     array([0.        , 1.09861229, 1.79175947])
     """
-    from .lax_control import associative_scan
     x = asarray_like(operand)
     return _out(associative_scan(jnp.logaddexp, x, reverse=reverse, axis=axis))
 

@@ -20,6 +20,7 @@ from .prims import elementwise as ew
 from .prims.gather_scatter import (GatherDimensionNumbers, GatherScatterMode,
                                    ScatterDimensionNumbers, lax_gather_p, lax_scatter_p)
 from .prims.reductions import reduce_max_p
+from .lax_control import while_loop
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min",
@@ -176,7 +177,6 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
     ...                   update_shape=(3,))
     array([  1., 100.,   1.,  10.])
     """
-    from .lax_control import while_loop  # lax_control imports the numpy layer
     x = asarray_like(operand)
     xa = get_aval(x)
     if 0 in xa.shape:

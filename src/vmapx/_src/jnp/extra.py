@@ -58,7 +58,7 @@ __all__ = [
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    from .. import numpy_api as jnp
     return jnp
 
 

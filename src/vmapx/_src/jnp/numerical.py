@@ -19,7 +19,7 @@ __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", 
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    from .. import numpy_api as jnp
     return jnp
 
 

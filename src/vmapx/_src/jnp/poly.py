@@ -19,8 +19,13 @@ __all__ = ["polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "po
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    from .. import numpy_api as jnp
     return jnp
+
+
+def _linalg():
+    from ...numpy import linalg  # upward: vmapx.numpy.linalg is a public module above this one
+    return linalg
 
 
 def _coeffs(p, name):
@@ -185,12 +190,12 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = rhs * (w if ndim_of(rhs) == 1 else w[:, None])
     scale = jnp.sqrt(jnp.sum(lhs * lhs, axis=0))
     lhs = lhs / scale
-    c, resids, rank, s = jnp.linalg.lstsq(lhs, rhs, rcond)
+    c, resids, rank, s = _linalg().lstsq(lhs, rhs, rcond)
     c = jnp.transpose(jnp.transpose(c) / scale)
     if full:
         return c, resids, rank, s, rcond
     if cov:
-        vbase = jnp.linalg.inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
+        vbase = _linalg().inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
         if cov == "unscaled":
             fac = 1
         else:
@@ -215,7 +220,7 @@ def poly(seq_of_zeros):
     z = asarray_like(seq_of_zeros)
     sh = shape_of(z)
     if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
-        z = jnp.linalg.eigvals(z)
+        z = _linalg().eigvals(z)
     elif len(sh) == 1:
         pass
     elif len(sh) == 0:
@@ -258,7 +263,7 @@ def roots(p, *, strip_zeros=True):
     if n > 1:
         companion = jnp.concatenate([jnp.reshape(-p[1:] / p[0], (1, n - 1)),
                                      np.eye(n - 2, n - 1, dtype=dtype_of(p))], axis=0)
-        r = jnp.linalg.eigvals(companion)
+        r = _linalg().eigvals(companion)
     else:
         r = np.zeros(0, cdt)
     return jnp.concatenate([r, np.zeros(trailing, cdt)]) if trailing else r

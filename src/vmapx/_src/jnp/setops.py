@@ -26,7 +26,7 @@ __all__ = ["unique", "unique_all", "unique_counts", "unique_inverse", "unique_va
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    from .. import numpy_api as jnp
     return jnp
 
 

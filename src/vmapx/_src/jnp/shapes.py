@@ -9,6 +9,9 @@ from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..prims import shapes as sp
 from .base import asarray_like, canonicalize_axes, canonicalize_axis
 from ..errors import ConcretizationTypeError
+from ..prims import elementwise as ew
+from .base import astype
+from .ufuncs import remainder, subtract
 
 
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
@@ -307,7 +310,6 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
     if casting is not None:
         _check_casting(arrays, dtype, casting)
     if dtype is not None:
-        from .base import astype
         arrays = [astype(a, dtype) for a in arrays]
     if len(arrays) == 1:
         return arrays[0]
@@ -540,7 +542,6 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
                 "them. Pass a NumPy array or Python int for 'repeats', or give "
                 "total_repeat_length=... to fix the output length.")
         from . import reductions, stats
-        from ..prims import elementwise as ew
         reps = broadcast_to(repeats, (n,)) if ndim_of(repeats) == 0 else repeats
         ends = reductions.cumsum(reps)
         idx = stats.searchsorted(ends, np.arange(total_repeat_length), side="right")
@@ -589,7 +590,6 @@ def roll(a, shift, axis=None):
 def _roll_traced(a, shift, axis):
     """``roll`` with traced shifts: gather ``(arange(n) - shift) % n`` along each axis."""
     from .indexing import take
-    from .ufuncs import remainder, subtract
     if isinstance(shift, Tracer):
         if ndim_of(shift) > 1:
             raise ValueError("roll: shift must be a scalar or 1D sequence")
@@ -650,7 +650,6 @@ def _as_pairs(x, nd, as_index=False):
 
 def _pad_block(a, ax, width, value):
     """``value`` (broadcastable) filling ``width`` positions along ``ax``, in ``a``'s dtype."""
-    from .base import astype
     shape_ = list(shape_of(a))
     shape_[ax] = width
     return broadcast_to(astype(value, dtype_of(a)), tuple(shape_))
@@ -665,7 +664,6 @@ def _pad_odd_reflection(a, ax, lo, hi, mode):
     """Odd reflection is linear in the values: NumPy's pad of the identity gives, for each
     output position, the (few) input positions and integer weights it combines."""
     from .indexing import take
-    from ..prims import elementwise as ew
     n = shape_of(a)[ax]
     weights = np.pad(np.eye(n, dtype=np.int64), ((lo, hi), (0, 0)), mode=mode,
                      reflect_type="odd")
@@ -736,8 +734,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
                 a = take(a, idx, axis=ax)
         return a
     from . import reductions, stats
-    from ..prims import elementwise as ew
-    from .base import astype
     dt = dtype_of(a)
     if mode == "linear_ramp":
         ends = _as_pairs(kwargs.get("end_values", 0), nd)
@@ -836,7 +832,6 @@ class _AxisConcatenator:
         self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
 
     def __getitem__(self, key):
-        from .base import astype
         from .creation import linspace
         if not isinstance(key, tuple):
             key = (key,)

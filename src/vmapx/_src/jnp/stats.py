@@ -30,7 +30,7 @@ __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "n
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    from .. import numpy_api as jnp
     return jnp
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..core import Tracer, get_aval
 from ..errors import api_boundary
 from .. import tree as tu
+from .base import asarray_like
 
 __all__ = ["vectorize"]
 
@@ -86,7 +87,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     @functools.wraps(pyfunc)
     def wrapped(*args, **kwargs):
         from .. import api
-        from .base import asarray_like
         n_pos = len(args)
         inds = [i for i in range(n_pos) if i not in excluded]
         none_args = {j for j, i in enumerate(inds) if args[i] is None}
@@ -135,7 +135,7 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             filled = (1,) * (len(broadcast_shape) - len(shape)) + shape
             ones = tuple(i for i, s in enumerate(shape) if s == 1)
             if ones:
-                import vmapx.numpy as jnp
+                from .. import numpy_api as jnp
                 a = jnp.squeeze(a, axis=ones)
             squeezed.append(a)
             rev_filled.append(filled[::-1])
@@ -148,7 +148,7 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
                 func = api.vmap(func, in_axes)
         result = func(*squeezed)
         if expand:
-            import vmapx.numpy as jnp
+            from .. import numpy_api as jnp
             expand = sorted(expand)
             result = tu.tree_map(lambda r: jnp.expand_dims(r, tuple(expand)), result)
         return result
