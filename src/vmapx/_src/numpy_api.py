@@ -18,7 +18,17 @@ from .jnp.products import *  # noqa: F401,F403
 from .jnp.indexing import (take, take_along_axis, diagonal, nonzero)  # noqa: F401
 from .jnp.indexing import getitem as _getitem  # noqa: F401
 from .jnp.advanced import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
-from .jnp.extra import *  # noqa: F401,F403
+from .jnp.io import *  # noqa: F401,F403
+from .jnp.dtypes import *  # noqa: F401,F403
+from .jnp.comparison import *  # noqa: F401,F403
+from .jnp.searching import *  # noqa: F401,F403
+from .jnp.mathematical import *  # noqa: F401,F403
+from .jnp.matrices import *  # noqa: F401,F403
+from .jnp.grids import *  # noqa: F401,F403
+from .jnp.insertion import *  # noqa: F401,F403
+from .jnp.selection import *  # noqa: F401,F403
+from .jnp.bits import *  # noqa: F401,F403
+from .jnp.windows import *  # noqa: F401,F403
 from .jnp.numerical import *  # noqa: F401,F403
 from .jnp.stats import *  # noqa: F401,F403
 from .jnp.setops import *  # noqa: F401,F403

@@ -29,7 +29,7 @@ from .._src.errors import ConcretizationTypeError
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
-from .._src.jnp.extra import scalar_like_numpy as _scalar_like_numpy
+from .._src.jnp.static_args import scalar_like_numpy as _scalar_like_numpy
 from .._src.prims import linalg as _lp
 
 __all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh",

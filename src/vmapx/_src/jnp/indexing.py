@@ -164,7 +164,7 @@ def nonzero(a, *, size=None, fill_value=None):
     """
     if isinstance(a, Tracer):
         if size is None:  # in eager vmap: examples grouped by their number of nonzeros
-            from .extra import count_nonzero
+            from .searching import count_nonzero
             size = concrete_size(
                 count_nonzero(a), "nonzero", "the number of nonzero entries is the "
                 "output shape; pass size=... (and fill_value) to get a static shape, or use "

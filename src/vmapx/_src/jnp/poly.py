@@ -12,15 +12,13 @@ import numpy as np
 
 from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like
-from .extra import concrete_or_error
+from .static_args import concrete_or_error
+from . import basic_api as jnp
+from .matrices import vander
+from .numerical import convolve
 
 __all__ = ["polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
            "polyfit", "poly", "roots"]
-
-
-def _jnp():
-    from .. import numpy_api as jnp
-    return jnp
 
 
 def _linalg():
@@ -29,7 +27,7 @@ def _linalg():
 
 
 def _coeffs(p, name):
-    p = _jnp().atleast_1d(asarray_like(p))
+    p = jnp.atleast_1d(asarray_like(p))
     if ndim_of(p) != 1:
         raise ValueError(f"{name}: coefficients must be a 1-D array")
     return p
@@ -41,7 +39,6 @@ def polyval(p, x):
     >>> polyval(np.array([1, 0, -1]), np.array([0.0, 2.0]))
     array([-1.,  3.])
     """
-    jnp = _jnp()
     p = asarray_like(p)
     x = asarray_like(x)
     y = jnp.zeros_like(x)
@@ -51,7 +48,6 @@ def polyval(p, x):
 
 
 def _pad_front(a, n):
-    jnp = _jnp()
     return jnp.concatenate([jnp.zeros(n, dtype_of(a)), a]) if n else a
 
 
@@ -83,7 +79,7 @@ def polymul(a1, a2):
     >>> polymul([1, 1], [1, -1])
     array([ 1,  0, -1])
     """
-    return _jnp().convolve(_coeffs(a1, "polymul"), _coeffs(a2, "polymul"))
+    return convolve(_coeffs(a1, "polymul"), _coeffs(a2, "polymul"))
 
 
 def polydiv(u, v, *, trim_leading_zeros=False):
@@ -95,7 +91,6 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     >>> polydiv(np.array([1.0, 3.0, 2.0]), np.array([1.0, 1.0]))
     (array([1., 2.]), array([0., 0., 0.]))
     """
-    jnp = _jnp()
     u = _coeffs(u, "polydiv") + 0.0
     v = _coeffs(v, "polydiv") + 0.0
     dt = np.result_type(dtype_of(u), dtype_of(v))
@@ -122,7 +117,6 @@ def polyder(p, m=1):
     >>> polyder(np.array([1, 1, 1, 1]), 2)
     array([6, 2])
     """
-    jnp = _jnp()
     m = int(m)
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
@@ -139,7 +133,6 @@ def polyint(p, m=1, k=None):
     >>> polyint(np.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    jnp = _jnp()
     m = int(m)
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
@@ -162,7 +155,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     >>> np.round(polyfit(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]), 1), 6)
     array([2., 1.])
     """
-    jnp = _jnp()
     order = int(deg) + 1
     x = asarray_like(x) + 0.0
     y = asarray_like(y) + 0.0
@@ -178,7 +170,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         raise TypeError("expected x and y to have same length")
     if rcond is None:
         rcond = shape_of(x)[0] * np.finfo(dtype_of(x)).eps
-    lhs = jnp.vander(x, order)
+    lhs = vander(x, order)
     rhs = y
     if w is not None:
         w = asarray_like(w) + 0.0
@@ -216,7 +208,6 @@ def poly(seq_of_zeros):
     >>> poly(np.array([1.0, 2.0]))
     array([ 1., -3.,  2.])
     """
-    jnp = _jnp()
     z = asarray_like(seq_of_zeros)
     sh = shape_of(z)
     if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
@@ -232,7 +223,7 @@ def poly(seq_of_zeros):
     dt = dtype_of(z)
     a = jnp.ones((1,), dt)
     for k in range(shape_of(z)[0]):
-        a = jnp.convolve(a, jnp.stack([jnp.ones((), dt), -z[k]]))
+        a = convolve(a, jnp.stack([jnp.ones((), dt), -z[k]]))
     return a
 
 
@@ -243,7 +234,6 @@ def roots(p, *, strip_zeros=True):
     >>> roots(np.array([1.0, -3.0, 2.0]))
     array([2.+0.j, 1.+0.j])
     """
-    jnp = _jnp()
     p = jnp.atleast_1d(asarray_like(p))
     if ndim_of(p) != 1:
         raise ValueError("Input must be a rank-1 array.")

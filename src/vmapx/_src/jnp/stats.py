@@ -1,7 +1,7 @@
 """Statistics of ``vmapx.numpy``: NaN-ignoring reductions, ``ptp``,
 ``average``, ``median`` / ``quantile`` / ``percentile`` (every NumPy method,
-through a sort), ``cov`` / ``corrcoef``, and searching and counting
-(``searchsorted``, ``digitize``, ``bincount``, histograms).
+through a sort), ``cov`` / ``corrcoef``, and histograms (``digitize``,
+``bincount``, ``histogram*``).
 
 Results follow NumPy's dtypes.  Where NumPy raises on data it only sees at run
 time (an all-NaN slice for ``nanargmax``, weights summing to zero for
@@ -18,20 +18,18 @@ import operator
 import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
-from ..prims.searching import bincount_p, searchsorted_p
+from ..prims.searching import bincount_p
 from .base import asarray_like, canonicalize_axis, concrete_size
-from .extra import concrete_or_error, scalar_like_numpy
+from .searching import searchsorted
+from .static_args import concrete_or_error, scalar_like_numpy
+from . import basic_api as jnp
+from .numerical import diff
 
 __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "nanmean",
            "nanvar", "nanstd", "nancumsum", "nancumprod", "nanmedian", "nanquantile",
            "nanpercentile", "ptp", "average", "median", "quantile", "percentile", "cov",
-           "corrcoef", "searchsorted", "digitize", "bincount", "histogram",
+           "corrcoef", "digitize", "bincount", "histogram",
            "histogram_bin_edges", "histogram2d", "histogramdd"]
-
-
-def _jnp():
-    from .. import numpy_api as jnp
-    return jnp
 
 
 def _returns_numpy_scalars(fn):
@@ -62,7 +60,6 @@ def _inexact(a):
 
 
 def _nan_to(a, value):
-    jnp = _jnp()
     return jnp.where(jnp.isnan(a), value, a) if _inexact(a) else a
 
 
@@ -73,7 +70,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     np.float64(3.0)
     """
     a = asarray_like(a)
-    return _jnp().sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+    return jnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                       initial=initial, where=where)
 
 
@@ -84,13 +81,12 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
     np.float64(6.0)
     """
     a = asarray_like(a)
-    return _jnp().prod(_nan_to(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+    return jnp.prod(_nan_to(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                        initial=initial, where=where)
 
 
 def _nan_extreme(name, fill_sign):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=True):
-        jnp = _jnp()
         a = asarray_like(a)
         red = getattr(jnp, name)
         if not _inexact(a):
@@ -115,7 +111,6 @@ nanmin = _nan_extreme("min", 1)
 
 def _nan_arg(name, fill_sign):
     def fn(a, axis=None, out=None, *, keepdims=False):
-        jnp = _jnp()
         a = asarray_like(a)
         arg = getattr(jnp, name)
         if not _inexact(a):
@@ -144,7 +139,6 @@ def _check_inexact_dtype(dtype):
 
 
 def _count_valid(a, axis, keepdims, where=True):
-    jnp = _jnp()
     return jnp.sum(~jnp.isnan(a), axis=axis, keepdims=keepdims, dtype=np.intp, where=where)
 
 
@@ -154,7 +148,6 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     >>> nanmean(np.array([1.0, np.nan, 3.0]))
     np.float64(2.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if not _inexact(a):
         return jnp.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
@@ -172,7 +165,6 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     >>> nanvar(np.array([1.0, np.nan, 3.0]))
     np.float64(1.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if correction is not None:
         ddof = correction
@@ -200,7 +192,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     >>> nanstd(np.array([1.0, np.nan, 3.0]))
     np.float64(1.0)
     """
-    return _jnp().sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where,
+    return jnp.sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where,
                               correction=correction))
 
 
@@ -210,7 +202,7 @@ def nancumsum(a, axis=None, dtype=None, out=None):
     >>> nancumsum(np.array([1.0, np.nan, 2.0]))
     array([1., 1., 3.])
     """
-    return _jnp().cumsum(_nan_to(asarray_like(a), 0), axis=axis, dtype=dtype, out=out)
+    return jnp.cumsum(_nan_to(asarray_like(a), 0), axis=axis, dtype=dtype, out=out)
 
 
 def nancumprod(a, axis=None, dtype=None, out=None):
@@ -219,7 +211,7 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     >>> nancumprod(np.array([2.0, np.nan, 3.0]))
     array([2., 2., 6.])
     """
-    return _jnp().cumprod(_nan_to(asarray_like(a), 1), axis=axis, dtype=dtype, out=out)
+    return jnp.cumprod(_nan_to(asarray_like(a), 1), axis=axis, dtype=dtype, out=out)
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
@@ -228,7 +220,6 @@ def ptp(a, axis=None, out=None, keepdims=False):
     >>> ptp(np.array([[1, 5], [2, 9]]), axis=1)
     array([4, 7])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if dtype_of(a) == np.bool_:
         raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the "
@@ -243,7 +234,6 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     >>> average(np.array([1.0, 2.0, 4.0]), weights=np.array([1.0, 1.0, 2.0]))
     np.float64(2.75)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     nd = ndim_of(a)
     axes = None if axis is None else _axes(axis, nd)
@@ -291,7 +281,6 @@ _ALPHA_BETA = {"interpolated_inverted_cdf": (0, 1), "hazen": (0.5, 0.5), "weibul
 
 def _reduce_to_last(a, axis, keepdims):
     """Move the reduced axes of ``a`` to one trailing axis; the kept shape with keepdims."""
-    jnp = _jnp()
     nd = ndim_of(a)
     axes = _axes(axis, nd)
     keep = [i for i in range(nd) if i not in axes]
@@ -305,7 +294,6 @@ def _reduce_to_last(a, axis, keepdims):
 
 def _virtual_index(n, q, method):
     """NumPy's virtual (fractional) index into the sorted data, and whether it is integral."""
-    jnp = _jnp()
     if method in ("linear", "midpoint", "lower", "higher", "nearest"):
         v = (n - 1) * q
         if method == "lower":
@@ -338,7 +326,6 @@ def _quantile_core(sorted_, n, q, method, weak_q, nan_slices):
 
     Returns an array shaped ``q.shape + rows``.
     """
-    jnp = _jnp()
     r = ndim_of(sorted_) - 1
     per_slice = not isinstance(n, int)
     n_arith = n
@@ -383,7 +370,6 @@ def _quantile_core(sorted_, n, q, method, weak_q, nan_slices):
 
 def _take_rows(sorted_, idx, per_slice):
     """Values of each row of ``sorted_`` at ``idx`` (shape ``Q``, or ``Q + rows`` per slice)."""
-    jnp = _jnp()
     r = ndim_of(sorted_) - 1
     if not per_slice:
         nq = ndim_of(idx)
@@ -395,7 +381,6 @@ def _take_rows(sorted_, idx, per_slice):
 
 
 def _quantile(a, q, axis, method, keepdims, weak_q, ignore_nan):
-    jnp = _jnp()
     a = asarray_like(a)
     if dtype_of(a).kind == "c":
         raise TypeError("a must be an array of real numbers")
@@ -430,7 +415,7 @@ def _q_of(q, percent=False):
     ``q``)."""
     weak = type(q) in (int, float)
     if percent:
-        q = _jnp().true_divide(q, 100) if isinstance(q, Tracer) else np.true_divide(q, 100)
+        q = jnp.true_divide(q, 100) if isinstance(q, Tracer) else np.true_divide(q, 100)
     return (q if isinstance(q, Tracer) else np.asanyarray(q)), weak
 
 
@@ -500,7 +485,6 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     >>> median(np.array([[1.0, 7.0, 3.0], [4.0, 2.0, 6.0]]), axis=1)
     array([3., 4.])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
     sorted_ = jnp.sort(flat, axis=-1)
@@ -520,7 +504,6 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     >>> nanmedian(np.array([1.0, np.nan, 3.0, 10.0]))
     np.float64(3.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if not _inexact(a):
         return median(a, axis, keepdims=keepdims)
@@ -552,7 +535,6 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     array([[ 1., -1.],
            [-1.,  1.]])
     """
-    jnp = _jnp()
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     m = asarray_like(m)
@@ -626,7 +608,6 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     array([[ 1.      , -0.981981],
            [-0.981981,  1.      ]])
     """
-    jnp = _jnp()
     c = cov(x, y, rowvar, dtype=dtype)
     if ndim_of(c) != 2:
         return c / c
@@ -639,28 +620,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     return jnp.clip(c, -1, 1)
 
 
-# ------------------------------------------------------- searching, counting
-
-
-def searchsorted(a, v, side="left", sorter=None, *, method=None):
-    """Insertion indices of ``v`` into the sorted 1-D ``a``, as ``numpy.searchsorted``.
-
-    >>> searchsorted(np.array([1, 3, 5]), np.array([0, 3, 6]), side="right")
-    array([0, 2, 3])
-    """
-    jnp = _jnp()
-    a, v = asarray_like(a), asarray_like(v)
-    if ndim_of(a) != 1:
-        raise ValueError("object too deep for desired array")
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
-    if method not in (None, "compare_all", "scan", "scan_unrolled", "sort"):
-        raise ValueError(f"invalid argument method={method!r}, expected one of "
-                         "['compare_all', 'scan', 'scan_unrolled', 'sort']")
-    if sorter is not None:
-        a = jnp.take(a, sorter)
-    dt = np.result_type(dtype_of(a), dtype_of(v))
-    return searchsorted_p.bind(jnp.astype(a, dt), jnp.astype(v, dt), side=side)
+# ----------------------------------------------------------------- histograms
 
 
 def digitize(x, bins, right=False):
@@ -669,7 +629,6 @@ def digitize(x, bins, right=False):
     >>> digitize(np.array([0.5, 1.0, 2.5]), np.array([0.0, 1.0, 2.0]))
     array([1, 2, 3])
     """
-    jnp = _jnp()
     x, bins = asarray_like(x), asarray_like(bins)
     if dtype_of(x).kind == "c":
         raise TypeError("x may not be complex")
@@ -698,7 +657,6 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     >>> bincount(np.array([0, 1, 1, 3]))
     array([1, 2, 0, 1])
     """
-    jnp = _jnp()
     x = asarray_like(x)
     if ndim_of(x) != 1:
         raise ValueError("object of too small depth for desired array" if ndim_of(x) == 0
@@ -738,7 +696,6 @@ def bincount(x, weights=None, minlength=0, *, length=None):
 
 def _linspace_edges(first, last, num, dt):
     """``numpy.linspace(first, last, num + 1)`` in dtype ``dt``, NumPy's arithmetic."""
-    jnp = _jnp()
     first, last = jnp.astype(first, dt), jnp.astype(last, dt)
     step = (last - first) / num
     y = np.arange(0, num + 1, dtype=dt) * step + first
@@ -746,7 +703,6 @@ def _linspace_edges(first, last, num, dt):
 
 
 def _outer_edges(a, range_, name):
-    jnp = _jnp()
     if range_ is not None:
         range_ = concrete_or_error(range_, name, "the range must be concrete")
         first, last = range_
@@ -803,7 +759,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     >>> histogram_bin_edges(np.array([0.0, 1.0, 2.0]), bins=2)
     array([0., 1., 2.])
     """
-    a = _jnp().ravel(asarray_like(a))
+    a = jnp.ravel(asarray_like(a))
     return _bin_edges(a, bins, range, weights, "histogram_bin_edges")
 
 
@@ -815,7 +771,6 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     >>> histogram(np.array([0.0, 0.5, 1.0, 2.0]), bins=2)
     (array([2, 2]), array([0., 1., 2.]))
     """
-    jnp = _jnp()
     a = jnp.ravel(asarray_like(a))
     edges = _bin_edges(a, bins, range, weights, "histogram")
     nbins = shape_of(edges)[0] - 1
@@ -832,7 +787,7 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
         counts = bincount_p.bind(idx, jnp.astype(weights, np.float64), length=nbins)
         counts = jnp.astype(counts, dtype_of(weights))
     if density:
-        db = jnp.astype(jnp.diff(edges), np.float64)
+        db = jnp.astype(diff(edges), np.float64)
         return counts / db / jnp.sum(counts), edges
     return counts, edges
 
@@ -845,7 +800,6 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     array([[1., 0.],
            [1., 1.]])
     """
-    jnp = _jnp()
     if isinstance(sample, (list, tuple)) and not isinstance(sample, Tracer):
         sample = jnp.transpose(jnp.atleast_2d(jnp.stack([asarray_like(s) for s in sample])))
     else:
@@ -889,7 +843,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
         for i in builtins.range(D):
             shape = [1] * D
             shape[i] = nbin[i] - 2
-            hist = hist / jnp.reshape(jnp.diff(edges[i]), tuple(shape))
+            hist = hist / jnp.reshape(diff(edges[i]), tuple(shape))
         hist = hist / s
     return hist, edges
 

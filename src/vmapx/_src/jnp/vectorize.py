@@ -14,6 +14,7 @@ from ..core import Tracer, get_aval
 from ..errors import api_boundary
 from .. import tree as tu
 from .base import asarray_like
+from . import basic_api as jnp
 
 __all__ = ["vectorize"]
 
@@ -135,7 +136,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             filled = (1,) * (len(broadcast_shape) - len(shape)) + shape
             ones = tuple(i for i, s in enumerate(shape) if s == 1)
             if ones:
-                from .. import numpy_api as jnp
                 a = jnp.squeeze(a, axis=ones)
             squeezed.append(a)
             rev_filled.append(filled[::-1])
@@ -148,7 +148,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
                 func = api.vmap(func, in_axes)
         result = func(*squeezed)
         if expand:
-            from .. import numpy_api as jnp
             expand = sorted(expand)
             result = tu.tree_map(lambda r: jnp.expand_dims(r, tuple(expand)), result)
         return result
