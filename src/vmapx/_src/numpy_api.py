@@ -29,6 +29,7 @@ from .jnp.insertion import *  # noqa: F401,F403
 from .jnp.selection import *  # noqa: F401,F403
 from .jnp.bits import *  # noqa: F401,F403
 from .jnp.windows import *  # noqa: F401,F403
+from .jnp.tiling import *  # noqa: F401,F403
 from .jnp.numerical import *  # noqa: F401,F403
 from .jnp.stats import *  # noqa: F401,F403
 from .jnp.setops import *  # noqa: F401,F403

@@ -9,8 +9,9 @@ import numpy as np
 
 from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis
-from .indexing import slice_along
+from .shapes import slice_along
 from . import basic_api as jnp
+from ..prims import shapes as sp
 
 __all__ = ["packbits", "unpackbits"]
 
@@ -35,7 +36,7 @@ def packbits(a, axis=None, bitorder="big"):
     if pad:
         pw = [(0, 0)] * ndim_of(bits_)
         pw[axis] = (0, pad)
-        bits_ = jnp.pad(bits_, pw)
+        bits_ = sp.pad_p.bind(bits_, pad_width=tuple(pw), value=0)
     bits_ = jnp.moveaxis(bits_, axis, -1)
     s = shape_of(bits_)
     bits_ = jnp.reshape(bits_, s[:-1] + (s[-1] // 8, 8))
@@ -77,5 +78,5 @@ def unpackbits(a, axis=None, count=None, bitorder="big"):
         else:
             pw = [(0, 0)] * ndim_of(bits_)
             pw[axis] = (0, count - total)
-            bits_ = jnp.pad(bits_, pw)
+            bits_ = sp.pad_p.bind(bits_, pad_width=tuple(pw), value=0)
     return bits_

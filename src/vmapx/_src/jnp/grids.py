@@ -9,12 +9,14 @@ import operator
 import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
-from .base import asarray_like
+from .base import asarray_like, astype
+from .creation import linspace
+from .shapes import concatenate, reshape, swapaxes, transpose
 from . import basic_api as jnp
 from .static_args import concrete_or_error
 
 __all__ = ["meshgrid", "indices", "ix_", "unravel_index", "ravel_multi_index",
-           "fromfunction"]
+           "fromfunction", "r_", "c_"]
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
@@ -147,3 +149,87 @@ def fromfunction(function, shape, *, dtype=float, **kwargs):
            [ 1, 11]])
     """
     return function(*indices(shape, dtype=dtype), **kwargs)
+
+
+class _AxisConcatenator:
+    """NumPy's (and JAX's) ``r_`` / ``c_``: index syntax for concatenation along an axis.
+
+    Slices become ranges (``a:b:s``) or ``linspace`` (an imaginary step ``a:b:nj`` gives
+    ``n`` points); arrays, traced values and scalars are joined along ``axis`` after being
+    given at least ``ndmin`` dimensions (the 1-d ones laid along ``trans1d``). A leading
+    string ``'axis'`` or ``'axis,ndmin[,trans1d]'`` overrides the defaults.
+
+    >>> r_[np.array([1, 2]), 0, 5:7]
+    array([1, 2, 0, 5, 6])
+    >>> r_["0,2", [1, 2], [3, 4]]
+    array([[1, 2],
+           [3, 4]])
+    >>> c_[np.array([1, 2]), np.array([3, 4])]
+    array([[1, 3],
+           [2, 4]])
+    """
+    __slots__ = ("axis", "ndmin", "trans1d")
+
+    def __init__(self, axis=0, ndmin=1, trans1d=-1):
+        self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
+
+    def __getitem__(self, key):
+        from .creation import linspace
+        if not isinstance(key, tuple):
+            key = (key,)
+        axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
+        objs, kinds = [], []
+        for k, item in enumerate(key):
+            if isinstance(item, str):
+                if k != 0:
+                    raise ValueError("special directives must be the first entry.")
+                if item in ("r", "c"):
+                    raise NotImplementedError(f"the {item!r} directive (a NumPy matrix) is not "
+                                              "supported: vmapx has no matrix type")
+                try:
+                    parts = [int(v) for v in item.split(",")]
+                except ValueError:
+                    raise ValueError(f"unknown special directive {item!r}") from None
+                axis = parts[0]
+                if len(parts) > 1:
+                    ndmin = parts[1]
+                if len(parts) > 2:
+                    trans1d = parts[2]
+                continue
+            if isinstance(item, slice):
+                start = 0 if item.start is None else item.start
+                step = 1 if item.step is None else item.step
+                if isinstance(step, (complex, np.complexfloating)):
+                    obj = linspace(start, item.stop, num=int(abs(step)))
+                else:
+                    obj = np.arange(start, item.stop, step)
+                kinds.append(dtype_of(obj))
+            elif type(item) in (bool, int, float, complex):
+                obj = item
+                kinds.append(item)  # a weak scalar in the result dtype
+            else:
+                obj = asarray_like(item)
+                kinds.append(dtype_of(obj))
+            nd = ndim_of(obj)
+            if nd < ndmin:
+                obj = reshape(obj, (1,) * (ndmin - nd) + tuple(shape_of(obj)))
+                if trans1d != -1 and not isinstance(item, slice):
+                    k2, k1 = ndmin - nd, trans1d
+                    if k1 < 0:
+                        k1 += k2 + 1
+                    order = list(range(ndmin))
+                    obj = transpose(obj, order[:k1] + order[k2:] + order[k1:k2])
+                elif trans1d != -1 and isinstance(item, slice):
+                    obj = swapaxes(obj, -1, trans1d)
+            objs.append(obj)
+        if not objs:
+            raise ValueError("need at least one array to concatenate")
+        dt = np.result_type(*kinds)
+        return concatenate([astype(o, dt) for o in objs], axis=axis)
+
+    def __len__(self):
+        return 0
+
+
+r_ = _AxisConcatenator()
+c_ = _AxisConcatenator(-1, ndmin=2, trans1d=0)

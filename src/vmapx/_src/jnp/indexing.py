@@ -66,13 +66,6 @@ def getitem(x, index):
     return advanced_getitem(x, index)
 
 
-def slice_along(a, axis, start, stop, step=None):
-    """``a`` sliced ``start:stop:step`` along ``axis``."""
-    idx = [("s", None, None, None)] * ndim_of(a)
-    idx[axis] = ("s", start, stop, step)
-    return sp.static_index_p.bind(a, index=tuple(idx))
-
-
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
     """As ``numpy.take``, with JAX's modes.

@@ -12,8 +12,9 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis
-from .indexing import slice_along
+from .shapes import slice_along
 from . import basic_api as jnp
+from ..prims import shapes as sp
 from .searching import searchsorted
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", "interp",
@@ -207,7 +208,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def _full_correlation(a, v):
     """``c[k] = sum_n a[n + k - (len(v) - 1)] * v[n]`` for every overlap (length la + lv - 1)."""
     la, lv = shape_of(a)[0], shape_of(v)[0]
-    padded = jnp.pad(a, (lv - 1, lv - 1))
+    padded = sp.pad_p.bind(a, pad_width=((lv - 1, lv - 1),), value=0)
     windows = np.arange(la + lv - 1)[:, None] + np.arange(lv)[None, :]
     return jnp.matmul(jnp.take(padded, windows, axis=0), v)
 

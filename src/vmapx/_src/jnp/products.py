@@ -11,7 +11,8 @@ from ..prims.products import dot_general_p, einsum_p
 from .base import asarray_like, astype, canonicalize_axis
 from .shapes import broadcast_to, expand_dims, reshape, squeeze, ravel
 from ..prims.products import _LETTERS
-from .indexing import diagonal, slice_along
+from .indexing import diagonal
+from .shapes import slice_along
 from .reductions import sum as _sum
 from .shapes import concatenate, moveaxis, stack
 

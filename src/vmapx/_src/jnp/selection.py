@@ -11,6 +11,7 @@ import numpy as np
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis, concrete_size
 from . import basic_api as jnp
+from ..prims import shapes as sp
 from .grids import indices
 from .insertion import resize
 from .searching import count_nonzero
@@ -152,7 +153,7 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0):
         return jnp.take(a, idx, axis=axis)
     condition = jnp.astype(condition, bool)
     m = shape_of(condition)[0]
-    condition = condition[:n] if m >= n else jnp.pad(condition, (0, n - m))
+    condition = condition[:n] if m >= n else sp.pad_p.bind(condition, pad_width=((0, n - m),), value=0)
     (idx,) = jnp.nonzero(condition, size=size, fill_value=n)
     fill_shape = list(shape_of(a))
     fill_shape[axis] = 1
