@@ -10,6 +10,7 @@ from ..prims.indexing import take_p
 from .base import asarray_like, canonicalize_axis, concrete_size
 from ..prims import elementwise as ew
 from .advanced import advanced_getitem, nonzero_sized, take_along_axis as _tal
+from .reductions import count_nonzero
 from .shapes import moveaxis, ravel, reshape
 
 
@@ -157,7 +158,6 @@ def nonzero(a, *, size=None, fill_value=None):
     """
     if isinstance(a, Tracer):
         if size is None:  # in eager vmap: examples grouped by their number of nonzeros
-            from .searching import count_nonzero
             size = concrete_size(
                 count_nonzero(a), "nonzero", "the number of nonzero entries is the "
                 "output shape; pass size=... (and fill_value) to get a static shape, or use "

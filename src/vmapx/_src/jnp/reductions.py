@@ -277,5 +277,16 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False)
     return rp.argsort_p.bind(a, axis=ax)
 
 
+def count_nonzero(a, axis=None, *, keepdims=False):
+    """Number of nonzero elements, as ``numpy.count_nonzero``.
+
+    >>> count_nonzero(np.array([[0, 1], [2, 3]]), axis=0)
+    array([1, 2])
+    """
+    a = asarray_like(a)
+    nonzero = ew.not_equal_p.bind(a, np.zeros((), dtype_of(a)))
+    return sum(nonzero, axis=axis, keepdims=keepdims, dtype=np.intp)
+
+
 __all__ = [_n for _n, _v in list(globals().items())
            if callable(_v) and not _n.startswith("_") and getattr(_v, "__module__", None) == __name__]

@@ -1,5 +1,5 @@
-"""``vmapx.numpy``'s searching and counting: ``searchsorted`` (the
-``searchsorted`` primitive) and ``count_nonzero``.
+"""``vmapx.numpy``'s searching in sorted arrays: ``searchsorted`` (the
+``searchsorted`` primitive; ``count_nonzero`` is with the reductions).
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .base import asarray_like
 from ..prims.searching import searchsorted_p
 from . import basic_api as jnp
 
-__all__ = ["searchsorted", "count_nonzero"]
+__all__ = ["searchsorted"]
 
 
 def searchsorted(a, v, side="left", sorter=None, *, method=None):
@@ -31,13 +31,3 @@ def searchsorted(a, v, side="left", sorter=None, *, method=None):
         a = jnp.take(a, sorter)
     dt = np.result_type(dtype_of(a), dtype_of(v))
     return searchsorted_p.bind(jnp.astype(a, dt), jnp.astype(v, dt), side=side)
-
-
-def count_nonzero(a, axis=None, *, keepdims=False):
-    """Number of nonzero elements, as ``numpy.count_nonzero``.
-
-    >>> count_nonzero(np.array([[0, 1], [2, 3]]), axis=0)
-    array([1, 2])
-    """
-    a = asarray_like(a)
-    return jnp.sum(jnp.not_equal(a, 0), axis=axis, keepdims=keepdims, dtype=np.intp)

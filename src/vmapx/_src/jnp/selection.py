@@ -14,7 +14,7 @@ from . import basic_api as jnp
 from ..prims import shapes as sp
 from .grids import indices
 from .insertion import resize
-from .searching import count_nonzero
+from .reductions import count_nonzero
 from .static_args import _at, _functional_only, concrete_or_error
 
 __all__ = ["select", "piecewise", "choose", "compress", "extract", "place", "put",

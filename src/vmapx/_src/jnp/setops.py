@@ -20,7 +20,8 @@ from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis, concrete_size
 from .static_args import concrete_or_error
 from . import basic_api as jnp
-from .searching import count_nonzero, searchsorted
+from .reductions import count_nonzero
+from .searching import searchsorted
 
 __all__ = ["unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
            "intersect1d", "union1d", "setdiff1d", "setxor1d", "isin", "lexsort", "partition",

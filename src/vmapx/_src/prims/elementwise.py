@@ -11,7 +11,6 @@ import numpy as np
 from ..core import Primitive, ShapedArray, Tracer, dummy_of, ndim_of, shape_of
 from ..batching import bdim_to_front
 from ..core import get_aval, is_python_scalar
-from .reductions import reduce_sum_p
 from .shapes import broadcast_in_dim_p, reshape_p
 
 # ------------------------------------------------------------------ family rules
@@ -86,6 +85,8 @@ def _unbroadcast(g, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
     if axes:
+        # upward: reductions' own rules are built from elementwise primitives
+        from .reductions import reduce_sum_p
         g = reduce_sum_p.bind(g, axes=axes, keepdims=False, dtype=None)
     if tuple(shape_of(g)) != tuple(shape):
         g = reshape_p.bind(g, new_sizes=tuple(shape))

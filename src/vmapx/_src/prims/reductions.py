@@ -8,6 +8,9 @@ from ..core import Primitive, ShapedArray, dummy_of
 from ..autodiff import jvp_flat
 from ..core import get_aval
 from .shapes import broadcast_in_dim_p, rev_p, transpose_p
+from . import elementwise as ew
+from .elementwise import convert_element_type_p, real_p
+from .indexing import gather_p
 
 _cache: dict = {}
 
@@ -121,7 +124,6 @@ def _bcast_back(r, shape, axes, keepdims):
 
 
 def _to_dtype(x, dtype):
-    from .elementwise import convert_element_type_p, real_p
     xd = get_aval(x).dtype
     if xd == dtype:
         return x
@@ -140,7 +142,6 @@ def _product_tangent(x, t, prod_p, sum_p, kw):
     twin over the same ``kw``), exact where factors are zero: with no zero it is
     ``p * sum(t / x)``; with one zero, the product of the others times its tangent;
     with more, zero."""
-    from . import elementwise as ew
     is0, xs, z, one, zero = _zero_split(x, sum_p.bind, kw)
     p = prod_p.bind(xs, **kw)
     none_zero = ew.multiply_p.bind(p, sum_p.bind(
@@ -156,7 +157,6 @@ def _zero_split(x, reduce, axes_kw):
     ``P * sum(t / x)`` if ``z == 0``, ``P * (t at the zero)`` if ``z == 1``,
     else 0.  ``reduce`` is the matching (cumulative) sum.  Returns the zero
     mask, ``x`` with zeros made ones, the zero counts, and scalar 1 and 0."""
-    from . import elementwise as ew
     dt = get_aval(x).dtype
     one, zero = np.ones((), dt), np.zeros((), dt)
     is0 = ew.equal_p.bind(x, 0)
@@ -177,7 +177,6 @@ def _reduce_prod_jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
 
 def _minmax_jvp(prim):
     def jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
-        from . import elementwise as ew
         (x,), (t,) = primals, tangents
         out = prim.bind(x, axes=axes, keepdims=keepdims)
         a = aval_of(x)
@@ -215,7 +214,6 @@ def _cumprod_jvp(primals, tangents, *, axis, dtype=None):
 
 def take_along_axis(x, idx, axis):
     """``x`` gathered at ``idx`` (of ``x``'s shape) along ``axis``."""
-    from .indexing import gather_p
     shape = aval_of(x).shape
     nd = len(shape)
     arrays = []
@@ -230,7 +228,6 @@ def take_along_axis(x, idx, axis):
 
 def _cum_extremum_jvp(prim):
     def jvp(primals, tangents, *, axis):
-        from . import elementwise as ew
         (x,), (t,) = primals, tangents
         out = prim.bind(x, axis=axis)
         shape = aval_of(x).shape
