@@ -12,6 +12,7 @@ from numpy.exceptions import AxisError
 
 from . import concrete, inputs, numpy_hooks
 from . import tree as tu
+from .tree import flatten_axes
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
 from . import chunking
@@ -36,22 +37,6 @@ def _check_spec_leaves(spec, what):
         if leaf is not None and type(leaf) is not int:
             raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
                             f"with those types as leaves, but got {spec}.")
-
-
-def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
-    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
-    try:
-        return tu.broadcast_prefix(axis_tree, treedef_tree)
-    except ValueError:
-        if kws_note:  # report on the positional arguments only, as JAX does
-            axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]
-        leaves, treedef = tu.tree_flatten(treedef_tree)
-        dummy = tu.tree_unflatten(treedef, [tu.PytreeLeaf()] * len(leaves))
-        errors = tu.prefix_errors(axis_tree, dummy)
-        details = "\n  ".join(e(name).args[0] for e in errors)
-        raise ValueError(
-            f"{name} specification must be a tree prefix of the corresponding value; "
-            f"\n  Mismatch details ({len(errors)} found):\n  {details}") from None
 
 
 def _is_array_like(x) -> bool:

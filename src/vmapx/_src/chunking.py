@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import tree as tu
+from .tree import flatten_axes
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
 from .lax_control import scan
@@ -258,7 +259,6 @@ def run_chunked(run_one, leaves, in_dims, axis: AxisData, chunk_size: int, out_a
 def _write_chunks(run, bounds, size, out_axes, first=None):
     """Outputs of every chunk written into whole-batch outputs (concatenated
     instead when they are tracers)."""
-    from .api import flatten_axes
     outs = None
     parts = None
     for start, stop in bounds:

@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 from . import tree as tu
+from .tree import flatten_axes
 from .batching import BatchTrace
 from .core import Tracer
 from .prims.indexing import take_p
@@ -313,7 +314,6 @@ def run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
 
 def _stack_outputs(outs, out_axes):
     """Per-example outputs stacked along ``out_axes`` (as ``vmap`` returns them)."""
-    from .api import flatten_axes
     first = outs[0]
     if isinstance(first, (np.ndarray, np.generic, float, int, complex, bool)) and \
             type(out_axes) is int:

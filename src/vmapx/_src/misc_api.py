@@ -25,6 +25,8 @@ from .custom_derivatives import custom_vjp
 from .jnp.base import asarray_like
 from .staging import eval_jaxpr, trace_to_jaxpr
 
+__version__ = "0.1.0"  # vmapx.__version__ (the version in pyproject.toml)
+
 # ------------------------------------------------------------------ devices
 
 
@@ -376,8 +378,7 @@ def print_environment_info(return_string: bool = False):
     vmapx:  ...
     numpy:  ...
     """
-    import vmapx
-    lines = [f"vmapx:  {vmapx.__version__}", f"numpy:  {np.__version__}"]
+    lines = [f"vmapx:  {__version__}", f"numpy:  {np.__version__}"]
     for mod in ("optree", "scipy"):
         try:
             m = __import__(mod)

@@ -31,17 +31,13 @@ from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
 from .._src.jnp.static_args import scalar_like_numpy as _scalar_like_numpy
 from .._src.prims import linalg as _lp
+from .._src import numpy_api as jnp
 
 __all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh",
            "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power",
            "matrix_rank", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr",
            "slogdet", "solve", "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve",
            "trace", "vecdot", "vector_norm"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
 
 
 # --------------------------------------------------------------- result types
@@ -105,7 +101,6 @@ def solve(a, b):
     >>> solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([2.0, 2.0]))
     array([1. , 0.5])
     """
-    jnp = _jnp()
     a, b = _square(a), _asarray_like(b)
     if _ndim_of(b) == 1:
         return jnp.squeeze(_lp.solve_p.bind(a, jnp.expand_dims(b, -1)), -1)
@@ -132,7 +127,6 @@ def slogdet(a):
 
 def _symmetrize(a):
     """``(a + a^H) / 2``: the Hermitian part JAX's Hermitian routines factor by default."""
-    jnp = _jnp()
     h = jnp.swapaxes(a, -1, -2)
     if jnp.result_type(a).kind == "c":
         h = jnp.conjugate(h)
@@ -282,7 +276,6 @@ def matrix_power(a, n):
     array([[1, 3],
            [0, 1]])
     """
-    jnp = _jnp()
     a = _square(a)
     try:
         n = operator.index(n)
@@ -327,7 +320,6 @@ def multi_dot(arrays, *, out=None):
     if out is not None:
         raise TypeError("vmapx.numpy.linalg.multi_dot: the 'out' argument is not supported: "
                         "traced arrays are immutable; use the returned value.")
-    jnp = _jnp()
     arrays = [_asarray_like(a) for a in arrays]
     n = len(arrays)
     if n < 2:
@@ -370,7 +362,6 @@ def lstsq(a, b, rcond=None):
     >>> x, rank
     (array([1., 1.]), array(2, dtype=int32))
     """
-    jnp = _jnp()
     a, b = _asarray_like(a), _asarray_like(b)
     is_1d = _ndim_of(b) == 1
     if is_1d:
@@ -409,7 +400,6 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     >>> matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]]))
     array(1)
     """
-    jnp = _jnp()
     if rtol is not None and tol is not None:
         raise ValueError("`tol` and `rtol` can't be both set.")
     A = _asarray_like(A)
@@ -434,7 +424,6 @@ def cond(x, p=None):
     >>> cond(np.array([[1.0, 0.0], [0.0, 2.0]]))
     array(2.)
     """
-    jnp = _jnp()
     x = _asarray_like(x)
     s = _shape_of(x)
     if len(s) >= 2 and s[-1] * s[-2] == 0:
@@ -456,7 +445,6 @@ def tensorinv(a, ind=2):
     >>> tensorinv(np.eye(4).reshape(4, 2, 2), ind=1).shape
     (2, 2, 4)
     """
-    jnp = _jnp()
     a = _asarray_like(a)
     old = _shape_of(a)
     if ind <= 0:
@@ -472,7 +460,6 @@ def tensorsolve(a, b, axes=None):
     >>> tensorsolve(np.eye(6).reshape(2, 3, 6), np.ones((2, 3))).shape
     (6,)
     """
-    jnp = _jnp()
     a, b = _asarray_like(a), _asarray_like(b)
     an = _ndim_of(a)
     if axes is not None:
@@ -493,12 +480,10 @@ def tensorsolve(a, b, axes=None):
 
 
 def _as_inexact(x):
-    jnp = _jnp()
     return x if jnp.result_type(x).kind in "fc" else jnp.astype(x, np.float64)
 
 
 def _abs2(x):
-    jnp = _jnp()
     if jnp.result_type(x).kind == "c":
         re, im = jnp.real(x), jnp.imag(x)
         return re * re + im * im
@@ -511,7 +496,6 @@ def norm(x, ord=None, axis=None, keepdims=False):
     >>> norm(np.array([3.0, 4.0])), norm(np.eye(2), 'nuc'), norm(np.arange(4.0), 1)
     (array(5.), array(2.), array(6.))
     """
-    jnp = _jnp()
     x = _as_inexact(_asarray_like(x))
     nd = _ndim_of(x)
     if axis is None:
@@ -575,7 +559,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     >>> vector_norm(np.ones((2, 2)))
     array(2.)
     """
-    jnp = _jnp()
     x = _asarray_like(x)
     shape = list(_shape_of(x))
     nd = len(shape)
@@ -617,7 +600,7 @@ def matmul(x1, x2, /):
     >>> matmul(np.eye(2), np.array([1.0, 2.0]))
     array([1., 2.])
     """
-    return _jnp().matmul(x1, x2)
+    return jnp.matmul(x1, x2)
 
 
 def tensordot(x1, x2, /, *, axes=2):
@@ -627,7 +610,7 @@ def tensordot(x1, x2, /, *, axes=2):
     array([[3., 3.],
            [3., 3.]])
     """
-    return _jnp().tensordot(x1, x2, axes=axes)
+    return jnp.tensordot(x1, x2, axes=axes)
 
 
 def vecdot(x1, x2, /, *, axis=-1):
@@ -636,7 +619,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     >>> vecdot(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
     array(11.)
     """
-    return _jnp().vecdot(x1, x2, axis=axis)
+    return jnp.vecdot(x1, x2, axis=axis)
 
 
 def matrix_transpose(x, /):
@@ -645,7 +628,7 @@ def matrix_transpose(x, /):
     >>> matrix_transpose(np.zeros((2, 3))).shape
     (3, 2)
     """
-    return _jnp().matrix_transpose(x)
+    return jnp.matrix_transpose(x)
 
 
 def outer(x1, x2, /):
@@ -658,7 +641,7 @@ def outer(x1, x2, /):
     if _ndim_of(x1) != 1 or _ndim_of(x2) != 1:
         raise ValueError(f"Input arrays must be one-dimensional, but they are "
                          f"x1.ndim={_ndim_of(x1)} and x2.ndim={_ndim_of(x2)}.")
-    return _jnp().outer(x1, x2)
+    return jnp.outer(x1, x2)
 
 
 def cross(x1, x2, /, *, axis=-1):
@@ -671,7 +654,7 @@ def cross(x1, x2, /, *, axis=-1):
     if s1[axis] != 3 or s2[axis] != 3:
         raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but "
                          f"they are {s1[axis]} and {s2[axis]} dimensional instead.")
-    return _jnp().cross(x1, x2, axis=axis)
+    return jnp.cross(x1, x2, axis=axis)
 
 
 def diagonal(x, /, *, offset=0):
@@ -680,7 +663,7 @@ def diagonal(x, /, *, offset=0):
     >>> diagonal(np.arange(4).reshape(2, 2))
     array([0, 3])
     """
-    return _jnp().diagonal(x, offset, -2, -1)
+    return jnp.diagonal(x, offset, -2, -1)
 
 
 def trace(x, /, *, offset=0, dtype=None):
@@ -689,7 +672,7 @@ def trace(x, /, *, offset=0, dtype=None):
     >>> trace(np.ones((2, 3, 3)))
     array([3., 3.])
     """
-    return _jnp().trace(x, offset, -2, -1, dtype=dtype)
+    return jnp.trace(x, offset, -2, -1, dtype=dtype)
 
 
 _wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays
