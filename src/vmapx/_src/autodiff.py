@@ -104,6 +104,7 @@ def add_tangents(a, b):
         return b
     if b is None:
         return a
+    # upward: tangent sums and casts bind add_p / convert_element_type_p, declared with autodiff
     from .prims.elementwise import add_p
     return add_p.bind(a, b)
 
@@ -254,6 +255,7 @@ class LinearFunction:
             if id(ct) in consts and isinstance(ct, np.ndarray):
                 ct = ct.copy()  # never hand out a residual (possibly the caller's array)
             if ct is not None and get_aval(ct).dtype != a.dtype:
+                # upward: casts bind convert_element_type_p (declared with autodiff)
                 from .prims.elementwise import convert_element_type_p
                 ct = convert_element_type_p.bind(ct, dtype=a.dtype)
             res.append(ct)

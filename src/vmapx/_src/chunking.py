@@ -161,6 +161,7 @@ def run_pieces(run_flat, fun, treedef, leaves, in_dims, axis: AxisData, chunk_si
     argument is a Dask array; ``WHOLE`` when it should just run whole.
     ``run_flat(leaves, axis)`` is the unchunked vmap of the leaves."""
     if has_dask(leaves):
+        # upward: the Dask backend, loaded when asked for: it imports Dask (optional, heavy)
         from .dask_backend import vmap_dask
         return vmap_dask(run_flat, treedef, leaves, in_dims, axis, out_axes)
     if chunk_size == "auto":
@@ -309,6 +310,7 @@ def map_batched(f, xs, batch_size: int):
     >>> map_batched(lambda x: x ** 2, np.arange(5.0), 2)
     array([ 0.,  1.,  4.,  9., 16.])
     """
+    # upward: a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking
     from .api import vmap
     leaves = tu.tree_leaves(xs)
     if not leaves:

@@ -271,6 +271,7 @@ def _shape(x):
 def _concat_take(parts, d, inverse):
     if all(type(p) is np.ndarray for p in parts):
         return np.concatenate(parts, axis=d).take(inverse, axis=d)
+    # upward: eager vmap's batch split sits below the numpy layer, which uses it
     from .jnp.base import asarray_like
     parts = [asarray_like(p) for p in parts]
     joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=d)
@@ -343,6 +344,7 @@ def _stack_outputs(outs, out_axes):
                 "into one batch (the loop np.stack([f(x) for x in xs]) fails the same way).")
         d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
+            # upward: joining the split groups' results uses numpy functions
             from . import numpy_api as jnp
             stacked.append(jnp.stack(col, axis=d))
         else:

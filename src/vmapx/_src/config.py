@@ -163,6 +163,7 @@ def parse_bytes(name, value):
 
 
 def _auto_chunk(name, value):
+    # upward: the vmapx_auto_chunk option sets chunking's flag, read on every vmap call
     from . import chunking
     value = bool(value)
     chunking.AUTO = value  # read on every vmap call: a module global, not this dict

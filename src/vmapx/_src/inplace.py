@@ -60,6 +60,7 @@ def note_view(view, base, idx):
 
 
 def _jnp():
+    # upward: item assignment (Buffer, used by jnp.base) applies updates with numpy functions
     from . import numpy_api as jnp
     return jnp
 
@@ -97,6 +98,7 @@ def _refresh_views(base, skip=None):
 def updated(x, idx, value):
     """``x`` with ``x[idx] = value`` applied, as a new value (NumPy's semantics:
     bounds checked, ``value`` cast to ``x``'s dtype)."""
+    # upward: item assignment into masked (ragged) values
     from .ragged import Masked
     jnp = _jnp()
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -121,6 +123,7 @@ def updated(x, idx, value):
 def _check_bounds(x, idx):
     """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
     traced index is checked per example (the batch splits where it is out of range)."""
+    # upward: item assignment parses indices as advanced indexing does
     from .jnp.advanced import _parse
     ix = _parse(x, idx)
     shape = tuple(ix.x.shape)

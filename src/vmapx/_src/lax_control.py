@@ -677,8 +677,10 @@ def map(f, xs, *, batch_size=None):  # noqa: A001
             raise ValueError(f"lax.map batch_size must be a non-negative int, got "
                              f"{batch_size!r}")
         if batch_size == 0:          # JAX: one full batch, i.e. vmap
+            # upward: lax.map with batch_size vmaps its chunks; vmap's entry sits above lax
             from .api import vmap
             return vmap(f)(xs)
+        # upward: lax.map with batch_size runs through chunking, which uses lax.scan
         from .chunking import map_batched
         return map_batched(f, xs, batch_size)
     _, ys = scan(lambda _, x: ((), f(x)), (), xs)

@@ -30,6 +30,7 @@ __all__ = ["cholesky", "cholesky_update", "eigh", "eig", "householder_product", 
 
 def _np_linalg():
     # vmapx.numpy.linalg is a public module built on this one's layer; import on use.
+    # upward: lax.linalg's functions are vmapx.numpy.linalg's, a public module over numpy_api
     from ..numpy import linalg
     return linalg
 

@@ -12,6 +12,7 @@ starts are clamped so the slice stays in bounds.
 """
 from __future__ import annotations
 
+import builtins
 import enum
 import operator
 
@@ -830,7 +831,6 @@ def pad(operand, padding_value, padding_config):
     if not pv.weak_type and pv.dtype != a.dtype:
         raise TypeError(f"pad operand and padding_value must be same dtype: got "
                         f"{a.dtype.name} and {pv.dtype.name}.")
-    import builtins
     grown, place, crop = [], [], []
     for n, (lo, hi, interior) in zip(a.shape, config, strict=True):
         core = n + max(n - 1, 0) * interior
@@ -852,7 +852,6 @@ def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
     >>> lax.slice(np.arange(10), (1,), (8,), (3,))
     array([1, 4, 7])
     """
-    import builtins
     x = asarray_like(operand)
     shape = tuple(_aval(x).shape)
     start_indices, limit_indices = tuple(start_indices), tuple(limit_indices)
@@ -907,7 +906,6 @@ def slice_in_dim(operand, start_index, limit_index, stride: int = 1, axis: int =
     >>> lax.slice_in_dim(np.arange(10), -3, None)
     array([7, 8, 9])
     """
-    import builtins
     x = asarray_like(operand)
     nd = len(_aval(x).shape)
     axis = canonicalize_axis(axis, nd)
@@ -974,7 +972,6 @@ def _clamped(start, n, size, allow_negative):
 def _window_index(starts, sizes, shape):
     """An index selecting the window ``starts + [0, sizes)``: static slices
     where the start is concrete, broadcast integer arrays (a gather) otherwise."""
-    import builtins
     nd = len(shape)
     if not any(isinstance(s, Tracer) for s in starts):
         return tuple(builtins.slice(s, s + z) for s, z in zip(starts, sizes, strict=True))

@@ -189,6 +189,7 @@ _NORM_METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
 
 
 def _norm_wrappers(norm):
+    # upward: scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)
     from ..scipy.stats import norm as ours
     out = {}
     for name in _NORM_METHODS:

@@ -28,6 +28,7 @@ from .jnp.base import concrete_size
 
 
 def _jnp():
+    # upward: masked values (read by jnp.advanced) compute with numpy functions
     from . import numpy_api as jnp
     return jnp
 

@@ -281,6 +281,7 @@ class StagingTrace(Trace):
         at run time a weak variable holds a NumPy array or scalar, which NumPy
         promotes as a strong type (``int32 + int64 -> int64``): without the
         conversion the program's results would disagree with its own avals."""
+        # upward: casting a staged value binds convert_element_type_p, declared above staging
         from .prims.elementwise import convert_element_type_p
         new = list(invars)
         for i, v in enumerate(invars):

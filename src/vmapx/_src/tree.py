@@ -8,6 +8,8 @@ Everything else in vmapx sees flat lists of leaves plus a treedef, produced here
 """
 from __future__ import annotations
 
+import textwrap
+import difflib
 import dataclasses
 import functools
 
@@ -685,8 +687,6 @@ def prefix_errors(prefix_tree, full_tree, is_leaf=None, key_path=()):
 
 
 def _prefix_error(key_path, prefix_tree, full_tree, is_leaf):
-    import difflib
-    import textwrap
     if _strict_leaf(prefix_tree, is_leaf):
         return
     path = keystr(key_path)

@@ -153,7 +153,10 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0):
         return jnp.take(a, idx, axis=axis)
     condition = jnp.astype(condition, bool)
     m = shape_of(condition)[0]
-    condition = condition[:n] if m >= n else sp.pad_p.bind(condition, pad_width=((0, n - m),), value=0)
+    if m >= n:
+        condition = condition[:n]
+    else:
+        condition = sp.pad_p.bind(condition, pad_width=((0, n - m),), value=0)
     (idx,) = jnp.nonzero(condition, size=size, fill_value=n)
     fill_shape = list(shape_of(a))
     fill_shape[axis] = 1
@@ -274,6 +277,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     array([[ 3,  6],
            [21, 28]])
     """
+    # upward: apply_along_axis is vmap of the function; vmap's entry sits above numpy
     from ..api import vmap
     arr = asarray_like(arr)
     nd = ndim_of(arr)

@@ -12,6 +12,7 @@ values clipped to 0).  ``bincount`` of traced values needs a static
 """
 from __future__ import annotations
 
+import functools
 import builtins
 import operator
 
@@ -33,7 +34,6 @@ __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "n
 
 
 def _returns_numpy_scalars(fn):
-    import functools
 
     @functools.wraps(fn)
     def wrapped(*args, **kwargs):

@@ -87,6 +87,7 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     @api_boundary
     @functools.wraps(pyfunc)
     def wrapped(*args, **kwargs):
+        # upward: vectorize is vmap of the function; vmap's entry sits above numpy
         from .. import api
         n_pos = len(args)
         inds = [i for i in range(n_pos) if i not in excluded]

@@ -16,6 +16,7 @@ actually see: the tangent is mirrored from the same triangle.
 """
 from __future__ import annotations
 
+import warnings
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of
@@ -100,6 +101,7 @@ def _declare(name, impl, abstract, core_ranks, *, multiple_results=False):
 
 
 def _jnp():
+    # upward: a rule computed with vmapx.numpy, which is built on these primitives
     from .. import numpy_api as jnp
     return jnp
 
@@ -158,7 +160,6 @@ def _lu_solve_each(a, b):
     """``solve(a[i], b[i])`` for a few (singular) matrices by LU with partial
     pivoting and no singularity check, as JAX computes it (inf/NaN from the zero
     pivot)."""
-    import warnings
     import scipy.linalg   # optional at import time: only this fallback needs it
     out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:],
                    np.result_type(a.dtype, b.dtype))

@@ -128,6 +128,7 @@ def _bincount_transpose(ct, x, w, *, length):
     """The weight of each element receives the cotangent of its bin (0 if dropped)."""
     if ct is None:
         return [None, None]
+    # upward: a rule computed with vmapx.numpy, which is built on these primitives
     from .. import numpy_api as jnp
     valid = ew.logical_and_p.bind(ew.greater_equal_p.bind(x, 0), ew.less_p.bind(x, length))
     idx = jnp.clip(x, 0, max(length - 1, 0))

@@ -3,6 +3,7 @@ pad, static (basic) indexing, flip.  All are linear in their array operand."""
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..core import Primitive, ShapedArray, ndim_of, shape_of
 from ..batching import bdim_to_front, broadcast_batched
@@ -154,7 +155,6 @@ def _static_index(x, *, index):
 def _static_index_abstract(a, *, index):
     out = np.empty(a.shape, dtype=np.bool_) if a.size < 4096 else None
     if out is None:
-        from numpy.lib.stride_tricks import as_strided
         out = as_strided(np.zeros(1, np.bool_), a.shape, [0] * a.ndim)
     return ShapedArray(out[to_numpy_index(index)].shape, a.dtype, a.weak_type)
 
@@ -195,6 +195,7 @@ def _bid_transpose(ct, x, *, shape, dims):
     expanded = [i for i, d in enumerate(dims) if xs[i] == 1 and shape[d] != 1]
     axes = tuple(sorted(set(range(len(shape))) - set(dims)) + [dims[i] for i in expanded])
     if axes:
+        # upward: broadcast_in_dim's transpose sums with reduce_sum_p; reductions' rules use shapes
         from .reductions import reduce_sum_p
         ct = reduce_sum_p.bind(ct, axes=tuple(sorted(axes)), keepdims=False, dtype=None)
     if tuple(shape_of(ct)) != tuple(xs):
