@@ -25,7 +25,7 @@ import operator
 
 import numpy as np
 
-from . import lax_ops
+from . import lax_ops, lax_shapes, lax_slicing
 from . import tree as tu
 from .core import Tracer, get_aval
 from .jnp.base import asarray_like, astype, canonicalize_axes
@@ -73,14 +73,14 @@ def fold_leading(computation, tree, stacked):
     n = get_aval(stacked[0]).shape[0]
     while n > 1:
         even = n - n % 2
-        left = [lax_ops.slice_in_dim(x, 0, even, 2) for x in stacked]
-        right = [lax_ops.slice_in_dim(x, 1, even, 2) for x in stacked]
+        left = [lax_slicing.slice_in_dim(x, 0, even, 2) for x in stacked]
+        right = [lax_slicing.slice_in_dim(x, 1, even, 2) for x in stacked]
         merged = _combine(computation, tree, left, right)
         if n % 2:
-            merged = [lax_ops.concatenate([m, lax_ops.slice_in_dim(x, n - 1, n)], 0)
+            merged = [lax_shapes.concatenate([m, lax_slicing.slice_in_dim(x, n - 1, n)], 0)
                       for m, x in zip(merged, stacked, strict=True)]
         stacked, n = merged, n // 2 + n % 2
-    return [lax_ops.squeeze(x, (0,)) for x in stacked]
+    return [lax_shapes.squeeze(x, (0,)) for x in stacked]
 
 
 def _with_init(computation, tree, inits, acc, dtypes):
@@ -155,7 +155,7 @@ def reduce(operands, init_values, computation, dimensions):
         out = [jnp.broadcast_to(astype(v, dt), rest) for v, dt in zip(inits, dtypes,
                                                                       strict=True)]
     else:
-        stacked = [lax_ops.reshape(lax_ops.transpose(x, tuple(axes) + tuple(kept)),
+        stacked = [lax_shapes.reshape(lax_shapes.transpose(x, tuple(axes) + tuple(kept)),
                                    (n,) + rest) for x in ops]
         acc = fold_leading(computation, tree, stacked)
         out = _with_init(computation, tree, inits, acc, dtypes)
@@ -212,7 +212,7 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     out_shape = windowed_shape(shape, *params.values())
     config = [(lo, hi, bd - 1) for (lo, hi), bd in zip(params["padding"],
                                                          params["base_dilation"], strict=True)]
-    padded = [lax_ops.pad(x, astype(v, dt), config)
+    padded = [lax_shapes.pad(x, astype(v, dt), config)
               for x, v, dt in zip(ops, inits, dtypes, strict=True)]
     strides = params["window_strides"]
     elements = [[] for _ in ops]
@@ -221,12 +221,12 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
         limit = [s + (o - 1) * st + 1 if o else s
                  for s, o, st in zip(start, out_shape, strides, strict=True)]
         for acc, x in zip(elements, padded, strict=True):
-            acc.append(lax_ops.expand_dims(lax_ops.slice(x, start, limit, strides), (0,)))
+            acc.append(lax_shapes.expand_dims(lax_slicing.slice(x, start, limit, strides), (0,)))
     if not elements[0]:  # an empty window: every output is init
         out = [jnp.broadcast_to(astype(v, dt), out_shape)
                for v, dt in zip(inits, dtypes, strict=True)]
     else:
-        stacked = [lax_ops.concatenate(e, 0) for e in elements]
+        stacked = [lax_shapes.concatenate(e, 0) for e in elements]
         out = _with_init(computation, tree, inits, fold_leading(computation, tree, stacked),
                          dtypes)
     return tu.tree_unflatten(tree, [_out(o) for o in out])
