@@ -25,6 +25,7 @@ LAYERS = [
                                                   "custom_derivatives", "custom_batching",
                                                   "misc_api"]),
     ("entry points", ["numpy_hooks", "interop", "api", "autodiff_api"]),
+    ("random", ["random", "random.*"]),
 ]
 
 # (importing module, imported module) -> why the import stays inside a function.
@@ -86,6 +87,8 @@ FUNCTION_LEVEL_ALLOWED = {
         "polyfit / roots use vmapx.numpy.linalg, a public module over numpy_api",
     ("vmapx._src.lax_linalg", "vmapx.numpy.linalg"):
         "lax.linalg's functions are vmapx.numpy.linalg's, a public module over numpy_api",
+    ("vmapx._src.random.continuous", "vmapx.numpy.linalg"):
+        "multivariate_normal / orthogonal use vmapx.numpy.linalg, a public module",
     ("vmapx._src.numpy_hooks", "vmapx.scipy.stats.norm"):
         "scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)",
 }
