@@ -32,6 +32,7 @@ from .jnp.windows import *  # noqa: F401,F403
 from .jnp.tiling import *  # noqa: F401,F403
 from .jnp.numerical import *  # noqa: F401,F403
 from .jnp.stats import *  # noqa: F401,F403
+from .jnp.histograms import *  # noqa: F401,F403
 from .jnp.setops import *  # noqa: F401,F403
 from .jnp.poly import *  # noqa: F401,F403
 
