@@ -48,7 +48,7 @@ FUNCTION_LEVEL_ALLOWED = {
     ("vmapx._src.prims.linalg", "vmapx._src.numpy_api"): _NUMPY_RULE,
     ("vmapx._src.prims.searching", "vmapx._src.numpy_api"): _NUMPY_RULE,
     ("vmapx._src.prims.lu", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.lu", "vmapx.numpy.linalg"): _NUMPY_RULE + " (and numpy.linalg)",
+    ("vmapx._src.prims.lu", "vmapx._src.jnp.linalg"): _NUMPY_RULE + " (and its linalg)",
     ("vmapx._src.concrete", "vmapx._src.jnp.base"):
         "eager vmap's batch split sits below the numpy layer, which uses it",
     ("vmapx._src.concrete", "vmapx._src.numpy_api"):
@@ -83,12 +83,6 @@ FUNCTION_LEVEL_ALLOWED = {
         "Array's methods are numpy functions, which return Arrays",
     ("vmapx._src.jnp.base", "vmapx._src.jnp.creation"):
         "asarray_like stacks nested lists of traced values with array(), built on it",
-    ("vmapx._src.jnp.poly", "vmapx.numpy.linalg"):
-        "polyfit / roots use vmapx.numpy.linalg, a public module over numpy_api",
-    ("vmapx._src.lax_linalg", "vmapx.numpy.linalg"):
-        "lax.linalg's functions are vmapx.numpy.linalg's, a public module over numpy_api",
-    ("vmapx._src.random.continuous", "vmapx.numpy.linalg"):
-        "multivariate_normal / orthogonal use vmapx.numpy.linalg, a public module",
     ("vmapx._src.numpy_hooks", "vmapx.scipy.stats.norm"):
         "scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)",
 }

@@ -14,16 +14,12 @@ from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like
 from .static_args import concrete_or_error
 from . import basic_api as jnp
+from . import linalg as _linalg
 from .matrices import vander
 from .numerical import convolve
 
 __all__ = ["polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
            "polyfit", "poly", "roots"]
-
-
-def _linalg():
-    from ...numpy import linalg  # upward: vmapx.numpy.linalg is a public module above this one
-    return linalg
 
 
 def _coeffs(p, name):
@@ -182,12 +178,12 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = rhs * (w if ndim_of(rhs) == 1 else w[:, None])
     scale = jnp.sqrt(jnp.sum(lhs * lhs, axis=0))
     lhs = lhs / scale
-    c, resids, rank, s = _linalg().lstsq(lhs, rhs, rcond)
+    c, resids, rank, s = _linalg.lstsq(lhs, rhs, rcond)
     c = jnp.transpose(jnp.transpose(c) / scale)
     if full:
         return c, resids, rank, s, rcond
     if cov:
-        vbase = _linalg().inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
+        vbase = _linalg.inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
         if cov == "unscaled":
             fac = 1
         else:
@@ -211,7 +207,7 @@ def poly(seq_of_zeros):
     z = asarray_like(seq_of_zeros)
     sh = shape_of(z)
     if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
-        z = _linalg().eigvals(z)
+        z = _linalg.eigvals(z)
     elif len(sh) == 1:
         pass
     elif len(sh) == 0:
@@ -253,7 +249,7 @@ def roots(p, *, strip_zeros=True):
     if n > 1:
         companion = jnp.concatenate([jnp.reshape(-p[1:] / p[0], (1, n - 1)),
                                      np.eye(n - 2, n - 1, dtype=dtype_of(p))], axis=0)
-        r = _linalg().eigvals(companion)
+        r = _linalg.eigvals(companion)
     else:
         r = np.zeros(0, cdt)
     return jnp.concatenate([r, np.zeros(trailing, cdt)]) if trailing else r

@@ -11,6 +11,7 @@ import operator as _operator
 import numpy as _np
 
 from .. import numpy_api as _jnp
+from ..jnp import linalg as _linalg
 from ..core import dtype_of as _dtype_of, shape_of as _shape_of
 from .keys import (_canonical_shape, _check_key, _check_shape, _default_typed, _float_dtype, _is_array,
                    _out, _split, key)
@@ -67,12 +68,6 @@ _ERFC_R = (5.64189583547755073984E-1, 1.27536670759978104416E0, 5.01905042251180
 _ERFC_S = (1.0, 2.26052863220117276590E0, 9.39603524938001434673E0, 1.20489539808096656605E1,
            1.70814450747565897222E1, 9.60896809063285878198E0, 3.36907645100081516050E0)
 _MAXLOG = 7.09782712893383996843E2
-
-
-def _linalg():
-    # upward: multivariate_normal / orthogonal use vmapx.numpy.linalg (a public module)
-    from ...numpy import linalg
-    return linalg
 
 
 def _horner(x, coeffs):
@@ -235,13 +230,13 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
         shape = _canonical_shape(shape)
         _check_shape("normal", shape, _shape_of(mean)[:-1], _shape_of(cov)[:-2])
     if method == "svd":
-        u, s, _ = _linalg().svd(cov)
+        u, s, _ = _linalg.svd(cov)
         factor = _jnp.multiply(u, _jnp.expand_dims(_jnp.sqrt(s), -2))
     elif method == "eigh":
-        w, v = _linalg().eigh(cov)
+        w, v = _linalg.eigh(cov)
         factor = _jnp.multiply(v, _jnp.expand_dims(_jnp.sqrt(w), -2))
     else:
-        factor = _linalg().cholesky(cov)
+        factor = _linalg.cholesky(cov)
     z = _normal(key, shape + (n,), dtype)
     return _out(_jnp.add(mean, _jnp.squeeze(_jnp.matmul(factor, _jnp.expand_dims(z, -1)), -1)))
 
@@ -505,7 +500,7 @@ def orthogonal(key, n, shape=(), dtype=None, m=None):
     n = _operator.index(n)
     m = n if m is None else _operator.index(m)
     z = _normal(key, shape + (max(n, m), min(n, m)), dtype)
-    q, r = _linalg().qr(z)
+    q, r = _linalg.qr(z)
     signs = _jnp.sign(_jnp.diagonal(r, axis1=-2, axis2=-1))
     x = _jnp.multiply(q, _jnp.expand_dims(signs, -2))
     return _out(_jnp.swapaxes(x, -1, -2) if n < m else x)
