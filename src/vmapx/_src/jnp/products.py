@@ -7,14 +7,12 @@ import numpy as np
 
 from ..core import shape_of, ndim_of, dtype_of
 from ..prims import elementwise as ew
-from ..prims.products import dot_general_p, einsum_p
+from ..prims.products import _LETTERS, dot_general_p, einsum_p
 from .base import asarray_like, astype, canonicalize_axis
-from .shapes import broadcast_to, expand_dims, reshape, squeeze, ravel
-from ..prims.products import _LETTERS
 from .indexing import diagonal
-from .shapes import slice_along
 from .reductions import sum as _sum
-from .shapes import concatenate, moveaxis, stack
+from .shapes import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape,
+                     slice_along, squeeze)
 
 
 def _inputs(a, b, preferred_element_type):
