@@ -10,19 +10,16 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import concrete, inputs, numpy_hooks
-from . import tree as tu
+from . import chunking, concrete, inputs, numpy_hooks, tree as tu
 from .tree import flatten_axes
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
-from . import chunking
 from .concrete import LoopFallback, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
-from .core import finish_output as _finish
+from .core import (AxisData, current_trace, finish_output as _finish, get_aval, is_python_scalar,
+                   set_trace, _state, Tracer)
 from .jnp.array import Array, plain
-from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
-                   _state)
 from .errors import api_boundary
 from .prims.reductions import reduce_sum_p
 

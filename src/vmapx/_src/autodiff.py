@@ -27,8 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, set_trace
-from .staging import Jaxpr, Literal, StagingTrace, StagingTracer
-from .staging import eval_jaxpr
+from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
 
 float0 = np.dtype([("float0", np.void, 0)])
 """The dtype of tangents and cotangents of integer and boolean values (as JAX's)."""

@@ -18,8 +18,7 @@ import numpy as np
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
                        zeros_like_aval, instantiate)
-from .core import finish_output as _finish
-from .core import Tracer, get_aval
+from .core import finish_output as _finish, get_aval, Tracer
 from .errors import api_boundary
 from .staging import abstractify
 from .api import vmap

@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.exceptions import AxisError
 
-from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state,
-                   apply_elementwise, axis_names_of, no_rule)
+from .core import (apply_elementwise, axis_names_of, AxisData, AxisPrimitive, get_aval, no_rule,
+                   ShapedArray, _state, Trace, Tracer)
 from .jnp.array import Array
-from .core import get_aval
 
 
 _SCALARS = {bool, int, float, complex, np.float64, np.float32, np.int64, np.int32, np.bool_}

@@ -18,12 +18,10 @@ import string
 
 import numpy as np
 
-from . import tree as tu
-from .core import Primitive, ShapedArray, Tracer, _state
+from . import jit, tree as tu
+from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
-from . import jit
 from .batching import BatchTrace, bdim_to_front, broadcast_batched
-from .core import shape_of
 from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
 from .staging import Eqn, StagingTrace
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .tree import flatten_axes
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
 from .lax_control import scan
-from . import numpy_api as jnp
 
 
 AUTO = False

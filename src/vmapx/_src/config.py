@@ -50,8 +50,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, fused
-from . import jit
+from . import caches, concrete, fused, jit
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]

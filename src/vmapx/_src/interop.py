@@ -8,12 +8,11 @@ import operator
 
 import numpy as np
 
-from . import inplace, numpy_hooks
+from . import inplace, numpy_api as jnp, numpy_hooks
 from .concrete import splittable
 from .core import Tracer, copy_box, _state as _core_state
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
-from . import numpy_api as jnp
 from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
 from .jnp.ufuncs import UFUNC_TO_FN
 from .prims import reductions as rp

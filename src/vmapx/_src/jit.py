@@ -28,16 +28,14 @@ import weakref
 
 import numpy as np
 
-from . import fused, inputs, pool
-from . import tree as tu
+from . import fused, inputs, pool, tree as tu
 from .caches import LRUCache, register
 from .core import Primitive, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
-from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
-                      hoist_tracer_consts)
+from .staging import (batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, flatten_fun_trace,
+                      hoist_tracer_consts, Literal, Var)
 from .autodiff import jvp_flat
-from .staging import eval_jaxpr
 
 CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .batching import moveaxis
 from .core import axis_names_of, dtype_of
 from .errors import UnboundAxisNameError
-from .prims import collectives as C
-from .prims import elementwise as ew
+from .prims import collectives as C, elementwise as ew
 from .prims.shapes import reshape_p
 from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
-from . import numpy_api as jnp
 
 
 def _check_name(axis_name, what="psum"):

@@ -14,14 +14,12 @@ import operator
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .core import ShapedArray, Tracer, dummy_of, get_aval
 from .errors import api_boundary
 from .jnp.base import asarray_like
-from .prims import control_flow as cf
-from .prims import elementwise as ew
+from .prims import control_flow as cf, elementwise as ew
 from .staging import ClosedJaxpr, Jaxpr, abstractify, eval_jaxpr, trace_to_jaxpr
-from . import numpy_api as jnp
 
 _NO_OPERAND = object()
 

@@ -19,8 +19,7 @@ from .jnp.base import asarray_like, astype
 from .prims.conv import ConvDimensionNumbers, conv_general_dilated_p, conv_shape
 from .prims.windowed import (dilate_dim, identity, reduce_window_max_p, reduce_window_min_p,
                              reduce_window_prod_p, reduce_window_sum_p, windowed_shape)
-from . import numpy_api as jnp
-from . import lax_ops
+from . import lax_ops, numpy_api as jnp
 
 __all__ = ["ConvDimensionNumbers", "conv_dimension_numbers", "conv_general_permutations",
            "padtype_to_pads", "conv_general_dilated", "conv", "conv_with_general_padding",

@@ -16,13 +16,12 @@ import operator
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval, is_python_scalar
 from .jnp.base import asarray_like, astype
 from .prims.fft import fft_p
 from .prims.numerics import mulhi_p, reduce_precision_p
 from .prims.special import betainc_p
-from . import numpy_api as jnp
 
 __all__ = ["optimization_barrier", "FftType", "fft", "reduce_precision", "mulhi", "betainc",
            "tile", "stack", "unstack", "broadcast_shapes", "platform_dependent", "empty"]

@@ -25,14 +25,12 @@ import operator
 
 import numpy as np
 
-from . import lax_ops, lax_shapes, lax_slicing
-from . import tree as tu
+from . import lax_ops, lax_shapes, lax_slicing, numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval
 from .jnp.base import asarray_like, astype, canonicalize_axes
 from .lax_conv import monoid_kind, monoid_reduce_window, window_params
 from .prims import reductions as red
 from .prims.windowed import windowed_shape
-from . import numpy_api as jnp
 
 __all__ = ["reduce", "reduce_window", "reduce_xor"]
 

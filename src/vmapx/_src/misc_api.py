@@ -15,10 +15,7 @@ import sys
 
 import numpy as np
 
-from . import caches, pool, staging
-from . import devices as devices_mod
-from . import jit as jit_mod
-from . import tree as tu
+from . import caches, devices as devices_mod, jit as jit_mod, pool, staging, tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
 from .custom_derivatives import custom_vjp

@@ -34,10 +34,9 @@ import threading
 
 import numpy as np
 
-from . import lax_special
+from . import lax_special, numpy_api as jnp
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
-from . import numpy_api as jnp
 
 _lock = threading.Lock()
 _active: dict = {}   # table key -> the calls in the process that use its wrappers

@@ -21,8 +21,7 @@ import numpy as np
 from ..concrete import splittable
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
-from ..prims import elementwise as ew
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import (FULL, gather_p, gather_shape, index_layout, numpy_index,
                               scatter_p)
 from ..prims.reductions import argsort_p, reduce_sum_p

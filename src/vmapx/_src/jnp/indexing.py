@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import take_p
 from .base import asarray_like, canonicalize_axis, concrete_size
-from ..prims import elementwise as ew
 from .advanced import advanced_getitem, nonzero_sized, take_along_axis as _tal
 from .reductions import count_nonzero
 from .shapes import moveaxis, ravel, reshape

@@ -13,8 +13,7 @@ import numpy as np
 from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like
 from .static_args import concrete_or_error
-from . import basic_api as jnp
-from . import linalg as _linalg
+from . import basic_api as jnp, linalg as _linalg
 from .matrices import vander
 from .numerical import convolve
 

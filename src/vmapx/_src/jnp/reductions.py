@@ -6,9 +6,7 @@ import builtins
 import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
-from ..prims import elementwise as ew
-from ..prims import reductions as rp
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, reductions as rp, shapes as sp
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, _check_no_out
 from .shapes import broadcast_to, concatenate
 

@@ -5,8 +5,7 @@ import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..prims import shapes as sp
-from .base import asarray_like, canonicalize_axes, canonicalize_axis
-from .base import astype
+from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis
 
 
 def slice_along(a, axis, start, stop, step=None):

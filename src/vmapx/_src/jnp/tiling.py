@@ -10,8 +10,7 @@ import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..errors import ConcretizationTypeError
-from ..prims import elementwise as ew
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, shapes as sp
 from . import reductions, stats
 from .base import asarray_like, astype, canonicalize_axis
 from .indexing import take

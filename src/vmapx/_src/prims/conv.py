@@ -24,9 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, shape_of
+from ..core import dtype_of, Primitive, shape_of, ShapedArray
 from .windowed import dilate_dim, dilate_pad, vjp_padding, window_view, windowed_shape
-from ..core import dtype_of
 from .reductions import _to_dtype
 from .shapes import reshape_p, rev_p, transpose_p
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, Tracer, dummy_of, ndim_of, shape_of
+from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, shape_of,
+                    ShapedArray, Tracer)
 from ..batching import bdim_to_front
-from ..core import get_aval, is_python_scalar
 from .shapes import broadcast_in_dim_p, reshape_p
 
 # ------------------------------------------------------------------ family rules

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, dummy_of
+from ..core import dummy_of, get_aval, Primitive, ShapedArray
 from ..autodiff import jvp_flat
-from ..core import get_aval
 from .shapes import broadcast_in_dim_p, rev_p, transpose_p
 from . import elementwise as ew
 from .elementwise import convert_element_type_p, real_p

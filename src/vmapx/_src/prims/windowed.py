@@ -19,9 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Primitive, ShapedArray, shape_of
+from ..core import get_aval, Primitive, shape_of, ShapedArray
 from ..batching import matchaxis
-from ..core import get_aval
 from . import elementwise as ew
 
 # ------------------------------------------------------------------ geometry
