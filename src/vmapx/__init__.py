@@ -32,4 +32,4 @@ from ._src.callbacks import pure_callback  # noqa: F401,E402
 from ._src.leaks import checking_leaks  # noqa: F401,E402
 from . import debug  # noqa: F401,E402
 
-__version__ = "0.1.0"
+from ._src.misc_api import __version__  # noqa: F401,E402

@@ -34,7 +34,7 @@ import numpy as np
 from ._src.autodiff import float0
 from ._src.core import Tracer, get_aval
 from ._src.jnp.base import finfo as _finfo_of, iinfo as _iinfo_of
-from ._src.jnp.extra import result_type as _result_type
+from ._src.jnp.dtypes import result_type as _result_type
 
 __all__ = ["bfloat16", "canonicalize_dtype", "dtype", "extended", "finfo", "float0", "iinfo",
            "is_weakly_typed", "issubdtype", "itemsize_bits", "prng_key", "result_type",

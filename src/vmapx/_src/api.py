@@ -10,19 +10,18 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import concrete, inputs, numpy_hooks
-from . import tree as tu
+from . import chunking, concrete, inputs, numpy_hooks, tree as tu
+from .tree import flatten_axes
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
-from . import chunking
 from .concrete import LoopFallback, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
-from .core import finish_output as _finish, unaliased
+from .core import (AxisData, current_trace, finish_output as _finish, get_aval, is_python_scalar,
+                   set_trace, _state, Tracer, unaliased)
 from .jnp.array import Array, plain
-from .core import (AxisData, Tracer, get_aval, is_python_scalar, set_trace, current_trace,
-                   _state)
 from .errors import api_boundary
+from .prims.reductions import reduce_sum_p
 
 _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corresponding "
                 "to the positional arguments passed to the function")
@@ -35,22 +34,6 @@ def _check_spec_leaves(spec, what):
         if leaf is not None and type(leaf) is not int:
             raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
                             f"with those types as leaves, but got {spec}.")
-
-
-def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
-    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
-    try:
-        return tu.broadcast_prefix(axis_tree, treedef_tree)
-    except ValueError:
-        if kws_note:  # report on the positional arguments only, as JAX does
-            axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]
-        leaves, treedef = tu.tree_flatten(treedef_tree)
-        dummy = tu.tree_unflatten(treedef, [tu.PytreeLeaf()] * len(leaves))
-        errors = tu.prefix_errors(axis_tree, dummy)
-        details = "\n  ".join(e(name).args[0] for e in errors)
-        raise ValueError(
-            f"{name} specification must be a tree prefix of the corresponding value; "
-            f"\n  Mismatch details ({len(errors)} found):\n  {details}") from None
 
 
 def _is_array_like(x) -> bool:
@@ -547,7 +530,6 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis,
         if dst is None:
             if src is not None:
                 if sum_match:
-                    from .prims.reductions import reduce_sum_p
                     results.append(reduce_sum_p.bind(val, axes=(src,), keepdims=False))
                     continue
                 if axis.name is not None:

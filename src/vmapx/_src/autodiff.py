@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, set_trace
-from .staging import Jaxpr, Literal, StagingTrace, StagingTracer
+from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
 
 float0 = np.dtype([("float0", np.void, 0)])
 """The dtype of tangents and cotangents of integer and boolean values (as JAX's)."""
@@ -103,6 +103,7 @@ def add_tangents(a, b):
         return b
     if b is None:
         return a
+    # upward: tangent sums and casts bind add_p / convert_element_type_p, declared with autodiff
     from .prims.elementwise import add_p
     return add_p.bind(a, b)
 
@@ -231,7 +232,6 @@ class LinearFunction:
 
     def __call__(self, tangents):
         """Evaluate: input tangents -> output tangents (zeros instantiated)."""
-        from .staging import eval_jaxpr
         env_in = [t for t, v in zip(tangents, self.in_vars, strict=True) if v is not None]
         live = [v for v in self.out_vars if v is not None]
         jaxpr = Jaxpr(self.jaxpr.constvars, self.jaxpr.invars, self.jaxpr.eqns, live)
@@ -254,6 +254,7 @@ class LinearFunction:
             if id(ct) in consts and isinstance(ct, np.ndarray):
                 ct = ct.copy()  # never hand out a residual (possibly the caller's array)
             if ct is not None and get_aval(ct).dtype != a.dtype:
+                # upward: casts bind convert_element_type_p (declared with autodiff)
                 from .prims.elementwise import convert_element_type_p
                 ct = convert_element_type_p.bind(ct, dtype=a.dtype)
             res.append(ct)

@@ -18,9 +18,13 @@ import numpy as np
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
                        zeros_like_aval, instantiate)
-from .core import finish_output as _finish
-from .core import Tracer, get_aval
+from .core import finish_output as _finish, get_aval, Tracer
 from .errors import api_boundary
+from .staging import abstractify
+from .api import vmap
+from .jnp.base import asarray_like
+from .prims.elementwise import stop_gradient_p
+from .prims.shapes import reshape_p, static_index_p
 
 
 def _check_callable(fun):
@@ -415,7 +419,6 @@ def _split_rows(x, avals, axis, other_shape):
     """Split axis ``axis`` (0 or last) of ``x`` into one block per aval, each
     reshaped to that aval's shape, placed before (``axis=0``) or after
     ``other_shape``."""
-    from .prims.shapes import reshape_p, static_index_p
     full = ("s", None, None, None)
     nd = len(get_aval(x).shape)
     blocks, off = [], 0
@@ -448,7 +451,6 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
     @api_boundary
     def jacfun(*args, **kwargs):
-        from .api import vmap
         diff, out, outs, lin, aux = _vjp_at_argnums(fun, args, kwargs, argnums, "jacrev",
                                                     has_aux, holomorphic, allow_int)
         for a in lin.out_avals:
@@ -486,7 +488,6 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
 
     @api_boundary
     def jacfun(*args, **kwargs):
-        from .api import vmap
         dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, "jacfwd")
         diff = dyn[0] if single else dyn
         leaves, in_tree = tu.tree_flatten((diff,))
@@ -542,7 +543,6 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     (array(2.), array(2.))
     """
     _check_callable(fun)
-    from .staging import abstractify
     zeros = tu.tree_map(lambda p: np.zeros(abstractify(p).shape, abstractify(p).dtype),
                         primals)
     _, pullback = vjp(fun, *zeros)
@@ -649,8 +649,6 @@ def stop_gradient(x):
     >>> vmapx.grad(lambda x: vmapx.lax.stop_gradient(x) * x)(3.0)
     array(3.)
     """
-    from .jnp.base import asarray_like
-    from .prims.elementwise import stop_gradient_p
 
     def stop(v):
         v = asarray_like(v)

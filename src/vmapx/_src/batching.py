@@ -10,9 +10,10 @@ whole-batch NumPy calls.
 from __future__ import annotations
 
 import numpy as np
+from numpy.exceptions import AxisError
 
-from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, _state,
-                   apply_elementwise, axis_names_of, no_rule)
+from .core import (apply_elementwise, axis_names_of, AxisData, AxisPrimitive, get_aval, no_rule,
+                   ShapedArray, _state, Trace, Tracer)
 from . import pool
 from .jnp.array import Array
 
@@ -51,7 +52,6 @@ class BatchTracer(Tracer):
     def aval(self):
         a = self._aval
         if a is None:
-            from .core import get_aval
             va = get_aval(self.val)
             shape = va.shape
             d = self.bdim
@@ -303,6 +303,7 @@ def refresh(x: BatchTracer) -> BatchTracer:
         if type(val) is np.ndarray:
             val = val.take(keep, axis=x.bdim)
         else:
+            # upward: refresh gathers the examples kept by a narrowing with take_p
             from .prims.indexing import take_p
             st = _state
             prev = st.trace
@@ -329,6 +330,7 @@ def moveaxis(x, src: int, dst: int):
     perm = list(range(nd))
     perm.pop(src)
     perm.insert(dst, src)
+    # upward: the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them
     from .prims.shapes import transpose_p
     return transpose_p.bind(x, perm=tuple(perm))
 
@@ -341,6 +343,7 @@ def bdim_to_front(x, d):
 def broadcast_batched(x, d, size: int):
     """``x`` with its batch axis at 0; an unmapped ``x`` is broadcast to ``size``."""
     if d is None:
+        # upward: the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them
         from .prims.shapes import broadcast_in_dim_p
         shape = tuple(np.shape(x)) if not isinstance(x, Tracer) else x.shape
         return broadcast_in_dim_p.bind(x, shape=(size,) + tuple(shape),
@@ -360,6 +363,5 @@ def matchaxis(x, src, dst, size: int):
 
 def canonical_axis(axis: int, ndim: int, what="axis") -> int:
     if not -ndim <= axis < max(ndim, 1) and not (ndim == 0 and axis in (0, -1)):
-        from numpy.exceptions import AxisError
         raise AxisError(f"{what} {axis} is out of bounds for array of dimension {ndim}")
     return axis % ndim if ndim else 0

@@ -18,9 +18,12 @@ import string
 
 import numpy as np
 
-from . import tree as tu
-from .core import Primitive, ShapedArray, Tracer, _state
+from . import jit, tree as tu
+from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
+from .batching import BatchTrace, bdim_to_front, broadcast_batched
+from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
+from .staging import Eqn, StagingTrace
 
 
 class _Flat:
@@ -87,7 +90,6 @@ def _split_static(args, kwargs):
 
 def _slice(x, d, i):
     """Example ``i`` of ``x`` batched at ``d`` (with primitives: ``x`` may be a tracer)."""
-    from .prims.shapes import static_index_p
     index = (("s", None, None, None),) * d + (int(i),)
     return static_index_p.bind(x, index=index)
 
@@ -102,8 +104,6 @@ class _EffectPrimitive(Primitive):
     __slots__ = ()
 
     def bind(self, *args, **params):
-        from .batching import BatchTrace
-        from .staging import Eqn, StagingTrace
         for a in args:
             if isinstance(a, Tracer):
                 return _state.trace.process(self, args, params)
@@ -139,7 +139,6 @@ debug_callback_p = _EffectPrimitive(
 
 
 def _register_effect():
-    from . import jit
     jit.EFFECTFUL.add(debug_callback_p)
 
 
@@ -282,9 +281,6 @@ def _batched_avals(result_avals, size):
 
 
 def _pure_callback_batch(axis, vals, dims, *, callback, result_avals, vmap_method):
-    from .batching import bdim_to_front, broadcast_batched
-    from .prims.shapes import broadcast_in_dim_p, reshape_p
-    from .core import shape_of
     size = axis.size
     if vmap_method is None:
         raise NotImplementedError(
@@ -305,7 +301,6 @@ def _pure_callback_batch(axis, vals, dims, *, callback, result_avals, vmap_metho
             parts = [broadcast_in_dim_p.bind(r[k], shape=(1,) + tuple(a.shape),
                                              dims=tuple(range(1, len(a.shape) + 1)))
                      for r in rows]
-            from .prims.shapes import concatenate_p
             outs.append(parts[0] if size == 1 else concatenate_p.bind(*parts, axis=0))
         return outs, [0] * len(outs)
     args = []

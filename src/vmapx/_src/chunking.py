@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
+from .tree import flatten_axes
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
+from .lax_control import scan
 
 
 AUTO = False
@@ -158,6 +160,7 @@ def run_pieces(run_flat, fun, treedef, leaves, in_dims, axis: AxisData, chunk_si
     argument is a Dask array; ``WHOLE`` when it should just run whole.
     ``run_flat(leaves, axis)`` is the unchunked vmap of the leaves."""
     if has_dask(leaves):
+        # upward: the Dask backend, loaded when asked for: it imports Dask (optional, heavy)
         from .dask_backend import vmap_dask
         return vmap_dask(run_flat, treedef, leaves, in_dims, axis, out_axes)
     if chunk_size == "auto":
@@ -256,7 +259,6 @@ def run_chunked(run_one, leaves, in_dims, axis: AxisData, chunk_size: int, out_a
 def _write_chunks(run, bounds, size, out_axes, first=None):
     """Outputs of every chunk written into whole-batch outputs (concatenated
     instead when they are tracers)."""
-    from .api import flatten_axes
     outs = None
     parts = None
     for start, stop in bounds:
@@ -282,7 +284,6 @@ def _write_chunks(run, bounds, size, out_axes, first=None):
             if d is not None:
                 buf[(slice(None),) * d + (slice(start, stop),)] = o
     if parts is not None:
-        import vmapx.numpy as jnp
         outs = [p[0] if d is None else jnp.concatenate(p, axis=d)
                 for p, d in zip(parts, dims, strict=True)]
     return tu.tree_unflatten(out_tree, outs)
@@ -308,6 +309,7 @@ def map_batched(f, xs, batch_size: int):
     >>> map_batched(lambda x: x ** 2, np.arange(5.0), 2)
     array([ 0.,  1.,  4.,  9., 16.])
     """
+    # upward: a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking
     from .api import vmap
     leaves = tu.tree_leaves(xs)
     if not leaves:
@@ -321,8 +323,6 @@ def map_batched(f, xs, batch_size: int):
     (n,) = sizes
     if not any(isinstance(x, Tracer) for x in leaves):
         return vmap(f, chunk_size=batch_size)(xs)
-    import vmapx.numpy as jnp
-    from .lax_control import scan
     full = n // batch_size
     rem = n - full * batch_size
     ys = None

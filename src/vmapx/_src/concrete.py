@@ -33,9 +33,11 @@ import warnings
 import numpy as np
 
 from . import tree as tu
-from . import numpy_hooks
+from .tree import flatten_axes
 from .batching import BatchTrace
 from .core import Tracer
+from .prims.indexing import take_p
+from .prims.shapes import concatenate_p
 
 STRICT = os.environ.get("VMAPX_STRICT_VMAP", "").strip().lower() in ("1", "true", "yes", "on")
 """``True``: eager ``vmap`` raises JAX's errors instead of splitting the batch
@@ -64,6 +66,24 @@ class LoopFallback(BaseException):
         super().__init__()
         self.split = split
         self.site = site
+
+
+HOOKS_ACTIVE: dict = {}
+"""How many running calls use each table of ``numpy_hooks``' wrappers (kept here,
+below the hooks, because a split consults it)."""
+
+
+class RetryWithHooks(BaseException):
+    """A batch is about to split for a data conversion while some of
+    ``numpy_hooks``' wrappers are not installed (its code scan missed a
+    function): the ``vmap`` call runs again with all of them, so that
+    ``np.asarray`` & co. stay batched rather than split the batch."""
+
+
+def hooks_complete() -> bool:
+    """Whether every table of wrappers that can be installed now is installed."""
+    return bool(HOOKS_ACTIVE.get("numpy")) and bool(HOOKS_ACTIVE.get("math")) and (
+        bool(HOOKS_ACTIVE.get("norm")) or "scipy.stats" not in sys.modules)
 
 
 class SplitState:
@@ -108,8 +128,8 @@ class SplitState:
                 "vmapx.vmap cannot split this batch on a per-example Python value: a "
                 "collective over the named axis was already computed on the whole batch. "
                 "Use vmapx.numpy.where / lax.cond for the branch.")
-        if data and not numpy_hooks.complete():
-            raise numpy_hooks.RetryWithHooks()
+        if data and not hooks_complete():
+            raise RetryWithHooks()
         if groups is LOOP:
             raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]
@@ -208,7 +228,6 @@ def warn_loop(site, n, fun_name):
 
 def take_examples(leaves, in_dims, positions):
     """The mapped leaves gathered at ``positions`` along their batch axes."""
-    from .prims.indexing import take_p
     out = []
     for x, d in zip(leaves, in_dims, strict=True):
         if d is None:
@@ -269,8 +288,7 @@ def _shape(x):
 def _concat_take(parts, d, inverse):
     if all(type(p) is np.ndarray for p in parts):
         return np.concatenate(parts, axis=d).take(inverse, axis=d)
-    from .prims.indexing import take_p
-    from .prims.shapes import concatenate_p
+    # upward: eager vmap's batch split sits below the numpy layer, which uses it
     from .jnp.base import asarray_like
     parts = [asarray_like(p) for p in parts]
     joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=d)
@@ -314,7 +332,6 @@ def run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
 
 def _stack_outputs(outs, out_axes):
     """Per-example outputs stacked along ``out_axes`` (as ``vmap`` returns them)."""
-    from .api import flatten_axes
     first = outs[0]
     if isinstance(first, (np.ndarray, np.generic, float, int, complex, bool)) and \
             type(out_axes) is int:
@@ -344,7 +361,8 @@ def _stack_outputs(outs, out_axes):
                 "into one batch (the loop np.stack([f(x) for x in xs]) fails the same way).")
         d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
-            import vmapx.numpy as jnp
+            # upward: joining the split groups' results uses numpy functions
+            from . import numpy_api as jnp
             stacked.append(jnp.stack(col, axis=d))
         else:
             stacked.append(np.stack(col, axis=d))

@@ -50,7 +50,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, fused
+from . import caches, concrete, fused, jit
 
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
@@ -126,7 +126,6 @@ def _strict_vmap(name, value):
 
 
 def _disable_jit(name, value):
-    from . import jit
     value = bool(value)
     jit.DISABLED = value
     return value
@@ -163,6 +162,7 @@ def parse_bytes(name, value):
 
 
 def _auto_chunk(name, value):
+    # upward: the vmapx_auto_chunk option sets chunking's flag, read on every vmap call
     from . import chunking
     value = bool(value)
     chunking.AUTO = value  # read on every vmap call: a module global, not this dict
@@ -260,7 +260,6 @@ class Config:
     def __getattr__(self, name):
         values = object.__getattribute__(self, "_values")
         if name == "jax_disable_jit":  # this thread's disable_jit() context wins
-            from . import jit
             return jit.jit_disabled()
         if name in values:
             return values[name]

@@ -22,6 +22,7 @@ from .autodiff import jvp_flat, zeros_like_aval
 from .batching import BatchTrace, BatchTracer, bdim_to_front
 from .core import AxisData, Primitive, Tracer, current_trace, get_aval, set_trace
 from .custom_derivatives import _Named, _name, _trace_out_avals
+from .lax_control import map as lax_map
 
 __all__ = ["custom_vmap", "sequential_vmap", "custom_vmap_call_p"]
 
@@ -225,7 +226,6 @@ def sequential_vmap(f):
     >>> vmapx.vmap(f)(np.arange(3.0))
     array([1., 2., 3.])
     """
-    from .lax_control import map as lax_map
     f = custom_vmap(f)
 
     @f.def_vmap

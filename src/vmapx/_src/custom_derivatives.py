@@ -30,6 +30,7 @@ from .staging import eval_jaxpr, trace_to_jaxpr
 from .jit import runner
 from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
+from .prims.control_flow import transpose_jaxpr
 
 # ------------------------------------------------------------------ helpers
 
@@ -257,7 +258,6 @@ def _custom_jvp_call_transpose(cts, *args, fun, jvp):
     """Reverse mode through a ``custom_jvp`` call that is linear in its undefined
     inputs (a linear JVP rule calling the function on tangents): transpose the
     function itself, as JAX does."""
-    from .prims.control_flow import transpose_jaxpr
     linear = [is_undefined(a) for a in args]
     closed = trace_to_jaxpr(lambda *xs: list(fun(*xs)), [aval_of(a) for a in args])
     ct_nz = tuple(c is not None for c in cts)

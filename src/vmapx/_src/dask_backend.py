@@ -19,7 +19,7 @@ from dask.highlevelgraph import HighLevelGraph
 
 from . import numpy_hooks
 from . import tree as tu
-from .api import flatten_axes  # loaded: this module is imported by a vmap call
+from .tree import flatten_axes
 from .chunking import Partial, Passes, combine, piece_axis
 from .core import AxisData, ShapedArray, get_aval
 from .errors import (ConcretizationTypeError, NonConcreteBooleanIndexError,

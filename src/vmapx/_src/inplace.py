@@ -25,6 +25,8 @@ import weakref
 import numpy as np
 
 from .core import Tracer
+from .jnp.array import Array
+from .concrete import splittable
 
 _local = threading.local()
 
@@ -58,7 +60,8 @@ def note_view(view, base, idx):
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    # upward: item assignment (Buffer, used by jnp.base) applies updates with numpy functions
+    from . import numpy_api as jnp
     return jnp
 
 
@@ -95,6 +98,7 @@ def _refresh_views(base, skip=None):
 def updated(x, idx, value):
     """``x`` with ``x[idx] = value`` applied, as a new value (NumPy's semantics:
     bounds checked, ``value`` cast to ``x``'s dtype)."""
+    # upward: item assignment into masked (ragged) values
     from .ragged import Masked
     jnp = _jnp()
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -119,6 +123,7 @@ def updated(x, idx, value):
 def _check_bounds(x, idx):
     """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
     traced index is checked per example (the batch splits where it is out of range)."""
+    # upward: item assignment parses indices as advanced indexing does
     from .jnp.advanced import _parse
     ix = _parse(x, idx)
     shape = tuple(ix.x.shape)
@@ -192,7 +197,6 @@ class Buffer(np.ndarray):
         if d["_viewed"] or not (_eager_traced(value) or _eager_traced(idx)):
             np.ndarray.__setitem__(self, idx, value)
             return
-        from .jnp.array import Array
         d["_traced"] = updated(self.view(np.ndarray).copy().view(Array), idx, value)
 
     def __getitem__(self, idx):
@@ -200,7 +204,6 @@ class Buffer(np.ndarray):
         if t is not None:
             return t[idx]
         if _has_tracer(idx):
-            from .jnp.array import Array
             return self.view(np.ndarray).view(Array)[idx]
         return np.ndarray.__getitem__(self, idx)
 
@@ -262,7 +265,6 @@ class Buffer(np.ndarray):
 
 
 def _array_cls():
-    from .jnp.array import Array
     return Array
 
 
@@ -276,7 +278,6 @@ def resolve(x):
 
 
 def _eager_traced(x) -> bool:
-    from .concrete import splittable
     if isinstance(x, Tracer):
         return splittable(x)
     if type(x) is Buffer:

@@ -8,16 +8,16 @@ import operator
 
 import numpy as np
 
-from . import inplace, numpy_hooks
+from . import inplace, numpy_api as jnp, numpy_hooks
 from .concrete import splittable
 from .core import Tracer, copy_box, _state as _core_state
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
+from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
+from .jnp.ufuncs import UFUNC_TO_FN
+from .prims import reductions as rp
+from .prims.bits import bitcast_p
+from .prims.reductions import ufunc_fold_p
 
 
 # ------------------------------------------------------------ dispatch tables
@@ -32,14 +32,16 @@ _UFUNC_METHODS = {
 }
 
 _function_table: dict = {}
+# vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this layer, handed
+# over by vmapx.numpy when it calls ``_install``.
+_submodules: dict = {}
 
 
 def _build_function_table():
-    jnp = _jnp()
     table = {}
     for modname, npmod, ours in (("numpy", np, jnp), ("numpy.linalg", np.linalg,
-                                                     getattr(jnp, "linalg", None)),
-                                 ("numpy.fft", np.fft, getattr(jnp, "fft", None))):
+                                                     _submodules.get("linalg")),
+                                 ("numpy.fft", np.fft, _submodules.get("fft"))):
         if ours is None:
             continue
         for name in dir(ours):
@@ -86,9 +88,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             "arrays are immutable. Use the returned value instead (for a partial update, "
             "x = x.at[idx].set(value)).")
     kwargs.pop("out", None)
-    jnp = _jnp()
     if method == "__call__":
-        from .jnp.ufuncs import UFUNC_TO_FN
         fn = UFUNC_TO_FN.get(ufunc)
         if fn is None:
             fn = getattr(jnp, ufunc.__name__, None)
@@ -98,7 +98,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
             return fn(*inputs, **kwargs)
         return fn(*inputs, **kwargs)
     if method == "outer":
-        from .jnp.ufuncs import UFUNC_TO_FN
         fn = UFUNC_TO_FN.get(ufunc)
         if fn is None:
             raise _unsupported(f"numpy.{ufunc.__name__}.outer")
@@ -115,7 +114,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     name = _UFUNC_METHODS.get((ufunc, method))
     if name is None:
         if method in ("reduce", "accumulate") and ufunc.nin == 2 and ufunc.nout == 1:
-            from .jnp.ufuncs import UFUNC_TO_FN
             fn = UFUNC_TO_FN.get(ufunc)
             if fn is not None:
                 return _fold(ufunc, fn, method, *inputs, **kwargs)
@@ -127,8 +125,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     axis = kwargs.pop("axis", 0)
     dtype = kwargs.pop("dtype", None)
     if name.startswith("_cum"):
-        from .prims import reductions as rp
-        from .jnp.base import canonicalize_axis
         prim = rp.cummax_p if name == "_cummax" else rp.cummin_p
         return prim.bind(x, axis=canonicalize_axis(axis, x.ndim))
     return getattr(jnp, name)(x, axis=axis, dtype=dtype)
@@ -140,9 +136,6 @@ def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None
     whatever order NumPy evaluates in.  NumPy first checks the arguments on a
     dummy of the operand's dtype, so invalid ones raise NumPy's own errors."""
     del fn  # NumPy's method computes; the JVP rule folds with vmapx.numpy
-    jnp = _jnp()
-    from .jnp.base import canonicalize_axis
-    from .prims.reductions import ufunc_fold_p
     if kw.get("where", True) is not True:
         raise TypeError(f"numpy.{ufunc.__name__}.{method}: the 'where' argument is not "
                         "supported on traced arrays; use numpy.where on the input instead.")
@@ -179,8 +172,6 @@ def left_fold(ufunc, method, x, axis, keepdims=False, initial=None):
     """``ufunc.reduce``/``accumulate`` along one axis by definition, folding
     left to right with ``vmapx.numpy`` operations (differentiable): the JVP of
     ``ufunc_fold_p``."""
-    from .jnp.ufuncs import UFUNC_TO_FN
-    jnp = _jnp()
     fn = UFUNC_TO_FN[ufunc]
     x = jnp.moveaxis(x, axis, 0)
     if initial is not None:
@@ -205,8 +196,6 @@ def _reduceat(ufunc, x, indices, axis=0, dtype=None):
     """``ufunc.reduceat`` with concrete ``indices``: segment ``i`` reduces
     ``x[indices[i]:indices[i+1]]`` along ``axis`` (just ``x[indices[i]]`` where the
     next index is not larger), as NumPy; one reduction per segment."""
-    jnp = _jnp()
-    from .jnp.base import canonicalize_axis
     x = jnp.asarray(x)
     if dtype is not None:
         x = jnp.astype(x, dtype)
@@ -355,11 +344,14 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
-def _install():
-    jnp = _jnp()
+def _install(linalg=None, fft=None):
+    """Give traced values NumPy's operators and methods; ``linalg`` / ``fft``:
+    the namespaces that NumPy's ``numpy.linalg`` / ``numpy.fft`` functions
+    dispatch to."""
+    _submodules.update(linalg=linalg, fft=fft)
+    _function_table.clear()
     T = Tracer
 
-    from .jnp.base import _FAST, _check_operand, asarray_like
 
     def binop(name, swap=False):
         fn = getattr(jnp, name)
@@ -509,7 +501,7 @@ def _method(fn):
 
 
 def _astype(self, dtype, copy=True, **kw):
-    out = _jnp().astype(self, dtype)
+    out = jnp.astype(self, dtype)
     return copy_box(out) if out is self and copy else out
 
 
@@ -517,7 +509,6 @@ def _view(self, dtype=None, type=None):
     """``x.view(dtype)``: the same bytes read as another dtype (a new traced array)."""
     if dtype is None or np.dtype(dtype) == self.dtype:
         return self     # as JAX: the same array, so gradients flow through
-    from .prims.bits import bitcast_p
     return bitcast_p.bind(self, dtype=np.dtype(dtype))
 
 

@@ -28,14 +28,14 @@ import weakref
 
 import numpy as np
 
-from . import fused, inputs, pool
-from . import tree as tu
+from . import fused, inputs, pool, tree as tu
 from .caches import LRUCache, register
 from .core import Primitive, Tracer, unaliased
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
-from .staging import (ClosedJaxpr, Eqn, Literal, Var, batch_jaxpr, flatten_fun_trace,
-                      hoist_tracer_consts)
+from .staging import (batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, flatten_fun_trace,
+                      hoist_tracer_consts, Literal, Var)
+from .autodiff import jvp_flat
 
 CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""
@@ -83,8 +83,6 @@ def _jit_jvp(primals, tangents, *, jaxpr, name=None):
     """Evaluate the jaxpr under a JVP trace: the primitives it holds are
     differentiated one by one, so reverse mode's partial evaluation and
     transposition see through ``jit``."""
-    from .autodiff import jvp_flat
-    from .staging import eval_jaxpr
     return jvp_flat(lambda xs: eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *xs), list(primals),
                     list(tangents))
 

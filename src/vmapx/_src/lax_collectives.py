@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .batching import moveaxis
 from .core import axis_names_of, dtype_of
 from .errors import UnboundAxisNameError
-from .prims import collectives as C
-from .prims import elementwise as ew
+from .prims import collectives as C, elementwise as ew
 from .prims.shapes import reshape_p
 from .jnp.base import asarray_like, astype
 from .jnp.array import as_array
@@ -168,7 +167,6 @@ def _all_gather_names(v, names, axis, tiled):
     time, innermost first, each inserting its axis at ``axis`` (so the major
     names end up first), then merges the new axes (and, ``tiled``, the
     operand's own axis) with one reshape."""
-    from .prims.shapes import reshape_p
     v = asarray_like(v)
     nd = v.ndim if hasattr(v, "ndim") else np.ndim(v)
     ax = _gather_axis(axis, nd, tiled)
@@ -237,7 +235,6 @@ def _all_to_all_names(x, names, split_axis, concat_axis, tiled):
     sub-axis per name (plus the tile), each sub-axis is exchanged over its own
     name (source index replacing it in place), then the source sub-axes are
     flattened and moved to the concat axis."""
-    import vmapx.numpy as jnp  # the numpy layer imports this module's siblings
     sizes = [int(axis_size(n)) for n in names]
     total = int(np.prod(sizes))
     shape = tuple(x.shape)

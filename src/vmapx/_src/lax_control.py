@@ -14,12 +14,11 @@ import operator
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .core import ShapedArray, Tracer, dummy_of, get_aval
 from .errors import api_boundary
 from .jnp.base import asarray_like
-from .prims import control_flow as cf
-from .prims import elementwise as ew
+from .prims import control_flow as cf, elementwise as ew
 from .staging import ClosedJaxpr, Jaxpr, abstractify, eval_jaxpr, trace_to_jaxpr
 
 _NO_OPERAND = object()
@@ -676,8 +675,10 @@ def map(f, xs, *, batch_size=None):  # noqa: A001
             raise ValueError(f"lax.map batch_size must be a non-negative int, got "
                              f"{batch_size!r}")
         if batch_size == 0:          # JAX: one full batch, i.e. vmap
+            # upward: lax.map with batch_size vmaps its chunks; vmap's entry sits above lax
             from .api import vmap
             return vmap(f)(xs)
+        # upward: lax.map with batch_size runs through chunking, which uses lax.scan
         from .chunking import map_batched
         return map_batched(f, xs, batch_size)
     _, ys = scan(lambda _, x: ((), f(x)), (), xs)
@@ -695,7 +696,6 @@ def associative_scan(fn, elems, reverse=False, axis=0):
     >>> lax.associative_scan(np.add, np.arange(5.0))
     array([ 0.,  1.,  3.,  6., 10.])
     """
-    import vmapx.numpy as jnp
     leaves, tree = tu.tree_flatten(elems)
     leaves = [asarray_like(x) for x in leaves]
     if not leaves:

@@ -19,6 +19,7 @@ from .jnp.base import asarray_like, astype
 from .prims.conv import ConvDimensionNumbers, conv_general_dilated_p, conv_shape
 from .prims.windowed import (dilate_dim, identity, reduce_window_max_p, reduce_window_min_p,
                              reduce_window_prod_p, reduce_window_sum_p, windowed_shape)
+from . import lax_ops, numpy_api as jnp
 
 __all__ = ["ConvDimensionNumbers", "conv_dimension_numbers", "conv_general_permutations",
            "padtype_to_pads", "conv_general_dilated", "conv", "conv_with_general_padding",
@@ -301,7 +302,6 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
     else:
         pads = padding
     if transpose_kernel:
-        import vmapx.numpy as jnp
         rhs = jnp.flip(asarray_like(rhs), tuple(dn.rhs_spec[2:]))
         rhs = jnp.swapaxes(rhs, dn.rhs_spec[0], dn.rhs_spec[1])
     return conv_general_dilated(lhs, rhs, (1,) * (nd - 2), pads, strides, rhs_dilation, dn,
@@ -395,8 +395,6 @@ def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, 
 
 def _monoids():
     """``computation`` callables recognised by ``reduce_window``, by kind."""
-    import vmapx.numpy as jnp
-    from . import lax_ops
     table = {}
     for kind, fns in (("sum", (lax_ops.add, jnp.add, np.add, operator.add)),
                       ("max", (lax_ops.max, jnp.maximum, np.maximum, max)),
@@ -473,7 +471,6 @@ def monoid_reduce_window(x, init, kind, params):
     out = _REDUCERS[kind].bind(x, **params)
     if not isinstance(init, Tracer) and np.all(np.asarray(init) == identity(kind, xa.dtype)):
         return _out(out)
-    import vmapx.numpy as jnp
     init = astype(init, xa.dtype)
     combine = {"sum": jnp.add, "max": jnp.maximum, "min": jnp.minimum, "prod": jnp.multiply}
     return _out(combine[kind](out, init))

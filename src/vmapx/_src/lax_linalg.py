@@ -22,14 +22,11 @@ import numpy as np
 from .core import Tracer, get_aval
 from .jnp.base import asarray_like
 from .prims.lu import lu_p, lu_pivots_to_permutation_p
+from . import numpy_api as jnp
+from .jnp import linalg as _linalg
 
 __all__ = ["cholesky", "cholesky_update", "eigh", "eig", "householder_product", "lu",
            "lu_pivots_to_permutation", "qr", "svd", "triangular_solve", "tridiagonal_solve"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp  # the numpy layer sits above the lax modules
-    return jnp
 
 
 def _out(x):
@@ -46,7 +43,7 @@ def cholesky(x, *, symmetrize_input: bool = True):
     array([[2., 0.],
            [1., 2.]])
     """
-    return _out(_jnp().linalg.cholesky(asarray_like(x), symmetrize_input=symmetrize_input))
+    return _out(_linalg.cholesky(asarray_like(x), symmetrize_input=symmetrize_input))
 
 
 def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
@@ -61,7 +58,7 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
     >>> w
     array([1., 3.])
     """
-    w, v = _jnp().linalg.eigh(asarray_like(x), UPLO="L" if lower else "U",
+    w, v = _linalg.eigh(asarray_like(x), UPLO="L" if lower else "U",
                               symmetrize_input=symmetrize_input)
     if subset_by_index is not None:
         lo, hi = (operator.index(i) for i in subset_by_index)
@@ -70,12 +67,11 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
 
 
 def _unit_columns_largest_real(v):
-    jnp = _jnp()
     big = jnp.argmax(jnp.abs(v), axis=-2, keepdims=True)
     lead = jnp.take_along_axis(v, big, axis=-2)
     phase = jnp.conj(lead) / jnp.abs(lead)
     v = v * phase
-    return v / jnp.linalg.norm(v, axis=-2, keepdims=True)
+    return v / _linalg.norm(v, axis=-2, keepdims=True)
 
 
 def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True,
@@ -91,11 +87,10 @@ def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors
     >>> w
     array([2.+0.j, 1.+0.j])
     """
-    jnp = _jnp()
-    w, vr = jnp.linalg.eig(asarray_like(x))
+    w, vr = _linalg.eig(asarray_like(x))
     out = [_out(w)]
     if compute_left_eigenvectors:
-        vl = jnp.conj(jnp.swapaxes(jnp.linalg.inv(vr), -1, -2))
+        vl = jnp.conj(jnp.swapaxes(_linalg.inv(vr), -1, -2))
         out.append(_out(_unit_columns_largest_real(vl)))
     if compute_right_eigenvectors:
         out.append(_out(vr))
@@ -147,7 +142,7 @@ def qr(x, *, pivoting: bool = False, full_matrices: bool = True, use_magma=None)
     """
     if pivoting:
         raise NotImplementedError("lax.linalg.qr(pivoting=True) is not supported by vmapx")
-    q, r = _jnp().linalg.qr(asarray_like(x), mode="complete" if full_matrices else "reduced")
+    q, r = _linalg.qr(asarray_like(x), mode="complete" if full_matrices else "reduced")
     return _out(q), _out(r)
 
 
@@ -162,15 +157,14 @@ def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_ind
     >>> linalg.svd(np.diag([1.0, 3.0]), compute_uv=False)
     array([3., 1.])
     """
-    jnp = _jnp()
     x = asarray_like(x)
     if not compute_uv:
-        s = jnp.linalg.svd(x, compute_uv=False)
+        s = _linalg.svd(x, compute_uv=False)
         if subset_by_index is not None:
             lo, hi = (operator.index(i) for i in subset_by_index)
             s = s[..., lo:hi]
         return _out(s)
-    u, s, vh = jnp.linalg.svd(x, full_matrices=full_matrices)
+    u, s, vh = _linalg.svd(x, full_matrices=full_matrices)
     if subset_by_index is not None:
         lo, hi = (operator.index(i) for i in subset_by_index)
         u, s, vh = u[..., lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
@@ -192,7 +186,6 @@ def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False,
     array([[1.],
            [2.]])
     """
-    jnp = _jnp()
     a, b = asarray_like(a), asarray_like(b)
     m = get_aval(a).shape[-1]
     t = jnp.tril(a) if lower else jnp.triu(a)
@@ -204,9 +197,9 @@ def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False,
     if transpose_a:
         t = jnp.swapaxes(t, -1, -2)
     if left_side:
-        return _out(jnp.linalg.solve(t, b))
+        return _out(_linalg.solve(t, b))
     # x @ t = b  <=>  t^T @ x^T = b^T
-    xt = jnp.linalg.solve(jnp.swapaxes(t, -1, -2), jnp.swapaxes(b, -1, -2))
+    xt = _linalg.solve(jnp.swapaxes(t, -1, -2), jnp.swapaxes(b, -1, -2))
     return _out(jnp.swapaxes(xt, -1, -2))
 
 
@@ -223,14 +216,13 @@ def tridiagonal_solve(dl, d, du, b, *, perturb_singular: bool = False):
            [1.],
            [1.]])
     """
-    jnp = _jnp()
     dl, d, du, b = (asarray_like(v) for v in (dl, d, du, b))
     m = get_aval(d).shape[-1]
     dt = get_aval(d).dtype
     matrix = (d[..., :, None] * jnp.eye(m, dtype=dt)
               + dl[..., :, None] * jnp.eye(m, k=-1, dtype=dt)
               + du[..., :, None] * jnp.eye(m, k=1, dtype=dt))
-    return _out(jnp.linalg.solve(matrix, b))
+    return _out(_linalg.solve(matrix, b))
 
 
 def cholesky_update(r_matrix, w_vector):
@@ -244,12 +236,11 @@ def cholesky_update(r_matrix, w_vector):
     array([[1., 0.],
            [0., 2.]])
     """
-    jnp = _jnp()
     r, w = asarray_like(r_matrix), asarray_like(w_vector)
     rr = jnp.triu(r)
     gram = jnp.matmul(jnp.conj(jnp.swapaxes(rr, -1, -2)), rr) \
         + w[..., :, None] * jnp.conj(w[..., None, :])
-    return _out(jnp.linalg.cholesky(gram, upper=True))
+    return _out(_linalg.cholesky(gram, upper=True))
 
 
 def householder_product(a, taus):
@@ -263,7 +254,6 @@ def householder_product(a, taus):
     array([[ 0.],
            [-1.]])
     """
-    jnp = _jnp()
     a, taus = asarray_like(a), asarray_like(taus)
     m, n = get_aval(a).shape[-2:]
     k = get_aval(taus).shape[-1]

@@ -16,7 +16,7 @@ import operator
 
 import numpy as np
 
-from . import tree as tu
+from . import numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval, is_python_scalar
 from .jnp.base import asarray_like, astype
 from .prims.fft import fft_p
@@ -25,11 +25,6 @@ from .prims.special import betainc_p
 
 __all__ = ["optimization_barrier", "FftType", "fft", "reduce_precision", "mulhi", "betainc",
            "tile", "stack", "unstack", "broadcast_shapes", "platform_dependent", "empty"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp  # the numpy layer sits above the lax modules
-    return jnp
 
 
 def _out(x):
@@ -197,7 +192,7 @@ def tile(operand, reps):
     if len(reps) != nd:
         raise ValueError(f"reps length must be equal to the ndim of x, got len(reps)="
                          f"{len(reps)} and x.ndim={nd}.")
-    return _out(_jnp().tile(x, reps))
+    return _out(jnp.tile(x, reps))
 
 
 def stack(operands, axis: int = 0):
@@ -216,7 +211,7 @@ def stack(operands, axis: int = 0):
     if len(dtypes) > 1:
         raise TypeError(f"lax.stack requires arguments to have the same dtypes, got "
                         f"{', '.join(get_aval(o).dtype.name for o in ops)}.")
-    return _out(_jnp().stack(ops, axis=axis))
+    return _out(jnp.stack(ops, axis=axis))
 
 
 def unstack(x, axis: int = 0):
@@ -228,7 +223,6 @@ def unstack(x, axis: int = 0):
     (array([0, 2]), array([1, 3]))
     """
     x = asarray_like(x)
-    jnp = _jnp()
     n = get_aval(x).shape[axis]
     moved = jnp.moveaxis(x, axis, 0)
     return tuple(_out(moved[i]) for i in range(n))

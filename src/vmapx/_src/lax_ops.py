@@ -1,7 +1,7 @@
 """The array operations of ``vmapx.lax`` (JAX's ``jax.lax`` semantics):
-elementwise operations without type promotion, slicing at traced positions
-(``dynamic_slice`` and friends), ``pad``, ``dot_general``, sorting, cumulative
-reductions, iotas and shape operations.
+elementwise operations without type promotion, conversions, reductions and
+cumulative reductions, sorting and ``dot_general`` (iotas and shape operations
+are in ``lax_shapes.py``, static and dynamic slicing in ``lax_slicing.py``).
 
 Each is written with ``vmapx.numpy`` and the primitives, so all of them batch
 and differentiate.  Where ``lax`` differs from NumPy it follows ``lax``:
@@ -18,15 +18,12 @@ import operator
 import numpy as np
 
 from .core import Tracer, get_aval, is_python_scalar
-from .jnp.advanced import IndexUpdateHelper, advanced_getitem
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
 from .prims.reductions import cummax_p, cummin_p
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
+from . import numpy_api as jnp
+from .lax_control import associative_scan
+from .prims.bits import bitcast_p
 
 
 def _out(x):
@@ -114,7 +111,6 @@ def _is_int_op(x, y):
 
 def _div(x, y):
     """Integer division truncates toward zero; ``x / 0`` is -1 (all bits set), as in XLA."""
-    jnp = _jnp()
     if _is_int_op(x, y):
         zero = y == 0
         q = jnp.floor_divide(jnp.abs(x), jnp.abs(jnp.where(zero, 1, y)))
@@ -125,7 +121,6 @@ def _div(x, y):
 
 def _rem(x, y):
     """C's remainder (the dividend's sign); integer ``x % 0`` is ``x``, as in XLA."""
-    jnp = _jnp()
     if _is_int_op(x, y):
         zero = y == 0
         return jnp.where(zero, x, jnp.fmod(x, jnp.where(zero, 1, y)))
@@ -133,7 +128,6 @@ def _rem(x, y):
 
 
 def _pow(x, y):
-    jnp = _jnp()
     dt = _aval(x).dtype
     out = jnp.power(x, y)
     return astype(out, dt) if _aval(out).dtype != dt and not is_python_scalar(x) else out
@@ -141,7 +135,6 @@ def _pow(x, y):
 
 def _logistic(x):
     """``1 / (1 + exp(-x))`` through ``exp(-|x|)``: no overflow, finite derivatives."""
-    jnp = _jnp()
     e = jnp.exp(jnp.negative(jnp.abs(x)))
     return jnp.where(x >= 0, jnp.reciprocal(e + 1), e / (e + 1))
 
@@ -150,12 +143,11 @@ def _population_count(x):
     """Set bits of the two's-complement representation (NumPy counts |x| for signed)."""
     dt = _aval(x).dtype
     u = np.dtype(f"uint{dt.itemsize * 8}")
-    return astype(_jnp().bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
+    return astype(jnp.bitwise_count(astype(x, u) if dt.kind == "i" else x), dt)
 
 
 def _clz(x):
     """Leading zero bits: smear the highest set bit rightwards, count the ones."""
-    jnp = _jnp()
     dt = _aval(x).dtype
     bits = dt.itemsize * 8
     u = astype(x, np.dtype(f"uint{bits}")) if dt.kind == "i" else x
@@ -169,13 +161,12 @@ def _clz(x):
 def _shift_right_logical(x, y):
     dt = _aval(x).dtype
     if dt.kind != "i":
-        return _jnp().right_shift(x, y)
+        return jnp.right_shift(x, y)
     u = np.dtype(f"uint{dt.itemsize * 8}")
-    return astype(_jnp().right_shift(astype(x, u), astype(y, u)), dt)
+    return astype(jnp.right_shift(astype(x, u), astype(y, u)), dt)
 
 
 def _populate():
-    jnp = _jnp()
     unary = [
         ("neg", jnp.negative, None, ">>> lax.neg(np.array([1, -2]))\narray([-1,  2])"),
         ("abs", jnp.abs, None, ">>> lax.abs(np.array([-1.5, 2.0]))\narray([1.5, 2. ])"),
@@ -298,7 +289,6 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001
     >>> lax.round(np.array([0.5, 1.5, -0.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
     array([ 0.,  2., -0.,  2.])
     """
-    jnp = _jnp()
     _check_unary("round", x, "f")
     x = asarray_like(x)
     if RoundingMethod(rounding_method) is RoundingMethod.TO_NEAREST_EVEN:
@@ -320,7 +310,7 @@ def integer_pow(x, y: int):
     if y < 0 and a.dtype.kind in "iub":
         raise TypeError(f"Integers cannot be raised to negative powers, got "
                         f"integer_pow({a.str_short()}, {y})")
-    return _out(_jnp().power(x, y))
+    return _out(jnp.power(x, y))
 
 
 def clamp(min, x, max):  # noqa: A002
@@ -331,7 +321,6 @@ def clamp(min, x, max):  # noqa: A002
     >>> lax.clamp(0.0, np.array([-1.0, 0.5, 2.0]), 1.0)
     array([0. , 0.5, 1. ])
     """
-    jnp = _jnp()
     _check_binary("clamp", (min, x, max), tip=False)
     return _out(jnp.minimum(jnp.maximum(asarray_like(x), min), max))
 
@@ -344,7 +333,6 @@ def select_n(which, *cases):
     >>> lax.select_n(np.array([0, 1, 2]), np.zeros(3), np.ones(3), np.full(3, 2.0))
     array([0., 1., 2.])
     """
-    jnp = _jnp()
     if not cases:
         raise ValueError("select_n() must have at least one case")
     which = asarray_like(which)
@@ -389,12 +377,10 @@ def bitcast_convert_type(operand, new_dtype):
     >>> lax.bitcast_convert_type(np.array([1.0]), np.int32).shape
     (1, 2)
     """
-    from .prims.bits import bitcast_p
     x = asarray_like(operand)
     dt = np.dtype(new_dtype)
     shape = tuple(_aval(x).shape)
     old_bits, new_bits = _aval(x).dtype.itemsize * 8, dt.itemsize * 8
-    jnp = _jnp()
     if old_bits == new_bits:
         return _out(bitcast_p.bind(x, dtype=dt))
     if old_bits > new_bits:
@@ -409,7 +395,6 @@ def bitcast_convert_type(operand, new_dtype):
 
 def _saturating_cast(x, dt):
     """Float ``x`` to integer ``dt``, clamped to its range, NaN to 0."""
-    jnp = _jnp()
     info = np.iinfo(dt)
     # ``hi`` may round up in x's dtype (2**31 - 1 -> 2**31 in float32): ``x >= hi``
     # then still marks exactly the values that do not fit.
@@ -431,7 +416,6 @@ def _reducer(name, fn, example):
 
 
 def _populate_reducers():
-    jnp = _jnp()
     table = [
         ("reduce_sum", jnp.sum, ">>> lax.reduce_sum(np.ones((2, 3)), (1,))\narray([3., 3.])"),
         ("reduce_prod", jnp.prod,
@@ -458,7 +442,7 @@ def argmax(operand, axis: int, index_dtype):
     >>> lax.argmax(np.array([[1, 3], [4, 2]]), 1, np.int32)
     array([1, 0], dtype=int32)
     """
-    return _out(astype(_jnp().argmax(asarray_like(operand), axis=axis), index_dtype))
+    return _out(astype(jnp.argmax(asarray_like(operand), axis=axis), index_dtype))
 
 
 def argmin(operand, axis: int, index_dtype):
@@ -469,11 +453,10 @@ def argmin(operand, axis: int, index_dtype):
     >>> lax.argmin(np.array([[1, 3], [4, 2]]), 0, np.int32)
     array([0, 1], dtype=int32)
     """
-    return _out(astype(_jnp().argmin(asarray_like(operand), axis=axis), index_dtype))
+    return _out(astype(jnp.argmin(asarray_like(operand), axis=axis), index_dtype))
 
 
 def _cumulative(x, axis, reverse, fn):
-    jnp = _jnp()
     x = asarray_like(x)
     axis = canonicalize_axis(axis, len(_aval(x).shape))
     if reverse:
@@ -489,7 +472,7 @@ def cumsum(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumsum(np.arange(4), reverse=True)
     array([6, 6, 5, 3])
     """
-    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumsum(x, axis=a))
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumsum(x, axis=a))
 
 
 def cumprod(operand, axis: int = 0, reverse: bool = False):
@@ -500,7 +483,7 @@ def cumprod(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumprod(np.array([1, 2, 3]))
     array([1, 2, 6])
     """
-    return _cumulative(operand, axis, reverse, lambda x, a: _jnp().cumprod(x, axis=a))
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumprod(x, axis=a))
 
 
 def cummax(operand, axis: int = 0, reverse: bool = False):
@@ -533,9 +516,8 @@ def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
     >>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
     array([0.        , 1.09861229, 1.79175947])
     """
-    from .lax_control import associative_scan
     x = asarray_like(operand)
-    return _out(associative_scan(_jnp().logaddexp, x, reverse=reverse, axis=axis))
+    return _out(associative_scan(jnp.logaddexp, x, reverse=reverse, axis=axis))
 
 
 # ----------------------------------------------------------------- sorting
@@ -550,7 +532,6 @@ def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1
     >>> lax.sort((np.array([3, 1, 2]), np.array([10, 20, 30])))
     (array([1, 2, 3]), array([20, 30, 10]))
     """
-    jnp = _jnp()
     if not isinstance(operand, (tuple, list)):
         return _out(jnp.sort(asarray_like(operand), axis=dimension))
     ops = [asarray_like(o) for o in operand]
@@ -590,7 +571,6 @@ def top_k(operand, k: int, *, axis: int = -1):
     >>> lax.top_k(np.array([[3, 1], [4, 5]]), 1, axis=0)[1]
     array([[1, 1]], dtype=int32)
     """
-    jnp = _jnp()
     x = asarray_like(operand)
     k = operator.index(k)
     shape = _aval(x).shape
@@ -607,532 +587,6 @@ def top_k(operand, k: int, *, axis: int = -1):
     vals = jnp.take_along_axis(last, idx, axis=-1)
     return [_out(jnp.moveaxis(vals, -1, axis)),
             _out(jnp.moveaxis(astype(idx, np.int32), -1, axis))]
-
-
-# ------------------------------------------------------------- creation
-
-
-def iota(dtype, size: int):
-    """``[0, 1, ..., size - 1]`` as ``dtype``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.iota(np.int32, 4)
-    array([0, 1, 2, 3], dtype=int32)
-    """
-    size = operator.index(size)
-    if size < 0:
-        raise TypeError(f"iota shape must have every element be nonnegative, got ({size},).")
-    return np.arange(size, dtype=dtype)
-
-
-def broadcasted_iota(dtype, shape, dimension: int):
-    """An array of ``shape`` holding each element's index along ``dimension``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.broadcasted_iota(np.int32, (2, 3), 1)
-    array([[0, 1, 2],
-           [0, 1, 2]], dtype=int32)
-    """
-    shape = tuple(operator.index(s) for s in shape)
-    d = canonicalize_axis(dimension, len(shape))
-    r = np.arange(shape[d], dtype=dtype).reshape([-1 if i == d else 1 for i in range(len(shape))])
-    return np.broadcast_to(r, shape).copy()
-
-
-def full(shape, fill_value, dtype=None):
-    """An array of ``shape`` filled with ``fill_value``.
-
-    >>> from vmapx import lax
-    >>> lax.full((2,), 3.0)
-    array([3., 3.])
-    """
-    return _out(_jnp().full(tuple(shape), fill_value, dtype))
-
-
-def full_like(x, fill_value, dtype=None, shape=None):
-    """An array like ``x`` (its dtype and shape unless given) filled with ``fill_value``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.full_like(np.ones(2, np.int32), 3.7)
-    array([3, 3], dtype=int32)
-    """
-    a = _aval(x)
-    return _out(_jnp().full(tuple(a.shape) if shape is None else tuple(shape), fill_value,
-                            a.dtype if dtype is None else dtype))
-
-
-# ---------------------------------------------------------------- shapes
-
-
-def broadcast(operand, sizes):
-    """``operand`` with new leading dimensions ``sizes``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.broadcast(np.array([1, 2]), (3,)).shape
-    (3, 2)
-    """
-    x = asarray_like(operand)
-    return _out(_jnp().broadcast_to(x, tuple(sizes) + tuple(_aval(x).shape)))
-
-
-def broadcast_in_dim(operand, shape, broadcast_dimensions):
-    """``operand`` broadcast to ``shape``, its dimension ``i`` becoming
-    dimension ``broadcast_dimensions[i]`` of the result.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.broadcast_in_dim(np.array([1, 2]), (3, 2, 4), (1,)).shape
-    (3, 2, 4)
-    """
-    jnp = _jnp()
-    x = asarray_like(operand)
-    in_shape = tuple(_aval(x).shape)
-    shape = tuple(shape)
-    dims = tuple(broadcast_dimensions)
-    if len(dims) != len(in_shape) or any(
-            not (in_shape[i] == shape[d] or in_shape[i] == 1) for i, d in enumerate(dims)) \
-            or len(set(dims)) != len(dims) or any(not 0 <= d < len(shape) for d in dims):
-        raise TypeError("broadcast_in_dim operand dimension sizes must either be 1, or be "
-                        "equal to their corresponding dimensions in the target broadcast "
-                        f"shape; got operand of shape {in_shape}, target broadcast shape "
-                        f"{shape}, broadcast_dimensions {dims} ")
-    if list(dims) != sorted(dims):  # operand axes land in another order: transpose first
-        perm = tuple(sorted(range(len(dims)), key=dims.__getitem__))
-        x, in_shape, dims = (jnp.transpose(x, perm), tuple(in_shape[i] for i in perm),
-                             tuple(dims[i] for i in perm))
-    inter = [1] * len(shape)
-    for i, d in enumerate(dims):
-        inter[d] = in_shape[i]
-    return _out(jnp.broadcast_to(jnp.reshape(x, tuple(inter)), shape))
-
-
-def reshape(operand, new_sizes, dimensions=None):
-    """``operand`` reshaped to ``new_sizes`` (after transposing by ``dimensions``).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.reshape(np.arange(6), (2, 3))
-    array([[0, 1, 2],
-           [3, 4, 5]])
-    """
-    jnp = _jnp()
-    x = asarray_like(operand)
-    if dimensions is not None:
-        dims = tuple(operator.index(d) for d in dimensions)
-        if sorted(dims) != list(range(len(_aval(x).shape))):
-            raise TypeError(f"reshape dimensions must be a permutation of operand dimensions, "
-                            f"got dimensions {dims} for shape {tuple(_aval(x).shape)}.")
-        x = jnp.transpose(x, dims)
-    return _out(jnp.reshape(x, tuple(new_sizes)))
-
-
-def transpose(operand, permutation):
-    """``operand`` with its dimensions permuted.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.transpose(np.ones((2, 3, 4)), (2, 0, 1)).shape
-    (4, 2, 3)
-    """
-    x = asarray_like(operand)
-    perm = tuple(operator.index(p) for p in permutation)
-    shape = tuple(_aval(x).shape)
-    if sorted(perm) != list(range(len(shape))):
-        raise TypeError(f"transpose permutation isn't a permutation of operand dimensions, got "
-                        f"permutation {perm} for operand shape {shape}.")
-    return _out(_jnp().transpose(x, perm))
-
-
-def squeeze(array, dimensions):
-    """``array`` without the size-1 ``dimensions``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.squeeze(np.ones((1, 2, 1)), (0,)).shape
-    (2, 1)
-    """
-    return _out(_jnp().squeeze(asarray_like(array), tuple(dimensions)))
-
-
-def expand_dims(array, dimensions):
-    """``array`` with new size-1 ``dimensions``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.expand_dims(np.ones(2), (0, 2)).shape
-    (1, 2, 1)
-    """
-    return _out(_jnp().expand_dims(asarray_like(array), tuple(dimensions)))
-
-
-def rev(operand, dimensions):
-    """``operand`` reversed along ``dimensions``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.rev(np.arange(4), (0,))
-    array([3, 2, 1, 0])
-    """
-    x = asarray_like(operand)
-    dims = tuple(operator.index(d) for d in dimensions)
-    if len(set(dims)) != len(dims):
-        raise TypeError(f"rev dimensions must be unique, got {dims}.")
-    nd = len(_aval(x).shape)
-    if any(d < 0 for d in dims):
-        raise TypeError(f"rev dimensions must have every element be nonnegative, got {dims}.")
-    if any(d >= nd for d in dims):
-        raise TypeError(f"rev dimensions must all be less than operand ndim, got dimensions "
-                        f"{dims} for operand ndim {nd}.")
-    return _out(_jnp().flip(x, dims))
-
-
-def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
-    """``operand`` with dimensions ``start_dimension:stop_dimension`` merged into one.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.collapse(np.ones((2, 3, 4)), 1).shape
-    (2, 12)
-    """
-    x = asarray_like(operand)
-    shape = tuple(_aval(x).shape)
-    stop = len(shape) if stop_dimension is None else stop_dimension
-    size = int(np.prod(shape[start_dimension:stop], dtype=np.int64))
-    return _out(_jnp().reshape(x, shape[:start_dimension] + (size,) + shape[stop:]))
-
-
-def concatenate(operands, dimension: int):
-    """Join arrays of one dtype along ``dimension``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.concatenate([np.ones(2), np.zeros(3)], 0)
-    array([1., 1., 0., 0., 0.])
-    """
-    ops = [asarray_like(o) for o in operands]
-    dts = {_aval(o).dtype for o in ops}
-    if len(dts) > 1:
-        raise TypeError("lax.concatenate requires arguments to have the same dtypes, got "
-                        f"{', '.join(_aval(o).dtype.name for o in ops)}. (Tip: "
-                        "jnp.concatenate is a similar function that does automatic type "
-                        "promotion on inputs).")
-    return _out(_jnp().concatenate(ops, axis=dimension))
-
-
-def pad(operand, padding_value, padding_config):
-    """Pad with ``padding_value``: ``padding_config`` holds ``(low, high,
-    interior)`` per dimension (negative ``low``/``high`` crop).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.pad(np.array([1, 2, 3]), 0, [(1, 2, 1)])
-    array([0, 1, 0, 2, 0, 3, 0, 0])
-    """
-    jnp = _jnp()
-    x = asarray_like(operand)
-    a = _aval(x)
-    config = [tuple(operator.index(v) for v in c) for c in padding_config]
-    if len(config) != len(a.shape):
-        raise ValueError(f"length of padding_config must equal the number of axes of operand, "
-                         f"got padding_config {padding_config} for operand shape {a.shape}")
-    if any(c[2] < 0 for c in config):
-        raise ValueError(f"interior padding in padding_config must be nonnegative, got "
-                         f"padding_config {padding_config}")
-    out_shape = tuple(int(lo + hi + n + max(n - 1, 0) * interior)
-                      for n, (lo, hi, interior) in zip(a.shape, config, strict=True))
-    if any(n < 0 for n in out_shape):
-        raise ValueError(f"Dimension size after padding is not at least 0, got result shape "
-                         f"{out_shape}, for padding_config {tuple(config)} and operand shape "
-                         f"{tuple(a.shape)}")
-    pv = _aval(padding_value)
-    if not pv.weak_type and pv.dtype != a.dtype:
-        raise TypeError(f"pad operand and padding_value must be same dtype: got "
-                        f"{a.dtype.name} and {pv.dtype.name}.")
-    import builtins
-    grown, place, crop = [], [], []
-    for n, (lo, hi, interior) in zip(a.shape, config, strict=True):
-        core = n + max(n - 1, 0) * interior
-        full_lo, full_hi = max(lo, 0), max(hi, 0)
-        grown.append(full_lo + core + full_hi)
-        place.append(builtins.slice(full_lo, full_lo + core, interior + 1))
-        crop.append(builtins.slice(full_lo - lo, full_lo + core + hi if hi < 0 else None))
-    base = jnp.full(tuple(grown), 0, a.dtype)
-    base = base + astype(asarray_like(padding_value), a.dtype)
-    out = IndexUpdateHelper(base)[tuple(place)].set(x)
-    return _out(out[tuple(crop)])
-
-
-def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
-    """The static slice ``operand[start:limit:stride, ...]``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.slice(np.arange(10), (1,), (8,), (3,))
-    array([1, 4, 7])
-    """
-    import builtins
-    x = asarray_like(operand)
-    shape = tuple(_aval(x).shape)
-    start_indices, limit_indices = tuple(start_indices), tuple(limit_indices)
-    strides = (1,) * len(shape) if strides is None else tuple(strides)
-    for what, v in (("start_indices", start_indices), ("limit_indices", limit_indices),
-                    ("strides", strides)):
-        if len(v) != len(shape):
-            raise TypeError(f"slice {what} must have length equal to the number of "
-                            f"dimensions of the operand, got {what} {v} for operand shape "
-                            f"{shape}.")
-    if any(st <= 0 for st in strides):
-        raise TypeError(f"slice strides must have every element be positive, got {strides}.")
-    if any(lim > n for lim, n in zip(limit_indices, shape, strict=True)):
-        raise TypeError(f"slice limit_indices must be less than or equal to operand shape, got "
-                        f"limit_indices {limit_indices} for operand shape {shape}.")
-    if any(lim < st for st, lim in zip(start_indices, limit_indices, strict=True)):
-        raise TypeError(f"slice limit_indices must be greater than or equal to start_indices, "
-                        f"got start_indices {start_indices} and limit_indices "
-                        f"{limit_indices}.")
-    idx = tuple(builtins.slice(s, l, st)
-                for s, l, st in zip(start_indices, limit_indices, strides, strict=True))
-    return _out(x[idx])
-
-
-def split(operand, sizes, axis: int = 0):
-    """``operand`` cut along ``axis`` into pieces of the given ``sizes``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.split(np.arange(6), (2, 4))
-    [array([0, 1]), array([2, 3, 4, 5])]
-    """
-    x = asarray_like(operand)
-    shape = tuple(_aval(x).shape)
-    axis = canonicalize_axis(axis, len(shape))
-    sizes = [operator.index(z) for z in sizes]
-    if sum(sizes) != shape[axis] or any(z < 0 for z in sizes):
-        raise ValueError(f"Sum of sizes {sum(sizes)} must be equal to dimension {shape[axis]} "
-                         f"of the operand shape {shape}")
-    out, start = [], 0
-    for z in sizes:
-        out.append(slice_in_dim(x, start, start + z, 1, axis))
-        start += z
-    return out
-
-
-def slice_in_dim(operand, start_index, limit_index, stride: int = 1, axis: int = 0):
-    """The static slice ``start_index:limit_index:stride`` along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.slice_in_dim(np.arange(10), -3, None)
-    array([7, 8, 9])
-    """
-    import builtins
-    x = asarray_like(operand)
-    nd = len(_aval(x).shape)
-    axis = canonicalize_axis(axis, nd)
-    idx = [builtins.slice(None)] * nd
-    idx[axis] = builtins.slice(start_index, limit_index, stride)
-    return _out(x[tuple(idx)])
-
-
-def index_in_dim(operand, index: int, axis: int = 0, keepdims: bool = True):
-    """The static index ``index`` along ``axis`` (kept as a size-1 dimension).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.index_in_dim(np.arange(10), -1, keepdims=False)
-    array(9)
-    """
-    x = asarray_like(operand)
-    n = _aval(x).shape[canonicalize_axis(axis, len(_aval(x).shape))]
-    index = operator.index(index)
-    if not -n <= index < n:
-        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
-    index %= n
-    out = slice_in_dim(x, index, index + 1, 1, axis)
-    return out if keepdims else _out(_jnp().squeeze(out, axis))
-
-
-# ------------------------------------------------------- dynamic slicing
-
-
-def _starts(start_indices, shape, what):
-    """Start indices as a list of scalars (a 1-D array of them is split)."""
-    if isinstance(start_indices, (np.ndarray, Tracer)):
-        a = _aval(start_indices)
-        if len(a.shape) != 1:
-            raise TypeError(f"{what} start_indices must be a sequence of scalars or a 1-D "
-                            f"array, got shape {a.shape}")
-        start_indices = [start_indices[i] for i in range(a.shape[0])]
-    starts = list(start_indices)
-    if len(starts) != len(shape):
-        raise ValueError(f"Length of slice indices must match number of operand dimensions "
-                         f"({len(starts)} vs {tuple(shape)})")
-    for s in starts:
-        if _aval(s).shape != () or _aval(s).dtype.kind not in "iu":
-            raise TypeError(f"index arguments to {what} must be integer scalars, got "
-                            f"{_aval(s).str_short()}")
-    return starts
-
-
-def _clamped(start, n, size, allow_negative):
-    """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does."""
-    jnp = _jnp()
-    if not isinstance(start, Tracer):
-        s = int(start)
-        if s < 0:
-            if not allow_negative:
-                raise ValueError(f"Index {s} is out of bounds for dimension {n} if "
-                                 "allow_negative_indices=False")
-            s += n
-        return min(max(s, 0), n - size)
-    if allow_negative:
-        start = jnp.where(start < 0, start + n, start)
-    return jnp.clip(start, 0, n - size)
-
-
-def _window_index(starts, sizes, shape):
-    """An index selecting the window ``starts + [0, sizes)``: static slices
-    where the start is concrete, broadcast integer arrays (a gather) otherwise."""
-    import builtins
-    jnp = _jnp()
-    nd = len(shape)
-    if not any(isinstance(s, Tracer) for s in starts):
-        return tuple(builtins.slice(s, s + z) for s, z in zip(starts, sizes, strict=True))
-    idx = []
-    for d, (s, z) in enumerate(zip(starts, sizes, strict=True)):
-        r = jnp.arange(z) + s
-        idx.append(jnp.reshape(r, tuple(z if k == d else 1 for k in range(nd))))
-    return tuple(idx)
-
-
-def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
-    """The slice of ``slice_sizes`` starting at ``start_indices``, which may be
-    traced (under ``vmap``, one start per example).  Negative starts count from
-    the end; starts are clamped so the slice stays in bounds.
-
-    >>> import numpy as np, vmapx
-    >>> from vmapx import lax
-    >>> lax.dynamic_slice(np.arange(10), (8,), (4,))
-    array([6, 7, 8, 9])
-    >>> vmapx.vmap(lambda i: lax.dynamic_slice(np.arange(10), (i,), (2,)))(np.array([0, 5]))
-    array([[0, 1],
-           [5, 6]])
-    """
-    x = asarray_like(operand)
-    shape = tuple(_aval(x).shape)
-    starts = _starts(start_indices, shape, "dynamic_slice")
-    sizes = tuple(operator.index(z) for z in slice_sizes)
-    if len(sizes) != len(shape):
-        raise TypeError(f"dynamic_slice slice_sizes must have the same length as operand shape, "
-                        f"got slice_sizes {sizes} for operand shape {shape}.")
-    if any(z > n or z < 0 for z, n in zip(sizes, shape, strict=True)):
-        raise TypeError(f"slice slice_sizes must be less than or equal to operand shape, got "
-                        f"slice_sizes {sizes} for operand shape {shape}.")
-    starts = [_clamped(s, n, z, allow_negative_indices)
-              for s, n, z in zip(starts, shape, sizes, strict=True)]
-    return _out(advanced_getitem(x, _window_index(starts, sizes, shape)))
-
-
-def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
-    """``operand`` with ``update`` written at ``start_indices`` (clamped so it
-    fits; may be traced).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.dynamic_update_slice(np.arange(6), np.array([-1, -2]), (5,))
-    array([ 0,  1,  2,  3, -1, -2])
-    """
-    x, u = asarray_like(operand), asarray_like(update)
-    xa, ua = _aval(x), _aval(u)
-    shape, ushape = tuple(xa.shape), tuple(ua.shape)
-    if xa.dtype != ua.dtype:
-        raise TypeError(f"lax.dynamic_update_slice requires arguments to have the same dtypes, "
-                        f"got {xa.dtype.name}, {ua.dtype.name}.")
-    starts = _starts(start_indices, shape, "dynamic_update_slice")
-    if len(ushape) != len(shape) or any(z > n for z, n in zip(ushape, shape, strict=True)):
-        raise TypeError(f"dynamic_update_slice update shape must be smaller than operand shape, "
-                        f"got update shape {ushape} for operand shape {shape}.")
-    starts = [_clamped(s, n, z, allow_negative_indices)
-              for s, n, z in zip(starts, shape, ushape, strict=True)]
-    return _out(IndexUpdateHelper(x)[_window_index(starts, ushape, shape)].set(u))
-
-
-def _in_dim_starts(x, index, axis):
-    shape = tuple(_aval(x).shape)
-    axis = canonicalize_axis(axis, len(shape))
-    starts = [0] * len(shape)
-    starts[axis] = index
-    return shape, axis, starts
-
-
-def dynamic_slice_in_dim(operand, start_index, slice_size: int = 1, axis: int = 0, *,
-                         allow_negative_indices=True):
-    """``dynamic_slice`` along one ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.dynamic_slice_in_dim(np.arange(12).reshape(3, 4), 1, 2, axis=1)
-    array([[ 1,  2],
-           [ 5,  6],
-           [ 9, 10]])
-    """
-    x = asarray_like(operand)
-    shape, axis, starts = _in_dim_starts(x, start_index, axis)
-    sizes = list(shape)
-    sizes[axis] = slice_size
-    return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
-
-
-def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True, *,
-                         allow_negative_indices=True):
-    """The element ``index`` (maybe traced) along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.dynamic_index_in_dim(np.arange(12).reshape(3, 4), 1, axis=1, keepdims=False)
-    array([1, 5, 9])
-    """
-    x = asarray_like(operand)
-    axis = canonicalize_axis(axis, len(_aval(x).shape))
-    out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
-    return out if keepdims else _out(_jnp().squeeze(out, axis))
-
-
-def dynamic_update_slice_in_dim(operand, update, start_index, axis: int, *,
-                                allow_negative_indices=True):
-    """``dynamic_update_slice`` along one ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.dynamic_update_slice_in_dim(np.zeros(5, int), np.array([1, 1]), 1, axis=0)
-    array([0, 1, 1, 0, 0])
-    """
-    x = asarray_like(operand)
-    _, _, starts = _in_dim_starts(x, start_index, axis)
-    return dynamic_update_slice(x, update, starts,
-                                allow_negative_indices=allow_negative_indices)
-
-
-def dynamic_update_index_in_dim(operand, update, index, axis: int, *,
-                                allow_negative_indices=True):
-    """Write ``update`` (without or with the size-1 ``axis``) at ``index`` along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.dynamic_update_index_in_dim(np.zeros((2, 3), int), np.array([7, 7]), 1, axis=1)
-    array([[0, 7, 0],
-           [0, 7, 0]])
-    """
-    x, u = asarray_like(operand), asarray_like(update)
-    axis = canonicalize_axis(axis, len(_aval(x).shape))
-    if len(_aval(u).shape) == len(_aval(x).shape) - 1:
-        u = _jnp().expand_dims(u, axis)
-    return dynamic_update_slice_in_dim(x, u, index, axis,
-                                       allow_negative_indices=allow_negative_indices)
 
 
 # ---------------------------------------------------------------- products
@@ -1213,12 +667,7 @@ _OPS.update(_populate_reducers())
 globals().update(_OPS)
 
 __all__ = sorted(_OPS) + [
-    "Precision", "RoundingMethod", "round", "split", "integer_pow", "clamp", "select_n",
-    "convert_element_type", "bitcast_convert_type",
-    "argmax", "argmin", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp", "sort",
-    "sort_key_val", "top_k", "iota", "broadcasted_iota", "full", "full_like", "broadcast",
-    "broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "rev", "collapse",
-    "concatenate", "pad", "slice", "slice_in_dim", "index_in_dim", "dynamic_slice",
-    "dynamic_update_slice", "dynamic_slice_in_dim", "dynamic_index_in_dim",
-    "dynamic_update_slice_in_dim", "dynamic_update_index_in_dim", "dot_general", "dot",
-    "batch_matmul"]
+    "Precision", "RoundingMethod", "round", "integer_pow", "clamp", "select_n",
+    "convert_element_type", "bitcast_convert_type", "argmax", "argmin", "cumsum", "cumprod",
+    "cummax", "cummin", "cumlogsumexp", "sort", "sort_key_val", "top_k", "dot_general",
+    "dot", "batch_matmul"]

@@ -25,8 +25,7 @@ import operator
 
 import numpy as np
 
-from . import lax_ops
-from . import tree as tu
+from . import lax_ops, lax_shapes, lax_slicing, numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval
 from .jnp.base import asarray_like, astype, canonicalize_axes
 from .lax_conv import monoid_kind, monoid_reduce_window, window_params
@@ -72,14 +71,14 @@ def fold_leading(computation, tree, stacked):
     n = get_aval(stacked[0]).shape[0]
     while n > 1:
         even = n - n % 2
-        left = [lax_ops.slice_in_dim(x, 0, even, 2) for x in stacked]
-        right = [lax_ops.slice_in_dim(x, 1, even, 2) for x in stacked]
+        left = [lax_slicing.slice_in_dim(x, 0, even, 2) for x in stacked]
+        right = [lax_slicing.slice_in_dim(x, 1, even, 2) for x in stacked]
         merged = _combine(computation, tree, left, right)
         if n % 2:
-            merged = [lax_ops.concatenate([m, lax_ops.slice_in_dim(x, n - 1, n)], 0)
+            merged = [lax_shapes.concatenate([m, lax_slicing.slice_in_dim(x, n - 1, n)], 0)
                       for m, x in zip(merged, stacked, strict=True)]
         stacked, n = merged, n // 2 + n % 2
-    return [lax_ops.squeeze(x, (0,)) for x in stacked]
+    return [lax_shapes.squeeze(x, (0,)) for x in stacked]
 
 
 def _with_init(computation, tree, inits, acc, dtypes):
@@ -100,7 +99,6 @@ def _monoid_reduce(x, init, kind, axes):
         out = prim.bind(x, axes=axes, dtype=dt)
     else:
         out = (red.reduce_max_p if kind == "max" else red.reduce_min_p).bind(x, axes=axes)
-    import vmapx.numpy as jnp  # the numpy layer imports lax_ops' siblings
     combine = {"sum": jnp.add, "max": jnp.maximum, "min": jnp.minimum,
                "prod": jnp.multiply}[kind]
     if dt == np.bool_:
@@ -152,11 +150,10 @@ def reduce(operands, init_values, computation, dimensions):
     rest = tuple(shape[d] for d in kept)
     dtypes = [get_aval(x).dtype for x in ops]
     if n == 0:
-        import vmapx.numpy as jnp
         out = [jnp.broadcast_to(astype(v, dt), rest) for v, dt in zip(inits, dtypes,
                                                                       strict=True)]
     else:
-        stacked = [lax_ops.reshape(lax_ops.transpose(x, tuple(axes) + tuple(kept)),
+        stacked = [lax_shapes.reshape(lax_shapes.transpose(x, tuple(axes) + tuple(kept)),
                                    (n,) + rest) for x in ops]
         acc = fold_leading(computation, tree, stacked)
         out = _with_init(computation, tree, inits, acc, dtypes)
@@ -213,7 +210,7 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     out_shape = windowed_shape(shape, *params.values())
     config = [(lo, hi, bd - 1) for (lo, hi), bd in zip(params["padding"],
                                                          params["base_dilation"], strict=True)]
-    padded = [lax_ops.pad(x, astype(v, dt), config)
+    padded = [lax_shapes.pad(x, astype(v, dt), config)
               for x, v, dt in zip(ops, inits, dtypes, strict=True)]
     strides = params["window_strides"]
     elements = [[] for _ in ops]
@@ -222,13 +219,12 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
         limit = [s + (o - 1) * st + 1 if o else s
                  for s, o, st in zip(start, out_shape, strides, strict=True)]
         for acc, x in zip(elements, padded, strict=True):
-            acc.append(lax_ops.expand_dims(lax_ops.slice(x, start, limit, strides), (0,)))
+            acc.append(lax_shapes.expand_dims(lax_slicing.slice(x, start, limit, strides), (0,)))
     if not elements[0]:  # an empty window: every output is init
-        import vmapx.numpy as jnp
         out = [jnp.broadcast_to(astype(v, dt), out_shape)
                for v, dt in zip(inits, dtypes, strict=True)]
     else:
-        stacked = [lax_ops.concatenate(e, 0) for e in elements]
+        stacked = [lax_shapes.concatenate(e, 0) for e in elements]
         out = _with_init(computation, tree, inits, fold_leading(computation, tree, stacked),
                          dtypes)
     return tu.tree_unflatten(tree, [_out(o) for o in out])

@@ -1,6 +1,10 @@
-"""``lax.gather`` and the ``lax.scatter`` family (``scatter``, ``scatter_add``,
-``scatter_sub``, ``scatter_mul``, ``scatter_min``, ``scatter_max``,
-``scatter_apply``), with their dimension-number types and ``GatherScatterMode``.
+"""Slicing in ``vmapx.lax``: static slices (``slice``, ``slice_in_dim``,
+``index_in_dim``, ``split``), slices at traced positions (``dynamic_slice``,
+``dynamic_update_slice`` and their ``_in_dim`` / ``index`` forms, starts
+clamped so the slice stays in bounds), ``lax.gather`` and the ``lax.scatter``
+family (``scatter``, ``scatter_add``, ``scatter_sub``, ``scatter_mul``,
+``scatter_min``, ``scatter_max``, ``scatter_apply``), with their
+dimension-number types and ``GatherScatterMode``.
 
 The front-ends check and normalise arguments (dimension numbers as tuples of
 ints, the mode as a ``GatherScatterMode``, a static fill value) and bind the
@@ -12,18 +16,27 @@ duplicate indices.
 """
 from __future__ import annotations
 
+import builtins
+import operator
+
 import numpy as np
 
-from .core import get_aval, is_python_scalar
-from .jnp.base import asarray_like
+from .core import Tracer, get_aval, is_python_scalar
+from .jnp.advanced import IndexUpdateHelper, advanced_getitem
+from .jnp.base import asarray_like, canonicalize_axis
 from .prims import elementwise as ew
 from .prims.gather_scatter import (GatherDimensionNumbers, GatherScatterMode,
                                    ScatterDimensionNumbers, lax_gather_p, lax_scatter_p)
 from .prims.reductions import reduce_max_p
+from .lax_control import while_loop
+from . import numpy_api as jnp
+from .lax_ops import _aval, _out
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min",
-           "scatter_max", "scatter_apply"]
+           "scatter_max", "scatter_apply", "slice", "split", "slice_in_dim", "index_in_dim",
+           "dynamic_slice", "dynamic_update_slice", "dynamic_slice_in_dim",
+           "dynamic_index_in_dim", "dynamic_update_slice_in_dim", "dynamic_update_index_in_dim"]
 
 
 def _ints(dims) -> tuple:
@@ -176,7 +189,6 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
     ...                   update_shape=(3,))
     array([  1., 100.,   1.,  10.])
     """
-    from .lax_control import while_loop  # lax_control imports the numpy layer
     x = asarray_like(operand)
     xa = get_aval(x)
     if 0 in xa.shape:
@@ -191,3 +203,272 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
         return k + 1, ew.where_p.bind(ew.greater_p.bind(hits, k), func(v), v)
 
     return while_loop(lambda c: c[0] < most, body, (np.int64(0), x))[1]
+
+
+# --------------------------------------------------------- static slicing
+
+
+def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
+    """The static slice ``operand[start:limit:stride, ...]``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.slice(np.arange(10), (1,), (8,), (3,))
+    array([1, 4, 7])
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    start_indices, limit_indices = tuple(start_indices), tuple(limit_indices)
+    strides = (1,) * len(shape) if strides is None else tuple(strides)
+    for what, v in (("start_indices", start_indices), ("limit_indices", limit_indices),
+                    ("strides", strides)):
+        if len(v) != len(shape):
+            raise TypeError(f"slice {what} must have length equal to the number of "
+                            f"dimensions of the operand, got {what} {v} for operand shape "
+                            f"{shape}.")
+    if any(st <= 0 for st in strides):
+        raise TypeError(f"slice strides must have every element be positive, got {strides}.")
+    if any(lim > n for lim, n in zip(limit_indices, shape, strict=True)):
+        raise TypeError(f"slice limit_indices must be less than or equal to operand shape, got "
+                        f"limit_indices {limit_indices} for operand shape {shape}.")
+    if any(lim < st for st, lim in zip(start_indices, limit_indices, strict=True)):
+        raise TypeError(f"slice limit_indices must be greater than or equal to start_indices, "
+                        f"got start_indices {start_indices} and limit_indices "
+                        f"{limit_indices}.")
+    idx = tuple(builtins.slice(s, l, st)
+                for s, l, st in zip(start_indices, limit_indices, strides, strict=True))
+    return _out(x[idx])
+
+
+def split(operand, sizes, axis: int = 0):
+    """``operand`` cut along ``axis`` into pieces of the given ``sizes``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.split(np.arange(6), (2, 4))
+    [array([0, 1]), array([2, 3, 4, 5])]
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    axis = canonicalize_axis(axis, len(shape))
+    sizes = [operator.index(z) for z in sizes]
+    if sum(sizes) != shape[axis] or any(z < 0 for z in sizes):
+        raise ValueError(f"Sum of sizes {sum(sizes)} must be equal to dimension {shape[axis]} "
+                         f"of the operand shape {shape}")
+    out, start = [], 0
+    for z in sizes:
+        out.append(slice_in_dim(x, start, start + z, 1, axis))
+        start += z
+    return out
+
+
+def slice_in_dim(operand, start_index, limit_index, stride: int = 1, axis: int = 0):
+    """The static slice ``start_index:limit_index:stride`` along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.slice_in_dim(np.arange(10), -3, None)
+    array([7, 8, 9])
+    """
+    x = asarray_like(operand)
+    nd = len(_aval(x).shape)
+    axis = canonicalize_axis(axis, nd)
+    idx = [builtins.slice(None)] * nd
+    idx[axis] = builtins.slice(start_index, limit_index, stride)
+    return _out(x[tuple(idx)])
+
+
+def index_in_dim(operand, index: int, axis: int = 0, keepdims: bool = True):
+    """The static index ``index`` along ``axis`` (kept as a size-1 dimension).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.index_in_dim(np.arange(10), -1, keepdims=False)
+    array(9)
+    """
+    x = asarray_like(operand)
+    n = _aval(x).shape[canonicalize_axis(axis, len(_aval(x).shape))]
+    index = operator.index(index)
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
+    index %= n
+    out = slice_in_dim(x, index, index + 1, 1, axis)
+    return out if keepdims else _out(jnp.squeeze(out, axis))
+
+
+# ------------------------------------------------------- dynamic slicing
+
+
+def _starts(start_indices, shape, what):
+    """Start indices as a list of scalars (a 1-D array of them is split)."""
+    if isinstance(start_indices, (np.ndarray, Tracer)):
+        a = _aval(start_indices)
+        if len(a.shape) != 1:
+            raise TypeError(f"{what} start_indices must be a sequence of scalars or a 1-D "
+                            f"array, got shape {a.shape}")
+        start_indices = [start_indices[i] for i in range(a.shape[0])]
+    starts = list(start_indices)
+    if len(starts) != len(shape):
+        raise ValueError(f"Length of slice indices must match number of operand dimensions "
+                         f"({len(starts)} vs {tuple(shape)})")
+    for s in starts:
+        if _aval(s).shape != () or _aval(s).dtype.kind not in "iu":
+            raise TypeError(f"index arguments to {what} must be integer scalars, got "
+                            f"{_aval(s).str_short()}")
+    return starts
+
+
+def _clamped(start, n, size, allow_negative):
+    """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does."""
+    if not isinstance(start, Tracer):
+        s = int(start)
+        if s < 0:
+            if not allow_negative:
+                raise ValueError(f"Index {s} is out of bounds for dimension {n} if "
+                                 "allow_negative_indices=False")
+            s += n
+        return min(max(s, 0), n - size)
+    if allow_negative:
+        start = jnp.where(start < 0, start + n, start)
+    return jnp.clip(start, 0, n - size)
+
+
+def _window_index(starts, sizes, shape):
+    """An index selecting the window ``starts + [0, sizes)``: static slices
+    where the start is concrete, broadcast integer arrays (a gather) otherwise."""
+    nd = len(shape)
+    if not any(isinstance(s, Tracer) for s in starts):
+        return tuple(builtins.slice(s, s + z) for s, z in zip(starts, sizes, strict=True))
+    idx = []
+    for d, (s, z) in enumerate(zip(starts, sizes, strict=True)):
+        r = jnp.arange(z) + s
+        idx.append(jnp.reshape(r, tuple(z if k == d else 1 for k in range(nd))))
+    return tuple(idx)
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """The slice of ``slice_sizes`` starting at ``start_indices``, which may be
+    traced (under ``vmap``, one start per example).  Negative starts count from
+    the end; starts are clamped so the slice stays in bounds.
+
+    >>> import numpy as np, vmapx
+    >>> from vmapx import lax
+    >>> lax.dynamic_slice(np.arange(10), (8,), (4,))
+    array([6, 7, 8, 9])
+    >>> vmapx.vmap(lambda i: lax.dynamic_slice(np.arange(10), (i,), (2,)))(np.array([0, 5]))
+    array([[0, 1],
+           [5, 6]])
+    """
+    x = asarray_like(operand)
+    shape = tuple(_aval(x).shape)
+    starts = _starts(start_indices, shape, "dynamic_slice")
+    sizes = tuple(operator.index(z) for z in slice_sizes)
+    if len(sizes) != len(shape):
+        raise TypeError(f"dynamic_slice slice_sizes must have the same length as operand shape, "
+                        f"got slice_sizes {sizes} for operand shape {shape}.")
+    if any(z > n or z < 0 for z, n in zip(sizes, shape, strict=True)):
+        raise TypeError(f"slice slice_sizes must be less than or equal to operand shape, got "
+                        f"slice_sizes {sizes} for operand shape {shape}.")
+    starts = [_clamped(s, n, z, allow_negative_indices)
+              for s, n, z in zip(starts, shape, sizes, strict=True)]
+    return _out(advanced_getitem(x, _window_index(starts, sizes, shape)))
+
+
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """``operand`` with ``update`` written at ``start_indices`` (clamped so it
+    fits; may be traced).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_slice(np.arange(6), np.array([-1, -2]), (5,))
+    array([ 0,  1,  2,  3, -1, -2])
+    """
+    x, u = asarray_like(operand), asarray_like(update)
+    xa, ua = _aval(x), _aval(u)
+    shape, ushape = tuple(xa.shape), tuple(ua.shape)
+    if xa.dtype != ua.dtype:
+        raise TypeError(f"lax.dynamic_update_slice requires arguments to have the same dtypes, "
+                        f"got {xa.dtype.name}, {ua.dtype.name}.")
+    starts = _starts(start_indices, shape, "dynamic_update_slice")
+    if len(ushape) != len(shape) or any(z > n for z, n in zip(ushape, shape, strict=True)):
+        raise TypeError(f"dynamic_update_slice update shape must be smaller than operand shape, "
+                        f"got update shape {ushape} for operand shape {shape}.")
+    starts = [_clamped(s, n, z, allow_negative_indices)
+              for s, n, z in zip(starts, shape, ushape, strict=True)]
+    return _out(IndexUpdateHelper(x)[_window_index(starts, ushape, shape)].set(u))
+
+
+def _in_dim_starts(x, index, axis):
+    shape = tuple(_aval(x).shape)
+    axis = canonicalize_axis(axis, len(shape))
+    starts = [0] * len(shape)
+    starts[axis] = index
+    return shape, axis, starts
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size: int = 1, axis: int = 0, *,
+                         allow_negative_indices=True):
+    """``dynamic_slice`` along one ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_slice_in_dim(np.arange(12).reshape(3, 4), 1, 2, axis=1)
+    array([[ 1,  2],
+           [ 5,  6],
+           [ 9, 10]])
+    """
+    x = asarray_like(operand)
+    shape, axis, starts = _in_dim_starts(x, start_index, axis)
+    sizes = list(shape)
+    sizes[axis] = slice_size
+    return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True, *,
+                         allow_negative_indices=True):
+    """The element ``index`` (maybe traced) along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_index_in_dim(np.arange(12).reshape(3, 4), 1, axis=1, keepdims=False)
+    array([1, 5, 9])
+    """
+    x = asarray_like(operand)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
+    return out if keepdims else _out(jnp.squeeze(out, axis))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis: int, *,
+                                allow_negative_indices=True):
+    """``dynamic_update_slice`` along one ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_slice_in_dim(np.zeros(5, int), np.array([1, 1]), 1, axis=0)
+    array([0, 1, 1, 0, 0])
+    """
+    x = asarray_like(operand)
+    _, _, starts = _in_dim_starts(x, start_index, axis)
+    return dynamic_update_slice(x, update, starts,
+                                allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis: int, *,
+                                allow_negative_indices=True):
+    """Write ``update`` (without or with the size-1 ``axis``) at ``index`` along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.dynamic_update_index_in_dim(np.zeros((2, 3), int), np.array([7, 7]), 1, axis=1)
+    array([[0, 7, 0],
+           [0, 7, 0]])
+    """
+    x, u = asarray_like(operand), asarray_like(update)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    if len(_aval(u).shape) == len(_aval(x).shape) - 1:
+        u = jnp.expand_dims(u, axis)
+    return dynamic_update_slice_in_dim(x, u, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
+
+

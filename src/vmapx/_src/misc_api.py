@@ -15,12 +15,14 @@ import sys
 
 import numpy as np
 
-from . import caches, pool, staging
-from . import devices as devices_mod
-from . import jit as jit_mod
-from . import tree as tu
+from . import caches, devices as devices_mod, jit as jit_mod, pool, staging, tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
+from .custom_derivatives import custom_vjp
+from .jnp.base import asarray_like
+from .staging import eval_jaxpr, trace_to_jaxpr
+
+__version__ = "0.1.0"  # vmapx.__version__ (the version in pyproject.toml)
 
 # ------------------------------------------------------------------ devices
 
@@ -135,7 +137,6 @@ def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
     >>> x = np.zeros(2); y = vmapx.device_put(x); x[0] = 5.0; y
     array([0., 0.])
     """
-    from .jnp.base import asarray_like
     _check_device(device)
     _check_device(src)
 
@@ -229,8 +230,6 @@ def custom_gradient(fun):
     >>> float(f(0.0)), float(vmapx.grad(f)(0.0))
     (0.0, 100.0)
     """
-    from .custom_derivatives import custom_vjp
-    from .staging import eval_jaxpr, trace_to_jaxpr
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
@@ -376,8 +375,7 @@ def print_environment_info(return_string: bool = False):
     vmapx:  ...
     numpy:  ...
     """
-    import vmapx
-    lines = [f"vmapx:  {vmapx.__version__}", f"numpy:  {np.__version__}"]
+    lines = [f"vmapx:  {__version__}", f"numpy:  {np.__version__}"]
     for mod in ("optree", "scipy"):
         try:
             m = __import__(mod)

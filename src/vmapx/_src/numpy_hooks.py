@@ -34,11 +34,12 @@ import threading
 
 import numpy as np
 
+from . import concrete, lax_special, numpy_api as jnp
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
 
 _lock = threading.Lock()
-_active: dict = {}   # table key -> the calls in the process that use its wrappers
+_active = concrete.HOOKS_ACTIVE   # table key -> the calls in the process using its wrappers
 
 
 def _traced(x) -> bool:
@@ -54,11 +55,6 @@ def _traced(x) -> bool:
 # ------------------------------------------------------------------ wrappers
 
 
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
-
-
 def _numpy_wrappers():
     orig_asarray, orig_array = np.asarray, np.array
     orig_asanyarray, orig_ascontig = np.asanyarray, np.ascontiguousarray
@@ -66,18 +62,18 @@ def _numpy_wrappers():
 
     def asarray(a, dtype=None, *args, **kwargs):
         if _traced(a):
-            return _jnp().asarray(resolve(a), dtype=dtype)
+            return jnp.asarray(resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
         if _traced(object):
-            return _jnp().array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
+            return jnp.array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
             if _traced(a):
-                return _jnp().asarray(resolve(a), dtype=dtype)
+                return jnp.asarray(resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
 
@@ -110,7 +106,6 @@ _BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "
 
 
 def _as_double(x):
-    jnp = _jnp()
     x = jnp.asarray(x)
     return x.astype(np.float64) if x.dtype != np.float64 else x
 
@@ -119,8 +114,6 @@ def _math_wrappers():
     """``math`` functions on traced values: the matching ufunc, computed in double
     precision as ``math`` does (results ``float64``; ``floor``/``ceil``/``trunc``
     ``int64``; predicates ``bool``)."""
-    jnp = _jnp()
-    from . import lax_special   # built on first use: the lax layer sits above this module
     unary = {"sqrt": jnp.sqrt, "exp": jnp.exp, "expm1": jnp.expm1, "log10": jnp.log10,
              "log2": jnp.log2, "log1p": jnp.log1p, "sin": jnp.sin, "cos": jnp.cos,
              "tan": jnp.tan, "asin": jnp.arcsin, "acos": jnp.arccos, "atan": jnp.arctan,
@@ -199,6 +192,7 @@ _NORM_METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
 
 
 def _norm_wrappers(norm):
+    # upward: scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)
     from ..scipy.stats import norm as ours
     out = {}
     for name in _NORM_METHODS:
@@ -333,16 +327,7 @@ def _cell_value(cell):
 _thread = threading.local()
 
 
-class RetryWithHooks(BaseException):
-    """A batch is about to split while some wrappers are not installed (``needs``
-    missed a function): the ``vmap`` call runs again with all of them, so that
-    ``np.asarray`` & co. stay batched rather than split the batch."""
-
-
-def complete() -> bool:
-    """Whether every table that can be patched now is installed."""
-    return bool(_active.get("numpy")) and bool(_active.get("math")) and (
-        bool(_active.get("norm")) or "scipy.stats" not in sys.modules)
+RetryWithHooks = concrete.RetryWithHooks
 
 
 def in_eager_vmap() -> bool:

@@ -25,6 +25,7 @@ from . import core, tree as tu
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
                    current_trace, _state)
 from .errors import api_boundary
+from .batching import BatchTrace, BatchTracer, matchaxis
 
 
 class Var:
@@ -280,6 +281,7 @@ class StagingTrace(Trace):
         at run time a weak variable holds a NumPy array or scalar, which NumPy
         promotes as a strong type (``int32 + int64 -> int64``): without the
         conversion the program's results would disagree with its own avals."""
+        # upward: casting a staged value binds convert_element_type_p, declared above staging
         from .prims.elementwise import convert_element_type_p
         new = list(invars)
         for i, v in enumerate(invars):
@@ -538,7 +540,6 @@ def batched_eval(closed: ClosedJaxpr, vals, dims, axis: AxisData, force_out=None
     ``force_out`` optionally gives, per output, an int (move or broadcast the
     batch axis there) or ``None`` (leave it where the rules put it).
     """
-    from .batching import BatchTrace, BatchTracer, matchaxis
     trace = BatchTrace(current_trace(), axis)
     boxed = [a if d is None else BatchTracer(trace, a, d)
              for a, d in zip(vals, dims, strict=True)]

@@ -8,6 +8,8 @@ Everything else in vmapx sees flat lists of leaves plus a treedef, produced here
 """
 from __future__ import annotations
 
+import textwrap
+import difflib
 import dataclasses
 import functools
 
@@ -685,8 +687,6 @@ def prefix_errors(prefix_tree, full_tree, is_leaf=None, key_path=()):
 
 
 def _prefix_error(key_path, prefix_tree, full_tree, is_leaf):
-    import difflib
-    import textwrap
     if _strict_leaf(prefix_tree, is_leaf):
         return
     path = keystr(key_path)
@@ -759,3 +759,19 @@ def spec_leaves(spec):
     [0, None]
     """
     return optree.tree_leaves(spec, none_is_leaf=True, namespace=NAMESPACE)
+
+
+def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
+    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
+    try:
+        return broadcast_prefix(axis_tree, treedef_tree)
+    except ValueError:
+        if kws_note:  # report on the positional arguments only, as JAX does
+            axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]
+        leaves, treedef = tree_flatten(treedef_tree)
+        dummy = tree_unflatten(treedef, [PytreeLeaf()] * len(leaves))
+        errors = prefix_errors(axis_tree, dummy)
+        details = "\n  ".join(e(name).args[0] for e in errors)
+        raise ValueError(
+            f"{name} specification must be a tree prefix of the corresponding value; "
+            f"\n  Mismatch details ({len(errors)} found):\n  {details}") from None

@@ -25,8 +25,7 @@ import warnings
 from collections import namedtuple
 from typing import Any, Callable, NamedTuple
 
-from .. import numpy as jnp
-from .. import tree_util
+from .. import numpy as jnp, tree_util
 from .._src.jnp.array import to_result
 
 __all__ = ["JoinPoint", "Optimizer", "OptimizerState", "adagrad", "adam", "adamax",

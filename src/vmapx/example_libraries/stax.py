@@ -22,9 +22,7 @@ import math
 
 import numpy as np
 
-from .. import lax
-from .. import numpy as jnp
-from .. import random
+from .. import lax, numpy as jnp, random
 from ..nn import (elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, softmax,
                   softplus, standardize)
 from ..nn.initializers import glorot_normal, normal, ones, zeros

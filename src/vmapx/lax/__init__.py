@@ -14,6 +14,7 @@ from .._src.autodiff_api import stop_gradient  # noqa: F401,E402
 from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, scan,  # noqa: F401,E402
                                 map, associative_scan)
 from .._src.lax_ops import *  # noqa: F401,F403,E402
+from .._src.lax_shapes import *  # noqa: F401,F403,E402
 from .._src.lax_special import *  # noqa: F401,F403,E402
 from .._src.lax_conv import *  # noqa: F401,F403,E402
 from .._src.lax_slicing import *  # noqa: F401,F403,E402

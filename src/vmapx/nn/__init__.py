@@ -23,7 +23,7 @@ from .._src.core import Tracer, dtype_of, ndim_of, shape_of
 from .._src.custom_derivatives import custom_jvp
 from .._src.jnp.base import asarray_like, astype, canonicalize_axis
 from ..lax import logistic as _logistic, stop_gradient
-from ..scipy.special import _out, _promote_inexact, logsumexp as _logsumexp
+from ..scipy.special import erfc, logsumexp as _logsumexp, _out, _promote_inexact
 
 
 def _inexact(x):
@@ -261,7 +261,6 @@ def gelu(x, approximate=True):
         c = float(np.sqrt(2 / np.pi))
         cdf = 0.5 * (1.0 + jnp.tanh(c * (x + 0.044715 * (x ** 3))))
         return _out(x * cdf)
-    from ..scipy.special import erfc
     return _out(astype(0.5 * x * erfc(-x * float(np.sqrt(0.5))), dtype_of(x)))
 
 

@@ -23,8 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from .. import numpy as jnp
-from .. import random
+from .. import numpy as jnp, random
 from .._src.core import finish_output
 
 __all__ = ["Initializer", "constant", "delta_orthogonal", "glorot_normal", "glorot_uniform",

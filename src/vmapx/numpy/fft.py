@@ -22,17 +22,13 @@ from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
 from .._src.prims.fft import fft_p
+from .._src import numpy_api as jnp
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
            "fftn", "ifftn", "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
 _NORMS = ("backward", "ortho", "forward")
 _SWAP = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
 
 
 def _norm(norm):
@@ -52,7 +48,6 @@ def _no_out(out, name):
 
 def _resize(a, axis, n):
     """``a`` truncated or zero-padded to length ``n`` along ``axis``."""
-    jnp = _jnp()
     if n < 1:
         raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
     m = _shape_of(a)[axis]
@@ -72,7 +67,6 @@ def _transform(a, kind, s, axes, norm):
 
     ``s[-1]`` is the time-domain length for the real kinds.
     """
-    jnp = _jnp()
     a = _asarray_like(a)
     nd = _ndim_of(a)
     axes = [_canonicalize_axis(ax, nd) for ax in axes]
@@ -180,7 +174,7 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
     ax = _canonicalize_axis(axis, _ndim_of(a))
     if n is None:
         n = 2 * (_shape_of(a)[ax] - 1)
-    return irfft(_jnp().conjugate(a), n, ax, _SWAP[_norm(norm)])
+    return irfft(jnp.conjugate(a), n, ax, _SWAP[_norm(norm)])
 
 
 def ihfft(a, n=None, axis=-1, norm=None, out=None):
@@ -190,7 +184,7 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
     array([1.-0.j, 0.-0.j, 0.-0.j])
     """
     _no_out(out, "ihfft")
-    return _jnp().conjugate(rfft(a, n, axis, _SWAP[_norm(norm)]))
+    return jnp.conjugate(rfft(a, n, axis, _SWAP[_norm(norm)]))
 
 
 # ---------------------------------------------------------- n-D transforms
@@ -305,7 +299,7 @@ def fftfreq(n, d=1.0, *, device=None, dtype=None):
         out = ints * (1.0 / (n * d))
     else:
         out = np.fft.fftfreq(n, d)
-    return _jnp().astype(out, dtype) if dtype is not None else out
+    return jnp.astype(out, dtype) if dtype is not None else out
 
 
 def rfftfreq(n, d=1.0, *, device=None, dtype=None):
@@ -319,11 +313,10 @@ def rfftfreq(n, d=1.0, *, device=None, dtype=None):
         out = np.arange(0, n // 2 + 1) * (1.0 / (n * d))
     else:
         out = np.fft.rfftfreq(n, d)
-    return _jnp().astype(out, dtype) if dtype is not None else out
+    return jnp.astype(out, dtype) if dtype is not None else out
 
 
 def _shift(x, axes, sign):
-    jnp = _jnp()
     x = _asarray_like(x)
     nd = _ndim_of(x)
     if axes is None:

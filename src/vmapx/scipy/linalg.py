@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import numpy as jnp
-from .. import lax
+from .. import lax, numpy as jnp
 from .._src.core import Tracer, finish_output
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.prims.lu import lu_p

@@ -18,10 +18,12 @@ import numpy as np
 from .._src.core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .._src.jnp.base import asarray_like, astype, canonicalize_axes
 from .._src.prims import special as _sp
+from .._src.custom_derivatives import custom_jvp
+from ..lax import stop_gradient
+import vmapx.numpy as jnp
 
 
 def _jnp():
-    import vmapx.numpy as jnp
     return jnp
 
 
@@ -310,7 +312,6 @@ def _custom_rules():
     """``logit`` and ``x log x`` with JAX's derivatives, ``1 / (x (1 - x))``
     and ``log(x) + 1`` (infinite, not NaN, at 0 and 1)."""
     global _logit, _xlogx
-    from .._src.custom_derivatives import custom_jvp
     jnp = _jnp()
     _logit = custom_jvp(_logit_fun)
     _logit.defjvps(lambda g, ans, x: g / (x * (1 - x)))
@@ -342,7 +343,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     array([0.69314718, 1.69314718])
     """
     jnp = _jnp()
-    from ..lax import stop_gradient
     if where is not None:
         a = jnp.where(where, a, 0)
     if b is not None:
@@ -380,7 +380,6 @@ def softmax(x, /, *, axis=None):
     array([0.25, 0.75])
     """
     jnp = _jnp()
-    from ..lax import stop_gradient
     (x,) = _promote_inexact(x)
     e = jnp.exp(x - stop_gradient(jnp.max(x, axis=axis, keepdims=True)))
     return _out(e / jnp.sum(e, axis=axis, keepdims=True))
@@ -393,7 +392,6 @@ def log_softmax(x, /, *, axis=None):
     array([-1.38629436, -0.28768207])
     """
     jnp = _jnp()
-    from ..lax import stop_gradient
     (x,) = _promote_inexact(x)
     shifted = x - stop_gradient(jnp.max(x, axis=axis, keepdims=True))
     return _out(shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=axis, keepdims=True)))

@@ -21,13 +21,14 @@ import numpy as np
 from ..concrete import splittable
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
-from ..prims import elementwise as ew
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import (FULL, gather_p, gather_shape, index_layout, numpy_index,
                               scatter_p)
 from ..prims.reductions import argsort_p, reduce_sum_p
 from ..ragged import masked_getitem
 from .base import asarray_like, astype, canonicalize_axis
+from .creation import ones_like
+from .shapes import ravel
 
 __all__ = ["advanced_getitem", "take_along_axis", "nonzero_sized", "IndexUpdateHelper"]
 
@@ -455,7 +456,6 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.ones(3))[0].divide(4.0)
         array([0.25, 1.  , 1.  ])
         """
-        from .creation import ones_like
         scale = _scatter(ones_like(self.array), self.index, values, "mul", _at_mode(mode))
         return ew.divide_p.bind(asarray_like(self.array), scale)
 
@@ -465,7 +465,6 @@ class _IndexUpdateRef:
         >>> IndexUpdateHelper(np.full(3, 2.0))[1].power(3)
         array([2., 8., 2.])
         """
-        from .creation import ones_like
         expo = _scatter(ones_like(self.array), self.index, values, "mul", _at_mode(mode))
         return ew.power_p.bind(asarray_like(self.array), expo)
 
@@ -543,7 +542,6 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     if axis is None:
         if ndim_of(indices) != 1:
             raise ValueError("when axis=None, `indices` must have a single dimension.")
-        from .shapes import ravel
         arr, axis = ravel(arr), 0
     nd = ndim_of(arr)
     if ndim_of(indices) != nd:

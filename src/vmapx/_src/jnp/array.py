@@ -79,6 +79,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
 
     def __getitem__(self, index):
         if _has_tracer(index):
+            # upward: Array's methods are numpy functions, which return Arrays
             from .indexing import getitem
             return getitem(self.view(np.ndarray), index)
         return np.ndarray.__getitem__(self, index)
@@ -96,6 +97,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         array([0, 2, 1])
         """
         if descending:
+            # upward: Array's methods are numpy functions, which return Arrays
             from .reductions import argsort
             return as_array(argsort(self.view(np.ndarray), axis, stable=stable,
                                     descending=True))
@@ -110,6 +112,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         """
         if size is None and fill_value is None:
             return np.ndarray.nonzero(self)
+        # upward: Array's methods are numpy functions, which return Arrays
         from .indexing import nonzero
         return nonzero(self.view(np.ndarray), size=size, fill_value=fill_value)
 
@@ -146,6 +149,7 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         array([ 2., nan])
         """
         if mode == "fill" or fill_value is not None or isinstance(indices, Tracer):
+            # upward: Array's methods are numpy functions, which return Arrays
             from .indexing import take
             return take(self.view(np.ndarray), indices, axis, out, mode,
                         unique_indices=unique_indices, indices_are_sorted=indices_are_sorted,
@@ -241,6 +245,7 @@ class _ArrayAtRef:
     __slots__ = ("ref",)
 
     def __init__(self, array, index):
+        # upward: Array's methods are numpy functions, which return Arrays
         from .advanced import IndexUpdateHelper
         self.ref = IndexUpdateHelper(array)[index]
 

@@ -46,6 +46,7 @@ def asarray_like(x):
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
                                             for e in x):
+        # upward: asarray_like stacks nested lists of traced values with array(), built on it
         from .creation import array
         return array(x)
     return np.asarray(x)

@@ -8,6 +8,9 @@ from .. import inputs
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
 from .base import asarray_like, astype
+from ..errors import ConcretizationTypeError
+from ..prims import elementwise as ew
+from .shapes import broadcast_to, expand_dims, moveaxis, stack
 
 
 def _has_tracer(obj):
@@ -25,7 +28,6 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
     array([1., 2.], dtype=float32)
     """
     if _has_tracer(object):
-        from .shapes import stack, expand_dims
         if isinstance(object, Tracer):
             out = copy_box(object) if copy else object
         else:
@@ -110,7 +112,6 @@ def full(shape, fill_value, dtype=None, order="C"):
     array([3, 3])
     """
     if isinstance(fill_value, Tracer):
-        from .shapes import broadcast_to
         v = fill_value if dtype is None else astype(fill_value, dtype)
         sh = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         out = broadcast_to(v, sh)
@@ -147,7 +148,6 @@ def empty(shape, dtype=None, order="C"):
 
 def _concrete(x, what):
     if isinstance(x, Tracer):
-        from ..errors import ConcretizationTypeError
         raise ConcretizationTypeError(
             f"vmapx.numpy.{what} needs concrete (non-traced) arguments: the output shape "
             "depends on them.")
@@ -181,8 +181,6 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if not (_has_tracer(start) or _has_tracer(stop)):
         out = np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
         return out if retstep else as_array(out)
-    from ..prims import elementwise as ew
-    from .shapes import expand_dims, moveaxis
     start, stop = asarray_like(start), asarray_like(stop)
     div = (num - 1) if endpoint else num
     # NumPy's computation dtype: start, stop (Python scalars weak) and a float
@@ -214,7 +212,6 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     >>> logspace(0.0, 2.0, 3)
     array([  1.,  10., 100.])
     """
-    from ..prims import elementwise as ew
     y = linspace(start, stop, num, endpoint, axis=axis)
     out = ew.power_p.bind(base, y)
     return astype(out, dtype) if dtype is not None else out

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import take_p
 from .base import asarray_like, canonicalize_axis, concrete_size
+from .advanced import advanced_getitem, nonzero_sized, take_along_axis as _tal
+from .reductions import count_nonzero
+from .shapes import moveaxis, ravel, reshape
 
 
 def _is_basic_item(i):
@@ -60,15 +63,7 @@ def getitem(x, index):
         if all(i == ("s", None, None, None) for i in exp):
             return x
         return sp.static_index_p.bind(x, index=exp)
-    from .advanced import advanced_getitem
     return advanced_getitem(x, index)
-
-
-def slice_along(a, axis, start, stop, step=None):
-    """``a`` sliced ``start:stop:step`` along ``axis``."""
-    idx = [("s", None, None, None)] * ndim_of(a)
-    idx[axis] = ("s", start, stop, step)
-    return sp.static_index_p.bind(a, index=tuple(idx))
 
 
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
@@ -94,7 +89,6 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
         raise ValueError(f"clipmode must be one of 'clip', 'raise', 'wrap', or 'fill' "
                          f"(got {mode!r})")
     if axis is None:
-        from .shapes import ravel
         a = ravel(a)
         axis = 0
     ax = canonicalize_axis(axis, ndim_of(a))
@@ -112,13 +106,11 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
             raise IndexError(f"index {bad} is out of bounds for axis {ax} with size {n}")
         mode = "wrap"  # in range: negative indices count from the end
     if mode in (None, "raise", "fill"):
-        from .advanced import advanced_getitem
         # traced indices cannot raise: they fill, JAX's default
         return advanced_getitem(a, (slice(None),) * ax + (indices,), mode="fill",
                                 fill_value=fill_value)
     if n == 0 and int(np.prod(shape_of(indices), dtype=np.int64)):
         raise IndexError("cannot do a non-empty take from an empty axes.")
-    from ..prims import elementwise as ew
     if not isinstance(indices, Tracer):
         indices = np.clip(indices, 0, n - 1) if mode == "clip" else indices % max(n, 1)
     elif mode == "clip":
@@ -135,7 +127,6 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     >>> take_along_axis(np.array([[10, 30, 20]]), np.array([[1, 2]]), axis=1)
     array([[30, 20]])
     """
-    from .advanced import take_along_axis as _tal
     return _tal(arr, indices, axis, mode=mode, fill_value=fill_value)
 
 
@@ -145,7 +136,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     >>> diagonal(np.arange(9).reshape(3, 3))
     array([0, 4, 8])
     """
-    from .shapes import moveaxis, reshape
     a = asarray_like(a)
     nd = ndim_of(a)
     a1, a2 = canonicalize_axis(axis1, nd), canonicalize_axis(axis2, nd)
@@ -167,14 +157,11 @@ def nonzero(a, *, size=None, fill_value=None):
     """
     if isinstance(a, Tracer):
         if size is None:  # in eager vmap: examples grouped by their number of nonzeros
-            from .extra import count_nonzero
             size = concrete_size(
                 count_nonzero(a), "nonzero", "the number of nonzero entries is the "
                 "output shape; pass size=... (and fill_value) to get a static shape, or use "
                 "vmapx.numpy.where with three arguments")
-        from .advanced import nonzero_sized
         return nonzero_sized(a, size, fill_value)
     if size is not None:
-        from .advanced import nonzero_sized
         return nonzero_sized(a, size, fill_value)
     return np.nonzero(np.asarray(a))

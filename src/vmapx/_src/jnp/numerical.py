@@ -12,15 +12,13 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis
-from .indexing import slice_along
+from .shapes import slice_along
+from . import basic_api as jnp
+from ..prims import shapes as sp
+from .searching import searchsorted
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", "interp",
            "unwrap"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
 
 
 # ------------------------------------------- differences, integrals, convolution
@@ -36,7 +34,6 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     >>> diff(np.array([1, 4, 9, 16]), n=2)
     array([2, 2])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if n == 0:
         return a
@@ -71,7 +68,6 @@ def ediff1d(ary, to_end=None, to_begin=None):
     >>> ediff1d(np.array([1, 2, 4, 7]), to_begin=-99)
     array([-99,   1,   2,   3])
     """
-    jnp = _jnp()
     ary = jnp.ravel(asarray_like(ary))
     dt = dtype_of(ary)
     parts = [diff(ary)]
@@ -96,7 +92,6 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     >>> gradient(np.array([1.0, 2.0, 4.0, 7.0]))
     array([1. , 1.5, 2.5, 3. ])
     """
-    jnp = _jnp()
     f = asarray_like(f)
     nd = ndim_of(f)
     if axis is None:
@@ -193,7 +188,6 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     >>> trapezoid(np.array([1.0, 2.0, 3.0]), x=np.array([0.0, 1.0, 3.0]))
     array(6.5)
     """
-    jnp = _jnp()
     y = asarray_like(y)
     nd = ndim_of(y)
     axis = canonicalize_axis(axis, nd)
@@ -213,9 +207,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 
 def _full_correlation(a, v):
     """``c[k] = sum_n a[n + k - (len(v) - 1)] * v[n]`` for every overlap (length la + lv - 1)."""
-    jnp = _jnp()
     la, lv = shape_of(a)[0], shape_of(v)[0]
-    padded = jnp.pad(a, (lv - 1, lv - 1))
+    padded = sp.pad_p.bind(a, pad_width=((lv - 1, lv - 1),), value=0)
     windows = np.arange(la + lv - 1)[:, None] + np.arange(lv)[None, :]
     return jnp.matmul(jnp.take(padded, windows, axis=0), v)
 
@@ -236,7 +229,6 @@ def _correlate_mode(full, la, lv, mode):
 
 
 def _conv_inputs(a, v, name):
-    jnp = _jnp()
     a, v = jnp.ravel(asarray_like(a)), jnp.ravel(asarray_like(v))
     if ndim_of(a) != 1 or ndim_of(v) != 1:
         raise ValueError(f"{name}: object too deep for desired array")
@@ -254,7 +246,6 @@ def convolve(a, v, mode="full"):
     >>> convolve(np.array([1, 2, 3]), np.array([0, 1, 0.5]))
     array([0. , 1. , 2.5, 4. , 1.5])
     """
-    jnp = _jnp()
     a, v = _conv_inputs(a, v, "convolve")
     la, lv = shape_of(a)[0], shape_of(v)[0]
     full = _full_correlation(a, jnp.flip(v))
@@ -269,7 +260,6 @@ def correlate(a, v, mode="valid"):
     >>> correlate(np.array([1, 2, 3]), np.array([0, 1, 0.5]))
     array([3.5])
     """
-    jnp = _jnp()
     a, v = _conv_inputs(a, v, "correlate")
     la, lv = shape_of(a)[0], shape_of(v)[0]
     full = _full_correlation(a, jnp.conjugate(v) if dtype_of(v).kind == "c" else v)
@@ -282,7 +272,6 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     >>> interp(np.array([0.5, 1.5, 3.0]), np.array([0.0, 1.0, 2.0]), np.array([0.0, 10.0, 0.0]))
     array([5., 5., 0.])
     """
-    jnp = _jnp()
     x, xp, fp = asarray_like(x), asarray_like(xp), asarray_like(fp)
     if ndim_of(xp) != 1 or ndim_of(fp) != 1:
         raise ValueError("Data points must be 1-D sequences")
@@ -309,7 +298,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if n == 1:
         res = jnp.broadcast_to(fp[0], shape_of(x))
     else:
-        j = jnp.clip(jnp.searchsorted(xp, x, side="right") - 1, 0, n - 2)
+        j = jnp.clip(searchsorted(xp, x, side="right") - 1, 0, n - 2)
         x0, x1 = jnp.take(xp, j), jnp.take(xp, j + 1)
         y0, y1 = jnp.take(fp, j), jnp.take(fp, j + 1)
         slope = (y1 - y0) / (x1 - x0)
@@ -328,7 +317,6 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
     >>> unwrap(np.array([0.0, 0.5, 6.5]))
     array([0.        , 0.5       , 0.21681469])
     """
-    jnp = _jnp()
     p = asarray_like(p)
     nd = ndim_of(p)
     axis = canonicalize_axis(axis, nd)

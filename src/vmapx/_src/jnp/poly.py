@@ -12,19 +12,17 @@ import numpy as np
 
 from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like
-from .extra import concrete_or_error
+from .static_args import concrete_or_error
+from . import basic_api as jnp, linalg as _linalg
+from .matrices import vander
+from .numerical import convolve
 
 __all__ = ["polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
            "polyfit", "poly", "roots"]
 
 
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
-
-
 def _coeffs(p, name):
-    p = _jnp().atleast_1d(asarray_like(p))
+    p = jnp.atleast_1d(asarray_like(p))
     if ndim_of(p) != 1:
         raise ValueError(f"{name}: coefficients must be a 1-D array")
     return p
@@ -36,7 +34,6 @@ def polyval(p, x):
     >>> polyval(np.array([1, 0, -1]), np.array([0.0, 2.0]))
     array([-1.,  3.])
     """
-    jnp = _jnp()
     p = asarray_like(p)
     x = asarray_like(x)
     y = jnp.zeros_like(x)
@@ -46,7 +43,6 @@ def polyval(p, x):
 
 
 def _pad_front(a, n):
-    jnp = _jnp()
     return jnp.concatenate([jnp.zeros(n, dtype_of(a)), a]) if n else a
 
 
@@ -78,7 +74,7 @@ def polymul(a1, a2):
     >>> polymul([1, 1], [1, -1])
     array([ 1,  0, -1])
     """
-    return _jnp().convolve(_coeffs(a1, "polymul"), _coeffs(a2, "polymul"))
+    return convolve(_coeffs(a1, "polymul"), _coeffs(a2, "polymul"))
 
 
 def polydiv(u, v, *, trim_leading_zeros=False):
@@ -90,7 +86,6 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     >>> polydiv(np.array([1.0, 3.0, 2.0]), np.array([1.0, 1.0]))
     (array([1., 2.]), array([0., 0., 0.]))
     """
-    jnp = _jnp()
     u = _coeffs(u, "polydiv") + 0.0
     v = _coeffs(v, "polydiv") + 0.0
     dt = np.result_type(dtype_of(u), dtype_of(v))
@@ -117,7 +112,6 @@ def polyder(p, m=1):
     >>> polyder(np.array([1, 1, 1, 1]), 2)
     array([6, 2])
     """
-    jnp = _jnp()
     m = int(m)
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
@@ -134,7 +128,6 @@ def polyint(p, m=1, k=None):
     >>> polyint(np.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    jnp = _jnp()
     m = int(m)
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
@@ -157,7 +150,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     >>> np.round(polyfit(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]), 1), 6)
     array([2., 1.])
     """
-    jnp = _jnp()
     order = int(deg) + 1
     x = asarray_like(x) + 0.0
     y = asarray_like(y) + 0.0
@@ -173,7 +165,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         raise TypeError("expected x and y to have same length")
     if rcond is None:
         rcond = shape_of(x)[0] * np.finfo(dtype_of(x)).eps
-    lhs = jnp.vander(x, order)
+    lhs = vander(x, order)
     rhs = y
     if w is not None:
         w = asarray_like(w) + 0.0
@@ -185,12 +177,12 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = rhs * (w if ndim_of(rhs) == 1 else w[:, None])
     scale = jnp.sqrt(jnp.sum(lhs * lhs, axis=0))
     lhs = lhs / scale
-    c, resids, rank, s = jnp.linalg.lstsq(lhs, rhs, rcond)
+    c, resids, rank, s = _linalg.lstsq(lhs, rhs, rcond)
     c = jnp.transpose(jnp.transpose(c) / scale)
     if full:
         return c, resids, rank, s, rcond
     if cov:
-        vbase = jnp.linalg.inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
+        vbase = _linalg.inv(jnp.dot(jnp.transpose(lhs), lhs)) / jnp.outer(scale, scale)
         if cov == "unscaled":
             fac = 1
         else:
@@ -211,11 +203,10 @@ def poly(seq_of_zeros):
     >>> poly(np.array([1.0, 2.0]))
     array([ 1., -3.,  2.])
     """
-    jnp = _jnp()
     z = asarray_like(seq_of_zeros)
     sh = shape_of(z)
     if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
-        z = jnp.linalg.eigvals(z)
+        z = _linalg.eigvals(z)
     elif len(sh) == 1:
         pass
     elif len(sh) == 0:
@@ -227,7 +218,7 @@ def poly(seq_of_zeros):
     dt = dtype_of(z)
     a = jnp.ones((1,), dt)
     for k in range(shape_of(z)[0]):
-        a = jnp.convolve(a, jnp.stack([jnp.ones((), dt), -z[k]]))
+        a = convolve(a, jnp.stack([jnp.ones((), dt), -z[k]]))
     return a
 
 
@@ -238,7 +229,6 @@ def roots(p, *, strip_zeros=True):
     >>> roots(np.array([1.0, -3.0, 2.0]))
     array([2.+0.j, 1.+0.j])
     """
-    jnp = _jnp()
     p = jnp.atleast_1d(asarray_like(p))
     if ndim_of(p) != 1:
         raise ValueError("Input must be a rank-1 array.")
@@ -258,7 +248,7 @@ def roots(p, *, strip_zeros=True):
     if n > 1:
         companion = jnp.concatenate([jnp.reshape(-p[1:] / p[0], (1, n - 1)),
                                      np.eye(n - 2, n - 1, dtype=dtype_of(p))], axis=0)
-        r = jnp.linalg.eigvals(companion)
+        r = _linalg.eigvals(companion)
     else:
         r = np.zeros(0, cdt)
     return jnp.concatenate([r, np.zeros(trailing, cdt)]) if trailing else r

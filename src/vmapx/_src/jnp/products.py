@@ -7,9 +7,12 @@ import numpy as np
 
 from ..core import shape_of, ndim_of, dtype_of
 from ..prims import elementwise as ew
-from ..prims.products import dot_general_p, einsum_p
+from ..prims.products import _LETTERS, dot_general_p, einsum_p
 from .base import asarray_like, astype, canonicalize_axis
-from .shapes import broadcast_to, expand_dims, reshape, squeeze, ravel
+from .indexing import diagonal
+from .reductions import sum as _sum
+from .shapes import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape,
+                     slice_along, squeeze)
 
 
 def _inputs(a, b, preferred_element_type):
@@ -113,7 +116,6 @@ def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
     >>> vecdot(np.ones((2, 3)), np.ones(3))
     array([3., 3.])
     """
-    from .reductions import sum as _sum
     x1, x2 = _inputs(x1, x2, preferred_element_type)
     for i, x in enumerate((x1, x2)):
         if ndim_of(x) == 0:
@@ -175,7 +177,6 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
 
 def _expand_ellipsis(spec, operands):
     """Rewrite ``...`` in an einsum spec with explicit letters; add '->' if missing."""
-    from ..prims.products import _LETTERS
     if "->" not in spec:
         ins = spec.replace(" ", "")
         counts = {}
@@ -298,8 +299,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     >>> cross(np.array([1.0, 0, 0]), np.array([0, 1.0, 0]))
     array([0., 0., 1.])
     """
-    from .indexing import slice_along
-    from .shapes import moveaxis, stack
     a, b = asarray_like(a), asarray_like(b)
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -312,13 +311,11 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     c = [slice_along(a, ndim_of(a) - 1, i, i + 1) for i in range(shape_of(a)[-1])]
     d = [slice_along(b, ndim_of(b) - 1, i, i + 1) for i in range(shape_of(b)[-1])]
     if len(c) == 2 and len(d) == 2:  # the z component, as a scalar per vector pair
-        from .shapes import squeeze
         return squeeze(s(m(c[0], d[1]), m(c[1], d[0])), -1)
     zero = ew.multiply_p.bind(c[0], 0)
     c, d = c + [zero] * (3 - len(c)), d + [ew.multiply_p.bind(d[0], 0)] * (3 - len(d))
     out = [s(m(c[1], d[2]), m(c[2], d[1])), s(m(c[2], d[0]), m(c[0], d[2])),
            s(m(c[0], d[1]), m(c[1], d[0]))]
-    from .shapes import concatenate
     res = concatenate(out, axis=-1)
     return moveaxis(res, -1, axisc)
 
@@ -329,8 +326,6 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     >>> trace(np.eye(3))
     np.float64(3.0)
     """
-    from .indexing import diagonal
-    from .reductions import sum as _sum
     return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 

@@ -6,10 +6,9 @@ import builtins
 import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
-from ..prims import elementwise as ew
-from ..prims import reductions as rp
-from ..prims import shapes as sp
+from ..prims import elementwise as ew, reductions as rp, shapes as sp
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, _check_no_out
+from .shapes import broadcast_to, concatenate
 
 
 def _reducer(prim, name, bool_out=False):
@@ -57,7 +56,6 @@ def _masked(prim, a, where, initial):
 def _where_broadcast(where, a, other):
     """``where(mask, a, other)`` with the mask broadcast to ``a``'s shape (as NumPy's
     ``where=`` arguments are)."""
-    from .shapes import broadcast_to
     mask = asarray_like(where)
     if tuple(shape_of(mask)) != tuple(shape_of(a)):
         mask = broadcast_to(mask, shape_of(a))
@@ -66,7 +64,6 @@ def _where_broadcast(where, a, other):
 
 def _where_count(a, where, axes, keepdims):
     """How many elements of each reduced slice NumPy's ``where`` mask selects."""
-    from .shapes import broadcast_to
     mask = astype(broadcast_to(asarray_like(where), shape_of(a)), np.bool_)
     return rp.reduce_sum_p.bind(mask, axes=axes, keepdims=keepdims, dtype=np.dtype(np.intp))
 
@@ -80,7 +77,6 @@ def _with_initial(prim, a, params, initial):
             r, astype(initial, dtype_of(r)))
     init = astype(initial, dtype_of(a))
     if 0 in [shape_of(a)[i] for i in params["axes"]]:
-        from .shapes import broadcast_to
         out_shape = tuple(1 if i in params["axes"] else n for i, n in enumerate(shape_of(a))
                           if params["keepdims"] or i not in params["axes"])
         return broadcast_to(init, out_shape)
@@ -230,7 +226,6 @@ def _cumulative_api(fn, name, identity):
         r = fn(x, axis=axis, dtype=dtype, out=out)
         if not include_initial:
             return r
-        from .shapes import concatenate
         ax = canonicalize_axis(axis, ndim_of(r))
         first = tuple(1 if i == ax else n for i, n in enumerate(shape_of(r)))
         return concatenate([np.full(first, identity, dtype_of(r)), r], axis=ax)
@@ -278,6 +273,17 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False)
         idx = rp.argsort_p.bind(sp.rev_p.bind(a, axes=(ax,)), axis=ax)
         return sp.rev_p.bind(ew.subtract_p.bind(n - 1, idx), axes=(ax,))
     return rp.argsort_p.bind(a, axis=ax)
+
+
+def count_nonzero(a, axis=None, *, keepdims=False):
+    """Number of nonzero elements, as ``numpy.count_nonzero``.
+
+    >>> count_nonzero(np.array([[0, 1], [2, 3]]), axis=0)
+    array([1, 2])
+    """
+    a = asarray_like(a)
+    nonzero = ew.not_equal_p.bind(a, np.zeros((), dtype_of(a)))
+    return sum(nonzero, axis=axis, keepdims=keepdims, dtype=np.intp)
 
 
 __all__ = [_n for _n, _v in list(globals().items())

@@ -18,16 +18,14 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis, concrete_size
-from .extra import concrete_or_error
+from .static_args import concrete_or_error
+from . import basic_api as jnp
+from .reductions import count_nonzero
+from .searching import searchsorted
 
 __all__ = ["unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
            "intersect1d", "union1d", "setdiff1d", "setxor1d", "isin", "lexsort", "partition",
            "argpartition", "sort_complex", "argwhere", "flatnonzero"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
 
 
 class UniqueAllResult(NamedTuple):
@@ -54,7 +52,6 @@ _SIZE_HINT = ("its output shape depends on the values of its input; pass size=..
 def _row_order(rows, valid):
     """Stable lexicographic order of the rows of ``rows`` (``(n, k)`` or ``(n,)``),
     entries with ``valid`` False last."""
-    jnp = _jnp()
     if ndim_of(rows) == 1:
         order = jnp.argsort(rows)
     else:
@@ -70,7 +67,6 @@ def _row_order(rows, valid):
 def _sized_unique(x, size, fill_value, *, valid=None, equal_nan=True):
     """Unique rows of ``x`` (sorted), exactly ``size`` of them, with first indices,
     inverse and counts.  Rows where ``valid`` is False are ignored."""
-    jnp = _jnp()
     n = shape_of(x)[0]
     if n == 0:
         raise ValueError("unique with size= needs at least one element")
@@ -90,7 +86,7 @@ def _sized_unique(x, size, fill_value, *, valid=None, equal_nan=True):
         n_valid = jnp.sum(sv, dtype=np.intp)
     cs = jnp.cumsum(jnp.astype(new, np.intp))
     count = cs[-1]
-    starts = jnp.searchsorted(cs, np.arange(1, size + 2), side="left")
+    starts = searchsorted(cs, np.arange(1, size + 2), side="left")
     first = jnp.clip(starts[:-1], 0, n - 1)
     ok = np.arange(size) < count
     ends = jnp.where(np.arange(1, size + 1) < count, starts[1:], n_valid)
@@ -107,7 +103,6 @@ def _sized_unique(x, size, fill_value, *, valid=None, equal_nan=True):
 
 def _count_unique(x, equal_nan):
     """The number of distinct values of 1-d ``x`` (NaNs one value with ``equal_nan``)."""
-    jnp = _jnp()
     n = shape_of(x)[0]
     if n == 0:
         return 0
@@ -130,7 +125,6 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     >>> unique(np.array([3, 1, 3]), size=4)
     array([1, 3, 1, 1])
     """
-    jnp = _jnp()
     ar = asarray_like(ar)
     if size is None and axis is None and isinstance(ar, Tracer):
         # in eager vmap: examples grouped by their number of distinct values
@@ -207,7 +201,6 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
     >>> isin(np.array([1, 2, 3]), [2, 5])
     array([False,  True, False])
     """
-    jnp = _jnp()
     element = asarray_like(element)
     test = jnp.ravel(asarray_like(test_elements))
     n = shape_of(test)[0]
@@ -217,7 +210,7 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
         dt = np.result_type(dtype_of(element), dtype_of(test))
         srt = jnp.sort(jnp.astype(test, dt))
         e = jnp.astype(element, dt)
-        pos = jnp.clip(jnp.searchsorted(srt, e, side="left"), 0, n - 1)
+        pos = jnp.clip(searchsorted(srt, e, side="left"), 0, n - 1)
         found = jnp.take(srt, pos) == e
     return ~found if invert else found
 
@@ -237,7 +230,6 @@ def union1d(ar1, ar2, *, size=None, fill_value=None):
     >>> union1d([3, 1], [2, 1])
     array([1, 2, 3])
     """
-    jnp = _jnp()
     sized, (ar1, ar2) = _sized("union1d", size, ar1, ar2)
     if not sized:
         return np.union1d(ar1, ar2)
@@ -252,7 +244,6 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     >>> intersect1d([3, 1, 2], [2, 3, 5])
     array([2, 3])
     """
-    jnp = _jnp()
     sized, (ar1, ar2) = _sized("intersect1d", size, ar1, ar2)
     if not sized:
         return np.intersect1d(ar1, ar2, assume_unique, return_indices)
@@ -261,7 +252,7 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     if not return_indices:
         return values
     order = jnp.argsort(b)
-    pos = jnp.clip(jnp.searchsorted(jnp.take(b, order), values, side="left"), 0,
+    pos = jnp.clip(searchsorted(jnp.take(b, order), values, side="left"), 0,
                    shape_of(b)[0] - 1)
     return values, ind1, jnp.take(order, pos)
 
@@ -273,7 +264,6 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     >>> setdiff1d([3, 1, 2, 1], [2])
     array([1, 3])
     """
-    jnp = _jnp()
     sized, (ar1, ar2) = _sized("setdiff1d", size, ar1, ar2)
     if not sized:
         return np.setdiff1d(ar1, ar2, assume_unique)
@@ -294,7 +284,6 @@ def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     >>> setxor1d([1, 2, 3], [2, 3, 4])
     array([1, 4])
     """
-    jnp = _jnp()
     sized, (ar1, ar2) = _sized("setxor1d", size, ar1, ar2)
     if not sized:
         return np.setxor1d(ar1, ar2, assume_unique)
@@ -310,7 +299,6 @@ def lexsort(keys, axis=-1):
     >>> lexsort((np.array([1, 0, 2]), np.array([0, 1, 0])))
     array([0, 2, 1])
     """
-    jnp = _jnp()
     if isinstance(keys, (list, tuple)):
         keys = [asarray_like(k) for k in keys]
     else:
@@ -346,7 +334,6 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     >>> partition(np.array([3, 4, 2, 1]), 2)
     array([1, 2, 3, 4])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if axis is None:
         a, axis = jnp.ravel(a), 0
@@ -362,7 +349,6 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     >>> argpartition(np.array([3, 4, 2, 1]), 2)
     array([3, 2, 0, 1])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if axis is None:
         a, axis = jnp.ravel(a), 0
@@ -377,7 +363,6 @@ def sort_complex(a):
     >>> sort_complex(np.array([2, 1 + 1j, 1]))
     array([1.+0.j, 1.+1.j, 2.+0.j])
     """
-    jnp = _jnp()
     b = jnp.sort(asarray_like(a))
     dt = dtype_of(b)
     if dt.kind != "c":
@@ -392,10 +377,9 @@ def argwhere(a, *, size=None, fill_value=None):
     array([[0, 1],
            [1, 0]])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if size is None and isinstance(a, Tracer):
-        size = concrete_size(jnp.count_nonzero(a), "argwhere", _SIZE_HINT)
+        size = concrete_size(count_nonzero(a), "argwhere", _SIZE_HINT)
     if size is None:
         a = concrete_or_error(a, "argwhere", _SIZE_HINT)
         return np.argwhere(a)
@@ -410,10 +394,9 @@ def flatnonzero(a, *, size=None, fill_value=None):
     >>> flatnonzero(np.array([[0, 1], [2, 0]]))
     array([1, 2])
     """
-    jnp = _jnp()
     a = jnp.ravel(asarray_like(a))
     if size is None and isinstance(a, Tracer):
-        size = concrete_size(jnp.count_nonzero(a), "flatnonzero", _SIZE_HINT)
+        size = concrete_size(count_nonzero(a), "flatnonzero", _SIZE_HINT)
     if size is None:
         a = concrete_or_error(a, "flatnonzero", _SIZE_HINT)
         return np.flatnonzero(a)

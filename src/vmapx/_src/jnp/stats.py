@@ -1,41 +1,32 @@
 """Statistics of ``vmapx.numpy``: NaN-ignoring reductions, ``ptp``,
 ``average``, ``median`` / ``quantile`` / ``percentile`` (every NumPy method,
-through a sort), ``cov`` / ``corrcoef``, and searching and counting
-(``searchsorted``, ``digitize``, ``bincount``, histograms).
+through a sort) and ``cov`` / ``corrcoef``.  Histograms are in
+``histograms.py``.
 
 Results follow NumPy's dtypes.  Where NumPy raises on data it only sees at run
 time (an all-NaN slice for ``nanargmax``, weights summing to zero for
-``average``, negative values for ``bincount``), concrete input raises as in
-NumPy and traced input cannot: it gives JAX's result instead (-1, inf or nan,
-values clipped to 0).  ``bincount`` of traced values needs a static
-``length``.
+``average``), concrete input raises as in NumPy and traced input cannot: it
+gives JAX's result instead (-1, inf or nan).
 """
 from __future__ import annotations
 
+import functools
 import builtins
-import operator
 
 import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
-from ..prims.searching import bincount_p, searchsorted_p
-from .base import asarray_like, canonicalize_axis, concrete_size
-from .extra import concrete_or_error, scalar_like_numpy
+from .base import asarray_like, canonicalize_axis
+from .static_args import scalar_like_numpy
+from . import basic_api as jnp
 
 __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanargmax", "nanargmin", "nanmean",
            "nanvar", "nanstd", "nancumsum", "nancumprod", "nanmedian", "nanquantile",
            "nanpercentile", "ptp", "average", "median", "quantile", "percentile", "cov",
-           "corrcoef", "searchsorted", "digitize", "bincount", "histogram",
-           "histogram_bin_edges", "histogram2d", "histogramdd"]
-
-
-def _jnp():
-    import vmapx.numpy as jnp
-    return jnp
+           "corrcoef"]
 
 
 def _returns_numpy_scalars(fn):
-    import functools
 
     @functools.wraps(fn)
     def wrapped(*args, **kwargs):
@@ -62,7 +53,6 @@ def _inexact(a):
 
 
 def _nan_to(a, value):
-    jnp = _jnp()
     return jnp.where(jnp.isnan(a), value, a) if _inexact(a) else a
 
 
@@ -73,7 +63,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     np.float64(3.0)
     """
     a = asarray_like(a)
-    return _jnp().sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+    return jnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                       initial=initial, where=where)
 
 
@@ -84,13 +74,12 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
     np.float64(6.0)
     """
     a = asarray_like(a)
-    return _jnp().prod(_nan_to(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+    return jnp.prod(_nan_to(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                        initial=initial, where=where)
 
 
 def _nan_extreme(name, fill_sign):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=True):
-        jnp = _jnp()
         a = asarray_like(a)
         red = getattr(jnp, name)
         if not _inexact(a):
@@ -115,7 +104,6 @@ nanmin = _nan_extreme("min", 1)
 
 def _nan_arg(name, fill_sign):
     def fn(a, axis=None, out=None, *, keepdims=False):
-        jnp = _jnp()
         a = asarray_like(a)
         arg = getattr(jnp, name)
         if not _inexact(a):
@@ -144,7 +132,6 @@ def _check_inexact_dtype(dtype):
 
 
 def _count_valid(a, axis, keepdims, where=True):
-    jnp = _jnp()
     return jnp.sum(~jnp.isnan(a), axis=axis, keepdims=keepdims, dtype=np.intp, where=where)
 
 
@@ -154,7 +141,6 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     >>> nanmean(np.array([1.0, np.nan, 3.0]))
     np.float64(2.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if not _inexact(a):
         return jnp.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
@@ -172,7 +158,6 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     >>> nanvar(np.array([1.0, np.nan, 3.0]))
     np.float64(1.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if correction is not None:
         ddof = correction
@@ -200,7 +185,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     >>> nanstd(np.array([1.0, np.nan, 3.0]))
     np.float64(1.0)
     """
-    return _jnp().sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where,
+    return jnp.sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where,
                               correction=correction))
 
 
@@ -210,7 +195,7 @@ def nancumsum(a, axis=None, dtype=None, out=None):
     >>> nancumsum(np.array([1.0, np.nan, 2.0]))
     array([1., 1., 3.])
     """
-    return _jnp().cumsum(_nan_to(asarray_like(a), 0), axis=axis, dtype=dtype, out=out)
+    return jnp.cumsum(_nan_to(asarray_like(a), 0), axis=axis, dtype=dtype, out=out)
 
 
 def nancumprod(a, axis=None, dtype=None, out=None):
@@ -219,7 +204,7 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     >>> nancumprod(np.array([2.0, np.nan, 3.0]))
     array([2., 2., 6.])
     """
-    return _jnp().cumprod(_nan_to(asarray_like(a), 1), axis=axis, dtype=dtype, out=out)
+    return jnp.cumprod(_nan_to(asarray_like(a), 1), axis=axis, dtype=dtype, out=out)
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
@@ -228,7 +213,6 @@ def ptp(a, axis=None, out=None, keepdims=False):
     >>> ptp(np.array([[1, 5], [2, 9]]), axis=1)
     array([4, 7])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if dtype_of(a) == np.bool_:
         raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the "
@@ -243,7 +227,6 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     >>> average(np.array([1.0, 2.0, 4.0]), weights=np.array([1.0, 1.0, 2.0]))
     np.float64(2.75)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     nd = ndim_of(a)
     axes = None if axis is None else _axes(axis, nd)
@@ -291,7 +274,6 @@ _ALPHA_BETA = {"interpolated_inverted_cdf": (0, 1), "hazen": (0.5, 0.5), "weibul
 
 def _reduce_to_last(a, axis, keepdims):
     """Move the reduced axes of ``a`` to one trailing axis; the kept shape with keepdims."""
-    jnp = _jnp()
     nd = ndim_of(a)
     axes = _axes(axis, nd)
     keep = [i for i in range(nd) if i not in axes]
@@ -305,7 +287,6 @@ def _reduce_to_last(a, axis, keepdims):
 
 def _virtual_index(n, q, method):
     """NumPy's virtual (fractional) index into the sorted data, and whether it is integral."""
-    jnp = _jnp()
     if method in ("linear", "midpoint", "lower", "higher", "nearest"):
         v = (n - 1) * q
         if method == "lower":
@@ -338,7 +319,6 @@ def _quantile_core(sorted_, n, q, method, weak_q, nan_slices):
 
     Returns an array shaped ``q.shape + rows``.
     """
-    jnp = _jnp()
     r = ndim_of(sorted_) - 1
     per_slice = not isinstance(n, int)
     n_arith = n
@@ -383,7 +363,6 @@ def _quantile_core(sorted_, n, q, method, weak_q, nan_slices):
 
 def _take_rows(sorted_, idx, per_slice):
     """Values of each row of ``sorted_`` at ``idx`` (shape ``Q``, or ``Q + rows`` per slice)."""
-    jnp = _jnp()
     r = ndim_of(sorted_) - 1
     if not per_slice:
         nq = ndim_of(idx)
@@ -395,7 +374,6 @@ def _take_rows(sorted_, idx, per_slice):
 
 
 def _quantile(a, q, axis, method, keepdims, weak_q, ignore_nan):
-    jnp = _jnp()
     a = asarray_like(a)
     if dtype_of(a).kind == "c":
         raise TypeError("a must be an array of real numbers")
@@ -430,7 +408,7 @@ def _q_of(q, percent=False):
     ``q``)."""
     weak = type(q) in (int, float)
     if percent:
-        q = _jnp().true_divide(q, 100) if isinstance(q, Tracer) else np.true_divide(q, 100)
+        q = jnp.true_divide(q, 100) if isinstance(q, Tracer) else np.true_divide(q, 100)
     return (q if isinstance(q, Tracer) else np.asanyarray(q)), weak
 
 
@@ -500,7 +478,6 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     >>> median(np.array([[1.0, 7.0, 3.0], [4.0, 2.0, 6.0]]), axis=1)
     array([3., 4.])
     """
-    jnp = _jnp()
     a = asarray_like(a)
     flat, n, kept_shape = _reduce_to_last(a, axis, keepdims)
     sorted_ = jnp.sort(flat, axis=-1)
@@ -520,7 +497,6 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     >>> nanmedian(np.array([1.0, np.nan, 3.0, 10.0]))
     np.float64(3.0)
     """
-    jnp = _jnp()
     a = asarray_like(a)
     if not _inexact(a):
         return median(a, axis, keepdims=keepdims)
@@ -552,7 +528,6 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     array([[ 1., -1.],
            [-1.,  1.]])
     """
-    jnp = _jnp()
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     m = asarray_like(m)
@@ -626,7 +601,6 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     array([[ 1.      , -0.981981],
            [-0.981981,  1.      ]])
     """
-    jnp = _jnp()
     c = cov(x, y, rowvar, dtype=dtype)
     if ndim_of(c) != 2:
         return c / c
@@ -637,275 +611,6 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     if dtype_of(c).kind == "c":
         return jnp.clip(jnp.real(c), -1, 1) + 1j * jnp.clip(jnp.imag(c), -1, 1)
     return jnp.clip(c, -1, 1)
-
-
-# ------------------------------------------------------- searching, counting
-
-
-def searchsorted(a, v, side="left", sorter=None, *, method=None):
-    """Insertion indices of ``v`` into the sorted 1-D ``a``, as ``numpy.searchsorted``.
-
-    >>> searchsorted(np.array([1, 3, 5]), np.array([0, 3, 6]), side="right")
-    array([0, 2, 3])
-    """
-    jnp = _jnp()
-    a, v = asarray_like(a), asarray_like(v)
-    if ndim_of(a) != 1:
-        raise ValueError("object too deep for desired array")
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
-    if method not in (None, "compare_all", "scan", "scan_unrolled", "sort"):
-        raise ValueError(f"invalid argument method={method!r}, expected one of "
-                         "['compare_all', 'scan', 'scan_unrolled', 'sort']")
-    if sorter is not None:
-        a = jnp.take(a, sorter)
-    dt = np.result_type(dtype_of(a), dtype_of(v))
-    return searchsorted_p.bind(jnp.astype(a, dt), jnp.astype(v, dt), side=side)
-
-
-def digitize(x, bins, right=False):
-    """Indices of the bins each value falls in, as ``numpy.digitize``.
-
-    >>> digitize(np.array([0.5, 1.0, 2.5]), np.array([0.0, 1.0, 2.0]))
-    array([1, 2, 3])
-    """
-    jnp = _jnp()
-    x, bins = asarray_like(x), asarray_like(bins)
-    if dtype_of(x).kind == "c":
-        raise TypeError("x may not be complex")
-    if ndim_of(bins) != 1:
-        raise ValueError("object too deep for desired array")
-    side = "left" if right else "right"
-    n = shape_of(bins)[0]
-    if not isinstance(bins, Tracer):
-        d = np.diff(np.asarray(bins))
-        if np.all(d >= 0):
-            return searchsorted(bins, x, side=side)
-        if np.all(d <= 0):
-            return n - searchsorted(bins[::-1], x, side=side)
-        raise ValueError("bins must be monotonically increasing or decreasing")
-    increasing = bins[-1] >= bins[0] if n else True
-    return jnp.where(increasing, searchsorted(bins, x, side=side),
-                     n - searchsorted(jnp.flip(bins), x, side=side))
-
-
-def bincount(x, weights=None, minlength=0, *, length=None):
-    """Count occurrences of each non-negative integer, as ``numpy.bincount``.
-
-    Traced ``x`` needs ``length`` (the static result size; larger values are
-    dropped, negative ones counted as 0, as in JAX).
-
-    >>> bincount(np.array([0, 1, 1, 3]))
-    array([1, 2, 0, 1])
-    """
-    jnp = _jnp()
-    x = asarray_like(x)
-    if ndim_of(x) != 1:
-        raise ValueError("object of too small depth for desired array" if ndim_of(x) == 0
-                         else "object too deep for desired array")
-    if dtype_of(x).kind not in "biu":
-        raise TypeError("Cannot cast array data from dtype('float64') to dtype('int64') "
-                        "according to the rule 'safe'")
-    minlength = concrete_or_error(minlength, "bincount", "minlength must be concrete")
-    minlength = operator.index(minlength)
-    if minlength < 0:
-        raise ValueError("'minlength' must not be negative")
-    if isinstance(x, Tracer):
-        if length is None:   # in eager vmap: examples grouped by their largest value
-            top = concrete_size(jnp.max(x, initial=-1), "bincount", "the largest value sets "
-                                "the output length; pass length=... for a static one")
-            if top < -1 or bool(jnp.any(x < 0)):
-                raise ValueError("'list' argument must have no negative elements")
-            length = builtins.max(top + 1, minlength)
-        x = jnp.maximum(x, 0)
-    else:
-        xa = np.asarray(x)
-        if xa.size and xa.min() < 0:
-            raise ValueError("'list' argument must have no negative elements")
-        if length is None:
-            length = builtins.max(int(xa.max()) + 1 if xa.size else 0, minlength)
-    length = operator.index(length)
-    if weights is None:
-        return bincount_p.bind(x, length=length)
-    weights = asarray_like(weights)
-    if tuple(shape_of(weights)) != tuple(shape_of(x)):
-        raise ValueError("The weights and list don't have the same length.")
-    if dtype_of(weights).kind == "c":
-        raise TypeError("Cannot cast array data from dtype('complex128') to dtype('float64') "
-                        "according to the rule 'safe'")
-    return bincount_p.bind(x, jnp.astype(weights, np.float64), length=length)
-
-
-def _linspace_edges(first, last, num, dt):
-    """``numpy.linspace(first, last, num + 1)`` in dtype ``dt``, NumPy's arithmetic."""
-    jnp = _jnp()
-    first, last = jnp.astype(first, dt), jnp.astype(last, dt)
-    step = (last - first) / num
-    y = np.arange(0, num + 1, dtype=dt) * step + first
-    return jnp.concatenate([y[:-1], jnp.reshape(last, (1,))])
-
-
-def _outer_edges(a, range_, name):
-    jnp = _jnp()
-    if range_ is not None:
-        range_ = concrete_or_error(range_, name, "the range must be concrete")
-        first, last = range_
-        if first > last:
-            raise ValueError("max must be larger than min in range parameter.")
-        if not (np.isfinite(first) and np.isfinite(last)):
-            raise ValueError(f"supplied range of [{first}, {last}] is not finite")
-        if first == last:
-            first, last = first - 0.5, last + 0.5
-        return first, last
-    if int(np.prod(shape_of(a), dtype=np.int64)) == 0:
-        return 0, 1
-    first, last = jnp.min(a), jnp.max(a)
-    if not isinstance(a, Tracer):
-        if not (np.isfinite(first) and np.isfinite(last)):
-            raise ValueError(f"autodetected range of [{first}, {last}] is not finite")
-        if first == last:
-            first, last = first - 0.5, last + 0.5
-        return first, last
-    same = first == last
-    return jnp.where(same, first - 0.5, first), jnp.where(same, last + 0.5, last)
-
-
-def _bin_edges(a, bins, range_, weights, name):
-    """The bin edges for ``a``: from an estimator (concrete data only), a bin count, or
-    given."""
-    if isinstance(bins, str):
-        a = concrete_or_error(a, name, "a bin estimator needs the data")
-        return np.histogram_bin_edges(a, bins, range_, weights)
-    if np.ndim(bins) == 0 and not isinstance(bins, Tracer):
-        try:
-            n = operator.index(bins)
-        except TypeError as e:
-            raise TypeError("`bins` must be an integer, a string, or an array") from e
-        if n < 1:
-            raise ValueError("`bins` must be positive, when an integer")
-        first, last = _outer_edges(a, range_, name)
-        dt = np.result_type(*[f if type(f) in (int, float) else dtype_of(f)
-                              for f in (first, last)], dtype_of(a))
-        if dt.kind in "biu":
-            dt = np.result_type(dt, float)
-        return _linspace_edges(first, last, n, dt)
-    bins = asarray_like(bins)
-    if ndim_of(bins) != 1:
-        raise ValueError("`bins` must be 1d, when an array")
-    if not isinstance(bins, Tracer) and np.any(np.asarray(bins)[:-1] > np.asarray(bins)[1:]):
-        raise ValueError("`bins` must increase monotonically, when an array")
-    return bins
-
-
-def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
-    """The bin edges ``histogram`` would use, as ``numpy.histogram_bin_edges``.
-
-    >>> histogram_bin_edges(np.array([0.0, 1.0, 2.0]), bins=2)
-    array([0., 1., 2.])
-    """
-    a = _jnp().ravel(asarray_like(a))
-    return _bin_edges(a, bins, range, weights, "histogram_bin_edges")
-
-
-def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Counts of ``a`` in bins, and the bin edges, as ``numpy.histogram``.
-
-    The number of bins is static; the edges may depend on traced data.
-
-    >>> histogram(np.array([0.0, 0.5, 1.0, 2.0]), bins=2)
-    (array([2, 2]), array([0., 1., 2.]))
-    """
-    jnp = _jnp()
-    a = jnp.ravel(asarray_like(a))
-    edges = _bin_edges(a, bins, range, weights, "histogram")
-    nbins = shape_of(edges)[0] - 1
-    idx = searchsorted(edges, a, side="right") - 1
-    idx = jnp.where(a == edges[-1], nbins - 1, idx)
-    inside = (a >= edges[0]) & (a <= edges[-1])
-    idx = jnp.where(inside, idx, nbins)  # dropped by bincount
-    if weights is None:
-        counts = bincount_p.bind(idx, length=nbins)
-    else:
-        weights = jnp.ravel(asarray_like(weights))
-        if shape_of(weights) != shape_of(a):
-            raise ValueError("weights should have the same shape as a.")
-        counts = bincount_p.bind(idx, jnp.astype(weights, np.float64), length=nbins)
-        counts = jnp.astype(counts, dtype_of(weights))
-    if density:
-        db = jnp.astype(jnp.diff(edges), np.float64)
-        return counts / db / jnp.sum(counts), edges
-    return counts, edges
-
-
-def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Multidimensional histogram of ``(N, D)`` samples, as ``numpy.histogramdd``.
-
-    >>> h, edges = histogramdd(np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]), bins=2)
-    >>> h
-    array([[1., 0.],
-           [1., 1.]])
-    """
-    jnp = _jnp()
-    if isinstance(sample, (list, tuple)) and not isinstance(sample, Tracer):
-        sample = jnp.transpose(jnp.atleast_2d(jnp.stack([asarray_like(s) for s in sample])))
-    else:
-        sample = asarray_like(sample)
-        if ndim_of(sample) < 2:
-            sample = jnp.transpose(jnp.atleast_2d(sample))
-    N, D = shape_of(sample)
-    if isinstance(bins, (list, tuple)) or (ndim_of(bins) == 1):
-        if len(bins) != D:
-            raise ValueError("The dimension of bins must be equal to the dimension of the "
-                             "sample x.")
-    else:
-        bins = [bins] * D
-    if range is None:
-        range = (None,) * D
-    elif len(range) != D:
-        raise ValueError("range argument must have one entry per dimension")
-    edges, nbin = [], []
-    flat = None
-    for i in builtins.range(D):
-        col = sample[:, i]
-        e = _bin_edges(col, bins[i], range[i], None, "histogramdd")
-        if np.ndim(bins[i]) == 0:
-            e = jnp.astype(e, np.result_type(dtype_of(e), np.float64)
-                           if dtype_of(e).kind not in "fc" else dtype_of(e))
-        edges.append(e)
-        k = shape_of(e)[0] + 1  # with an outlier bin at each end
-        nbin.append(k)
-        pos = searchsorted(e, col, side="right")
-        pos = jnp.where(col == e[-1], pos - 1, pos)
-        flat = pos if flat is None else flat * k + pos
-    total = int(np.prod(nbin, dtype=np.int64))
-    if weights is None:
-        hist = bincount_p.bind(flat, length=total)
-    else:
-        hist = bincount_p.bind(flat, jnp.astype(asarray_like(weights), np.float64), length=total)
-    hist = jnp.astype(jnp.reshape(hist, tuple(nbin)), np.float64)
-    hist = hist[(slice(1, -1),) * D]
-    if density:
-        s = jnp.sum(hist)
-        for i in builtins.range(D):
-            shape = [1] * D
-            shape[i] = nbin[i] - 2
-            hist = hist / jnp.reshape(jnp.diff(edges[i]), tuple(shape))
-        hist = hist / s
-    return hist, edges
-
-
-def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Two-dimensional histogram, as ``numpy.histogram2d``.
-
-    >>> histogram2d(np.array([0.0, 1.0]), np.array([0.0, 1.0]), bins=2)[0]
-    array([[1., 0.],
-           [0., 1.]])
-    """
-    N = 1 if np.ndim(bins) == 0 or isinstance(bins, Tracer) else len(bins)
-    if N != 1 and N != 2:
-        bins = [bins, bins]
-    hist, edges = histogramdd([x, y], bins, range, density, weights)
-    return hist, edges[0], edges[1]
 
 
 # NumPy returns scalars, not 0-d arrays, from these on concrete input.

@@ -7,6 +7,7 @@ import numpy as np
 from ..core import Tracer, dtype_of
 from ..prims import elementwise as ew
 from .base import asarray_like, astype, make_ufunc, _check_no_out
+from .indexing import nonzero
 
 # name in vmapx.numpy -> (primitive, number of inputs, numpy ufunc)
 UFUNCS = {}
@@ -97,7 +98,6 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     (array([ 1,  2, -1]),)
     """
     if x is None and y is None:
-        from .indexing import nonzero
         return nonzero(asarray_like(condition), size=size, fill_value=fill_value)
     if size is not None or fill_value is not None:
         raise ValueError("size and fill_value arguments cannot be used in three-term where "

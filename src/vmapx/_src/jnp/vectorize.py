@@ -12,6 +12,9 @@ import numpy as np
 
 from ..core import Tracer, get_aval
 from ..errors import api_boundary
+from .. import tree as tu
+from .base import asarray_like
+from . import basic_api as jnp
 
 __all__ = ["vectorize"]
 
@@ -84,8 +87,8 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     @api_boundary
     @functools.wraps(pyfunc)
     def wrapped(*args, **kwargs):
+        # upward: vectorize is vmap of the function; vmap's entry sits above numpy
         from .. import api
-        from .base import asarray_like
         n_pos = len(args)
         inds = [i for i in range(n_pos) if i not in excluded]
         none_args = {j for j, i in enumerate(inds) if args[i] is None}
@@ -134,7 +137,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             filled = (1,) * (len(broadcast_shape) - len(shape)) + shape
             ones = tuple(i for i, s in enumerate(shape) if s == 1)
             if ones:
-                import vmapx.numpy as jnp
                 a = jnp.squeeze(a, axis=ones)
             squeezed.append(a)
             rev_filled.append(filled[::-1])
@@ -147,8 +149,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
                 func = api.vmap(func, in_axes)
         result = func(*squeezed)
         if expand:
-            import vmapx.numpy as jnp
-            from .. import tree as tu
             expand = sorted(expand)
             result = tu.tree_map(lambda r: jnp.expand_dims(r, tuple(expand)), result)
         return result

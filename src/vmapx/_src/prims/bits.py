@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core import Primitive, ShapedArray
 from . import elementwise as ew
+from ..batching import bdim_to_front
 
 # ------------------------------------------------------------------------ frexp
 
@@ -78,7 +79,6 @@ bitcast_p = Primitive("bitcast", _bitcast, abstract=_bitcast_abstract)
 
 
 def _bitcast_batch(axis, vals, dims, *, dtype):
-    from ..batching import bdim_to_front
     (x,), (d,) = vals, dims
     if d == len(x.shape) - 1 and np.dtype(dtype).itemsize != x.dtype.itemsize:
         x, d = bdim_to_front(x, d), 0

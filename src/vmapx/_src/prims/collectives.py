@@ -12,6 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import AxisPrimitive, ShapedArray, axis_names_of, dtype_of, ndim_of, shape_of
+from ..batching import broadcast_batched, moveaxis
+from . import elementwise, reductions
+from .indexing import take_p
+from .shapes import reshape_p, transpose_p
 
 
 def _split_names(axis, axis_name):
@@ -32,7 +36,6 @@ def _over_pieces(kind, ax, x=None, d=None, rest=None, **params):
 
 
 def _front(x, d, size):
-    from ..batching import broadcast_batched
     return broadcast_batched(x, d, size)
 
 
@@ -46,7 +49,6 @@ def _reducing(name, reduce_prim_name, scale_unmapped):
     prim = AxisPrimitive(name, impl, abstract=lambda a, *, axis_name: a)
 
     def batch(axis, vals, dims, *, axis_name):
-        from . import reductions, elementwise
         (x,), (d,) = vals, dims
         mine, rest = _split_names(axis, axis_name)
         if not mine:
@@ -131,8 +133,6 @@ all_gather_p = AxisPrimitive("all_gather", None, abstract=_all_gather_abstract)
 
 
 def _all_gather_batch(ax, vals, dims, *, axis_name, axis, tiled, size):
-    from ..batching import moveaxis
-    from .shapes import reshape_p
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:
@@ -162,8 +162,6 @@ ppermute_p = AxisPrimitive("ppermute", None, abstract=lambda a, *, axis_name, pe
 
 
 def _ppermute_batch(ax, vals, dims, *, axis_name, perm):
-    from .indexing import take_p
-    from . import elementwise
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:
@@ -208,7 +206,6 @@ all_to_all_p = AxisPrimitive("all_to_all", None, abstract=_all_to_all_abstract)
 
 
 def _all_to_all_batch(ax, vals, dims, *, axis_name, split_axis, concat_axis, tiled, size):
-    from .shapes import reshape_p, transpose_p
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:
@@ -277,7 +274,6 @@ psum_scatter_p = AxisPrimitive("psum_scatter", None, abstract=_psum_scatter_abst
 
 
 def _psum_scatter_batch(ax, vals, dims, *, axis_name, scatter_dimension, tiled, size):
-    from .shapes import reshape_p
     (x,), (d,) = vals, dims
     mine, rest = _split_names(ax, axis_name)
     if not mine:

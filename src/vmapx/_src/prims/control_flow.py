@@ -25,10 +25,16 @@ import numpy as np
 from ..core import Primitive, ShapedArray, Tracer, get_aval, AxisData
 from ..staging import (ClosedJaxpr, Jaxpr, Var, batch_jaxpr, batched_eval, cache_derived,
                        eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr)
+from ..autodiff import add_tangents, backward_pass, is_undefined, jvp_flat, linearize_flat
+from ..batching import bdim_to_front, broadcast_batched, moveaxis
+from ..jit import jit_p, native_scan, native_while, runner
+from . import elementwise as ew
+from .elementwise import convert_element_type_p
+from .reductions import reduce_any_p
+from .shapes import reshape_p
 
 
 def _runner(closed):
-    from ..jit import runner
     return runner(closed, finish=False)
 
 
@@ -102,7 +108,6 @@ def linearize_jaxpr(closed: ClosedJaxpr, nonzero, instantiate=None) -> Linearize
     the values ``lin`` reads from ``known`` are the residuals.  Output tangents
     flagged in ``instantiate`` are made explicit zeros when they are zero.
     """
-    from ..autodiff import linearize_flat
     nonzero = tuple(bool(n) for n in nonzero)
     n_out = len(closed.out_avals)
     instantiate = tuple(instantiate) if instantiate is not None else (False,) * n_out
@@ -158,7 +163,6 @@ def transpose_jaxpr(closed: ClosedJaxpr, linear, ct_nz=None) -> ClosedJaxpr:
     (non-linear inputs..., output cotangents...) -> cotangents of the linear
     inputs (explicit zeros where zero).  ``ct_nz`` flags the outputs whose
     cotangent is passed (others are zero and not inputs)."""
-    from ..autodiff import backward_pass
     linear = tuple(bool(x) for x in linear)
     out_avals = closed.out_avals
     ct_nz = tuple(ct_nz) if ct_nz is not None else (True,) * len(out_avals)
@@ -175,7 +179,6 @@ def transpose_jaxpr(closed: ClosedJaxpr, linear, ct_nz=None) -> ClosedJaxpr:
         nl, cts = args[:n_nl], args[n_nl:]
         jj = Jaxpr(list(j.constvars) + nl_vars, lin_vars, j.eqns, j.outvars)
         ct_env = {}
-        from ..autodiff import add_tangents
         it = iter(cts)
         for v, nz in zip(j.outvars, ct_nz, strict=True):
             if not nz:
@@ -190,7 +193,6 @@ def transpose_jaxpr(closed: ClosedJaxpr, linear, ct_nz=None) -> ClosedJaxpr:
             if c is None:
                 c = _zeros(v.aval)
             elif get_aval(c).dtype != v.aval.dtype:
-                from .elementwise import convert_element_type_p
                 c = convert_element_type_p.bind(c, dtype=v.aval.dtype)
             res.append(c)
         return res
@@ -229,8 +231,6 @@ def _branch_cost(closed):
 
 
 def _cond_batch(axis, vals, dims, *, branches):
-    from ..batching import bdim_to_front, broadcast_batched
-    from ..jit import jit_p
     index, ops = vals[0], list(vals[1:])
     idim, odims = dims[0], list(dims[1:])
     n_out = len(branches[0].out_avals)
@@ -265,8 +265,6 @@ def _gradient_only_where_taken(index, i, ops, guarded):
     itself elsewhere, so the derivative of a branch at elements where it is not
     taken (a ``sqrt`` at 0 guarded by the predicate) cannot reach the operands as
     ``0 * inf = nan`` in reverse mode (as JAX does)."""
-    from . import elementwise as ew
-    from .shapes import reshape_p
     pick = ew.equal_p.bind(index, i) if i else ew.less_equal_p.bind(index, 0)
     out = []
     for v, g in zip(ops, guarded, strict=True):
@@ -280,8 +278,6 @@ def _gradient_only_where_taken(index, i, ops, guarded):
 
 def _select_outputs(index, outs_per_branch, n):
     """``outs_per_branch[index[b]][k][b]`` for every element ``b`` (batch axis 0)."""
-    from . import elementwise as ew
-    from .shapes import reshape_p
     idx = index
     if n > 2:
         idx = ew.minimum_p.bind(ew.maximum_p.bind(idx, 0), n - 1)
@@ -329,7 +325,6 @@ def _cond_partition(axis, index, ops, odims, branches):
 
 
 def _cond_jvp(primals, tangents, *, branches):
-    from ..autodiff import jvp_flat
     index, ops = primals[0], list(primals[1:])
     tans = list(tangents[1:])
     nonzero = [t is not None and _is_diff(get_aval(p)) for p, t in zip(ops, tans, strict=True)]
@@ -380,7 +375,6 @@ def _join_residuals(lins, n_out):
 
 
 def _cond_transpose(cts, index, *args, branches):
-    from ..autodiff import is_undefined
     linear = [is_undefined(a) for a in args]
     ct_nz = tuple(c is not None for c in cts)
     if not any(ct_nz):
@@ -407,7 +401,6 @@ def _while_split(args, cond_nconsts, body_nconsts):
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    from ..jit import native_while
     native = native_while(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts)
     if native is not None:   # one fused kernel for the whole loop (vmapx[fast])
         return native(*args)
@@ -424,7 +417,6 @@ def _while_abstract(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
 
 
 def _while_batch(axis, vals, dims, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    from ..batching import broadcast_batched, bdim_to_front
     cc, bc, init = _while_split(vals, cond_nconsts, body_nconsts)
     ccd, bcd, initd = _while_split(dims, cond_nconsts, body_nconsts)
     ccd = [None if d is None else 0 for d in ccd]
@@ -453,7 +445,6 @@ def _while_batch(axis, vals, dims, *, cond_jaxpr, body_jaxpr, cond_nconsts, body
         out = while_p.bind(*cc, *bc, *init, cond_jaxpr=cond_b, body_jaxpr=body_b,
                            cond_nconsts=cond_nconsts, body_nconsts=body_nconsts)
         return out, cdims
-    from ..jit import jit_p
     (pred,) = jit_p.bind(*cc, *init, jaxpr=cond_b, name="cond_fun")
     cond_any, body_sel = _masked_loop(cond_b, body_b, cond_nconsts, body_nconsts, axis.size)
     out = while_p.bind(*bc, *cc, pred, *init, cond_jaxpr=cond_any, body_jaxpr=body_sel,
@@ -474,9 +465,6 @@ def _masked_loop(cond_b, body_b, ncc, nbc, size):
     hit = cond_b.cache.get(key)
     if hit is not None:
         return hit
-    from . import elementwise as ew
-    from .reductions import reduce_any_p
-    from .shapes import reshape_p
 
     def any_fun(pred, *carry):
         return [reduce_any_p.bind(pred, axes=(0,), keepdims=False, dtype=None)]
@@ -538,7 +526,6 @@ def _while_jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_
 def _jvp_body(body_jaxpr, bc_nz, carry_nz, nb, instantiate=False):
     """The body on (consts, const tangents, carry, carry tangents) -> (carry,
     carry tangents), for the flagged nonzero tangents."""
-    from ..autodiff import jvp_flat
     key = ("jvp_body", tuple(bc_nz), tuple(carry_nz), instantiate)
     hit = body_jaxpr.cache.get(key)
     if hit is not None:
@@ -593,7 +580,6 @@ def _scan_split(args, num_consts, num_carry):
 
 
 def _scan_impl(*args, jaxpr, num_consts, num_carry, length, reverse, unroll=1):
-    from ..jit import native_scan
     native = native_scan(jaxpr, num_consts, num_carry, length, len(args) - num_consts - num_carry)
     if native is not None:   # a fori_loop: one fused kernel (vmapx[fast])
         return native(*args)
@@ -616,7 +602,6 @@ def _scan_abstract(*avals, jaxpr, num_consts, num_carry, length, reverse, unroll
 
 
 def _scan_batch(axis, vals, dims, *, jaxpr, num_consts, num_carry, length, reverse, unroll=1):
-    from ..batching import broadcast_batched, bdim_to_front, moveaxis
     consts, init, xs = _scan_split(vals, num_consts, num_carry)
     cd, initd, xsd = _scan_split(dims, num_consts, num_carry)
     consts = [v if d is None else bdim_to_front(v, d) for v, d in zip(consts, cd, strict=True)]
@@ -711,7 +696,6 @@ def _scan_transpose(cts, *args, jaxpr, num_consts, num_carry, length, reverse, u
     of) its xs: a scan in the other direction whose carry accumulates the
     const cotangents alongside the carry cotangents, and whose ys are the xs
     cotangents."""
-    from ..autodiff import is_undefined
     nc, ncar = num_consts, num_carry
     consts, init, xs = _scan_split(args, nc, ncar)
     c_lin = [is_undefined(c) for c in consts]
@@ -731,7 +715,6 @@ def _scan_transpose(cts, *args, jaxpr, num_consts, num_carry, length, reverse, u
     key = ("scan_T", tuple(linear))
     body_t = jaxpr.cache.get(key)
     if body_t is None:
-        from ..autodiff import add_tangents
 
         def body(*a):
             nl_c = a[:n_nlc]

@@ -24,8 +24,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, shape_of
+from ..core import dtype_of, Primitive, shape_of, ShapedArray
 from .windowed import dilate_dim, dilate_pad, vjp_padding, window_view, windowed_shape
+from .reductions import _to_dtype
+from .shapes import reshape_p, rev_p, transpose_p
 
 
 class ConvDimensionNumbers(NamedTuple):
@@ -160,7 +162,6 @@ conv_general_dilated_p = Primitive("conv_general_dilated", _conv, abstract=_conv
 def _reshape_axis_into(src, dst, x):
     """Move axis ``src`` of ``x`` next to (before) the axis that is ``dst``
     once ``src`` is removed, and merge the two (``src`` major)."""
-    from .shapes import reshape_p, transpose_p
     shape = list(shape_of(x))
     perm = [i for i in range(len(shape)) if i != src]
     perm.insert(dst, src)
@@ -173,7 +174,6 @@ def _reshape_axis_into(src, dst, x):
 
 def _reshape_axis_out_of(src, size1, x):
     """Split axis ``src`` of ``x`` into ``(size1, rest)``."""
-    from .shapes import reshape_p
     shape = list(shape_of(x))
     shape[src:src + 1] = [size1, shape[src] // size1]
     return reshape_p.bind(x, new_sizes=tuple(shape))
@@ -230,7 +230,6 @@ def _conv_batch(axis, vals, dims, **params):
 
 
 def _dtype(x):
-    from ..core import dtype_of
     return dtype_of(x)
 
 
@@ -266,14 +265,12 @@ def _rhs_vjp_padding(in_shape, window, strides, out_shape, padding, lhs_dilation
 
 
 def _cast(x, dtype):
-    from .reductions import _to_dtype
     return _to_dtype(x, dtype)
 
 
 def _transpose_lhs(ct, lhs_aval, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation,
                    dimension_numbers, feature_group_count, batch_group_count,
                    preferred_element_type=None):
-    from .shapes import rev_p
     lspec, rspec, ospec = dimension_numbers
     rhs_shape = aval_of(rhs).shape
     if feature_group_count > 1:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, Tracer, dummy_of, ndim_of, shape_of
+from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, shape_of,
+                    ShapedArray, Tracer)
+from ..batching import bdim_to_front
+from .shapes import broadcast_in_dim_p, reshape_p
 
 # ------------------------------------------------------------------ family rules
 
@@ -59,8 +62,6 @@ def broadcasting_batch(prim):
                     break
         if aligned:
             return prim.bind(*vals, **params), d0
-        from ..batching import bdim_to_front
-        from .shapes import reshape_p
         ranks = [ndim_of(v) - (d is not None) for v, d in zip(vals, dims, strict=True)]
         r = max(ranks)
         new = []
@@ -77,8 +78,6 @@ def broadcasting_batch(prim):
 
 def _unbroadcast(g, shape):
     """Sum ``g`` down to ``shape`` (the transpose of NumPy broadcasting)."""
-    from .reductions import reduce_sum_p
-    from .shapes import reshape_p
     gs = shape_of(g)
     if tuple(gs) == tuple(shape):
         return g
@@ -86,6 +85,8 @@ def _unbroadcast(g, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
     if axes:
+        # upward: reductions' own rules are built from elementwise primitives
+        from .reductions import reduce_sum_p
         g = reduce_sum_p.bind(g, axes=axes, keepdims=False, dtype=None)
     if tuple(shape_of(g)) != tuple(shape):
         g = reshape_p.bind(g, new_sizes=tuple(shape))
@@ -127,7 +128,6 @@ def _make_jvp(prim, partials):
 def _fit_tangent(t, out):
     """``t`` with the shape and dtype of ``out`` (a broadcast operand's tangent
     is broadcast, a promoted one converted); ``None`` for non-float outputs."""
-    from ..core import get_aval
     oa, ta = get_aval(out), get_aval(t)
     if oa.dtype.kind not in "fc":
         return None
@@ -136,7 +136,6 @@ def _fit_tangent(t, out):
             t = real_p.bind(t)
         t = convert_element_type_p.bind(t, dtype=oa.dtype)
     if tuple(ta.shape) != tuple(oa.shape):
-        from .shapes import broadcast_in_dim_p
         n, m = len(oa.shape), len(ta.shape)
         t = broadcast_in_dim_p.bind(t, shape=tuple(oa.shape), dims=tuple(range(n - m, n)))
     return t
@@ -146,7 +145,6 @@ def _ct_for(ct, operand):
     """A cotangent of an elementwise output turned into one for ``operand``
     (an ``UndefinedPrimal`` or a value): summed over broadcast axes, cast to the
     operand's dtype (the real part for a real operand)."""
-    from ..core import get_aval
     a = operand.aval if hasattr(operand, "aval") else get_aval(operand)
     ct = _unbroadcast(ct, a.shape)
     ca = get_aval(ct)
@@ -301,7 +299,6 @@ where_p = elementwise("where", np.where)
 
 def _minmax_partials(x, y, cmp):
     """Weight 1 to the operand picked, 1/2 each on a tie (as JAX)."""
-    from ..core import get_aval
     dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
     dt = dt if dt.kind in "fc" else np.dtype(np.float64)
     one, half, zero = np.ones((), dt), np.asarray(0.5, dt), np.zeros((), dt)
@@ -312,7 +309,6 @@ def _minmax_partials(x, y, cmp):
 def _fminmax_partials(x, y, cmp):
     """``fmax``/``fmin`` pick ``x`` where it wins or ``y`` is NaN, else ``y`` (ties
     included), as JAX's ``where(x > y | isnan(y), x, y)``."""
-    from ..core import get_aval
     dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
     dt = dt if dt.kind in "fc" else np.dtype(np.float64)
     one, zero = np.ones((), dt), np.zeros((), dt)
@@ -321,7 +317,6 @@ def _fminmax_partials(x, y, cmp):
 
 
 def _one_like(x):
-    from ..core import get_aval
     return np.ones((), get_aval(x).dtype)
 
 
@@ -329,7 +324,6 @@ def _power_partials(prim, x, y, o):
     """d/dx = y x^(y-1), d/dy = x^y log(x) (0 where x == 0); a Python scalar
     exponent stays a weak scalar (so float32 stays float32).  An integer
     exponent 0 has d/dx = 0 even at x == 0 (as JAX; 0 * 0^-1 would be NaN)."""
-    from ..core import get_aval, is_python_scalar
 
     def dx():
         if is_python_scalar(y):
@@ -414,19 +408,16 @@ def _where_jvp(primals, tangents):
     out = where_p.bind(c, x, y)
     if tx is None and ty is None:
         return out, None
-    from ..core import get_aval
     zero = np.zeros((), get_aval(out).dtype)
     return out, _fit_tangent(where_p.bind(c, zero if tx is None else tx,
                                           zero if ty is None else ty), out)
 
 
 def _is_complex(x):
-    from ..core import get_aval
     return (x.aval if hasattr(x, "aval") else get_aval(x)).dtype.kind == "c"
 
 
 def _float_dtype(x):
-    from ..core import get_aval
     dt = get_aval(x).dtype
     return dt if dt.kind in "fc" else np.dtype(np.float64)
 
@@ -474,7 +465,6 @@ def _times(ct, c):
     """``ct * c``, skipping the multiplication for a unit seed cotangent of shape ()."""
     if (type(ct) is np.ndarray and ct.shape == () and ct.dtype.kind == "f" and ct == 1
             and isinstance(c, (np.ndarray, Tracer))):
-        from ..core import get_aval
         if np.result_type(get_aval(c).dtype, ct.dtype) == get_aval(c).dtype:
             return c
     return multiply_p.bind(ct, c)
@@ -487,7 +477,6 @@ def _divide_transpose(ct, x, y):
 
 
 def _where_transpose(ct, c, x, y):
-    from ..core import get_aval
     if _undefined(c):
         raise ValueError("where is not linear in its condition")
     zero = np.zeros((), get_aval(ct).dtype)
@@ -509,7 +498,6 @@ def _imag_transpose(ct, x):
 
 
 def _complex_ct(ct, x):
-    from ..core import get_aval
     dt = x.aval.dtype
     if get_aval(ct).dtype != dt:
         ct = convert_element_type_p.bind(ct, dtype=dt)

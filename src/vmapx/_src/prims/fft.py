@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray
+from . import elementwise as ew
+from .shapes import pad_p
 
 _IMPL = {"fft": np.fft.fftn, "ifft": np.fft.ifftn, "rfft": np.fft.rfftn, "irfft": np.fft.irfftn}
 _SWAP_NORM = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
@@ -61,8 +63,6 @@ def _fft_jvp(primals, tangents, **params):
 
 
 def _fft_transpose(ct, x, *, kind, axes, norm, n):
-    from . import elementwise as ew
-    from .shapes import pad_p
     if ct is None:
         return [None]
     if kind in ("fft", "ifft"):

@@ -16,9 +16,14 @@ actually see: the tangent is mirrored from the same triangle.
 """
 from __future__ import annotations
 
+import warnings
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of
+from ..autodiff import is_undefined
+from ..batching import bdim_to_front
+from .elementwise import _unbroadcast
+from .shapes import reshape_p
 
 # ------------------------------------------------------------------ dtype rules
 
@@ -66,8 +71,6 @@ def stacked_batch(prim, core_ranks):
     reaches the batch axis.
     """
     def rule(axis, vals, dims, **params):
-        from ..batching import bdim_to_front
-        from .shapes import reshape_p
         lead = max(ndim_of(v) - (d is not None) - k
                    for v, d, k in zip(vals, dims, core_ranks, strict=True))
         new = []
@@ -98,7 +101,8 @@ def _declare(name, impl, abstract, core_ranks, *, multiple_results=False):
 
 
 def _jnp():
-    import vmapx.numpy as jnp
+    # upward: a rule computed with vmapx.numpy, which is built on these primitives
+    from .. import numpy_api as jnp
     return jnp
 
 
@@ -156,7 +160,6 @@ def _lu_solve_each(a, b):
     """``solve(a[i], b[i])`` for a few (singular) matrices by LU with partial
     pivoting and no singularity check, as JAX computes it (inf/NaN from the zero
     pivot)."""
-    import warnings
     import scipy.linalg   # optional at import time: only this fallback needs it
     out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:],
                    np.result_type(a.dtype, b.dtype))
@@ -273,8 +276,6 @@ def _solve_jvp(primals, tangents):
 def _solve_transpose(ct, a, b):
     """Linear in ``b`` only: ``b``'s cotangent is ``solve(A^T, ct)``, summed over the
     leading axes ``b`` was broadcast along."""
-    from ..autodiff import is_undefined
-    from .elementwise import _unbroadcast
     if is_undefined(a):
         raise NotImplementedError("solve is linear in its right-hand side only")
     if ct is None:

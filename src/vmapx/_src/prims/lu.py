@@ -48,7 +48,8 @@ lu_p = _declare("lu", _lu, _lu_abstract, (2,), multiple_results=True)
 
 
 def _lu_jvp(primals, tangents):
-    import vmapx.numpy as jnp  # rules compute with the numpy layer (it imports prims)
+    from .. import numpy_api as jnp  # upward: the rule computes with the numpy layer
+    from ..jnp import linalg  # upward: and with its linalg section
     (a,), (da,) = primals, tangents
     lu, pivots, perm = lu_p.bind(a)
     if da is None:
@@ -61,8 +62,8 @@ def _lu_jvp(primals, tangents):
     lower = jnp.tril(lu, -1) + eye
     upper = jnp.triu(lu)
     pda = jnp.take_along_axis(da, perm[..., :, None], axis=-2)
-    left = jnp.linalg.solve(lower, pda)  # L^-1 P dA
-    f = jnp.swapaxes(jnp.linalg.solve(jnp.swapaxes(upper, -1, -2),
+    left = linalg.solve(lower, pda)  # L^-1 P dA
+    f = jnp.swapaxes(linalg.solve(jnp.swapaxes(upper, -1, -2),
                                       jnp.swapaxes(left, -1, -2)), -1, -2)  # ... U^-1
     dlu = jnp.matmul(lower, jnp.tril(f, -1)) + jnp.matmul(jnp.triu(f), upper)
     return [lu, pivots, perm], [dlu, None, None]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray, shape_of
+from .elementwise import add_p
+from .reductions import _to_dtype
+from .shapes import transpose_p
 
 
 def _free(ndim, contract, batch):
@@ -137,7 +140,6 @@ def bilinear_jvp(prim):
     """The JVP rule of a primitive linear in each of its two operands:
     ``d f(x, y) = f(tx, y) + f(x, ty)`` (a missing tangent drops its term)."""
     def jvp(primals, tangents, **params):
-        from .elementwise import add_p
         (x, y), (tx, ty) = primals, tangents
         out = prim.bind(x, y, **params)
         tan = None
@@ -167,13 +169,11 @@ def _dot_transpose_lhs(ct, x_aval, y, dimension_numbers, preferred_element_type,
                            preferred_element_type=preferred_element_type)
     perm = tuple(int(i) for i in out_axes)
     if perm != tuple(range(len(perm))):
-        from .shapes import transpose_p
         r = transpose_p.bind(r, perm=perm)
     return _cast(r, x_aval.dtype)
 
 
 def _cast(r, dtype):
-    from .reductions import _to_dtype
     return _to_dtype(r, dtype) if dtype.kind in "fc" else r
 
 
@@ -194,7 +194,6 @@ dot_general_p.transpose = _dot_general_transpose
 
 
 def _einsum_jvp(primals, tangents, *, spec):
-    from .elementwise import add_p
     out = einsum_p.bind(*primals, spec=spec)
     tan = None
     for i, t in enumerate(tangents):

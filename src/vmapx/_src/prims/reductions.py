@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Primitive, ShapedArray, dummy_of
+from ..core import dummy_of, get_aval, Primitive, ShapedArray
+from ..autodiff import jvp_flat
+from .shapes import broadcast_in_dim_p, rev_p, transpose_p
+from . import elementwise as ew
+from .elementwise import convert_element_type_p, real_p
+from .indexing import gather_p
 
 _cache: dict = {}
 
@@ -111,7 +116,6 @@ from ..autodiff import aval_of, linear_jvp, zero_jvp  # noqa: E402
 
 def _bcast_back(r, shape, axes, keepdims):
     """A reduction's result broadcast back to the operand's ``shape``."""
-    from .shapes import broadcast_in_dim_p
     if keepdims:
         return broadcast_in_dim_p.bind(r, shape=tuple(shape), dims=tuple(range(len(shape))))
     dims = tuple(i for i in range(len(shape)) if i not in axes)
@@ -119,8 +123,6 @@ def _bcast_back(r, shape, axes, keepdims):
 
 
 def _to_dtype(x, dtype):
-    from ..core import get_aval
-    from .elementwise import convert_element_type_p, real_p
     xd = get_aval(x).dtype
     if xd == dtype:
         return x
@@ -139,7 +141,6 @@ def _product_tangent(x, t, prod_p, sum_p, kw):
     twin over the same ``kw``), exact where factors are zero: with no zero it is
     ``p * sum(t / x)``; with one zero, the product of the others times its tangent;
     with more, zero."""
-    from . import elementwise as ew
     is0, xs, z, one, zero = _zero_split(x, sum_p.bind, kw)
     p = prod_p.bind(xs, **kw)
     none_zero = ew.multiply_p.bind(p, sum_p.bind(
@@ -155,8 +156,6 @@ def _zero_split(x, reduce, axes_kw):
     ``P * sum(t / x)`` if ``z == 0``, ``P * (t at the zero)`` if ``z == 1``,
     else 0.  ``reduce`` is the matching (cumulative) sum.  Returns the zero
     mask, ``x`` with zeros made ones, the zero counts, and scalar 1 and 0."""
-    from . import elementwise as ew
-    from ..core import get_aval
     dt = get_aval(x).dtype
     one, zero = np.ones((), dt), np.zeros((), dt)
     is0 = ew.equal_p.bind(x, 0)
@@ -177,7 +176,6 @@ def _reduce_prod_jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
 
 def _minmax_jvp(prim):
     def jvp(primals, tangents, *, axes, keepdims=False, dtype=None):
-        from . import elementwise as ew
         (x,), (t,) = primals, tangents
         out = prim.bind(x, axes=axes, keepdims=keepdims)
         a = aval_of(x)
@@ -201,7 +199,6 @@ for _p in (reduce_any_p, reduce_all_p, argmax_p, argmin_p, argsort_p):
 
 
 def _cumsum_transpose(ct, x, *, axis, dtype=None):
-    from .shapes import rev_p
     r = rev_p.bind(cumsum_p.bind(rev_p.bind(ct, axes=(axis,)), axis=axis, dtype=None),
                    axes=(axis,))
     return [_to_dtype(r, aval_of(x).dtype)]
@@ -216,7 +213,6 @@ def _cumprod_jvp(primals, tangents, *, axis, dtype=None):
 
 def take_along_axis(x, idx, axis):
     """``x`` gathered at ``idx`` (of ``x``'s shape) along ``axis``."""
-    from .indexing import gather_p
     shape = aval_of(x).shape
     nd = len(shape)
     arrays = []
@@ -231,7 +227,6 @@ def take_along_axis(x, idx, axis):
 
 def _cum_extremum_jvp(prim):
     def jvp(primals, tangents, *, axis):
-        from . import elementwise as ew
         (x,), (t,) = primals, tangents
         out = prim.bind(x, axis=axis)
         shape = aval_of(x).shape
@@ -292,7 +287,6 @@ ufunc_fold_p = Primitive("ufunc_fold", _ufunc_fold_impl, abstract=_ufunc_fold_ab
 
 
 def _ufunc_fold_batch(ax, vals, dims, *, axis, batched=0, **params):
-    from .shapes import transpose_p
     (x,), (d,) = vals, dims
     if d != 0:  # the batch axis goes first (see ``batched`` above)
         nd = len(aval_of(x).shape)
@@ -304,7 +298,6 @@ def _ufunc_fold_jvp(primals, tangents, *, ufunc, method, axis, keepdims=False, i
                     batched=0):
     """The tangent is that of the left-to-right fold (``ufunc.reduce``'s
     definition), whatever order NumPy evaluates the primal in."""
-    from ..autodiff import jvp_flat
     from ..interop import left_fold  # the numpy layer: imported here to avoid a cycle
     (x,), (t,) = primals, tangents
     out = ufunc_fold_p.bind(x, ufunc=ufunc, method=method, axis=axis, keepdims=keepdims,

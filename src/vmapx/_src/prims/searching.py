@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of
+from ..batching import broadcast_batched
+from . import elementwise as ew
 
 
 def _before(a, b):
@@ -64,7 +66,6 @@ searchsorted_p = Primitive("searchsorted", _searchsorted, abstract=_searchsorted
 
 
 def _searchsorted_batch(axis, vals, dims, *, side):
-    from ..batching import broadcast_batched
     (a, v), (da, dv) = vals, dims
     if da is None and ndim_of(a) == 1:  # one shared sorted array: a plain search
         return searchsorted_p.bind(a, v, side=side), dv
@@ -111,7 +112,6 @@ bincount_p = Primitive("bincount", _bincount, abstract=_bincount_abstract)
 
 
 def _bincount_batch(axis, vals, dims, *, length):
-    from ..batching import broadcast_batched
     return bincount_p.bind(*[broadcast_batched(v, d, axis.size)
                              for v, d in zip(vals, dims, strict=True)], length=length), 0
 
@@ -128,8 +128,8 @@ def _bincount_transpose(ct, x, w, *, length):
     """The weight of each element receives the cotangent of its bin (0 if dropped)."""
     if ct is None:
         return [None, None]
-    from . import elementwise as ew
-    import vmapx.numpy as jnp
+    # upward: a rule computed with vmapx.numpy, which is built on these primitives
+    from .. import numpy_api as jnp
     valid = ew.logical_and_p.bind(ew.greater_equal_p.bind(x, 0), ew.less_p.bind(x, length))
     idx = jnp.clip(x, 0, max(length - 1, 0))
     got = jnp.take_along_axis(ct, jnp.astype(idx, np.intp), axis=-1, mode="clip")

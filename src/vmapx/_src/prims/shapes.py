@@ -3,13 +3,14 @@ pad, static (basic) indexing, flip.  All are linear in their array operand."""
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..core import Primitive, ShapedArray, ndim_of, shape_of
+from ..batching import bdim_to_front, broadcast_batched
 
 
 def _front(vals, dims, size):
     """Every operand with its batch axis first (unmapped ones broadcast)."""
-    from ..batching import broadcast_batched
     return [broadcast_batched(v, d, size) for v, d in zip(vals, dims, strict=True)]
 
 
@@ -42,7 +43,6 @@ reshape_p = Primitive(
 
 
 def _reshape_batch(axis, vals, dims, *, new_sizes):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims[0])
     return reshape_p.bind(x, new_sizes=(shape_of(x)[0],) + tuple(new_sizes)), 0
 
@@ -68,7 +68,6 @@ broadcast_in_dim_p = Primitive(
 
 
 def _bid_batch(axis, vals, dims_, *, shape, dims):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims_[0])
     return broadcast_in_dim_p.bind(x, shape=(axis.size,) + tuple(shape),
                                    dims=(0,) + tuple(d + 1 for d in dims)), 0
@@ -156,7 +155,6 @@ def _static_index(x, *, index):
 def _static_index_abstract(a, *, index):
     out = np.empty(a.shape, dtype=np.bool_) if a.size < 4096 else None
     if out is None:
-        from numpy.lib.stride_tricks import as_strided
         out = as_strided(np.zeros(1, np.bool_), a.shape, [0] * a.ndim)
     return ShapedArray(out[to_numpy_index(index)].shape, a.dtype, a.weak_type)
 
@@ -165,7 +163,6 @@ static_index_p = Primitive("static_index", _static_index, abstract=_static_index
 
 
 def _static_index_batch(axis, vals, dims, *, index):
-    from ..batching import bdim_to_front
     x = bdim_to_front(vals[0], dims[0])
     return static_index_p.bind(x, index=(("s", None, None, None),) + tuple(index)), 0
 
@@ -198,6 +195,7 @@ def _bid_transpose(ct, x, *, shape, dims):
     expanded = [i for i, d in enumerate(dims) if xs[i] == 1 and shape[d] != 1]
     axes = tuple(sorted(set(range(len(shape))) - set(dims)) + [dims[i] for i in expanded])
     if axes:
+        # upward: broadcast_in_dim's transpose sums with reduce_sum_p; reductions' rules use shapes
         from .reductions import reduce_sum_p
         ct = reduce_sum_p.bind(ct, axes=tuple(sorted(axes)), keepdims=False, dtype=None)
     if tuple(shape_of(ct)) != tuple(xs):

@@ -19,7 +19,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Primitive, ShapedArray, shape_of
+from ..core import get_aval, Primitive, shape_of, ShapedArray
+from ..batching import matchaxis
+from . import elementwise as ew
 
 # ------------------------------------------------------------------ geometry
 
@@ -226,7 +228,6 @@ select_and_scatter_add_p = Primitive(
 
 def _select_batch(prim):
     def batch(axis, vals, dims, *, select, **params):
-        from ..batching import matchaxis
         (a, x), (da, dx) = vals, dims
         d = da if da is not None else dx
         a = matchaxis(a, da, d, axis.size)
@@ -289,8 +290,6 @@ def _reduce_window_prod_jvp(primals, tangents, **params):
     """Exact where ``x`` has zeros: per window, with ``z`` zeros and ``P`` the
     product of its nonzero elements, ``P * sum(t / x)`` if ``z == 0``,
     ``P * (t at the zero)`` if ``z == 1``, else 0."""
-    from . import elementwise as ew
-    from ..core import get_aval
     (x,), (t,) = primals, tangents
     out = reduce_window_prod_p.bind(x, **params)
     dt = get_aval(x).dtype

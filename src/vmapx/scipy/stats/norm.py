@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import special
 from ..special import _out, _promote_inexact
+import vmapx.numpy as jnp
 
 _LOG_2PI = float(np.log(2 * np.pi))
 
@@ -23,7 +24,6 @@ def logpdf(x, loc=0, scale=1):
     >>> logpdf(np.array([0.0, 1.0]))
     array([-0.91893853, -1.41893853])
     """
-    import vmapx.numpy as jnp
     x, loc, scale = _promote_inexact(x, loc, scale)
     s2 = jnp.square(scale)
     return _out((jnp.log(s2 * (2 * np.pi)) + jnp.square(x - loc) / s2) / -2)
@@ -35,7 +35,6 @@ def pdf(x, loc=0, scale=1):
     >>> pdf(np.array([0.0]), scale=2.0)
     array([0.19947114])
     """
-    import vmapx.numpy as jnp
     return _out(jnp.exp(logpdf(x, loc, scale)))
 
 

@@ -1,0 +1,54 @@
+"""The ``vmapx.numpy`` namespace, assembled below the public package so that
+the ``lax`` layer and the NumPy-interop modules of ``_src`` can use it with a
+module-level import: every function of ``_src/jnp/*`` (each returning a
+``vmapx.Array``, see ``wrap_namespace``) and NumPy's dtype and constant names.
+``vmapx.numpy`` re-exports it and adds the ``linalg`` and ``fft`` submodules.
+"""
+import numpy as _np
+
+from .jnp.base import astype, finfo, iinfo  # noqa: F401
+from .jnp.creation import *  # noqa: F401,F403
+from .jnp.creation import array, asarray  # noqa: F401
+from .jnp.ufuncs import *  # noqa: F401,F403
+from .jnp.ufuncs import round, around  # noqa: F401,A004
+from .jnp.reductions import *  # noqa: F401,F403
+from .jnp.reductions import sum, max, min, any, all  # noqa: F401,A004
+from .jnp.shapes import *  # noqa: F401,F403
+from .jnp.products import *  # noqa: F401,F403
+from .jnp.indexing import (take, take_along_axis, diagonal, nonzero)  # noqa: F401
+from .jnp.indexing import getitem as _getitem  # noqa: F401
+from .jnp.advanced import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
+from .jnp.io import *  # noqa: F401,F403
+from .jnp.dtypes import *  # noqa: F401,F403
+from .jnp.comparison import *  # noqa: F401,F403
+from .jnp.searching import *  # noqa: F401,F403
+from .jnp.mathematical import *  # noqa: F401,F403
+from .jnp.matrices import *  # noqa: F401,F403
+from .jnp.grids import *  # noqa: F401,F403
+from .jnp.insertion import *  # noqa: F401,F403
+from .jnp.selection import *  # noqa: F401,F403
+from .jnp.bits import *  # noqa: F401,F403
+from .jnp.windows import *  # noqa: F401,F403
+from .jnp.tiling import *  # noqa: F401,F403
+from .jnp.numerical import *  # noqa: F401,F403
+from .jnp.stats import *  # noqa: F401,F403
+from .jnp.histograms import *  # noqa: F401,F403
+from .jnp.setops import *  # noqa: F401,F403
+from .jnp.poly import *  # noqa: F401,F403
+
+from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,  # noqa: F401
+                   float16, float32, float64, complex64, complex128, intp, uintp,
+                   dtype, pi, e, inf, nan, euler_gamma, newaxis,
+                   integer, floating, complexfloating, inexact, number, signedinteger,
+                   unsignedinteger, generic, issubdtype, promote_types, ndarray)
+from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
+from .jnp.vectorize import vectorize  # noqa: F401,E402
+from .jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+
+bool = bool_  # noqa: A001
+float_ = float64
+int_ = int64
+complex_ = complex128
+
+_wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])
+del _np
