@@ -170,6 +170,33 @@ def numpy_code():
     logits = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
     print(jax.vmap(softmax)(logits))
 
+    section("per-example NumPy code: if, while, np.asarray, buffers, masks")
+
+    def newton_sqrt(a):                  # a Python while loop on a batched value
+        x = a
+        while abs(x * x - a) > 1e-12 * a:
+            x = 0.5 * (x + a / x)
+        return x
+
+    def lorenz(s):                       # unpacking, a buffer filled element by element
+        x, y, z = np.asarray(s, dtype=float)
+        out = np.zeros(3)
+        out[0] = 10.0 * (y - x)
+        out[1] = x * (28.0 - z) - y
+        out[2] = x * y - 8.0 / 3.0 * z
+        return out
+
+    def clip_and_count(v):
+        v = v.copy()
+        v[v < 0] = 0.0                   # mask assignment
+        if v.sum() > 3:                  # a branch per example
+            return v[v > 1].sum()        # a ragged selection, reduced
+        return -1.0
+
+    print(jax.vmap(newton_sqrt)(np.array([2.0, 9.0, 1e6])))
+    print(jax.vmap(lorenz)(np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 2.0]])))
+    print(jax.vmap(clip_and_count)(np.array([[-1.0, 2.0, 3.0], [0.5, -2.0, 1.0]])))
+
 
 def main():
     jax_docs_examples()
