@@ -4,12 +4,16 @@ and to a Python loop, all measured in the same run.
     python benchmarks/run.py            # every workload
     python benchmarks/run.py core       # only workloads whose name contains 'core'
 
-Each timing is the best of several repeats (after a warm-up call), so ratios
-compare steady-state costs.  Targets come from the issues; the runner marks
+Each system of each workload (vmapx, hand-batched NumPy, the loop) is timed in a
+fresh process pinned to one CPU, as the best of several repeats after a warm-up
+call, so ratios compare steady-state costs without one system's allocator state
+leaking into another's.  Targets come from the issues; the runner marks
 each row ok / MISS.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import time
 
@@ -412,17 +416,36 @@ for _name, _target, _unit, _make in list(WORKLOADS):
                           lambda _make=_make: _make(wrap=vmapx.jit)))
 
 
+def _measure_one(name, which):
+    """Time one system of one workload (``which``: 0 vmapx, 1 hand NumPy, 2 loop)."""
+    for n, _target, _unit, make in WORKLOADS:
+        if n == name:
+            fns = make()
+            if which == 2:
+                return best_time(fns[2], repeat=2) * fns[3]
+            return best_time(fns[which])
+    raise KeyError(name)
+
+
+def _fresh(name, which):
+    """``_measure_one`` in a fresh interpreter pinned to CPU 0 (allocator state
+    and warm caches of earlier work change large-array timings by several x)."""
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    out = subprocess.run(pin + [sys.executable, __file__, "--one", name, str(which)],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main(argv):
     pattern = argv[1] if len(argv) > 1 else ""
-    print(f"vmapx {vmapx.__version__}, NumPy {np.__version__}")
+    print(f"vmapx {vmapx.__version__}, NumPy {np.__version__}; each system of each workload "
+          "in a fresh process pinned to one CPU")
     print(f"{'workload':<70} {'vmapx':>10} {'numpy':>10} {'x numpy':>8} {'x loop':>8} "
           f"{'target':>8}")
     for name, target, unit, make in WORKLOADS:
         if pattern not in name:
             continue
-        ours, hand, loop, loop_scale = make()
-        t_ours, t_hand = best_time(ours), best_time(hand)
-        t_loop = best_time(loop, repeat=2) * loop_scale
+        t_ours, t_hand, t_loop = (_fresh(name, k) for k in range(3))
         ratio = t_ours / t_hand
         if unit == "seconds":
             ok = t_ours <= target
@@ -431,7 +454,7 @@ def main(argv):
             ok = target is None or ratio <= target
             tgt = "-" if target is None else f"<{target}x"
         print(f"{name:<70} {fmt(t_ours):>10} {fmt(t_hand):>10} {ratio:>7.2f}x "
-              f"{t_loop / t_ours:>7.1f}x {tgt:>8} {'ok' if ok else 'MISS'}")
+              f"{t_loop / t_ours:>7.1f}x {tgt:>8} {'ok' if ok else 'MISS'}", flush=True)
     print("x numpy: vmapx time / hand-batched NumPy time (lower is better); "
           "x loop: Python-loop time / vmapx time (speed-up over the loop).")
 
@@ -441,4 +464,7 @@ def fmt(s):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    if len(sys.argv) == 4 and sys.argv[1] == "--one":
+        print(_measure_one(sys.argv[2], int(sys.argv[3])))
+    else:
+        main(sys.argv)
