@@ -7,8 +7,8 @@ concrete value.  Per-example code uses them on batched values all the time
 concrete value per example would split the batch into single examples.
 
 So, while at least one eager ``vmap`` call that may use them runs in the
-process (``needs``), the module
-attributes ``numpy.asarray``, ``numpy.array``, ... ``math.sqrt``, ... (and
+process (``needs`` finds which), the module attributes ``numpy.asarray``,
+``numpy.array``, ``numpy.zeros``, ... ``math.sqrt``, ... (and
 ``scipy.stats.norm``'s methods, where SciPy's stats are loaded) are replaced by
 wrappers.  A wrapper called with a traced value of an eager transform returns
 the ``vmapx.numpy`` result (still traced, still batched); called with anything
@@ -249,9 +249,9 @@ def _get_table(key):
 def needs(fun) -> tuple:
     """The tables (``'numpy'``, ``'math'``, ``'norm'``) ``fun`` may call into: the
     names used by its code and by the functions it reaches.  A miss is never
-    wrong (the value then converts concretely, splitting the batch); skipping
-    the tables a function does not use keeps ``vmapx.numpy`` code free of the
-    patching cost."""
+    wrong: the first data conversion it causes retries the call with every
+    table (``concrete.RetryWithHooks``).  Skipping the tables a function does
+    not use keeps ``vmapx.numpy`` code free of the patching cost."""
     code = getattr(fun, "__code__", None)
     if code is None:
         inner = getattr(fun, "func", None) or getattr(fun, "__func__", None)
@@ -273,8 +273,10 @@ def _module_of(g):
     if g is np or g is math:
         return g.__name__
     mod = getattr(g, "__module__", None) or ""
-    if mod == "math" or mod.startswith("numpy") and not isinstance(g, type):
-        return "math" if mod == "math" else "numpy"
+    if mod == "math":
+        return "math"
+    if (mod == "numpy" or mod.startswith("numpy.")) and not isinstance(g, type):
+        return "numpy"
     return None
 
 
@@ -321,7 +323,6 @@ def _cell_value(cell):
         return cell.cell_contents
     except ValueError:   # an empty cell
         return None
-
 
 
 _thread = threading.local()
