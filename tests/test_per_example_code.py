@@ -552,3 +552,14 @@ def test_a_conversion_the_code_scan_misses_still_stays_batched():
         assert len(calls) == 2          # one abandoned run, then one batched run
         g(XS)
     assert len(calls) == 3
+
+
+def test_scipy_stats_imported_inside_the_function_on_first_use():
+    # scipy.stats loaded by the call itself: the retry installs its wrappers too, and
+    # never asks for a second retry.
+    def price(p):
+        from scipy.stats import norm
+        S, K = p
+        return S * norm.cdf(float(S) / K)
+    xs = np.array([[100.0, 90.0], [90.0, 100.0], [80.0, 70.0]])
+    np.testing.assert_allclose(vmapx.vmap(price)(xs), [price(x) for x in xs], rtol=1e-13)

@@ -223,14 +223,13 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         try:
             return call(args, kwargs)
         except numpy_hooks.RetryWithHooks:
-            if hooks == numpy_hooks.ALL:
-                raise
             hooks_needed[0] = numpy_hooks.ALL   # the scan missed a function: all, from now
         finally:
             numpy_hooks.exit_(hooks)
         numpy_hooks.enter(numpy_hooks.ALL)
         try:
-            return call(args, kwargs)
+            with concrete.retrying():
+                return call(args, kwargs)
         finally:
             numpy_hooks.exit_(numpy_hooks.ALL)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -80,10 +81,29 @@ class RetryWithHooks(BaseException):
     ``np.asarray`` & co. stay batched rather than split the batch."""
 
 
+_retrying = threading.local()
+
+
 def hooks_complete() -> bool:
-    """Whether every table of wrappers that can be installed now is installed."""
+    """Whether every table of wrappers that can be installed now is installed
+    (or this thread already retries with all of them: no second retry)."""
+    if getattr(_retrying, "depth", 0):
+        return True
     return bool(HOOKS_ACTIVE.get("numpy")) and bool(HOOKS_ACTIVE.get("math")) and (
         bool(HOOKS_ACTIVE.get("norm")) or "scipy.stats" not in sys.modules)
+
+
+class retrying:
+    """``with retrying():`` -- the call retried with every wrapper installed, in
+    which a split never asks for another retry."""
+    __slots__ = ()
+
+    def __enter__(self):
+        _retrying.depth = getattr(_retrying, "depth", 0) + 1
+
+    def __exit__(self, *exc):
+        _retrying.depth -= 1
+        return False
 
 
 class SplitState:
