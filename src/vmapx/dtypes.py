@@ -7,7 +7,8 @@ the promotion vmapx's operations apply, NumPy's (traced values by their dtype,
 weakly typed ones as the Python scalar they stand for), and ``finfo`` /
 ``iinfo`` accept arrays and traced values.  One place where NumPy's promotion
 and JAX's differ: an integer array mixed with a narrower float array
-(``int32`` with ``float32`` is ``float64`` in NumPy, ``float32`` in JAX).
+(``int32`` with ``float32`` is ``float64`` in NumPy, ``float32`` in JAX;
+likewise ``int32`` with ``bfloat16`` is ``float64``, ``bfloat16`` in JAX).
 
 What NumPy cannot represent:
 
