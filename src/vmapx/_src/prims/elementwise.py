@@ -130,7 +130,7 @@ def _fit_tangent(t, out):
     """``t`` with the shape and dtype of ``out`` (a broadcast operand's tangent
     is broadcast, a promoted one converted); ``None`` for non-float outputs."""
     oa, ta = get_aval(out), get_aval(t)
-    if not inputs.is_inexact(oa.dtype):
+    if oa.dtype.kind not in "fc" and not inputs.is_ml_float(oa.dtype):
         return None
     if ta.dtype != oa.dtype:
         if ta.dtype.kind == "c" and oa.dtype.kind != "c":
