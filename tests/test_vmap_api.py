@@ -453,12 +453,16 @@ def test_in_axes_may_be_a_namedtuple_as_in_jax():
     np.testing.assert_array_equal(out, [10.0, 11.0, 12.0])
 
 
-def test_ml_dtypes_arrays_raise_a_clear_type_error():
+def test_ml_dtypes_floats_are_computed_with_and_narrow_ints_raise_a_clear_type_error():
     ml_dtypes = pytest.importorskip("ml_dtypes")
     import vmapx.numpy as jnp
     assert jnp.bfloat16 is ml_dtypes.bfloat16
-    with pytest.raises(TypeError, match="bfloat16 is not supported by vmapx"):
-        vmapx.vmap(lambda a: a * 2)(np.ones((2, 3), ml_dtypes.bfloat16))
+    x = np.arange(6.0).reshape(2, 3).astype(ml_dtypes.bfloat16)
+    out = vmapx.vmap(lambda a: a * 2)(x)
+    assert out.shape == (2, 3) and out.dtype == ml_dtypes.bfloat16
+    np.testing.assert_array_equal(out.astype(np.float32), np.stack([a * 2 for a in x]))
+    with pytest.raises(TypeError, match="int4 is not supported by vmapx"):
+        vmapx.vmap(lambda a: a * 2)(np.ones((2, 3), ml_dtypes.int4))
 
 
 @pytest.mark.parametrize("f", [lambda v: v, lambda v: v.T, lambda v: v[::-1],

@@ -7,7 +7,8 @@ the promotion vmapx's operations apply, NumPy's (traced values by their dtype,
 weakly typed ones as the Python scalar they stand for), and ``finfo`` /
 ``iinfo`` accept arrays and traced values.  One place where NumPy's promotion
 and JAX's differ: an integer array mixed with a narrower float array
-(``int32`` with ``float32`` is ``float64`` in NumPy, ``float32`` in JAX).
+(``int32`` with ``float32`` is ``float64`` in NumPy, ``float32`` in JAX;
+likewise ``int32`` with ``bfloat16`` is ``float64``, ``bfloat16`` in JAX).
 
 What NumPy cannot represent:
 
@@ -34,6 +35,7 @@ import numpy as np
 from ._src.autodiff import float0
 from ._src.core import Tracer, get_aval
 from ._src.jnp.base import finfo as _finfo_of, iinfo as _iinfo_of
+from ._src.inputs import ML_FLOATS as _ML_FLOATS
 from ._src.jnp.dtypes import result_type as _result_type
 
 __all__ = ["bfloat16", "canonicalize_dtype", "dtype", "extended", "finfo", "float0", "iinfo",
@@ -92,11 +94,12 @@ def __getattr__(name):
     raise AttributeError(f"module 'vmapx.dtypes' has no attribute {name!r}")
 
 
-def _is_bfloat16(x) -> bool:
-    """Whether ``x`` (a dtype-like, an array or a traced value) is of ``bfloat16``."""
+def _is_ml_float(x) -> bool:
+    """Whether ``x`` (a dtype-like, an array or a traced value) is of one of
+    ml_dtypes' floating types (``bfloat16``, the float8 family...)."""
     x = getattr(x, "dtype", x) if not isinstance(x, type) else x
     try:
-        return np.dtype(x).name == "bfloat16"
+        return np.dtype(x).name in _ML_FLOATS
     except TypeError:
         return False
 
@@ -151,7 +154,7 @@ def issubdtype(arg1, arg2):
     for a in (arg1, arg2):
         if isinstance(a, type) and issubclass(a, extended):
             return isinstance(arg1, type) and isinstance(arg2, type) and issubclass(arg1, arg2)
-    if _is_bfloat16(arg1) and arg2 in (np.floating, np.inexact, np.number, np.generic):
+    if _is_ml_float(arg1) and arg2 in (np.floating, np.inexact, np.number, np.generic):
         return True
     return bool(np.issubdtype(arg1, arg2))
 
@@ -209,7 +212,7 @@ def scalar_type_of(x):
         return bool
     if kind in "iu":
         return int
-    if kind == "f" or _is_bfloat16(x):
+    if kind == "f" or _is_ml_float(x):
         return float
     if kind == "c":
         return complex
@@ -236,9 +239,9 @@ def finfo(dtype_like):
     >>> float(dtypes.finfo(np.float32).eps)
     1.1920928955078125e-07
     """
-    if _is_bfloat16(dtype_like):
-        import ml_dtypes
-        return ml_dtypes.finfo(_bfloat16())
+    if _is_ml_float(dtype_like):
+        import ml_dtypes   # optional: only reached for an array or dtype of its types
+        return ml_dtypes.finfo(getattr(dtype_like, "dtype", dtype_like))
     return _finfo_of(dtype_like)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import inputs
 from .core import ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, set_trace
 from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
 
@@ -57,7 +58,8 @@ def aval_of(x) -> ShapedArray:
 
 
 def is_differentiable(dtype) -> bool:
-    return np.dtype(dtype).kind in "fc"
+    dt = np.dtype(dtype)   # the common case is one kind test; bfloat16 & co. by name
+    return dt.kind in "fc" or dt.name in inputs.ML_FLOATS
 
 
 def zeros_like_aval(aval: ShapedArray):

@@ -15,6 +15,7 @@ import types
 
 import numpy as np
 
+from . import inputs
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
                        zeros_like_aval, instantiate)
@@ -117,7 +118,7 @@ def jvp(fun, primals, tangents, has_aux=False):
         pa, ta = get_aval(p), get_aval(_as_leaf(t, "tangent value"))
         expected = _tangent_dtype(pa)
         if ta.dtype != expected and not (ta.weak_type and is_differentiable(expected)
-                                         and ta.dtype.kind in "fc"):
+                                         and inputs.is_inexact(ta.dtype)):
             raise TypeError(
                 "primal and tangent arguments to jax.jvp do not match; dtypes must be equal, "
                 "or in case of int/bool primal dtype the tangent dtype must be float0."
@@ -196,7 +197,7 @@ def _check_ct(ct, aval):
         return None
     if tuple(ca.shape) != tuple(aval.shape):
         raise _ct_type_error(ct, aval)
-    if ca.dtype != aval.dtype and not (ca.weak_type and ca.dtype.kind in "fc"):
+    if ca.dtype != aval.dtype and not (ca.weak_type and inputs.is_inexact(ca.dtype)):
         raise _ct_type_error(ct, aval)
     return ct
 
@@ -301,10 +302,10 @@ def _check_input_dtype(x, what, holomorphic, allow_int):
                             f"dtype, but got {dt.name}.")
         return
     if what == "jacfwd":
-        if dt.kind != "f" and not (allow_int and dt.kind in "iub"):
+        if inputs.kind(dt) != "f" and not (allow_int and dt.kind in "iub"):
             raise TypeError(_INPUT_MSG["jacfwd"].format(dt=dt.name))
         return
-    if dt.kind not in "fc" and not (allow_int and dt.kind in "iub"):
+    if not inputs.is_inexact(dt) and not (allow_int and dt.kind in "iub"):
         raise TypeError(_INPUT_MSG["grad"].format(dt=dt.name).replace("grad ", f"{what} ", 1))
 
 
@@ -320,7 +321,7 @@ def _check_output_dtype(aval, what, holomorphic):
                         f"of np.floating), but got {dt.name}. For holomorphic differentiation, "
                         "pass holomorphic=True. For differentiation of non-holomorphic "
                         "functions involving complex outputs, use jax.vjp directly.")
-    if dt.kind != "f":
+    if inputs.kind(dt) != "f":
         raise TypeError(f"{what} requires real-valued outputs (output dtype that is a sub-dtype "
                         f"of np.floating), but got {dt.name}. For differentiation of functions "
                         "with integer outputs, use jax.vjp directly.")

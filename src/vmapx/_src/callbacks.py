@@ -18,6 +18,7 @@ import string
 
 import numpy as np
 
+from . import inputs
 from . import jit, tree as tu
 from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
@@ -61,7 +62,7 @@ def _leaves_of(args, kwargs, what):
         if isinstance(x, Tracer):
             continue
         if not (isinstance(x, (np.ndarray, np.generic, bool, int, float, complex))
-                or hasattr(x, "__array__")) or np.asarray(x).dtype.kind not in "biufc":
+                or hasattr(x, "__array__")) or inputs.kind(np.asarray(x).dtype) not in "biufc":
             raise TypeError(f"{what}: argument {x!r} of type {type(x)} is not a valid JAX "
                             "type (pass arrays or scalars; bind other values into the "
                             "callback with functools.partial)")
@@ -71,7 +72,7 @@ def _leaves_of(args, kwargs, what):
 def _is_array_like(x):
     return (isinstance(x, (Tracer, np.ndarray, np.generic, bool, int, float, complex))
             or hasattr(x, "__array__")) and (isinstance(x, Tracer)
-                                             or np.asarray(x).dtype.kind in "biufc")
+                                             or inputs.kind(np.asarray(x).dtype) in "biufc")
 
 
 def _split_static(args, kwargs):

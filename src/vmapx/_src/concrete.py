@@ -33,6 +33,7 @@ import warnings
 
 import numpy as np
 
+from . import inputs
 from . import tree as tu
 from .tree import flatten_axes
 from .batching import BatchTrace
@@ -298,7 +299,7 @@ def merge(results, groups, out_dims, out_tree):
 
 
 def _has_nan_kind(x):
-    return np.asarray(x).dtype.kind in "fc"
+    return inputs.is_inexact(np.asarray(x).dtype)
 
 
 def _shape(x):

@@ -22,6 +22,7 @@ import inspect
 
 import numpy as np
 
+from . import inputs
 from . import tree as tu
 from .core import Primitive, ShapedArray, Tracer, get_aval, set_trace
 from .batching import BatchTracer, matchaxis, trace_rules
@@ -397,7 +398,7 @@ class custom_jvp(_CustomFunction):
                 oa, ta = get_aval(o), get_aval(t_)
                 expected = oa.dtype if is_differentiable(oa.dtype) else float0
                 if tuple(oa.shape) != tuple(ta.shape) or (
-                        ta.dtype != expected and not (ta.weak_type and expected.kind in "fc")):
+                        ta.dtype != expected and not (ta.weak_type and inputs.is_inexact(expected))):
                     exp = f"{expected.name}[{','.join(map(str, oa.shape))}]"
                     raise TypeError("Custom JVP rule must produce primal and tangent outputs "
                                     f"with corresponding shapes and dtypes. Expected {exp} "

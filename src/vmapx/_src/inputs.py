@@ -2,10 +2,11 @@
 enter (``vmap``, ``jit``, ``vmapx.numpy`` conversions and elementwise
 functions), with JAX's exception types and wording.
 
-Accepted: arrays of boolean, integer, floating and complex dtypes, NumPy
+Accepted: arrays of boolean, integer, floating and complex dtypes (ml_dtypes'
+floating types such as ``bfloat16`` included, read as kind 'f' by ``kind``), NumPy
 scalars, Python scalars that fit their 64-bit type.  ``np.matrix`` becomes a
 plain 2-d ndarray (as JAX does).  Rejected: object, string, bytes, structured
-(void) and datetime/timedelta arrays (``TypeError``), masked arrays
+(void), datetime/timedelta and ml_dtypes' narrow integer (int4...) arrays (``TypeError``), masked arrays
 (``ValueError``: the mask would be dropped silently), Python ints outside
 int64 (``OverflowError``).
 """
@@ -43,22 +44,65 @@ def int_too_large(x) -> OverflowError:
 ML_DTYPES = frozenset((
     "bfloat16", "float8_e3m4", "float8_e4m3", "float8_e4m3fn", "float8_e4m3fnuz",
     "float8_e4m3b11fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
-    "float4_e2m1fn", "float6_e2m3fn", "float6_e3m2fn", "int2", "int4", "uint2", "uint4"))
-"""ml_dtypes' types (NumPy sees them as kind 'V'): vmapx names them
-(``vmapx.numpy.bfloat16``) but does not compute with them (a clear TypeError)."""
+    "float4_e2m1fn", "float6_e2m3fn", "float6_e3m2fn", "int2", "int4",
+    "uint2", "uint4"))
+"""ml_dtypes' types (NumPy sees most of them as kind 'V'); ``vmapx.numpy``
+names them (``vmapx.numpy.bfloat16``)."""
+
+ML_FLOATS = frozenset(n for n in ML_DTYPES if "float" in n)
+"""ml_dtypes' floating types, which vmapx computes with: ml_dtypes gives NumPy
+their ufunc loops and casts, and vmapx's dtype logic reads them as kind 'f'
+(``kind``).  The narrow integer types (int2/int4/uint2/uint4) stay rejected."""
+
+
+def kind(dtype) -> str:
+    """``dtype.kind``, except 'f' for ml_dtypes' floating types (``bfloat16``,
+    the float8 family...), which NumPy reports as kind 'V'.  Callers on hot
+    paths test ``dtype.kind`` first and call this only for an unexpected kind.
+
+    >>> kind(np.dtype(np.float32)), kind(np.dtype(np.int8))
+    ('f', 'i')
+    """
+    k = dtype.kind
+    if k == "V" and dtype.name in ML_FLOATS:
+        return "f"
+    return k
+
+
+def is_ml_float(dtype) -> bool:
+    """Whether ``dtype`` is one of ml_dtypes' floating types (by name: no import).
+
+    >>> is_ml_float(np.dtype(np.float16))
+    False
+    """
+    return dtype.name in ML_FLOATS
+
+
+def is_inexact(dtype) -> bool:
+    """Whether ``dtype`` is floating or complex, ml_dtypes' floats included.
+
+    >>> is_inexact(np.dtype(np.complex64)), is_inexact(np.dtype(np.int32))
+    (True, False)
+    """
+    return dtype.kind in "fc" or dtype.name in ML_FLOATS
 
 
 def reject_dtype(dtype):
-    """Raise JAX's error for a dtype of kind outside ``VALID_KINDS``; for
-    ml_dtypes' types, say that vmapx does not compute with them."""
+    """Raise JAX's error for a dtype of kind outside ``VALID_KINDS``, unless it
+    is one of ml_dtypes' floating types, which vmapx computes with (then it
+    returns); for ml_dtypes' narrow integers, say that vmapx does not compute
+    with them."""
+    if dtype.name in ML_FLOATS:
+        return
     if dtype.name in ML_DTYPES:
         raise TypeError(f"Dtype {dtype} is not supported by vmapx, which computes with "
-                        "NumPy's own types: convert to float32 (x.astype(np.float32)).")
+                        "NumPy's own types and ml_dtypes' floating types: convert to int8 "
+                        "(x.astype(np.int8)).")
     raise invalid_dtype(dtype)
 
 
 def is_valid_dtype(dtype) -> bool:
-    return dtype.kind in VALID_KINDS
+    return dtype.kind in VALID_KINDS or dtype.name in ML_FLOATS
 
 
 def fits_int64(x: int) -> bool:

@@ -763,8 +763,10 @@ def _validate_args(dyn_args, kwargs, fun):
             if inputs.fits_int64(x):
                 continue
         elif not isinstance(x, (np.ndarray, np.generic)) or \
-                x.dtype.kind in inputs.VALID_KINDS:
+                x.dtype.kind in inputs.VALID_KINDS or inputs.is_ml_float(x.dtype):
             continue
+        if t is not int and x.dtype.name in inputs.ML_DTYPES:
+            inputs.reject_dtype(x.dtype)   # ml_dtypes' narrow integers: say so
         path = tu.tree_flatten_with_path((dyn_args, kwargs))[0][i][0]
         where = _path_name(path, fun)
         if t is int:

@@ -14,6 +14,7 @@ import operator
 
 import numpy as np
 
+from . import inputs
 from . import numpy_api as jnp, tree as tu
 from .core import ShapedArray, Tracer, dummy_of, get_aval
 from .errors import api_boundary
@@ -181,7 +182,7 @@ def _pred_to_index(pred):
     a = get_aval(pred)
     if a.shape != ():
         raise TypeError(f"Pred must be a scalar, got {pred} of shape {tuple(a.shape)}.")
-    if a.dtype.kind not in "biufc":
+    if inputs.kind(a.dtype) not in "biufc":
         raise TypeError(f"Pred type must be either boolean or number, got {a.dtype}.")
     if not isinstance(pred, Tracer):
         return np.int32(bool(pred != 0))

@@ -16,6 +16,7 @@ import operator
 
 import numpy as np
 
+from . import inputs
 from . import numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval, is_python_scalar
 from .jnp.base import asarray_like, astype
@@ -100,7 +101,7 @@ def fft(x, fft_type, fft_lengths):
     if kind is FftType.RFFT:
         if a.dtype.kind == "c":
             raise TypeError(f"RFFT requires a real operand, got {a.dtype.name}")
-        if a.dtype.kind != "f":
+        if inputs.kind(a.dtype) != "f":
             x = astype(x, np.float64)
     elif a.dtype.kind != "c":
         x = astype(x, np.complex64 if a.dtype == np.float32 else np.complex128)
@@ -171,7 +172,7 @@ def betainc(a, b, x):
         raise TypeError(f"lax.betainc requires arguments to have the same dtypes, got "
                         f"{', '.join(v.dtype.name for v in avals)}.")
     for v in avals:
-        if v.dtype.kind != "f":
+        if inputs.kind(v.dtype) != "f":
             raise TypeError(f"betainc does not accept dtype {v.dtype.name}. Accepted dtypes "
                             "are subtypes of floating.")
     return _out(betainc_p.bind(*args))

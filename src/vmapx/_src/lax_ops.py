@@ -17,6 +17,7 @@ import operator
 
 import numpy as np
 
+from . import inputs
 from .core import Tracer, get_aval, is_python_scalar
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
@@ -44,7 +45,7 @@ def _check_binary(name, args, tip=True):
     ``lax.add(x_f32, 1)`` raise) and equal ranks (0-d operands broadcast)."""
     avals = [_aval(a) for a in args]
     strong = [a.dtype for a in avals if not a.weak_type]
-    kinds = {_KIND[a.dtype.kind] for a in avals}
+    kinds = {_KIND[inputs.kind(a.dtype)] for a in avals}
     if len(set(strong)) > 1 or len(kinds) > 1:
         hint = (f" (Tip: jnp.{_JNP_NAME.get(name, name)} is a similar function that does "
                 "automatic type promotion on inputs).") if tip else ""
@@ -75,7 +76,7 @@ _ACCEPTED = {"fc": "subtypes of floating, complexfloating", "f": "subtypes of fl
 
 def _check_unary(name, x, kinds):
     dt = _aval(x).dtype
-    if kinds is not None and dt.kind not in kinds:
+    if kinds is not None and inputs.kind(dt) not in kinds:
         raise TypeError(f"{name} does not accept dtype {dt.name}. Accepted dtypes are "
                         f"{_ACCEPTED[kinds]}.")
 
@@ -361,7 +362,7 @@ def convert_element_type(operand, new_dtype):
     """
     x = asarray_like(operand)
     dt = np.dtype(new_dtype)
-    if dt.kind in "iu" and _aval(x).dtype.kind == "f":
+    if dt.kind in "iu" and inputs.kind(_aval(x).dtype) == "f":
         return _out(_saturating_cast(x, dt))
     return _out(astype(x, dt))
 

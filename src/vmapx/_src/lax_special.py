@@ -5,6 +5,7 @@ primitives of ``prims/special.py``.
 """
 from __future__ import annotations
 
+from . import inputs
 from .lax_ops import _aval, _check_binary, _out
 from .jnp.base import asarray_like
 from .prims import special as sp
@@ -14,7 +15,7 @@ from . import numpy_api as jnp
 def _check_float(name, args):
     for i, a in enumerate(args):
         dt = _aval(a).dtype
-        if dt.kind != "f":
+        if inputs.kind(dt) != "f":
             where = f" at position {i}" if len(args) > 1 else ""
             raise TypeError(f"{name} does not accept dtype {dt.name}{where}. Accepted dtypes"
                             f"{where} are subtypes of floating.")

@@ -15,6 +15,7 @@ import sys
 
 import numpy as np
 
+from . import inputs
 from . import caches, devices as devices_mod, jit as jit_mod, pool, staging, tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
@@ -343,7 +344,7 @@ def typeof(x) -> ShapedArray:
         aval = get_aval(x)
     except TypeError:
         aval = None
-    if aval is None or aval.dtype.kind not in "biufcV":
+    if aval is None or inputs.kind(aval.dtype) not in "biufcV":
         raise TypeError(f"Argument '{x}' of type {type(x)} is not a valid JAX type")
     return aval
 

@@ -40,7 +40,8 @@ from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint
                    float16, float32, float64, complex64, complex128, intp, uintp,
                    dtype, pi, e, inf, nan, euler_gamma, newaxis,
                    integer, floating, complexfloating, inexact, number, signedinteger,
-                   unsignedinteger, generic, issubdtype, promote_types, ndarray)
+                   unsignedinteger, generic, promote_types, ndarray)
+from .jnp.dtypes import issubdtype  # noqa: F401  (ml_dtypes' floats are floating)
 from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
 from .jnp.vectorize import vectorize  # noqa: F401,E402
 from .jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import inputs
 from .core import Tracer
 from .jnp.base import concrete_size
 
@@ -175,7 +176,7 @@ class Masked:
                              f"{'maximum' if name == 'max' else 'minimum'} which has no "
                              "identity")
         dt = np.dtype(self.dtype)
-        if dt.kind == "f":
+        if inputs.kind(dt) == "f":
             fill = -np.inf if name == "max" else np.inf
         elif dt.kind in "iu":
             info = np.iinfo(dt)
@@ -205,7 +206,7 @@ class Masked:
             return self.materialize().mean(axis=axis, dtype=dtype, keepdims=keepdims, **kw)
         jnp = _jnp()
         dt = dtype if dtype is not None else (
-            self.dtype if np.dtype(self.dtype).kind in "fc" else np.float64)
+            self.dtype if inputs.is_inexact(np.dtype(self.dtype)) else np.float64)
         total = self._reduce("sum", 0, axis, dtype=dt)
         return jnp.true_divide(total, self._count(ax)).astype(dt)
 

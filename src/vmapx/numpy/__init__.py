@@ -20,8 +20,8 @@ _interop._install(linalg, fft)
 
 def __getattr__(name):
     """``bfloat16`` and the other ml_dtypes types, when ml_dtypes is installed
-    (NumPy has no bfloat16; JAX's come from ml_dtypes).  vmapx names them but
-    does not compute with them: arrays of them raise a TypeError."""
+    (NumPy has no bfloat16; JAX's come from ml_dtypes).  vmapx computes with
+    the floating ones; arrays of the narrow integers (int4...) raise a TypeError."""
     if name in _ML_DTYPES:
         try:
             import ml_dtypes

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._src import inputs
 from .. import lax, numpy as jnp
 from .._src.core import Tracer, finish_output
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
@@ -40,7 +41,7 @@ __all__ = ["block_diag", "cho_factor", "cho_solve", "det", "eigh", "expm", "inv"
 
 def _inexact(x):
     x = jnp.asarray(x)
-    return x if x.dtype.kind in "fc" else jnp.astype(x, np.float64)
+    return x if inputs.is_inexact(x.dtype) else jnp.astype(x, np.float64)
 
 
 def _mT(x):

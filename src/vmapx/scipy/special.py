@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._src import inputs
 from .._src.core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .._src.jnp.base import asarray_like, astype, canonicalize_axes
 from .._src.prims import special as _sp
@@ -42,7 +43,7 @@ def _promote_inexact(*xs):
 
 
 def _unary(prim, x):
-    if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim:
+    if type(x) is np.ndarray and inputs.kind(x.dtype) == "f" and x.ndim:
         return prim.impl(x)   # the common case, without promotion overhead
     (x,) = _promote_inexact(x)
     return _out(prim.bind(x))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..staging import Eqn, Var
 from . import codegen
 
@@ -104,7 +105,7 @@ def partition(eqns, min_size=0):
             x = e.invars[0].aval
             rd = e.outvars[0].aval.dtype
             axes = e.params.get("axes", ())
-            if (x.dtype == rd and rd.kind == "f" and e.params.get("dtype") is None and axes
+            if (x.dtype == rd and inputs.kind(rd) == "f" and e.params.get("dtype") is None and axes
                     and all(x.shape[a] > 0 for a in axes)):
                 g.members.append(e)
                 g.reduction = e

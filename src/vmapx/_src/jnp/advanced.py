@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import inputs
 from ..concrete import splittable
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
@@ -95,7 +96,7 @@ def _convert_item(i):
         return ("arr", i if i.dtype == np.intp else astype(i, np.intp))
     a = np.asarray(i)
     if a.dtype.kind not in "iub":
-        if a.size == 0 and a.dtype.kind == "f" and not given_array:
+        if a.size == 0 and inputs.kind(a.dtype) == "f" and not given_array:
             a = a.astype(np.intp)  # x[[]] and x[:, ()] are empty integer indices, as in NumPy
         else:
             raise IndexError(_INT_MSG)
@@ -250,7 +251,7 @@ def _prepare(ix: _Index, mode, *, kind=None):
 
 def _extreme(dtype, low: bool):
     dtype = np.dtype(dtype)
-    if dtype.kind == "f":
+    if inputs.kind(dtype) == "f":
         return np.array(-np.inf if low else np.inf, dtype)
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
@@ -262,7 +263,7 @@ def _default_fill(dtype):
     """JAX's fill for out-of-bounds reads: NaN, the most negative signed int,
     the largest unsigned int, True."""
     dtype = np.dtype(dtype)
-    if dtype.kind in "fc":
+    if inputs.is_inexact(dtype):
         return np.array(np.nan, dtype)
     return _extreme(dtype, low=dtype.kind == "i")
 

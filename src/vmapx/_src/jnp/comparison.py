@@ -8,6 +8,7 @@ import builtins
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like
 from . import basic_api as jnp
@@ -39,7 +40,7 @@ def array_equal(a1, a2, equal_nan=False):
     if tuple(shape_of(a1)) != tuple(shape_of(a2)):
         return False
     eq = jnp.equal(a1, a2)
-    if equal_nan and builtins.all(dtype_of(a).kind in "fc" for a in (a1, a2)):
+    if equal_nan and builtins.all(inputs.is_inexact(dtype_of(a)) for a in (a1, a2)):
         eq = eq | (jnp.isnan(a1) & jnp.isnan(a2))
     res = jnp.all(eq)
     return res if isinstance(res, Tracer) else builtins.bool(res)

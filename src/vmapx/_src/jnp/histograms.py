@@ -13,6 +13,7 @@ import operator
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..prims.searching import bincount_p
 from .base import asarray_like, concrete_size
@@ -229,7 +230,7 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
         e = _bin_edges(col, bins[i], range[i], None, "histogramdd")
         if np.ndim(bins[i]) == 0:
             e = jnp.astype(e, np.result_type(dtype_of(e), np.float64)
-                           if dtype_of(e).kind not in "fc" else dtype_of(e))
+                           if not inputs.is_inexact(dtype_of(e)) else dtype_of(e))
         edges.append(e)
         k = shape_of(e)[0] + 1  # with an outlier bin at each end
         nbin.append(k)

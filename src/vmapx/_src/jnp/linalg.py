@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.linalg import LinAlgError  # noqa: F401
 
+from .. import inputs
 from ..core import Tracer, ndim_of as _ndim_of, shape_of as _shape_of
 from ..errors import ConcretizationTypeError
 from .array import wrap_namespace as _wrap_namespace
@@ -481,7 +482,7 @@ def tensorsolve(a, b, axes=None):
 
 
 def _as_inexact(x):
-    return x if _result_type(x).kind in "fc" else jnp.astype(x, np.float64)
+    return x if inputs.is_inexact(_result_type(x)) else jnp.astype(x, np.float64)
 
 
 def _abs2(x):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import dtype_of
 from ..prims import bits
 from .base import asarray_like
@@ -101,7 +102,7 @@ def i0(x):
     x = asarray_like(x)
     if dtype_of(x).kind == "c":
         raise TypeError("i0 not supported for complex values")
-    if dtype_of(x).kind != "f":
+    if inputs.kind(dtype_of(x)) != "f":
         x = jnp.astype(x, np.float64)
     x = jnp.abs(x)
     small = x <= 8.0

@@ -10,6 +10,7 @@ import builtins
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis
 from .shapes import slice_along
@@ -129,7 +130,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
     otype = dtype_of(f)
-    if otype.kind not in "fc":
+    if not inputs.is_inexact(otype):
         if otype.kind in "iu":
             f = jnp.astype(f, np.float64)
         otype = np.dtype(np.float64)

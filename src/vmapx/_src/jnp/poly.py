@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import dtype_of, ndim_of, shape_of
 from .base import asarray_like
 from .static_args import concrete_or_error
@@ -213,7 +214,7 @@ def poly(seq_of_zeros):
         z = jnp.reshape(z, (1,))
     else:
         raise ValueError("input must be 1d or non-empty square 2d array.")
-    if dtype_of(z).kind not in "fc":
+    if not inputs.is_inexact(dtype_of(z)):
         z = jnp.astype(z, np.float64)
     dt = dtype_of(z)
     a = jnp.ones((1,), dt)
@@ -241,7 +242,7 @@ def roots(p, *, strip_zeros=True):
             return np.array([], dtype=np.complex128)
         trailing = len(p) - nz[-1] - 1
         p = p[int(nz[0]):int(nz[-1]) + 1]
-    if dtype_of(p).kind not in "fc":
+    if not inputs.is_inexact(dtype_of(p)):
         p = jnp.astype(p, np.float64)
     n = shape_of(p)[0]
     cdt = np.result_type(dtype_of(p), np.complex64)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis, concrete_size
 from .static_args import concrete_or_error
@@ -74,7 +75,7 @@ def _sized_unique(x, size, fill_value, *, valid=None, equal_nan=True):
     s = jnp.take(x, order, axis=0)
     if ndim_of(x) == 1:
         differs = s[1:] != s[:-1]
-        if equal_nan and dtype_of(x).kind in "fc":
+        if equal_nan and inputs.is_inexact(dtype_of(x)):
             differs = differs & ~(jnp.isnan(s[1:]) & jnp.isnan(s[:-1]))
     else:
         differs = jnp.any(s[1:] != s[:-1], axis=1)
@@ -108,7 +109,7 @@ def _count_unique(x, equal_nan):
         return 0
     s = jnp.sort(x)
     new = jnp.not_equal(s[1:], s[:-1])
-    if equal_nan and dtype_of(x).kind in "fc":
+    if equal_nan and inputs.is_inexact(dtype_of(x)):
         new = new & ~(jnp.isnan(s[1:]) & jnp.isnan(s[:-1]))
     return 1 + jnp.sum(new, dtype=np.intp)
 

@@ -15,6 +15,7 @@ import builtins
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .base import asarray_like, canonicalize_axis
 from .static_args import scalar_like_numpy
@@ -46,7 +47,7 @@ def _axes(axis, nd):
 
 
 def _inexact(a):
-    return dtype_of(a).kind in "fc"
+    return inputs.is_inexact(dtype_of(a))
 
 
 # -------------------------------------------------------- NaN-ignoring reductions
@@ -127,7 +128,7 @@ nanargmin = _nan_arg("argmin", 1)
 
 
 def _check_inexact_dtype(dtype):
-    if dtype is not None and np.dtype(dtype).kind not in "fc":
+    if dtype is not None and not inputs.is_inexact(np.dtype(dtype)):
         raise TypeError("If a is inexact, then dtype must be inexact")
 
 

@@ -8,6 +8,7 @@ import operator
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..errors import ConcretizationTypeError
 from ..prims import elementwise as ew, shapes as sp
@@ -289,7 +290,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
                 blocks.append(None)
                 continue
             v = stat(slice_along(a, ax, start, stop), axis=ax, keepdims=True)
-            if dt.kind in "iu" and dtype_of(v).kind == "f":
+            if dt.kind in "iu" and inputs.kind(dtype_of(v)) == "f":
                 v = ew.rint_p.bind(v)
             blocks.append(_pad_block(a, ax, width, v))
         a = _join(a, ax, *blocks)

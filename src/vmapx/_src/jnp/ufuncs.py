@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, dtype_of
 from ..prims import elementwise as ew
 from .base import asarray_like, astype, make_ufunc, _check_no_out
@@ -186,7 +187,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     if isinstance(x, (bool, int, float, complex)):
         x = np.asarray(x)
     dt = dtype_of(x)
-    if dt.kind not in "fc":
+    if not inputs.is_inexact(dt):
         return x
     if dt.kind == "c":  # the real and imaginary parts separately
         parts = [nan_to_num(part, copy, nan, posinf, neginf)

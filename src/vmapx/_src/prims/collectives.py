@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import AxisPrimitive, ShapedArray, axis_names_of, dtype_of, ndim_of, shape_of
 from ..batching import broadcast_batched, moveaxis
 from . import elementwise, reductions
@@ -62,7 +63,7 @@ def _reducing(name, reduce_prim_name, scale_unmapped):
             # max/min over no examples: the reduction's identity (as XLA's)
             dt = dtype_of(x)
             ident = (-np.inf if reduce_prim_name == "reduce_max_p" else np.inf) \
-                if dt.kind in "fc" else (np.iinfo(dt).min if reduce_prim_name ==
+                if inputs.is_inexact(dt) else (np.iinfo(dt).min if reduce_prim_name ==
                                          "reduce_max_p" else np.iinfo(dt).max) \
                 if dt.kind in "iu" else reduce_prim_name == "reduce_min_p"
             s = shape_of(x)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import Primitive, ShapedArray, Tracer, get_aval, AxisData
 from ..staging import (ClosedJaxpr, Jaxpr, Var, batch_jaxpr, batched_eval, cache_derived,
                        eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr)
@@ -79,7 +80,7 @@ def join_branches(branches):
 
 
 def _is_diff(aval):
-    return np.dtype(aval.dtype).kind in "fc"
+    return inputs.is_inexact(np.dtype(aval.dtype))
 
 
 # ---------------------------------------------------------- linearization

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, shape_of,
                     ShapedArray, Tracer)
 from ..batching import bdim_to_front
@@ -129,7 +130,7 @@ def _fit_tangent(t, out):
     """``t`` with the shape and dtype of ``out`` (a broadcast operand's tangent
     is broadcast, a promoted one converted); ``None`` for non-float outputs."""
     oa, ta = get_aval(out), get_aval(t)
-    if oa.dtype.kind not in "fc":
+    if oa.dtype.kind not in "fc" and not inputs.is_ml_float(oa.dtype):
         return None
     if ta.dtype != oa.dtype:
         if ta.dtype.kind == "c" and oa.dtype.kind != "c":
@@ -148,7 +149,7 @@ def _ct_for(ct, operand):
     a = operand.aval if hasattr(operand, "aval") else get_aval(operand)
     ct = _unbroadcast(ct, a.shape)
     ca = get_aval(ct)
-    if ca.dtype != a.dtype and a.dtype.kind in "fc":
+    if ca.dtype != a.dtype and inputs.is_inexact(a.dtype):
         if ca.dtype.kind == "c" and a.dtype.kind != "c":
             ct = real_p.bind(ct)
         ct = convert_element_type_p.bind(ct, dtype=a.dtype)
@@ -300,7 +301,7 @@ where_p = elementwise("where", np.where)
 def _minmax_partials(x, y, cmp):
     """Weight 1 to the operand picked, 1/2 each on a tie (as JAX)."""
     dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
-    dt = dt if dt.kind in "fc" else np.dtype(np.float64)
+    dt = dt if inputs.is_inexact(dt) else np.dtype(np.float64)
     one, half, zero = np.ones((), dt), np.asarray(0.5, dt), np.zeros((), dt)
     wx = B(where_p, B(equal_p, x, y), half, B(where_p, B(cmp, x, y), one, zero))
     return [wx, lambda: B(subtract_p, one, wx)]
@@ -310,7 +311,7 @@ def _fminmax_partials(x, y, cmp):
     """``fmax``/``fmin`` pick ``x`` where it wins or ``y`` is NaN, else ``y`` (ties
     included), as JAX's ``where(x > y | isnan(y), x, y)``."""
     dt = np.result_type(get_aval(x).dtype, get_aval(y).dtype)
-    dt = dt if dt.kind in "fc" else np.dtype(np.float64)
+    dt = dt if inputs.is_inexact(dt) else np.dtype(np.float64)
     one, zero = np.ones((), dt), np.zeros((), dt)
     wx = B(where_p, B(logical_or_p, B(cmp, x, y), B(isnan_p, y)), one, zero)
     return [wx, lambda: B(subtract_p, one, wx)]
@@ -357,7 +358,7 @@ convert_element_type_p.batch = lambda axis, vals, dims, *, dtype: (
 def _convert_jvp(primals, tangents, *, dtype):
     out = convert_element_type_p.bind(primals[0], dtype=dtype)
     t = tangents[0]
-    if t is None or np.dtype(dtype).kind not in "fc":
+    if t is None or not inputs.is_inexact(np.dtype(dtype)):
         return out, None
     return out, convert_element_type_p.bind(t, dtype=dtype)
 
@@ -419,7 +420,7 @@ def _is_complex(x):
 
 def _float_dtype(x):
     dt = get_aval(x).dtype
-    return dt if dt.kind in "fc" else np.dtype(np.float64)
+    return dt if inputs.is_inexact(dt) else np.dtype(np.float64)
 
 
 def _unary_linear(prim, x, t):
@@ -463,7 +464,7 @@ def _multiply_transpose(ct, x, y):
 
 def _times(ct, c):
     """``ct * c``, skipping the multiplication for a unit seed cotangent of shape ()."""
-    if (type(ct) is np.ndarray and ct.shape == () and ct.dtype.kind == "f" and ct == 1
+    if (type(ct) is np.ndarray and ct.shape == () and inputs.kind(ct.dtype) == "f" and ct == 1
             and isinstance(c, (np.ndarray, Tracer))):
         if np.result_type(get_aval(c).dtype, ct.dtype) == get_aval(c).dtype:
             return c

@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import inputs
 from ..autodiff import aval_of, is_undefined
 from ..batching import bdim_to_front, broadcast_batched
 from ..core import Primitive, ShapedArray, get_aval
@@ -118,7 +119,7 @@ def default_fill_value(dtype):
     """Gather's fill for out-of-bounds windows: NaN for inexact dtypes, the most
     negative value for signed integers, the largest for unsigned, True for bool."""
     dtype = np.dtype(dtype)
-    if dtype.kind in "fc":
+    if inputs.is_inexact(dtype):
         return np.array(np.nan, dtype)
     if dtype.kind == "i":
         return np.array(np.iinfo(dtype).min, dtype)

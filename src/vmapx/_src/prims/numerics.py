@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import ShapedArray
 from .elementwise import broadcasting_batch, elementwise, _nondiff
 
@@ -57,7 +58,7 @@ def _reduce_precision(x, *, exponent_bits, mantissa_bits):
 
 
 def _reduce_precision_abstract(a, *, exponent_bits, mantissa_bits):
-    if a.dtype.kind not in "fc":
+    if not inputs.is_inexact(a.dtype):
         raise TypeError(f"reduce_precision does not accept dtype {a.dtype.name}. Accepted "
                         "dtypes are subtypes of floating, complexfloating.")
     if exponent_bits < 1 or mantissa_bits < 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import Primitive, ShapedArray, shape_of
 from .elementwise import add_p
 from .reductions import _to_dtype
@@ -39,6 +40,10 @@ def _dot_general(lhs, rhs, *, dimension_numbers, preferred_element_type=None):
             tuple(ls[i] for i in lb) + tuple(ls[i] for i in lf) + tuple(rs[i] for i in rf))
     if preferred_element_type is not None:
         out = out.astype(preferred_element_type, copy=False)
+    elif out.dtype != lhs.dtype and inputs.is_ml_float(lhs.dtype):
+        # ml_dtypes' matmul loops accumulate and return float32: back to the
+        # operands' type (bfloat16 @ bfloat16 is bfloat16, as in JAX)
+        out = out.astype(np.result_type(lhs.dtype, rhs.dtype), copy=False)
     return out
 
 
@@ -94,6 +99,10 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _einsum(*operands, spec):
+    dt = np.result_type(*operands)
+    if inputs.is_ml_float(dt):  # NumPy's einsum has no loops for ml_dtypes' types
+        wide = [np.asarray(o, np.float32) for o in operands]
+        return np.einsum(spec, *wide, optimize=len(operands) > 2 or "greedy").astype(dt)
     return np.einsum(spec, *operands, optimize=len(operands) > 2 or "greedy")
 
 
@@ -174,7 +183,7 @@ def _dot_transpose_lhs(ct, x_aval, y, dimension_numbers, preferred_element_type,
 
 
 def _cast(r, dtype):
-    return _to_dtype(r, dtype) if dtype.kind in "fc" else r
+    return _to_dtype(r, dtype) if inputs.is_inexact(dtype) else r
 
 
 def _dot_general_transpose(ct, x, y, *, dimension_numbers, preferred_element_type=None):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import inputs
 from ..core import Primitive, ShapedArray, ndim_of
 from ..batching import broadcast_batched
 from . import elementwise as ew
@@ -27,7 +28,7 @@ from . import elementwise as ew
 def _before(a, b):
     """``a`` sorts before ``b`` in NumPy's order (NaN last)."""
     lt = a < b
-    if np.asarray(a).dtype.kind in "fc":
+    if inputs.is_inexact(np.asarray(a).dtype):
         lt = lt | (np.isnan(b) & ~np.isnan(a))
     return lt
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import inputs
 from ..core import get_aval, Primitive, shape_of, ShapedArray
 from ..batching import matchaxis
 from . import elementwise as ew
@@ -101,7 +102,7 @@ def identity(kind: str, dtype):
     if kind == "prod":
         return np.ones((), dtype)
     big = kind == "min"
-    if dtype.kind == "f":
+    if inputs.kind(dtype) == "f":
         return np.array(np.inf if big else -np.inf, dtype)
     if dtype.kind == "b":
         return np.array(big, dtype)

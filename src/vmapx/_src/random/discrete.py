@@ -10,6 +10,7 @@ from collections.abc import Sequence as _Sequence
 
 import numpy as _np
 
+from .. import inputs as _inputs
 from .. import numpy_api as _jnp
 from ..core import dtype_of as _dtype_of, shape_of as _shape_of
 from ..jnp.base import canonicalize_axis as _canonicalize_axis
@@ -33,7 +34,7 @@ def geometric(key, p, shape=None, dtype=None):
     if dtype.kind not in "iu":
         raise ValueError(f"dtype argument to `geometric` must be an int dtype, got {dtype}")
     p = _default_typed(p)
-    if _dtype_of(p).kind not in "fc":
+    if not _inputs.is_inexact(_dtype_of(p)):
         p = _jnp.astype(p, _FLOAT)
     shape = _params_shape("geometric", shape, p)
     u = _uniform(key, shape, _dtype_of(p), 0.0, 1.0)
@@ -167,7 +168,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     else:
         p = _jnp.asarray(_default_typed(p))
         pdtype = _dtype_of(p)
-        if pdtype.kind not in "fc":
+        if not _inputs.is_inexact(pdtype):
             p = _jnp.astype(p, _FLOAT if pdtype.itemsize == 8 else _np.float32)
         if tuple(_shape_of(p)) != (n_inputs,):
             raise ValueError(

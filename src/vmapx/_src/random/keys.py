@@ -10,6 +10,7 @@ from collections.abc import Sequence as _Sequence
 
 import numpy as _np
 
+from .. import inputs as _inputs
 from .. import numpy_api as _jnp
 from ..core import (Tracer as _Tracer, dtype_of as _dtype_of, finish_output as _finish_output,
                     shape_of as _shape_of)
@@ -45,7 +46,7 @@ def _default_typed(x):
         return x
     arr = _jnp.asarray(x)
     dtype = _dtype_of(arr)
-    target = _DEFAULT_OF_KIND.get(dtype.kind, dtype)
+    target = _DEFAULT_OF_KIND.get(_inputs.kind(dtype), dtype)
     if target == dtype:
         return arr
     if target == _INT and isinstance(arr, _np.ndarray) and arr.size:
@@ -120,7 +121,7 @@ def _check_impl(impl):
 
 def _float_dtype(name, dtype, kinds="f", what="a float dtype"):
     dtype = _np.dtype(_FLOAT if dtype is None else dtype)
-    if dtype.kind not in kinds:
+    if _inputs.kind(dtype) not in kinds:
         raise ValueError(f"dtype argument to `{name}` must be {what}, got {dtype}")
     return dtype
 
@@ -174,7 +175,7 @@ def _seed_to_key(ctor, seed):
         return _out(_np.array([bits64 >> 32, bits64 & 0xFFFFFFFF], _U32))
     if not isinstance(seed, (_np.ndarray, _np.generic, _Tracer)):
         seed = _np.asarray(seed)
-        if seed.dtype.kind not in "biufc":
+        if _inputs.kind(seed.dtype) not in "biufc":
             raise TypeError(f"Value {given!r} with dtype {seed.dtype} is not a valid seed. "
                             "Only arrays of numeric types are supported.")
     dtype = _dtype_of(seed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as _np
 
+from .. import inputs as _inputs
 from .. import numpy_api as _jnp
 from ..core import dtype_of as _dtype_of, shape_of as _shape_of
 from .keys import (_INT, _INT32, _UINT, _broadcast_to, _canonical_shape, _check_key, _check_shape,
@@ -226,7 +227,7 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
     key = _check_key("bernoulli", key)
     p = _default_typed(p)
     dtype = _dtype_of(p)
-    if dtype.kind != "f":
+    if _inputs.kind(dtype) != "f":
         raise TypeError(f"bernoulli probability `p` must have a floating dtype, got {dtype}.")
     if shape is None:
         shape = tuple(_shape_of(p))
