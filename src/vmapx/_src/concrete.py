@@ -215,16 +215,17 @@ def group_by_value(full: np.ndarray, loop_min=None, loop_size=None):
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
+_SCIPY_DIR = os.path.join(os.path.dirname(_NUMPY_DIR), "scipy")
 
 
 def user_site():
     """``(filename, lineno, module globals)`` of the innermost frame outside
-    vmapx and NumPy: the user's line that asked for a Python value."""
+    vmapx, NumPy and SciPy: the user's line that asked for a Python value."""
     f = sys._getframe(1)
     while f is not None:
         name = f.f_code.co_filename
         fn = os.path.abspath(name)
-        if not (fn.startswith(_PACKAGE_DIR) or fn.startswith(_NUMPY_DIR)):
+        if not fn.startswith((_PACKAGE_DIR, _NUMPY_DIR, _SCIPY_DIR)):
             return name, f.f_lineno, f.f_globals
         f = f.f_back
     return "<unknown>", 0, {}

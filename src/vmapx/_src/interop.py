@@ -10,7 +10,9 @@ import numpy as np
 
 from . import inplace, numpy_api as jnp, numpy_hooks
 from .concrete import splittable
+from .callbacks import pure_callback
 from .core import Tracer, copy_box, _state as _core_state
+from .staging import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
@@ -73,6 +75,27 @@ def _unsupported(name, hint=""):
         "functions (see vmapx.numpy).")
 
 
+def _foreign_ufunc(ufunc, inputs, kwargs):
+    """A ufunc vmapx does not know (SciPy's special functions, a library's own):
+    elementwise by definition, so it runs as one callback on the whole batch
+    (``pure_callback`` with ``vmap_method='broadcast_all'``; no derivative)."""
+    name = f"numpy.{ufunc.__name__}"
+    if kwargs or all("O" in t for t in ufunc.types):   # np.frompyfunc: object loops only
+        raise _unsupported(name)
+    probe = ufunc(*[np.zeros((), x.dtype) if isinstance(x, Tracer) else x for x in inputs])
+    probes = probe if ufunc.nout > 1 else (probe,)
+    dtypes = [np.asarray(p).dtype for p in probes]
+    if any(d.kind not in "biufc" for d in dtypes):
+        raise _unsupported(name)   # e.g. np.frompyfunc's object results
+    shape = np.broadcast_shapes(*[tuple(x.shape) if isinstance(x, Tracer) else np.shape(x)
+                                  for x in inputs])
+    # every operand at the per-example shape, so the batched call broadcasts as one example does
+    inputs = [jnp.broadcast_to(x, shape) for x in inputs]
+    results = tuple(ShapeDtypeStruct(shape, d) for d in dtypes)
+    return pure_callback(ufunc, results if ufunc.nout > 1 else results[0], *inputs,
+                         vmap_method="broadcast_all")
+
+
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     out = kwargs.get("out")
     if out is not None and method == "__call__" and len(out) == 1 and inputs \
@@ -93,9 +116,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         if fn is None:
             fn = getattr(jnp, ufunc.__name__, None)
         if fn is None:
-            raise _unsupported(f"numpy.{ufunc.__name__}")
-        if ufunc.nout > 1:
-            return fn(*inputs, **kwargs)
+            return _foreign_ufunc(ufunc, inputs, kwargs)
         return fn(*inputs, **kwargs)
     if method == "outer":
         fn = UFUNC_TO_FN.get(ufunc)
@@ -479,6 +500,7 @@ def _install(linalg=None, fft=None):
     T.__deepcopy__ = lambda s, memo: copy_box(s)
     T.__format__ = _format
     T.__array_namespace__ = lambda s, api_version=None: jnp
+    T.device = property(lambda s: "cpu")   # as a NumPy array reports it (array API)
     for name in ("sum", "prod", "mean", "var", "std", "max", "min", "any", "all", "argmax",
                  "argmin", "cumsum", "cumprod", "ptp"):
         if hasattr(jnp, name):

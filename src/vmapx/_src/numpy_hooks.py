@@ -61,18 +61,18 @@ def _numpy_wrappers():
     orig_asfortran = np.asfortranarray
 
     def asarray(a, dtype=None, *args, **kwargs):
-        if _traced(a):
+        if _traced(a) and _from_user():
             return jnp.asarray(resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
-        if _traced(object):
+        if _traced(object) and _from_user():
             return jnp.array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
-            if _traced(a):
+            if _traced(a) and _from_user():
                 return jnp.asarray(resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
@@ -80,8 +80,7 @@ def _numpy_wrappers():
     def buffer(orig):
         def make(*args, **kwargs):
             out = orig(*args, **kwargs)
-            if in_eager_vmap() and type(out) is np.ndarray and not sys._getframe(
-                    1).f_globals.get("__name__", "").startswith(_LIBRARIES):
+            if in_eager_vmap() and type(out) is np.ndarray and _from_user():
                 return out.view(Buffer)   # may be filled with traced values (inplace.Buffer)
             return out
         make.__name__ = orig.__name__
@@ -99,7 +98,14 @@ def _numpy_wrappers():
 
 
 _LIBRARIES = ("vmapx.", "numpy.", "scipy.")
-"""Buffers go to the user's code only: these libraries' own calls get plain arrays."""
+"""Traced results and buffers go to the user's code only: these libraries' own
+calls (whose C parts need real arrays) get NumPy's functions, so a traced value
+converts concretely there (the batch splits), which is always correct."""
+
+
+def _from_user() -> bool:
+    """Whether the wrapper's caller (two frames up) is outside ``_LIBRARIES``."""
+    return not sys._getframe(2).f_globals.get("__name__", "").startswith(_LIBRARIES)
 
 _BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
                   "full_like")
