@@ -21,13 +21,13 @@ The score of a file is the number of its tests that pass on vmapx among those
 that pass on JAX. For the files in ``SELECTED_ONLY`` only the tests whose id
 mentions ``vmap`` or ``batch`` are run. The failures are grouped by their
 error message and written to ``--failures`` (default
-``/work/wt/jax_suite_failures.txt``). The JAX outcomes are cached by file
+``$TMPDIR/jax_suite_failures.txt``). The JAX outcomes are cached by file
 contents (``--refresh-jax`` reruns them).
 
 Usage::
 
-    PYTHONPATH=src python tools/jax_suite.py                 # all seven files
-    PYTHONPATH=src python tools/jax_suite.py batching_test   # some of them
+    python tools/jax_suite.py --mirror JAX.git              # all seven files
+    python tools/jax_suite.py --mirror JAX.git batching_test   # some of them
     python tools/jax_suite.py --jax-src /path/to/jax/tests   # a plain checkout
 """
 from __future__ import annotations
@@ -46,9 +46,10 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_MIRROR = "/work/.mirror/jax-ml+jax/repo"
+DEFAULT_MIRROR = os.environ.get("JAX_GIT_DIR", "")
+"""A git directory of JAX's repository (``--mirror`` or ``$JAX_GIT_DIR``)."""
 DEFAULT_TAG = "jax-v0.10.2"
-DEFAULT_FAILURES = "/work/wt/jax_suite_failures.txt"
+DEFAULT_FAILURES = str(Path(tempfile.gettempdir()) / "jax_suite_failures.txt")
 CACHE_DIR = Path(tempfile.gettempdir()) / "vmapx_jax_suite_cache"
 
 FILES = ["batching_test", "lax_vmap_test", "lax_vmap_op_test", "lax_numpy_vectorize_test",
@@ -327,6 +328,9 @@ def main(argv=None):
     parser.add_argument("--refresh-jax", action="store_true", help="rerun the JAX side")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per file and side")
     args = parser.parse_args(argv)
+    if not args.jax_src and not args.mirror:
+        parser.error("name JAX's tests: --jax-src DIR (a checkout's tests/), or --mirror GITDIR "
+                     "(a git directory of JAX's repository, also $JAX_GIT_DIR) with --tag")
 
     vmapx_path = os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])
     CACHE_DIR.mkdir(exist_ok=True)
