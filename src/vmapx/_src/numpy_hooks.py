@@ -263,7 +263,10 @@ def needs(fun) -> tuple:
         inner = getattr(fun, "func", None) or getattr(fun, "__func__", None)
         return needs(inner) if inner is not None and inner is not fun else ALL
     names, mods = set(), set()
-    _collect(fun, names, mods, set(), 0)
+    try:
+        _collect(fun, names, mods, set(), 0)
+    except Exception:  # noqa: BLE001  (an object that fails attribute lookups: assume all)
+        return ALL
     found = []
     if "numpy" in mods and names & _NUMPY_NAMES:
         found.append("numpy")
