@@ -472,20 +472,17 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
                   else o for o in out_leaves]
     here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match, final.axis,
                            leaves)
+    here_leaves, here_tree = tu.tree_flatten(here)
     groups = [split.positions] + split.pending
-    results = [tu.tree_flatten(here)[0]]
+    results = [here_leaves]
     for g in split.pending:
         sub = concrete.take_examples(leaves, in_dims, g)
         sub_axis = AxisData(axis.name, len(g), axis.spmd_name)
         res = _vmap_flat(fun, treedef, sub, in_dims, sub_axis, out_axes, sum_match, strict,
                          replay=True)
         res_leaves, res_tree = tu.tree_flatten(res)
-        if res_tree != tu.tree_flatten(here)[1]:
-            raise ValueError(
-                "vmap got outputs of different structures from examples that took different "
-                f"Python branches: {tu.tree_flatten(here)[1]} and {res_tree}.")
+        concrete.check_same_structure(here_tree, res_tree)
         results.append(res_leaves)
-    here_leaves, here_tree = tu.tree_flatten(here)
     dims = [out_axes] * len(here_leaves) if type(out_axes) is int else \
         flatten_axes("vmap out_axes", out, out_axes)
     if sum_match and None in dims:

@@ -288,15 +288,28 @@ def merge(results, groups, out_dims, out_tree):
             continue
         shapes = {_shape(p)[:d] + _shape(p)[d + 1:] for p in parts}
         if len(shapes) > 1:
-            raise ValueError(
-                "vmap got per-example outputs of different shapes "
-                f"({', '.join(str(s) for s in sorted(shapes))}): they cannot be stacked "
-                "into one batch (the loop np.stack([f(x) for x in xs]) fails the same "
-                "way). Reduce the ragged part before returning it (x[mask].sum()), or give "
-                "it a fixed size (np.nonzero(m, size=n) in vmapx.numpy, np.where(mask, x, "
-                "fill)).")
+            raise ragged_error(shapes)
         merged.append(_concat_take(parts, d, inverse))
     return tu.tree_unflatten(out_tree, merged)
+
+
+def ragged_error(shapes) -> ValueError:
+    """The error for per-example outputs whose shapes differ."""
+    return ValueError(
+        "vmap got per-example outputs of different shapes "
+        f"({', '.join(str(s) for s in sorted(shapes))}): they cannot be stacked into one "
+        "batch (the loop np.stack([f(x) for x in xs]) fails the same way). Reduce the ragged "
+        "part before returning it (x[mask].sum()), or give it a fixed size "
+        "(np.nonzero(m, size=n) in vmapx.numpy, np.where(mask, x, fill)).")
+
+
+def check_same_structure(first, other):
+    """Outputs of runs over different groups of examples must share one pytree
+    structure, as the loop's outputs must to be stacked."""
+    if other != first:
+        raise ValueError(
+            "vmap got outputs of different structures from examples that took different "
+            f"Python branches: {first} and {other}.")
 
 
 def _has_nan_kind(x):
@@ -364,10 +377,7 @@ def _stack_outputs(outs, out_axes):
     flat = [tu.tree_flatten(o) for o in outs]
     out_tree = flat[0][1]
     for _, t in flat:
-        if t != out_tree:
-            raise ValueError(
-                "vmap got outputs of different structures from examples that took different "
-                f"Python branches: {out_tree} and {t}.")
+        check_same_structure(out_tree, t)
     dims = flatten_axes("vmap out_axes", first, out_axes)
     stacked = []
     for j, d in enumerate(dims):
@@ -375,12 +385,9 @@ def _stack_outputs(outs, out_axes):
         if d is None:
             stacked.append(col[0])
             continue
-        shapes = {np.shape(c) if not isinstance(c, Tracer) else tuple(c.shape) for c in col}
+        shapes = {_shape(c) for c in col}
         if len(shapes) > 1:
-            raise ValueError(
-                "vmap got per-example outputs of different shapes "
-                f"({', '.join(str(s) for s in sorted(shapes))}): they cannot be stacked "
-                "into one batch (the loop np.stack([f(x) for x in xs]) fails the same way).")
+            raise ragged_error(shapes)
         d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
             # upward: joining the split groups' results uses numpy functions
