@@ -253,18 +253,23 @@ class BatchTrace(Trace):
             finally:
                 st.trace = prev
                 self.parent = saved_parent
-            vals, dims = [], []
-            for o in outs:
-                if type(o) is BatchTracer and o._trace is self:
-                    vals.append(o.val)
-                    dims.append(o.bdim)
-                else:
-                    vals.append(o)
-                    dims.append(None)
-            out_dims[:] = dims
+            vals, out_dims[:] = self.unbox(outs)
             return vals
 
         return reentered
+
+    def unbox(self, outs):
+        """``(values, batch dims)`` of ``outs``: this trace's tracers unboxed, anything
+        else as it is with dim ``None``."""
+        vals, dims = [], []
+        for o in outs:
+            if type(o) is BatchTracer and o._trace is self:
+                vals.append(o.val)
+                dims.append(o.bdim)
+            else:
+                vals.append(o)
+                dims.append(None)
+        return vals, dims
 
     def _binds(self, params):
         name = self.axis.name

@@ -53,15 +53,7 @@ def _vmap_unrestricted(fun, args, in_dims, size):
                                                                            strict=True)]
     with set_trace(trace):
         outs = fun(*boxed)
-    vals, dims = [], []
-    for o in outs:
-        if type(o) is BatchTracer and o._trace is trace:
-            vals.append(o.val)
-            dims.append(o.bdim)
-        else:
-            vals.append(o)
-            dims.append(None)
-    return vals, dims
+    return trace.unbox(outs)
 
 
 def _custom_vmap_call_jvp(primals, tangents, *, fun, rule):
