@@ -15,8 +15,9 @@ PACKAGE = "vmapx"
 # The layers of ``vmapx._src``, lowest first: (name, module patterns).
 LAYERS = [
     ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree",
-                    "core", "leaks", "jnp", "jnp.array"]),
-    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit"]),
+                    "core", "leaks", "jnp", "jnp.array", "sharding"]),
+    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "stages",
+                             "jit"]),
     ("primitives", ["prims", "prims.*"]),
     ("eager-vmap machinery and options", ["concrete", "inplace", "callbacks", "config",
                                           "memory"]),
@@ -24,7 +25,7 @@ LAYERS = [
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
                                                   "dask_backend", "custom_derivatives",
                                                   "custom_batching", "misc_api"]),
-    ("entry points", ["interop", "api", "autodiff_api"]),
+    ("entry points", ["interop", "api", "autodiff_api", "pmap"]),
     ("random", ["random", "random.*"]),
 ]
 

@@ -19,16 +19,21 @@ from ._src.core import ShapedArray  # noqa: F401
 from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noqa: F401
                           TracerBoolConversionError, TracerIntegerConversionError,
                           TracerArrayConversionError, UnboundAxisNameError)
-from . import numpy, lax, tree_util, tree, errors  # noqa: F401
+from . import numpy, lax, tree_util, tree, errors, core  # noqa: F401
 from . import random, nn, scipy, dtypes, test_util, example_libraries  # noqa: F401,E402
 from ._src.config import (config, numpy_rank_promotion, numpy_dtype_promotion,  # noqa: F401,E402
-                          default_matmul_precision, legacy_prng_key, enable_checks)
+                          default_matmul_precision, legacy_prng_key, enable_checks,
+                          debug_key_reuse)
 from ._src.misc_api import (Device, devices, local_devices, device_count,  # noqa: F401,E402
                             local_device_count, default_backend, process_index, process_count,
                             device_put, device_get, block_until_ready, disable_jit,
                             custom_gradient, named_call, named_scope, ensure_compile_time_eval,
                             typeof, clear_caches, print_environment_info)
 from ._src.callbacks import pure_callback  # noqa: F401,E402
+from ._src.pmap import pmap  # noqa: F401,E402
+from . import sharding  # noqa: F401,E402
+from ._src.sharding import (NamedSharding, make_mesh, set_mesh, reshard,  # noqa: F401,E402
+                            PartitionSpec as P)
 from ._src.leaks import checking_leaks  # noqa: F401,E402
 from . import debug  # noqa: F401,E402
 

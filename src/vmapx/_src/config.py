@@ -218,6 +218,7 @@ _OPTIONS = {
     "jax_numpy_dtype_promotion": ("standard", _dtype_promotion),
     "jax_legacy_prng_key": ("allow", _legacy_prng_key),
     "jax_enable_checks": (False, _bool),
+    "jax_debug_key_reuse": (False, _bool),
     "vmapx_jit_backend": (fused.BACKEND, _jit_backend),
 }
 
@@ -341,4 +342,12 @@ enable_checks = _scoped("jax_enable_checks", """Set ``jax_enable_checks`` within
 >>> with vmapx.enable_checks(True):
 ...     vmapx.config.jax_enable_checks
 True
+""")
+
+debug_key_reuse = _scoped("jax_debug_key_reuse", """Set ``jax_debug_key_reuse`` within a scope; stored: vmapx's keys are raw ``uint32`` arrays, and reusing one is not checked.
+
+>>> import vmapx
+>>> with vmapx.debug_key_reuse(False):
+...     vmapx.config.jax_debug_key_reuse
+False
 """)

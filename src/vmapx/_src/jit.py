@@ -28,13 +28,13 @@ import weakref
 
 import numpy as np
 
-from . import fused, inputs, pool, tree as tu
+from . import fused, inputs, pool, stages, tree as tu
 from .caches import LRUCache, register
 from .core import Primitive, Tracer, unaliased
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
 from .staging import (batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, flatten_fun_trace,
-                      hoist_tracer_consts, Literal, Var)
+                      hoist_tracer_consts, Literal, ShapeDtypeStruct, Var)
 from .autodiff import jvp_flat
 
 CACHE_SIZE = 4096
@@ -690,7 +690,24 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
             outs = runner(closed, fname)(*leaves)
         return tu.tree_unflatten(out_tree, outs)
 
+    def stage(*args, **kwargs):
+        """``jitted.trace(*args, **kwargs)``: the ahead-of-time ``Traced`` stage."""
+        dyn_args, dyn_kwargs, static_vals = _split_static(args, kwargs, nums, names, fname)
+        leaves, in_tree = tu.tree_flatten((dyn_args, dyn_kwargs))
+        _check_leaves(leaves, in_tree, dyn_args, dyn_kwargs, fun, abstract_ok=True)
+        closed, out_tree = trace(dyn_args, dyn_kwargs, static_vals)
+        if closed.has_tracer_consts():
+            raise TypeError(f"jit({fname}).trace/lower: the function closes over a traced "
+                            f"value of an enclosing transformation; lower it outside that "
+                            f"transformation")
+        static = {i for i, _ in static_vals[0]}
+        return stages.Traced(fun, static, fname, closed, in_tree, out_tree,
+                             lambda *xs: runner(closed, fname)(*xs))
+
     functools.update_wrapper(jitted, fun)
+    jitted.trace = stage
+    jitted.lower = lambda *args, **kwargs: stage(*args, **kwargs).lower()
+    jitted.eval_shape = lambda *args, **kwargs: stage(*args, **kwargs).out_info
     jitted._cache_size = lambda: len(cache)
     jitted._jaxprs = lambda: [entry[0] for entry in cache.values()]
     jitted.clear_cache = cache.clear
@@ -782,14 +799,15 @@ def _not_an_array(fun, x, where):
             "or static_argnames parameters of jax.jit.")
 
 
-def _check_leaves(leaves, treedef, dyn_args, kwargs, fun):
+def _check_leaves(leaves, treedef, dyn_args, kwargs, fun, abstract_ok=False):
     out = []
     paths = None
     for i, x in enumerate(leaves):
         if isinstance(x, np.ndarray) and type(x) is not np.ndarray:
             # vmapx.Array (jnp constructors' results), np.matrix; masked arrays raise
             x = inputs.plain_input(x)
-        if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)):
+        if isinstance(x, (np.ndarray, np.generic, Tracer, bool, int, float, complex)) or (
+                abstract_ok and type(x) is ShapeDtypeStruct):
             out.append(x)
             continue
         if hasattr(x, "__array__"):

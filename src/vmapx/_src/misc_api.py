@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from . import inputs
-from . import caches, devices as devices_mod, jit as jit_mod, pool, staging, tree as tu
+from . import caches, devices as devices_mod, jit as jit_mod, pool, sharding, staging, tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
 from .custom_derivatives import custom_vjp
@@ -118,6 +118,8 @@ def process_count(backend=None) -> int:
 
 def _check_device(device):
     if device is None or isinstance(device, Device):
+        return
+    if isinstance(device, sharding.Sharding):   # a layout over the one device
         return
     if isinstance(device, str) and device.lower() in ("cpu", "cpu:0"):
         return
