@@ -24,7 +24,7 @@ LAYERS = [
     ("numpy layer", ["jnp.*", "ragged", "numpy_api"]),
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
                                                   "dask_backend", "custom_derivatives",
-                                                  "custom_batching", "misc_api"]),
+                                                  "custom_batching", "misc_api", "user_primitives"]),
     ("entry points", ["interop", "api", "autodiff_api", "pmap"]),
     ("random", ["random", "random.*"]),
 ]
