@@ -25,7 +25,7 @@ LAYERS = [
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
                                                   "dask_backend", "custom_derivatives",
                                                   "custom_batching", "misc_api", "user_primitives"]),
-    ("entry points", ["interop", "api", "autodiff_api", "pmap"]),
+    ("entry points", ["interop", "api", "autodiff_api", "spmd"]),
     ("random", ["random", "random.*"]),
 ]
 

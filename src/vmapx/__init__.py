@@ -30,7 +30,7 @@ from ._src.misc_api import (Device, devices, local_devices, device_count,  # noq
                             custom_gradient, named_call, named_scope, ensure_compile_time_eval,
                             typeof, clear_caches, print_environment_info)
 from ._src.callbacks import pure_callback  # noqa: F401,E402
-from ._src.pmap import pmap  # noqa: F401,E402
+from ._src.spmd import pmap  # noqa: F401,E402
 from . import sharding  # noqa: F401,E402
 from ._src.sharding import (NamedSharding, make_mesh, set_mesh, reshard,  # noqa: F401,E402
                             PartitionSpec as P)

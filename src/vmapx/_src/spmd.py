@@ -1,4 +1,4 @@
-"""``pmap``: JAX's parallel map, on vmapx's devices.
+"""``pmap``: JAX's parallel map (SPMD over devices), on vmapx's one device.
 
 JAX's ``pmap`` compiles ``fun`` and runs one replica per device along the mapped
 axis. vmapx has one device (the CPU, ``vmapx.local_device_count() == 1``), so
