@@ -108,6 +108,14 @@ def test_stages_match_jax_errors():
             compiled(np.ones(2))
 
 
+def test_cost_analysis_counts_the_numpy_calls():
+    matmul = vmapx.jit(lambda a, b: a @ b).lower(np.ones((4, 5)), np.ones((5, 6))).compile()
+    assert matmul.cost_analysis() == {"flops": 2.0 * 4 * 5 * 6, "transcendentals": 0.0,
+                                      "bytes accessed": 8.0 * (20 + 30 + 24)}
+    cost = vmapx.jit(lambda x: jnp.sin(x).sum()).lower(np.ones(100)).cost_analysis()
+    assert cost["transcendentals"] == 100.0 and cost["flops"] == 200.0
+
+
 # ------------------------------------------------------------------ pmap
 
 def test_pmap_equals_the_loop_over_one_device():
