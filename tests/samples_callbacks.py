@@ -1,4 +1,5 @@
-"""Loop-oracle samples for ``pure_callback`` (registered into ``samples.SAMPLES``).
+"""Loop-oracle samples for ``pure_callback`` and ``io_callback`` (registered into
+``samples.SAMPLES``).
 
 The callback is elementwise in matching-shaped operands plus a reduction over
 the last axis, so it is correct on one example and, as every ``vmap_method``
@@ -31,3 +32,12 @@ def _pure_callback(rng):
             ((fl(rng, (4,)), fl(rng, (4,))),
              {"callback": _pc_fun, "result_avals": _avals((4,), f64),
               "vmap_method": "broadcast_all"})]
+
+
+@sample("io_callback")
+def _io_callback(rng):
+    # unordered: vmapped as a loop over the examples, which the oracle is too
+    return [((fl(rng, (3,)), fl(rng, (3,))),
+             {"callback": _pc_fun, "result_avals": _avals((3,), f64), "ordered": False}),
+            ((fl(rng, (2, 3), f32), fl(rng, (2, 3), f32)),
+             {"callback": _pc_fun, "result_avals": _avals((2, 3), f32), "ordered": False})]

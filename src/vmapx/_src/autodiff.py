@@ -263,6 +263,13 @@ class LinearFunction:
         return res
 
 
+NOT_LINEARIZABLE = (
+    "Linearization failed to produce known values for all output primals. This is typically "
+    "caused by attempting to differentiate a function uses an operation that does not support "
+    "reverse-mode autodiff.")
+"""JAX's error for reverse mode through an operation without a linearization."""
+
+
 def linearize_flat(fun, primals):
     """Run ``fun`` (flat: list -> list) at ``primals`` under forward mode with
     staged tangents.  Returns ``(out_primals, LinearFunction, jvp_trace)``.
@@ -297,6 +304,10 @@ def linearize_flat(fun, primals):
     out_primals, out_vars, out_avals = [], [], []
     for o in outs:
         p, t = unbox(trace, o)
+        if type(p) is StagingTracer and p._trace is staging:
+            # a rule computed a primal output together with a tangent (one
+            # primitive call on both): it has no value known before the linear part
+            raise ValueError(NOT_LINEARIZABLE)
         out_primals.append(p)
         out_avals.append(get_aval(p))
         out_vars.append(t._var if type(t) is StagingTracer and t._trace is staging else None)

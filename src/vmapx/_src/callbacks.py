@@ -10,6 +10,9 @@
 * ``pure_callback`` calls a Python function computing arrays of declared
   shapes and dtypes.  It is pure (it may be folded or dropped like any other
   operation); its batching follows ``vmap_method`` as JAX documents it.
+* ``io_callback`` (``vmapx.experimental``) is both: results of declared
+  shapes, and effectful like ``debug_callback`` (staged even on untraced
+  operands, never dropped); under ``vmap`` it runs once per example in order.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
 from .batching import BatchTrace, bdim_to_front, broadcast_batched
 from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
-from .staging import Eqn, StagingTrace
+from .staging import Eqn, StagingTrace, StagingTracer, Var
 
 
 class _Flat:
@@ -272,6 +275,18 @@ def _check_results(outs, result_avals):
     return res
 
 
+def _result_avals(result_shape_dtypes, what):
+    """The avals of a callback's declared results, and their pytree structure."""
+    spec_leaves, out_tree = tu.tree_flatten(result_shape_dtypes)
+    result_avals = []
+    for s in spec_leaves:
+        if not (hasattr(s, "shape") and hasattr(s, "dtype")):
+            raise TypeError(f"{what}: result_shape_dtypes leaves must have shape and "
+                            f"dtype (ShapeDtypeStruct or arrays), got {s!r}")
+        result_avals.append(ShapedArray(tuple(s.shape), np.dtype(s.dtype)))
+    return result_avals, out_tree
+
+
 def _pure_callback_impl(*args, callback, result_avals, vmap_method):
     return _check_results(tu.tree_leaves(callback(*args)), result_avals)
 
@@ -290,20 +305,8 @@ def _pure_callback_batch(axis, vals, dims, *, callback, result_avals, vmap_metho
             "'legacy_vectorized'. Got vmap_method=None.")
     params = dict(callback=callback, vmap_method=vmap_method)
     if vmap_method in ("sequential", "sequential_unrolled"):
-        if size == 0:
-            return [np.zeros((0,) + tuple(a.shape), a.dtype) for a in result_avals], \
-                [0] * len(result_avals)
-        rows = [pure_callback_p.bind(*[v if d is None else _slice(v, d, i)
-                                       for v, d in zip(vals, dims, strict=True)],
-                                     result_avals=result_avals, **params)
-                for i in range(size)]
-        outs = []
-        for k, a in enumerate(result_avals):
-            parts = [broadcast_in_dim_p.bind(r[k], shape=(1,) + tuple(a.shape),
-                                             dims=tuple(range(1, len(a.shape) + 1)))
-                     for r in rows]
-            outs.append(parts[0] if size == 1 else concatenate_p.bind(*parts, axis=0))
-        return outs, [0] * len(outs)
+        return _sequential(pure_callback_p, size, vals, dims, result_avals,
+                           dict(params, result_avals=result_avals))
     args = []
     for v, d in zip(vals, dims, strict=True):
         if d is not None:
@@ -317,6 +320,24 @@ def _pure_callback_batch(axis, vals, dims, *, callback, result_avals, vmap_metho
     outs = pure_callback_p.bind(*args, result_avals=_batched_avals(result_avals, size),
                                 **params)
     return list(outs), [0] * len(outs)
+
+
+def _sequential(prim, size, vals, dims, result_avals, params):
+    """A callback primitive batched as a loop: bound once per example, in
+    order, the results stacked along a new leading axis."""
+    if size == 0:
+        return [np.zeros((0,) + tuple(a.shape), a.dtype) for a in result_avals], \
+            [0] * len(result_avals)
+    rows = [prim.bind(*[v if d is None else _slice(v, d, i)
+                        for v, d in zip(vals, dims, strict=True)], **params)
+            for i in range(size)]
+    outs = []
+    for k, a in enumerate(result_avals):
+        parts = [broadcast_in_dim_p.bind(r[k], shape=(1,) + tuple(a.shape),
+                                         dims=tuple(range(1, len(a.shape) + 1)))
+                 for r in rows]
+        outs.append(parts[0] if size == 1 else concatenate_p.bind(*parts, axis=0))
+    return outs, [0] * len(outs)
 
 
 def _pure_callback_jvp(primals, tangents, **params):
@@ -360,15 +381,88 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
     if vmap_method is not None and vmap_method not in VMAP_METHODS:
         raise ValueError(f"vmap_method must be on of the allowed methods "
                          f"{list(VMAP_METHODS) + [None]}, but got: {vmap_method}")
-    spec_leaves, out_tree = tu.tree_flatten(result_shape_dtypes)
-    result_avals = []
-    for s in spec_leaves:
-        if not (hasattr(s, "shape") and hasattr(s, "dtype")):
-            raise TypeError(f"pure_callback: result_shape_dtypes leaves must have shape and "
-                            f"dtype (ShapeDtypeStruct or arrays), got {s!r}")
-        result_avals.append(ShapedArray(tuple(s.shape), np.dtype(s.dtype)))
+    result_avals, out_tree = _result_avals(result_shape_dtypes, "pure_callback")
     leaves, tree = _leaves_of(args, kwargs, "pure_callback")
     flat = _Flat(callback, tree, _name(callback))
     outs = pure_callback_p.bind(*leaves, callback=flat, result_avals=tuple(result_avals),
                                 vmap_method=vmap_method)
+    return tu.tree_unflatten(out_tree, list(outs))
+
+
+# -------------------------------------------------------------- io_callback
+
+
+class _IOPrimitive(_EffectPrimitive):
+    """An effectful primitive with results: staged under ``jit`` even when no
+    operand is traced, so it runs at every execution."""
+    __slots__ = ()
+
+    def bind(self, *args, **params):
+        for a in args:
+            if isinstance(a, Tracer):
+                return _state.trace.process(self, args, params)
+        trace = _state.trace
+        while type(trace) is BatchTrace:
+            trace = trace.parent
+        if type(trace) is StagingTrace:
+            outs = [StagingTracer(trace, a, Var(a)) for a in params["result_avals"]]
+            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args],
+                                  [t._var for t in outs], params))
+            return outs
+        return self.impl(*args, **params)
+
+
+def _io_callback_impl(*args, callback, result_avals, ordered):
+    return _check_results(tu.tree_leaves(callback(*args)), result_avals)
+
+
+def _io_callback_batch(axis, vals, dims, *, callback, result_avals, ordered):
+    if ordered:
+        raise ValueError("Cannot `vmap` ordered IO callback.")
+    return _sequential(io_callback_p, axis.size, vals, dims, result_avals,
+                       dict(callback=callback, result_avals=result_avals, ordered=ordered))
+
+
+def _io_callback_jvp(primals, tangents, **params):
+    raise ValueError("IO callbacks do not support JVP.")
+
+
+io_callback_p = _IOPrimitive(
+    "io_callback", _io_callback_impl,
+    abstract=lambda *avals, callback, result_avals, ordered: list(result_avals),
+    batch=_io_callback_batch, jvp=_io_callback_jvp, multiple_results=True)
+jit.EFFECTFUL.add(io_callback_p)
+
+
+@api_boundary
+def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=False, **kwargs):
+    """Call ``callback(*args, **kwargs)`` for its effect and its results (JAX's
+    ``jax.experimental.io_callback``): arrays of the shapes and dtypes of
+    ``result_shape_dtypes`` (a pytree of ``ShapeDtypeStruct``s, arrays or
+    ``None``).
+
+    It is effectful: under ``jit`` it runs at every execution (never dropped or
+    merged), inside loops once per iteration. Under ``vmap`` it runs once per
+    example, in order; ``ordered=True`` callbacks cannot be vmapped
+    (``ValueError``, as in JAX), nor differentiated.
+
+    >>> import numpy as np, vmapx
+    >>> from vmapx.experimental import io_callback
+    >>> seen = []
+    >>> def log(x):
+    ...     seen.append(float(x))
+    ...     return np.float64(len(seen))
+    >>> f = vmapx.jit(lambda x: io_callback(log, vmapx.ShapeDtypeStruct((), np.float64), x))
+    >>> f(1.0), f(2.0), seen
+    (array(1.), array(2.), [1.0, 2.0])
+    >>> vmapx.vmap(f)(np.array([5.0, 6.0]))
+    array([3., 4.])
+    """
+    if not callable(callback):
+        raise TypeError(f"io_callback: expected a callable, got {callback!r}")
+    result_avals, out_tree = _result_avals(result_shape_dtypes, "io_callback")
+    leaves, tree = _leaves_of(args, kwargs, "io_callback")
+    flat = _Flat(callback, tree, _name(callback))
+    outs = io_callback_p.bind(*leaves, callback=flat, result_avals=tuple(result_avals),
+                              ordered=bool(ordered))
     return tu.tree_unflatten(out_tree, list(outs))

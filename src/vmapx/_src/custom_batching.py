@@ -18,18 +18,13 @@ import inspect
 import numpy as np
 
 from . import tree as tu
-from .autodiff import jvp_flat, zeros_like_aval
+from .autodiff import NOT_LINEARIZABLE, jvp_flat, zeros_like_aval
 from .batching import BatchTrace, BatchTracer, bdim_to_front
 from .core import AxisData, Primitive, Tracer, current_trace, get_aval, set_trace
 from .custom_derivatives import _Named, _name, _trace_out_avals
 from .lax_control import map as lax_map
 
 __all__ = ["custom_vmap", "sequential_vmap", "custom_vmap_call_p"]
-
-_NOT_LINEAR = ("Linearization failed to produce known values for all output primals. This "
-               "is typically caused by attempting to differentiate a function uses an "
-               "operation that does not support reverse-mode autodiff.")
-
 
 def _custom_vmap_call_impl(*args, fun, rule):
     return fun(*args)
@@ -96,7 +91,7 @@ def _custom_vmap_call_jvp(primals, tangents, *, fun, rule):
 
 
 def _custom_vmap_call_transpose(cts, *args, fun, rule):
-    raise ValueError(_NOT_LINEAR)
+    raise ValueError(NOT_LINEARIZABLE)
 
 
 custom_vmap_call_p = Primitive("custom_vmap_call", _custom_vmap_call_impl,
