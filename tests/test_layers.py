@@ -16,7 +16,8 @@ PACKAGE = "vmapx"
 LAYERS = [
     ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree",
                     "core", "leaks", "jnp", "jnp.array"]),
-    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit"]),
+    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit_program",
+                             "jit"]),
     ("primitives", ["prims", "prims.*"]),
     ("eager-vmap machinery and options", ["concrete", "inplace", "callbacks", "config",
                                           "memory"]),

@@ -19,7 +19,7 @@ import string
 import numpy as np
 
 from . import inputs
-from . import jit, tree as tu
+from . import jit_program, tree as tu
 from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
 from .batching import BatchTrace, bdim_to_front, broadcast_batched
@@ -140,7 +140,7 @@ debug_callback_p = _EffectPrimitive(
 
 
 def _register_effect():
-    jit.EFFECTFUL.add(debug_callback_p)
+    jit_program.EFFECTFUL.add(debug_callback_p)
 
 
 _register_effect()

@@ -28,7 +28,7 @@ from .core import Primitive, ShapedArray, Tracer, get_aval, set_trace
 from .batching import BatchTracer, matchaxis, trace_rules
 from .prims.reductions import reduce_sum_p
 from .staging import eval_jaxpr, trace_to_jaxpr
-from .jit import runner
+from .jit_program import runner
 from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
 from .prims.control_flow import transpose_jaxpr

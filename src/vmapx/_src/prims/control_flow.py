@@ -4,7 +4,7 @@ Each holds the ``ClosedJaxpr``s of its bodies (staged by ``vmapx.lax``; values
 of enclosing transforms that a body closes over are passed as leading
 operands).  The rules transform those bodies:
 
-* impl: run the compiled bodies (``jit.runner``) in a Python loop, or pick a
+* impl: run the compiled bodies (``jit_program.runner``) in a Python loop, or pick a
   branch.
 * batching: a batched ``cond`` predicate runs every branch on the batch and
   selects (or, on concrete values with expensive branches, runs each branch
@@ -28,7 +28,7 @@ from ..staging import (ClosedJaxpr, Jaxpr, Var, batch_jaxpr, batched_eval, cache
                        eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr)
 from ..autodiff import add_tangents, backward_pass, is_undefined, jvp_flat, linearize_flat
 from ..batching import bdim_to_front, broadcast_batched, moveaxis
-from ..jit import jit_p, native_scan, native_while, runner
+from ..jit_program import jit_p, native_scan, native_while, runner
 from . import elementwise as ew
 from .elementwise import convert_element_type_p
 from .reductions import reduce_any_p
