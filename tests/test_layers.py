@@ -14,8 +14,9 @@ PACKAGE = "vmapx"
 
 # The layers of ``vmapx._src``, lowest first: (name, module patterns).
 LAYERS = [
-    ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree",
-                    "core", "leaks", "jnp", "jnp.array"]),
+    ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree_keys",
+                    "tree_flattening", "tree_prefixes", "tree", "core", "leaks", "jnp",
+                    "jnp.array"]),
     ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit_program",
                              "jit"]),
     ("primitives", ["prims", "prims.*"]),
