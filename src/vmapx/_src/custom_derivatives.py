@@ -31,7 +31,7 @@ from .staging import eval_jaxpr, trace_to_jaxpr
 from .jit_program import runner
 from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
-from .prims.control_flow import transpose_jaxpr
+from .prims.control_bodies import transpose_jaxpr
 
 # ------------------------------------------------------------------ helpers
 
