@@ -24,8 +24,10 @@ LAYERS = [
                                           "memory"]),
     ("numpy layer", ["jnp.*", "ragged", "numpy_api"]),
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
-                                                  "dask_backend", "custom_derivatives",
-                                                  "custom_batching", "misc_api"]),
+                                                  "dask_backend", "custom_functions",
+                                                  "custom_jvp", "custom_vjp",
+                                                  "custom_derivatives", "custom_batching",
+                                                  "misc_api"]),
     ("entry points", ["interop", "api", "autodiff_api"]),
     ("random", ["random", "random.*"]),
 ]
