@@ -28,7 +28,8 @@ LAYERS = [
                                                   "custom_jvp", "custom_vjp",
                                                   "custom_derivatives", "custom_batching",
                                                   "misc_api"]),
-    ("entry points", ["interop", "api", "autodiff_api"]),
+    ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
+                      "autodiff_checkpoint"]),
     ("random", ["random", "random.*"]),
 ]
 
