@@ -296,13 +296,14 @@ def _run_script(code, cache_dir, backend="auto"):
 def test_a_second_process_loads_kernels_from_the_disk_cache(tmp_path):
     code = """
         import numpy as np, vmapx, vmapx.numpy as jnp
-        from vmapx._src.fused import codegen
+        from vmapx._src.fused import kernel_cache
         f = vmapx.jit(lambda x, y: jnp.sum((x - y) ** 2, axis=-1) * 0.5)
         x = np.ones((50, 16))
         f(x, x[0])
-        misses = sum(sum(k.stats.cache_misses.values()) for k in codegen._loaded.values())
-        hits = sum(sum(k.stats.cache_hits.values()) for k in codegen._loaded.values())
-        print(len(codegen._loaded), misses, hits)
+        loaded = kernel_cache._loaded.values()
+        misses = sum(sum(k.stats.cache_misses.values()) for k in loaded)
+        hits = sum(sum(k.stats.cache_hits.values()) for k in loaded)
+        print(len(kernel_cache._loaded), misses, hits)
     """
     first = _run_script(code, tmp_path, backend="numba")
     second = _run_script(code, tmp_path, backend="numba")
