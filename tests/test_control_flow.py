@@ -8,7 +8,7 @@ import pytest
 import vmapx
 import vmapx.numpy as jnp
 from vmapx import lax
-from vmapx._src.prims import control_flow as cf
+from vmapx._src.prims import cond as cond_mod
 
 RNG = np.random.default_rng(0)
 
@@ -126,13 +126,13 @@ def test_switch_batched_index_and_vmap_of_vmap():
 
 def _spy_partition(monkeypatch):
     calls = []
-    real = cf._cond_partition
+    real = cond_mod._cond_partition
 
     def spy(axis, index, ops, odims, branches):
         calls.append(np.bincount(np.clip(index, 0, len(branches) - 1),
                                  minlength=len(branches)).tolist())
         return real(axis, index, ops, odims, branches)
-    monkeypatch.setattr(cf, "_cond_partition", spy)
+    monkeypatch.setattr(cond_mod, "_cond_partition", spy)
     return calls
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import vmapx
 import vmapx.numpy as jnp
-from vmapx._src import fused, jit as jit_mod
+from vmapx._src import fused, jit_program
 from vmapx._src import pool
 from vmapx._src.fused import regions
 from vmapx._src.staging import Eqn
@@ -120,7 +120,7 @@ def test_transcendentals_are_fused_only_where_libm_equals_numpy(jit_backend, dty
         return jnp.exp(x * 0.5) * 3.0 + jnp.sin(x) * jnp.cos(x) - jnp.tanh(x)
 
     closed = vmapx.make_jaxpr(f)(x)
-    items = regions.partition(jit_mod.simplify(closed)[3])
+    items = regions.partition(jit_program.simplify(closed)[3])
     fused_names = {e.prim.name for it in items if not isinstance(it, Eqn) for e in it[0]}
     for name in ("exp", "sin", "cos", "tanh"):
         assert (name in fused_names) == (name in same)
@@ -296,13 +296,14 @@ def _run_script(code, cache_dir, backend="auto"):
 def test_a_second_process_loads_kernels_from_the_disk_cache(tmp_path):
     code = """
         import numpy as np, vmapx, vmapx.numpy as jnp
-        from vmapx._src.fused import codegen
+        from vmapx._src.fused import kernel_cache
         f = vmapx.jit(lambda x, y: jnp.sum((x - y) ** 2, axis=-1) * 0.5)
         x = np.ones((50, 16))
         f(x, x[0])
-        misses = sum(sum(k.stats.cache_misses.values()) for k in codegen._loaded.values())
-        hits = sum(sum(k.stats.cache_hits.values()) for k in codegen._loaded.values())
-        print(len(codegen._loaded), misses, hits)
+        loaded = kernel_cache._loaded.values()
+        misses = sum(sum(k.stats.cache_misses.values()) for k in loaded)
+        hits = sum(sum(k.stats.cache_hits.values()) for k in loaded)
+        print(len(kernel_cache._loaded), misses, hits)
     """
     first = _run_script(code, tmp_path, backend="numba")
     second = _run_script(code, tmp_path, backend="numba")
@@ -356,7 +357,7 @@ def test_pooled_temporaries_never_leak_into_results(jit_backend):
         return a * b + jnp.tanh(b), b
 
     x = np.linspace(0.0, 1.0, 1 << 15)
-    results = [f(x + k) for k in range(jit_mod.COMPILE_WORK)]
+    results = [f(x + k) for k in range(jit_program.COMPILE_WORK)]
     src = f._jaxprs()[0].cache["run"].__source__
     assert "_take(" in src and "_give(" in src
     for k, (p, q) in enumerate(results):       # earlier results were not overwritten
@@ -414,7 +415,7 @@ def test_concurrent_calls_do_not_share_buffers(jit_backend, backend):
 
     xs = [np.random.default_rng(k).standard_normal((64, 1024)) for k in range(4)]
     want = [np.sum(np.tanh(x * 3.0 + 1.0) * x, axis=-1) for x in xs]
-    for _ in range(jit_mod.COMPILE_AFTER):
+    for _ in range(jit_program.COMPILE_AFTER):
         f(xs[0])
     errors = []
 

@@ -9,8 +9,8 @@ import pytest
 import vmapx
 import vmapx.numpy as jnp
 from vmapx import lax
-from vmapx._src import jit as jit_mod
-from vmapx._src.jit import simplify
+from vmapx._src import jit as jit_mod, jit_program
+from vmapx._src.jit_program import simplify
 
 
 def counting(f):
@@ -105,10 +105,10 @@ VIEWS_OF_THE_INPUT = {
 @pytest.mark.parametrize("name", VIEWS_OF_THE_INPUT)
 def test_results_never_alias_the_input_interpreted_or_compiled(name):
     f = vmapx.jit(VIEWS_OF_THE_INPUT[name])
-    for call in range(jit_mod.COMPILE_WORK + 2):   # interpreted first, then compiled
+    for call in range(jit_program.COMPILE_WORK + 2):   # interpreted first, then compiled
         v = np.arange(6.0).reshape(3, 2)
         outs = f(v)
-        if call in (0, jit_mod.COMPILE_WORK + 1):
+        if call in (0, jit_program.COMPILE_WORK + 1):
             outs = outs if isinstance(outs, tuple) else (outs,)
             for o in outs:
                 assert o.flags.writeable and not np.shares_memory(o, v)
@@ -129,12 +129,12 @@ def test_results_never_alias_a_captured_array():
 def test_fresh_and_unrelated_results_are_returned_without_a_copy():
     x, y = np.ones(4), np.ones((2, 3))
     fresh = np.sin(x)
-    out = jit_mod._finish(fresh, (x, y))   # the same memory, seen as a vmapx.Array
+    out = jit_program._finish(fresh, (x, y))   # the same memory, seen as a vmapx.Array
     assert type(out) is vmapx.Array and out.base is fresh
     view_of_other = fresh[::2]
-    assert jit_mod._finish(view_of_other, (x, y)).base is view_of_other
-    assert not np.shares_memory(jit_mod._finish(y.T, (x, y)), y)
-    assert not np.shares_memory(jit_mod._finish(x, (x,)), x)
+    assert jit_program._finish(view_of_other, (x, y)).base is view_of_other
+    assert not np.shares_memory(jit_program._finish(y.T, (x, y)), y)
+    assert not np.shares_memory(jit_program._finish(x, (x,)), x)
 
 
 def test_constant_outputs_are_not_shared_between_calls():
@@ -255,7 +255,7 @@ def test_nested_jit_is_inlined_into_one_program():
 def test_program_is_compiled_once_called_enough(jit_backend):
     jit_backend("numpy")   # the NumPy program: one line per equation
     jf = vmapx.jit(f10)
-    for _ in range(jit_mod.COMPILE_WORK):
+    for _ in range(jit_program.COMPILE_WORK):
         jf(X, Y)
     (closed,) = jf._jaxprs()
     src = closed.cache["run"].__source__
@@ -353,6 +353,6 @@ def test_dead_code_is_skipped_from_the_first_call(monkeypatch):
         jnp.exp(x)            # result unused
         return jnp.sin(x)
     jf = vmapx.jit(f)
-    for _ in range(jit_mod.COMPILE_WORK + 2):   # interpreted, then compiled
+    for _ in range(jit_program.COMPILE_WORK + 2):   # interpreted, then compiled
         np.testing.assert_allclose(jf(np.ones(3)), np.sin(np.ones(3)))
     assert calls == []

@@ -14,18 +14,23 @@ PACKAGE = "vmapx"
 
 # The layers of ``vmapx._src``, lowest first: (name, module patterns).
 LAYERS = [
-    ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree",
-                    "core", "leaks", "jnp", "jnp.array", "sharding"]),
-    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "stages",
+    ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree_keys",
+                    "tree_flattening", "tree_prefixes", "tree", "core", "leaks", "jnp",
+                    "jnp.array", "sharding"]),
+    ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit_program",
+                             "stages",
                              "jit"]),
     ("primitives", ["prims", "prims.*"]),
     ("eager-vmap machinery and options", ["concrete", "inplace", "callbacks", "config",
                                           "memory"]),
     ("numpy layer", ["jnp.*", "ragged", "numpy_api"]),
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
-                                                  "dask_backend", "custom_derivatives",
-                                                  "custom_batching", "misc_api", "user_primitives"]),
-    ("entry points", ["interop", "api", "autodiff_api", "spmd"]),
+                                                  "dask_backend", "custom_functions",
+                                                  "custom_jvp", "custom_vjp",
+                                                  "custom_derivatives", "custom_batching",
+                                                  "misc_api", "user_primitives"]),
+    ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
+                      "autodiff_checkpoint", "spmd"]),
     ("random", ["random", "random.*"]),
 ]
 

@@ -9,9 +9,10 @@ array([[2., 2.],
 from ._src import prims as _prims  # noqa: F401  (registers every primitive)
 from ._src.api import vmap  # noqa: F401
 from ._src.jnp.array import Array  # noqa: F401
-from ._src.autodiff_api import (jvp, linearize, vjp, grad, value_and_grad, jacfwd,  # noqa: F401
-                                jacrev, jacobian, hessian, float0, linear_transpose,
-                                checkpoint, remat, checkpoint_policies)
+from ._src.autodiff_api import (jvp, linearize, vjp, grad, value_and_grad,  # noqa: F401
+                                float0, linear_transpose)
+from ._src.autodiff_jacobians import jacfwd, jacrev, jacobian, hessian  # noqa: F401
+from ._src.autodiff_checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401
 from ._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._src.jit import jit  # noqa: F401
 from ._src.staging import make_jaxpr, eval_shape, ShapeDtypeStruct  # noqa: F401

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import chunking, concrete, inputs, numpy_hooks, tree as tu
-from .tree import flatten_axes
+from .tree_prefixes import flatten_axes, spec_leaves
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
 from .concrete import LoopFallback, SplitState
@@ -30,7 +30,7 @@ _IN_AXES_MSG = ("vmap in_axes must be an int, None, or a tuple of entries corres
 def _check_spec_leaves(spec, what):
     if spec is None or type(spec) is int:
         return
-    for leaf in tu.spec_leaves(spec):
+    for leaf in spec_leaves(spec):
         if leaf is not None and type(leaf) is not int:
             raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
                             f"with those types as leaves, but got {spec}.")

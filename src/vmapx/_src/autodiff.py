@@ -269,6 +269,11 @@ NOT_LINEARIZABLE = (
     "reverse-mode autodiff.")
 """JAX's error for reverse mode through an operation without a linearization."""
 
+REVERSE_ERRORS: dict = {}
+"""Primitive -> the error reverse mode through it raises, for primitives whose
+JVP computes primal and tangent in one call (no linearization), where JAX has a
+message of its own (``while_loop``); the others raise ``NOT_LINEARIZABLE``."""
+
 
 def linearize_flat(fun, primals):
     """Run ``fun`` (flat: list -> list) at ``primals`` under forward mode with
@@ -307,7 +312,8 @@ def linearize_flat(fun, primals):
         if type(p) is StagingTracer and p._trace is staging:
             # a rule computed a primal output together with a tangent (one
             # primitive call on both): it has no value known before the linear part
-            raise ValueError(NOT_LINEARIZABLE)
+            raise ValueError(next((REVERSE_ERRORS[e.prim] for e in staging.eqns
+                                   if e.prim in REVERSE_ERRORS), NOT_LINEARIZABLE))
         out_primals.append(p)
         out_avals.append(get_aval(p))
         out_vars.append(t._var if type(t) is StagingTracer and t._trace is staging else None)

@@ -1,31 +1,26 @@
 """The user-facing differentiation transforms: ``jvp``, ``linearize``, ``vjp``,
-``grad``, ``value_and_grad``, ``jacfwd``, ``jacrev``, ``hessian`` and
-``stop_gradient`` -- pytrees, argument selection, dtype checks and JAX's error
-messages around the machinery of ``autodiff``.
-
-Jacobians map the machinery over a standard basis with ``vmap`` (no Python
-loop over outputs): ``jacrev`` maps the VJP over output cotangents, ``jacfwd``
-the JVP over input tangents, and ``hessian`` is ``jacfwd(jacrev(f))``.
+``grad``, ``value_and_grad``, ``linear_transpose`` and ``stop_gradient`` --
+pytrees, argument selection, dtype checks and JAX's error messages around the
+machinery of ``autodiff``.  Jacobians and the Hessian are in
+``autodiff_jacobians``, ``checkpoint`` and its policies in
+``autodiff_checkpoint``.
 """
 from __future__ import annotations
 
 import functools
 import operator
-import types
 
 import numpy as np
 
 from . import inputs
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
-                       zeros_like_aval, instantiate)
+                       zeros_like_aval)
 from .core import finish_output as _finish, get_aval, Tracer
 from .errors import api_boundary
 from .staging import abstractify
-from .api import vmap
 from .jnp.base import asarray_like
 from .prims.elementwise import stop_gradient_p
-from .prims.shapes import reshape_p, static_index_p
 
 
 def _check_callable(fun):
@@ -399,139 +394,6 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False, redu
     return grad_f
 
 
-# ------------------------------------------------------------------ Jacobians
-
-
-def _std_basis(avals):
-    """One basis array per aval, stacked along a new leading axis of size N
-    (the total size): together the rows of the N x N identity."""
-    sizes = [a.size for a in avals]
-    n = sum(sizes)
-    out, off = [], 0
-    for a, s in zip(avals, sizes, strict=True):
-        b = np.zeros((n, s), a.dtype)
-        b[np.arange(off, off + s), np.arange(s)] = 1
-        out.append(b.reshape((n,) + tuple(a.shape)))
-        off += s
-    return out
-
-
-def _split_rows(x, avals, axis, other_shape):
-    """Split axis ``axis`` (0 or last) of ``x`` into one block per aval, each
-    reshaped to that aval's shape, placed before (``axis=0``) or after
-    ``other_shape``."""
-    full = ("s", None, None, None)
-    nd = len(get_aval(x).shape)
-    blocks, off = [], 0
-    for a in avals:
-        s = a.size
-        if len(avals) == 1:
-            piece = x
-        else:
-            sl = ("s", off, off + s, None)
-            index = (sl,) + (full,) * (nd - 1) if axis == 0 else (full,) * (nd - 1) + (sl,)
-            piece = static_index_p.bind(x, index=index)
-        shape = (tuple(a.shape) + tuple(other_shape) if axis == 0
-                 else tuple(other_shape) + tuple(a.shape))
-        blocks.append(reshape_p.bind(piece, new_sizes=shape))
-        off += s
-    return blocks
-
-
-def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
-    """Jacobian by reverse mode: the VJP mapped (with ``vmap``) over the
-    standard basis of output cotangents.  The result has the output's tree
-    with, at each leaf, the input's tree of arrays shaped ``out.shape + in.shape``.
-
-    >>> import numpy as np, vmapx
-    >>> vmapx.jacrev(lambda x: x ** 2)(np.array([1.0, 2.0]))
-    array([[2., 0.],
-           [0., 4.]])
-    """
-    _check_callable(fun)
-
-    @api_boundary
-    def jacfun(*args, **kwargs):
-        diff, out, outs, lin, aux = _vjp_at_argnums(fun, args, kwargs, argnums, "jacrev",
-                                                    has_aux, holomorphic, allow_int)
-        for a in lin.out_avals:
-            _check_output_dtype(a, "jacrev", holomorphic)
-
-        def pull(cts):
-            return [zeros_like_aval(av) if c is None else c
-                    for c, av in zip(lin.transpose(list(cts)), lin.in_avals, strict=True)]
-
-        in_cts = vmap(pull)(_std_basis(lin.out_avals))
-        # in_cts[j]: (N_out,) + in_shape_j  ->  per output leaf k: out_shape_k + in_shape_j
-        per_in = [_split_rows(c, lin.out_avals, 0, av.shape)
-                  for c, av in zip(in_cts, lin.in_avals, strict=True)]
-        in_tree = tu.tree_structure((diff,))
-        out_tree = tu.tree_structure(out)
-        jac = tu.tree_unflatten(out_tree, [
-            tu.tree_unflatten(in_tree, [_finish(blocks[k]) for blocks in per_in])[0]
-            for k in range(len(lin.out_avals))])
-        return (jac, _finish_tree(aux)) if has_aux else jac
-
-    functools.update_wrapper(jacfun, fun)
-    return jacfun
-
-
-def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
-    """Jacobian by forward mode: the JVP mapped (with ``vmap``) over the
-    standard basis of input tangents.  Same result layout as ``jacrev``.
-
-    >>> import numpy as np, vmapx
-    >>> vmapx.jacfwd(lambda x: x[0] * x)(np.array([1.0, 2.0]))
-    array([[2., 0.],
-           [2., 1.]])
-    """
-    _check_callable(fun)
-
-    @api_boundary
-    def jacfun(*args, **kwargs):
-        dyn, f, single = _argnums_partial(fun, args, kwargs, argnums, "jacfwd")
-        diff = dyn[0] if single else dyn
-        leaves, in_tree = tu.tree_flatten((diff,))
-        leaves = [_as_leaf(x, "argument") for x in leaves]
-        for x in leaves:
-            _check_input_dtype(x, "jacfwd", holomorphic, False)
-        in_avals = [get_aval(x) for x in leaves]
-        g_fun = (lambda d: f(d)) if single else (lambda d: f(*d))
-        out_store, aux_store = [], []
-        flat = _flat_fun(g_fun, in_tree, out_store, has_aux, aux_store)
-
-        def pushfwd(tangents):
-            outs, tans, trace = jvp_traced(flat, leaves, list(tangents))
-            aux = _strip_aux(trace, aux_store[-1]) if has_aux else None
-            return outs, [instantiate(t, p) for p, t in zip(outs, tans, strict=True)], aux
-
-        outs, tans, aux = vmap(pushfwd, out_axes=(None, -1, None))(_std_basis(in_avals))
-        out_tree = out_store[0]
-        jac_leaves = []
-        for o, t in zip(outs, tans, strict=True):
-            blocks = _split_rows(t, in_avals, -1, get_aval(o).shape)
-            jac_leaves.append(tu.tree_unflatten(in_tree, [_finish(b) for b in blocks])[0])
-        jac = tu.tree_unflatten(out_tree, jac_leaves)
-        return (jac, _finish_tree(aux)) if has_aux else jac
-
-    functools.update_wrapper(jacfun, fun)
-    return jacfun
-
-
-def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
-    """The Hessian of a scalar-valued ``fun``: ``jacfwd(jacrev(fun))``.
-
-    >>> import numpy as np, vmapx
-    >>> vmapx.hessian(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]))
-    array([[ 6.,  0.],
-           [ 0., 12.]])
-    """
-    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
-
-
-jacobian = jacrev
-
-
 def linear_transpose(fun, *primals, reduce_axes=()):
     """The transpose of the linear function ``fun``: a function taking a
     cotangent of ``fun``'s output and returning the tuple of cotangents of its
@@ -553,91 +415,6 @@ def linear_transpose(fun, *primals, reduce_axes=()):
         return pullback(out_cotangent)
 
     return transposed_fun
-
-
-def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=(), static_argnames=()):
-    """``jax.checkpoint`` (``remat``): the same function, with the same values
-    and derivatives.  JAX uses it to recompute intermediates in the backward
-    pass instead of storing them; vmapx keeps them (NumPy has no compiler to
-    trade memory for recomputation), so the arguments only shape the call.
-
-    >>> import numpy as np, vmapx, vmapx.numpy as jnp
-    >>> vmapx.grad(vmapx.checkpoint(lambda x: jnp.sin(x) ** 2))(np.float64(1.0))
-    array(0.90929743)
-    """
-    _check_callable(fun)
-
-    @functools.wraps(fun)
-    def checkpointed(*args, **kwargs):
-        return fun(*args, **kwargs)
-
-    return checkpointed
-
-
-remat = checkpoint
-
-
-def _dot_saveable(prim, *avals, **params):
-    return prim.name in ("dot_general", "conv_general_dilated")
-
-
-def _dot_no_batch_saveable(prim, *avals, **params):
-    if prim.name == "dot_general":
-        (_, _), (lhs_batch, rhs_batch) = params["dimension_numbers"]
-        return not lhs_batch and not rhs_batch
-    return False
-
-
-def _save_only_these_names(*names_which_can_be_saved):
-    names = set(names_which_can_be_saved)
-    return lambda prim, *avals, **params: prim.name == "name" and params.get("name") in names
-
-
-def _save_anything_except_these_names(*names_not_to_save):
-    names = set(names_not_to_save)
-    return lambda prim, *avals, **params: not (prim.name == "name"
-                                               and params.get("name") in names)
-
-
-def _save_from_both_policies(policy_1, policy_2):
-    return lambda prim, *avals, **params: bool(policy_1(prim, *avals, **params)
-                                               or policy_2(prim, *avals, **params))
-
-
-def _offload_dot_with_no_batch_dims(offload_src, offload_dst):
-    return _dot_no_batch_saveable
-
-
-def _save_and_offload_only_these_names(*, names_which_can_be_saved, names_which_can_be_offloaded,
-                                       offload_src, offload_dst):
-    return _save_only_these_names(*names_which_can_be_saved, *names_which_can_be_offloaded)
-
-
-checkpoint_policies = types.SimpleNamespace(
-    everything_saveable=lambda *_, **__: True,
-    nothing_saveable=lambda *_, **__: False,
-    dots_saveable=_dot_saveable,
-    checkpoint_dots=_dot_saveable,
-    dots_with_no_batch_dims_saveable=_dot_no_batch_saveable,
-    checkpoint_dots_with_no_batch_dims=_dot_no_batch_saveable,
-    save_only_these_names=_save_only_these_names,
-    save_any_names_but_these=_save_anything_except_these_names,
-    save_anything_except_these_names=_save_anything_except_these_names,
-    save_from_both_policies=_save_from_both_policies,
-    offload_dot_with_no_batch_dims=_offload_dot_with_no_batch_dims,
-    save_and_offload_only_these_names=_save_and_offload_only_these_names,
-)
-"""``jax.checkpoint_policies``: the ``policy=`` values ``checkpoint`` accepts.
-
-Each is JAX's predicate ``policy(prim, *avals, **params) -> bool`` (may this
-primitive's output be saved for the backward pass).  vmapx saves every
-intermediate whatever the policy, so they change no value.
-
->>> import vmapx, vmapx.numpy as jnp
->>> f = vmapx.checkpoint(jnp.sin, policy=vmapx.checkpoint_policies.nothing_saveable)
->>> vmapx.grad(f)(0.0)
-array(1.)
-"""
 
 
 # ------------------------------------------------------------- stop_gradient

@@ -22,7 +22,7 @@ import string
 import numpy as np
 
 from . import inputs
-from . import jit, tree as tu
+from . import jit_program, tree as tu
 from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
 from .batching import BatchTrace, bdim_to_front, broadcast_batched
@@ -143,7 +143,7 @@ debug_callback_p = _EffectPrimitive(
 
 
 def _register_effect():
-    jit.EFFECTFUL.add(debug_callback_p)
+    jit_program.EFFECTFUL.add(debug_callback_p)
 
 
 _register_effect()
@@ -431,7 +431,7 @@ io_callback_p = _IOPrimitive(
     "io_callback", _io_callback_impl,
     abstract=lambda *avals, callback, result_avals, ordered: list(result_avals),
     batch=_io_callback_batch, jvp=_io_callback_jvp, multiple_results=True)
-jit.EFFECTFUL.add(io_callback_p)
+jit_program.EFFECTFUL.add(io_callback_p)
 
 
 @api_boundary

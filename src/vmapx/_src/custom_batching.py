@@ -21,7 +21,7 @@ from . import tree as tu
 from .autodiff import NOT_LINEARIZABLE, jvp_flat, zeros_like_aval
 from .batching import BatchTrace, BatchTracer, bdim_to_front
 from .core import AxisData, Primitive, Tracer, current_trace, get_aval, set_trace
-from .custom_derivatives import _Named, _name, _trace_out_avals
+from .custom_functions import _Named, _name, _trace_out_avals
 from .lax_control import map as lax_map
 
 __all__ = ["custom_vmap", "sequential_vmap", "custom_vmap_call_p"]

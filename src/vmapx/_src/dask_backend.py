@@ -19,7 +19,7 @@ from dask.highlevelgraph import HighLevelGraph
 
 from . import numpy_hooks
 from . import tree as tu
-from .tree import flatten_axes
+from .tree_prefixes import flatten_axes
 from .chunking import Partial, Passes, combine, piece_axis
 from .core import AxisData, ShapedArray, get_aval
 from .errors import (ConcretizationTypeError, NonConcreteBooleanIndexError,

@@ -1,7 +1,8 @@
 """The array operations of ``vmapx.lax`` (JAX's ``jax.lax`` semantics):
-elementwise operations without type promotion, conversions, reductions and
-cumulative reductions, sorting and ``dot_general`` (iotas and shape operations
-are in ``lax_shapes.py``, static and dynamic slicing in ``lax_slicing.py``).
+elementwise operations without type promotion, conversions, sorting and
+``dot_general`` (iotas and shape operations are in ``lax_shapes.py``, static and
+dynamic slicing in ``lax_slicing.py``, reductions and cumulative reductions in
+``lax_reduce.py``).
 
 Each is written with ``vmapx.numpy`` and the primitives, so all of them batch
 and differentiate.  Where ``lax`` differs from NumPy it follows ``lax``:
@@ -21,9 +22,7 @@ from . import inputs
 from .core import Tracer, get_aval, is_python_scalar
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
-from .prims.reductions import cummax_p, cummin_p
 from . import numpy_api as jnp
-from .lax_control import associative_scan
 from .prims.bits import bitcast_p
 
 
@@ -404,123 +403,6 @@ def _saturating_cast(x, dt):
     return jnp.where(hi, np.array(info.max, dt), jnp.where(lo, np.array(info.min, dt), inside))
 
 
-# ------------------------------------------------------------- reductions
-
-
-def _reducer(name, fn, example):
-    def op(operand, axes):
-        return _out(fn(asarray_like(operand), axis=tuple(operator.index(a) for a in axes)))
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``{name}`` over the dimensions ``axes`` (``jax.lax.{name}``).\n\n"
-                  f">>> import numpy as np\n>>> from vmapx import lax\n{example}\n")
-    return op
-
-
-def _populate_reducers():
-    table = [
-        ("reduce_sum", jnp.sum, ">>> lax.reduce_sum(np.ones((2, 3)), (1,))\narray([3., 3.])"),
-        ("reduce_prod", jnp.prod,
-         ">>> lax.reduce_prod(np.full((2, 2), 2.0), (0, 1))\narray(16.)"),
-        ("reduce_max", jnp.max,
-         ">>> lax.reduce_max(np.array([[1, 5], [3, 2]]), (0,))\narray([3, 5])"),
-        ("reduce_min", jnp.min,
-         ">>> lax.reduce_min(np.array([[1, 5], [3, 2]]), (1,))\narray([1, 2])"),
-        ("reduce_and", jnp.all,
-         ">>> lax.reduce_and(np.array([[True, False], [True, True]]), (1,))\n"
-         "array([False,  True])"),
-        ("reduce_or", jnp.any,
-         ">>> lax.reduce_or(np.array([[True, False], [False, False]]), (1,))\n"
-         "array([ True, False])"),
-    ]
-    return {name: _reducer(name, fn, ex) for name, fn, ex in table}
-
-
-def argmax(operand, axis: int, index_dtype):
-    """Index of the largest element along ``axis``, as ``index_dtype``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.argmax(np.array([[1, 3], [4, 2]]), 1, np.int32)
-    array([1, 0], dtype=int32)
-    """
-    return _out(astype(jnp.argmax(asarray_like(operand), axis=axis), index_dtype))
-
-
-def argmin(operand, axis: int, index_dtype):
-    """Index of the smallest element along ``axis``, as ``index_dtype``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.argmin(np.array([[1, 3], [4, 2]]), 0, np.int32)
-    array([0, 1], dtype=int32)
-    """
-    return _out(astype(jnp.argmin(asarray_like(operand), axis=axis), index_dtype))
-
-
-def _cumulative(x, axis, reverse, fn):
-    x = asarray_like(x)
-    axis = canonicalize_axis(axis, len(_aval(x).shape))
-    if reverse:
-        return _out(jnp.flip(fn(jnp.flip(x, axis), axis), axis))
-    return _out(fn(x, axis))
-
-
-def cumsum(operand, axis: int = 0, reverse: bool = False):
-    """Cumulative sum along ``axis`` (from the end with ``reverse``).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.cumsum(np.arange(4), reverse=True)
-    array([6, 6, 5, 3])
-    """
-    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumsum(x, axis=a))
-
-
-def cumprod(operand, axis: int = 0, reverse: bool = False):
-    """Cumulative product along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.cumprod(np.array([1, 2, 3]))
-    array([1, 2, 6])
-    """
-    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumprod(x, axis=a))
-
-
-def cummax(operand, axis: int = 0, reverse: bool = False):
-    """Running maximum along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.cummax(np.array([1, 3, 2, 5]), reverse=True)
-    array([5, 5, 5, 5])
-    """
-    return _cumulative(operand, axis, reverse, lambda x, a: cummax_p.bind(x, axis=a))
-
-
-def cummin(operand, axis: int = 0, reverse: bool = False):
-    """Running minimum along ``axis``.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.cummin(np.array([3, 1, 2, 0]))
-    array([3, 1, 1, 0])
-    """
-    return _cumulative(operand, axis, reverse, lambda x, a: cummin_p.bind(x, axis=a))
-
-
-def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
-    """Running ``log(sum(exp(x)))`` along ``axis`` (computed stably).
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
-    array([0.        , 1.09861229, 1.79175947])
-    """
-    x = asarray_like(operand)
-    return _out(associative_scan(jnp.logaddexp, x, reverse=reverse, axis=axis))
-
-
 # ----------------------------------------------------------------- sorting
 
 
@@ -664,11 +546,9 @@ def batch_matmul(lhs, rhs, precision=None):
 
 
 _OPS = _populate()
-_OPS.update(_populate_reducers())
 globals().update(_OPS)
 
 __all__ = sorted(_OPS) + [
     "Precision", "RoundingMethod", "round", "integer_pow", "clamp", "select_n",
-    "convert_element_type", "bitcast_convert_type", "argmax", "argmin", "cumsum", "cumprod",
-    "cummax", "cummin", "cumlogsumexp", "sort", "sort_key_val", "top_k", "dot_general",
-    "dot", "batch_matmul"]
+    "convert_element_type", "bitcast_convert_type", "sort", "sort_key_val", "top_k",
+    "dot_general", "dot", "batch_matmul"]

@@ -1,5 +1,7 @@
-"""``lax.reduce`` and ``lax.reduce_window`` with any computation, over one
-operand or a pytree of operands (variadic), and ``lax.reduce_xor``.
+"""``lax``'s reductions: ``lax.reduce`` and ``lax.reduce_window`` with any
+computation, over one operand or a pytree of operands (variadic); the named
+reductions (``reduce_sum``, ``reduce_max``, ..., ``reduce_xor``), ``argmax`` /
+``argmin``, and the cumulative reductions (``cumsum``, ..., ``cumlogsumexp``).
 
 A single operand reduced with a recognised monoid (``lax.add``/``lax.mul``/
 ``lax.max``/``lax.min``, their ``vmapx.numpy``/NumPy/``operator`` forms, and
@@ -27,12 +29,17 @@ import numpy as np
 
 from . import lax_ops, lax_shapes, lax_slicing, numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval
-from .jnp.base import asarray_like, astype, canonicalize_axes
+from .jnp.base import asarray_like, astype, canonicalize_axes, canonicalize_axis
+from .lax_control import associative_scan
 from .lax_conv import monoid_kind, monoid_reduce_window, window_params
+from .lax_ops import _aval
 from .prims import reductions as red
+from .prims.reductions import cummax_p, cummin_p
 from .prims.windowed import windowed_shape
 
-__all__ = ["reduce", "reduce_window", "reduce_xor"]
+__all__ = ["reduce", "reduce_window", "reduce_xor", "reduce_sum", "reduce_prod", "reduce_max",
+           "reduce_min", "reduce_and", "reduce_or", "argmax", "argmin", "cumsum", "cumprod",
+           "cummax", "cummin", "cumlogsumexp"]
 
 
 def _out(x):
@@ -228,3 +235,123 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
         out = _with_init(computation, tree, inits, fold_leading(computation, tree, stacked),
                          dtypes)
     return tu.tree_unflatten(tree, [_out(o) for o in out])
+
+
+# ---------------------------------- named, index and cumulative reductions
+
+
+def _reducer(name, fn, example):
+    def op(operand, axes):
+        return _out(fn(asarray_like(operand), axis=tuple(operator.index(a) for a in axes)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"``{name}`` over the dimensions ``axes`` (``jax.lax.{name}``).\n\n"
+                  f">>> import numpy as np\n>>> from vmapx import lax\n{example}\n")
+    return op
+
+
+def _populate_reducers():
+    table = [
+        ("reduce_sum", jnp.sum, ">>> lax.reduce_sum(np.ones((2, 3)), (1,))\narray([3., 3.])"),
+        ("reduce_prod", jnp.prod,
+         ">>> lax.reduce_prod(np.full((2, 2), 2.0), (0, 1))\narray(16.)"),
+        ("reduce_max", jnp.max,
+         ">>> lax.reduce_max(np.array([[1, 5], [3, 2]]), (0,))\narray([3, 5])"),
+        ("reduce_min", jnp.min,
+         ">>> lax.reduce_min(np.array([[1, 5], [3, 2]]), (1,))\narray([1, 2])"),
+        ("reduce_and", jnp.all,
+         ">>> lax.reduce_and(np.array([[True, False], [True, True]]), (1,))\n"
+         "array([False,  True])"),
+        ("reduce_or", jnp.any,
+         ">>> lax.reduce_or(np.array([[True, False], [False, False]]), (1,))\n"
+         "array([ True, False])"),
+    ]
+    return {name: _reducer(name, fn, ex) for name, fn, ex in table}
+
+
+def argmax(operand, axis: int, index_dtype):
+    """Index of the largest element along ``axis``, as ``index_dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.argmax(np.array([[1, 3], [4, 2]]), 1, np.int32)
+    array([1, 0], dtype=int32)
+    """
+    return _out(astype(jnp.argmax(asarray_like(operand), axis=axis), index_dtype))
+
+
+def argmin(operand, axis: int, index_dtype):
+    """Index of the smallest element along ``axis``, as ``index_dtype``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.argmin(np.array([[1, 3], [4, 2]]), 0, np.int32)
+    array([0, 1], dtype=int32)
+    """
+    return _out(astype(jnp.argmin(asarray_like(operand), axis=axis), index_dtype))
+
+
+def _cumulative(x, axis, reverse, fn):
+    x = asarray_like(x)
+    axis = canonicalize_axis(axis, len(_aval(x).shape))
+    if reverse:
+        return _out(jnp.flip(fn(jnp.flip(x, axis), axis), axis))
+    return _out(fn(x, axis))
+
+
+def cumsum(operand, axis: int = 0, reverse: bool = False):
+    """Cumulative sum along ``axis`` (from the end with ``reverse``).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumsum(np.arange(4), reverse=True)
+    array([6, 6, 5, 3])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumsum(x, axis=a))
+
+
+def cumprod(operand, axis: int = 0, reverse: bool = False):
+    """Cumulative product along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumprod(np.array([1, 2, 3]))
+    array([1, 2, 6])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: jnp.cumprod(x, axis=a))
+
+
+def cummax(operand, axis: int = 0, reverse: bool = False):
+    """Running maximum along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cummax(np.array([1, 3, 2, 5]), reverse=True)
+    array([5, 5, 5, 5])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: cummax_p.bind(x, axis=a))
+
+
+def cummin(operand, axis: int = 0, reverse: bool = False):
+    """Running minimum along ``axis``.
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cummin(np.array([3, 1, 2, 0]))
+    array([3, 1, 1, 0])
+    """
+    return _cumulative(operand, axis, reverse, lambda x, a: cummin_p.bind(x, axis=a))
+
+
+def cumlogsumexp(operand, axis: int = 0, reverse: bool = False):
+    """Running ``log(sum(exp(x)))`` along ``axis`` (computed stably).
+
+    >>> import numpy as np
+    >>> from vmapx import lax
+    >>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
+    array([0.        , 1.09861229, 1.79175947])
+    """
+    x = asarray_like(operand)
+    return _out(associative_scan(jnp.logaddexp, x, reverse=reverse, axis=axis))
+
+
+globals().update(_populate_reducers())

@@ -19,7 +19,7 @@ from . import inputs
 from . import caches, devices as devices_mod, jit as jit_mod, pool, sharding, staging, tree as tu
 from .config import config
 from .core import ShapedArray, Tracer, get_aval
-from .custom_derivatives import custom_vjp
+from .custom_vjp import custom_vjp
 from .jnp.base import asarray_like
 from .staging import eval_jaxpr, trace_to_jaxpr
 

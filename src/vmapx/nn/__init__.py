@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import numpy as jnp
 from .._src.core import Tracer, dtype_of, ndim_of, shape_of
-from .._src.custom_derivatives import custom_jvp
+from .._src.custom_jvp import custom_jvp
 from .._src.jnp.base import asarray_like, astype, canonicalize_axis
 from ..lax import logistic as _logistic, stop_gradient
 from ..scipy.special import erfc, logsumexp as _logsumexp, _out, _promote_inexact

@@ -19,7 +19,7 @@ from .._src import inputs
 from .._src.core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .._src.jnp.base import asarray_like, astype, canonicalize_axes
 from .._src.prims import special as _sp
-from .._src.custom_derivatives import custom_jvp
+from .._src.custom_jvp import custom_jvp
 from ..lax import stop_gradient
 import vmapx.numpy as jnp
 

@@ -24,7 +24,7 @@ import os
 import threading
 import warnings
 
-from . import codegen, regions
+from . import kernel_cache, loop_kernels, regions
 
 FUSE_MIN_SIZE = 1 << 16
 """Elements a region's iteration space needs before ``"auto"`` compiles it."""
@@ -157,13 +157,13 @@ def _loop_runner(key, body_jaxpr, nbc, programs, ncc, length, call):
     if BACKEND == "auto" and (size < FUSE_MIN_SIZE or not numba_available()):
         return None
     cond_prog, body_prog = programs()
-    shape = codegen.loop_shape(cond_prog, body_prog, nbc)
+    shape = loop_kernels.loop_shape(cond_prog, body_prog, nbc)
     if shape is None:
         return None
 
     def build():
-        kernel = codegen.generate_loop(cond_prog, body_prog, ncc, nbc, shape, length)
-        impl = regions.FusedRegion(kernel, codegen.load(kernel.source)).impl
+        kernel = loop_kernels.generate_loop(cond_prog, body_prog, ncc, nbc, shape, length)
+        impl = regions.FusedRegion(kernel, kernel_cache.load(kernel.source)).impl
         return call(impl, [] if cond_prog is None else cond_prog[1], body_prog[1])
 
     run = _launch(size, build, lambda run: cache.__setitem__(key, run))

@@ -1,4 +1,4 @@
-"""Numba source for one fused region, and the on-disk kernel cache.
+"""Numba source for one fused region: the operations a kernel computes exactly.
 
 A region (see ``regions.py``) becomes a module holding one
 ``@numba.njit(cache=True)`` function ``kernel(in0, ..., out0, ..., n0, ...,
@@ -8,25 +8,19 @@ per element in registers.  Only IEEE-754 correctly rounded operations are
 emitted (no fastmath, ``error_model='numpy'``), so elementwise results are
 bit-identical to NumPy's.  A sum over the last axis replays NumPy's pairwise
 summation on a row buffer, so it is bit-identical too; other reductions
-accumulate in loop order (equal within reassociation).
+accumulate in loop order (equal within reassociation).  Transcendental
+functions are fused only where libm matches NumPy bit for bit
+(``libm_matches_numpy``).
 
-The source names no sizes and no constants (they are arguments), only ranks, dtypes and the
-broadcasting pattern, so one kernel serves every size; its SHA-256 names the
-file ``k_<hash>.py`` in the cache directory, and Numba caches the machine
-code beside it: a new process that meets the region compiles nothing.
+Kernels are loaded through the on-disk cache (``kernel_cache.py``); whole
+loops have their own generator (``loop_kernels.py``).
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
-import sys
-import tempfile
-import threading
-
 import numpy as np
 
-from ..staging import Literal, Var
+from ..staging import Literal
+from .kernel_cache import load
 
 # ------------------------------------------------------------- operations
 
@@ -109,98 +103,14 @@ def fusible(eqn) -> bool:
     return False
 
 
-# ---------------------------------------------------------------- source
-
-_HEADER = '''\
-import numpy as np
-import numba
-
-_jit = numba.njit(cache={cache}, error_model="numpy", nogil=True)
+def fusible_eqn(e) -> bool:
+    """An equation a kernel computes per element (elementwise, or a dtype
+    conversion), exactly."""
+    return (getattr(e.prim, "elementwise", False) or e.prim.name == "convert_element_type") \
+        and len(e.outvars) == 1 and fusible(e)
 
 
-@numba.njit(inline="always")
-def _max(a, b):
-    return a if (a > b or a != a) else b
-
-
-@numba.njit(inline="always")
-def _min(a, b):
-    return a if (a < b or a != a) else b
-
-
-@_jit
-def _block(a, lo, n, zero):
-    # NumPy's pairwise_sum for n <= 128: 8 accumulators, then the rest in order
-    if n < 8:
-        res = zero
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0 = a[lo]
-    r1 = a[lo + 1]
-    r2 = a[lo + 2]
-    r3 = a[lo + 3]
-    r4 = a[lo + 4]
-    r5 = a[lo + 5]
-    r6 = a[lo + 6]
-    r7 = a[lo + 7]
-    m = n - n % 8
-    i = 8
-    while i < m:
-        r0 += a[lo + i]
-        r1 += a[lo + i + 1]
-        r2 += a[lo + i + 2]
-        r3 += a[lo + i + 3]
-        r4 += a[lo + i + 4]
-        r5 += a[lo + i + 5]
-        r6 += a[lo + i + 6]
-        r7 += a[lo + i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return res
-
-
-@_jit
-def _pairwise(a, lo, n, zero):
-    # NumPy's recursive halving (at multiples of 8) with an explicit stack:
-    # Numba's cache cannot hold recursive functions.
-    if n <= 128:
-        return _block(a, lo, n, zero)
-    los = np.empty(128, np.int64)
-    ns = np.empty(128, np.int64)
-    combine = np.zeros(128, np.bool_)
-    vals = np.empty(128, a.dtype)
-    los[0] = lo
-    ns[0] = n
-    top = 1
-    nv = 0
-    while top > 0:
-        top -= 1
-        l = los[top]
-        m = ns[top]
-        if combine[top]:
-            combine[top] = False
-            nv -= 1
-            vals[nv - 1] = vals[nv - 1] + vals[nv]
-        elif m <= 128:
-            vals[nv] = _block(a, l, m, zero)
-            nv += 1
-        else:
-            n2 = m // 2
-            n2 -= n2 % 8
-            combine[top] = True
-            top += 1
-            los[top] = l + n2
-            ns[top] = m - n2
-            top += 1
-            los[top] = l
-            ns[top] = n2
-            top += 1
-    return vals[0]
-'''
+# ------------------------------------------------------- region kernels
 
 
 class Kernel:
@@ -416,62 +326,6 @@ def generate(members, reduction, in_vars, out_vars, shape) -> Kernel:
     return Kernel(source, in_shapes, out_specs, loop_shape, final_shapes, em.literal_values())
 
 
-# ------------------------------------------------------------ the cache
-
-CACHE_ENTRIES = 1024
-"""Kernels kept loaded in this process (by source hash)."""
-
-_loaded: dict = {}
-_lock = threading.Lock()
-
-
-def cache_dir() -> str:
-    """Where kernel sources (and Numba's machine code beside them) are kept."""
-    d = os.environ.get("VMAPX_CACHE_DIR")
-    if not d:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        d = os.path.join(base, "vmapx")
-    return os.path.join(d, "fused")
-
-
-def load(source: str):
-    """The compiled ``kernel`` of ``source`` (a module written once to the cache dir)."""
-    digest = hashlib.sha256((_HEADER + source).encode()).hexdigest()[:32]
-    with _lock:
-        fn = _loaded.get(digest)
-        if fn is not None:
-            return fn
-        fn = _import(digest, source)
-        if len(_loaded) >= CACHE_ENTRIES:
-            _loaded.pop(next(iter(_loaded)))
-        _loaded[digest] = fn
-        return fn
-
-
-def _import(digest, source):
-    d = cache_dir()
-    path = os.path.join(d, f"k_{digest}.py")
-    text = _HEADER.format(cache=True) + source
-    try:
-        if not os.path.exists(path):
-            os.makedirs(d, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        modname = f"vmapx_fused_k_{digest}"
-        spec = importlib.util.spec_from_file_location(modname, path)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[modname] = mod   # Numba's cache looks the module up by name
-        spec.loader.exec_module(mod)
-        return mod.kernel
-    except OSError:
-        ns: dict = {}
-        exec(compile(_HEADER.format(cache=False) + source, f"<vmapx fused {digest}>", "exec"),
-             ns)
-        return ns["kernel"]
-
-
 def _blocked_last_axis_sum(block, val, zero, dtype, rank):
     """Kernel body for a sum over the last axis whose only result is the sum:
     NumPy's pairwise order per output element, computed for a whole row of
@@ -584,181 +438,3 @@ def libm_matches_numpy(dtype) -> frozenset:
     _matches[dtype] = result = frozenset(ok)
     return result
 
-
-# ------------------------------------------------------------- loops
-
-
-def fusible_eqn(e) -> bool:
-    """An equation a kernel computes per element (elementwise, or a dtype
-    conversion), exactly."""
-    return (getattr(e.prim, "elementwise", False) or e.prim.name == "convert_element_type") \
-        and len(e.outvars) == 1 and fusible(e)
-
-
-_elementwise = fusible_eqn
-
-
-def loop_shape(cond_prog, body_prog, nconsts_body):
-    """The iteration shape ``S`` if a loop with these (simplified) programs
-    runs as one kernel, else ``None``.  Carries have shape ``S`` or are scalars;
-    the body is fusible elementwise equations (those of scalar output only
-    read scalars); ``cond_prog`` is ``None`` (a ``scan`` with a fixed length),
-    fusible scalar equations, or fusible elementwise equations ending in
-    ``reduce_any`` over all of ``S`` (the form vmap gives a batched predicate)."""
-    _, _, b_in, b_eqns, b_out = body_prog
-    carries = b_in[nconsts_body:]
-    shapes = {tuple(v.aval.shape) for v in carries} - {()}
-    if len(shapes) != 1:
-        return None
-    (shape,) = shapes
-    if any(v.aval.dtype not in _SUPPORTED for v in carries):
-        return None
-    if not all(_elementwise(e) for e in b_eqns):
-        return None
-    if len(b_out) != len(carries):
-        return None
-    for v, c in zip(b_out, carries, strict=True):
-        if type(v) is Literal:
-            if c.aval.shape:
-                return None
-        elif tuple(v.aval.shape) != tuple(c.aval.shape) or v.aval.dtype != c.aval.dtype:
-            return None
-    if cond_prog is None:
-        return shape
-    _, _, c_in, c_eqns, c_out = cond_prog
-    if len(c_out) != 1 or type(c_out[0]) is not Var or c_out[0].aval.shape:
-        return None
-    if not c_eqns or c_out[0] is not c_eqns[-1].outvars[0]:
-        return None
-    last = c_eqns[-1]
-    if last.prim.name == "reduce_any":
-        if type(last.invars[0]) is not Var or tuple(last.invars[0].aval.shape) != shape or \
-                tuple(sorted(last.params.get("axes", ()))) != tuple(range(len(shape))) or \
-                last.params.get("keepdims"):
-            return None
-        return shape if all(_elementwise(e) for e in c_eqns[:-1]) else None
-    if all(_elementwise(e) and not e.outvars[0].aval.shape for e in c_eqns):
-        return shape     # a scalar predicate (``fori_loop`` with traced bounds)
-    return None
-
-
-def generate_loop(cond_prog, body_prog, ncc, nbc, shape, length=None) -> Kernel:
-    """Source of one kernel running a loop exactly as the NumPy path does.
-
-    Per iteration: the scalar part of the body runs once, then one pass over
-    ``S`` computes every element's new carry (in place: the body is
-    elementwise; it reads the old scalars) and, for a batched predicate, the
-    predicate on the new carry; the loop goes on while any element's (or the
-    scalar) predicate holds, or ``length`` times (``cond_prog`` ``None``).
-
-    Kernel inputs: the cond program's constants and operands, the body's
-    constants and operands, the initial carry; outputs: the final carry."""
-    b_cvars, _, b_in, b_eqns, b_out = body_prog
-    rank = len(shape)
-    carries = b_in[nbc:]
-    ncarry = len(carries)
-    scalar = [not c.aval.shape for c in carries]
-    em = _Emitter()
-    in_shapes = []
-    consts = []   # (var, input index, index expression) of every loop-invariant input
-    cond_vars = [] if cond_prog is None else list(cond_prog[0]) + list(cond_prog[2][:ncc])
-    for k, v in enumerate(cond_vars + list(b_cvars) + list(b_in[:nbc])):
-        aligned, idx = _index(v.aval.shape, rank)
-        in_shapes.append(aligned)
-        consts.append((v, k, idx))
-    first = len(in_shapes)
-    for c in carries:
-        in_shapes.append(_index(c.aval.shape, rank)[0])
-    idx = ", ".join(f"i{d}" for d in range(rank))
-    zero_idx = ", ".join("0" for _ in range(rank))
-    ind = "    "
-
-    def loops(depth):
-        return [ind * (depth + d) + f"for i{d} in range(n{d}):" for d in range(rank)]
-
-    def load_consts(used, at):
-        out = []
-        for v, j, ix in consts:
-            if v in used:
-                em.bind(v, f"x{j}")
-                out.append(f"x{j} = in{j}[{ix if at is None else at}]")
-        return out
-
-    def cond_check(scalar_names, array_names):
-        """Lines setting ``go`` (for a batched predicate: inside the element pass)."""
-        if cond_prog is None:
-            return ["go = it < n_iter"]
-        _, _, c_in, c_eqns, _ = cond_prog
-        batched = c_eqns[-1].prim.name == "reduce_any"
-        used = {v for e in c_eqns for v in e.invars}
-        lines = load_consts(used, None if batched else zero_idx)
-        for v, is_s, sn, an in zip(c_in[ncc:], scalar, scalar_names, array_names, strict=True):
-            em.bind(v, sn if is_s else an)
-        body = c_eqns[:-1] if batched else c_eqns
-        lines += [em.emit(e) for e in body]
-        pred = em.value(c_eqns[-1].invars[0] if batched else c_eqns[-1].outvars[0], _BOOL)
-        if batched:
-            return lines + [f"if {pred}:", ind + "go = True"]
-        return lines + [f"go = {pred}"]
-
-    batched = cond_prog is not None and cond_prog[3][-1].prim.name == "reduce_any"
-    s_names = [f"s{j}" for j in range(ncarry)]
-    n_names = [f"n{j}_" for j in range(ncarry)]
-    c_names = [f"c{j}" for j in range(ncarry)]
-    d_names = [f"d{j}" for j in range(ncarry)]
-    params = [f"in{j}" for j in range(len(in_shapes))] + \
-        [f"out{j}" for j in range(ncarry)] + [f"n{d}" for d in range(rank)] + ["n_iter"]
-    lines = ["def kernel(PARAMS):"]
-    lines += loops(1)
-    lines += [ind * (rank + 1) + f"out{j}[{idx}] = in{first + j}[{idx}]"
-              for j in range(ncarry) if not scalar[j]]
-    lines += [ind + f"s{j} = in{first + j}[{zero_idx}]" for j in range(ncarry) if scalar[j]]
-    lines.append(ind + "it = 0")
-    if batched:
-        lines.append(ind + "go = False")
-        lines += loops(1)
-        check = [f"c{j} = out{j}[{idx}]" for j in range(ncarry) if not scalar[j]]
-        check += cond_check(s_names, c_names)
-        lines += [ind * (rank + 1) + t for t in check]
-    else:
-        lines += [ind + t for t in cond_check(s_names, c_names)]
-    lines.append(ind + "while go:")
-    # the scalar part of the body: once per iteration, from the old scalars
-    used = {v for e in b_eqns for v in e.invars} | {v for v in b_out if type(v) is Var}
-    for v, is_s, sn in zip(carries, scalar, s_names, strict=True):
-        if is_s:
-            em.bind(v, sn)
-    scalar_eqns = [e for e in b_eqns if not e.outvars[0].aval.shape]
-    array_eqns = [e for e in b_eqns if e.outvars[0].aval.shape]
-    step = load_consts({v for e in scalar_eqns for v in e.invars}, zero_idx)
-    step += [em.emit(e) for e in scalar_eqns]
-    step += [f"n{j}_ = {em.value(v, c.aval.dtype)}"
-             for j, (v, c) in enumerate(zip(b_out, carries, strict=True)) if scalar[j]]
-    if batched:
-        step.append("go = False")
-    lines += [ind * 2 + t for t in step]
-    lines += loops(2)
-    elem = [f"c{j} = out{j}[{idx}]" for j in range(ncarry) if not scalar[j]]
-    elem += load_consts(used, None)
-    for v, is_s, cn in zip(carries, scalar, c_names, strict=True):
-        if not is_s:
-            em.bind(v, cn)
-    elem += [em.emit(e) for e in array_eqns]
-    elem += [f"d{j} = {em.value(v, c.aval.dtype)}"
-             for j, (v, c) in enumerate(zip(b_out, carries, strict=True)) if not scalar[j]]
-    elem += [f"out{j}[{idx}] = d{j}" for j in range(ncarry) if not scalar[j]]
-    if batched:
-        elem += cond_check(n_names, d_names)
-    lines += [ind * (rank + 2) + t for t in elem]
-    lines += [ind * 2 + f"s{j} = n{j}_" for j in range(ncarry) if scalar[j]]
-    lines.append(ind * 2 + "it += 1")
-    if not batched:
-        lines += [ind * 2 + t for t in cond_check(s_names, c_names)]
-    lines += [ind + f"out{j}[{zero_idx}] = s{j}" for j in range(ncarry) if scalar[j]]
-    lines[0] = f"def kernel({', '.join(params + em.literal_params())}):"
-    source = "@_jit\n" + "\n".join(lines) + "\n"
-    out_specs = [(tuple(shape) if not sc else (1,) * rank, c.aval.dtype)
-                 for c, sc in zip(carries, scalar, strict=True)]
-    kernel = Kernel(source, in_shapes, out_specs, tuple(shape) + (length or 0,),
-                    [tuple(c.aval.shape) for c in carries], em.literal_values())
-    return kernel

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import inputs
 from ..staging import Eqn, Var
-from . import codegen
+from . import codegen, kernel_cache
 
 _REDUCTIONS = frozenset({"reduce_sum", "reduce_max", "reduce_min"})
 
@@ -125,12 +125,12 @@ def fuse(program, min_size=0, load=None):
     """Rewrite ``program`` (``(constvars, consts, invars, eqns, outvars)``)
     with each region as one equation of a ``FusedRegion``; ``None`` if no
     region was found.  ``load(source)`` compiles a kernel (default:
-    ``codegen.load``)."""
+    ``kernel_cache.load``)."""
     constvars, consts, invars, eqns, outvars = program
     items = partition(eqns, min_size)
     if all(isinstance(it, Eqn) for it in items):
         return None
-    load = load or codegen.load
+    load = load or kernel_cache.load
     readers: dict = {}
     for it in items:
         for e in ([it] if isinstance(it, Eqn) else it[0]):
