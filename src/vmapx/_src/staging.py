@@ -626,7 +626,8 @@ _SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
           "complex64": "c64"}
 
 
-def _type_str(aval):
+def type_str(aval):
+    """``f64[2,3]``: an aval as jaxprs print it."""
     return f"{_SHORT.get(aval.dtype.name, aval.dtype.name)}[{','.join(map(str, aval.shape))}]"
 
 
@@ -662,14 +663,14 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
     def name(v):
         if type(v) is Literal:
             if isinstance(v.val, np.generic):
-                return f"{v.val.item()!r}:{_type_str(v.aval)}"
+                return f"{v.val.item()!r}:{type_str(v.aval)}"
             return repr(v.val)
         if v not in names:
             names[v] = next(gen)
         return names[v]
 
     def decl(v):
-        return f"{name(v)}:{_type_str(v.aval)}"
+        return f"{name(v)}:{type_str(v.aval)}"
 
     pad = " " * indent
     head = (f"{{ lambda {' '.join(decl(v) for v in jaxpr.constvars)}; "
