@@ -31,18 +31,6 @@ LAYERS = [
 # (importing module, imported module) -> why the import stays inside a function.
 _NUMPY_RULE = "a rule computed with vmapx.numpy, which is built on these primitives"
 FUNCTION_LEVEL_ALLOWED = {
-    ("vmapx._src.autodiff", "vmapx._src.prims.elementwise"):
-        "tangent sums and casts bind add_p / convert_element_type_p, declared with autodiff",
-    ("vmapx._src.staging", "vmapx._src.prims.elementwise"):
-        "casting a staged value binds convert_element_type_p, declared above staging",
-    ("vmapx._src.batching", "vmapx._src.prims.shapes"):
-        "the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them",
-    ("vmapx._src.batching", "vmapx._src.prims.indexing"):
-        "refresh gathers the examples kept by a narrowing with take_p",
-    ("vmapx._src.prims.elementwise", "vmapx._src.prims.reductions"):
-        "the transpose of broadcasting sums with reduce_sum_p; reductions' rules use elementwise",
-    ("vmapx._src.prims.shapes", "vmapx._src.prims.reductions"):
-        "broadcast_in_dim's transpose sums with reduce_sum_p; reductions' rules use shapes",
     ("vmapx._src.prims.reductions", "vmapx._src.interop"):
         "the JVP of ufunc_fold_p folds with vmapx.numpy (interop.left_fold)",
     ("vmapx._src.prims.linalg", "vmapx._src.numpy_api"): _NUMPY_RULE,
