@@ -49,8 +49,6 @@ FUNCTION_LEVEL_ALLOWED = {
         "item assignment into masked (ragged) values",
     ("vmapx._src.ragged", "vmapx._src.numpy_api"):
         "masked values (read by jnp.advanced) compute with numpy functions",
-    ("vmapx._src.config", "vmapx._src.chunking"):
-        "the vmapx_auto_chunk option sets chunking's flag, read on every vmap call",
     ("vmapx._src.chunking", "vmapx._src.api"):
         "a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking",
     ("vmapx._src.chunking", "vmapx._src.dask_backend"):

@@ -24,10 +24,6 @@ from .memory import ESTIMATES, is_top_level
 from .lax_control import scan
 
 
-AUTO = False
-"""``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'."""
-
-
 # --------------------------------------------------- collectives over pieces
 
 
