@@ -12,43 +12,31 @@ from collections import defaultdict
 SRC = os.path.join(os.path.dirname(__file__), os.pardir, "src")
 PACKAGE = "vmapx"
 
-# The layers of ``vmapx._src``, lowest first: (name, module patterns).
+# The layers of ``vmapx._src``, lowest first: (name, module patterns).  A module
+# named exactly in a layer belongs there, whatever pattern of a lower layer
+# matches it too (``prims.linalg`` is not in ``prims.*``'s layer).
 LAYERS = [
     ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree",
                     "core", "leaks", "jnp", "jnp.array"]),
     ("transform machinery", ["batching", "staging", "autodiff", "fused", "fused.*", "jit"]),
     ("primitives", ["prims", "prims.*"]),
-    ("eager-vmap machinery and options", ["concrete", "inplace", "callbacks", "config",
-                                          "memory"]),
-    ("numpy layer", ["jnp.*", "ragged", "numpy_api"]),
+    ("numpy sections", ["jnp.*", "ragged"]),
+    ("primitives whose rules compute with numpy", ["prims.linalg", "prims.searching",
+                                                   "prims.folds"]),
+    ("numpy sections built on those primitives", ["jnp.linalg", "prims.lu", "jnp.searching",
+                                                  "jnp.histograms", "jnp.numerical",
+                                                  "jnp.setops", "jnp.tiling", "jnp.poly"]),
+    ("eager-vmap machinery, options and the numpy namespace",
+     ["concrete", "inplace", "callbacks", "config", "memory", "numpy_api"]),
     ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
                                                   "dask_backend", "custom_derivatives",
                                                   "custom_batching", "misc_api"]),
     ("entry points", ["interop", "api", "autodiff_api"]),
-    ("random", ["random", "random.*"]),
+    ("built on vmap", ["random", "random.*"]),
 ]
 
 # (importing module, imported module) -> why the import stays inside a function.
-_NUMPY_RULE = "a rule computed with vmapx.numpy, which is built on these primitives"
 FUNCTION_LEVEL_ALLOWED = {
-    ("vmapx._src.prims.reductions", "vmapx._src.interop"):
-        "the JVP of ufunc_fold_p folds with vmapx.numpy (interop.left_fold)",
-    ("vmapx._src.prims.linalg", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.searching", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.lu", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.lu", "vmapx._src.jnp.linalg"): _NUMPY_RULE + " (and its linalg)",
-    ("vmapx._src.concrete", "vmapx._src.jnp.base"):
-        "eager vmap's batch split sits below the numpy layer, which uses it",
-    ("vmapx._src.concrete", "vmapx._src.numpy_api"):
-        "joining the split groups' results uses numpy functions",
-    ("vmapx._src.inplace", "vmapx._src.numpy_api"):
-        "item assignment (Buffer, used by jnp.base) applies updates with numpy functions",
-    ("vmapx._src.inplace", "vmapx._src.jnp.advanced"):
-        "item assignment parses indices as advanced indexing does",
-    ("vmapx._src.inplace", "vmapx._src.ragged"):
-        "item assignment into masked (ragged) values",
-    ("vmapx._src.ragged", "vmapx._src.numpy_api"):
-        "masked values (read by jnp.advanced) compute with numpy functions",
     ("vmapx._src.chunking", "vmapx._src.api"):
         "a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking",
     ("vmapx._src.chunking", "vmapx._src.dask_backend"):
@@ -202,6 +190,9 @@ def function_level_imports(modules):
 
 def layer_of(module):
     name = module[len(PACKAGE + "._src."):] if module != PACKAGE + "._src" else module
+    for rank, (_, patterns) in enumerate(LAYERS):
+        if name in patterns:
+            return rank
     for rank, (_, patterns) in enumerate(LAYERS):
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
             return rank

@@ -292,6 +292,19 @@ class NarrowedBatchTrace(BatchTrace):
         return latest(self).process(prim, args, params)
 
 
+def splittable(x) -> bool:
+    """Whether tracer ``x`` has concrete per-example values that an eager,
+    non-strict ``vmap`` may split its batch on (``concrete``, docs/per-example-code.md)."""
+    if not x.is_concrete():
+        return False
+    t = x._trace
+    while t is not None:
+        if isinstance(t, BatchTrace) and t.split is not None:
+            return True
+        t = t.parent
+    return False
+
+
 def latest(trace: BatchTrace) -> BatchTrace:
     """The trace that has taken over from ``trace`` (itself if not narrowed)."""
     while trace.successor is not None:

@@ -8,12 +8,22 @@ import numpy as np
 
 from .. import inputs
 from ..errors import ConcretizationTypeError
-from ..inplace import Buffer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 from .array import to_result
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
+
+
+class StandIn(np.ndarray):
+    """A NumPy array that stands for another value, which ``resolve()`` returns:
+    the base of ``inplace.Buffer`` (a buffer made by ``np.zeros`` & co. in eager
+    ``vmap``, into which a traced value may have been written).  Declared here so
+    that the numpy functions resolve buffers without importing ``inplace``,
+    which computes with them."""
+
+    def resolve(self):
+        return self.view(np.ndarray)
 _VALID_KINDS = inputs.VALID_KINDS
 _INT64_MIN, _INT64_MAX = inputs.INT64_MIN, inputs.INT64_MAX
 
@@ -35,7 +45,7 @@ def asarray_like(x):
     plain ndarray."""
     if isinstance(x, _PASS):
         if isinstance(x, np.ndarray):
-            if type(x) is Buffer:
+            if isinstance(x, StandIn):
                 return x.resolve()
             if isinstance(x, (np.ma.MaskedArray, np.matrix)):
                 x = inputs.plain_input(x)
