@@ -49,14 +49,6 @@ FUNCTION_LEVEL_ALLOWED = {
         "apply_along_axis is vmap of the function; vmap's entry sits above numpy",
     ("vmapx._src.jnp.vectorize", "vmapx._src.api"):
         "vectorize is vmap of the function; vmap's entry sits above numpy",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.indexing"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.reductions"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.advanced"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.base", "vmapx._src.jnp.creation"):
-        "asarray_like stacks nested lists of traced values with array(), built on it",
     ("vmapx._src.numpy_hooks", "vmapx.scipy.stats.norm"):
         "scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)",
 }

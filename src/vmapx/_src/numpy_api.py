@@ -45,6 +45,7 @@ from .jnp.dtypes import issubdtype  # noqa: F401  (ml_dtypes' floats are floatin
 from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
 from .jnp.vectorize import vectorize  # noqa: F401,E402
 from .jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+from .jnp import array_methods as _array_methods  # noqa: F401,E402  (Array's methods)
 
 bool = bool_  # noqa: A001
 float_ = float64

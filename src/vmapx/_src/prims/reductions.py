@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dummy_of, get_aval, Primitive, ShapedArray
-from .shapes import broadcast_in_dim_p, rev_p, transpose_p
+from .shapes import broadcast_in_dim_p, rev_p
 from . import elementwise as ew
 from .elementwise import convert_element_type_p, real_p
 from .indexing import gather_p
