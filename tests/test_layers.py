@@ -1,9 +1,10 @@
 """The package's layering, checked statically from its source (no import is
 executed): the module-level imports among vmapx's internal modules form no
 cycle and go from a layer to the same or a lower one (``LAYERS``, the order
-written in docs/design.md, "## Layers"), and an import of a vmapx module
-inside a function body appears only where ``FUNCTION_LEVEL_ALLOWED`` names
-it with its reason."""
+written in docs/layers.md), and a vmapx module is imported inside a function
+body only when it is one of ``OPTIONAL_DEPENDENCY_MODULES`` (modules that
+import an optional or heavy third-party package), with its reason in a comment
+at the import."""
 import ast
 import fnmatch
 import os
@@ -28,29 +29,21 @@ LAYERS = [
                                                   "jnp.setops", "jnp.tiling", "jnp.poly"]),
     ("eager-vmap machinery, options and the numpy namespace",
      ["concrete", "inplace", "callbacks", "config", "memory", "numpy_api"]),
-    ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
+    ("lax layer, SciPy's functions and the transforms built on them",
+     ["lax_*", "scipy_*", "numpy_hooks", "chunking",
                                                   "dask_backend", "custom_derivatives",
                                                   "custom_batching", "misc_api"]),
     ("entry points", ["interop", "api", "autodiff_api"]),
-    ("built on vmap", ["random", "random.*"]),
+    ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
 ]
 
-# (importing module, imported module) -> why the import stays inside a function.
-FUNCTION_LEVEL_ALLOWED = {
-    ("vmapx._src.chunking", "vmapx._src.api"):
-        "a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking",
-    ("vmapx._src.chunking", "vmapx._src.dask_backend"):
-        "the Dask backend, loaded when asked for: it imports Dask (optional, heavy)",
-    ("vmapx._src.lax_control", "vmapx._src.api"):
-        "lax.map with batch_size vmaps its chunks; vmap's entry sits above lax",
-    ("vmapx._src.lax_control", "vmapx._src.chunking"):
-        "lax.map with batch_size runs through chunking, which uses lax.scan",
-    ("vmapx._src.jnp.selection", "vmapx._src.api"):
-        "apply_along_axis is vmap of the function; vmap's entry sits above numpy",
-    ("vmapx._src.jnp.vectorize", "vmapx._src.api"):
-        "vectorize is vmap of the function; vmap's entry sits above numpy",
-    ("vmapx._src.numpy_hooks", "vmapx.scipy.stats.norm"):
-        "scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)",
+# The only vmapx modules that may be imported inside a function (on first use):
+# module -> (the optional or heavy third-party package it imports at module level,
+# why it is loaded on use).  Any other function-level import of a vmapx module
+# fails ``test_function_level_imports_are_only_of_optional_dependency_modules``.
+OPTIONAL_DEPENDENCY_MODULES = {
+    "vmapx._src.dask_backend":
+        ("dask", "the Dask backend: vmapping a Dask array loads it (and Dask) on first use"),
 }
 
 
@@ -101,6 +94,20 @@ def imported_modules(importer, node, modules):
     return targets
 
 
+def _import_module_call(node):
+    """``importlib.import_module("vmapx.…")`` (a literal absolute name) as the
+    ``import`` statement it amounts to; ``None`` for anything else."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in ("import_module", "__import__"):
+        return None
+    statement = ast.Import(names=[ast.alias(name=node.args[0].value)])
+    return ast.copy_location(statement, node)
+
+
 def _is_type_checking_block(node):
     return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
 
@@ -118,9 +125,12 @@ def import_statements(modules):
                     continue
                 if isinstance(child, (ast.Import, ast.ImportFrom)):
                     found.append((importer, child, in_function))
-                else:
-                    visit(child, in_function or isinstance(
-                        child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+                    continue
+                dynamic = _import_module_call(child)
+                if dynamic is not None:
+                    found.append((importer, dynamic, in_function))
+                visit(child, in_function or isinstance(
+                    child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
         visit(tree, False)
     return found
 
@@ -220,18 +230,61 @@ def test_internals_never_import_public_modules_at_module_level():
     assert upward == []
 
 
-def test_function_level_imports_of_vmapx_modules_are_only_the_allowed_ones():
-    found = function_level_imports(module_files())
-    unexpected = [f"{m}:{line} imports {t}" for m, t, line in found
-                  if (m, t) not in FUNCTION_LEVEL_ALLOWED]
-    assert unexpected == []
+def disallowed_function_level_imports(modules, allowed=OPTIONAL_DEPENDENCY_MODULES):
+    """``module:line imports target`` for each function-level import of a vmapx
+    module that is not an optional-dependency module."""
+    return [f"{m}:{line} imports {t}" for m, t, line in function_level_imports(modules)
+            if t not in allowed]
 
 
-def test_every_allowed_function_level_import_is_still_there_and_has_a_reason():
-    found = {(m, t) for m, t, _ in function_level_imports(module_files())}
-    for pair, reason in FUNCTION_LEVEL_ALLOWED.items():
-        assert pair in found, pair
-        assert reason.strip(), pair
+def test_function_level_imports_are_only_of_optional_dependency_modules():
+    assert disallowed_function_level_imports(module_files()) == []
+
+
+def test_each_function_level_import_says_why_in_a_comment():
+    modules = module_files()
+    silent = []
+    for importer, target, line in function_level_imports(modules):
+        with open(modules[importer], encoding="utf-8") as file:
+            lines = file.read().splitlines()
+        around = lines[line - 2] + lines[line - 1]   # the line above and the import's own
+        if "# optional dependency:" not in around:
+            silent.append(f"{importer}:{line} imports {target}")
+    assert silent == []
+
+
+def test_optional_dependency_modules_import_their_package_at_module_level():
+    """The reason holds: each such module imports its third-party package at
+    module level, so importing it at module level would load that package."""
+    modules = module_files()
+    for module, (package, reason) in OPTIONAL_DEPENDENCY_MODULES.items():
+        assert module in modules, module
+        with open(modules[module], encoding="utf-8") as file:
+            tree = ast.parse(file.read())
+        top = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                top |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                top.add(node.module.split(".")[0])
+        assert package in top, (module, package)
+        assert reason.strip(), module
+
+
+def test_no_internal_module_is_imported_only_from_functions_except_optional_ones():
+    """Every internal module other than the optional-dependency ones is imported
+    at module level from a public module (nothing is loaded lazily by accident)."""
+    modules = module_files()
+    graph = module_level_graph(modules)
+    reached, todo = set(), [m for m in modules if not m.startswith(PACKAGE + "._src")]
+    while todo:
+        m = todo.pop()
+        if m not in reached:
+            reached.add(m)
+            todo.extend(graph.get(m, ()))
+    lazy = sorted(m for m in modules if m.startswith(PACKAGE + "._src") and m not in reached
+                  and m not in OPTIONAL_DEPENDENCY_MODULES)
+    assert lazy == []
 
 
 def test_the_checker_finds_a_cycle_and_a_function_level_import(tmp_path):
@@ -246,3 +299,29 @@ def test_the_checker_finds_a_cycle_and_a_function_level_import(tmp_path):
     assert cycles(module_level_graph(modules)) == [[f"{PACKAGE}._src.a", f"{PACKAGE}._src.b"]]
     assert [(m, t) for m, t, _ in function_level_imports(modules)] == \
         [(f"{PACKAGE}._src.b", f"{PACKAGE}._src.c")]
+    assert disallowed_function_level_imports(modules) == \
+        [f"{PACKAGE}._src.b:4 imports {PACKAGE}._src.c"]
+    assert disallowed_function_level_imports(modules, {f"{PACKAGE}._src.c": ("x", "y")}) == []
+
+
+def test_the_checker_finds_imports_in_methods_and_by_import_module(tmp_path):
+    package = tmp_path / PACKAGE / "_src"
+    package.mkdir(parents=True)
+    (tmp_path / PACKAGE / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text(
+        "import importlib\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from . import d\n"
+        "class K:\n"
+        "    def m(self):\n"
+        "        from .b import x\n"
+        "def f():\n"
+        "    return importlib.import_module('vmapx._src.c')\n")
+    for name in "bcd":
+        (package / f"{name}.py").write_text("x = 1\n")
+    modules = module_files(str(tmp_path))
+    assert [(m, t) for m, t, _ in function_level_imports(modules)] == \
+        [(f"{PACKAGE}._src.a", f"{PACKAGE}._src.b"), (f"{PACKAGE}._src.a", f"{PACKAGE}._src.c")]
+    assert cycles(module_level_graph(modules)) == []

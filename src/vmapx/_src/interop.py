@@ -34,15 +34,16 @@ _UFUNC_METHODS = {
 }
 
 _function_table: dict = {}
-# vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this layer, handed
-# over by vmapx.numpy when it calls ``_install``.
+# vmapx.numpy itself (its functions defined by vmap, ``apply_along_axis``, are above
+# ``numpy_api``), vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this
+# layer, handed over by vmapx.numpy when it calls ``_install``.
 _submodules: dict = {}
 
 
 def _build_function_table():
     table = {}
-    for modname, npmod, ours in (("numpy", np, jnp), ("numpy.linalg", np.linalg,
-                                                     _submodules.get("linalg")),
+    for modname, npmod, ours in (("numpy", np, _submodules.get("numpy", jnp)),
+                                 ("numpy.linalg", np.linalg, _submodules.get("linalg")),
                                  ("numpy.fft", np.fft, _submodules.get("fft"))):
         if ours is None:
             continue
@@ -341,11 +342,11 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
-def _install(linalg=None, fft=None):
-    """Give traced values NumPy's operators and methods; ``linalg`` / ``fft``:
-    the namespaces that NumPy's ``numpy.linalg`` / ``numpy.fft`` functions
-    dispatch to."""
-    _submodules.update(linalg=linalg, fft=fft)
+def _install(numpy=None, linalg=None, fft=None):
+    """Give traced values NumPy's operators and methods; ``numpy`` / ``linalg`` /
+    ``fft``: the namespaces that NumPy's ``numpy`` / ``numpy.linalg`` /
+    ``numpy.fft`` functions dispatch to (``numpy``: ``numpy_api`` when not given)."""
+    _submodules.update(numpy=numpy if numpy is not None else jnp, linalg=linalg, fft=fft)
     _function_table.clear()
     T = Tracer
 
