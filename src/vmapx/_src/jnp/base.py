@@ -11,7 +11,7 @@ from ..errors import ConcretizationTypeError
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 from ..prims.shapes import concatenate_p, reshape_p
-from .array import as_array, to_result
+from .array import Array, as_array, to_result
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
 
@@ -46,10 +46,12 @@ def asarray_like(x):
     plain ndarray."""
     if isinstance(x, _PASS):
         if isinstance(x, np.ndarray):
-            if isinstance(x, StandIn):
-                return x.resolve()
-            if isinstance(x, (np.ma.MaskedArray, np.matrix)):
-                x = inputs.plain_input(x)
+            t = type(x)
+            if t is not np.ndarray and t is not Array:   # a stand-in, masked array, matrix?
+                if isinstance(x, StandIn):
+                    return x.resolve()
+                if isinstance(x, (np.ma.MaskedArray, np.matrix)):
+                    x = inputs.plain_input(x)
             if x.dtype.kind not in _VALID_KINDS:
                 inputs.reject_dtype(x.dtype)
         elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
