@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import inputs
-from .core import (ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, primitives,
-                   set_trace)
+from .core import (ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule,
+                   primitives, set_trace)
 from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
 
 float0 = np.dtype([("float0", np.void, 0)])

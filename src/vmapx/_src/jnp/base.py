@@ -297,5 +297,6 @@ def iinfo(int_type):
     return np.iinfo(_info_dtype(int_type))
 
 
-__all__ = ["asarray_like", "accepted_array", "stack_nested", "canonicalize_axis", "canonicalize_axes", "make_ufunc", "astype",
-           "shape_of", "ndim_of", "dtype_of", "finfo", "iinfo"]
+__all__ = ["asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
+           "canonicalize_axes", "make_ufunc", "astype", "shape_of", "ndim_of", "dtype_of",
+           "finfo", "iinfo"]

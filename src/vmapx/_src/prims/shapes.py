@@ -196,7 +196,8 @@ def _bid_transpose(ct, x, *, shape, dims):
     axes = tuple(sorted(set(range(len(shape))) - set(dims)) + [dims[i] for i in expanded])
     if axes:
         # reduce_sum is declared in prims/reductions, whose rules use this module
-        ct = primitives["reduce_sum"].bind(ct, axes=tuple(sorted(axes)), keepdims=False, dtype=None)
+        ct = primitives["reduce_sum"].bind(ct, axes=tuple(sorted(axes)), keepdims=False,
+                                           dtype=None)
     if tuple(shape_of(ct)) != tuple(xs):
         ct = reshape_p.bind(ct, new_sizes=tuple(xs))
     return [ct]
