@@ -30,9 +30,8 @@ LAYERS = [
     ("eager-vmap machinery, options and the numpy namespace",
      ["concrete", "inplace", "callbacks", "config", "memory", "numpy_api"]),
     ("lax layer, SciPy's functions and the transforms built on them",
-     ["lax_*", "scipy_*", "numpy_hooks", "chunking",
-                                                  "dask_backend", "custom_derivatives",
-                                                  "custom_batching", "misc_api"]),
+     ["lax_*", "scipy_*", "numpy_hooks", "chunking", "dask_backend", "custom_derivatives",
+      "custom_batching", "misc_api"]),
     ("entry points", ["interop", "api", "autodiff_api"]),
     ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
 ]
