@@ -1,9 +1,10 @@
 """The package's layering, checked statically from its source (no import is
 executed): the module-level imports among vmapx's internal modules form no
 cycle and go from a layer to the same or a lower one (``LAYERS``, the order
-written in docs/design.md, "## Layers"), and an import of a vmapx module
-inside a function body appears only where ``FUNCTION_LEVEL_ALLOWED`` names
-it with its reason."""
+written in docs/layers.md), and a vmapx module is imported inside a function
+body only when it is one of ``OPTIONAL_DEPENDENCY_MODULES`` (modules that
+import an optional or heavy third-party package), with its reason in a comment
+at the import."""
 import ast
 import fnmatch
 import os
@@ -12,7 +13,9 @@ from collections import defaultdict
 SRC = os.path.join(os.path.dirname(__file__), os.pardir, "src")
 PACKAGE = "vmapx"
 
-# The layers of ``vmapx._src``, lowest first: (name, module patterns).
+# The layers of ``vmapx._src``, lowest first: (name, module patterns).  A module
+# named exactly in a layer belongs there, whatever pattern of a lower layer
+# matches it too (``prims.linalg`` is not in ``prims.*``'s layer).
 LAYERS = [
     ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree_keys",
                     "tree_flattening", "tree_prefixes", "tree", "core", "leaks", "jnp",
@@ -21,76 +24,33 @@ LAYERS = [
                              "stages",
                              "jit"]),
     ("primitives", ["prims", "prims.*"]),
-    ("eager-vmap machinery and options", ["concrete", "inplace", "callbacks", "config",
-                                          "memory"]),
-    ("numpy layer", ["jnp.*", "ragged", "numpy_api"]),
-    ("lax layer and the transforms built on it", ["lax_*", "numpy_hooks", "chunking",
-                                                  "dask_backend", "custom_functions",
-                                                  "custom_jvp", "custom_vjp",
-                                                  "custom_derivatives", "custom_batching",
-                                                  "misc_api", "user_primitives"]),
+    ("numpy sections", ["jnp.*", "ragged"]),
+    ("primitives whose rules compute with numpy", ["prims.linalg", "prims.searching",
+                                                   "prims.folds"]),
+    ("numpy sections built on those primitives", ["jnp.linalg", "jnp.linalg_decompositions",
+                                                  "jnp.linalg_solve", "jnp.linalg_norms",
+                                                  "jnp.linalg_products", "prims.lu",
+                                                  "jnp.searching", "jnp.histograms",
+                                                  "jnp.numerical", "jnp.setops", "jnp.tiling",
+                                                  "jnp.poly"]),
+    ("eager-vmap machinery, options and the numpy namespace",
+     ["concrete", "inplace", "callbacks", "config", "memory", "numpy_api"]),
+    ("lax layer, SciPy's functions and the transforms built on them",
+     ["lax_*", "scipy_*", "numpy_hooks", "chunking", "dask_backend", "custom_functions",
+      "custom_jvp", "custom_vjp", "custom_derivatives", "custom_batching", "misc_api",
+      "user_primitives"]),
     ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
                       "autodiff_checkpoint", "spmd"]),
-    ("random", ["random", "random.*"]),
+    ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
 ]
 
-# (importing module, imported module) -> why the import stays inside a function.
-_NUMPY_RULE = "a rule computed with vmapx.numpy, which is built on these primitives"
-FUNCTION_LEVEL_ALLOWED = {
-    ("vmapx._src.autodiff", "vmapx._src.prims.elementwise"):
-        "tangent sums and casts bind add_p / convert_element_type_p, declared with autodiff",
-    ("vmapx._src.staging", "vmapx._src.prims.elementwise"):
-        "casting a staged value binds convert_element_type_p, declared above staging",
-    ("vmapx._src.batching", "vmapx._src.prims.shapes"):
-        "the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them",
-    ("vmapx._src.batching", "vmapx._src.prims.indexing"):
-        "refresh gathers the examples kept by a narrowing with take_p",
-    ("vmapx._src.prims.elementwise", "vmapx._src.prims.reductions"):
-        "the transpose of broadcasting sums with reduce_sum_p; reductions' rules use elementwise",
-    ("vmapx._src.prims.shapes", "vmapx._src.prims.reductions"):
-        "broadcast_in_dim's transpose sums with reduce_sum_p; reductions' rules use shapes",
-    ("vmapx._src.prims.reductions", "vmapx._src.interop"):
-        "the JVP of ufunc_fold_p folds with vmapx.numpy (interop.left_fold)",
-    ("vmapx._src.prims.linalg", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.searching", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.lu", "vmapx._src.numpy_api"): _NUMPY_RULE,
-    ("vmapx._src.prims.lu", "vmapx._src.jnp.linalg"): _NUMPY_RULE + " (and its linalg)",
-    ("vmapx._src.concrete", "vmapx._src.jnp.base"):
-        "eager vmap's batch split sits below the numpy layer, which uses it",
-    ("vmapx._src.concrete", "vmapx._src.numpy_api"):
-        "joining the split groups' results uses numpy functions",
-    ("vmapx._src.inplace", "vmapx._src.numpy_api"):
-        "item assignment (Buffer, used by jnp.base) applies updates with numpy functions",
-    ("vmapx._src.inplace", "vmapx._src.jnp.advanced"):
-        "item assignment parses indices as advanced indexing does",
-    ("vmapx._src.inplace", "vmapx._src.ragged"):
-        "item assignment into masked (ragged) values",
-    ("vmapx._src.ragged", "vmapx._src.numpy_api"):
-        "masked values (read by jnp.advanced) compute with numpy functions",
-    ("vmapx._src.config", "vmapx._src.chunking"):
-        "the vmapx_auto_chunk option sets chunking's flag, read on every vmap call",
-    ("vmapx._src.chunking", "vmapx._src.api"):
-        "a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking",
-    ("vmapx._src.chunking", "vmapx._src.dask_backend"):
-        "the Dask backend, loaded when asked for: it imports Dask (optional, heavy)",
-    ("vmapx._src.lax_control", "vmapx._src.api"):
-        "lax.map with batch_size vmaps its chunks; vmap's entry sits above lax",
-    ("vmapx._src.lax_control", "vmapx._src.chunking"):
-        "lax.map with batch_size runs through chunking, which uses lax.scan",
-    ("vmapx._src.jnp.selection", "vmapx._src.api"):
-        "apply_along_axis is vmap of the function; vmap's entry sits above numpy",
-    ("vmapx._src.jnp.vectorize", "vmapx._src.api"):
-        "vectorize is vmap of the function; vmap's entry sits above numpy",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.indexing"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.reductions"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.array", "vmapx._src.jnp.advanced"):
-        "Array's methods are numpy functions, which return Arrays",
-    ("vmapx._src.jnp.base", "vmapx._src.jnp.creation"):
-        "asarray_like stacks nested lists of traced values with array(), built on it",
-    ("vmapx._src.numpy_hooks", "vmapx.scipy.stats.norm"):
-        "scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)",
+# The only vmapx modules that may be imported inside a function (on first use):
+# module -> (the optional or heavy third-party package it imports at module level,
+# why it is loaded on use).  Any other function-level import of a vmapx module
+# fails ``test_function_level_imports_are_only_of_optional_dependency_modules``.
+OPTIONAL_DEPENDENCY_MODULES = {
+    "vmapx._src.dask_backend":
+        ("dask", "the Dask backend: vmapping a Dask array loads it (and Dask) on first use"),
 }
 
 
@@ -141,6 +101,20 @@ def imported_modules(importer, node, modules):
     return targets
 
 
+def _import_module_call(node):
+    """``importlib.import_module("vmapx.…")`` (a literal absolute name) as the
+    ``import`` statement it amounts to; ``None`` for anything else."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in ("import_module", "__import__"):
+        return None
+    statement = ast.Import(names=[ast.alias(name=node.args[0].value)])
+    return ast.copy_location(statement, node)
+
+
 def _is_type_checking_block(node):
     return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
 
@@ -158,9 +132,12 @@ def import_statements(modules):
                     continue
                 if isinstance(child, (ast.Import, ast.ImportFrom)):
                     found.append((importer, child, in_function))
-                else:
-                    visit(child, in_function or isinstance(
-                        child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+                    continue
+                dynamic = _import_module_call(child)
+                if dynamic is not None:
+                    found.append((importer, dynamic, in_function))
+                visit(child, in_function or isinstance(
+                    child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
         visit(tree, False)
     return found
 
@@ -223,6 +200,9 @@ def function_level_imports(modules):
 def layer_of(module):
     name = module[len(PACKAGE + "._src."):] if module != PACKAGE + "._src" else module
     for rank, (_, patterns) in enumerate(LAYERS):
+        if name in patterns:
+            return rank
+    for rank, (_, patterns) in enumerate(LAYERS):
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
             return rank
     return None
@@ -257,18 +237,61 @@ def test_internals_never_import_public_modules_at_module_level():
     assert upward == []
 
 
-def test_function_level_imports_of_vmapx_modules_are_only_the_allowed_ones():
-    found = function_level_imports(module_files())
-    unexpected = [f"{m}:{line} imports {t}" for m, t, line in found
-                  if (m, t) not in FUNCTION_LEVEL_ALLOWED]
-    assert unexpected == []
+def disallowed_function_level_imports(modules, allowed=OPTIONAL_DEPENDENCY_MODULES):
+    """``module:line imports target`` for each function-level import of a vmapx
+    module that is not an optional-dependency module."""
+    return [f"{m}:{line} imports {t}" for m, t, line in function_level_imports(modules)
+            if t not in allowed]
 
 
-def test_every_allowed_function_level_import_is_still_there_and_has_a_reason():
-    found = {(m, t) for m, t, _ in function_level_imports(module_files())}
-    for pair, reason in FUNCTION_LEVEL_ALLOWED.items():
-        assert pair in found, pair
-        assert reason.strip(), pair
+def test_function_level_imports_are_only_of_optional_dependency_modules():
+    assert disallowed_function_level_imports(module_files()) == []
+
+
+def test_each_function_level_import_says_why_in_a_comment():
+    modules = module_files()
+    silent = []
+    for importer, target, line in function_level_imports(modules):
+        with open(modules[importer], encoding="utf-8") as file:
+            lines = file.read().splitlines()
+        around = lines[line - 2] + lines[line - 1]   # the line above and the import's own
+        if "# optional dependency:" not in around:
+            silent.append(f"{importer}:{line} imports {target}")
+    assert silent == []
+
+
+def test_optional_dependency_modules_import_their_package_at_module_level():
+    """The reason holds: each such module imports its third-party package at
+    module level, so importing it at module level would load that package."""
+    modules = module_files()
+    for module, (package, reason) in OPTIONAL_DEPENDENCY_MODULES.items():
+        assert module in modules, module
+        with open(modules[module], encoding="utf-8") as file:
+            tree = ast.parse(file.read())
+        top = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                top |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                top.add(node.module.split(".")[0])
+        assert package in top, (module, package)
+        assert reason.strip(), module
+
+
+def test_no_internal_module_is_imported_only_from_functions_except_optional_ones():
+    """Every internal module other than the optional-dependency ones is imported
+    at module level from a public module (nothing is loaded lazily by accident)."""
+    modules = module_files()
+    graph = module_level_graph(modules)
+    reached, todo = set(), [m for m in modules if not m.startswith(PACKAGE + "._src")]
+    while todo:
+        m = todo.pop()
+        if m not in reached:
+            reached.add(m)
+            todo.extend(graph.get(m, ()))
+    lazy = sorted(m for m in modules if m.startswith(PACKAGE + "._src") and m not in reached
+                  and m not in OPTIONAL_DEPENDENCY_MODULES)
+    assert lazy == []
 
 
 def test_the_checker_finds_a_cycle_and_a_function_level_import(tmp_path):
@@ -283,3 +306,29 @@ def test_the_checker_finds_a_cycle_and_a_function_level_import(tmp_path):
     assert cycles(module_level_graph(modules)) == [[f"{PACKAGE}._src.a", f"{PACKAGE}._src.b"]]
     assert [(m, t) for m, t, _ in function_level_imports(modules)] == \
         [(f"{PACKAGE}._src.b", f"{PACKAGE}._src.c")]
+    assert disallowed_function_level_imports(modules) == \
+        [f"{PACKAGE}._src.b:4 imports {PACKAGE}._src.c"]
+    assert disallowed_function_level_imports(modules, {f"{PACKAGE}._src.c": ("x", "y")}) == []
+
+
+def test_the_checker_finds_imports_in_methods_and_by_import_module(tmp_path):
+    package = tmp_path / PACKAGE / "_src"
+    package.mkdir(parents=True)
+    (tmp_path / PACKAGE / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text(
+        "import importlib\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from . import d\n"
+        "class K:\n"
+        "    def m(self):\n"
+        "        from .b import x\n"
+        "def f():\n"
+        "    return importlib.import_module('vmapx._src.c')\n")
+    for name in "bcd":
+        (package / f"{name}.py").write_text("x = 1\n")
+    modules = module_files(str(tmp_path))
+    assert [(m, t) for m, t, _ in function_level_imports(modules)] == \
+        [(f"{PACKAGE}._src.a", f"{PACKAGE}._src.b"), (f"{PACKAGE}._src.a", f"{PACKAGE}._src.c")]
+    assert cycles(module_level_graph(modules)) == []

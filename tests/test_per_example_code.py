@@ -437,6 +437,23 @@ def test_masked_reduction_with_different_counts_stays_batched():
     np.testing.assert_allclose(got, [x[x > 0].sum() for x in xs], rtol=1e-13, atol=1e-15)
 
 
+def test_variance_of_a_complex_selection_is_real_and_stays_batched():
+    xs = RNG.standard_normal((40, 6)) + 1j * RNG.standard_normal((40, 6))
+    xs[:, :2] = np.abs(xs[:, :2].real) + 1j * xs[:, :2].imag   # each selects two or more
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        s = x[x.real > 0]
+        return s.var(), s.std(), np.var(s, ddof=1)
+    got = vmapx.vmap(f)(xs)
+    assert len(calls) == 1
+    want = [np.stack(col) for col in zip(*[f(x) for x in xs], strict=True)]
+    for g, w in zip(got, want, strict=True):
+        assert g.shape == w.shape and g.dtype == w.dtype == np.float64
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
 def test_max_of_an_empty_selection_raises_as_numpy_does():
     with pytest.raises(ValueError, match="zero-size array"):
         vmapx.vmap(lambda x: x[x > 0].max())(np.array([[1.0, 2.0], [-1.0, -2.0]]))

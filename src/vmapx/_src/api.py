@@ -10,7 +10,7 @@ from typing import Any, Callable, Hashable
 import numpy as np
 from numpy.exceptions import AxisError
 
-from . import chunking, concrete, inputs, numpy_hooks, tree as tu
+from . import chunking, concrete, config as options, inputs, numpy_hooks, tree as tu
 from .tree_prefixes import flatten_axes, spec_leaves
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
@@ -235,7 +235,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
 
     def call(args, kwargs):
         chunk = chunk_size
-        if chunk is None and chunking.AUTO:
+        if chunk is None and options.AUTO_CHUNK:
             chunk = "auto"
         if not kwargs and args and (chunk is None or chunk == "auto"):
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (

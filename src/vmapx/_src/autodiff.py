@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import inputs
-from .core import ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule, set_trace
+from .core import (ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule,
+                   primitives, set_trace)
 from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
 
 float0 = np.dtype([("float0", np.void, 0)])
@@ -105,9 +106,7 @@ def add_tangents(a, b):
         return b
     if b is None:
         return a
-    # upward: tangent sums and casts bind add_p / convert_element_type_p, declared with autodiff
-    from .prims.elementwise import add_p
-    return add_p.bind(a, b)
+    return primitives["add"].bind(a, b)
 
 
 # -------------------------------------------------------------- forward mode
@@ -256,9 +255,7 @@ class LinearFunction:
             if id(ct) in consts and isinstance(ct, np.ndarray):
                 ct = ct.copy()  # never hand out a residual (possibly the caller's array)
             if ct is not None and get_aval(ct).dtype != a.dtype:
-                # upward: casts bind convert_element_type_p (declared with autodiff)
-                from .prims.elementwise import convert_element_type_p
-                ct = convert_element_type_p.bind(ct, dtype=a.dtype)
+                ct = primitives["convert_element_type"].bind(ct, dtype=a.dtype)
             res.append(ct)
         return res
 

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from .core import (apply_elementwise, axis_names_of, AxisData, AxisPrimitive, get_aval, no_rule,
-                   ShapedArray, _state, Trace, Tracer)
+                   primitives, ShapedArray, _state, Trace, Tracer)
 from . import pool
 from .jnp.array import Array
 
@@ -292,6 +292,19 @@ class NarrowedBatchTrace(BatchTrace):
         return latest(self).process(prim, args, params)
 
 
+def splittable(x) -> bool:
+    """Whether tracer ``x`` has concrete per-example values that an eager,
+    non-strict ``vmap`` may split its batch on (``concrete``, docs/per-example-code.md)."""
+    if not x.is_concrete():
+        return False
+    t = x._trace
+    while t is not None:
+        if isinstance(t, BatchTrace) and t.split is not None:
+            return True
+        t = t.parent
+    return False
+
+
 def latest(trace: BatchTrace) -> BatchTrace:
     """The trace that has taken over from ``trace`` (itself if not narrowed)."""
     while trace.successor is not None:
@@ -308,13 +321,11 @@ def refresh(x: BatchTracer) -> BatchTracer:
         if type(val) is np.ndarray:
             val = val.take(keep, axis=x.bdim)
         else:
-            # upward: refresh gathers the examples kept by a narrowing with take_p
-            from .prims.indexing import take_p
             st = _state
             prev = st.trace
             st.trace = new.parent
             try:
-                val = take_p.bind(val, keep, axis=x.bdim)
+                val = primitives["take"].bind(val, keep, axis=x.bdim)
             finally:
                 st.trace = prev
         x.val = val
@@ -335,9 +346,7 @@ def moveaxis(x, src: int, dst: int):
     perm = list(range(nd))
     perm.pop(src)
     perm.insert(dst, src)
-    # upward: the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them
-    from .prims.shapes import transpose_p
-    return transpose_p.bind(x, perm=tuple(perm))
+    return primitives["transpose"].bind(x, perm=tuple(perm))
 
 
 def bdim_to_front(x, d):
@@ -348,11 +357,9 @@ def bdim_to_front(x, d):
 def broadcast_batched(x, d, size: int):
     """``x`` with its batch axis at 0; an unmapped ``x`` is broadcast to ``size``."""
     if d is None:
-        # upward: the batch-axis helpers bind transpose_p / broadcast_in_dim_p, whose rules use them
-        from .prims.shapes import broadcast_in_dim_p
         shape = tuple(np.shape(x)) if not isinstance(x, Tracer) else x.shape
-        return broadcast_in_dim_p.bind(x, shape=(size,) + tuple(shape),
-                                       dims=tuple(range(1, len(shape) + 1)))
+        return primitives["broadcast_in_dim"].bind(x, shape=(size,) + tuple(shape),
+                                                   dims=tuple(range(1, len(shape) + 1)))
     return bdim_to_front(x, d)
 
 

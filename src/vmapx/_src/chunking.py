@@ -21,11 +21,6 @@ from . import numpy_api as jnp, tree as tu
 from .tree import flatten_axes
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
-from .lax_control import scan
-
-
-AUTO = False
-"""``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'."""
 
 
 # --------------------------------------------------- collectives over pieces
@@ -160,7 +155,7 @@ def run_pieces(run_flat, fun, treedef, leaves, in_dims, axis: AxisData, chunk_si
     argument is a Dask array; ``WHOLE`` when it should just run whole.
     ``run_flat(leaves, axis)`` is the unchunked vmap of the leaves."""
     if has_dask(leaves):
-        # upward: the Dask backend, loaded when asked for: it imports Dask (optional, heavy)
+        # optional dependency: the Dask backend imports Dask, so it is loaded on first use
         from .dask_backend import vmap_dask
         return vmap_dask(run_flat, treedef, leaves, in_dims, axis, out_axes)
     if chunk_size == "auto":
@@ -294,45 +289,3 @@ def _allocate(o, d, size):
     shape = list(a.shape)
     shape[d] = size
     return np.empty(tuple(shape), a.dtype)
-
-
-def map_batched(f, xs, batch_size: int):
-    """``lax.map(f, xs, batch_size=...)``: ``f`` over the leading axis of
-    ``xs``, ``batch_size`` examples at a time through ``vmap(f)``.
-
-    On concrete inputs the batches run one after the other into preallocated
-    outputs; on traced inputs (inside ``jit`` or another transform) the full
-    batches are a ``scan`` over ``vmap(f)`` and the remainder one more
-    ``vmap(f)``, as in JAX.
-
-    >>> import numpy as np
-    >>> map_batched(lambda x: x ** 2, np.arange(5.0), 2)
-    array([ 0.,  1.,  4.,  9., 16.])
-    """
-    # upward: a chunked vmap calls vmap per chunk; vmap's entry (api) imports chunking
-    from .api import vmap
-    leaves = tu.tree_leaves(xs)
-    if not leaves:
-        raise ValueError("lax.map got no values to map over")
-    sizes = {get_aval(x).shape[0] if get_aval(x).shape else None for x in leaves}
-    if None in sizes:
-        raise ValueError("lax.map: every input needs a leading axis to map over")
-    if len(sizes) > 1:
-        raise ValueError(f"lax.map got values with different leading axis sizes: "
-                         f"{', '.join(str(get_aval(x).shape[0]) for x in leaves)}.")
-    (n,) = sizes
-    if not any(isinstance(x, Tracer) for x in leaves):
-        return vmap(f, chunk_size=batch_size)(xs)
-    full = n // batch_size
-    rem = n - full * batch_size
-    ys = None
-    if full:
-        main = tu.tree_map(lambda x: jnp.reshape(x[:full * batch_size],
-                                                 (full, batch_size) + tuple(x.shape[1:])), xs)
-        _, ys = scan(lambda _, x: ((), vmap(f)(x)), (), main)
-        ys = tu.tree_map(lambda y: jnp.reshape(y, (full * batch_size,) + tuple(y.shape[2:])), ys)
-    if rem:
-        rest = vmap(f)(tu.tree_map(lambda x: x[full * batch_size:], xs))
-        ys = rest if ys is None else tu.tree_map(
-            lambda a, b: jnp.concatenate([a, b], axis=0), ys, rest)
-    return ys

@@ -36,8 +36,9 @@ import numpy as np
 from . import inputs
 from . import tree as tu
 from .tree import flatten_axes
-from .batching import BatchTrace
 from .core import Tracer
+from .jnp.base import asarray_like
+from .jnp.shapes import stack
 from .prims.indexing import take_p
 from .prims.shapes import concatenate_p
 
@@ -163,19 +164,6 @@ class SplitState:
         self.positions = keep if pos is None else pos[keep]
         trace.narrow(keep)
         return full[keep[0]]
-
-
-def splittable(x) -> bool:
-    """Whether tracer ``x`` has concrete per-example values that an eager,
-    non-strict ``vmap`` may split its batch on."""
-    if not x.is_concrete():
-        return False
-    t = x._trace
-    while t is not None:
-        if isinstance(t, BatchTrace) and t.split is not None:
-            return True
-        t = t.parent
-    return False
 
 
 LOOP = object()
@@ -323,8 +311,6 @@ def _shape(x):
 def _concat_take(parts, d, inverse):
     if all(type(p) is np.ndarray for p in parts):
         return np.concatenate(parts, axis=d).take(inverse, axis=d)
-    # upward: eager vmap's batch split sits below the numpy layer, which uses it
-    from .jnp.base import asarray_like
     parts = [asarray_like(p) for p in parts]
     joined = parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=d)
     return take_p.bind(joined, inverse, axis=d)
@@ -390,9 +376,7 @@ def _stack_outputs(outs, out_axes):
             raise ragged_error(shapes)
         d = d % (len(shapes.pop()) + 1)
         if any(isinstance(c, Tracer) for c in col):
-            # upward: joining the split groups' results uses numpy functions
-            from . import numpy_api as jnp
-            stacked.append(jnp.stack(col, axis=d))
+            stacked.append(stack(col, axis=d))
         else:
             stacked.append(np.stack(col, axis=d))
     return tu.tree_unflatten(out_tree, stacked)

@@ -52,6 +52,10 @@ import warnings
 
 from . import caches, concrete, fused, jit
 
+AUTO_CHUNK = False
+"""``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
+(read by ``api`` on every vmap call: a module global, not the options dict)."""
+
 _RANK_PROMOTION = ["allow", "warn", "raise"]
 _TRACEBACK_FILTERING = ["off", "tracebackhide", "remove_frames", "quiet_remove_frames", "auto"]
 
@@ -162,10 +166,8 @@ def parse_bytes(name, value):
 
 
 def _auto_chunk(name, value):
-    # upward: the vmapx_auto_chunk option sets chunking's flag, read on every vmap call
-    from . import chunking
-    value = bool(value)
-    chunking.AUTO = value  # read on every vmap call: a module global, not this dict
+    global AUTO_CHUNK
+    AUTO_CHUNK = value = bool(value)
     return value
 
 

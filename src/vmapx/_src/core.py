@@ -151,7 +151,13 @@ def finish_output(x):
 # ---------------------------------------------------------------------- primitives
 
 primitives: dict[str, "Primitive"] = {}
-"""Registry of every primitive by name; the test harness generates cases from it."""
+"""Registry of every primitive by name; the test harness generates cases from it.
+The machinery below ``prims`` (batching, staging, autodiff) binds the few
+structural primitives it needs through it -- ``primitives["transpose"]``,
+``"broadcast_in_dim"``, ``"take"``, ``"add"``, ``"convert_element_type"``,
+``"reduce_sum"`` -- instead of importing the modules that declare them, which
+sit above it (docs/layers.md).  They are declared when ``vmapx`` is imported,
+before anything is bound."""
 
 
 class Primitive:

@@ -24,9 +24,13 @@ import weakref
 
 import numpy as np
 
+from . import numpy_api as jnp
+from .batching import splittable
 from .core import Tracer
+from .jnp.advanced import _parse
 from .jnp.array import Array
-from .concrete import splittable
+from .jnp.base import StandIn
+from .ragged import Masked
 
 _local = threading.local()
 
@@ -59,12 +63,6 @@ def note_view(view, base, idx):
     entry[1].append((weakref.ref(view), idx))
 
 
-def _jnp():
-    # upward: item assignment (Buffer, used by jnp.base) applies updates with numpy functions
-    from . import numpy_api as jnp
-    return jnp
-
-
 def setitem(x, idx, value):
     """``x[idx] = value`` in place, through views and into their bases."""
     become(x, updated(x, idx, value))
@@ -91,16 +89,13 @@ def _refresh_views(base, skip=None):
     for ref, vidx in list(entry[1]):
         view = ref()
         if view is not None and view is not skip:
-            become(view, _jnp()._getitem(base, vidx))
+            become(view, jnp._getitem(base, vidx))
             _refresh_views(view, skip=base)
 
 
 def updated(x, idx, value):
     """``x`` with ``x[idx] = value`` applied, as a new value (NumPy's semantics:
     bounds checked, ``value`` cast to ``x``'s dtype)."""
-    # upward: item assignment into masked (ragged) values
-    from .ragged import Masked
-    jnp = _jnp()
     items = idx if isinstance(idx, tuple) else (idx,)
     if len(items) == 1 and isinstance(items[0], Tracer) and items[0].dtype == np.bool_ \
             and items[0].ndim > 0:
@@ -123,8 +118,6 @@ def updated(x, idx, value):
 def _check_bounds(x, idx):
     """NumPy's IndexError for out-of-range indices (``.at`` would drop them); a
     traced index is checked per example (the batch splits where it is out of range)."""
-    # upward: item assignment parses indices as advanced indexing does
-    from .jnp.advanced import _parse
     ix = _parse(x, idx)
     shape = tuple(ix.x.shape)
     for a, ax in zip(ix.arrays, ix.axes, strict=True):
@@ -158,7 +151,7 @@ _OWN = frozenset({"_traced", "_viewed", "__dict__", "__class__", "resolve", "sha
                   "dtype", "size", "itemsize"})
 
 
-class Buffer(np.ndarray):
+class Buffer(StandIn):
     """An array made by ``np.zeros`` / ``np.empty`` / ... inside an eager ``vmap``
     call: a plain NumPy array until a traced value is written into it
     (``out[i] = v``); from then on it stands for that traced value, so the filled
@@ -225,7 +218,7 @@ class Buffer(np.ndarray):
             t = buf.__dict__["_traced"]
             if t is None:
                 buf.__dict__["_traced"] = updated(
-                    np.zeros(buf.shape, buf.dtype).view(_array_cls()), (), res)
+                    np.zeros(buf.shape, buf.dtype).view(Array), (), res)
             else:
                 setitem(t, (), res)
             return buf
@@ -262,10 +255,6 @@ class Buffer(np.ndarray):
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.resolve(), dtype=dtype)
-
-
-def _array_cls():
-    return Array
 
 
 def resolve(x):

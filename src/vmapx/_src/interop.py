@@ -9,7 +9,7 @@ import operator
 import numpy as np
 
 from . import inplace, numpy_api as jnp, numpy_hooks
-from .concrete import splittable
+from .batching import splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, _state as _core_state
 from .staging import ShapeDtypeStruct
@@ -19,7 +19,7 @@ from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
 from .jnp.ufuncs import UFUNC_TO_FN
 from .prims import reductions as rp
 from .prims.bits import bitcast_p
-from .prims.reductions import ufunc_fold_p
+from .prims.folds import ufunc_fold_p
 
 
 # ------------------------------------------------------------ dispatch tables
@@ -34,15 +34,16 @@ _UFUNC_METHODS = {
 }
 
 _function_table: dict = {}
-# vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this layer, handed
-# over by vmapx.numpy when it calls ``_install``.
+# vmapx.numpy itself (its functions defined by vmap, ``apply_along_axis``, are above
+# ``numpy_api``), vmapx.numpy.linalg and vmapx.numpy.fft: public modules above this
+# layer, handed over by vmapx.numpy when it calls ``_install``.
 _submodules: dict = {}
 
 
 def _build_function_table():
     table = {}
-    for modname, npmod, ours in (("numpy", np, jnp), ("numpy.linalg", np.linalg,
-                                                     _submodules.get("linalg")),
+    for modname, npmod, ours in (("numpy", np, _submodules.get("numpy", jnp)),
+                                 ("numpy.linalg", np.linalg, _submodules.get("linalg")),
                                  ("numpy.fft", np.fft, _submodules.get("fft"))):
         if ours is None:
             continue
@@ -187,30 +188,6 @@ def _fold(ufunc, fn, method, x, axis=0, dtype=None, keepdims=False, initial=None
     if keepdims:
         out = jnp.reshape(out, tuple(1 if a in axes else x.shape[a] for a in range(x.ndim)))
     return out
-
-
-def left_fold(ufunc, method, x, axis, keepdims=False, initial=None):
-    """``ufunc.reduce``/``accumulate`` along one axis by definition, folding
-    left to right with ``vmapx.numpy`` operations (differentiable): the JVP of
-    ``ufunc_fold_p``."""
-    fn = UFUNC_TO_FN[ufunc]
-    x = jnp.moveaxis(x, axis, 0)
-    if initial is not None:
-        x = jnp.concatenate([jnp.broadcast_to(jnp.astype(initial, x.dtype), (1,) + x.shape[1:]),
-                             x])
-    n = x.shape[0]
-    if method == "accumulate":
-        rows = [x[0]] if n else []
-        for i in range(1, n):
-            rows.append(fn(rows[-1], x[i]))
-        return jnp.moveaxis(jnp.stack(rows), 0, axis) if rows else jnp.moveaxis(x, 0, axis)
-    if n == 0:
-        out = jnp.full(x.shape[1:], ufunc.identity, x.dtype)
-    else:
-        out = x[0]
-        for i in range(1, n):
-            out = fn(out, x[i])
-    return jnp.expand_dims(out, axis) if keepdims else out
 
 
 def _reduceat(ufunc, x, indices, axis=0, dtype=None):
@@ -365,11 +342,11 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
-def _install(linalg=None, fft=None):
-    """Give traced values NumPy's operators and methods; ``linalg`` / ``fft``:
-    the namespaces that NumPy's ``numpy.linalg`` / ``numpy.fft`` functions
-    dispatch to."""
-    _submodules.update(linalg=linalg, fft=fft)
+def _install(numpy=None, linalg=None, fft=None):
+    """Give traced values NumPy's operators and methods; ``numpy`` / ``linalg`` /
+    ``fft``: the namespaces that NumPy's ``numpy`` / ``numpy.linalg`` /
+    ``numpy.fft`` functions dispatch to (``numpy``: ``numpy_api`` when not given)."""
+    _submodules.update(numpy=numpy if numpy is not None else jnp, linalg=linalg, fft=fft)
     _function_table.clear()
     T = Tracer
 

@@ -1,5 +1,6 @@
 """Structured control flow of ``vmapx.lax``: ``cond``, ``switch``, ``select``,
-``while_loop``, ``fori_loop``, ``scan``, ``map`` and ``associative_scan``.
+``while_loop``, ``fori_loop``, ``scan`` and ``associative_scan`` (``map``,
+which vmaps its batches, is in ``lax_map.py``, above ``vmap``'s entry).
 
 The functions stage their bodies to jaxprs (values of enclosing transforms
 that a body closes over become operands), check the bodies' output types with
@@ -656,34 +657,6 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         outs = _finish_eager(outs)
     n_c = len(c_leaves)
     return tu.tree_unflatten(c_tree, outs[:n_c]), tu.tree_unflatten(y_tree, outs[n_c:])
-
-
-@api_boundary
-def map(f, xs, *, batch_size=None):  # noqa: A001
-    """``f`` applied to each slice of ``xs`` along its leading axis, stacked.
-
-    Without ``batch_size`` a ``scan`` runs one slice at a time; with it the
-    slices go through ``vmap(f)`` in batches of ``batch_size`` (bounded memory);
-    ``batch_size=0`` is one full batch (``vmap(f)``), as in JAX.
-
-    >>> import numpy as np
-    >>> from vmapx import lax
-    >>> lax.map(lambda x: x * 2, np.arange(5.0), batch_size=2)
-    array([0., 2., 4., 6., 8.])
-    """
-    if batch_size is not None:
-        if type(batch_size) is not int or batch_size < 0:
-            raise ValueError(f"lax.map batch_size must be a non-negative int, got "
-                             f"{batch_size!r}")
-        if batch_size == 0:          # JAX: one full batch, i.e. vmap
-            # upward: lax.map with batch_size vmaps its chunks; vmap's entry sits above lax
-            from .api import vmap
-            return vmap(f)(xs)
-        # upward: lax.map with batch_size runs through chunking, which uses lax.scan
-        from .chunking import map_batched
-        return map_batched(f, xs, batch_size)
-    _, ys = scan(lambda _, x: ((), f(x)), (), xs)
-    return ys
 
 
 @api_boundary

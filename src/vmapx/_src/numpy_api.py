@@ -2,7 +2,9 @@
 the ``lax`` layer and the NumPy-interop modules of ``_src`` can use it with a
 module-level import: every function of ``_src/jnp/*`` (each returning a
 ``vmapx.Array``, see ``wrap_namespace``) and NumPy's dtype and constant names.
-``vmapx.numpy`` re-exports it and adds the ``linalg`` and ``fft`` submodules.
+``vmapx.numpy`` re-exports it and adds the ``linalg`` and ``fft`` submodules and
+the functions defined by ``vmap`` (``vectorize``, ``apply_along_axis``: they sit
+above ``vmap``'s entry, which this namespace is below).
 """
 import numpy as _np
 
@@ -43,8 +45,8 @@ from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint
                    unsignedinteger, generic, promote_types, ndarray)
 from .jnp.dtypes import issubdtype  # noqa: F401  (ml_dtypes' floats are floating)
 from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
-from .jnp.vectorize import vectorize  # noqa: F401,E402
 from .jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
+from .jnp import array_methods as _array_methods  # noqa: F401,E402  (Array's methods)
 
 bool = bool_  # noqa: A001
 float_ = float64

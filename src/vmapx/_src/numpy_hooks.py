@@ -34,7 +34,7 @@ import threading
 
 import numpy as np
 
-from . import concrete, lax_special, numpy_api as jnp
+from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
 
@@ -198,12 +198,10 @@ _NORM_METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
 
 
 def _norm_wrappers(norm):
-    # upward: scipy.stats.norm calls in plain NumPy code map to vmapx.scipy (a public module)
-    from ..scipy.stats import norm as ours
     out = {}
     for name in _NORM_METHODS:
         orig = getattr(norm, name)
-        fn = getattr(ours, name)
+        fn = getattr(scipy_norm, name)
 
         def w(x, *args, _orig=orig, _fn=fn, **kwargs):
             if _traced(x) or _traced(args) or _traced(tuple(kwargs.values())):

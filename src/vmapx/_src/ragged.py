@@ -25,13 +25,11 @@ import numpy as np
 
 from . import inputs
 from .core import Tracer
-from .jnp.base import concrete_size
-
-
-def _jnp():
-    # upward: masked values (read by jnp.advanced) compute with numpy functions
-    from . import numpy_api as jnp
-    return jnp
+from .jnp import reductions
+from .jnp.base import asarray_like, concrete_size
+from .jnp.shapes import reshape
+from .prims.elementwise import where_p
+from .prims.indexing import take_p
 
 
 class Masked:
@@ -46,11 +44,10 @@ class Masked:
     # ------------------------------------------------------------ materializing
 
     def materialize(self):
-        jnp = _jnp()
-        c = concrete_size(jnp.count_nonzero(self.mask), "__getitem__",
+        c = concrete_size(reductions.count_nonzero(self.mask), "__getitem__",
                           "a boolean mask's number of True entries is the output shape")
-        order = jnp.argsort(jnp.logical_not(self.mask), stable=True)[:c]
-        return jnp.take(self.data, order, axis=0)
+        order = reductions.argsort(np.logical_not(self.mask), stable=True)[:c]
+        return take_p.bind(asarray_like(self.data), order, axis=0)   # in range: no fill
 
     def __getattr__(self, name):
         return getattr(self.materialize(), name)
@@ -126,12 +123,11 @@ class Masked:
     # ------------------------------------------------------------ reductions
 
     def _fill(self, value):
-        jnp = _jnp()
         m = self.mask
         extra = np.ndim(self.data) - 1
         if extra:
-            m = jnp.reshape(m, tuple(m.shape) + (1,) * extra)
-        return jnp.where(m, self.data, value)
+            m = reshape(m, tuple(m.shape) + (1,) * extra)
+        return where_p.bind(m, asarray_like(self.data), value)
 
     def _axis(self, axis, keepdims=False):
         """The axis of the filled data to reduce (``None``: all), or ``False`` where
@@ -144,7 +140,7 @@ class Masked:
         ax = self._axis(axis, keepdims)
         if ax is False:
             return getattr(self.materialize(), name)(axis=axis, keepdims=keepdims, **kw)
-        return getattr(_jnp(), name)(self._fill(fill), axis=ax, **kw)
+        return getattr(reductions, name)(self._fill(fill), axis=ax, **kw)
 
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
         if out is not None or kw:
@@ -170,8 +166,7 @@ class Masked:
         ax = self._axis(axis, keepdims)
         if ax is False or kw:
             return getattr(self.materialize(), name)(axis=axis, keepdims=keepdims, **kw)
-        jnp = _jnp()
-        if bool(jnp.logical_not(jnp.any(self.mask))):   # as NumPy: no identity
+        if bool(np.logical_not(reductions.any(self.mask))):   # as NumPy: no identity
             raise ValueError(f"zero-size array to reduction operation "
                              f"{'maximum' if name == 'max' else 'minimum'} which has no "
                              "identity")
@@ -185,7 +180,7 @@ class Masked:
             fill = name != "max"
         else:
             return getattr(self.materialize(), name)(axis=axis)
-        return getattr(jnp, name)(self._fill(fill), axis=ax)
+        return getattr(reductions, name)(self._fill(fill), axis=ax)
 
     def max(self, axis=None, out=None, keepdims=False, **kw):
         return self._extreme("max", axis, keepdims, kw)
@@ -195,7 +190,7 @@ class Masked:
 
     def _count(self, ax):
         """The number of elements each example reduces over."""
-        n = _jnp().sum(self.mask, dtype=np.intp)
+        n = reductions.sum(self.mask, dtype=np.intp)
         if ax is None:
             n = n * int(np.prod(np.shape(self.data)[1:], dtype=np.int64))
         return n
@@ -204,26 +199,27 @@ class Masked:
         ax = self._axis(axis, keepdims)
         if ax is False or out is not None or kw:
             return self.materialize().mean(axis=axis, dtype=dtype, keepdims=keepdims, **kw)
-        jnp = _jnp()
         dt = dtype if dtype is not None else (
             self.dtype if inputs.is_inexact(np.dtype(self.dtype)) else np.float64)
         total = self._reduce("sum", 0, axis, dtype=dt)
-        return jnp.true_divide(total, self._count(ax)).astype(dt)
+        return np.true_divide(total, self._count(ax)).astype(dt)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
         ax = self._axis(axis, keepdims)
         if ax is False or out is not None or kw:
             return self.materialize().var(axis=axis, dtype=dtype, ddof=ddof,
                                           keepdims=keepdims, **kw)
-        jnp = _jnp()
         dev = Masked(self.data - self.mean(axis=axis, dtype=dtype), self.mask)
-        sq = dev * jnp.conjugate(dev) if np.dtype(self.dtype).kind == "c" else dev * dev
+        if np.dtype(self.dtype).kind == "c":   # |dev|^2, real, as NumPy's var
+            sq = Masked((dev.data * np.conjugate(dev.data)).real, self.mask)
+        else:
+            sq = dev * dev
         total = sq._reduce("sum", 0, axis, dtype=dtype)
-        return jnp.true_divide(total, self._count(ax) - ddof)
+        return np.true_divide(total, self._count(ax) - ddof)
 
     def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
         v = self.var(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kw)
-        return _jnp().sqrt(v)
+        return np.sqrt(v)
 
 
 
@@ -258,7 +254,6 @@ _REDUCERS = {
 
 def masked_getitem(x, mask):
     """``x[mask]`` for a batched boolean ``mask`` over the leading axes of ``x``."""
-    jnp = _jnp()
     k = np.ndim(mask)
     shape = tuple(np.shape(x))
     if tuple(np.shape(mask)) != shape[:k]:
@@ -267,8 +262,8 @@ def masked_getitem(x, mask):
             f"{shape[0] if shape else 0} but size of corresponding boolean axis is "
             f"{np.shape(mask)[0] if k else 0}")
     n = int(np.prod(shape[:k], dtype=np.int64))
-    data = jnp.reshape(x, (n,) + shape[k:])
-    return Masked(data, jnp.reshape(mask, (n,)))
+    data = reshape(x, (n,) + shape[k:])
+    return Masked(data, reshape(mask, (n,)))
 
 
 def materialize_tree(leaves):

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import core, tree as tu
 from .core import (AxisData, AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
-                   current_trace, _state)
+                   current_trace, primitives, _state)
 from .errors import api_boundary
 from .batching import BatchTrace, BatchTracer, matchaxis
 
@@ -281,8 +281,7 @@ class StagingTrace(Trace):
         at run time a weak variable holds a NumPy array or scalar, which NumPy
         promotes as a strong type (``int32 + int64 -> int64``): without the
         conversion the program's results would disagree with its own avals."""
-        # upward: casting a staged value binds convert_element_type_p, declared above staging
-        from .prims.elementwise import convert_element_type_p
+        convert_element_type_p = primitives["convert_element_type"]
         new = list(invars)
         for i, v in enumerate(invars):
             if (type(v) is Var and v.aval.weak_type and v.aval.dtype != dtype

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import inputs
-from ..concrete import splittable
+from ..batching import splittable
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
 from ..prims import elementwise as ew, shapes as sp

@@ -19,18 +19,8 @@ import types
 
 import numpy as np
 
-from ..core import Tracer, finish_output, register_result_type
+from ..core import Tracer, register_result_type
 from ..devices import CPU as _CPU
-
-
-def _has_tracer(index) -> bool:
-    if isinstance(index, Tracer):
-        return True
-    if type(index) in (tuple, list):
-        return any(_has_tracer(i) for i in index)
-    if type(index) is slice:   # traced bounds: our indexing explains the error
-        return any(isinstance(b, Tracer) for b in (index.start, index.stop, index.step))
-    return False
 
 
 def _ddof(ddof, correction):
@@ -73,49 +63,14 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
     """
     # NumPy's default priority (0.0): mixed with plain ndarrays, the subclass wins.
 
-    @property
-    def at(self):
-        return _ArrayAt(self.view(np.ndarray))
-
-    def __getitem__(self, index):
-        if _has_tracer(index):
-            # upward: Array's methods are numpy functions, which return Arrays
-            from .indexing import getitem
-            return getitem(self.view(np.ndarray), index)
-        return np.ndarray.__getitem__(self, index)
-
     def __repr__(self):
         return repr(self.view(np.ndarray))
 
     # JAX's extra keywords on ndarray methods; NumPy's own calls (np.argsort, np.var,
-    # np.take, ... call these methods on subclasses) keep ndarray's behaviour.
-    def argsort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False):
-        """As ``ndarray.argsort``, with JAX's ``descending``.
-
-        >>> import vmapx.numpy as jnp
-        >>> jnp.array([3, 1, 2]).argsort(descending=True)
-        array([0, 2, 1])
-        """
-        if descending:
-            # upward: Array's methods are numpy functions, which return Arrays
-            from .reductions import argsort
-            return as_array(argsort(self.view(np.ndarray), axis, stable=stable,
-                                    descending=True))
-        return np.ndarray.argsort(self, axis, kind, order, stable=stable)
-
-    def nonzero(self, *, size=None, fill_value=None):
-        """As ``ndarray.nonzero``, with JAX's static ``size`` and ``fill_value``.
-
-        >>> import vmapx.numpy as jnp
-        >>> jnp.array([0, 5, 0, 7]).nonzero(size=3)
-        (array([1, 3, 0]),)
-        """
-        if size is None and fill_value is None:
-            return np.ndarray.nonzero(self)
-        # upward: Array's methods are numpy functions, which return Arrays
-        from .indexing import nonzero
-        return nonzero(self.view(np.ndarray), size=size, fill_value=fill_value)
-
+    # np.take, ... call these methods on subclasses) keep ndarray's behaviour.  The
+    # methods computed with vmapx.numpy (``at``, traced ``[]``, ``argsort``,
+    # ``nonzero``, ``take``) are attached by ``jnp/array_methods.py``, in the
+    # numpy layer, when it is imported (always, by ``vmapx``).
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
             mean=np._NoValue, correction=np._NoValue):
         """As ``ndarray.var``; ``correction`` is the array-API name of ``ddof``.
@@ -139,22 +94,6 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
         ddof = _ddof(ddof, correction)
         kw = {} if mean is np._NoValue else {"mean": mean}
         return np.ndarray.std(self, axis, dtype, out, ddof, keepdims, where=where, **kw)
-
-    def take(self, indices, axis=None, out=None, mode="raise", *, unique_indices=False,
-             indices_are_sorted=False, fill_value=None):
-        """As ``ndarray.take``, with JAX's ``mode='fill'`` and ``fill_value``.
-
-        >>> import vmapx.numpy as jnp
-        >>> jnp.array([1.0, 2.0]).take(np.array([1, 5]), mode="fill")
-        array([ 2., nan])
-        """
-        if mode == "fill" or fill_value is not None or isinstance(indices, Tracer):
-            # upward: Array's methods are numpy functions, which return Arrays
-            from .indexing import take
-            return take(self.view(np.ndarray), indices, axis, out, mode,
-                        unique_indices=unique_indices, indices_are_sorted=indices_are_sorted,
-                        fill_value=fill_value)
-        return np.ndarray.take(self, indices, axis, out, mode)
 
     def ptp(self, axis=None, out=None, keepdims=False):
         """Peak to peak (max - min) along ``axis``, as ``jax.Array.ptp``.
@@ -226,36 +165,6 @@ class SingleDeviceSharding:
 
 Array.__module__ = "vmapx"
 register_result_type(Array)
-
-
-class _ArrayAt:
-    """``Array.at``: JAX's index updates, whose concrete results are ``Array``s."""
-    __slots__ = ("array",)
-
-    def __init__(self, array):
-        self.array = array
-
-    def __getitem__(self, index):
-        return _ArrayAtRef(self.array, index)
-
-
-class _ArrayAtRef:
-    """``Array.at[index]``: each update method (``set``, ``add``, ``get``, ...) of
-    the numpy layer's reference, with a concrete result handed out as an ``Array``."""
-    __slots__ = ("ref",)
-
-    def __init__(self, array, index):
-        # upward: Array's methods are numpy functions, which return Arrays
-        from .advanced import IndexUpdateHelper
-        self.ref = IndexUpdateHelper(array)[index]
-
-    def __getattr__(self, name):
-        method = getattr(self.ref, name)
-
-        def update(*args, **kwargs):
-            return finish_output(method(*args, **kwargs))
-        update.__name__ = name
-        return update
 
 
 def as_array(x):

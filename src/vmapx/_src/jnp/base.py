@@ -8,12 +8,23 @@ import numpy as np
 
 from .. import inputs
 from ..errors import ConcretizationTypeError
-from ..inplace import Buffer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
-from .array import to_result
+from ..prims.shapes import concatenate_p, reshape_p
+from .array import Array, as_array, to_result
 
 _PASS = (np.ndarray, np.generic, Tracer, bool, int, float, complex)
+
+
+class StandIn(np.ndarray):
+    """A NumPy array that stands for another value, which ``resolve()`` returns:
+    the base of ``inplace.Buffer`` (a buffer made by ``np.zeros`` & co. in eager
+    ``vmap``, into which a traced value may have been written).  Declared here so
+    that the numpy functions resolve buffers without importing ``inplace``,
+    which computes with them."""
+
+    def resolve(self):
+        return self.view(np.ndarray)
 _VALID_KINDS = inputs.VALID_KINDS
 _INT64_MIN, _INT64_MAX = inputs.INT64_MIN, inputs.INT64_MAX
 
@@ -35,10 +46,12 @@ def asarray_like(x):
     plain ndarray."""
     if isinstance(x, _PASS):
         if isinstance(x, np.ndarray):
-            if type(x) is Buffer:
-                return x.resolve()
-            if isinstance(x, (np.ma.MaskedArray, np.matrix)):
-                x = inputs.plain_input(x)
+            t = type(x)
+            if t is not np.ndarray and t is not Array:   # a stand-in, masked array, matrix?
+                if isinstance(x, StandIn):
+                    return x.resolve()
+                if isinstance(x, (np.ma.MaskedArray, np.matrix)):
+                    x = inputs.plain_input(x)
             if x.dtype.kind not in _VALID_KINDS:
                 inputs.reject_dtype(x.dtype)
         elif type(x) is int and not _INT64_MIN <= x <= _INT64_MAX:
@@ -46,10 +59,64 @@ def asarray_like(x):
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) or isinstance(e, (list, tuple))
                                             for e in x):
-        # upward: asarray_like stacks nested lists of traced values with array(), built on it
-        from .creation import array
-        return array(x)
+        if _has_traced_item(x):
+            return stack_nested(x)
+        return accepted_array(x, np.array(x), None)
     return np.asarray(x)
+
+
+def accepted_array(obj, out, dtype):
+    """The NumPy array ``out`` made from ``obj``, as an ``Array``, if JAX would
+    accept it (see ``inputs``): masked arrays, Python ints outside int64 and
+    non-numeric dtypes raise JAX's errors; ``np.matrix`` becomes plain."""
+    if isinstance(obj, np.ma.MaskedArray):
+        raise ValueError(inputs.MASKED_MESSAGE)
+    if type(obj) is int and not inputs.fits_int64(obj):
+        raise inputs.int_too_large(obj)
+    kind = out.dtype.kind
+    if dtype is None and isinstance(obj, (list, tuple)) and (
+            kind == "O" or (kind in "uf" and out.size and np.max(np.abs(out)) >= 2.0 ** 63)):
+        inputs.check_python_ints(obj)   # e.g. [2**64, 1]: NumPy makes float64 or object
+    if kind not in inputs.VALID_KINDS:
+        inputs.reject_dtype(out.dtype)
+    if type(out) is not np.ndarray:
+        out = out.view(np.ndarray)       # np.matrix and other subclasses
+    return as_array(out)
+
+
+def stack_nested(obj, dtype=None):
+    """``numpy.array(obj)`` for a (nested) list or tuple holding traced values:
+    the items converted in turn, cast to ``dtype`` or their common dtype (a
+    Python scalar counts with its default dtype, as in ``numpy.array``: NEP 50's
+    weak scalars are for operators and ufuncs) and stacked along a new leading
+    axis, with the primitives ``stack`` binds.  Shared by ``creation.array`` and
+    ``asarray_like`` (which converts every operand of the numpy layer).
+
+    >>> stack_nested([np.ones(2), [0, 1]])
+    array([[1., 1.],
+           [0., 1.]])
+    """
+    parts = []
+    for o in obj:
+        if isinstance(o, Tracer):
+            parts.append(o)
+        elif isinstance(o, (list, tuple)) and _has_traced_item(o):
+            parts.append(stack_nested(o))
+        else:
+            parts.append(accepted_array(o, np.array(o), None))
+    common = np.result_type(*[dtype_of(p) for p in parts]) if dtype is None else np.dtype(dtype)
+    parts = [astype(p, common) for p in parts]
+    shapes = {tuple(shape_of(p)) for p in parts}
+    if len(shapes) != 1:
+        raise ValueError("all input arrays must have the same shape")
+    new_sizes = (1,) + shapes.pop()
+    parts = [reshape_p.bind(p, new_sizes=new_sizes) for p in parts]
+    return parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=0)
+
+
+def _has_traced_item(obj) -> bool:
+    return any(isinstance(o, Tracer) or (isinstance(o, (list, tuple)) and _has_traced_item(o))
+               for o in obj)
 
 
 def concrete_value(x):
@@ -230,5 +297,6 @@ def iinfo(int_type):
     return np.iinfo(_info_dtype(int_type))
 
 
-__all__ = ["asarray_like", "canonicalize_axis", "canonicalize_axes", "make_ufunc", "astype",
-           "shape_of", "ndim_of", "dtype_of", "finfo", "iinfo"]
+__all__ = ["asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
+           "canonicalize_axes", "make_ufunc", "astype", "shape_of", "ndim_of", "dtype_of",
+           "finfo", "iinfo"]

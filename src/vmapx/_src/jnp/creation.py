@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import inputs
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
-from .base import asarray_like, astype
+from .base import accepted_array, asarray_like, astype, stack_nested
 from ..errors import ConcretizationTypeError
 from ..prims import elementwise as ew
-from .shapes import broadcast_to, expand_dims, moveaxis, stack
+from .shapes import broadcast_to, expand_dims, moveaxis
 
 
 def _has_tracer(obj):
@@ -31,39 +30,14 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         if isinstance(object, Tracer):
             out = copy_box(object) if copy else object
         else:
-            parts = [array(o) for o in object]
-            dts = [dtype_of(p) for p in parts]
-            # as numpy.array: a Python scalar in a list counts with its default dtype
-            # (NEP 50's weak scalars are for operators and ufuncs, not for array())
-            common = np.result_type(*dts) if dtype is None else np.dtype(dtype)
-            parts = [astype(p, common) for p in parts]
-            out = stack(parts)
+            out = stack_nested(object, dtype)
         if dtype is not None:
             out = astype(out, dtype)
         while out.ndim < ndmin:
             out = expand_dims(out, 0)
         return out
-    return _accepted(object, np.array(object, dtype=dtype, copy=copy, order=order,
+    return accepted_array(object, np.array(object, dtype=dtype, copy=copy, order=order,
                                       ndmin=ndmin), dtype)
-
-
-def _accepted(obj, out, dtype):
-    """The NumPy array ``out`` made from ``obj``, as an ``Array``, if JAX would
-    accept it (see ``inputs``): masked arrays, Python ints outside int64 and
-    non-numeric dtypes raise JAX's errors; ``np.matrix`` becomes plain."""
-    if isinstance(obj, np.ma.MaskedArray):
-        raise ValueError(inputs.MASKED_MESSAGE)
-    if type(obj) is int and not inputs.fits_int64(obj):
-        raise inputs.int_too_large(obj)
-    kind = out.dtype.kind
-    if dtype is None and isinstance(obj, (list, tuple)) and (
-            kind == "O" or (kind in "uf" and out.size and np.max(np.abs(out)) >= 2.0 ** 63)):
-        inputs.check_python_ints(obj)   # e.g. [2**64, 1]: NumPy makes float64 or object
-    if kind not in inputs.VALID_KINDS:
-        inputs.reject_dtype(out.dtype)
-    if type(out) is not np.ndarray:
-        out = out.view(np.ndarray)       # np.matrix and other subclasses
-    return as_array(out)
 
 
 def asarray(a, dtype=None, order=None, *, copy=None):
@@ -74,7 +48,7 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     """
     if _has_tracer(a):
         return array(a, dtype=dtype)
-    return _accepted(a, np.asarray(a, dtype=dtype, order=order, copy=copy), dtype)
+    return accepted_array(a, np.asarray(a, dtype=dtype, order=order, copy=copy), dtype)
 
 
 def _like(name, npfn):

@@ -1,6 +1,7 @@
 """``vmapx.numpy``'s selection and functional updates: ``select``,
 ``piecewise``, ``choose``, ``compress``, ``extract``, ``place``, ``put``,
-``put_along_axis``, ``apply_along_axis`` and ``apply_over_axes``.  NumPy's
+``put_along_axis`` and ``apply_over_axes`` (``apply_along_axis``, defined by
+``vmap``, is in ``vectorize.py``).  NumPy's
 in-place functions take ``inplace=False`` (as in JAX) to return a new array;
 on traced arrays that is required.
 """
@@ -18,7 +19,7 @@ from .reductions import count_nonzero
 from .static_args import _at, _functional_only, concrete_or_error
 
 __all__ = ["select", "piecewise", "choose", "compress", "extract", "place", "put",
-           "put_along_axis", "apply_along_axis", "apply_over_axes"]
+           "put_along_axis", "apply_over_axes"]
 
 
 # ------------------------------------------------ selection, functional updates
@@ -267,32 +268,6 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
             shape[d] = ishape[d]
             index.append(np.arange(ishape[d]).reshape(shape))
     return _at(arr)[tuple(index)].set(values, mode=mode)
-
-
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
-    """``func1d`` applied to every 1-D slice along ``axis`` (batched with ``vmap``),
-    as ``numpy.apply_along_axis``.
-
-    >>> apply_along_axis(lambda v: v[::-1].sum() * v, 1, np.array([[1, 2], [3, 4]]))
-    array([[ 3,  6],
-           [21, 28]])
-    """
-    # upward: apply_along_axis is vmap of the function; vmap's entry sits above numpy
-    from ..api import vmap
-    arr = asarray_like(arr)
-    nd = ndim_of(arr)
-    axis = canonicalize_axis(axis, nd)
-
-    def one(x):
-        return func1d(x, *args, **kwargs)
-
-    f = one
-    for _ in range(nd - 1):
-        f = vmap(f)
-    out = asarray_like(f(jnp.moveaxis(arr, axis, -1)))
-    extra = ndim_of(out) - (nd - 1)
-    return jnp.moveaxis(out, tuple(range(nd - 1, nd - 1 + extra)),
-                        tuple(range(axis, axis + extra)))
 
 
 def apply_over_axes(func, a, axes):

@@ -1,8 +1,15 @@
-"""``vmapx.numpy.vectorize``: NumPy's ``vectorize`` (generalized-ufunc
-signatures, broadcasting of the loop dimensions, ``excluded``) built on
-``vmap``: the function runs once, on whole batches, one ``vmap`` per loop
-dimension.  Where JAX's version diverges from NumPy's, this follows NumPy:
-keyword arguments that are not excluded are vectorized too."""
+"""The functions of ``vmapx.numpy`` that are defined by ``vmap``:
+``vectorize`` and ``apply_along_axis``.
+
+``vectorize`` is NumPy's (generalized-ufunc signatures, broadcasting of the
+loop dimensions, ``excluded``) built on ``vmap``: the function runs once, on
+whole batches, one ``vmap`` per loop dimension.  Where JAX's version diverges
+from NumPy's, this follows NumPy: keyword arguments that are not excluded are
+vectorized too.
+
+This module sits above ``vmap``'s entry (``api``), so it is not part of
+``_src/numpy_api.py``: ``vmapx.numpy`` adds its functions to that namespace
+(docs/layers.md)."""
 from __future__ import annotations
 
 import functools
@@ -10,13 +17,14 @@ import re
 
 import numpy as np
 
-from ..core import Tracer, get_aval
+from ..api import vmap
+from ..core import Tracer, get_aval, ndim_of
 from ..errors import api_boundary
 from .. import tree as tu
-from .base import asarray_like
+from .base import asarray_like, canonicalize_axis
 from . import basic_api as jnp
 
-__all__ = ["vectorize"]
+__all__ = ["vectorize", "apply_along_axis"]
 
 _DIMENSION_NAME = r"\w+"
 _CORE_DIMENSION_LIST = "(?:{0:}(?:,{0:})*)?".format(_DIMENSION_NAME)
@@ -87,8 +95,6 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     @api_boundary
     @functools.wraps(pyfunc)
     def wrapped(*args, **kwargs):
-        # upward: vectorize is vmap of the function; vmap's entry sits above numpy
-        from .. import api
         n_pos = len(args)
         inds = [i for i in range(n_pos) if i not in excluded]
         none_args = {j for j, i in enumerate(inds) if args[i] is None}
@@ -146,7 +152,7 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             if all(ax is None for ax in in_axes):
                 expand.append(len(broadcast_shape) - 1 - negdim)
             else:
-                func = api.vmap(func, in_axes)
+                func = vmap(func, in_axes)
         result = func(*squeezed)
         if expand:
             expand = sorted(expand)
@@ -179,3 +185,27 @@ def _checked(call, in_dim_sizes, out_core, context):
             _update_dim_sizes(sizes, shape, cd, context, is_input=False)
         return out
     return checked
+
+
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    """``func1d`` applied to every 1-D slice along ``axis`` (batched with ``vmap``),
+    as ``numpy.apply_along_axis``.
+
+    >>> apply_along_axis(lambda v: v[::-1].sum() * v, 1, np.array([[1, 2], [3, 4]]))
+    array([[ 3,  6],
+           [21, 28]])
+    """
+    arr = asarray_like(arr)
+    nd = ndim_of(arr)
+    axis = canonicalize_axis(axis, nd)
+
+    def one(x):
+        return func1d(x, *args, **kwargs)
+
+    f = one
+    for _ in range(nd - 1):
+        f = vmap(f)
+    out = asarray_like(f(jnp.moveaxis(arr, axis, -1)))
+    extra = ndim_of(out) - (nd - 1)
+    return jnp.moveaxis(out, tuple(range(nd - 1, nd - 1 + extra)),
+                        tuple(range(axis, axis + extra)))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import inputs
-from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, shape_of,
-                    ShapedArray, Tracer)
+from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, primitives,
+                    shape_of, ShapedArray, Tracer)
 from ..batching import bdim_to_front
 from .shapes import broadcast_in_dim_p, reshape_p
 
@@ -86,9 +86,8 @@ def _unbroadcast(g, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and gs[i + lead] != 1)
     if axes:
-        # upward: reductions' own rules are built from elementwise primitives
-        from .reductions import reduce_sum_p
-        g = reduce_sum_p.bind(g, axes=axes, keepdims=False, dtype=None)
+        # reduce_sum is declared in prims/reductions, whose rules use this module
+        g = primitives["reduce_sum"].bind(g, axes=axes, keepdims=False, dtype=None)
     if tuple(shape_of(g)) != tuple(shape):
         g = reshape_p.bind(g, new_sizes=tuple(shape))
     return g

@@ -9,7 +9,9 @@ two axes (``solve``'s right-hand side is always a matrix here; the numpy layer
 adds and removes the axis of a vector).
 
 JVP rules are the standard matrix-calculus ones, written with ``vmapx.numpy``
-functions so that they compose with every other transform.  Routines that read
+functions so that they compose with every other transform (so this module sits
+above the basic numpy sections, as JAX's ``lax.linalg`` uses ``jax.numpy``; see
+docs/layers.md).  Routines that read
 only one triangle of their input (``cholesky``, ``eigh``, ``eigvalsh``, ``svd``
 and ``pinv`` with ``hermitian=True``) differentiate the Hermitian matrix they
 actually see: the tangent is mirrored from the same triangle.
@@ -23,6 +25,8 @@ from ..core import Primitive, ShapedArray, ndim_of
 from ..autodiff import is_undefined
 from ..batching import bdim_to_front
 from .elementwise import _unbroadcast
+from ..jnp import basic_api as jnp
+from ..jnp.matrices import tril, triu
 from .shapes import reshape_p
 
 # ------------------------------------------------------------------ dtype rules
@@ -100,20 +104,13 @@ def _declare(name, impl, abstract, core_ranks, *, multiple_results=False):
 # outer traces, so they use vmapx.numpy (hence primitives) only.
 
 
-def _jnp():
-    # upward: a rule computed with vmapx.numpy, which is built on these primitives
-    from .. import numpy_api as jnp
-    return jnp
-
-
 def _H(x):
-    jnp = _jnp()
     x = jnp.swapaxes(x, -1, -2)
     return jnp.conjugate(x) if x.dtype.kind == "c" else x
 
 
 def _mT(x):
-    return _jnp().swapaxes(x, -1, -2)
+    return jnp.swapaxes(x, -1, -2)
 
 
 def _eye_like(n, dtype, ndim):
@@ -124,19 +121,18 @@ def _tangent(t, like):
     """A symbolic-zero tangent made concrete, in the dtype of ``like``."""
     if t is None:
         return np.zeros(like.shape, like.dtype)
-    return _jnp().astype(t, like.dtype) if t.dtype != like.dtype else t
+    return jnp.astype(t, like.dtype) if t.dtype != like.dtype else t
 
 
 def _hermitian_from(t, lower: bool):
     """The Hermitian matrix whose ``lower`` (else upper) triangle is that of ``t``."""
-    jnp = _jnp()
     if lower:
-        return jnp.tril(t) + _H(jnp.tril(t, -1))
-    return jnp.triu(t) + _H(jnp.triu(t, 1))
+        return tril(t) + _H(tril(t, -1))
+    return triu(t) + _H(triu(t, 1))
 
 
 def _mtrace(x):
-    return _jnp().trace(x, axis1=-2, axis2=-1)
+    return jnp.trace(x, axis1=-2, axis2=-1)
 
 
 # -------------------------------------------------------------------------- inv
@@ -236,7 +232,6 @@ def _inv_jvp(primals, tangents):
     out = inv_p.bind(a)
     if da is None:
         return out, None
-    jnp = _jnp()
     return out, jnp.negative(jnp.matmul(jnp.matmul(out, _tangent(da, out)), out))
 
 
@@ -263,7 +258,6 @@ def _solve_jvp(primals, tangents):
     x = solve_p.bind(a, b)
     if da is None and db is None:
         return x, None
-    jnp = _jnp()
     rhs = None if db is None else _tangent(db, x)
     if da is not None:
         t = jnp.negative(jnp.matmul(_tangent(da, x), x))
@@ -325,7 +319,6 @@ def _slogdet_jvp(primals, tangents):
     sign, logabs = slogdet_p.bind(a)
     if da is None:
         return [sign, logabs], [None, None]
-    jnp = _jnp()
     dt = linalg_dtype(a.dtype)
     tr = _mtrace(solve_p.bind(a, _tangent(da, np.zeros((), dt))))
     if dt.kind != "c":
@@ -346,12 +339,11 @@ def _cholesky_jvp(primals, tangents, *, upper):
     c = cholesky_p.bind(a, upper=upper)
     if da is None:
         return c, None
-    jnp = _jnp()
     da = _hermitian_from(_tangent(da, c), lower=not upper)
     low = _H(c) if upper else c
     tmp = solve_p.bind(low, da)                    # L^-1 dA
     x = _H(solve_p.bind(low, _H(tmp)))             # L^-1 dA L^-H
-    phi = jnp.tril(x, -1) + 0.5 * jnp.tril(jnp.triu(x))
+    phi = tril(x, -1) + 0.5 * tril(triu(x))
     dl = jnp.matmul(low, phi)
     return c, _H(dl) if upper else dl
 
@@ -380,11 +372,10 @@ def _qr_tangents(q, r, da):
     """dQ, dR of A = QR with R square (JAX's rule): with C = Q^H dA R^-1 and
     Omega its skew-Hermitian part built from the strict lower triangle,
     dQ = Q (Omega - C) + dA R^-1 and dR = (C - Omega) R."""
-    jnp = _jnp()
     n = r.shape[-1]
     dx_rinv = _mT(solve_p.bind(_mT(r), _mT(da)))   # dA R^-1
     qt_dx_rinv = jnp.matmul(_H(q), dx_rinv)
-    low = jnp.tril(qt_dx_rinv, -1)
+    low = tril(qt_dx_rinv, -1)
     do = low - _H(low)
     if q.dtype.kind == "c":
         eye = _eye_like(n, q.dtype, q.ndim)
@@ -399,7 +390,6 @@ def _qr_jvp(primals, tangents, *, mode):
     q, r = qr_p.bind(a, mode=mode)
     if da is None:
         return [q, r], [None, None]
-    jnp = _jnp()
     m, n = a.shape[-2:]
     da = _tangent(da, q)
     if m < n:  # A = [X Y] = Q [R1 R2]: X = Q R1 is square, and R2 = Q^H Y
@@ -440,7 +430,6 @@ eigh_p = _declare("eigh", lambda a, *, UPLO: list(np.linalg.eigh(a, UPLO=UPLO)),
 
 
 def _eigh_tangents(a, da, w, v, lower):
-    jnp = _jnp()
     da = _hermitian_from(_tangent(da, v), lower)
     vdv = jnp.matmul(jnp.matmul(_H(v), da), v)
     return jnp.real(jnp.diagonal(vdv, 0, -2, -1)), vdv
@@ -452,7 +441,6 @@ def _eigh_jvp(primals, tangents, *, UPLO):
     w, v = eigh_p.bind(a, UPLO=UPLO)
     if da is None:
         return [w, v], [None, None]
-    jnp = _jnp()
     dw, vdv = _eigh_tangents(a, da, w, v, UPLO == "L")
     n = a.shape[-1]
     eye = _eye_like(n, v.dtype, v.ndim)
@@ -515,7 +503,6 @@ def _eig_jvp(primals, tangents):
     w, v = eig_p.bind(a)
     if da is None:
         return [w, v], [None, None]
-    jnp = _jnp()
     vinv_da_v = jnp.matmul(solve_p.bind(v, _tangent(da, v)), v)
     dw = jnp.diagonal(vinv_da_v, 0, -2, -1)
     eye = _eye_like(a.shape[-1], v.dtype, v.ndim)
@@ -550,7 +537,6 @@ def _eigvals_jvp(primals, tangents):
     (a,), (da,) = primals, tangents
     if da is None:
         return eigvals_p.bind(a), None
-    jnp = _jnp()
     w, v = eig_p.bind(a)
     vinv_da_v = jnp.matmul(solve_p.bind(v, _tangent(da, v)), v)
     return w, jnp.diagonal(vinv_da_v, 0, -2, -1)
@@ -590,7 +576,6 @@ svd_p = _declare("svd", _svd, _svd_abstract, (2,), multiple_results=True)
 def _svd_jvp(primals, tangents, *, full_matrices, compute_uv, hermitian):
     """JAX's SVD JVP (distinct nonzero singular values; reduced matrices)."""
     (a,), (da,) = primals, tangents
-    jnp = _jnp()
     out = svd_p.bind(a, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
     if da is None:
         return out, [None] * len(out)
@@ -654,7 +639,6 @@ def _pinv_jvp(primals, tangents, *, rcond, hermitian):
     p = pinv_p.bind(a, rcond=rcond, hermitian=hermitian)
     if da is None:
         return p, None
-    jnp = _jnp()
     mm = jnp.matmul
     da = _tangent(da, p)
     if hermitian:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import ShapedArray
+from ..jnp import basic_api as jnp, linalg
+from ..jnp.matrices import tril, triu
 from .linalg import _declare, linalg_dtype
 
 
@@ -48,8 +50,6 @@ lu_p = _declare("lu", _lu, _lu_abstract, (2,), multiple_results=True)
 
 
 def _lu_jvp(primals, tangents):
-    from .. import numpy_api as jnp  # upward: the rule computes with the numpy layer
-    from ..jnp import linalg  # upward: and with its linalg section
     (a,), (da,) = primals, tangents
     lu, pivots, perm = lu_p.bind(a)
     if da is None:
@@ -59,13 +59,13 @@ def _lu_jvp(primals, tangents):
         raise NotImplementedError("the derivative of lax.linalg.lu is implemented for square "
                                   "matrices only")
     eye = jnp.eye(m, dtype=lu.dtype)
-    lower = jnp.tril(lu, -1) + eye
-    upper = jnp.triu(lu)
+    lower = tril(lu, -1) + eye
+    upper = triu(lu)
     pda = jnp.take_along_axis(da, perm[..., :, None], axis=-2)
     left = linalg.solve(lower, pda)  # L^-1 P dA
     f = jnp.swapaxes(linalg.solve(jnp.swapaxes(upper, -1, -2),
                                       jnp.swapaxes(left, -1, -2)), -1, -2)  # ... U^-1
-    dlu = jnp.matmul(lower, jnp.tril(f, -1)) + jnp.matmul(jnp.triu(f), upper)
+    dlu = jnp.matmul(lower, tril(f, -1)) + jnp.matmul(triu(f), upper)
     return [lu, pivots, perm], [dlu, None, None]
 
 

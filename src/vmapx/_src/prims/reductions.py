@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dummy_of, get_aval, Primitive, ShapedArray
-from ..autodiff import jvp_flat
-from .shapes import broadcast_in_dim_p, rev_p, transpose_p
+from .shapes import broadcast_in_dim_p, rev_p
 from . import elementwise as ew
 from .elementwise import convert_element_type_p, real_p
 from .indexing import gather_p
@@ -251,61 +250,3 @@ cumprod_p.jvp = _cumprod_jvp
 cummax_p.jvp = _cum_extremum_jvp(cummax_p)
 cummin_p.jvp = _cum_extremum_jvp(cummin_p)
 sort_p.jvp = _sort_jvp
-
-
-# ------------------------------------------- ufunc.reduce / ufunc.accumulate
-# NumPy's own ``ufunc.reduce``/``accumulate`` of any binary ufunc along one
-# axis, so the result is whatever NumPy computes (its evaluation order for
-# non-reorderable ufuncs such as ``power`` differs between NumPy releases).
-# ``batched`` counts the leading batch axes: a batched operand is made
-# C-contiguous first, so every example has the layout of a fresh NumPy array
-# (NumPy's order can depend on the memory layout).
-
-
-def _ufunc_fold_impl(x, *, ufunc, method, axis, keepdims=False, initial=None, batched=0):
-    x = np.asarray(x)
-    if batched:
-        x = np.ascontiguousarray(x)
-    kw = {} if initial is None else {"initial": initial}
-    if method == "reduce":
-        return getattr(ufunc, method)(x, axis=axis, keepdims=keepdims, **kw)
-    return getattr(ufunc, method)(x, axis=axis)
-
-
-def _ufunc_fold_abstract(a, *, ufunc, method, axis, keepdims=False, initial=None, batched=0):
-    key = ("ufunc_fold", ufunc, method, a.dtype, a.weak_type)  # ``initial`` is cast
-    dt = _cache.get(key)
-    if dt is None:
-        d = np.ones((1,), a.dtype) if not a.weak_type else np.asarray([dummy_of(a)])
-        dt = _cache[key] = _ufunc_fold_impl(d, ufunc=ufunc, method=method, axis=0).dtype
-    if method == "accumulate":
-        return ShapedArray(a.shape, dt)
-    return ShapedArray(_reduced_shape(a.shape, (axis,), keepdims), dt)
-
-
-ufunc_fold_p = Primitive("ufunc_fold", _ufunc_fold_impl, abstract=_ufunc_fold_abstract)
-
-
-def _ufunc_fold_batch(ax, vals, dims, *, axis, batched=0, **params):
-    (x,), (d,) = vals, dims
-    if d != 0:  # the batch axis goes first (see ``batched`` above)
-        nd = len(aval_of(x).shape)
-        x = transpose_p.bind(x, perm=(d,) + tuple(i for i in range(nd) if i != d))
-    return ufunc_fold_p.bind(x, axis=axis + 1, batched=batched + 1, **params), 0
-
-
-def _ufunc_fold_jvp(primals, tangents, *, ufunc, method, axis, keepdims=False, initial=None,
-                    batched=0):
-    """The tangent is that of the left-to-right fold (``ufunc.reduce``'s
-    definition), whatever order NumPy evaluates the primal in."""
-    from ..interop import left_fold  # the numpy layer: imported here to avoid a cycle
-    (x,), (t,) = primals, tangents
-    out = ufunc_fold_p.bind(x, ufunc=ufunc, method=method, axis=axis, keepdims=keepdims,
-                            initial=initial, batched=batched)
-    _, (tan,) = jvp_flat(
-        lambda xs: [left_fold(ufunc, method, xs[0], axis, keepdims, initial)], [x], [t])
-    return out, tan
-
-
-ufunc_fold_p.batch = _ufunc_fold_batch
-ufunc_fold_p.jvp = _ufunc_fold_jvp

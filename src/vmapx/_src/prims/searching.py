@@ -14,6 +14,9 @@ counts (or sums the weights of) each value in ``[0, length)`` per row; other
 values are dropped.  Rows are counted at once by offsetting each row's values
 into its own range of one ``numpy.bincount`` call, which sums in the same
 order as per-row calls would.
+
+``bincount``'s transpose computes with the basic numpy sections, so this module
+sits above them (docs/layers.md).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from .. import inputs
 from ..core import Primitive, ShapedArray, ndim_of
 from ..batching import broadcast_batched
 from . import elementwise as ew
+from ..jnp import basic_api as jnp
 
 
 def _before(a, b):
@@ -129,8 +133,6 @@ def _bincount_transpose(ct, x, w, *, length):
     """The weight of each element receives the cotangent of its bin (0 if dropped)."""
     if ct is None:
         return [None, None]
-    # upward: a rule computed with vmapx.numpy, which is built on these primitives
-    from .. import numpy_api as jnp
     valid = ew.logical_and_p.bind(ew.greater_equal_p.bind(x, 0), ew.less_p.bind(x, length))
     idx = jnp.clip(x, 0, max(length - 1, 0))
     got = jnp.take_along_axis(ct, jnp.astype(idx, np.intp), axis=-1, mode="clip")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..core import Primitive, ShapedArray, ndim_of, shape_of
+from ..core import Primitive, primitives, ShapedArray, ndim_of, shape_of
 from ..batching import bdim_to_front, broadcast_batched
 
 
@@ -195,9 +195,9 @@ def _bid_transpose(ct, x, *, shape, dims):
     expanded = [i for i, d in enumerate(dims) if xs[i] == 1 and shape[d] != 1]
     axes = tuple(sorted(set(range(len(shape))) - set(dims)) + [dims[i] for i in expanded])
     if axes:
-        # upward: broadcast_in_dim's transpose sums with reduce_sum_p; reductions' rules use shapes
-        from .reductions import reduce_sum_p
-        ct = reduce_sum_p.bind(ct, axes=tuple(sorted(axes)), keepdims=False, dtype=None)
+        # reduce_sum is declared in prims/reductions, whose rules use this module
+        ct = primitives["reduce_sum"].bind(ct, axes=tuple(sorted(axes)), keepdims=False,
+                                           dtype=None)
     if tuple(shape_of(ct)) != tuple(xs):
         ct = reshape_p.bind(ct, new_sizes=tuple(xs))
     return [ct]

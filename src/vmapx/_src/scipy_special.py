@@ -1,0 +1,204 @@
+"""The functions of ``vmapx.scipy.special`` that are one special-function
+primitive each (evaluated by ``scipy.special``, imported on first use), with
+SciPy's names, JAX's signatures and NumPy's promotion (integers to float64,
+float32 stays float32), and the promotion helpers the compositions share.
+
+They sit in ``_src`` so that the internals (the normal distribution of
+``scipy_stats``, which ``numpy_hooks`` maps SciPy's ``norm`` to) import them at
+module level; ``vmapx.scipy.special`` re-exports them and adds the
+compositions (``gamma``, ``logsumexp``, ``softmax``, ...).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import inputs
+from .core import Tracer, dtype_of, is_python_scalar
+from .jnp.base import asarray_like, astype
+from .prims import special as _sp
+
+
+def _out(x):
+    """Results outside any transform are arrays (never NumPy or Python scalars)."""
+    return x if isinstance(x, (np.ndarray, Tracer)) else np.asarray(x)
+
+
+def _promote_inexact(*xs):
+    """``xs`` converted to arrays of their common floating dtype (integers and
+    bools to float64; Python scalars are weak, so float32 stays float32)."""
+    xs = [asarray_like(x) for x in xs]
+    dt = np.result_type(*[x if is_python_scalar(x) else dtype_of(x) for x in xs], 0.0)
+    return [np.asarray(x, dt) if is_python_scalar(x) else x if dtype_of(x) == dt
+            else astype(x, dt) for x in xs]
+
+
+def _unary(prim, x):
+    if type(x) is np.ndarray and inputs.kind(x.dtype) == "f" and x.ndim:
+        return prim.impl(x)   # the common case, without promotion overhead
+    (x,) = _promote_inexact(x)
+    return _out(prim.bind(x))
+
+
+def _binary(prim, x, y):
+    x, y = _promote_inexact(x, y)
+    return _out(prim.bind(x, y))
+
+
+# -------------------------------------------------------------- primitives
+
+
+def erf(x):
+    """The error function, ``2/sqrt(pi) * integral_0^x exp(-t**2) dt``.
+
+    >>> erf(np.array([0.0, 0.5], np.float32))
+    array([0.       , 0.5204999], dtype=float32)
+    """
+    return _unary(_sp.erf_p, x)
+
+
+def erfc(x):
+    """The complementary error function ``1 - erf(x)``, accurate for large ``x``.
+
+    >>> erfc(np.array([0.0, 1.0]))
+    array([1.        , 0.15729921])
+    """
+    return _unary(_sp.erfc_p, x)
+
+
+def erfinv(x):
+    """The inverse of ``erf`` on ``(-1, 1)``.
+
+    >>> erfinv(np.array([0.0, 0.5]))
+    array([0.        , 0.47693628])
+    """
+    return _unary(_sp.erf_inv_p, x)
+
+
+def gammaln(x):
+    """``log(abs(gamma(x)))``.
+
+    >>> gammaln(np.array([1.0, 5.0]))
+    array([0.        , 3.17805383])
+    """
+    return _unary(_sp.lgamma_p, x)
+
+
+def digamma(x):
+    """The digamma function, the derivative of ``gammaln``.
+
+    >>> digamma(np.array([1.0, 2.0]))
+    array([-0.57721566,  0.42278434])
+    """
+    return _unary(_sp.digamma_p, x)
+
+
+def polygamma(n, x):
+    """The ``n``-th derivative of ``digamma``.  ``n`` must have an integer
+    dtype (``ValueError`` otherwise, as JAX) and is not differentiable; the
+    result has the floating dtype of ``x`` (float32 stays float32).
+
+    >>> polygamma(1, np.array([1.0, 2.0]))
+    array([1.64493407, 0.64493407])
+    >>> polygamma(np.array([1, 2]), np.array([2.0, 2.0], np.float32))
+    array([ 0.64493406, -0.4041138 ], dtype=float32)
+    """
+    n = asarray_like(n)
+    n_dt = np.asarray(n).dtype if is_python_scalar(n) else dtype_of(n)
+    if n_dt.kind not in "iub":
+        raise ValueError(f"Argument `n` to polygamma must be of integer type. Got dtype {n_dt}.")
+    (x,) = _promote_inexact(x)
+    return _out(_sp.polygamma_p.bind(astype(n, dtype_of(x)), x))
+
+
+def ndtr(x):
+    """The standard normal cumulative distribution function.
+
+    >>> ndtr(np.array([0.0, 1.0]))
+    array([0.5       , 0.84134475])
+    """
+    return _unary(_sp.ndtr_p, x)
+
+
+def ndtri(p):
+    """The inverse of ``ndtr`` (the standard normal quantile function).
+
+    >>> ndtri(np.array([0.5, 0.975]))
+    array([0.       , 1.95996398])
+    """
+    return _unary(_sp.ndtri_p, p)
+
+
+def log_ndtr(x):
+    """``log(ndtr(x))``, accurate far into the lower tail.
+
+    >>> log_ndtr(np.array([0.0, -20.0]))
+    array([  -0.69314718, -203.91715537])
+    """
+    return _unary(_sp.log_ndtr_p, x)
+
+
+def i0e(x):
+    """The exponentially scaled modified Bessel function of order 0.
+
+    >>> i0e(np.array([0.0, 1.0]))
+    array([1.        , 0.46575961])
+    """
+    return _unary(_sp.bessel_i0e_p, x)
+
+
+def i1e(x):
+    """The exponentially scaled modified Bessel function of order 1.
+
+    >>> i1e(np.array([0.0, 1.0]))
+    array([0.        , 0.20791042])
+    """
+    return _unary(_sp.bessel_i1e_p, x)
+
+
+def gammainc(a, x):
+    """The regularized lower incomplete gamma function ``P(a, x)``;
+    differentiable in both ``a`` and ``x``.
+
+    >>> gammainc(np.array([1.0, 2.0]), 2.0)
+    array([0.86466472, 0.59399415])
+    """
+    return _binary(_sp.igamma_p, a, x)
+
+
+def gammaincc(a, x):
+    """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.
+
+    >>> gammaincc(np.array([1.0, 2.0]), 2.0)
+    array([0.13533528, 0.40600585])
+    """
+    return _binary(_sp.igammac_p, a, x)
+
+
+def betainc(a, b, x):
+    """The regularized incomplete beta function ``I_x(a, b)`` (via
+    ``scipy.special.betainc``); differentiable in ``x`` in closed form, and in
+    ``a`` and ``b`` numerically.
+
+    >>> betainc(2.0, 3.0, np.array([0.25, 0.5]))
+    array([0.26171875, 0.6875    ])
+    """
+    a, b, x = _promote_inexact(a, b, x)
+    return _out(_sp.betainc_p.bind(a, b, x))
+
+
+def xlogy(x, y):
+    """``x * log(y)``, and 0 where ``x == 0``.
+
+    >>> xlogy(np.array([0.0, 2.0]), np.array([0.0, np.e]))
+    array([0., 2.])
+    """
+    return _binary(_sp.xlogy_p, x, y)
+
+
+def xlog1py(x, y):
+    """``x * log1p(y)``, and 0 where ``x == 0``.
+
+    >>> xlog1py(np.array([0.0, 2.0]), np.array([-1.0, np.e - 1]))
+    array([0., 2.])
+    """
+    return _binary(_sp.xlog1py_p, x, y)
