@@ -103,3 +103,14 @@ def test_custom_interpreter_composes_with_transforms():
     out = vmapx.vmap(lambda x: eval_jaxpr_with(closed.jaxpr, closed.consts, x)[0])(
         np.arange(3.0))
     np.testing.assert_allclose(out, np.exp(np.tanh(np.arange(3.0))))
+
+
+def test_closed_jaxpr_literals_and_shape_dtype_struct_like():
+    closed = vmapx.make_jaxpr(lambda x: x + np.arange(3.0))(np.ones(3))
+    assert closed.literals is closed.consts and len(closed.literals) == 1
+    assert vmapx.ShapeDtypeStruct.like(np.ones((2, 3), np.float32)) == vmapx.ShapeDtypeStruct(
+        (2, 3), np.float32)
+    assert vmapx.ShapeDtypeStruct.like(2.0).weak_type
+    spec = vmapx.vmap(lambda x: vmapx.pure_callback(
+        np.sin, vmapx.ShapeDtypeStruct.like(x), x, vmap_method="sequential"))(np.ones(2))
+    np.testing.assert_allclose(spec, np.sin(np.ones(2)))

@@ -131,6 +131,11 @@ class ClosedJaxpr:
     def eqns(self):
         return self.jaxpr.eqns
 
+    @property
+    def literals(self):
+        """The constants' values (JAX's newer name for ``consts``)."""
+        return self.consts
+
     def has_tracer_consts(self) -> bool:
         """Whether a const is a value of some trace (then it must not be cached)."""
         return any(isinstance(c, Tracer) for c in self.consts)
@@ -451,6 +456,16 @@ class ShapeDtypeStruct:
         self.shape = tuple(int(s) for s in shape)
         self.dtype = np.dtype(dtype)
         self.weak_type = bool(weak_type)
+
+    @classmethod
+    def like(cls, x):
+        """The shape and dtype of ``x`` (an array, a scalar or a tracer).
+
+        >>> ShapeDtypeStruct.like(np.ones((2, 3), np.float32))
+        ShapeDtypeStruct(shape=(2, 3), dtype=float32)
+        """
+        aval = abstractify(x)
+        return cls(aval.shape, aval.dtype, weak_type=aval.weak_type)
 
     @property
     def ndim(self):
