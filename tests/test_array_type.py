@@ -149,3 +149,48 @@ def test_arrays_report_their_device_and_sharding_as_jax_arrays_do():
     assert x.devices() == {vmapx.devices()[0]}
     assert x.sharding.device_set == {vmapx.devices()[0]}
     assert repr(x.sharding) == "SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)"
+
+
+def test_augmented_assignment_makes_a_new_array_as_in_jax():
+    import vmapx.numpy as jnp
+    a = jnp.array([10, 20])
+    b = a
+    b += 10
+    assert a.tolist() == [10, 20] and b.tolist() == [20, 30]
+    history, x = [], jnp.zeros(2)
+    for _ in range(3):
+        history.append(x)
+        x += 1.0
+    assert [h.tolist() for h in history] == [[0, 0], [1, 1], [2, 2]]
+    i = jnp.arange(3)
+    i += 0.5                      # promotes, as JAX does (NumPy would refuse the cast)
+    assert i.dtype == np.float64 and i.tolist() == [0.5, 1.5, 2.5]
+    m = jnp.eye(2)
+    m @= jnp.array([[1.0, 2.0], [3.0, 4.0]])
+    assert m.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    for op in ("-=", "*=", "/=", "//=", "%=", "**="):
+        y = jnp.array([4.0, 6.0])
+        z = y
+        exec(f"z {op} 2.0")
+        assert y.tolist() == [4.0, 6.0]
+
+
+def test_item_assignment_still_writes_in_place():
+    import vmapx.numpy as jnp
+    a = jnp.zeros(3)
+    b = a
+    b[1] = 5.0
+    b[2] += 1.0
+    assert a.tolist() == [0.0, 5.0, 1.0]
+
+
+def test_augmented_assignment_matches_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import vmapx.numpy as vjnp
+    for mod in (jax.numpy, vjnp):
+        x = mod.arange(4)
+        y = x
+        y += 1.5
+        assert np.asarray(x).tolist() == [0, 1, 2, 3]
+        assert np.asarray(y).dtype == np.float64

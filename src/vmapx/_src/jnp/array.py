@@ -60,11 +60,57 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
     >>> x = vmapx.random.normal(vmapx.random.PRNGKey(0), (3,)) + np.ones(3)
     >>> type(x).__name__, x.at[0].set(0.0)
     ('Array', array([0.        , 0.21523422, 2.81608667]))
+    >>> a = jnp.array([10, 20]); b = a; b += 10    # a new array, as in JAX
+    >>> a, b
+    (array([10, 20]), array([20, 30]))
     """
     # NumPy's default priority (0.0): mixed with plain ndarrays, the subclass wins.
 
     def __repr__(self):
         return repr(self.view(np.ndarray))
+
+    # Augmented assignment makes a new array, as for JAX's immutable arrays:
+    # ``y = x; y += 1`` leaves ``x`` as it was (JAX programs rely on it), and
+    # the result takes the promoted dtype (``int`` array ``+= 0.5`` is a float
+    # array). Item assignment (``x[i] = v``) still writes in place.
+    def __iadd__(self, other):
+        return self + other
+
+    def __isub__(self, other):
+        return self - other
+
+    def __imul__(self, other):
+        return self * other
+
+    def __itruediv__(self, other):
+        return self / other
+
+    def __ifloordiv__(self, other):
+        return self // other
+
+    def __imod__(self, other):
+        return self % other
+
+    def __ipow__(self, other):
+        return self ** other
+
+    def __imatmul__(self, other):
+        return self @ other
+
+    def __iand__(self, other):
+        return self & other
+
+    def __ior__(self, other):
+        return self | other
+
+    def __ixor__(self, other):
+        return self ^ other
+
+    def __ilshift__(self, other):
+        return self << other
+
+    def __irshift__(self, other):
+        return self >> other
 
     # JAX's extra keywords on ndarray methods; NumPy's own calls (np.argsort, np.var,
     # np.take, ... call these methods on subclasses) keep ndarray's behaviour.  The
