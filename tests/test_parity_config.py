@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import vmapx
+import vmapx.numpy as jnp
 
 
 @pytest.mark.parametrize("setter, option, value", [
@@ -36,9 +37,6 @@ def test_scoped_setter_restores_after_an_exception():
 
 
 def test_unsupported_modes_are_refused():
-    with pytest.raises(NotImplementedError, match="always broadcasts ranks"):
-        with vmapx.numpy_rank_promotion("raise"):
-            pass
     with pytest.raises(NotImplementedError, match="'standard' mode"):
         with vmapx.numpy_dtype_promotion("strict"):
             pass
@@ -53,3 +51,35 @@ def test_vmap_under_a_decorated_test_method_still_works():
         return vmapx.vmap(lambda x: x + np.ones(3))(xs)
 
     np.testing.assert_array_equal(f(np.zeros((2, 3))), np.ones((2, 3)))
+
+
+def test_rank_promotion_raise_and_warn():
+    import warnings
+    rank2, rank1, rank0 = np.zeros((2, 3)), np.zeros(3), np.float64(1.0)
+    with vmapx.numpy_rank_promotion("raise"):
+        with pytest.raises(ValueError, match=r"for add on shapes \(2, 3\) \(3,\) and with the "
+                                             r"config option jax_numpy_rank_promotion='raise'"):
+            jnp.add(rank2, rank1)
+        with pytest.raises(ValueError, match="for multiply"):
+            vmapx.jit(lambda a, b: a * b)(rank2, rank1)     # operators of traced values
+        with pytest.raises(ValueError, match="for where"):
+            jnp.where(rank1 > 0, rank2, 0.0)
+        np.testing.assert_array_equal(jnp.add(rank2, rank0), rank2 + 1)   # scalars are free
+        np.testing.assert_array_equal(jnp.add(rank2, rank2), 2 * rank2)
+        # under vmap the per-example ranks count: (3,) + (3,) is fine
+        np.testing.assert_array_equal(vmapx.vmap(jnp.add)(rank2, rank2), 2 * rank2)
+        f = jnp.vectorize(jnp.add, signature="(),()->()")
+        with pytest.raises(ValueError, match=r"require rank promotion for jnp.vectorize"):
+            f(rank2, rank1)
+        f(rank2, rank0)
+        jnp.vectorize(jnp.add, signature="(n),()->(n)")(np.zeros((3, 2)), rank1)
+    assert vmapx.config.jax_numpy_rank_promotion == "allow"
+    np.testing.assert_array_equal(jnp.add(rank2, rank1), rank2)        # restored
+    with vmapx.numpy_rank_promotion("warn"):
+        with pytest.warns(UserWarning, match="Following NumPy automatic rank promotion for add"):
+            jnp.add(rank2, rank1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jnp.add(rank2, rank1)
+    with pytest.raises(ValueError, match="new enum value must be in"):
+        vmapx.config.update("jax_numpy_rank_promotion", "sometimes")

@@ -18,8 +18,11 @@ What each option means in vmapx:
 * ``jax_disable_jit``: the same switch as ``vmapx.disable_jit()``.
 * ``jax_debug_nans`` / ``jax_debug_infs``: accepted and stored; vmapx does not
   check results for NaNs or infinities (a ``UserWarning`` says so once).
-* ``jax_numpy_rank_promotion``: ``'allow'`` (NumPy broadcasting, the only
-  mode); ``'warn'`` and ``'raise'`` raise ``NotImplementedError``.
+* ``jax_numpy_rank_promotion``: ``'allow'`` (NumPy broadcasting, the
+  default); ``'warn'`` / ``'raise'``: ``vmapx.numpy``'s broadcasting functions
+  (binary ufuncs, ``where``, ``vectorize``; and so the operators of traced
+  values) warn or raise ``ValueError`` on operands of different non-zero ranks,
+  as JAX's do. NumPy's own operators on concrete arrays broadcast as NumPy does.
 * ``vmapx_strict_vmap`` (default ``False``, or env ``VMAPX_STRICT_VMAP=1``): eager
   ``vmap`` raises JAX's errors where per-example code asks for a Python value
   from a batched value, instead of splitting the batch on it (``vmap(...,
@@ -50,7 +53,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, fused, jit
+from . import caches, concrete, fused, inputs, jit
 
 AUTO_CHUNK = False
 """``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
@@ -79,10 +82,7 @@ def _rank_promotion(name, value):
     if value not in _RANK_PROMOTION:
         raise ValueError(f"new enum value must be in {_RANK_PROMOTION}, got {value} of type "
                          f"{type(value)}.")
-    if value != "allow":
-        raise NotImplementedError(
-            f"jax_numpy_rank_promotion={value!r} is not supported by vmapx: it always "
-            "broadcasts ranks as NumPy does ('allow').")
+    inputs.RANK_PROMOTION[0] = value
     return value
 
 
@@ -293,7 +293,7 @@ def _scoped(option: str, doc: str):
             yield
         finally:
             with _scope_lock:
-                config._values[option] = previous
+                config.update(option, previous)   # through the option's handler
 
     setter.__name__ = setter.__qualname__ = option[len("jax_"):]
     setter.__doc__ = doc
@@ -302,11 +302,16 @@ def _scoped(option: str, doc: str):
 
 numpy_rank_promotion = _scoped("jax_numpy_rank_promotion", """Set ``jax_numpy_rank_promotion`` within a scope (a context manager or a decorator).
 
-vmapx always broadcasts ranks as NumPy does, so only ``'allow'`` is accepted.
+``'raise'`` makes broadcasting of operands of different non-zero ranks an error
+in ``vmapx.numpy``'s functions (``'warn'`` a warning), as in JAX.
 
->>> import vmapx
->>> with vmapx.numpy_rank_promotion("allow"):
-...     vmapx.config.jax_numpy_rank_promotion
+>>> import numpy as np, vmapx, vmapx.numpy as jnp
+>>> with vmapx.numpy_rank_promotion("raise"):
+...     jnp.add(np.ones(3), np.ones((2, 3)))
+Traceback (most recent call last):
+...
+ValueError: Operands could not be broadcast together for add on shapes (3,) (2, 3) and with the config option jax_numpy_rank_promotion='raise'. For more information, see https://docs.jax.dev/en/latest/rank_promotion_warning.html.
+>>> vmapx.config.jax_numpy_rank_promotion
 'allow'
 """)
 

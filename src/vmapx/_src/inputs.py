@@ -12,6 +12,8 @@ int64 (``OverflowError``).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 VALID_KINDS = "biufc"
@@ -145,3 +147,47 @@ def check_python_ints(obj):
     elif isinstance(obj, (list, tuple)):
         for o in obj:
             check_python_ints(o)
+
+
+RANK_PROMOTION = ["allow"]
+"""``jax_numpy_rank_promotion`` (set by ``config``): ``'allow'``, ``'warn'`` or
+``'raise'``; read by the numpy layer's broadcasting functions."""
+
+_RANK_DOC = "https://docs.jax.dev/en/latest/rank_promotion_warning.html"
+
+
+def check_rank_promotion(fun_name, shapes):
+    """JAX's ``jax_numpy_rank_promotion`` rule for ``fun_name`` on operands of
+    ``shapes``: broadcasting operands of different non-zero ranks warns or
+    raises ``ValueError`` (scalars broadcast freely). Called only when the
+    option is not ``'allow'``."""
+    ranks = {len(s) for s in shapes if len(s)}
+    if len(ranks) < 2:
+        return
+    shown = " ".join(str(tuple(s)) for s in shapes)
+    if RANK_PROMOTION[0] == "warn":
+        warnings.warn(f"Following NumPy automatic rank promotion for {fun_name} on shapes "
+                      f"{shown}. Set the jax_numpy_rank_promotion config option to 'allow' "
+                      f"to disable this warning; for more information, see {_RANK_DOC}.",
+                      stacklevel=3)
+    elif RANK_PROMOTION[0] == "raise":
+        raise ValueError(f"Operands could not be broadcast together for {fun_name} on shapes "
+                         f"{shown} and with the config option "
+                         f"jax_numpy_rank_promotion='raise'. For more information, see "
+                         f"{_RANK_DOC}.")
+
+
+def check_vectorize_rank_promotion(shapes, core_ranks, signature):
+    """The same rule for ``vectorize``: the loop (non-core) ranks of the
+    non-scalar operands must agree."""
+    ranks = {len(s) - c for s, c in zip(shapes, core_ranks, strict=True) if len(s)}
+    if len(ranks) < 2:
+        return
+    message = (f"operands with shapes {[tuple(s) for s in shapes]} require rank promotion for "
+               f"jnp.vectorize function with signature {signature}. Set the "
+               f"jax_numpy_rank_promotion config option to 'allow' to disable this message; "
+               f"for more information, see {_RANK_DOC}.")
+    if RANK_PROMOTION[0] == "warn":
+        warnings.warn(message, stacklevel=3)
+    elif RANK_PROMOTION[0] == "raise":
+        raise ValueError(message)

@@ -8,10 +8,10 @@ import operator
 
 import numpy as np
 
-from . import inplace, numpy_api as jnp, numpy_hooks
+from . import inplace, inputs, numpy_api as jnp, numpy_hooks
 from .batching import splittable
 from .callbacks import pure_callback
-from .core import Tracer, copy_box, _state as _core_state
+from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
@@ -356,6 +356,7 @@ def _install(numpy=None, linalg=None, fft=None):
         prim = getattr(fn, "_prim", None)
         if prim is not None:  # the common case: straight to the current trace
             state = _core_state
+            rank_mode = inputs.RANK_PROMOTION
 
             if swap:
                 def op(self, other):
@@ -365,6 +366,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         other = asarray_like(other)
                     else:
                         _check_operand(other, "x")
+                    if rank_mode[0] != "allow":
+                        inputs.check_rank_promotion(name, (shape_of(other), self.aval.shape))
                     return state.trace.process(prim, (other, self), {})
             else:
                 def op(self, other):
@@ -374,6 +377,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         other = asarray_like(other)
                     else:
                         _check_operand(other, "y")
+                    if rank_mode[0] != "allow":
+                        inputs.check_rank_promotion(name, (self.aval.shape, shape_of(other)))
                     return state.trace.process(prim, (self, other), {})
             return op
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import inputs
-from ..core import Tracer, dtype_of
+from ..core import Tracer, dtype_of, shape_of
 from ..prims import elementwise as ew
 from .base import asarray_like, astype, make_ufunc, _check_no_out
 from .indexing import nonzero
@@ -106,7 +106,10 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     if x is None or y is None:
         raise ValueError("Either both or neither of the x and y arguments should be provided "
                          "to vmapx.numpy.where.")
-    return ew.where_p.bind(asarray_like(condition), asarray_like(x), asarray_like(y))
+    condition, x, y = asarray_like(condition), asarray_like(x), asarray_like(y)
+    if inputs.RANK_PROMOTION[0] != "allow":
+        inputs.check_rank_promotion("where", (shape_of(condition), shape_of(x), shape_of(y)))
+    return ew.where_p.bind(condition, x, y)
 
 
 def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):

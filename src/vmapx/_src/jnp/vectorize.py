@@ -20,7 +20,7 @@ import numpy as np
 from ..api import vmap
 from ..core import Tracer, get_aval, ndim_of
 from ..errors import api_boundary
-from .. import tree as tu
+from .. import inputs, tree as tu
 from .base import asarray_like, canonicalize_axis
 from . import basic_api as jnp
 
@@ -123,6 +123,9 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             if len(in_core) != len(vargs):
                 raise TypeError(f"wrong number of positional arguments: expected "
                                 f"{len(in_core)}, got {len(vargs)}{context}")
+        if inputs.RANK_PROMOTION[0] != "allow":
+            inputs.check_vectorize_rank_promotion([get_aval(a).shape for a in vargs],
+                                                  [len(cd) for cd in in_core], signature)
         dim_sizes: dict = {}
         for a, cd in zip(vargs, in_core, strict=True):
             _update_dim_sizes(dim_sizes, get_aval(a).shape, cd, context, is_input=True)
