@@ -109,10 +109,13 @@ def test_config_platforms_accept_cpu_only(restore_config):
         vmapx.config.update("jax_platform_name", "gpu")
 
 
-def test_config_rank_promotion_allow_only(restore_config):
-    vmapx.config.update("jax_numpy_rank_promotion", "allow")
-    with pytest.raises(NotImplementedError, match="'raise' is not supported"):
-        vmapx.config.update("jax_numpy_rank_promotion", "raise")
+def test_config_rank_promotion_modes(restore_config):
+    vmapx.config.update("jax_numpy_rank_promotion", "raise")
+    try:
+        with pytest.raises(ValueError, match="jax_numpy_rank_promotion='raise'"):
+            vmapx.numpy.add(np.ones(2), np.ones((3, 2)))
+    finally:
+        vmapx.config.update("jax_numpy_rank_promotion", "allow")
     with pytest.raises(ValueError, match=r"new enum value must be in \['allow', 'warn', "
                                          r"'raise'\], got bogus of type <class 'str'>\."):
         vmapx.config.update("jax_numpy_rank_promotion", "bogus")
