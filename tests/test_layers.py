@@ -34,7 +34,7 @@ LAYERS = [
                                                   "jnp.numerical", "jnp.setops", "jnp.tiling",
                                                   "jnp.poly"]),
     ("eager-vmap machinery, options and the numpy namespace",
-     ["concrete", "inplace", "callbacks", "config", "memory", "numpy_api"]),
+     ["concrete", "inplace", "callbacks", "debugger", "config", "memory", "numpy_api"]),
     ("lax layer, SciPy's functions and the transforms built on them",
      ["lax_*", "scipy_*", "numpy_hooks", "chunking", "dask_backend", "custom_functions",
       "custom_jvp", "custom_vjp", "custom_derivatives", "custom_batching", "misc_api",

@@ -26,12 +26,34 @@ import numpy as np
 from . import fused, pool
 from .core import Primitive, unaliased
 from .jnp.array import Array
-from .staging import batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, Literal, Var
+from .staging import batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, Jaxpr, Literal, Var
 from .autodiff import jvp_flat
 
 EFFECTFUL: set = set()
 """Primitives run for their side effects (debug callbacks): their equations are
-never removed as dead code nor merged as common subexpressions."""
+never removed as dead code nor merged as common subexpressions; nor are the
+equations whose programs (a ``cond`` branch, a loop body, an inner ``jit``)
+contain one (``has_effects``)."""
+
+
+def has_effects(eqn) -> bool:
+    """Whether running ``eqn`` has a side effect: an effectful primitive, or a
+    program among its parameters that has one."""
+    if eqn.prim in EFFECTFUL:
+        return True
+    if not eqn.params:
+        return False
+    for value in eqn.params.values():
+        for p in (value if isinstance(value, (tuple, list)) else (value,)):
+            if isinstance(p, ClosedJaxpr):
+                found = p.cache.get("effects")
+                if found is None:
+                    found = p.cache["effects"] = any(has_effects(e) for e in p.jaxpr.eqns)
+                if found:
+                    return True
+            elif isinstance(p, Jaxpr) and any(has_effects(e) for e in p.eqns):
+                return True
+    return False
 
 
 # ----------------------------------------------------------------- jit_p
@@ -99,7 +121,7 @@ def simplify(closed: ClosedJaxpr):
                 key.extend(eqn.params.items())
             try:
                 key = tuple(key)
-                prev = seen.get(key) if prim not in EFFECTFUL else None
+                prev = seen.get(key) if not has_effects(eqn) else None
             except TypeError:
                 key = prev = None
             if prev is not None:
@@ -122,7 +144,7 @@ def simplify(closed: ClosedJaxpr):
     live = {v for v in outvars if type(v) is Var}
     kept = []
     for eqn in reversed(eqns):
-        for v in (eqn.outvars if eqn.prim not in EFFECTFUL else eqn.outvars + [None]):
+        for v in (eqn.outvars if not has_effects(eqn) else eqn.outvars + [None]):
             if v in live or v is None:
                 kept.append(eqn)
                 live.update(v for v in eqn.invars if type(v) is Var)
@@ -216,7 +238,7 @@ def evaluate(closed: ClosedJaxpr, args, finish: bool = True):
             if v in needed:
                 break
         else:
-            if e.prim not in EFFECTFUL:
+            if not has_effects(e):
                 continue
         dead = []
         for v in e.invars:
