@@ -20,7 +20,9 @@ from .lax_control_common import (_convert_leaf, _finish_eager, _fun_info, _join_
                                  _mismatch_extra, _paths, _placeholder, _structure_diffs, _trace,
                                  _typematch)
 from .prims import control_flow as cf, elementwise as ew
-from .staging import ClosedJaxpr, Jaxpr, abstractify, eval_jaxpr, trace_to_jaxpr
+from .staging import eval_jaxpr, trace_to_jaxpr
+from .ir import ClosedJaxpr, Jaxpr
+from .staging_api import abstractify
 
 _NO_OPERAND = object()
 

@@ -24,7 +24,8 @@ from .lax_control_common import (_capitalize, _convert_leaf, _finish_eager, _lea
                                  _mismatch_extra, _out_leaves, _paths, _placeholder,
                                  _structure_diffs, _trace, _typematch)
 from .prims import control_flow as cf
-from .staging import abstractify, trace_to_jaxpr
+from .staging import trace_to_jaxpr
+from .staging_api import abstractify
 
 
 # ------------------------------------------------------------ carry checks
