@@ -15,7 +15,7 @@ import vmapx.numpy as jnp
 from vmapx._src import fused, jit_program
 from vmapx._src import pool
 from vmapx._src.fused import regions
-from vmapx._src.staging import Eqn
+from vmapx._src.ir import Eqn
 
 try:
     import numba  # noqa: F401

@@ -8,8 +8,9 @@ import vmapx
 import vmapx.numpy as jnp
 from vmapx import lax
 from vmapx._src.core import ShapedArray
-from vmapx._src.staging import (batch_jaxpr, eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr,
-                                ClosedJaxpr)
+from vmapx._src.staging import eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr
+from vmapx._src.derived_jaxprs import batch_jaxpr
+from vmapx._src.ir import ClosedJaxpr
 from vmapx._src.core import AxisData
 
 F64 = np.dtype("float64")

@@ -16,7 +16,7 @@ import pytest
 
 import vmapx
 import vmapx.numpy as jnp
-from vmapx._src import api, caches, staging
+from vmapx._src import api, caches, derived_jaxprs
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_eight_threads_vmapping_one_jitted_function_over_many_batch_sizes(
         fast_switching, monkeypatch):
     # every batch size batches the jaxpr anew; a tiny derived-jaxpr cache makes the
     # evictions (which once iterated the cache while others inserted) constant
-    monkeypatch.setattr(staging, "_DERIVED_MAX", 4)
+    monkeypatch.setattr(derived_jaxprs, "_DERIVED_MAX", 4)
     f = vmapx.jit(lambda x: jnp.sin(x) * 2.0 + x.sum())
 
     xs = [np.full((b, 3), float(b)) for b in range(1, 40)]

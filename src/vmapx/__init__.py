@@ -15,7 +15,7 @@ from ._src.autodiff_jacobians import jacfwd, jacrev, jacobian, hessian  # noqa: 
 from ._src.autodiff_checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401
 from ._src.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._src.jit import jit  # noqa: F401
-from ._src.staging import make_jaxpr, eval_shape, ShapeDtypeStruct  # noqa: F401
+from ._src.staging_api import make_jaxpr, eval_shape, ShapeDtypeStruct  # noqa: F401
 from ._src.core import ShapedArray  # noqa: F401
 from ._src.errors import (UnexpectedTracerError, ConcretizationTypeError,  # noqa: F401
                           TracerBoolConversionError, TracerIntegerConversionError,

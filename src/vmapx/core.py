@@ -11,7 +11,8 @@ active).
 from ._src.core import ShapedArray, Tracer  # noqa: F401
 from ._src.misc_api import ensure_compile_time_eval  # noqa: F401
 from ._src.jnp.array import to_result
-from ._src.staging import ClosedJaxpr, Jaxpr, eval_jaxpr as _eval_jaxpr  # noqa: F401
+from ._src.staging import eval_jaxpr as _eval_jaxpr  # noqa: F401
+from ._src.ir import ClosedJaxpr, Jaxpr  # noqa: F401
 
 
 def eval_jaxpr(jaxpr, consts, *args, propagate_source_info=True):

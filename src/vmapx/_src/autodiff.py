@@ -29,7 +29,8 @@ import numpy as np
 from . import inputs
 from .core import (ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule,
                    primitives, set_trace)
-from .staging import eval_jaxpr, Jaxpr, Literal, StagingTrace, StagingTracer
+from .staging import eval_jaxpr, StagingTrace, StagingTracer
+from .ir import Jaxpr, Literal
 
 float0 = np.dtype([("float0", np.void, 0)])
 """The dtype of tangents and cotangents of integer and boolean values (as JAX's)."""

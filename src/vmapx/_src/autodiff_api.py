@@ -18,7 +18,7 @@ from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, lineari
                        zeros_like_aval)
 from .core import finish_output as _finish, get_aval, Tracer
 from .errors import api_boundary
-from .staging import abstractify
+from .staging_api import abstractify
 from .jnp.base import asarray_like
 from .prims.elementwise import stop_gradient_p
 

@@ -14,7 +14,8 @@ from . import tree as tu
 from .autodiff import linearize_flat
 from .autodiff_api import _check_callable
 from .core import get_aval
-from .staging import Literal, trace_to_jaxpr, type_str
+from .staging import trace_to_jaxpr
+from .ir import Literal, type_str
 
 
 def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=(), static_argnames=()):

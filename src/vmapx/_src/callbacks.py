@@ -27,7 +27,8 @@ from .core import Primitive, shape_of, ShapedArray, _state, Tracer
 from .errors import api_boundary
 from .batching import BatchTrace, bdim_to_front, broadcast_batched
 from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
-from .staging import Eqn, StagingTrace, StagingTracer, Var
+from .staging import StagingTrace, StagingTracer
+from .ir import Eqn, Var
 
 
 class _Flat:

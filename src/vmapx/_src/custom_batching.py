@@ -22,7 +22,7 @@ from .autodiff import NOT_LINEARIZABLE, jvp_flat, zeros_like_aval
 from .batching import BatchTrace, BatchTracer, bdim_to_front
 from .core import AxisData, Primitive, Tracer, current_trace, get_aval, set_trace
 from .custom_functions import _Named, _name, _trace_out_avals
-from .lax_control import scan
+from .lax_loops import scan
 
 __all__ = ["custom_vmap", "sequential_vmap", "custom_vmap_call_p"]
 

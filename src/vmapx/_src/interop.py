@@ -12,7 +12,7 @@ from . import inplace, inputs, numpy_api as jnp, numpy_hooks
 from .batching import splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
-from .staging import ShapeDtypeStruct
+from .staging_api import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis

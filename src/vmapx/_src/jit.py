@@ -23,7 +23,8 @@ from .caches import LRUCache, register
 from .core import Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
-from .staging import flatten_fun_trace, hoist_tracer_consts, ShapeDtypeStruct
+from .staging import hoist_tracer_consts
+from .staging_api import flatten_fun_trace, ShapeDtypeStruct
 from .jit_program import jit_p, runner
 
 CACHE_SIZE = 4096

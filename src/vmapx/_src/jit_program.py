@@ -26,7 +26,9 @@ import numpy as np
 from . import fused, pool
 from .core import Primitive, unaliased
 from .jnp.array import Array
-from .staging import batch_jaxpr, ClosedJaxpr, Eqn, eval_jaxpr, Jaxpr, Literal, Var
+from .staging import eval_jaxpr
+from .derived_jaxprs import batch_jaxpr
+from .ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from .autodiff import jvp_flat
 
 EFFECTFUL: set = set()

@@ -2,7 +2,7 @@
 (``eigh`` returns ``(v, w)``, ``eig`` a list chosen by its flags, ``lu`` the
 packed factors with pivots and permutation, ``triangular_solve`` with its
 side/transpose/conjugate/unit-diagonal flags, ``tridiagonal_solve``), built on
-the linear-algebra primitives (``prims/linalg.py``, ``prims/lu.py``) and
+the linear-algebra primitives (``prims/linalg*.py``, ``prims/lu.py``) and
 ``vmapx.numpy.linalg``, so all of them batch and differentiate.
 
 ``triangular_solve`` masks the unused triangle (and the diagonal when it is

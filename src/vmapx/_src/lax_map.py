@@ -10,7 +10,7 @@ from . import numpy_api as jnp, tree as tu
 from .api import vmap
 from .core import Tracer, get_aval
 from .errors import api_boundary
-from .lax_control import scan
+from .lax_loops import scan
 
 
 @api_boundary

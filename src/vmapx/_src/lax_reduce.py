@@ -30,7 +30,7 @@ import numpy as np
 from . import lax_ops, lax_shapes, lax_slicing, numpy_api as jnp, tree as tu
 from .core import Tracer, get_aval
 from .jnp.base import asarray_like, astype, canonicalize_axes, canonicalize_axis
-from .lax_control import associative_scan
+from .lax_loops import associative_scan
 from .lax_conv import monoid_kind, monoid_reduce_window, window_params
 from .lax_ops import _aval
 from .prims import reductions as red

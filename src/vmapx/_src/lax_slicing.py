@@ -28,7 +28,7 @@ from .prims import elementwise as ew
 from .prims.gather_scatter import (GatherDimensionNumbers, GatherScatterMode,
                                    ScatterDimensionNumbers, lax_gather_p, lax_scatter_p)
 from .prims.reductions import reduce_max_p
-from .lax_control import while_loop
+from .lax_loops import while_loop
 from . import numpy_api as jnp
 from .lax_ops import _aval, _out
 

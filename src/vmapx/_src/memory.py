@@ -18,7 +18,8 @@ import numpy as np
 
 from .config import config
 from .core import AxisData, ShapedArray, Tracer, get_aval
-from .staging import ClosedJaxpr, Jaxpr, Literal, trace_to_jaxpr
+from .staging import trace_to_jaxpr
+from .ir import ClosedJaxpr, Jaxpr, Literal
 
 PROBE = 7919
 """The batch size the function is staged at: a prime no other dimension is

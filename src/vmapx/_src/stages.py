@@ -19,7 +19,7 @@ import numpy as np
 
 from . import tree as tu
 from .core import Tracer, get_aval
-from .staging import ShapeDtypeStruct
+from .staging_api import ShapeDtypeStruct
 
 
 class _Stage:

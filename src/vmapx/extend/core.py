@@ -11,7 +11,7 @@
 array(8.)
 """
 from .._src.core import ShapedArray  # noqa: F401
-from .._src.staging import ClosedJaxpr, Jaxpr, Literal, Var  # noqa: F401
+from .._src.ir import ClosedJaxpr, Jaxpr, Literal, Var  # noqa: F401
 from .._src.user_primitives import Primitive  # noqa: F401
 
 __all__ = ["Primitive", "ShapedArray", "ClosedJaxpr", "Jaxpr", "Literal", "Var"]

@@ -11,8 +11,8 @@ array([3., 3., 3.])
 from .._src.lax_collectives import (psum, pmean, pmax, pmin, all_gather, axis_index,  # noqa: F401
                                     axis_size, ppermute, pshuffle, all_to_all, psum_scatter)
 from .._src.autodiff_api import stop_gradient  # noqa: F401,E402
-from .._src.lax_control import (cond, switch, select, while_loop, fori_loop, scan,  # noqa: F401,E402
-                                associative_scan)
+from .._src.lax_conditionals import cond, switch, select  # noqa: F401,E402
+from .._src.lax_loops import while_loop, fori_loop, scan, associative_scan  # noqa: F401,E402
 from .._src.lax_map import map  # noqa: F401,E402
 from .._src.lax_ops import *  # noqa: F401,F403,E402
 from .._src.lax_shapes import *  # noqa: F401,F403,E402

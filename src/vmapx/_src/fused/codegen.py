@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..staging import Literal
+from ..ir import Literal
 from .kernel_cache import load
 
 # ------------------------------------------------------------- operations

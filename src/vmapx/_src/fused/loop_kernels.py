@@ -5,7 +5,7 @@ for the loops that qualify).
 """
 from __future__ import annotations
 
-from ..staging import Literal, Var
+from ..ir import Literal, Var
 from .codegen import _BOOL, _SUPPORTED, _Emitter, _index, Kernel, fusible_eqn
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import inputs
-from ..staging import Eqn, Var
+from ..ir import Eqn, Var
 from . import codegen, kernel_cache
 
 _REDUCTIONS = frozenset({"reduce_sum", "reduce_max", "reduce_min"})

@@ -2,7 +2,7 @@
 over vmapx primitives.
 
 The decompositions and solvers are primitives wrapping ``numpy.linalg``
-(``_src/prims/linalg.py``); norms, ``lstsq``, ``matrix_rank``, ``cond``,
+(``_src/prims/linalg*.py``); norms, ``lstsq``, ``matrix_rank``, ``cond``,
 ``matrix_power``, ``multi_dot`` and the tensor variants are composed from them.
 Everything is batched under ``vmap`` and differentiable.
 

@@ -1,6 +1,6 @@
 """``numpy.linalg``'s decompositions and matrix eigenvalues: ``cholesky``,
 ``qr``, ``svd``, ``svdvals``, ``eig``, ``eigh``, ``eigvals``, ``eigvalsh``
-(primitives wrapping ``numpy.linalg``, ``_src/prims/linalg.py``), and the
+(primitives wrapping ``numpy.linalg``, ``_src/prims/linalg*.py``), and the
 named tuples they return.  ``eig`` and ``eigvals`` always return complex
 arrays, as in ``jax.numpy.linalg`` (NumPy returns real ones when the
 eigenvalues happen to be real, a dtype that would depend on the data).
@@ -15,7 +15,8 @@ from ..core import Tracer, shape_of as _shape_of
 from ..errors import ConcretizationTypeError
 from .array import wrap_namespace as _wrap_namespace
 from .base import asarray_like as _asarray_like
-from ..prims import linalg as _lp
+from ..prims import (linalg as _lp, linalg_decompositions as _decompositions,
+                     linalg_eigenvalues as _eigenvalues)
 from . import basic_api as jnp
 from .dtypes import result_type as _result_type
 
@@ -83,7 +84,7 @@ def cholesky(a, /, *, upper=False, symmetrize_input=True):
     a = _square(a)
     if symmetrize_input:
         a = _symmetrize(a)
-    return _lp.cholesky_p.bind(a, upper=bool(upper))
+    return _decompositions.cholesky_p.bind(a, upper=bool(upper))
 
 
 def qr(a, mode="reduced"):
@@ -96,7 +97,7 @@ def qr(a, mode="reduced"):
     a = _asarray_like(a)
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"Unsupported QR decomposition mode '{mode}'")
-    q, r = _lp.qr_p.bind(a, mode="complete" if mode == "complete" else "reduced")
+    q, r = _decompositions.qr_p.bind(a, mode="complete" if mode == "complete" else "reduced")
     return r if mode == "r" else QRResult(q, r)
 
 
@@ -122,7 +123,7 @@ def eigh(a, UPLO=None, symmetrize_input=True):
     array([1., 2.])
     """
     a, UPLO = _hermitian_input(a, UPLO, symmetrize_input)
-    w, v = _lp.eigh_p.bind(a, UPLO=UPLO)
+    w, v = _eigenvalues.eigh_p.bind(a, UPLO=UPLO)
     return EighResult(w, v)
 
 
@@ -135,7 +136,7 @@ def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
     array([1., 3.])
     """
     a, UPLO = _hermitian_input(a, UPLO, symmetrize_input)
-    return _lp.eigvalsh_p.bind(a, UPLO=UPLO)
+    return _eigenvalues.eigvalsh_p.bind(a, UPLO=UPLO)
 
 
 def eig(a):
@@ -144,7 +145,7 @@ def eig(a):
     >>> eig(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([2.+0.j, 1.+0.j])
     """
-    w, v = _lp.eig_p.bind(_square(a))
+    w, v = _eigenvalues.eig_p.bind(_square(a))
     return EigResult(w, v)
 
 
@@ -154,7 +155,7 @@ def eigvals(a):
     >>> eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))
     array([0.+1.j, 0.-1.j])
     """
-    return _lp.eigvals_p.bind(_square(a))
+    return _eigenvalues.eigvals_p.bind(_square(a))
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -167,8 +168,8 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     if hermitian:  # factor the Hermitian part, as JAX does
         _lp.check_square(_shape_of(a))
         a = _symmetrize(a)
-    out = _lp.svd_p.bind(a, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv),
-                        hermitian=bool(hermitian))
+    out = _decompositions.svd_p.bind(a, full_matrices=bool(full_matrices),
+                                     compute_uv=bool(compute_uv), hermitian=bool(hermitian))
     return SVDResult(*out) if compute_uv else out[0]
 
 

@@ -13,7 +13,7 @@ from ..core import ndim_of as _ndim_of, shape_of as _shape_of
 from .array import wrap_namespace as _wrap_namespace
 from .base import asarray_like as _asarray_like, canonicalize_axis as _canonicalize_axis
 from .static_args import scalar_like_numpy as _scalar_like_numpy
-from ..prims import linalg as _lp
+from ..prims import linalg as _lp, linalg_solve as _solve
 from . import basic_api as jnp
 from .dtypes import result_type as _result_type
 from .linalg_decompositions import SlogdetResult, _square, svd
@@ -28,7 +28,7 @@ def det(a):
     >>> det(np.array([[1.0, 2.0], [3.0, 4.0]]))
     array(-2.)
     """
-    return _lp.det_p.bind(_square(a))
+    return _solve.det_p.bind(_square(a))
 
 
 def slogdet(a):
@@ -37,7 +37,7 @@ def slogdet(a):
     >>> slogdet(np.array([[2.0, 0.0], [0.0, -3.0]]))
     SlogdetResult(sign=array(-1.), logabsdet=array(1.79175947))
     """
-    return SlogdetResult(*_lp.slogdet_p.bind(_square(a)))
+    return SlogdetResult(*_solve.slogdet_p.bind(_square(a)))
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):

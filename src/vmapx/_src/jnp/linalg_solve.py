@@ -12,7 +12,8 @@ from numpy.linalg import LinAlgError
 from ..core import ndim_of as _ndim_of, shape_of as _shape_of
 from .array import wrap_namespace as _wrap_namespace
 from .base import asarray_like as _asarray_like
-from ..prims import linalg as _lp
+from ..prims import (linalg as _lp, linalg_decompositions as _decompositions,
+                     linalg_solve as _solve)
 from . import basic_api as jnp
 from .dtypes import result_type as _result_type
 from .linalg_decompositions import _square, _static_float, _symmetrize
@@ -27,7 +28,7 @@ def inv(a):
     array([[0.5 , 0.  ],
            [0.  , 0.25]])
     """
-    return _lp.inv_p.bind(_square(a))
+    return _solve.inv_p.bind(_square(a))
 
 
 def solve(a, b):
@@ -38,8 +39,8 @@ def solve(a, b):
     """
     a, b = _square(a), _asarray_like(b)
     if _ndim_of(b) == 1:
-        return jnp.squeeze(_lp.solve_p.bind(a, jnp.expand_dims(b, -1)), -1)
-    return _lp.solve_p.bind(a, b)
+        return jnp.squeeze(_solve.solve_p.bind(a, jnp.expand_dims(b, -1)), -1)
+    return _solve.solve_p.bind(a, b)
 
 
 def pinv(a, rcond=None, hermitian=False, *, rtol=None):
@@ -60,7 +61,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     if hermitian:  # invert the Hermitian part, as JAX does
         _lp.check_square(_shape_of(a))
         a = _symmetrize(a)
-    return _lp.pinv_p.bind(a, rcond=_static_float(rcond, "rcond"), hermitian=bool(hermitian))
+    return _solve.pinv_p.bind(a, rcond=_static_float(rcond, "rcond"), hermitian=bool(hermitian))
 
 
 def lstsq(a, b, rcond=None):
@@ -89,7 +90,7 @@ def lstsq(a, b, rcond=None):
         rcond = np.finfo(dt).eps * max(n, m)
     rcond = _static_float(rcond, "rcond")
     a, b = jnp.astype(a, dt), jnp.astype(b, dt)
-    u, s, vt = _lp.svd_p.bind(a, full_matrices=False, compute_uv=True, hermitian=False)
+    u, s, vt = _decompositions.svd_p.bind(a, full_matrices=False, compute_uv=True, hermitian=False)
     if min(m, n):
         cutoff = rcond * jnp.max(s)
         large = s > cutoff

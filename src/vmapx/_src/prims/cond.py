@@ -11,8 +11,9 @@ import numpy as np
 
 from .. import inputs
 from ..core import Primitive, ShapedArray, Tracer, get_aval, AxisData
-from ..staging import (ClosedJaxpr, Jaxpr, Var, batch_jaxpr, batched_eval, eval_jaxpr,
-                       trace_to_jaxpr)
+from ..staging import eval_jaxpr, trace_to_jaxpr
+from ..derived_jaxprs import batch_jaxpr, batched_eval
+from ..ir import ClosedJaxpr, Jaxpr, Var
 from ..autodiff import is_undefined, jvp_flat
 from ..batching import bdim_to_front, broadcast_batched
 from ..jit_program import jit_p

@@ -11,8 +11,9 @@ import numpy as np
 
 from .. import inputs
 from ..core import ShapedArray, Tracer, get_aval
-from ..staging import (ClosedJaxpr, Jaxpr, Var, cache_derived, eval_jaxpr, hoist_tracer_consts,
-                       trace_to_jaxpr)
+from ..staging import eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr
+from ..derived_jaxprs import cache_derived
+from ..ir import ClosedJaxpr, Jaxpr, Var
 from ..autodiff import add_tangents, backward_pass, linearize_flat
 from ..jit_program import runner
 from .elementwise import convert_element_type_p

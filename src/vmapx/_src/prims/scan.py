@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, ShapedArray, get_aval
-from ..staging import (ClosedJaxpr, Jaxpr, Var, batch_jaxpr, cache_derived, eval_jaxpr,
-                       hoist_tracer_consts, trace_to_jaxpr)
+from ..staging import eval_jaxpr, hoist_tracer_consts, trace_to_jaxpr
+from ..derived_jaxprs import batch_jaxpr, cache_derived
+from ..ir import ClosedJaxpr, Jaxpr, Var
 from ..autodiff import add_tangents, is_undefined
 from ..batching import bdim_to_front, broadcast_batched, moveaxis
 from ..jit_program import native_scan

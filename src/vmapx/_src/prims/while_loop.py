@@ -7,7 +7,8 @@ reverse mode raises JAX's error).
 from __future__ import annotations
 
 from ..core import Primitive, get_aval
-from ..staging import batch_jaxpr, cache_derived, eval_jaxpr, trace_to_jaxpr
+from ..staging import eval_jaxpr, trace_to_jaxpr
+from ..derived_jaxprs import batch_jaxpr, cache_derived
 from ..autodiff import REVERSE_ERRORS, jvp_flat
 from ..batching import bdim_to_front, broadcast_batched
 from ..jit_program import jit_p, native_while

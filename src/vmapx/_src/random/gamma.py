@@ -12,7 +12,7 @@ from .. import numpy_api as _jnp
 from ..api import vmap as _vmap
 from ..custom_jvp import custom_jvp as _custom_jvp
 from ..core import dtype_of as _dtype_of, shape_of as _shape_of
-from ..lax_control import while_loop as _while_loop
+from ..lax_loops import while_loop as _while_loop
 from ..lax_special import igamma_grad_a as _igamma_grad_a, lgamma as _lgamma
 from .continuous import _normal_real
 from .keys import (_broadcast_to, _canonical_shape, _check_key, _check_shape, _float_dtype, _out, _split,

@@ -1,0 +1,202 @@
+"""The IR that staging produces: a *jaxpr*, a flat list of equations
+``outvars = prim[params] invars`` over variables (each with an abstract value)
+and literals (Python/NumPy scalars), with its constvars' values in a
+``ClosedJaxpr``; and its printing in JAX's readable form.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .core import ShapedArray, Tracer, get_aval
+
+
+class Var:
+    """A variable of the IR, typed by an abstract value."""
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self):
+        return f"Var({self.aval.str_short()})"
+
+
+class Literal:
+    """A scalar constant inlined into an equation (kept weak if a Python scalar)."""
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val):
+        self.val = val
+        self.aval = get_aval(val)
+
+    def __repr__(self):
+        return repr(self.val)
+
+
+class Eqn(NamedTuple):
+    prim: Any
+    invars: list
+    outvars: list
+    params: dict
+
+    @property
+    def primitive(self):
+        """The primitive (JAX's name for the field)."""
+        return self.prim
+
+
+_new_eqn = tuple.__new__  # Eqn without NamedTuple's Python-level __new__ (hot in tracing)
+
+
+class Jaxpr:
+    """``{ lambda constvars ; invars . let eqns in outvars }``."""
+    __slots__ = ("constvars", "invars", "eqns", "outvars", "__weakref__")
+
+    def __init__(self, constvars, invars, eqns, outvars):
+        self.constvars = list(constvars)
+        self.invars = list(invars)
+        self.eqns = list(eqns)
+        self.outvars = list(outvars)
+
+    @property
+    def in_avals(self):
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self):
+        return [v.aval for v in self.outvars]
+
+    def __str__(self):
+        return pp_jaxpr(self)
+
+    __repr__ = __str__
+
+
+class ClosedJaxpr:
+    """A jaxpr with the values of its constvars.
+
+    Hashed and compared by identity, so it can be a primitive's parameter; it
+    carries a cache for what is derived from it (its compiled form, batched
+    and differentiated versions), which dies with it.  Unpacks as
+    ``jaxpr, consts``.
+    """
+    __slots__ = ("jaxpr", "consts", "cache", "__weakref__")
+
+    def __init__(self, jaxpr: Jaxpr, consts):
+        self.jaxpr = jaxpr
+        self.consts = list(consts)
+        self.cache: dict = {}   # single atomic calls, or under derived_jaxprs' lock
+
+    def __iter__(self):
+        return iter((self.jaxpr, self.consts))
+
+    def __getitem__(self, i):
+        return (self.jaxpr, self.consts)[i]
+
+    def __len__(self):
+        return 2
+
+    def __str__(self):
+        return pp_jaxpr(self.jaxpr)
+
+    __repr__ = __str__
+
+    @property
+    def in_avals(self):
+        return self.jaxpr.in_avals
+
+    @property
+    def out_avals(self):
+        return self.jaxpr.out_avals
+
+    @property
+    def eqns(self):
+        return self.jaxpr.eqns
+
+    @property
+    def literals(self):
+        """The constants' values (JAX's newer name for ``consts``)."""
+        return self.consts
+
+    def has_tracer_consts(self) -> bool:
+        """Whether a const is a value of some trace (then it must not be cached)."""
+        return any(isinstance(c, Tracer) for c in self.consts)
+
+
+# ------------------------------------------------------------------- printing
+
+_SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
+          "int32": "i32", "int16": "i16", "int8": "i8", "uint32": "u32", "uint64": "u64",
+          "uint16": "u16", "uint8": "u8", "bool": "bool", "complex128": "c128",
+          "complex64": "c64"}
+
+
+def type_str(aval):
+    """``f64[2,3]``: an aval as jaxprs print it."""
+    return f"{_SHORT.get(aval.dtype.name, aval.dtype.name)}[{','.join(map(str, aval.shape))}]"
+
+
+def _names():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for n in itertools.count(1):
+        for combo in itertools.product(letters, repeat=n):
+            yield "".join(combo)
+
+
+def _is_jaxpr(v):
+    return isinstance(v, (ClosedJaxpr, Jaxpr))
+
+
+def _fmt_param(v, indent):
+    if _is_jaxpr(v):
+        return pp_jaxpr(v.jaxpr if isinstance(v, ClosedJaxpr) else v, indent).lstrip()
+    if isinstance(v, tuple) and v and all(_is_jaxpr(b) for b in v):
+        inner = f",\n{' ' * (indent + 2)}".join(_fmt_param(b, indent + 2) for b in v)
+        return f"(\n{' ' * (indent + 2)}{inner}\n{' ' * indent})"
+    if isinstance(v, np.dtype):
+        return v.name
+    if isinstance(v, type) and issubclass(v, np.generic):
+        return np.dtype(v).name
+    return repr(v)
+
+
+def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
+    """The IR in JAX's readable form (nested jaxprs in params are printed too)."""
+    names = {}
+    gen = _names()
+
+    def name(v):
+        if type(v) is Literal:
+            if isinstance(v.val, np.generic):
+                return f"{v.val.item()!r}:{type_str(v.aval)}"
+            return repr(v.val)
+        if v not in names:
+            names[v] = next(gen)
+        return names[v]
+
+    def decl(v):
+        return f"{name(v)}:{type_str(v.aval)}"
+
+    pad = " " * indent
+    head = (f"{{ lambda {' '.join(decl(v) for v in jaxpr.constvars)}; "
+            f"{' '.join(decl(v) for v in jaxpr.invars)}. let")
+    lines = [pad + head]
+    for eqn in jaxpr.eqns:
+        lhs = " ".join(decl(v) for v in eqn.outvars)
+        args = " ".join(name(v) for v in eqn.invars)
+        items = [(k, v) for k, v in eqn.params.items() if v is not None]
+        if any(_is_jaxpr(v) or (isinstance(v, tuple) and v and all(_is_jaxpr(b) for b in v))
+               for _, v in items):
+            sub = indent + 6
+            body = "\n".join(f"{' ' * sub}{k}={_fmt_param(v, sub)}" for k, v in items)
+            lines.append(f"{pad}    {lhs} = {eqn.prim.name}[\n{body}\n{pad}    ] {args}".rstrip())
+            continue
+        params = ", ".join(f"{k}={_fmt_param(v, 0)}" for k, v in items)
+        rhs = eqn.prim.name + (f"[{params}]" if params else "") + " " + args
+        lines.append(f"{pad}    {lhs} = {rhs.rstrip()}")
+    outs = ", ".join(name(v) for v in jaxpr.outvars)
+    lines.append(f"{pad}  in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}")
+    return "\n".join(lines)
