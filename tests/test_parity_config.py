@@ -83,3 +83,30 @@ def test_rank_promotion_raise_and_warn():
         jnp.add(rank2, rank1)
     with pytest.raises(ValueError, match="new enum value must be in"):
         vmapx.config.update("jax_numpy_rank_promotion", "sometimes")
+
+
+def test_scoped_settings_hold_in_their_thread_only():
+    import threading
+    seen = {}
+    inside = threading.Event()
+    done = threading.Event()
+
+    def other():
+        inside.wait()
+        seen["mode"] = vmapx.config.jax_numpy_rank_promotion
+        seen["add"] = jnp.add(np.ones(3), np.ones((2, 3))).shape   # not checked here
+        done.set()
+
+    t = threading.Thread(target=other)
+    t.start()
+    with vmapx.numpy_rank_promotion("raise"), vmapx.legacy_prng_key("error"):
+        assert vmapx.config.jax_numpy_rank_promotion == "raise"
+        assert vmapx.config.values["jax_legacy_prng_key"] == "error"
+        inside.set()
+        done.wait(10)
+        with pytest.raises(ValueError, match="jax_numpy_rank_promotion='raise'"):
+            jnp.add(np.ones(3), np.ones((2, 3)))
+    t.join()
+    assert seen == {"mode": "allow", "add": (2, 3)}
+    assert vmapx.config.jax_legacy_prng_key == "allow"
+    jnp.add(np.ones(3), np.ones((2, 3)))

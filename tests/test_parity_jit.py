@@ -2,6 +2,7 @@
 is not run again to evaluate the staged call), and across jit wrappers of the
 same function (the trace cache is shared by function and options)."""
 import gc
+import weakref
 import threading
 
 import numpy as np
@@ -63,9 +64,13 @@ def test_shared_trace_cache_dies_with_the_function():
     vmapx.jit(h)(1.0)
     assert h in jit_mod._shared_caches
     n = len(jit_mod._shared_caches)
+    alive = weakref.ref(h)
     del h
     gc.collect()
-    assert len(jit_mod._shared_caches) == n - 1
+    # nothing else keeps the function (its cache entry holds it weakly); other
+    # functions of the suite may die in the same collection, hence "at most"
+    assert alive() is None
+    assert len(jit_mod._shared_caches) <= n - 1
 
 
 def test_shared_trace_cache_under_concurrent_wrappers():

@@ -18,6 +18,9 @@ What each option means in vmapx:
 * ``jax_disable_jit``: the same switch as ``vmapx.disable_jit()``.
 * ``jax_debug_nans`` / ``jax_debug_infs``: accepted and stored; vmapx does not
   check results for NaNs or infinities (a ``UserWarning`` says so once).
+* Scoped setters (``with vmapx.numpy_rank_promotion("raise"):`` and the
+  others below) hold in their thread only, as JAX's context managers do;
+  ``config.update`` sets the process-wide value.
 * ``jax_numpy_rank_promotion``: ``'allow'`` (NumPy broadcasting, the
   default); ``'warn'`` / ``'raise'``: ``vmapx.numpy``'s broadcasting functions
   (binary ufuncs, ``where``, ``vectorize``; and so the operators of traced
@@ -78,11 +81,15 @@ def _platforms(name, value):
     return value
 
 
-def _rank_promotion(name, value):
+def _rank_promotion_value(name, value):
     if value not in _RANK_PROMOTION:
         raise ValueError(f"new enum value must be in {_RANK_PROMOTION}, got {value} of type "
                          f"{type(value)}.")
-    inputs.RANK_PROMOTION[0] = value
+    return value
+
+
+def _rank_promotion(name, value):
+    inputs.set_rank_promotion(_rank_promotion_value(name, value))
     return value
 
 
@@ -245,8 +252,10 @@ class Config:
 
     @property
     def values(self) -> dict:
-        """The current value of every option, by name (a copy)."""
-        return dict(self._values)
+        """The current value of every option in this thread, by name (a copy)."""
+        values = dict(self._values)
+        values.update(_scopes.values)
+        return values
 
     def update(self, name, value):
         """Set option ``name`` to ``value`` (checked as JAX checks it).
@@ -264,6 +273,9 @@ class Config:
         values = object.__getattribute__(self, "_values")
         if name == "jax_disable_jit":  # this thread's disable_jit() context wins
             return jit.jit_disabled()
+        scoped = _scopes.values
+        if name in scoped:        # this thread's scoped setting wins
+            return scoped[name]
         if name in values:
             return values[name]
         raise AttributeError(f"'Config' object has no attribute '{name}'")
@@ -278,22 +290,42 @@ class Config:
 config = Config()
 
 
-_scope_lock = threading.Lock()
+class _Scopes(threading.local):
+    def __init__(self):
+        self.values = {}   # option -> this thread's scoped value
+
+
+_scopes = _Scopes()
+
+# Options whose scoped value also steers a switch read on hot paths: how to check
+# a value without setting the global switch, and how to set this thread's switch.
+_SCOPED_SWITCHES = {
+    "jax_numpy_rank_promotion": (_rank_promotion_value, inputs.enter_rank_scope,
+                                 inputs.exit_rank_scope),
+}
 
 
 def _scoped(option: str, doc: str):
-    """A JAX-style scoped setter: ``with name(value):`` or ``@name(value)``."""
+    """A JAX-style scoped setter: ``with name(value):`` or ``@name(value)``; the
+    value holds in this thread only, as JAX's context managers do."""
 
     @contextlib.contextmanager
     def setter(value):
-        with _scope_lock:
-            previous = config._values[option]
-            config.update(option, value)
+        check, enter, leave = _SCOPED_SWITCHES.get(option, (_OPTIONS[option][1], None, None))
+        value = check(option, value)
+        values = _scopes.values
+        had, previous = option in values, values.get(option)
+        values[option] = value
+        switch = enter(value) if enter is not None else None
         try:
             yield
         finally:
-            with _scope_lock:
-                config.update(option, previous)   # through the option's handler
+            if leave is not None:
+                leave(switch)
+            if had:
+                values[option] = previous
+            else:
+                values.pop(option, None)
 
     setter.__name__ = setter.__qualname__ = option[len("jax_"):]
     setter.__doc__ = doc

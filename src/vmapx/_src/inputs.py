@@ -12,6 +12,7 @@ int64 (``OverflowError``).
 """
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
@@ -150,8 +151,54 @@ def check_python_ints(obj):
 
 
 RANK_PROMOTION = ["allow"]
-"""``jax_numpy_rank_promotion`` (set by ``config``): ``'allow'``, ``'warn'`` or
-``'raise'``; read by the numpy layer's broadcasting functions."""
+"""``jax_numpy_rank_promotion`` set with ``config.update``: ``'allow'``,
+``'warn'`` or ``'raise'`` (a thread's ``numpy_rank_promotion(...)`` scope wins,
+``RANK_SCOPE``)."""
+
+
+class _RankScope(threading.local):
+    mode = None          # this thread's scoped mode; None: the global one
+
+
+RANK_SCOPE = _RankScope()
+RANK_CHECK = [False]
+"""Whether any rank check can apply: the global mode is not ``'allow'`` or some
+thread is inside a scope. The numpy layer's functions read only this flag when
+nobody asked for checks."""
+_scopes_open = [0]
+_scope_lock = threading.Lock()
+
+
+def set_rank_promotion(mode):
+    """Set the global mode (``config.update``)."""
+    with _scope_lock:
+        RANK_PROMOTION[0] = mode
+        RANK_CHECK[0] = mode != "allow" or _scopes_open[0] > 0
+
+
+def enter_rank_scope(mode):
+    """This thread uses ``mode`` until ``exit_rank_scope(previous)``; returns
+    the thread's previous scoped mode."""
+    with _scope_lock:
+        previous = RANK_SCOPE.mode
+        RANK_SCOPE.mode = mode
+        _scopes_open[0] += 1
+        RANK_CHECK[0] = True
+    return previous
+
+
+def exit_rank_scope(previous):
+    with _scope_lock:
+        RANK_SCOPE.mode = previous
+        _scopes_open[0] -= 1
+        RANK_CHECK[0] = RANK_PROMOTION[0] != "allow" or _scopes_open[0] > 0
+
+
+def rank_mode() -> str:
+    """This thread's rank promotion mode."""
+    mode = RANK_SCOPE.mode
+    return RANK_PROMOTION[0] if mode is None else mode
+
 
 _RANK_DOC = "https://docs.jax.dev/en/latest/rank_promotion_warning.html"
 
@@ -160,17 +207,18 @@ def check_rank_promotion(fun_name, shapes):
     """JAX's ``jax_numpy_rank_promotion`` rule for ``fun_name`` on operands of
     ``shapes``: broadcasting operands of different non-zero ranks warns or
     raises ``ValueError`` (scalars broadcast freely). Called only when the
-    option is not ``'allow'``."""
+    option may not be ``'allow'`` (``RANK_CHECK``)."""
     ranks = {len(s) for s in shapes if len(s)}
     if len(ranks) < 2:
         return
+    mode = rank_mode()
     shown = " ".join(str(tuple(s)) for s in shapes)
-    if RANK_PROMOTION[0] == "warn":
+    if mode == "warn":
         warnings.warn(f"Following NumPy automatic rank promotion for {fun_name} on shapes "
                       f"{shown}. Set the jax_numpy_rank_promotion config option to 'allow' "
                       f"to disable this warning; for more information, see {_RANK_DOC}.",
                       stacklevel=3)
-    elif RANK_PROMOTION[0] == "raise":
+    elif mode == "raise":
         raise ValueError(f"Operands could not be broadcast together for {fun_name} on shapes "
                          f"{shown} and with the config option "
                          f"jax_numpy_rank_promotion='raise'. For more information, see "
@@ -187,7 +235,8 @@ def check_vectorize_rank_promotion(shapes, core_ranks, signature):
                f"jnp.vectorize function with signature {signature}. Set the "
                f"jax_numpy_rank_promotion config option to 'allow' to disable this message; "
                f"for more information, see {_RANK_DOC}.")
-    if RANK_PROMOTION[0] == "warn":
+    mode = rank_mode()
+    if mode == "warn":
         warnings.warn(message, stacklevel=3)
-    elif RANK_PROMOTION[0] == "raise":
+    elif mode == "raise":
         raise ValueError(message)

@@ -356,7 +356,7 @@ def _install(numpy=None, linalg=None, fft=None):
         prim = getattr(fn, "_prim", None)
         if prim is not None:  # the common case: straight to the current trace
             state = _core_state
-            rank_mode = inputs.RANK_PROMOTION
+            rank_check = inputs.RANK_CHECK
 
             if swap:
                 def op(self, other):
@@ -366,7 +366,7 @@ def _install(numpy=None, linalg=None, fft=None):
                         other = asarray_like(other)
                     else:
                         _check_operand(other, "x")
-                    if rank_mode[0] != "allow":
+                    if rank_check[0]:
                         inputs.check_rank_promotion(name, (shape_of(other), self.aval.shape))
                     return state.trace.process(prim, (other, self), {})
             else:
@@ -377,7 +377,7 @@ def _install(numpy=None, linalg=None, fft=None):
                         other = asarray_like(other)
                     else:
                         _check_operand(other, "y")
-                    if rank_mode[0] != "allow":
+                    if rank_check[0]:
                         inputs.check_rank_promotion(name, (self.aval.shape, shape_of(other)))
                     return state.trace.process(prim, (self, other), {})
             return op

@@ -26,7 +26,7 @@ class StandIn(np.ndarray):
     def resolve(self):
         return self.view(np.ndarray)
 _VALID_KINDS = inputs.VALID_KINDS
-_RANK_PROMOTION = inputs.RANK_PROMOTION
+_RANK_CHECK = inputs.RANK_CHECK
 _INT64_MIN, _INT64_MAX = inputs.INT64_MIN, inputs.INT64_MAX
 
 
@@ -222,7 +222,7 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
-            if _RANK_PROMOTION[0] != "allow":
+            if _RANK_CHECK[0]:
                 inputs.check_rank_promotion(name, (shape_of(x), shape_of(y)))
             if isinstance(x, Tracer) or isinstance(y, Tracer):
                 return _core_state.trace.process(prim, (x, y), {})

@@ -107,7 +107,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         raise ValueError("Either both or neither of the x and y arguments should be provided "
                          "to vmapx.numpy.where.")
     condition, x, y = asarray_like(condition), asarray_like(x), asarray_like(y)
-    if inputs.RANK_PROMOTION[0] != "allow":
+    if inputs.RANK_CHECK[0]:
         inputs.check_rank_promotion("where", (shape_of(condition), shape_of(x), shape_of(y)))
     return ew.where_p.bind(condition, x, y)
 

@@ -123,7 +123,7 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
             if len(in_core) != len(vargs):
                 raise TypeError(f"wrong number of positional arguments: expected "
                                 f"{len(in_core)}, got {len(vargs)}{context}")
-        if inputs.RANK_PROMOTION[0] != "allow":
+        if inputs.RANK_CHECK[0]:
             inputs.check_vectorize_rank_promotion([get_aval(a).shape for a in vargs],
                                                   [len(cd) for cd in in_core], signature)
         dim_sizes: dict = {}
