@@ -175,7 +175,7 @@ def program_cost(closed) -> dict:
         name = eqn.prim.name
         out_size = sum(_size(a) for a in out_avals)
         if name == "dot_general":
-            (lc, _), (lb, _) = eqn.params["dimension_numbers"]
+            (lc, _), _ = eqn.params["dimension_numbers"]
             contracted = int(np.prod([in_avals[0].shape[d] for d in lc], dtype=np.int64))
             flops += 2.0 * out_size * contracted
         elif name.startswith(("reduce_", "argmax", "argmin", "cum")):
