@@ -621,3 +621,47 @@ def test_library_code_gets_concrete_values_and_stays_correct(name):
     want = np.stack([np.asarray(f(x)) for x in xs])
     assert got.shape == want.shape and got.dtype == want.dtype
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("maker", ["empty_like", "zeros_like", "ones_like"])
+def test_buffers_shaped_like_a_traced_value_are_filled_per_example(maker):
+    # np.empty_like(x) of a traced x reaches vmapx.numpy through NumPy's dispatch;
+    # the result must still be a buffer that takes traced values, element by element
+    def f(x):
+        out = getattr(np, maker)(x)
+        for i in range(len(x)):
+            out[i] = x[i] * 2 if x[i] > 0 else 0.0
+        return out
+
+    xs = np.random.default_rng(7).normal(size=(6, 5))
+    assert_loop(f, xs)
+
+
+def test_in_place_operators_on_an_untraced_buffer_keep_it_an_array():
+    # ufuncs with out= on a buffer return the buffer, not a 1-tuple (that made
+    # ``acc + x`` gain an axis)
+    def f(x):
+        acc = np.zeros(3)
+        acc += 1
+        np.multiply(acc, 2, out=acc)
+        return acc + x
+    assert_loop(f, XS[:, :3])
+
+
+def test_accumulating_into_rows_of_a_buffer_equals_the_loop():
+    def f(pos):
+        pos = pos.reshape(2, 2)
+        acc = np.zeros((2, 2))
+        for i in range(2):
+            acc[i] += pos[i] * 2          # a view of the buffer, written in place
+            acc[i, 0] -= pos[1 - i, 1]
+        return acc
+
+    def g(x):
+        acc = np.zeros(4)
+        row = acc[1:3]
+        row += x[:2]                      # through a view held in a variable
+        return acc
+
+    assert_loop(f, XS, exact=False)
+    assert_loop(g, XS)

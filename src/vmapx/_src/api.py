@@ -219,11 +219,18 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         if not hooks_needed:   # found once per mapped function (numpy_hooks.needs)
             hooks_needed.append(numpy_hooks.needs(fun))
         hooks = hooks_needed[0]
+        concrete.take_retry_request()   # a request another call left unanswered
         numpy_hooks.enter(hooks)  # np.asarray & co. keep traced values batched
         try:
             return call(args, kwargs)
         except numpy_hooks.RetryWithHooks:
+            concrete.take_retry_request()
             hooks_needed[0] = numpy_hooks.ALL   # the scan missed a function: all, from now
+        except Exception:
+            if not concrete.take_retry_request():
+                raise
+            # the request was raised inside NumPy's C code, which reported its own error
+            hooks_needed[0] = numpy_hooks.ALL
         finally:
             numpy_hooks.exit_(hooks)
         numpy_hooks.enter(numpy_hooks.ALL)

@@ -86,6 +86,23 @@ class RetryWithHooks(BaseException):
 _retrying = threading.local()
 
 
+def request_retry():
+    """Ask the running ``vmap`` call for a retry with every wrapper: raises
+    ``RetryWithHooks`` and also notes the request for this thread, since NumPy's
+    C code (item assignment into an ndarray, ``np.array`` of a list) may turn
+    the exception into its own ``ValueError``."""
+    _retrying.wanted = True
+    raise RetryWithHooks()
+
+
+def take_retry_request() -> bool:
+    """Whether a retry was requested in this thread since the last call (and
+    forget the request)."""
+    wanted = getattr(_retrying, "wanted", False)
+    _retrying.wanted = False
+    return wanted
+
+
 def hooks_complete() -> bool:
     """Whether every table of wrappers that can be installed now is installed
     (or this thread already retries with all of them: no second retry)."""
@@ -151,7 +168,7 @@ class SplitState:
                 "collective over the named axis was already computed on the whole batch. "
                 "Use vmapx.numpy.where / lax.cond for the branch.")
         if data and not hooks_complete():
-            raise RetryWithHooks()
+            request_retry()
         if groups is LOOP:
             raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]

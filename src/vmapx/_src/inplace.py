@@ -209,10 +209,10 @@ class Buffer(StandIn):
         if any(isinstance(a, Tracer) for a in inputs) or any(
                 type(o) is Buffer and o.__dict__["_traced"] is not None for o in outs):
             if len(outs) != 1 or type(outs[0]) is not Buffer or outs[0].__dict__["_viewed"]:
-                raise TypeError(
-                    f"numpy.{ufunc.__name__}(..., out=...) with a traced value inside "
-                    "vmapx.vmap can only write into a whole array made inside the function "
-                    "(np.zeros, np.empty, ...); use the returned value instead.")
+                # into a view of a buffer (``acc[i] += v``): as for any NumPy array,
+                # the traced operands are made concrete (the batch splits on them)
+                # and NumPy writes in place, which is always correct
+                return _write_concretely(ufunc, method, inputs, out, outs, kwargs)
             buf = outs[0]
             res = getattr(ufunc, method)(*inputs, **kwargs)
             t = buf.__dict__["_traced"]
@@ -222,10 +222,10 @@ class Buffer(StandIn):
             else:
                 setitem(t, (), res)
             return buf
-        outs = tuple(o.view(np.ndarray) if type(o) is Buffer else o for o in outs)
-        getattr(ufunc, method)(*inputs, out=outs if isinstance(out, tuple) else outs[0],
+        plain = tuple(o.view(np.ndarray) if type(o) is Buffer else o for o in outs)
+        getattr(ufunc, method)(*inputs, out=plain if isinstance(out, tuple) else plain[0],
                                **kwargs)
-        return out
+        return _out_result(out, outs)
 
     def __array_function__(self, func, types, args, kwargs):
         if not (_has_tracer(args) or _has_tracer(tuple(kwargs.values()))):
@@ -255,6 +255,30 @@ class Buffer(StandIn):
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.resolve(), dtype=dtype)
+
+
+def _write_concretely(ufunc, method, inputs, out, outs, kwargs):
+    concrete_inputs = []
+    for a in inputs:
+        if isinstance(a, Tracer):
+            a = a.to_concrete(True)
+            if a is None or any(type(o) is Buffer and o.__dict__["_traced"] is not None
+                                for o in outs):
+                raise TypeError(
+                    f"numpy.{ufunc.__name__}(..., out=...) with a traced value inside "
+                    "vmapx.vmap can only write into a whole array made inside the function "
+                    "(np.zeros, np.empty, ...); use the returned value instead.")
+        concrete_inputs.append(a)
+    plain = tuple(o.view(np.ndarray) if type(o) is Buffer else o for o in outs)
+    getattr(ufunc, method)(*concrete_inputs, out=plain if isinstance(out, tuple) else plain[0],
+                           **kwargs)
+    return _out_result(out, outs)
+
+
+def _out_result(out, outs):
+    """What a ufunc call with ``out=`` returns: the output array (the tuple when
+    the ufunc has several outputs), as NumPy's own ufuncs do."""
+    return outs[0] if len(outs) == 1 else out
 
 
 def resolve(x):

@@ -37,6 +37,7 @@ import numpy as np
 from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
 from .core import Tracer
+from .jnp.array import Array
 
 _lock = threading.Lock()
 _active = concrete.HOOKS_ACTIVE   # table key -> the calls in the process using its wrappers
@@ -80,7 +81,10 @@ def _numpy_wrappers():
     def buffer(orig):
         def make(*args, **kwargs):
             out = orig(*args, **kwargs)
-            if in_eager_vmap() and type(out) is np.ndarray and _from_user():
+            # ``np.empty_like(traced)`` reaches vmapx.numpy through NumPy's dispatch
+            # and comes back as a (per-example shaped) vmapx.Array
+            if in_eager_vmap() and (type(out) is np.ndarray or type(out) is Array) \
+                    and _from_user():
                 return out.view(Buffer)   # may be filled with traced values (inplace.Buffer)
             return out
         make.__name__ = orig.__name__
