@@ -103,9 +103,10 @@ def _slice(x, d, i):
 
 
 class _EffectPrimitive(Primitive):
-    """A primitive run for its effect.  Applied to values no trace owns while
-    ``jit`` traces (under any ``vmap``s), it is still staged, so it runs at
-    every execution rather than once while tracing."""
+    """A primitive run for its effect (and the results ``result_avals`` in its
+    parameters, if any).  Applied to values no trace owns while ``jit`` traces
+    (under any ``vmap``s), it is still staged, so it runs at every execution
+    rather than once while tracing."""
     __slots__ = ()
 
     def bind(self, *args, **params):
@@ -116,8 +117,10 @@ class _EffectPrimitive(Primitive):
         while type(trace) is BatchTrace:
             trace = trace.parent
         if type(trace) is StagingTrace:
-            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args], [], params))
-            return []
+            outs = [StagingTracer(trace, a, Var(a)) for a in params.get("result_avals", ())]
+            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args],
+                                  [t._var for t in outs], params))
+            return outs
         return self.impl(*args, **params)
 
 
@@ -393,26 +396,6 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
 # -------------------------------------------------------------- io_callback
 
 
-class _IOPrimitive(_EffectPrimitive):
-    """An effectful primitive with results: staged under ``jit`` even when no
-    operand is traced, so it runs at every execution."""
-    __slots__ = ()
-
-    def bind(self, *args, **params):
-        for a in args:
-            if isinstance(a, Tracer):
-                return _state.trace.process(self, args, params)
-        trace = _state.trace
-        while type(trace) is BatchTrace:
-            trace = trace.parent
-        if type(trace) is StagingTrace:
-            outs = [StagingTracer(trace, a, Var(a)) for a in params["result_avals"]]
-            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args],
-                                  [t._var for t in outs], params))
-            return outs
-        return self.impl(*args, **params)
-
-
 def _io_callback_impl(*args, callback, result_avals, ordered):
     return _check_results(tu.tree_leaves(callback(*args)), result_avals)
 
@@ -428,7 +411,7 @@ def _io_callback_jvp(primals, tangents, **params):
     raise ValueError("IO callbacks do not support JVP.")
 
 
-io_callback_p = _IOPrimitive(
+io_callback_p = _EffectPrimitive(
     "io_callback", _io_callback_impl,
     abstract=lambda *avals, callback, result_avals, ordered: list(result_avals),
     batch=_io_callback_batch, jvp=_io_callback_jvp, multiple_results=True)
