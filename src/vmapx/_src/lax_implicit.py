@@ -28,7 +28,7 @@ import numpy as np
 from . import tree as tu
 from .autodiff import instantiate, is_undefined, jvp_flat
 from .autodiff_api import linear_transpose, linearize
-from .core import Primitive, get_aval
+from .core import Primitive, finish_output, get_aval
 from .custom_functions import _Named
 from .custom_jvp import custom_jvp_call_p
 from .derived_jaxprs import batch_jaxpr
@@ -206,9 +206,9 @@ def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False,
     ...                                    lambda mv, r: jnp.linalg.solve(A, r),
     ...                                    symmetric=True)
     >>> solve_with(A, np.array([1.0, 2.0]))
-    Array([0.2, 0.6], dtype=float64)
+    array([0.2, 0.6])
     >>> vmapx.grad(lambda b: solve_with(A, b).sum())(np.array([1.0, 2.0]))
-    Array([0.4, 0.2], dtype=float64)
+    array([0.4, 0.2])
     """
     if transpose_solve is None and symmetric:
         transpose_solve = solve
@@ -249,7 +249,7 @@ def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False,
     jaxprs = tuple(None if j is None else next(joined)
                    for j in (matvec_j, vecmat_j, solve_j, tsolve_j))
     outs = linear_solve_p.bind(*extra, *b_leaves, jaxprs=jaxprs, num_consts=len(extra))
-    return tu.tree_unflatten(solve_tree, outs)
+    return tu.tree_unflatten(solve_tree, [finish_output(o) for o in outs])
 
 
 # ------------------------------------------------------------ public: root
@@ -277,9 +277,9 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
     ...     return lax.custom_root(lambda x: x ** 2 - a, 1.0, newton,
     ...                            lambda g, y: y / g(1.0))
     >>> float(sqrt(2.0)), float(vmapx.grad(sqrt)(2.0))   # d sqrt(a)/da = 1/(2 sqrt(a))
-    (1.4142135623730951, 0.35355339059327373)
+    (1.414213562373095, 0.3535533905932738)
     >>> vmapx.vmap(sqrt)(np.array([4.0, 9.0]))
-    Array([2., 3.], dtype=float64)
+    array([2., 3.])
     """
     guess, tree = _flat_leaves(initial_guess)
     avals = [abstractify(x) for x in guess]
@@ -299,7 +299,7 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
     (f_j, solve_j, ls_j), extra = _share_consts([f_j, solve_j, ls_j])
     n_consts, n_x = len(extra), len(guess)
     outs = _root_call(f_j, solve_j, ls_j, n_consts, n_x, extra, guess)
-    return tu.tree_unflatten(solve_tree, outs)
+    return tu.tree_unflatten(solve_tree, [finish_output(o) for o in outs])
 
 
 def _evaluate(closed: ClosedJaxpr, *args):
