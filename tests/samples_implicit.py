@@ -4,7 +4,6 @@ agree with its zero tangent):
 its operands are the values its four staged functions close over, then the
 right-hand side; the functions are staged once per signature (``_staged``),
 so every draw of a case has the very same parameters."""
-import numpy as np
 
 from samples import _sig, _staged, _wellcond, f32, f64, fl, sample
 
