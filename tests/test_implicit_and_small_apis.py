@@ -88,6 +88,13 @@ def test_custom_linear_solve_forward_and_reverse_jacobians_agree_with_finite_dif
     np.testing.assert_allclose(jf, fd, rtol=1e-6, atol=1e-8)
 
 
+def test_custom_linear_solve_second_derivatives_match_the_closed_form():
+    # f(b) = (1^T A^-1 b)^2 has the Hessian 2 w w^T with w = A^-T 1
+    h = vmapx.hessian(lambda b: _solve(A, b).sum() ** 2)(B)
+    w = np.linalg.solve(A.T, np.ones(3))
+    _assert_same(h, 2.0 * np.outer(w, w))
+
+
 def test_custom_linear_solve_does_not_differentiate_the_solvers_iterations():
     S = A @ A.T / 10 + np.eye(3)      # Richardson converges for this one
     # reverse mode through the while_loop itself is an error ...
