@@ -120,6 +120,13 @@ def _linear_solve_abstract(*avals, jaxprs, num_consts):
     return list(jaxprs[2].out_avals)
 
 
+def _minus(a, b):
+    """``a - b`` for tangents, either of which may be a symbolic zero (None)."""
+    if b is None:
+        return a
+    return ew.negative_p.bind(b) if a is None else ew.subtract_p.bind(a, b)
+
+
 def _linear_solve_jvp(primals, tangents, *, jaxprs, num_consts):
     # A x = b  =>  dA x + A dx = db  =>  dx = A^-1 (db - dA x)
     consts, b = _split(primals, num_consts)
@@ -134,8 +141,7 @@ def _linear_solve_jvp(primals, tangents, *, jaxprs, num_consts):
         matvec = jaxprs[0]
         _, dA_x = jvp_flat(lambda vals: eval_jaxpr(matvec.jaxpr, matvec.consts, *vals),
                            consts + list(x[:n_b]), consts_dot + [None] * n_b)
-        rhs = [r if t is None else (ew.negative_p.bind(t) if r is None else ew.subtract_p.bind(r, t))
-               for r, t in zip(rhs, dA_x, strict=True)]
+        rhs = [_minus(r, t) for r, t in zip(rhs, dA_x, strict=True)]
     rhs = [instantiate(r, p) for r, p in zip(rhs, b, strict=True)]
     x_dot = linear_solve_p.bind(*consts, *rhs, jaxprs=jaxprs, num_consts=num_consts)
     return x, list(x_dot[:n_b]) + [None] * n_aux
