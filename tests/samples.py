@@ -836,3 +836,4 @@ def _scan(rng):
 import samples_special  # noqa: E402,F401  (registers the special-function samples)
 import samples_callbacks  # noqa: E402,F401  (registers the pure_callback samples)
 import samples_conv  # noqa: E402,F401  (registers the convolution / windowed-reduction samples)
+import samples_implicit  # noqa: E402,F401  (registers the custom_linear_solve samples)

@@ -41,7 +41,7 @@ LAYERS = [
       "custom_jvp", "custom_vjp", "custom_derivatives", "custom_batching", "misc_api",
       "user_primitives"]),
     ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
-                      "autodiff_checkpoint", "spmd"]),
+                      "autodiff_checkpoint", "spmd", "lax_implicit"]),
     ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
 ]
 

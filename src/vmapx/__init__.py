@@ -24,12 +24,15 @@ from . import numpy, lax, tree_util, tree, errors, core  # noqa: F401
 from . import random, nn, scipy, dtypes, test_util, example_libraries  # noqa: F401,E402
 from ._src.config import (config, numpy_rank_promotion, numpy_dtype_promotion,  # noqa: F401,E402
                           default_matmul_precision, legacy_prng_key, enable_checks,
-                          debug_key_reuse)
+                          debug_key_reuse, debug_nans, debug_infs, log_compiles,
+                          default_device, enable_x64)
 from ._src.misc_api import (Device, devices, local_devices, device_count,  # noqa: F401,E402
                             local_device_count, default_backend, process_index, process_count,
                             device_put, device_get, block_until_ready, disable_jit,
                             custom_gradient, named_call, named_scope, ensure_compile_time_eval,
-                            typeof, clear_caches, print_environment_info)
+                            typeof, clear_caches, print_environment_info, closure_convert,
+                            live_arrays, effects_barrier, process_indices, host_id,
+                            host_count, host_ids)
 from ._src.callbacks import pure_callback  # noqa: F401,E402
 from ._src.spmd import pmap  # noqa: F401,E402
 from . import sharding  # noqa: F401,E402
@@ -38,5 +41,6 @@ from ._src.sharding import (NamedSharding, make_mesh, set_mesh, reshard,  # noqa
 from ._src.leaks import checking_leaks  # noqa: F401,E402
 from . import debug  # noqa: F401,E402
 from . import extend, interpreters, experimental, custom_batching, ad_checkpoint  # noqa: F401,E402
+from . import custom_derivatives  # noqa: F401,E402
 
 from ._src.misc_api import __version__  # noqa: F401,E402

@@ -1,6 +1,6 @@
 """``vmapx.custom_derivatives``: user-defined derivative rules, as
 ``jax.custom_derivatives`` (``custom_jvp``, ``custom_vjp``, ``SymbolicZero``,
-``CustomVJPPrimal``, ``zero_from_primal``, ``custom_gradient``).
+``CustomVJPPrimal``, ``zero_from_primal``, ``custom_gradient``, ``closure_convert``).
 
 >>> import vmapx
 >>> from vmapx.custom_derivatives import custom_jvp, SymbolicZero
@@ -15,7 +15,7 @@ array(7.)
 """
 from ._src.custom_derivatives import (custom_jvp, custom_vjp, SymbolicZero,  # noqa: F401
                                       CustomVJPPrimal, zero_from_primal)
-from ._src.misc_api import custom_gradient  # noqa: F401
+from ._src.misc_api import custom_gradient, closure_convert  # noqa: F401
 
 __all__ = ["custom_jvp", "custom_vjp", "SymbolicZero", "CustomVJPPrimal", "zero_from_primal",
-           "custom_gradient"]
+           "custom_gradient", "closure_convert"]

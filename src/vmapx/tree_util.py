@@ -14,4 +14,6 @@ from ._src.tree import (tree_flatten, tree_unflatten, tree_leaves, tree_structur
                         register_pytree_node, register_pytree_node_class,
                         register_pytree_with_keys, register_pytree_with_keys_class,
                         register_dataclass, register_static, Partial, PyTreeDef,
+                        flatten_one_level, flatten_one_level_with_keys, is_tree_node,
+                        default_registry,
                         SequenceKey, DictKey, GetAttrKey, FlattenedIndexKey, KeyEntry, KeyPath)

@@ -44,6 +44,12 @@ What each option means in vmapx:
   from the first call (needs ``vmapx[fast]``); ``'auto'``: only large programs
   are fused, compiled in a background thread (no Numba: as ``'numpy'``).  See
   docs/fused-jit.md.
+* ``jax_default_device``: ``None``, the CPU device or ``'cpu'`` (the one device
+  vmapx has); any other platform name or device raises ``ValueError``.
+* ``vmapx.enable_x64(False)`` (the scoped setter) raises ``NotImplementedError``:
+  a scope asks for 32-bit results in a block of code, which vmapx cannot give,
+  while ``config.update('jax_enable_x64', False)`` (set once by a script) only
+  warns.  ``vmapx.enable_x64()`` / ``enable_x64(True)`` is a no-op scope.
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
@@ -56,7 +62,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, fused, inputs, jit
+from . import caches, concrete, devices, fused, inputs, jit
 
 AUTO_CHUNK = False
 """``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
@@ -128,6 +134,25 @@ def _debug_check(name, value):
         _warn_once(name, f"{name}=True is accepted but vmapx does not check results for "
                    "NaNs or infinities.")
     return value
+
+
+def _x64_scope_value(name, value):
+    if not value:
+        raise NotImplementedError(
+            "vmapx always computes with 64-bit types (JAX with jax_enable_x64=True) and "
+            "cannot disable them in a scope; pass float32 arrays (or .astype(np.float32)) "
+            "to compute in single precision.")
+    return True
+
+
+def _default_device(name, value):
+    if value is None or (isinstance(value, str) and value.lower() == "cpu"):
+        return value
+    if isinstance(value, devices.Device):
+        return value
+    raise ValueError("default_device must be passed either a Device object (e.g. "
+                     "`vmapx.devices('cpu')[0]`) or the platform name 'cpu' (vmapx runs on "
+                     f"the CPU only), got: {value!r}")
 
 
 def _strict_vmap(name, value):
@@ -217,6 +242,7 @@ _OPTIONS = {
     "jax_numpy_rank_promotion": ("allow", _rank_promotion),
     "jax_default_matmul_precision": (None, _any),
     "jax_log_compiles": (False, _bool),
+    "jax_default_device": (None, _default_device),
     "jax_traceback_filtering": ("auto", _traceback_filtering),
     "jax_compilation_cache_dir": (None, _any),
     "vmapx_strict_vmap": (concrete.STRICT, _strict_vmap),
@@ -302,15 +328,24 @@ _scopes = _Scopes()
 _SCOPED_SWITCHES = {
     "jax_numpy_rank_promotion": (_rank_promotion_value, inputs.enter_rank_scope,
                                  inputs.exit_rank_scope),
+    "jax_enable_x64": (_x64_scope_value, None, None),
 }
+
+_NO_VALUE = object()
 
 
 def _scoped(option: str, doc: str):
     """A JAX-style scoped setter: ``with name(value):`` or ``@name(value)``; the
-    value holds in this thread only, as JAX's context managers do."""
+    value holds in this thread only, as JAX's context managers do.  A boolean
+    option's setter called with no value sets it to ``True``."""
 
     @contextlib.contextmanager
-    def setter(value):
+    def setter(value=_NO_VALUE):
+        if value is _NO_VALUE:
+            if not isinstance(_OPTIONS[option][0], bool):
+                raise TypeError(f"Context manager for {option} config option requires an "
+                                "argument representing the new value for the config option.")
+            value = True
         check, enter, leave = _SCOPED_SWITCHES.get(option, (_OPTIONS[option][1], None, None))
         value = check(option, value)
         values = _scopes.values
@@ -389,4 +424,49 @@ debug_key_reuse = _scoped("jax_debug_key_reuse", """Set ``jax_debug_key_reuse`` 
 >>> with vmapx.debug_key_reuse(False):
 ...     vmapx.config.jax_debug_key_reuse
 False
+""")
+
+debug_nans = _scoped("jax_debug_nans", """Set ``jax_debug_nans`` within a scope; stored: vmapx does not check results for NaNs (a ``UserWarning`` says so once).
+
+>>> import vmapx
+>>> with vmapx.debug_nans(False):
+...     vmapx.config.jax_debug_nans
+False
+""")
+
+debug_infs = _scoped("jax_debug_infs", """Set ``jax_debug_infs`` within a scope; stored: vmapx does not check results for infinities (a ``UserWarning`` says so once).
+
+>>> import vmapx
+>>> with vmapx.debug_infs(False):
+...     vmapx.config.jax_debug_infs
+False
+""")
+
+log_compiles = _scoped("jax_log_compiles", """Set ``jax_log_compiles`` within a scope; stored: vmapx has no compiler to log.
+
+>>> import vmapx
+>>> with vmapx.log_compiles():
+...     vmapx.config.jax_log_compiles
+True
+""")
+
+default_device = _scoped("jax_default_device", """Set the default device within a scope: ``None``, ``'cpu'`` or the CPU device (vmapx's only device); others raise ``ValueError``.
+
+>>> import vmapx
+>>> with vmapx.default_device(vmapx.devices()[0]):
+...     vmapx.numpy.ones(2).devices()
+{CpuDevice(id=0)}
+""")
+
+enable_x64 = _scoped("jax_enable_x64", """Set ``jax_enable_x64`` within a scope.  vmapx always computes with 64-bit types, so ``enable_x64()`` / ``enable_x64(True)`` changes nothing, and ``enable_x64(False)`` raises ``NotImplementedError`` (vmapx cannot give the block 32-bit defaults; pass float32 arrays to compute in single precision).
+
+>>> import vmapx, vmapx.numpy as jnp
+>>> with vmapx.enable_x64(True):
+...     jnp.ones(2).dtype
+dtype('float64')
+>>> with vmapx.enable_x64(False):
+...     pass
+Traceback (most recent call last):
+...
+NotImplementedError: vmapx always computes with 64-bit types (JAX with jax_enable_x64=True) and cannot disable them in a scope; pass float32 arrays (or .astype(np.float32)) to compute in single precision.
 """)

@@ -2,22 +2,28 @@
 
 Devices and transfers (vmapx runs on the host CPU: one ``CpuDevice(id=0)``,
 "transfers" are conversions to NumPy arrays, and nothing is asynchronous),
-``disable_jit``, ``custom_gradient``, naming helpers (``named_call``,
-``named_scope``), ``ensure_compile_time_eval``, ``typeof``, ``clear_caches``
-and ``print_environment_info``.
+``disable_jit``, ``custom_gradient``, ``closure_convert``, naming helpers
+(``named_call``, ``named_scope``), ``ensure_compile_time_eval``, ``typeof``,
+``clear_caches``, ``live_arrays``, ``effects_barrier`` and
+``print_environment_info``.
 """
 from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import platform
 import sys
+import warnings
 
 import numpy as np
 
 from . import inputs
+from .autodiff import JVPTracer, is_differentiable
+from .batching import BatchTracer
 from . import caches, devices as devices_mod, jit as jit_mod, pool, sharding, staging, tree as tu
 from .config import config
+from . import core as core_mod
 from .core import ShapedArray, Tracer, get_aval
 from .custom_vjp import custom_vjp
 from .jnp.base import asarray_like
@@ -114,6 +120,61 @@ def process_count(backend=None) -> int:
     """
     _check_backend(backend)
     return 1
+
+
+def process_indices() -> list:
+    """The indices of the processes of this run: ``[0]``.
+
+    >>> import vmapx
+    >>> vmapx.process_indices()
+    [0]
+    """
+    return [0]
+
+
+def _renamed(old, new):
+    warnings.warn(f"vmapx.{old} is an old name of vmapx.{new} (as in JAX, where the alias "
+                  f"is deprecated); please use vmapx.{new}.", UserWarning, stacklevel=3)
+
+
+def host_id(backend=None) -> int:
+    """The old name of ``process_index`` (0); warns, as JAX's alias does.
+
+    >>> import warnings, vmapx
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     vmapx.host_id()
+    0
+    """
+    _renamed("host_id", "process_index")
+    return process_index(backend)
+
+
+def host_count(backend=None) -> int:
+    """The old name of ``process_count`` (1); warns, as JAX's alias does.
+
+    >>> import warnings, vmapx
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     vmapx.host_count()
+    1
+    """
+    _renamed("host_count", "process_count")
+    return process_count(backend)
+
+
+def host_ids(backend=None) -> list:
+    """The old name of ``process_indices`` (``[0]``); warns, as JAX's alias does.
+
+    >>> import warnings, vmapx
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     vmapx.host_ids()
+    [0]
+    """
+    _renamed("host_ids", "process_indices")
+    _check_backend(backend)
+    return [0]
 
 
 def _check_device(device):
@@ -271,6 +332,68 @@ def custom_gradient(fun):
     return wrapped
 
 
+def _maybe_perturbed(x) -> bool:
+    """Whether ``x`` may carry a derivative: a value being differentiated, or a
+    floating-point value staged by ``jit`` (differentiable later); a batch of
+    plain values is not (as JAX decides)."""
+    if type(x) is JVPTracer:
+        return True
+    if type(x) is BatchTracer:
+        return _maybe_perturbed(x.val)
+    return isinstance(x, Tracer) and is_differentiable(x.aval.dtype)
+
+
+def closure_convert(fun, *example_args):
+    """``(converted, consts)``: ``fun`` with the values it closes over that
+    may carry derivatives (floating-point values of enclosing transforms)
+    hoisted out as extra trailing arguments, so that a ``custom_vjp`` or
+    ``custom_jvp`` function taking ``converted`` can take ``consts`` as
+    explicit (differentiable) arguments.  ``converted(*args, *consts)`` equals
+    ``fun(*args)`` for arguments shaped as ``example_args``.  Concrete arrays
+    and integer values stay inside ``converted``, as in JAX.
+
+    >>> import numpy as np, vmapx
+    >>> def scaled_sum(a):
+    ...     f = lambda x: x * a
+    ...     converted, consts = vmapx.closure_convert(f, 1.0)
+    ...     assert len(consts) == 1          # ``a``, traced by grad
+    ...     return converted(2.0, *consts).sum()
+    >>> vmapx.grad(scaled_sum)(np.array([1.0, 3.0]))
+    array([2., 2.])
+    >>> vmapx.closure_convert(lambda x: x + np.ones(2), 1.0)[1]   # nothing to hoist
+    []
+    """
+    flat_args, in_tree = tu.tree_flatten(example_args)
+    avals = [typeof(x) for x in flat_args]
+    out_trees = []
+
+    def flat_fun(*xs):
+        out = fun(*tu.tree_unflatten(in_tree, xs))
+        leaves, out_tree = tu.tree_flatten(out)
+        out_trees.append(out_tree)
+        return leaves
+
+    closed = trace_to_jaxpr(flat_fun, avals)
+    out_tree = out_trees[0]
+    hoist = [_maybe_perturbed(c) for c in closed.consts]
+    hoisted = [c for c, h in zip(closed.consts, hoist, strict=True) if h]
+    n_hoisted = len(hoisted)
+
+    def converted(*args_and_consts):
+        n_args = len(args_and_consts) - n_hoisted
+        args, given = args_and_consts[:n_args], iter(args_and_consts[n_args:])
+        leaves, tree = tu.tree_flatten(tuple(args))
+        if tree != in_tree:
+            raise TypeError("The inputs to the closure produced by closure_convert must have "
+                            "the same Pytree structure as the example arguments passed when "
+                            f"closure_convert was called. Expected {in_tree}, but got {tree}")
+        consts = [next(given) if h else c for c, h in zip(closed.consts, hoist, strict=True)]
+        outs = eval_jaxpr(closed.jaxpr, consts, *leaves)
+        return tu.tree_unflatten(out_tree, [core_mod.finish_output(o) for o in outs])
+
+    return converted, hoisted
+
+
 # ------------------------------------------------------------------ naming
 
 
@@ -367,6 +490,38 @@ def clear_caches():
     caches.clear_all()
     staging._aval_cache.clear()
     pool.clear()
+
+
+def live_arrays(platform=None) -> list:
+    """The ``vmapx.Array`` results still referenced in this process.
+
+    vmapx's arrays live in host memory that Python frees by reference
+    counting, and vmapx keeps no registry of them; this lists what the
+    garbage collector can see: every ``vmapx.Array`` (the type of the results
+    of ``vmapx.numpy`` and of transformed functions) alive now.  NumPy arrays a
+    program made itself, and results some functions return as plain NumPy
+    arrays, are not included.  ``platform`` may only be ``None`` or ``'cpu'``.
+
+    >>> import vmapx, vmapx.numpy as jnp
+    >>> x = jnp.arange(3.0)
+    >>> any(a is x for a in vmapx.live_arrays())
+    True
+    """
+    _check_backend(platform)
+    array_type = core_mod.result_type
+    return [o for o in gc.get_objects() if type(o) is array_type]
+
+
+def effects_barrier() -> None:
+    """Wait until every pending effect (callbacks, ``debug.print``) has run.
+    vmapx runs them synchronously, in program order, so there is nothing to
+    wait for.
+
+    >>> import vmapx
+    >>> vmapx.debug.print("x = {}", 1.0); vmapx.effects_barrier()
+    x = 1.0
+    """
+    return None
 
 
 def print_environment_info(return_string: bool = False):

@@ -9,7 +9,8 @@ here.  The ``tree_*`` modules are the only importers of optree: key paths
 (``tree_keys``), flattening (``tree_flattening``) and axis specs as tree
 prefixes (``tree_prefixes``) are re-exported here; this module holds the rest
 of ``tree_util``: reductions, transposition and broadcasting, treedefs,
-registration of node types, and ``Partial``.
+registration of node types, flattening one level (``flatten_one_level``,
+``is_tree_node``, ``default_registry``), and ``Partial``.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import functools
 import optree
 
 from .tree_keys import (DictKey, FlattenedIndexKey, GetAttrKey, KeyEntry,  # noqa: F401
-                        KeyPath, SequenceKey, keystr)
+                        KeyPath, SequenceKey, _key_of, keystr)
 from .tree_flattening import (NAMESPACE, PyTreeDef, _canonical, tree_flatten,  # noqa: F401
                               tree_flatten_with_path, tree_leaves, tree_leaves_with_path,
                               tree_map, tree_map_with_path, tree_structure, tree_unflatten)
@@ -296,6 +297,136 @@ def register_static(cls):
     return cls
 
 
+# ------------------------------------------------------------ one level
+
+_KIND = optree.PyTreeKind
+# Node kinds whose children JAX returns in a tuple, and those whose key/child
+# pairs it returns in a tuple; the others come in a list.
+_TUPLE_KINDS = frozenset({_KIND.NONE, _KIND.TUPLE, _KIND.DICT})
+_TUPLE_PAIR_KINDS = _TUPLE_KINDS | {_KIND.LIST}
+
+
+def _registration(typ):
+    """optree's registry entry for node type ``typ`` in vmapx's namespace, or None."""
+    if not isinstance(typ, type):
+        return None
+    return optree.register_pytree_node.get(typ, namespace=NAMESPACE)
+
+
+def is_tree_node(typ) -> bool:
+    """Whether ``typ`` is a pytree node type: a built-in container (tuple,
+    list, dict, ``None``'s type, ...), a namedtuple class or a registered type.
+
+    >>> is_tree_node(dict), is_tree_node(type(None)), is_tree_node(float)
+    (True, True, False)
+    """
+    return _registration(typ) is not None
+
+
+def _one_level(tree):
+    entry = _registration(type(tree))
+    if entry is None:
+        raise ValueError(f"can't tree-flatten type: {type(tree)}")
+    one = optree.tree_flatten_one_level(tree, none_is_leaf=False, namespace=NAMESPACE)
+    return entry, one
+
+
+def flatten_one_level(tree):
+    """``(children, metadata)`` of the root node of ``tree``: its children
+    (not flattened further) and its static data (dict keys, a custom node's
+    auxiliary data).  A leaf raises ``ValueError``.
+
+    >>> flatten_one_level({'b': [1, 2], 'a': 3})
+    ((3, [1, 2]), ('a', 'b'))
+    >>> flatten_one_level((1, None))
+    ((1, None), None)
+    """
+    entry, one = _one_level(tree)
+    kind = entry.kind
+    if kind is _KIND.CUSTOM:
+        children = entry.flatten_func(tree)[0]   # as the node's flatten returns them
+        return (children if isinstance(children, (tuple, list)) else list(children),
+                one.metadata)
+    children = tuple(one.children) if kind in _TUPLE_KINDS else list(one.children)
+    metadata = one.metadata
+    if kind in (_KIND.DICT, _KIND.ORDEREDDICT):
+        metadata = tuple(metadata)
+    elif kind is _KIND.DEFAULTDICT:
+        metadata = (metadata[0], tuple(metadata[1]))
+    return children, metadata
+
+
+def flatten_one_level_with_keys(tree):
+    """``flatten_one_level`` with each child paired with its key
+    (``SequenceKey``, ``DictKey``, ``GetAttrKey`` or ``FlattenedIndexKey``).
+
+    >>> flatten_one_level_with_keys({'a': 1, 'b': 2})
+    (((DictKey(key='a'), 1), (DictKey(key='b'), 2)), ('a', 'b'))
+    """
+    entry, one = _one_level(tree)
+    kind = entry.kind
+    pairs = [(_key_of(e, kind, type(tree)), c)
+             for e, c in zip(one.entries, one.children, strict=True)]
+    _, metadata = flatten_one_level(tree)
+    return (tuple(pairs) if kind in _TUPLE_PAIR_KINDS else pairs), metadata
+
+
+class PyTreeRegistry:
+    """The registry of pytree node types, as an object (``default_registry``):
+    ``flatten``, ``flatten_one_level``, ``flatten_one_level_with_keys``,
+    ``flatten_with_path``, ``is_node``, ``register_node`` and
+    ``register_dataclass_node``.  vmapx has the one registry; these methods
+    are the module's functions.
+
+    >>> from vmapx.tree_util import default_registry
+    >>> default_registry.flatten({'a': 1, 'b': None})
+    ([1], PyTreeSpec({'a': *, 'b': None}))
+    >>> default_registry.is_node(list)
+    True
+    """
+
+    def flatten(self, tree, leaf_predicate=None):
+        """``(leaves, treedef)``, as ``tree_flatten``."""
+        return tree_flatten(tree, leaf_predicate)
+
+    def flatten_one_level(self, tree):
+        """``(children, metadata)`` of a node, or ``None`` for a leaf."""
+        try:
+            return flatten_one_level(tree)
+        except ValueError:
+            return None
+
+    def flatten_one_level_with_keys(self, tree):
+        """``(key/child pairs, metadata)`` of a node, or ``None`` for a leaf."""
+        try:
+            return flatten_one_level_with_keys(tree)
+        except ValueError:
+            return None
+
+    def flatten_with_path(self, tree, leaf_predicate=None):
+        """``([(key_path, leaf), ...], treedef)``, as ``tree_flatten_with_path``."""
+        return tree_flatten_with_path(tree, leaf_predicate)
+
+    def is_node(self, typ) -> bool:
+        """Whether ``typ`` is a node type (``is_tree_node``)."""
+        return is_tree_node(typ)
+
+    def register_node(self, nodetype, flatten_func, unflatten_func,
+                      flatten_with_keys_func=None):
+        """``register_pytree_node``."""
+        register_pytree_node(nodetype, flatten_func, unflatten_func, flatten_with_keys_func)
+
+    def register_dataclass_node(self, nodetype, data_fields, meta_fields):
+        """``register_dataclass`` with explicit field lists."""
+        register_dataclass(nodetype, data_fields, meta_fields)
+
+    def __repr__(self):
+        return "vmapx.tree_util.default_registry"
+
+
+default_registry = PyTreeRegistry()
+
+
 # ----------------------------------------------------------------- Partial
 
 
@@ -323,5 +454,5 @@ optree.register_pytree_node(
     Partial, lambda p: ((p.args, p.keywords), p.func),
     lambda func, children: Partial(func, *children[0], **children[1]), namespace=NAMESPACE)
 
-for _cls in (SequenceKey, DictKey, GetAttrKey, FlattenedIndexKey, Partial):
+for _cls in (SequenceKey, DictKey, GetAttrKey, FlattenedIndexKey, Partial, PyTreeRegistry):
     _cls.__module__ = "vmapx.tree_util"

@@ -14,6 +14,8 @@ from .._src.autodiff_api import stop_gradient  # noqa: F401,E402
 from .._src.lax_conditionals import cond, switch, select  # noqa: F401,E402
 from .._src.lax_loops import while_loop, fori_loop, scan, associative_scan  # noqa: F401,E402
 from .._src.lax_map import map  # noqa: F401,E402
+from .._src.lax_implicit import (custom_root, custom_linear_solve,  # noqa: F401,E402
+                                  linear_solve_p)
 from .._src.lax_ops import *  # noqa: F401,F403,E402
 from .._src.lax_shapes import *  # noqa: F401,F403,E402
 from .._src.lax_special import *  # noqa: F401,F403,E402
