@@ -19,7 +19,7 @@ from .jnp.shapes import *  # noqa: F401,F403
 from .jnp.products import *  # noqa: F401,F403
 from .jnp.indexing import (take, take_along_axis, diagonal, nonzero)  # noqa: F401
 from .jnp.indexing import getitem as _getitem  # noqa: F401
-from .jnp.advanced import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
+from .jnp.index_updates import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
 from .jnp.io import *  # noqa: F401,F403
 from .jnp.dtypes import *  # noqa: F401,F403
 from .jnp.comparison import *  # noqa: F401,F403
