@@ -33,7 +33,10 @@ from .jnp.bits import *  # noqa: F401,F403
 from .jnp.windows import *  # noqa: F401,F403
 from .jnp.tiling import *  # noqa: F401,F403
 from .jnp.numerical import *  # noqa: F401,F403
-from .jnp.stats import *  # noqa: F401,F403
+from .jnp.nan_reductions import *  # noqa: F401,F403
+from .jnp.averages import *  # noqa: F401,F403
+from .jnp.order_statistics import *  # noqa: F401,F403
+from .jnp.correlating import *  # noqa: F401,F403
 from .jnp.histograms import *  # noqa: F401,F403
 from .jnp.setops import *  # noqa: F401,F403
 from .jnp.poly import *  # noqa: F401,F403

@@ -1,10 +1,10 @@
 """The sections of ``vmapx.numpy`` that the others are composed from, as one
 namespace: array creation, elementwise functions (ufuncs), reductions, shape
 manipulation, products and indexing.  The composed sections (``comparison``,
-``matrices``, ``grids``, ``insertion``, ``selection``, ``numerical``, ``stats``,
-``setops``, ``poly``...) import it as ``jnp``; ``_src/numpy_api.py`` adds them
-on top.  Functions return ``vmapx.Array``s
-(``wrap_namespace``), the same objects ``vmapx.numpy`` exports.
+``matrices``, ``grids``, ``insertion``, ``selection``, ``numerical``,
+``averages``, ``order_statistics``, ``setops``, ``poly``...) import it as
+``jnp``; ``_src/numpy_api.py`` adds them on top.  Functions return
+``vmapx.Array``s (``wrap_namespace``), the same objects ``vmapx.numpy`` exports.
 """
 from .base import astype, finfo, iinfo  # noqa: F401
 from .creation import *  # noqa: F401,F403
