@@ -18,8 +18,8 @@ import vmapx
 import vmapx.numpy as jnp
 from vmapx._src.autodiff import UndefinedPrimal
 from vmapx.errors import NonConcreteBooleanIndexError
-from vmapx._src.jnp.advanced import (IndexUpdateHelper, advanced_getitem, nonzero_sized,
-                                     take_along_axis)
+from vmapx._src.jnp.advanced import advanced_getitem, nonzero_sized, take_along_axis
+from vmapx._src.jnp.index_updates import IndexUpdateHelper
 from vmapx._src.jnp.indexing import getitem
 from vmapx._src.prims.indexing import gather_p, gather_shape, index_layout, scatter_p
 

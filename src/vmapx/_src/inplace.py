@@ -27,7 +27,7 @@ import numpy as np
 from . import numpy_api as jnp
 from .batching import splittable
 from .core import Tracer
-from .jnp.advanced import _parse
+from .jnp.index_parsing import _parse
 from .jnp.array import Array
 from .jnp.base import StandIn
 from .ragged import Masked

@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from .jnp.advanced import IndexUpdateHelper
+from .jnp.index_updates import IndexUpdateHelper
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from . import numpy_api as jnp
 from .lax_ops import _aval, _out

@@ -22,8 +22,9 @@ import operator
 import numpy as np
 
 from .core import Tracer, get_aval, is_python_scalar
-from .jnp.advanced import IndexUpdateHelper, advanced_getitem
+from .jnp.advanced import advanced_getitem
 from .jnp.base import asarray_like, canonicalize_axis
+from .jnp.index_updates import IndexUpdateHelper
 from .prims import elementwise as ew
 from .prims.gather_scatter import (GatherDimensionNumbers, GatherScatterMode,
                                    ScatterDimensionNumbers, lax_gather_p, lax_scatter_p)

@@ -19,7 +19,7 @@ from .jnp.shapes import *  # noqa: F401,F403
 from .jnp.products import *  # noqa: F401,F403
 from .jnp.indexing import (take, take_along_axis, diagonal, nonzero)  # noqa: F401
 from .jnp.indexing import getitem as _getitem  # noqa: F401
-from .jnp.advanced import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
+from .jnp.index_updates import IndexUpdateHelper as _IndexUpdateHelper  # noqa: F401
 from .jnp.io import *  # noqa: F401,F403
 from .jnp.dtypes import *  # noqa: F401,F403
 from .jnp.comparison import *  # noqa: F401,F403
@@ -33,7 +33,10 @@ from .jnp.bits import *  # noqa: F401,F403
 from .jnp.windows import *  # noqa: F401,F403
 from .jnp.tiling import *  # noqa: F401,F403
 from .jnp.numerical import *  # noqa: F401,F403
-from .jnp.stats import *  # noqa: F401,F403
+from .jnp.nan_reductions import *  # noqa: F401,F403
+from .jnp.averages import *  # noqa: F401,F403
+from .jnp.order_statistics import *  # noqa: F401,F403
+from .jnp.correlating import *  # noqa: F401,F403
 from .jnp.histograms import *  # noqa: F401,F403
 from .jnp.setops import *  # noqa: F401,F403
 from .jnp.poly import *  # noqa: F401,F403

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, finish_output
-from .advanced import IndexUpdateHelper
+from .index_updates import IndexUpdateHelper
 from .array import Array, as_array
 from .indexing import getitem, nonzero, take
 from .reductions import argsort

@@ -12,7 +12,7 @@ from .. import inputs
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from ..errors import ConcretizationTypeError
 from ..prims import elementwise as ew, shapes as sp
-from . import reductions, stats
+from . import order_statistics, reductions
 from .base import asarray_like, astype, canonicalize_axis
 from .indexing import take
 from .searching import searchsorted
@@ -274,7 +274,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
             a = _join(a, ax, *ramps)
         return a
     stat = {"maximum": reductions.max, "minimum": reductions.min, "mean": reductions.mean,
-            "median": stats.median}[mode]
+            "median": order_statistics.median}[mode]
     lengths = _as_pairs(kwargs.get("stat_length"), nd, as_index=True)
     for ax, ((lo, hi), (llo, lhi)) in enumerate(zip(pw, lengths, strict=True)):
         if not (lo or hi):
