@@ -163,6 +163,8 @@ def test_traced_ids_without_num_segments_raise_jaxs_concretization_error():
         vmapx.jit(ops.segment_sum)(np.ones(3), np.array([0, 1, 1]))
     with pytest.raises(vmapx.errors.ConcretizationTypeError, match="num_segments"):
         vmapx.jit(lambda d, i, n: ops.segment_max(d, i, n))(np.ones(3), np.array([0, 1, 1]), 2)
+    with pytest.raises(vmapx.errors.ConcretizationTypeError, match="num_segments"):
+        vmapx.vmap(ops.segment_sum)(np.ones((2, 3)), np.array([[0, 1, 1], [0, 0, 2]]))
 
 
 def test_segment_reductions_raise_jaxs_errors():
