@@ -183,6 +183,10 @@ def test_segment_reductions_raise_jaxs_errors():
         ops.segment_sum(np.ones(2), np.array([0, 1]), 2, mode="bogus")
     with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
         ops.segment_sum(np.ones(2), np.array([0, 1]), 2.0)
+    with pytest.raises(TypeError, match="^add does not accept dtype bool at position 0"):
+        ops.segment_sum(np.array([True, False]), np.array([0, 1]), 2)
+    with pytest.raises(TypeError, match="^mul does not accept dtype bool at position 0"):
+        ops.segment_prod(np.array([True, False]), np.array([0, 1]), 2)
 
 
 def test_grad_of_segment_sum_gathers_the_cotangent_of_each_rows_segment():

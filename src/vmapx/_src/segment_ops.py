@@ -96,6 +96,10 @@ def _segment_update(name, op, data, segment_ids, num_segments, bucket_size, mode
             raise invalid_dtype(segment_ids.dtype)
         raise TypeError("Indexer must have integer or boolean type, got indexer with type "
                         f"{segment_ids.dtype}")
+    if dtype == np.bool_ and op in ("sum", "prod"):
+        scatter = "add" if op == "sum" else "mul"
+        raise TypeError(f"{scatter} does not accept dtype bool at position 0. Accepted dtypes "
+                        "at position 0 are subtypes of integer, floating, complexfloating.")
     if num_segments is None:
         # JAX's default, max(segment_ids) + 1, which traced ids leave traced
         num_segments = (jnp.max(segment_ids) + 1 if isinstance(segment_ids, Tracer)
