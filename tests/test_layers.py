@@ -39,7 +39,7 @@ LAYERS = [
     ("lax layer, SciPy's functions and the transforms built on them",
      ["lax_*", "scipy_*", "numpy_hooks", "chunking", "dask_backend", "custom_functions",
       "custom_jvp", "custom_vjp", "custom_derivatives", "custom_batching", "misc_api",
-      "user_primitives"]),
+      "user_primitives", "segment_ops", "image"]),
     ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
                       "autodiff_checkpoint", "spmd", "lax_implicit"]),
     ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
