@@ -665,3 +665,50 @@ def test_accumulating_into_rows_of_a_buffer_equals_the_loop():
 
     assert_loop(f, XS, exact=False)
     assert_loop(g, XS)
+
+
+def test_tracked_views_of_a_buffer_see_every_write_and_stay_batched():
+    def base_write_seen_by_view(x):
+        acc = np.zeros((2, 3))
+        row = acc[0]
+        acc[0, 1] = x[0]
+        return row * 1.0
+
+    def view_write_seen_by_base(x):
+        acc = np.zeros((2, 3))
+        row = acc[1]
+        row[2] = x[1]
+        return acc
+
+    def two_views(x):
+        acc = np.ones((2, 2))
+        a, b = acc[0], acc[1]
+        a += x[:2]
+        b *= x[2:]
+        return np.concatenate([acc.ravel(), a, b])
+
+    def plain_then_traced(x):
+        acc = np.zeros((2, 2))
+        row = acc[0]
+        row[0] = 5.0                  # a plain write, into the buffer's memory
+        acc[1] = x[:2]                # then a traced one: the view keeps its 5.0
+        return np.concatenate([row, acc.ravel()])
+
+    def view_of_a_view(x):
+        acc = np.zeros((2, 4))
+        sub = acc[0][1:]              # not tracked: the write is made concrete
+        sub += x[:3]
+        return acc
+
+    for f in (base_write_seen_by_view, view_write_seen_by_base, two_views, plain_then_traced,
+              view_of_a_view):
+        assert_loop(f, XS)
+
+
+def test_accumulation_into_buffer_rows_runs_as_one_batched_call():
+    from test_numpy_corpus import nbody_accel
+    xs = np.random.default_rng(3).normal(size=(64, 12))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VmapLoopWarning)
+        got = vmapx.vmap(nbody_accel)(xs)
+    np.testing.assert_allclose(got, np.stack([nbody_accel(x) for x in xs]), rtol=1e-12)

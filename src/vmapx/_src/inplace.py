@@ -96,6 +96,7 @@ def _refresh_views(base, skip=None):
 def updated(x, idx, value):
     """``x`` with ``x[idx] = value`` applied, as a new value (NumPy's semantics:
     bounds checked, ``value`` cast to ``x``'s dtype)."""
+    value = resolve(value)      # a buffer (or a view of one) as the value it stands for
     items = idx if isinstance(idx, tuple) else (idx,)
     if len(items) == 1 and isinstance(items[0], Tracer) and items[0].dtype == np.bool_ \
             and items[0].ndim > 0:
@@ -147,8 +148,8 @@ def become(x, new):
 
 # ------------------------------------------------------------- NumPy buffers
 
-_OWN = frozenset({"_traced", "_viewed", "__dict__", "__class__", "resolve", "shape", "ndim",
-                  "dtype", "size", "itemsize"})
+_OWN = frozenset({"_traced", "_viewed", "_base", "_views", "__dict__", "__class__", "resolve",
+                  "shape", "ndim", "dtype", "size", "itemsize"})
 
 
 class Buffer(StandIn):
@@ -157,17 +158,23 @@ class Buffer(StandIn):
     (``out[i] = v``); from then on it stands for that traced value, so the filled
     buffer stays batched.
 
-    Once anything was derived from the buffer (a view, a copy, a NumPy call on
-    it), a traced write goes the way it goes for any NumPy array: the value is
-    made concrete (the batch splits on it), which is always correct.
+    Views by basic indexing (``row = buf[i]``, ``buf[1:3]``) are tracked: a
+    traced write into one (``buf[i] += v``, ``row[j] = v``) or into the buffer
+    makes the buffer stand for the traced value of its contents and each tracked
+    view stand for its region of it (linked as tracer views are), so the writes
+    stay batched and every view sees every write. Once anything else was derived
+    from the buffer (a copy, a reshape, a view of a view), a traced write goes
+    the way it goes for any NumPy array: the value is made concrete (the batch
+    splits on it), which is always correct.
     """
 
     def __array_finalize__(self, obj):
         d = self.__dict__
         d["_traced"] = None
+        d["_base"] = None          # (buffer, index) of a tracked view
         d["_viewed"] = derived = type(obj) is Buffer
         if derived:   # a view or copy of a buffer: neither may stand for a traced value
-            obj.__dict__["_viewed"] = True
+            obj.__dict__["_viewed"] = True   # (unless __getitem__ tracks the view)
 
     def resolve(self):
         """The traced value it stands for, or itself as a plain array."""
@@ -190,15 +197,28 @@ class Buffer(StandIn):
         if d["_viewed"] or not (_eager_traced(value) or _eager_traced(idx)):
             np.ndarray.__setitem__(self, idx, value)
             return
-        d["_traced"] = updated(self.view(np.ndarray).copy().view(Array), idx, value)
+        new = updated(self.view(np.ndarray).copy().view(Array), idx, value)
+        if d["_base"] is not None:       # a tracked view: the write lifts its buffer
+            _lift(d["_base"][0], self, new)
+        else:
+            _lift(self, None, new)
 
     def __getitem__(self, idx):
-        t = self.__dict__["_traced"]
+        d = self.__dict__
+        t = d["_traced"]
         if t is not None:
             return t[idx]
         if _has_tracer(idx):
             return self.view(np.ndarray).view(Array)[idx]
-        return np.ndarray.__getitem__(self, idx)
+        viewed = d["_viewed"]
+        out = np.ndarray.__getitem__(self, idx)
+        if type(out) is Buffer and not viewed and d["_base"] is None and _basic_index(idx):
+            d["_viewed"] = False           # tracked below: writes through it are followed
+            od = out.__dict__
+            od["_viewed"] = False
+            od["_base"] = (self, idx)      # a live view keeps its buffer alive, as in NumPy
+            d.setdefault("_views", []).append((weakref.ref(out), idx))
+        return out
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.pop("out", None)
@@ -209,18 +229,22 @@ class Buffer(StandIn):
         if any(isinstance(a, Tracer) for a in inputs) or any(
                 type(o) is Buffer and o.__dict__["_traced"] is not None for o in outs):
             if len(outs) != 1 or type(outs[0]) is not Buffer or outs[0].__dict__["_viewed"]:
-                # into a view of a buffer (``acc[i] += v``): as for any NumPy array,
+                # into an untracked derivation of a buffer: as for any NumPy array,
                 # the traced operands are made concrete (the batch splits on them)
                 # and NumPy writes in place, which is always correct
                 return _write_concretely(ufunc, method, inputs, out, outs, kwargs)
             buf = outs[0]
             res = getattr(ufunc, method)(*inputs, **kwargs)
-            t = buf.__dict__["_traced"]
-            if t is None:
-                buf.__dict__["_traced"] = updated(
-                    np.zeros(buf.shape, buf.dtype).view(Array), (), res)
-            else:
+            d = buf.__dict__
+            t = d["_traced"]
+            if t is not None:
                 setitem(t, (), res)
+                return buf
+            new = updated(np.zeros(buf.shape, buf.dtype).view(Array), (), res)
+            if d["_base"] is not None:    # ``buf[i] += v``: a tracked view lifts its buffer
+                _lift(d["_base"][0], buf, new)
+            else:
+                _lift(buf, None, new)
             return buf
         plain = tuple(o.view(np.ndarray) if type(o) is Buffer else o for o in outs)
         getattr(ufunc, method)(*inputs, out=plain if isinstance(out, tuple) else plain[0],
@@ -255,6 +279,36 @@ class Buffer(StandIn):
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.resolve(), dtype=dtype)
+
+
+def _basic_index(idx) -> bool:
+    """Integers, slices, ``...`` and ``None`` only: NumPy returns a view."""
+    for i in (idx if type(idx) is tuple else (idx,)):
+        if not (i is None or i is Ellipsis or type(i) is slice or type(i) is int
+                or isinstance(i, np.integer)):
+            return False
+    return True
+
+
+def _lift(buf, view, value):
+    """A traced write reached the untraced buffer ``buf``: from now on it stands
+    for a traced value, ``value`` when the write was into ``buf`` itself, else
+    ``buf``'s contents with the tracked ``view``'s region set to ``value``; each
+    live tracked view stands for its region of it (a tracer view linked to the
+    buffer's value, so later writes through either reach both)."""
+    if view is None:
+        t = value
+    else:
+        contents = buf.view(np.ndarray).copy().view(Array)
+        t = updated(contents, view.__dict__["_base"][1], value)
+    buf.__dict__["_traced"] = t
+    for ref, vidx in buf.__dict__.pop("_views", ()):
+        v = ref()
+        if v is not None:
+            part = t[vidx]                 # linked to t (interop notes the view)
+            if not isinstance(part, Tracer):
+                part = jnp.asarray(part)
+            v.__dict__["_traced"] = part
 
 
 def _write_concretely(ufunc, method, inputs, out, outs, kwargs):
