@@ -102,6 +102,40 @@ def plain_loop(x):
     return np.stack([needs_loop(r) for r in x])
 
 
+MASSES = np.array([1.0, 2.0, 0.5, 1.5])
+
+
+def nbody_data():
+    return np.random.default_rng(4).standard_normal((N, 12))
+
+
+def nbody_accel(pos, eps=1e-3):        # accumulates into rows of a buffer: acc[i] += ...
+    pos = pos.reshape(-1, 3)
+    n = pos.shape[0]
+    acc = np.zeros_like(pos)
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            d = pos[j] - pos[i]
+            r2 = np.dot(d, d) + eps ** 2
+            acc[i] += MASSES[j] * d / r2 ** 1.5
+    return acc
+
+
+def nbody_hand(P, eps=1e-3):
+    pos = P.reshape(len(P), -1, 3)
+    acc = np.zeros_like(pos)
+    for i in range(pos.shape[1]):      # the same order of terms as the per-example loop
+        for j in range(pos.shape[1]):
+            if i == j:
+                continue
+            d = pos[:, j] - pos[:, i]
+            r2 = np.einsum("bk,bk->b", d, d) + eps ** 2
+            acc[:, i] += MASSES[j] * d / (r2 ** 1.5)[:, None]
+    return acc
+
+
 def _systems(name):
     import vmapx
     import warnings
@@ -116,6 +150,9 @@ def _systems(name):
     if name == "rk4":
         s = lorenz_data()
         return s, {"vmapx": lambda: vmapx.vmap(rk4_step)(s), "base": lambda: rk4_hand(s)}
+    if name == "nbody":
+        p = nbody_data()
+        return p, {"vmapx": lambda: vmapx.vmap(nbody_accel)(p), "base": lambda: nbody_hand(p)}
     if name == "loop":
         x = loop_data()
         return x, {"vmapx": lambda: vmapx.vmap(needs_loop)(x), "base": lambda: plain_loop(x)}
@@ -129,6 +166,8 @@ WORKLOADS = [
      "lax.while_loop under vmap", 3.0),
     ("rk4", "RK4 step of Lorenz, rhs returns np.array([dx, dy, dz]), 100,000 states",
      "hand-batched NumPy", 1.5),
+    ("nbody", "n-body forces, `acc[i] += m * d / r2 ** 1.5` in Python loops, 100,000 x 4 bodies",
+     "hand-batched NumPy", 2.0),
     ("loop", "per-example loop fallback (float() differs per example), 100,000 x 4",
      "plain Python loop", 1.2),
 ]
