@@ -14,7 +14,6 @@ the last bit.
 """
 from __future__ import annotations
 
-import math as _math
 
 import numpy as _np
 
