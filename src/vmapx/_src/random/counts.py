@@ -430,6 +430,8 @@ def _multinomial(key, n, p):
     ratios = _jnp.divide(p, _jnp.where(_jnp.equal(remaining, 0), _np.ones((), dtype), remaining))
     ratios = _jnp.clip(ratios, _np.zeros((), dtype), _np.ones((), dtype))
     k = _shape_of(p)[0]
+    if k == 0:
+        return _jnp.moveaxis(p, 0, -1)    # no categories, no counts
     keys = _split(key, (k,))
     remainder, counts = n, []
     for i in range(k):
