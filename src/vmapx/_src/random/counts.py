@@ -14,7 +14,6 @@ the last bit.
 """
 from __future__ import annotations
 
-
 import numpy as _np
 
 from .. import inputs as _inputs
@@ -29,8 +28,10 @@ from .uniform import _uniform
 __all__ = ["poisson", "binomial", "multinomial"]
 
 _F32 = _np.dtype(_np.float32)
-# Logarithms of 0, infinities and NaN parameters are part of the algorithms.
+
+
 def _quiet():
+    """Logarithms of 0, infinities and NaN parameters are part of the algorithms."""
     return _np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
