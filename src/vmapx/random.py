@@ -11,16 +11,19 @@ Compatibility with JAX (``jax_default_prng_impl='threefry2x32'`` and the
 default ``jax_threefry_partitionable=True`` of JAX 0.10):
 
 * ``key``/``PRNGKey``, ``split``, ``fold_in``, ``bits``, ``uniform``,
-  ``randint``, ``bernoulli``, ``permutation`` and ``choice`` without ``p``
-  give JAX's values bit for bit; ``normal`` and the other float samplers
-  (``gamma``, ``beta``, ``dirichlet`` included) agree to float rounding (the
-  inverse error function is XLA's polynomial), so ``categorical`` and
-  ``choice`` with ``p`` draw JAX's indices except where a last-bit difference
-  decides.
+  ``randint``, ``bernoulli``, ``permutation``, ``choice`` without ``p``,
+  ``binomial`` and ``multinomial`` give JAX's values bit for bit, and so does
+  ``poisson`` but for about one value in 100,000 with ``lam >= 10`` (a
+  float32 acceptance test decided by the last bit of XLA's own ``log`` or
+  ``lgamma``); ``normal`` and the other float samplers (``gamma``, ``beta``,
+  ``dirichlet`` included) agree to float rounding (the inverse error function
+  is XLA's polynomial), so ``categorical`` and ``choice`` with ``p`` draw
+  JAX's indices except where a last-bit difference decides.
 * Defaults are JAX's with ``jax_enable_x64=True``, vmapx's one dtype model:
   float samplers give ``float64``, ``randint`` and indices (``permutation`` of
   an int, ``choice``, ``categorical``, ``rademacher``, ``geometric``) give
-  ``int64``, ``bits`` gives ``uint64`` and keys stay ``uint32``.  Python
+  ``int64`` (``poisson`` too; ``binomial`` and ``multinomial`` count in
+  float64, as JAX), ``bits`` gives ``uint64`` and keys stay ``uint32``.  Python
   numbers, and lists of them, passed as parameters are int64, float64 or
   complex128.  A Python-int seed is a 64-bit seed, bit-cast to its two 32-bit
   words (``PRNGKey(-1)`` is ``[0xFFFFFFFF, 0xFFFFFFFF]``; an int outside the
@@ -51,6 +54,7 @@ from ._src.random.uniform import *  # noqa: F401,F403
 from ._src.random.continuous import *  # noqa: F401,F403
 from ._src.random.discrete import *  # noqa: F401,F403
 from ._src.random.gamma import *  # noqa: F401,F403
+from ._src.random.counts import *  # noqa: F401,F403
 # kernels that tests check against SciPy and exact arithmetic
 from ._src.random.continuous import _erf, _erf_inv  # noqa: F401
 from ._src.random.uniform import _fma  # noqa: F401
@@ -60,4 +64,5 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "multivariate_normal", "bernoulli", "categorical", "gumbel", "choice",
            "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
            "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
-           "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal"]
+           "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal",
+           "poisson", "binomial", "multinomial"]
