@@ -202,3 +202,118 @@ def xlog1py(x, y):
     array([0., 2.])
     """
     return _binary(_sp.xlog1py_p, x, y)
+
+
+def _ternary(prim, *xs):
+    return _out(prim.bind(*_promote_inexact(*xs)))
+
+
+def erfcx(x):
+    """The scaled complementary error function ``exp(x**2) * erfc(x)``, without
+    the overflow of that product; derivative ``2 x erfcx(x) - 2 / sqrt(pi)``.
+
+    >>> erfcx(np.array([0.0, 1.0, 30.0]))
+    array([1.        , 0.42758358, 0.01879589])
+    """
+    return _unary(_sp.erfcx_p, x)
+
+
+def dawsn(x):
+    """Dawson's integral ``exp(-x**2) * integral_0^x exp(t**2) dt``; derivative
+    ``1 - 2 x dawsn(x)``.
+
+    >>> dawsn(np.array([0.0, 1.0]))
+    array([0.        , 0.53807951])
+    """
+    return _unary(_sp.dawsn_p, x)
+
+
+def expi(x):
+    """The exponential integral ``Ei(x)``: NaN at 0 (as JAX); derivative
+    ``exp(x) / x``.
+
+    >>> expi(np.array([-1.0, 1.0]))
+    array([-0.21938393,  1.89511782])
+    """
+    return _unary(_sp.expi_p, x)
+
+
+def expn(n, x):
+    """The generalized exponential integral ``E_n(x) = integral_1^inf
+    exp(-x t) / t**n dt`` for integers ``n >= 0``; differentiable in ``x``
+    (``-E_{n-1}(x)``), not in ``n`` (zero tangent, as JAX).
+
+    >>> expn(np.array([0, 1, 2]), 1.0)
+    array([0.36787944, 0.21938393, 0.14849551])
+    """
+    n, x = _promote_inexact(n, x)
+    return _out(_sp.expn_p.bind(n, x))
+
+
+def exp1(x):
+    """The exponential integral ``E_1(x) = expn(1, x)``.
+
+    >>> exp1(np.array([0.5, 1.0]))
+    array([0.55977359, 0.21938393])
+    """
+    (x,) = _promote_inexact(x)
+    return _out(_sp.expn_p.bind(np.ones((), dtype_of(x)), x))
+
+
+def spence(x):
+    """Spence's function ``integral_1^x log(t) / (1 - t) dt`` for ``x >= 0``
+    (NaN below 0); derivative ``log(x) / (1 - x)`` (0 at ``x == 1`` and
+    ``x <= 0``, as JAX).
+
+    >>> spence(np.array([0.0, 0.5, 1.0]))
+    array([1.64493407, 0.58224053, 0.        ])
+    """
+    return _unary(_sp.spence_p, x)
+
+
+def zeta(x, q=None):
+    """The Hurwitz zeta function ``sum_k (k + q)**-x``.  As in JAX, ``q`` is
+    required (``NotImplementedError`` without it); differentiable in both
+    arguments (``d/dq = -x zeta(x + 1, q)``; ``d/dx`` from the Euler-Maclaurin
+    series, as JAX).
+
+    >>> zeta(2.0, np.array([1.0, 2.0]))
+    array([1.64493407, 0.64493407])
+    """
+    if q is None:
+        raise NotImplementedError("Riemann zeta function not implemented; pass q != None to "
+                                  "compute the Hurwitz Zeta function.")
+    return _binary(_sp.zeta_p, x, q)
+
+
+def owens_t(h, a):
+    """Owen's T function ``T(h, a) = 1/(2 pi) integral_0^a exp(-h**2 (1 + x**2)
+    / 2) / (1 + x**2) dx``, differentiable in both arguments in closed form.
+
+    >>> owens_t(np.array([0.0, 0.5]), 2.0)
+    array([0.17620819, 0.1415806 ])
+    """
+    return _binary(_sp.owens_t_p, h, a)
+
+
+def hyp1f1(a, b, x):
+    """Kummer's confluent hypergeometric function ``1F1(a; b; x)`` (values by
+    SciPy; JAX's conventions: 1 at ``a == 0``, ``exp(x)`` at ``a == b``,
+    ``inf`` at ``b == 0``).  Differentiable in ``x`` in closed form and in
+    ``a`` and ``b`` by JAX's series.
+
+    >>> hyp1f1(1.0, 2.0, np.array([0.0, 1.0]))
+    array([1.        , 1.71828183])
+    """
+    return _ternary(_sp.hyp1f1_p, a, b, x)
+
+
+def hyp2f1(a, b, c, x):
+    """The Gauss hypergeometric function ``2F1(a, b; c; x)`` (values by SciPy),
+    differentiable in ``x`` in closed form and in ``a``, ``b``, ``c`` by JAX's
+    series.
+
+    >>> hyp2f1(1.0, 1.0, 2.0, np.array([0.0, 0.5]))
+    array([1.        , 1.38629436])
+    """
+    return _ternary(_sp.hyp2f1_p, a, b, c, x)
