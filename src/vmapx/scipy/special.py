@@ -13,8 +13,10 @@ array(1.38629436)
 """
 from __future__ import annotations
 
-import importlib
+import math
 import operator
+import threading
+from fractions import Fraction
 
 import numpy as np
 
@@ -398,8 +400,9 @@ def _boxcox(x, lmbda, log1p):
 def bernoulli(n):
     """The first ``n + 1`` Bernoulli numbers ``B_0 .. B_n`` (``B_1 = -1/2``), as
     a float64 array; ``n`` must be a concrete non-negative integer.  The values
-    are exact (SciPy's), where JAX's series approximation is off by up to
-    about 1e-6 relative (``B_4``).
+    are the exact rationals rounded once (JAX's series approximation is off by
+    up to about 1e-6 relative, at ``B_4``; SciPy's by about 1e-12);
+    ``+-inf`` once they pass float64's range (``n > 258``).
 
     >>> bernoulli(4)
     array([ 1.        , -0.5       ,  0.16666667,  0.        , -0.03333333])
@@ -407,8 +410,35 @@ def bernoulli(n):
     n = operator.index(n)
     if n < 0:
         raise ValueError("n must be a non-negative integer.")
-    sp = importlib.import_module("scipy.special")
-    return _out(np.asarray(sp.bernoulli(n), np.float64)[:n + 1].copy())
+    return _out(np.array(_bernoulli_exact(n), np.float64))
+
+
+_BERNOULLI_LOCK = threading.Lock()
+_BERNOULLI = [Fraction(1)]   # the exact numbers computed so far (grows, never shrinks)
+_BERNOULLI_FINITE = 260      # B_m for larger m is +-inf in float64 (or 0 for odd m)
+
+
+def _bernoulli_exact(n):
+    """``B_0 .. B_n`` as floats, from the exact recurrence
+    ``sum_{k <= m} C(m + 1, k) B_k = 0`` (rationals, extended under a lock)."""
+    beyond = [0.0 if m % 2 else (math.inf if (m // 2) % 2 else -math.inf)
+              for m in range(_BERNOULLI_FINITE + 1, n + 1)]   # past float64's range
+    n = min(n, _BERNOULLI_FINITE)
+    with _BERNOULLI_LOCK:
+        for m in range(len(_BERNOULLI), n + 1):
+            if m > 1 and m % 2:
+                _BERNOULLI.append(Fraction(0))
+                continue
+            total = sum(math.comb(m + 1, k) * _BERNOULLI[k] for k in range(m))
+            _BERNOULLI.append(-total / (m + 1))
+        exact = _BERNOULLI[:n + 1]
+
+    def to_float(f):
+        try:
+            return float(f)
+        except OverflowError:
+            return math.inf if f > 0 else -math.inf
+    return [to_float(f) for f in exact] + beyond
 
 
 _custom_rules()
