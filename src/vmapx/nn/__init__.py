@@ -24,7 +24,7 @@ from .._src.custom_jvp import custom_jvp
 from .._src.jnp.base import asarray_like, astype, canonicalize_axis
 from ..lax import logistic as _logistic, stop_gradient
 from ..scipy.special import erfc, logsumexp as _logsumexp, _out, _promote_inexact
-from .._src.nn_attention import dot_product_attention
+from ._attention import dot_product_attention
 
 
 def _inexact(x):

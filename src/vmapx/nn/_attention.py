@@ -1,4 +1,5 @@
-"""``vmapx.nn.dot_product_attention``: scaled dot-product attention with JAX's
+"""``vmapx.nn.dot_product_attention`` (a private module of the public ``nn``
+package, above every ``_src`` layer): scaled dot-product attention with JAX's
 ``[B]TNH`` layout, bias, boolean mask, causal and local-window masks,
 per-batch sequence lengths and grouped key/value heads, numerically as JAX's
 ``implementation='xla'`` path (logits in ``promote(dtype, float32)``, the
@@ -14,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import numpy as jnp
+from .._src.core import dtype_of, ndim_of, shape_of
+from .._src.jnp.base import asarray_like
 from ..lax import stop_gradient
 from ..scipy.special import logsumexp
-from .core import dtype_of, ndim_of, shape_of
-from .jnp.base import asarray_like
 
 
 def _ensure_4d(t):
