@@ -103,3 +103,14 @@ def _hyp2f1(rng):
             ((fl(rng, (2, 3), f64, 0.5, 2.0), fl(rng, (3,), f64, 0.5, 2.0),
               fl(rng, (2, 3), f64, 1.0, 3.0), fl(rng, (2, 3), f64, -0.6, 0.6)), {}),
             ((1.0, fl(rng, (), f64, 0.5, 2.0), 2.5, fl(rng, (2,), f64, -0.6, 0.6)), {})]
+
+
+sample("si", "ci")(_unary(0.2, 5.0))
+
+
+@sample("jv")
+def _jv(rng):
+    # v an integer order (not differentiated)
+    return [((it(rng, (3,), lo=0, hi=4), fl(rng, (3,), f32, 0.2, 6.0)), {}),
+            ((np.arange(3).reshape(3, 1), fl(rng, (2,), f64, -4.0, 6.0)), {}),
+            ((1, fl(rng, (2, 3), f64, 0.2, 6.0)), {})]

@@ -386,3 +386,53 @@ def test_dot_product_attention_argument_errors_match_jax():
         nn.dot_product_attention(Q, KEY, VAL, implementation="cudnn")
     out = nn.dot_product_attention(Q, KEY, VAL, implementation="xla")
     _check(out, nn.dot_product_attention(Q, KEY, VAL))
+
+
+# ---------------------------------------------------- sici and bessel_jn
+
+Z = np.array([-2.0, 0.3, 1.0, 4.5, 12.0])
+
+
+def test_sici_values_derivatives_vmap_and_jit():
+    si, ci = special.sici(Z)
+    want_si, want_ci = ss.sici(Z)
+    _check(si, want_si)
+    _check(ci, want_ci)
+    assert special.sici(Z.astype(np.float32))[0].dtype == np.float32
+    d_si = vmapx.vmap(vmapx.grad(lambda x: special.sici(x)[0]))(np.append(Z, 0.0))
+    _check(d_si, np.append(np.sin(Z) / Z, 1.0))
+    d_ci = vmapx.vmap(vmapx.grad(lambda x: special.sici(x)[1]))(Z)
+    _check(d_ci, np.cos(Z) / Z)
+    batched = np.stack([Z, Z[::-1]])
+    got = vmapx.vmap(special.sici)(batched)
+    for k in range(2):
+        _check(got[k], np.stack([special.sici(row)[k] for row in batched]), rtol=0, atol=0)
+    _check(vmapx.jit(special.sici)(Z)[1], ci, rtol=0, atol=0)
+
+
+def test_bessel_jn_stacks_the_orders_and_differentiates_in_z():
+    out = special.bessel_jn(Z, v=3)
+    _check(out, np.stack([ss.jv(k, Z) for k in range(4)]))
+    assert special.bessel_jn(Z.astype(np.float32), v=1).dtype == np.float32
+    assert special.bessel_jn(np.array(0.0), v=2).shape == (3,)
+    d = vmapx.vmap(vmapx.grad(lambda z: special.bessel_jn(z, v=2)[2]))(Z)
+    _check(d, 0.5 * (ss.jv(1, Z) - ss.jv(3, Z)))
+    batched = np.stack([Z, 2 * Z])
+    got = vmapx.vmap(lambda z: special.bessel_jn(z, v=2))(batched)
+    _check(got, np.stack([special.bessel_jn(row, v=2) for row in batched]), rtol=0, atol=0)
+    with pytest.raises(ValueError, match="non-negative"):
+        special.bessel_jn(Z, v=-1)
+
+
+def test_sici_and_bessel_jn_match_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import jax.scipy.special as jss
+    for got, want in zip(special.sici(Z), jss.sici(Z), strict=True):
+        _check(got, np.asarray(want), rtol=1e-12)
+    grads = vmapx.grad(lambda x: sum(v.sum() for v in special.sici(x)))(Z)
+    want = jax.grad(lambda x: sum(v.sum() for v in jss.sici(x)))(Z)
+    np.testing.assert_allclose(grads, np.asarray(want), rtol=1e-12)
+    # where JAX's recurrence is accurate (0 < z well below n_iter / 2)
+    z = np.abs(Z)
+    _check(special.bessel_jn(z, v=3), np.asarray(jss.bessel_jn(z, v=3)), rtol=1e-12, atol=1e-14)

@@ -10,10 +10,12 @@ compositions (``gamma``, ``logsumexp``, ``softmax``, ...).
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from . import inputs
-from .core import Tracer, dtype_of, is_python_scalar
+from .core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .jnp.base import asarray_like, astype
 from .prims import special as _sp
 
@@ -317,3 +319,36 @@ def hyp2f1(a, b, c, x):
     array([1.        , 1.38629436])
     """
     return _ternary(_sp.hyp2f1_p, a, b, c, x)
+
+
+def sici(x):
+    """The sine and cosine integrals ``(Si(x), Ci(x))``: ``Si(x) = integral_0^x
+    sin(t)/t dt``, ``Ci(x) = gamma + log|x| + integral_0^x (cos(t) - 1)/t dt``
+    (``Ci`` even, ``-inf`` at 0); derivatives ``sin(x)/x`` and ``cos(x)/x``.
+
+    >>> si, ci = sici(np.array([0.5, 3.0]))
+    >>> si, ci
+    (array([0.49310742, 1.84865253]), array([-0.17778408,  0.11962979]))
+    """
+    (x,) = _promote_inexact(x)
+    return _out(_sp.si_p.bind(x)), _out(_sp.ci_p.bind(x))
+
+
+def bessel_jn(z, *, v, n_iter=50):
+    """The Bessel functions of the first kind ``J_0(z) .. J_v(z)``, stacked on
+    a new leading axis (shape ``(v + 1,) + z.shape``); differentiable in ``z``
+    (``(J_{k-1} - J_{k+1}) / 2``).  Values are SciPy's ``jv``: exact where
+    JAX's recurrence is (``n_iter`` is accepted and unused; JAX's values are
+    NaN at ``z == 0`` and lose accuracy for ``z`` beyond about ``n_iter / 2``).
+
+    >>> bessel_jn(np.array([0.0, 1.0]), v=2)
+    array([[1.        , 0.76519769],
+           [0.        , 0.44005059],
+           [0.        , 0.11490348]])
+    """
+    v = operator.index(v)
+    if v < 0:
+        raise ValueError(f"bessel_jn order v must be non-negative, got {v}")
+    (z,) = _promote_inexact(z)
+    orders = np.arange(v + 1).reshape((v + 1,) + (1,) * ndim_of(z))
+    return _out(_sp.jv_p.bind(orders, z))

@@ -17,8 +17,8 @@ import importlib
 
 import numpy as np
 
-from .elementwise import (B, abs_p, add_p, divide_p, elementwise, equal_p, exp_p, greater_p,
-                          log1p_p,
+from .elementwise import (B, abs_p, add_p, cos_p, divide_p, elementwise, equal_p, exp_p,
+                          greater_p, log1p_p, sin_p,
                           log_p, multiply_p, negative_p, reciprocal_p, sign_p, subtract_p,
                           where_p)
 from ..core import get_aval, is_python_scalar
@@ -604,7 +604,47 @@ hyp2f1_p = elementwise("hyp2f1", _with_dtype(_hyp2f1), lambda a, b, c, x, y: [
     lambda: B(multiply_p, B(divide_p, B(multiply_p, a, b), c),
               B(hyp2f1_p, B(add_p, a, 1.0), B(add_p, b, 1.0), B(add_p, c, 1.0), x))])
 
-SPECIAL = [erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
+# ---------------------------------------------------------- sici, bessel jv
+_sici = _Scipy("sici")
+
+
+def _sici_part(which):
+    def impl(x):
+        out = _sici(x)[which]
+        return out
+    return impl
+
+
+def _si_partial(x, y):
+    # d Si / dx = sin(x) / x, 1 at 0 (JAX's sinc(x / pi))
+    def d():
+        zero = B(equal_p, x, 0.0)
+        safe = B(where_p, zero, 1.0, x)
+        return B(where_p, zero, 1.0, B(divide_p, B(sin_p, safe), safe))
+    return [d]
+
+
+si_p = elementwise("si", _sici_part(0), _si_partial)
+ci_p = elementwise("ci", _sici_part(1), lambda x, y: [
+    lambda: B(divide_p, B(cos_p, x), x)])
+
+_jv = _Scipy("jv")
+
+
+def _jv_impl(v, z):
+    """``J_v(z)`` in the floating dtype of ``z`` (the order ``v`` does not
+    promote it)."""
+    dt = _float_dtype(z) if type(z) not in _PY_SCALARS else np.result_type(v, z, 0.0)
+    out = np.asarray(_jv(v, z), dt)
+    return out if out.ndim else out[()]
+
+
+# d J_v / dz = (J_{v-1}(z) - J_{v+1}(z)) / 2; the order is not differentiated.
+jv_p = elementwise("jv", _jv_impl, lambda v, z, y: [
+    None, lambda: B(multiply_p, 0.5, B(subtract_p, B(jv_p, B(subtract_p, v, 1), z),
+                                       B(jv_p, B(add_p, v, 1), z)))])
+
+SPECIAL = [si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
            bessel_i0e_p, bessel_i1e_p, polygamma_p, igamma_p, igammac_p, igamma_grad_a_p,
            xlogy_p, xlog1py_p, betainc_p, erfcx_p, dawsn_p, expi_p, expn_p, spence_p, zeta_p,
            zeta_grad_s_p, owens_t_p, hyp1f1_p, hyp1f1_grad_a_p, hyp1f1_grad_b_p, hyp2f1_p,
