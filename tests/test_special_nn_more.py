@@ -196,6 +196,18 @@ def test_edge_values_follow_jax_conventions():
     _check(special.expn(np.array([0, 1, 2]), 0.0), np.array([np.inf, np.inf, 1.0]))
 
 
+def test_large_and_infinite_arguments_keep_scipys_accurate_values():
+    # JAX's series are wrong here (documented in docs/special-nn.md); SciPy's are not.
+    _check(special.hyp1f1(2.0, 3.0, np.array([-150.0])), ss.hyp1f1(2.0, 3.0, np.array([-150.0])))
+    # 1F1(2; 3; x) = 2 integral_0^1 t exp(x t) dt = 2 (1 + exp(x) (x - 1)) / x^2
+    x = -150.0
+    assert float(special.hyp1f1(2.0, 3.0, x)) == pytest.approx(
+        2 * (1 + np.exp(x) * (x - 1)) / x ** 2, rel=1e-13)
+    # 2F1(1, 1; 2; x) = -log(1 - x) / x, also outside the unit disc
+    assert float(special.hyp2f1(1.0, 1.0, 2.0, -2.0)) == pytest.approx(np.log(3) / 2, rel=1e-14)
+    _check(special.expi(np.array([-np.inf, np.inf])), np.array([-0.0, np.inf]))
+
+
 def test_spence_derivative_is_zero_where_jax_takes_constants():
     got = vmapx.vmap(vmapx.grad(special.spence))(np.array([-1.0, 0.0, 1.0]))
     _check(got, np.zeros(3))
