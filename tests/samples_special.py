@@ -114,3 +114,13 @@ def _jv(rng):
     return [((it(rng, (3,), lo=0, hi=4), fl(rng, (3,), f32, 0.2, 6.0)), {}),
             ((np.arange(3).reshape(3, 1), fl(rng, (2,), f64, -4.0, 6.0)), {}),
             ((1, fl(rng, (2, 3), f64, 0.2, 6.0)), {})]
+
+
+@sample("wofz")
+def _wofz(rng):
+    # complex inputs in both half planes (w is holomorphic)
+    def c(shape, dtype):
+        return (fl(rng, shape, np.float64, -2.0, 2.0)
+                + 1j * fl(rng, shape, np.float64, -1.0, 1.5)).astype(dtype)
+    return [((c((3,), np.complex64),), {}), ((c((2, 3), np.complex128),), {}),
+            ((c((), np.complex128),), {})]

@@ -448,3 +448,33 @@ def test_sici_and_bessel_jn_match_jax():
     # where JAX's recurrence is accurate (0 < z well below n_iter / 2)
     z = np.abs(Z)
     _check(special.bessel_jn(z, v=3), np.asarray(jss.bessel_jn(z, v=3)), rtol=1e-12, atol=1e-14)
+
+
+W = np.array([0.5 + 0.5j, -1.0 + 2.0j, 3.0 - 1.0j, 10.0 + 0.1j, -0.3 - 0.7j])
+
+
+def test_wofz_values_dtypes_vmap_and_holomorphic_derivative():
+    _check(special.wofz(W), ss.wofz(W))
+    _check(special.wofz(np.array([1.0, 2.0])), ss.wofz(np.array([1.0, 2.0]) + 0j))
+    assert special.wofz(np.float32(1.0)).dtype == np.complex64
+    assert special.wofz(np.array([1, 2])).dtype == np.complex128
+    batched = np.stack([W, W[::-1]])
+    _check(vmapx.vmap(special.wofz)(batched), np.stack([special.wofz(r) for r in batched]),
+           rtol=0, atol=0)
+    _, tangent = vmapx.jvp(special.wofz, (W,), (np.ones_like(W),))
+    _check(tangent, -2 * W * ss.wofz(W) + 2j / np.sqrt(np.pi))
+    # a real input: the real part's derivative is the derivative's real part
+    x = np.array([0.3, 1.0, 2.5])
+    got = vmapx.vmap(vmapx.grad(lambda t: special.wofz(t).real))(x)
+    _check(got, np.real(-2 * x * ss.wofz(x + 0j) + 2j / np.sqrt(np.pi)))
+
+
+def test_wofz_matches_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import jax.scipy.special as jss
+    _check(special.wofz(W), np.asarray(jss.wofz(W)), rtol=1e-12, atol=1e-14)
+    _, want = jax.jvp(jss.wofz, (W,), (np.ones_like(W),))
+    _, got = vmapx.jvp(special.wofz, (W,), (np.ones_like(W),))
+    # -2 z w + 2i/sqrt(pi) cancels for large |z|: absolute agreement there
+    _check(got, np.asarray(want), rtol=1e-12, atol=1e-12)

@@ -352,3 +352,19 @@ def bessel_jn(z, *, v, n_iter=50):
     (z,) = _promote_inexact(z)
     orders = np.arange(v + 1).reshape((v + 1,) + (1,) * ndim_of(z))
     return _out(_sp.jv_p.bind(orders, z))
+
+
+def wofz(z):
+    """The Faddeeva function ``w(z) = exp(-z**2) erfc(-i z)``.  Real inputs
+    become complex as in JAX (float32 to complex64, others to complex128); the
+    derivative is ``-2 z w(z) + 2 i / sqrt(pi)``.
+
+    >>> wofz(np.array([1.0, 0.5 + 0.5j]))
+    array([0.36787944+0.60715771j, 0.53315671+0.23048823j])
+    """
+    z = asarray_like(z)
+    dt = np.asarray(z).dtype if is_python_scalar(z) else dtype_of(z)
+    want = dt if dt.kind == "c" else np.dtype(np.complex64 if dt == np.float32
+                                               else np.complex128)
+    z = np.asarray(z, want) if is_python_scalar(z) else z if dt == want else astype(z, want)
+    return _out(_sp.wofz_p.bind(z))

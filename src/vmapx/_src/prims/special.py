@@ -644,7 +644,12 @@ jv_p = elementwise("jv", _jv_impl, lambda v, z, y: [
     None, lambda: B(multiply_p, 0.5, B(subtract_p, B(jv_p, B(subtract_p, v, 1), z),
                                        B(jv_p, B(add_p, v, 1), z)))])
 
-SPECIAL = [si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
+# d w / dz = -2 z w(z) + 2 i / sqrt(pi) (holomorphic; as JAX)
+_TWO_I_OVER_SQRT_PI = 2j / float(np.sqrt(np.pi))
+wofz_p = _row("wofz", "wofz", lambda z, y: [
+    lambda: B(add_p, B(multiply_p, -2.0, B(multiply_p, z, y)), _TWO_I_OVER_SQRT_PI)])
+
+SPECIAL = [wofz_p, si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
            bessel_i0e_p, bessel_i1e_p, polygamma_p, igamma_p, igammac_p, igamma_grad_a_p,
            xlogy_p, xlog1py_p, betainc_p, erfcx_p, dawsn_p, expi_p, expn_p, spence_p, zeta_p,
            zeta_grad_s_p, owens_t_p, hyp1f1_p, hyp1f1_grad_a_p, hyp1f1_grad_b_p, hyp2f1_p,
