@@ -124,3 +124,12 @@ def _wofz(rng):
                 + 1j * fl(rng, shape, np.float64, -1.0, 1.5)).astype(dtype)
     return [((c((3,), np.complex64),), {}), ((c((2, 3), np.complex128),), {}),
             ((c((), np.complex128),), {})]
+
+
+@sample("sph_harm_y")
+def _sph_harm_y(rng):
+    # integer degree and order (|m| <= n), colatitude inside (0, pi)
+    n = np.array([0, 1, 2, 3])
+    m = np.array([0, -1, 2, 1])
+    return [((n, m, fl(rng, (4,), f64, 0.3, 2.8), fl(rng, (4,), f64, -3.0, 3.0)), {}),
+            ((2, 1, fl(rng, (2, 3), f64, 0.3, 2.8), fl(rng, (3,), f64, -3.0, 3.0)), {})]

@@ -478,3 +478,51 @@ def test_wofz_matches_jax():
     _, got = vmapx.jvp(special.wofz, (W,), (np.ones_like(W),))
     # -2 z w + 2i/sqrt(pi) cancels for large |z|: absolute agreement there
     _check(got, np.asarray(want), rtol=1e-12, atol=1e-12)
+
+
+DEG = np.array([0, 1, 2, 3, 2, 3])
+ORD = np.array([0, 1, -1, 2, 0, -3])
+THETA = np.array([0.3, 0.7, 1.2, 2.0, 2.5, 1.0])
+PHI = np.array([0.1, 1.0, 2.0, -1.0, 0.5, 0.3])
+
+
+def test_sph_harm_y_values_vmap_and_derivatives():
+    out = special.sph_harm_y(DEG, ORD, THETA, PHI)
+    _check(out, ss.sph_harm_y(DEG, ORD, THETA, PHI))
+    # degrees past n_max are clipped to it (as JAX)
+    _check(special.sph_harm_y(np.array([5]), np.array([1]), THETA[:1], PHI[:1], n_max=2),
+           ss.sph_harm_y(2, 1, THETA[:1], PHI[:1]))
+    batched = np.stack([THETA, THETA[::-1]])
+    got = vmapx.vmap(special.sph_harm_y, in_axes=(None, None, 0, None))(DEG, ORD, batched, PHI)
+    _check(got, np.stack([special.sph_harm_y(DEG, ORD, t, PHI) for t in batched]),
+           rtol=0, atol=0)
+    for arg in (2, 3):
+        for part in (np.real, np.imag):
+            def f(theta, phi, part=part):
+                return part(special.sph_harm_y(DEG, ORD, theta, phi)).sum()
+            got = vmapx.grad(f, argnums=arg - 2)(THETA, PHI)
+            args = [THETA, PHI]
+            up, dn = list(args), list(args)
+            fd = np.zeros(len(THETA))
+            for i in range(len(THETA)):
+                up[arg - 2] = args[arg - 2] + 1e-6 * np.eye(len(THETA))[i]
+                dn[arg - 2] = args[arg - 2] - 1e-6 * np.eye(len(THETA))[i]
+                fd[i] = (f(*up) - f(*dn)) / 2e-6
+            np.testing.assert_allclose(got, fd, rtol=1e-6, atol=1e-8)
+    with pytest.raises(NotImplementedError, match="diff_n"):
+        special.sph_harm_y(DEG, ORD, THETA, PHI, diff_n=1)
+
+
+def test_sph_harm_y_matches_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import jax.scipy.special as jss
+    _check(special.sph_harm_y(DEG, ORD, THETA, PHI),
+           np.asarray(jss.sph_harm_y(DEG, ORD, THETA, PHI, n_max=3)), rtol=1e-12, atol=1e-14)
+    for part in ("real", "imag"):
+        want = jax.grad(lambda t, p: getattr(jss.sph_harm_y(DEG, ORD, t, p, n_max=3), part).sum(),
+                        argnums=(0, 1))(THETA, PHI)
+        got = vmapx.grad(lambda t, p: getattr(special.sph_harm_y(DEG, ORD, t, p), part).sum(),
+                         argnums=(0, 1))(THETA, PHI)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, np.asarray(w), rtol=1e-12, atol=1e-13)

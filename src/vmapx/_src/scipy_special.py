@@ -18,6 +18,7 @@ from . import inputs
 from .core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .jnp.base import asarray_like, astype
 from .prims import special as _sp
+from .prims.elementwise import minimum_p
 
 
 def _out(x):
@@ -368,3 +369,24 @@ def wofz(z):
                                                else np.complex128)
     z = np.asarray(z, want) if is_python_scalar(z) else z if dt == want else astype(z, want)
     return _out(_sp.wofz_p.bind(z))
+
+
+def sph_harm_y(n, m, theta, phi, diff_n=None, n_max=None):
+    """The spherical harmonics ``Y_n^m(theta, phi)`` (``theta`` the colatitude,
+    ``phi`` the longitude, orthonormal, Condon-Shortley phase), complex128 as
+    JAX's.  ``n`` and ``m`` are integer arrays (not differentiated); with
+    ``n_max`` the degrees are clipped to it, as JAX's.  Differentiable in
+    ``theta`` and ``phi`` (``d/dphi = i m Y``).  ``diff_n`` is unsupported
+    (``NotImplementedError``, as JAX).
+
+    >>> sph_harm_y(np.array([1]), np.array([0]), np.array([0.0]), np.array([0.0]))
+    array([0.48860251+0.j])
+    """
+    if diff_n is not None:
+        raise NotImplementedError(
+            "The 'diff_n' argument to jax.scipy.special.sph_harm_y is not supported.")
+    n, m = asarray_like(n), asarray_like(m)
+    if n_max is not None:
+        n = _out(minimum_p.bind(n, operator.index(n_max)))
+    theta, phi = _promote_inexact(theta, phi)
+    return _out(_sp.sph_harm_y_p.bind(n, m, theta, phi))

@@ -17,10 +17,10 @@ import importlib
 
 import numpy as np
 
-from .elementwise import (B, abs_p, add_p, cos_p, divide_p, elementwise, equal_p, exp_p,
-                          greater_p, log1p_p, sin_p,
-                          log_p, multiply_p, negative_p, reciprocal_p, sign_p, subtract_p,
-                          where_p)
+from .elementwise import (B, abs_p, add_p, convert_element_type_p, cos_p, divide_p,
+                          elementwise, equal_p, exp_p, greater_p, log1p_p, log_p, maximum_p,
+                          multiply_p, negative_p, reciprocal_p, sign_p, sin_p, sqrt_p,
+                          subtract_p, where_p)
 from ..core import get_aval, is_python_scalar
 
 
@@ -649,7 +649,41 @@ _TWO_I_OVER_SQRT_PI = 2j / float(np.sqrt(np.pi))
 wofz_p = _row("wofz", "wofz", lambda z, y: [
     lambda: B(add_p, B(multiply_p, -2.0, B(multiply_p, z, y)), _TWO_I_OVER_SQRT_PI)])
 
-SPECIAL = [wofz_p, si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
+# ------------------------------------------------------------- sph_harm_y
+_sph_harm_y = _Scipy("sph_harm_y")
+
+
+def _sph_harm_y_impl(n, m, theta, phi):
+    """``Y_n^m(theta, phi)`` (SciPy's: colatitude ``theta``, longitude ``phi``,
+    Condon-Shortley phase), complex128 as JAX's; 0 where ``|m| > n``."""
+    with np.errstate(all="ignore"):
+        out = np.asarray(_sph_harm_y(n, m, theta, phi), np.complex128)
+        out = np.where(np.abs(m) > n, 0, out)
+    return out if out.ndim else out[()]
+
+
+def _sph_harm_y_partials(n, m, theta, phi, y):
+    # d/dphi = i m Y;  d/dtheta = m cot(theta) Y + sqrt((n - m)(n + m + 1)) exp(-i phi) Y_n^{m+1}
+    def dtheta():
+        mf = convert_element_type_p.bind(m, dtype=np.dtype(np.float64))
+        nf = convert_element_type_p.bind(n, dtype=np.dtype(np.float64))
+        cot = B(divide_p, B(cos_p, theta), B(sin_p, theta))
+        raise_ = B(sqrt_p, B(maximum_p, 0.0, B(multiply_p, B(subtract_p, nf, mf),
+                                                B(add_p, B(add_p, nf, mf), 1.0))))
+        phase = B(exp_p, B(multiply_p, -1j, phi))
+        up = B(sph_harm_y_p, n, B(add_p, m, 1), theta, phi)
+        return B(add_p, B(multiply_p, B(multiply_p, mf, cot), y),
+                 B(multiply_p, B(multiply_p, raise_, phase), up))
+
+    def dphi():
+        mf = convert_element_type_p.bind(m, dtype=np.dtype(np.float64))
+        return B(multiply_p, B(multiply_p, 1j, mf), y)
+    return [None, None, dtheta, dphi]
+
+
+sph_harm_y_p = elementwise("sph_harm_y", _sph_harm_y_impl, _sph_harm_y_partials)
+
+SPECIAL = [sph_harm_y_p, wofz_p, si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
            bessel_i0e_p, bessel_i1e_p, polygamma_p, igamma_p, igammac_p, igamma_grad_a_p,
            xlogy_p, xlog1py_p, betainc_p, erfcx_p, dawsn_p, expi_p, expn_p, spence_p, zeta_p,
            zeta_grad_s_p, owens_t_p, hyp1f1_p, hyp1f1_grad_a_p, hyp1f1_grad_b_p, hyp2f1_p,
