@@ -1,6 +1,7 @@
 """``vmapx.nn``: JAX's neural-network functions (``jax.nn``) on NumPy arrays.
 
-Activations, ``softmax`` and friends, ``standardize`` and ``one_hot``, with
+Activations, ``softmax`` and friends, ``standardize``, ``one_hot`` and
+``dot_product_attention`` (in ``_attention.py``), with
 JAX's signatures, values and derivatives (``relu`` and ``relu6`` have
 derivative 0 at their kinks, as in JAX).  They are written with
 ``vmapx.numpy``, so they batch under ``vmap`` and differentiate; float32 stays

@@ -1,7 +1,9 @@
 """Special-function primitives: elementwise rows whose NumPy implementation is
-a ``scipy.special`` ufunc (``erf``, ``lgamma``, ``igamma``, ...), with JAX's
-names (``lax.erf_inv``, ``lax.lgamma``, ``lax.bessel_i0e``) and derivative
-rules.
+a ``scipy.special`` ufunc (``erf``, ``lgamma``, ``igamma``, ``zeta``,
+``hyp1f1``, ``sph_harm_y``, ...), with JAX's names (``lax.erf_inv``,
+``lax.lgamma``, ``lax.bessel_i0e``) and derivative rules, and the helper rows
+for derivatives without a closed form (``zeta_grad_s``, ``hyp1f1_grad_a``,
+...; see docs/special-nn.md).
 
 They use the elementwise family of ``elementwise.py`` (broadcasting batching
 rule, shape/dtype rule from the implementation, JVP from partial derivatives).
@@ -365,9 +367,8 @@ def _with_dtype(fn):
     return impl
 
 
-_TWO_OVER_SQRT_PI_NEG = -_TWO_OVER_SQRT_PI
 erfcx_p = _row("erfcx", "erfcx", lambda x, y: [
-    B(add_p, B(multiply_p, B(multiply_p, 2.0, x), y), _TWO_OVER_SQRT_PI_NEG)])
+    B(subtract_p, B(multiply_p, B(multiply_p, 2.0, x), y), _TWO_OVER_SQRT_PI)])
 dawsn_p = _row("dawsn", "dawsn", lambda x, y: [
     B(subtract_p, 1.0, B(multiply_p, B(multiply_p, 2.0, x), y))])
 
@@ -610,8 +611,7 @@ _sici = _Scipy("sici")
 
 def _sici_part(which):
     def impl(x):
-        out = _sici(x)[which]
-        return out
+        return _sici(x)[which]
     return impl
 
 
