@@ -133,3 +133,6 @@ def _sph_harm_y(rng):
     m = np.array([0, -1, 2, 1])
     return [((n, m, fl(rng, (4,), f64, 0.3, 2.8), fl(rng, (4,), f64, -3.0, 3.0)), {}),
             ((2, 1, fl(rng, (2, 3), f64, 0.3, 2.8), fl(rng, (3,), f64, -3.0, 3.0)), {})]
+
+
+sample("fresnel_s", "fresnel_c", "sin_half_pi_x2", "cos_half_pi_x2")(_unary(-2.5, 2.5))

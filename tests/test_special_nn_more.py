@@ -529,3 +529,39 @@ def test_sph_harm_y_matches_jax():
                          argnums=(0, 1))(THETA, PHI)
         for g, w in zip(got, want, strict=True):
             np.testing.assert_allclose(g, np.asarray(w), rtol=1e-12, atol=1e-13)
+
+
+FRESNEL_X = np.array([-2.0, 0.0, 0.5, 1.3, 3.0, 40.0, 7.1])
+
+
+def test_fresnel_values_vmap_and_derivatives_accurate_for_large_x():
+    s, c = special.fresnel(FRESNEL_X)
+    want_s, want_c = ss.fresnel(FRESNEL_X)
+    _check(s, want_s)
+    _check(c, want_c)
+    assert special.fresnel(FRESNEL_X.astype(np.float32))[1].dtype == np.float32
+    d_s = vmapx.vmap(vmapx.grad(lambda x: special.fresnel(x)[0]))(FRESNEL_X)
+    d_c = vmapx.vmap(vmapx.grad(lambda x: special.fresnel(x)[1]))(FRESNEL_X)
+    # x**2 / 2 is an integer at -2, 0, 40: exact zeros and ones, not sin(pi k) noise
+    _check(d_s[[0, 1, 5]], np.zeros(3), rtol=0, atol=0)
+    _check(np.abs(d_c[[0, 1, 5]]), np.ones(3), rtol=0, atol=0)
+    _check(d_s, np.sin(np.pi * FRESNEL_X ** 2 / 2), rtol=1e-12, atol=1e-13)
+    _check(d_c, np.cos(np.pi * FRESNEL_X ** 2 / 2), rtol=1e-12, atol=1e-13)
+    second = vmapx.vmap(vmapx.grad(vmapx.grad(lambda x: special.fresnel(x)[0])))(FRESNEL_X)
+    _check(second, np.pi * FRESNEL_X * np.cos(np.pi * FRESNEL_X ** 2 / 2), rtol=1e-11,
+           atol=1e-11)
+    batched = np.stack([FRESNEL_X, -FRESNEL_X])
+    got = vmapx.vmap(special.fresnel)(batched)
+    _check(got[0], np.stack([special.fresnel(r)[0] for r in batched]), rtol=0, atol=0)
+
+
+def test_fresnel_matches_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    import jax.scipy.special as jss
+    for k in range(2):
+        _check(special.fresnel(FRESNEL_X)[k], np.asarray(jss.fresnel(FRESNEL_X)[k]),
+               rtol=1e-12, atol=1e-12)
+        got = vmapx.vmap(vmapx.grad(lambda x: special.fresnel(x)[k]))(FRESNEL_X)
+        want = jax.vmap(jax.grad(lambda x: jss.fresnel(x)[k]))(FRESNEL_X)
+        _check(got, np.asarray(want), rtol=1e-14, atol=1e-15)

@@ -390,3 +390,17 @@ def sph_harm_y(n, m, theta, phi, diff_n=None, n_max=None):
         n = _out(minimum_p.bind(n, operator.index(n_max)))
     theta, phi = _promote_inexact(theta, phi)
     return _out(_sp.sph_harm_y_p.bind(n, m, theta, phi))
+
+
+def fresnel(x):
+    """The Fresnel integrals ``(S(x), C(x))``, ``S(x) = integral_0^x
+    sin(pi t**2 / 2) dt`` and ``C(x)`` with ``cos``; derivatives
+    ``sin(pi x**2 / 2)`` and ``cos(pi x**2 / 2)``, reduced modulo 2 first so
+    they stay accurate for large ``x`` (as JAX's).
+
+    >>> s, c = fresnel(np.array([0.5, 1.0]))
+    >>> s, c
+    (array([0.06473243, 0.43825915]), array([0.49234423, 0.7798934 ]))
+    """
+    (x,) = _promote_inexact(x)
+    return _out(_sp.fresnel_s_p.bind(x)), _out(_sp.fresnel_c_p.bind(x))

@@ -26,7 +26,7 @@ from .._src.scipy_special import (_out, _promote_inexact, erf, erfc, erfinv,  # 
                                   gammaln, digamma, polygamma, ndtr, ndtri, log_ndtr, i0e, i1e,
                                   gammainc, gammaincc, betainc, xlogy, xlog1py, erfcx, dawsn,
                                   expi, expn, exp1, spence, zeta, owens_t, hyp1f1, hyp2f1,
-                                  sici, bessel_jn, wofz, sph_harm_y)
+                                  sici, bessel_jn, wofz, sph_harm_y, fresnel)
 from .._src.custom_jvp import custom_jvp
 from ..lax import stop_gradient
 import vmapx.numpy as jnp
@@ -449,7 +449,7 @@ __all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "
            "ndtri", "log_ndtr", "softmax", "log_softmax", "i0e", "i1e", "gammainc", "gammaincc",
            "betainc", "beta", "factorial", "comb", "poch", "loggamma", "i0", "i1", "rel_entr",
            "kl_div", "boxcox", "boxcox1p", "bernoulli", "erfcx", "dawsn", "expi", "expn", "exp1",
-           "spence", "zeta", "owens_t", "hyp1f1", "hyp2f1", "sici", "bessel_jn", "wofz", "sph_harm_y"]
+           "spence", "zeta", "owens_t", "hyp1f1", "hyp2f1", "sici", "bessel_jn", "wofz", "sph_harm_y", "fresnel"]
 
 
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402

@@ -649,6 +649,50 @@ _TWO_I_OVER_SQRT_PI = 2j / float(np.sqrt(np.pi))
 wofz_p = _row("wofz", "wofz", lambda z, y: [
     lambda: B(add_p, B(multiply_p, -2.0, B(multiply_p, z, y)), _TWO_I_OVER_SQRT_PI)])
 
+# -------------------------------------------------------------- fresnel
+_fresnel = _Scipy("fresnel")
+
+
+def _fresnel_part(which):
+    def impl(x):
+        return _fresnel(x)[which]
+    return impl
+
+
+def _sinpi(t):
+    """``sin(pi t)`` for ``t`` in ``[0, 2)``, reduced to ``|pi u| <= pi/2`` so
+    that it is exactly 0 at the integers."""
+    u = np.where(t < 0.5, t, np.where(t > 1.5, t - 2.0, 1.0 - t))
+    return np.sin(np.pi * u)
+
+
+def _half_pi_x2(x):
+    """``(x**2 / 2) mod 2`` without forming ``x**2`` for large ``x``: with
+    ``s = |x| mod 2`` and ``|x| - s`` even, ``x**2 / 2 = s (|x| - s/2)`` mod 2."""
+    a = np.abs(x)
+    s = np.fmod(a, 2.0)
+    return np.fmod(s * (a - 0.5 * s), 2.0)
+
+
+def _sin_half_pi_x2(x):
+    """``sin(pi x**2 / 2)``, accurate for large ``x`` (S's derivative)."""
+    return _sinpi(_half_pi_x2(x))
+
+
+def _cos_half_pi_x2(x):
+    """``cos(pi x**2 / 2) = sin(pi (r + 1/2))`` (C's derivative)."""
+    return _sinpi(np.fmod(_half_pi_x2(x) + 0.5, 2.0))
+
+
+sin_half_pi_x2_p = elementwise("sin_half_pi_x2", _sin_half_pi_x2, lambda x, y: [
+    lambda: B(multiply_p, B(multiply_p, float(np.pi), x), B(cos_half_pi_x2_p, x))])
+cos_half_pi_x2_p = elementwise("cos_half_pi_x2", _cos_half_pi_x2, lambda x, y: [
+    lambda: B(multiply_p, B(multiply_p, -float(np.pi), x), B(sin_half_pi_x2_p, x))])
+fresnel_s_p = elementwise("fresnel_s", _fresnel_part(0), lambda x, y: [
+    lambda: B(sin_half_pi_x2_p, x)])
+fresnel_c_p = elementwise("fresnel_c", _fresnel_part(1), lambda x, y: [
+    lambda: B(cos_half_pi_x2_p, x)])
+
 # ------------------------------------------------------------- sph_harm_y
 _sph_harm_y = _Scipy("sph_harm_y")
 
@@ -683,7 +727,7 @@ def _sph_harm_y_partials(n, m, theta, phi, y):
 
 sph_harm_y_p = elementwise("sph_harm_y", _sph_harm_y_impl, _sph_harm_y_partials)
 
-SPECIAL = [sph_harm_y_p, wofz_p, si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
+SPECIAL = [fresnel_s_p, fresnel_c_p, sin_half_pi_x2_p, cos_half_pi_x2_p, sph_harm_y_p, wofz_p, si_p, ci_p, jv_p, erf_p, erfc_p, erf_inv_p, ndtr_p, ndtri_p, log_ndtr_p, lgamma_p, digamma_p,
            bessel_i0e_p, bessel_i1e_p, polygamma_p, igamma_p, igammac_p, igamma_grad_a_p,
            xlogy_p, xlog1py_p, betainc_p, erfcx_p, dawsn_p, expi_p, expn_p, spence_p, zeta_p,
            zeta_grad_s_p, owens_t_p, hyp1f1_p, hyp1f1_grad_a_p, hyp1f1_grad_b_p, hyp2f1_p,
