@@ -17,7 +17,7 @@ import numpy as np
 from . import inputs
 from .core import Tracer, dtype_of, is_python_scalar, ndim_of
 from .jnp.base import asarray_like, astype
-from .prims import special as _sp
+from .prims import special as _sp, special_scipy as _sps
 from .prims.elementwise import minimum_p
 
 
@@ -218,7 +218,7 @@ def erfcx(x):
     >>> erfcx(np.array([0.0, 1.0, 30.0]))
     array([1.        , 0.42758358, 0.01879589])
     """
-    return _unary(_sp.erfcx_p, x)
+    return _unary(_sps.erfcx_p, x)
 
 
 def dawsn(x):
@@ -228,7 +228,7 @@ def dawsn(x):
     >>> dawsn(np.array([0.0, 1.0]))
     array([0.        , 0.53807951])
     """
-    return _unary(_sp.dawsn_p, x)
+    return _unary(_sps.dawsn_p, x)
 
 
 def expi(x):
@@ -238,7 +238,7 @@ def expi(x):
     >>> expi(np.array([-1.0, 1.0]))
     array([-0.21938393,  1.89511782])
     """
-    return _unary(_sp.expi_p, x)
+    return _unary(_sps.expi_p, x)
 
 
 def expn(n, x):
@@ -250,7 +250,7 @@ def expn(n, x):
     array([0.36787944, 0.21938393, 0.14849551])
     """
     n, x = _promote_inexact(n, x)
-    return _out(_sp.expn_p.bind(n, x))
+    return _out(_sps.expn_p.bind(n, x))
 
 
 def exp1(x):
@@ -260,7 +260,7 @@ def exp1(x):
     array([0.55977359, 0.21938393])
     """
     (x,) = _promote_inexact(x)
-    return _out(_sp.expn_p.bind(np.ones((), dtype_of(x)), x))
+    return _out(_sps.expn_p.bind(np.ones((), dtype_of(x)), x))
 
 
 def spence(x):
@@ -271,7 +271,7 @@ def spence(x):
     >>> spence(np.array([0.0, 0.5, 1.0]))
     array([1.64493407, 0.58224053, 0.        ])
     """
-    return _unary(_sp.spence_p, x)
+    return _unary(_sps.spence_p, x)
 
 
 def zeta(x, q=None):
@@ -286,7 +286,7 @@ def zeta(x, q=None):
     if q is None:
         raise NotImplementedError("Riemann zeta function not implemented; pass q != None to "
                                   "compute the Hurwitz Zeta function.")
-    return _binary(_sp.zeta_p, x, q)
+    return _binary(_sps.zeta_p, x, q)
 
 
 def owens_t(h, a):
@@ -296,7 +296,7 @@ def owens_t(h, a):
     >>> owens_t(np.array([0.0, 0.5]), 2.0)
     array([0.17620819, 0.1415806 ])
     """
-    return _binary(_sp.owens_t_p, h, a)
+    return _binary(_sps.owens_t_p, h, a)
 
 
 def hyp1f1(a, b, x):
@@ -308,7 +308,7 @@ def hyp1f1(a, b, x):
     >>> hyp1f1(1.0, 2.0, np.array([0.0, 1.0]))
     array([1.        , 1.71828183])
     """
-    return _ternary(_sp.hyp1f1_p, a, b, x)
+    return _ternary(_sps.hyp1f1_p, a, b, x)
 
 
 def hyp2f1(a, b, c, x):
@@ -319,7 +319,7 @@ def hyp2f1(a, b, c, x):
     >>> hyp2f1(1.0, 1.0, 2.0, np.array([0.0, 0.5]))
     array([1.        , 1.38629436])
     """
-    return _ternary(_sp.hyp2f1_p, a, b, c, x)
+    return _ternary(_sps.hyp2f1_p, a, b, c, x)
 
 
 def sici(x):
@@ -332,7 +332,7 @@ def sici(x):
     (array([0.49310742, 1.84865253]), array([-0.17778408,  0.11962979]))
     """
     (x,) = _promote_inexact(x)
-    return _out(_sp.si_p.bind(x)), _out(_sp.ci_p.bind(x))
+    return _out(_sps.si_p.bind(x)), _out(_sps.ci_p.bind(x))
 
 
 def bessel_jn(z, *, v, n_iter=50):
@@ -352,7 +352,7 @@ def bessel_jn(z, *, v, n_iter=50):
         raise ValueError(f"bessel_jn order v must be non-negative, got {v}")
     (z,) = _promote_inexact(z)
     orders = np.arange(v + 1).reshape((v + 1,) + (1,) * ndim_of(z))
-    return _out(_sp.jv_p.bind(orders, z))
+    return _out(_sps.jv_p.bind(orders, z))
 
 
 def wofz(z):
@@ -368,7 +368,7 @@ def wofz(z):
     want = dt if dt.kind == "c" else np.dtype(np.complex64 if dt == np.float32
                                                else np.complex128)
     z = np.asarray(z, want) if is_python_scalar(z) else z if dt == want else astype(z, want)
-    return _out(_sp.wofz_p.bind(z))
+    return _out(_sps.wofz_p.bind(z))
 
 
 def sph_harm_y(n, m, theta, phi, diff_n=None, n_max=None):
@@ -389,7 +389,7 @@ def sph_harm_y(n, m, theta, phi, diff_n=None, n_max=None):
     if n_max is not None:
         n = _out(minimum_p.bind(n, operator.index(n_max)))
     theta, phi = _promote_inexact(theta, phi)
-    return _out(_sp.sph_harm_y_p.bind(n, m, theta, phi))
+    return _out(_sps.sph_harm_y_p.bind(n, m, theta, phi))
 
 
 def fresnel(x):
@@ -403,4 +403,4 @@ def fresnel(x):
     (array([0.06473243, 0.43825915]), array([0.49234423, 0.7798934 ]))
     """
     (x,) = _promote_inexact(x)
-    return _out(_sp.fresnel_s_p.bind(x)), _out(_sp.fresnel_c_p.bind(x))
+    return _out(_sps.fresnel_s_p.bind(x)), _out(_sps.fresnel_c_p.bind(x))
