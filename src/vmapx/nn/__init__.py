@@ -1,6 +1,7 @@
 """``vmapx.nn``: JAX's neural-network functions (``jax.nn``) on NumPy arrays.
 
-Activations, ``softmax`` and friends, ``standardize`` and ``one_hot``, with
+Activations, ``softmax`` and friends, ``standardize``, ``one_hot`` and
+``dot_product_attention`` (in ``_attention.py``), with
 JAX's signatures, values and derivatives (``relu`` and ``relu6`` have
 derivative 0 at their kinks, as in JAX).  They are written with
 ``vmapx.numpy``, so they batch under ``vmap`` and differentiate; float32 stays
@@ -24,6 +25,7 @@ from .._src.custom_jvp import custom_jvp
 from .._src.jnp.base import asarray_like, astype, canonicalize_axis
 from ..lax import logistic as _logistic, stop_gradient
 from ..scipy.special import erfc, logsumexp as _logsumexp, _out, _promote_inexact
+from ._attention import dot_product_attention
 
 
 def _inexact(x):
@@ -397,10 +399,40 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     return _out(astype(jnp.expand_dims(x, pos) == classes, dtype))
 
 
+def tanh(x):
+    """The hyperbolic tangent (``jax.nn.tanh`` is ``jax.numpy.tanh``).
+
+    >>> tanh(np.array([0.0, 1.0]))
+    array([0.        , 0.76159416])
+    """
+    return _out(jnp.tanh(asarray_like(x)))
+
+
+@custom_jvp
+def _log1mexp(x):
+    c = float(np.log(2.0))
+    return jnp.where(x < c, jnp.log(-jnp.expm1(-x)), jnp.log1p(-jnp.exp(-x)))
+
+
+_log1mexp.defjvps(lambda g, ans, x: g / jnp.expm1(x))
+
+
+def log1mexp(x):
+    """``log(1 - exp(-x))`` for ``x >= 0``, accurate at both ends (``-x``'s
+    ``expm1`` below ``log 2``, ``log1p`` above), with JAX's derivative
+    ``1 / expm1(x)``.
+
+    >>> log1mexp(np.array([1e-10, 1.0, 50.0]))
+    array([-2.30258509e+01, -4.58675145e-01, -1.92874985e-22])
+    """
+    return _out(_log1mexp(_inexact(x)))
+
+
 __all__ = ["identity", "relu", "relu6", "leaky_relu", "elu", "celu", "selu", "hard_tanh",
            "squareplus", "sparse_plus", "sigmoid", "softplus", "log_sigmoid", "soft_sign", "silu",
            "swish", "mish", "hard_sigmoid", "hard_silu", "hard_swish", "sparse_sigmoid", "gelu",
-           "glu", "logsumexp", "logmeanexp", "softmax", "log_softmax", "standardize", "one_hot"]
+           "glu", "logsumexp", "logmeanexp", "softmax", "log_softmax", "standardize", "one_hot",
+           "tanh", "log1mexp", "dot_product_attention"]
 
 
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402

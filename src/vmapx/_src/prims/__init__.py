@@ -8,7 +8,7 @@ from . import indexing, collectives  # noqa: F401,E402
 from . import random_bits  # noqa: F401,E402
 from . import fft, bits  # noqa: F401,E402
 from . import control_flow  # noqa: F401,E402
-from . import special  # noqa: F401,E402
+from . import special, special_scipy  # noqa: F401,E402
 from . import conv, windowed  # noqa: F401,E402
 from . import gather_scatter  # noqa: F401,E402
 from . import numerics  # noqa: F401,E402

@@ -1,7 +1,8 @@
 """Special-function primitives: elementwise rows whose NumPy implementation is
 a ``scipy.special`` ufunc (``erf``, ``lgamma``, ``igamma``, ...), with JAX's
 names (``lax.erf_inv``, ``lax.lgamma``, ``lax.bessel_i0e``) and derivative
-rules.
+rules.  The rows only ``jax.scipy.special`` exposes (``zeta``, ``hyp1f1``,
+``sph_harm_y``, ...) are in ``special_scipy.py``.
 
 They use the elementwise family of ``elementwise.py`` (broadcasting batching
 rule, shape/dtype rule from the implementation, JVP from partial derivatives).
