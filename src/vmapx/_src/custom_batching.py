@@ -21,7 +21,7 @@ from . import tree as tu
 from .autodiff import NOT_LINEARIZABLE, jvp_flat, zeros_like_aval
 from .batching import BatchTrace, BatchTracer, bdim_to_front
 from .core import AxisData, Primitive, Tracer, current_trace, get_aval, set_trace
-from .custom_functions import _Named, _name, _trace_out_avals
+from .custom_functions import _flat_user_fun, _Named, _name, _trace_out_avals
 from .lax_loops import scan
 
 __all__ = ["custom_vmap", "sequential_vmap", "custom_vmap_call_p"]
@@ -168,11 +168,7 @@ class custom_vmap:
         out_trees: list = []
         user_fun, user_rule = self.fun, self.vmap_rule
 
-        def flat_fun(*xs):
-            out = user_fun(*tu.tree_unflatten(in_tree, xs))
-            out_leaves, out_tree = tu.tree_flatten(out)
-            out_trees.append(out_tree)
-            return out_leaves
+        flat_fun = _flat_user_fun(user_fun, in_tree, out_trees)
 
         def flat_rule(axis_size, flat_in_batched, xs):
             in_batched = tu.tree_unflatten(in_tree, list(flat_in_batched))

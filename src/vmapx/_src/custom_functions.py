@@ -130,6 +130,19 @@ def _merge(nondiff, dyn, n):
     return tuple(nondiff[i] if i in nondiff else next(it) for i in range(n))
 
 
+def _flat_user_fun(user_fun, in_tree, out_trees, nondiff=None, n=0):
+    """``user_fun`` on flat leaves (the dynamic arguments' leaves, the static
+    ``nondiff`` ones merged back at their positions): returns its output's
+    leaves and appends the output's tree to ``out_trees``."""
+    def flat_fun(*xs):
+        args = tu.tree_unflatten(in_tree, xs)
+        out = user_fun(*(args if nondiff is None else _merge(nondiff, args, n)))
+        out_leaves, out_tree = tu.tree_flatten(out)
+        out_trees.append(out_tree)
+        return out_leaves
+    return flat_fun
+
+
 def _tangent_zeros(x):
     return zeros_like_aval(get_aval(x))
 

@@ -18,8 +18,8 @@ from .staging import eval_jaxpr, trace_to_jaxpr
 from .autodiff import aval_of, float0, is_differentiable, is_undefined, zeros_like_aval
 from .jnp.base import astype
 from .prims.control_bodies import transpose_jaxpr
-from .custom_functions import (SymbolicZero, _conform, _CustomFunction, _label, _merge, _name,
-                               _Named, _tangent_aval, _tangent_zeros, _trace_out_avals)
+from .custom_functions import (SymbolicZero, _conform, _CustomFunction, _flat_user_fun, _label,
+                               _name, _Named, _tangent_aval, _tangent_zeros, _trace_out_avals)
 
 # --------------------------------------------------------------- custom_jvp
 
@@ -152,11 +152,7 @@ class custom_jvp(_CustomFunction):
         out_trees = []
         user_fun, user_jvp = self.fun, self.jvp
 
-        def flat_fun(*xs):
-            out = user_fun(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
-            out_leaves, out_tree = tu.tree_flatten(out)
-            out_trees.append(out_tree)
-            return out_leaves
+        flat_fun = _flat_user_fun(user_fun, in_tree, out_trees, nondiff, n)
 
         symbolic = self.symbolic_zeros
 

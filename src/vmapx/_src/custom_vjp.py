@@ -16,9 +16,9 @@ from .core import Primitive, get_aval, set_trace
 from .batching import BatchTracer, trace_rules
 from .prims.reductions import reduce_sum_p
 from .autodiff import is_differentiable, zeros_like_aval
-from .custom_functions import (CustomVJPPrimal, SymbolicZero, _conform, _CustomFunction, _is_zero,
-                               _label, _merge, _name, _Named, _tangent_aval, _tangent_zeros,
-                               _trace_out_avals)
+from .custom_functions import (CustomVJPPrimal, SymbolicZero, _conform, _CustomFunction,
+                               _flat_user_fun, _is_zero, _label, _merge, _name, _Named,
+                               _tangent_aval, _tangent_zeros, _trace_out_avals)
 
 # --------------------------------------------------------------- custom_vjp
 
@@ -182,11 +182,7 @@ class custom_vjp(_CustomFunction):
         user_fun, user_fwd, user_bwd = self.fun, self.fwd, self.bwd
         out_trees, res_trees = [], []
 
-        def flat_fun(*xs):
-            out = user_fun(*_merge(nondiff, tu.tree_unflatten(in_tree, xs), n))
-            out_leaves, out_tree = tu.tree_flatten(out)
-            out_trees.append(out_tree)
-            return out_leaves
+        flat_fun = _flat_user_fun(user_fun, in_tree, out_trees, nondiff, n)
 
         symbolic = self.symbolic_zeros
         out_avals_box: list = []

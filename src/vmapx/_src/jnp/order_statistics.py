@@ -186,6 +186,18 @@ def _q_of(q, percent=False):
     return (q if isinstance(q, Tracer) else np.asanyarray(q)), weak
 
 
+def _quantile_call(name, a, q, axis, method, keepdims, weights, interpolation, *, percent,
+                   nan):
+    """The public quantile functions' common body (``interpolation`` is NumPy's
+    old name of ``method``; ``weights`` are not supported)."""
+    if weights is not None:
+        raise NotImplementedError(f"vmapx.numpy.{name} does not support weights")
+    if interpolation is not None:
+        method = interpolation
+    q, weak = _q_of(q, percent=percent)
+    return _quantile(a, q, axis, method, keepdims, weak, nan)
+
+
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None, interpolation=None):
     """The ``q``-th quantiles along ``axis``, as ``numpy.quantile`` (all 13 methods).
@@ -193,12 +205,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     >>> quantile(np.array([1.0, 2.0, 3.0, 4.0]), [0.25, 0.5])
     array([1.75, 2.5 ])
     """
-    if weights is not None:
-        raise NotImplementedError("vmapx.numpy.quantile does not support weights")
-    if interpolation is not None:
-        method = interpolation
-    q, weak = _q_of(q)
-    return _quantile(a, q, axis, method, keepdims, weak, False)
+    return _quantile_call("quantile", a, q, axis, method, keepdims, weights, interpolation,
+                          percent=False, nan=False)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -208,12 +216,8 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     >>> percentile(np.array([1.0, 2.0, 3.0, 4.0]), 50)
     np.float64(2.5)
     """
-    if weights is not None:
-        raise NotImplementedError("vmapx.numpy.percentile does not support weights")
-    if interpolation is not None:
-        method = interpolation
-    q, weak = _q_of(q, percent=True)
-    return _quantile(a, q, axis, method, keepdims, weak, False)
+    return _quantile_call("percentile", a, q, axis, method, keepdims, weights, interpolation,
+                          percent=True, nan=False)
 
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -223,12 +227,8 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     >>> nanquantile(np.array([1.0, np.nan, 3.0]), 0.5)
     np.float64(2.0)
     """
-    if weights is not None:
-        raise NotImplementedError("vmapx.numpy.nanquantile does not support weights")
-    if interpolation is not None:
-        method = interpolation
-    q, weak = _q_of(q)
-    return _quantile(a, q, axis, method, keepdims, weak, True)
+    return _quantile_call("nanquantile", a, q, axis, method, keepdims, weights, interpolation,
+                          percent=False, nan=True)
 
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -238,12 +238,8 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     >>> nanpercentile(np.array([1.0, np.nan, 3.0]), 50)
     np.float64(2.0)
     """
-    if weights is not None:
-        raise NotImplementedError("vmapx.numpy.nanpercentile does not support weights")
-    if interpolation is not None:
-        method = interpolation
-    q, weak = _q_of(q, percent=True)
-    return _quantile(a, q, axis, method, keepdims, weak, True)
+    return _quantile_call("nanpercentile", a, q, axis, method, keepdims, weights, interpolation,
+                          percent=True, nan=True)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
