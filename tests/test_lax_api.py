@@ -748,3 +748,14 @@ def test_all_to_all_over_two_names_is_a_moveaxis_of_the_unrolled_input(split, co
     y = f(x.reshape(unrolled)).reshape(shape)
     s = split + (vmap_axis <= split)
     np.testing.assert_array_equal(y, np.moveaxis(x, (vmap_axis, s), (concat + 1, 0)))
+
+
+def test_lax_zeta_is_the_hurwitz_zeta_without_promotion():
+    from vmapx import lax as vlax
+    scipy_special = pytest.importorskip("scipy.special")
+    x, q = np.array([2.0, 3.0, 4.5]), np.array([1.0, 2.0, 0.5])
+    np.testing.assert_allclose(vlax.zeta(x, q), scipy_special.zeta(x, q), rtol=1e-13)
+    out = vmapx.vmap(vlax.zeta)(x, q)
+    np.testing.assert_allclose(out, np.stack([vlax.zeta(a, b) for a, b in zip(x, q)]))
+    with pytest.raises(TypeError, match="lax.zeta requires arguments to have the same dtypes"):
+        vlax.zeta(np.float32(2.0), np.float64(1.0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import inputs
 from .lax_ops import _aval, _check_binary, _out
 from .jnp.base import asarray_like
-from .prims import special as sp
+from .prims import special as sp, special_scipy
 from . import numpy_api as jnp
 
 
@@ -76,8 +76,12 @@ polygamma = _binary("polygamma", sp.polygamma_p, "Elementwise polygamma function
                     ">>> lax.polygamma(np.array([1.0]), np.array([1.0]))\n"
                     "array([1.64493407])")
 
+zeta = _binary("zeta", special_scipy.zeta_p, "The Hurwitz zeta function "
+               "``sum_k (k + q)**-x``", ">>> lax.zeta(np.array([2.0]), np.array([1.0]))\n"
+               "array([1.64493407])")
+
 __all__ = ["erf", "erfc", "erf_inv", "lgamma", "digamma", "bessel_i0e", "bessel_i1e", "igamma",
-           "igammac", "igamma_grad_a", "polygamma"]
+           "igammac", "igamma_grad_a", "polygamma", "zeta"]
 
 
 def random_gamma_grad(a, x):
