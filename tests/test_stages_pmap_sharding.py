@@ -245,3 +245,13 @@ def test_debug_key_reuse_is_a_scoped_option():
     with vmapx.debug_key_reuse(True):
         assert vmapx.config.jax_debug_key_reuse is True
     assert vmapx.config.jax_debug_key_reuse is False
+
+
+def test_jaxpr_as_fun_runs_a_closed_jaxpr_under_transforms():
+    closed = vmapx.make_jaxpr(lambda x, y: jnp.sin(x) * y)(1.0, 2.0)
+    fun = vmapx.core.jaxpr_as_fun(closed)
+    xs, ys = np.linspace(0, 1, 4), np.linspace(1, 2, 4)
+    np.testing.assert_allclose(vmapx.vmap(lambda a, b: fun(a, b)[0])(xs, ys), np.sin(xs) * ys)
+    np.testing.assert_allclose(vmapx.grad(lambda a: fun(a, 2.0)[0])(0.5), 2 * np.cos(0.5))
+    from vmapx.extend.core import jaxpr_as_fun
+    assert jaxpr_as_fun is vmapx.core.jaxpr_as_fun

@@ -28,5 +28,19 @@ def eval_jaxpr(jaxpr, consts, *args, propagate_source_info=True):
     """
     return to_result(_eval_jaxpr(jaxpr, consts, *args))
 
+
+def jaxpr_as_fun(closed):
+    """The function a ``ClosedJaxpr`` computes: arguments in, the list of its
+    outputs out (``eval_jaxpr`` with the program's own constants).
+
+    >>> import numpy as np, vmapx, vmapx.core
+    >>> closed = vmapx.make_jaxpr(lambda x, y: x * y + 1.0)(2.0, 3.0)
+    >>> vmapx.core.jaxpr_as_fun(closed)(np.float64(4.0), np.float64(0.5))
+    [array(3.)]
+    """
+    def fun(*args):
+        return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+    return fun
+
 __all__ = ["ShapedArray", "Tracer", "ensure_compile_time_eval", "ClosedJaxpr", "Jaxpr",
-           "eval_jaxpr"]
+           "eval_jaxpr", "jaxpr_as_fun"]

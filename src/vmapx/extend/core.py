@@ -13,5 +13,7 @@ array(8.)
 from .._src.core import ShapedArray  # noqa: F401
 from .._src.ir import ClosedJaxpr, Jaxpr, Literal, Var  # noqa: F401
 from .._src.user_primitives import Primitive  # noqa: F401
+from ..core import eval_jaxpr, jaxpr_as_fun  # noqa: F401
 
-__all__ = ["Primitive", "ShapedArray", "ClosedJaxpr", "Jaxpr", "Literal", "Var"]
+__all__ = ["Primitive", "ShapedArray", "ClosedJaxpr", "Jaxpr", "Literal", "Var", "eval_jaxpr",
+           "jaxpr_as_fun"]
