@@ -1,11 +1,11 @@
-"""Test configuration: a fast, deterministic hypothesis profile whose example
-database and cache directory live in a temporary directory (never in the
+"""Test configuration: a fast, deterministic hypothesis profile (derandomized:
+the same examples on every run, so a failure reproduces; no example database)
+whose cache directory lives in a temporary directory (never in the
 repository)."""
 import tempfile
 
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from hypothesis.database import DirectoryBasedExampleDatabase
 
 _HOME = tempfile.mkdtemp(prefix="vmapx-hypothesis-")
 set_hypothesis_home_dir(_HOME)
@@ -14,9 +14,10 @@ settings.register_profile(
     "vmapx",
     max_examples=40,
     deadline=None,
-    database=DirectoryBasedExampleDatabase(_HOME + "/examples"),
+    database=None,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
+    derandomize=True,
 )
 settings.load_profile("vmapx")
 

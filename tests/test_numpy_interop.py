@@ -253,7 +253,9 @@ POOL = [
     ("matvec", lambda x: np.dot(np.arange(16.0).reshape(4, 4) / 16, x)),
     ("outer-sum", lambda x: np.add.outer(x, x).sum(axis=0) / 4), ("square", np.square),
     ("softmax", lambda x: np.exp(x - x.max()) / np.exp(x - x.max()).sum()),
-    ("sorted-rank", lambda x: np.argsort(np.argsort(x)).astype(float)),
+    # (stable: NumPy's default sort breaks ties by its SIMD algorithm's order)
+    ("sorted-rank", lambda x: np.argsort(np.argsort(x, kind="stable"),
+                                         kind="stable").astype(float)),
     ("interp", lambda x: np.interp(x, [-2.0, 0.0, 2.0], [1.0, 0.0, 1.0])),
     ("median-shift", lambda x: x - np.median(x)), ("cummax-prod", lambda x: np.cumprod(
         np.minimum(np.abs(x), 1.5))), ("stack-mean", lambda x: np.stack([x, -x]).mean(0) + x),

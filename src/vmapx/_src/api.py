@@ -11,6 +11,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import chunking, concrete, config as options, inputs, numpy_hooks, tree as tu
+from . import vmappables
 from .tree_prefixes import flatten_axes, spec_leaves
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
@@ -31,7 +32,7 @@ def _check_spec_leaves(spec, what):
     if spec is None or type(spec) is int:
         return
     for leaf in spec_leaves(spec):
-        if leaf is not None and type(leaf) is not int:
+        if leaf is not None and type(leaf) is not int and not vmappables.is_spec(leaf):
             raise TypeError(f"vmap {what} must be an int, None, or (nested) container "
                             f"with those types as leaves, but got {spec}.")
 
@@ -167,7 +168,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         in_axes = tuple(in_axes)
     if isinstance(in_axes, tuple) and type(in_axes) is not tuple:
         in_axes = tuple(in_axes)   # a namedtuple of axes, as JAX accepts
-    if not (in_axes is None or type(in_axes) in (int, tuple)):
+    if not (in_axes is None or type(in_axes) in (int, tuple) or vmappables.is_spec(in_axes)):
         raise TypeError(f"{_IN_AXES_MSG}, but got {in_axes}.")
     _check_spec_leaves(in_axes, "in_axes")
     _check_spec_leaves(out_axes, "out_axes")
@@ -244,7 +245,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         chunk = chunk_size
         if chunk is None and options.AUTO_CHUNK:
             chunk = "auto"
-        if not kwargs and args and (chunk is None or chunk == "auto"):
+        vm = _vmappable_leaf if vmappables.VMAPPABLES else None
+        if not kwargs and args and (chunk is None or chunk == "auto") and vm is None:
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)
             if dims is not None and (chunk is None or chunking.runs_whole(
@@ -258,7 +260,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         if isinstance(in_axes, tuple) and len(in_axes) != len(args):
             raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
-        leaves, treedef = tu.tree_flatten((args, kwargs))
+        leaves, treedef = tu.tree_flatten((args, kwargs), is_leaf=vm)
         in_dims = _spec_cache.get((spec_owner, treedef))
         if in_dims is None:
             if kwargs_axes:
@@ -267,13 +269,20 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             else:
                 kw_spec = 0
             in_dims = flatten_axes("vmap in_axes", (args, kwargs), (in_axes, kw_spec),
-                                   kws_note=True)
+                                   kws_note=True, is_leaf=vm)
             if not kwargs_axes or not unknown:
                 _spec_cache[(spec_owner, treedef)] = in_dims
         dask = chunking.has_dask(leaves)
         if not dask:
-            leaves = [_input_leaf(x, d) for x, d in zip(leaves, in_dims, strict=True)]
-        size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
+            leaves = [x if vm is not None and vm(x) else _input_leaf(x, d)
+                      for x, d in zip(leaves, in_dims, strict=True)]
+        if vm is None:
+            size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
+        else:   # registered containers take the size given (axis_size) or the arrays'
+            size = _mapped_axis_size(
+                fun, args, kwargs, leaves,
+                [None if vm(x) else d for x, d in zip(leaves, in_dims, strict=True)],
+                axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
         if chunk is not None or dask:  # in pieces: chunks or Dask blocks (chunking.py)
             out = chunking.run_pieces(
@@ -434,7 +443,10 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     trace = BatchTrace(prev, axis, split)
     boxed = []
     for x, d in zip(leaves, in_dims, strict=True):
-        if d is not None:
+        if type(x) in vmappables.VMAPPABLES:      # a registered container: its to_elt
+            if d is not None:
+                x = vmappables.VMAPPABLES[type(x)][2](_to_elt_cont(trace), axis.size, x, d)
+        elif d is not None:
             d = d % len(x.shape if hasattr(x, "shape") else np.shape(x))
             x = BatchTracer(trace, plain(x), d)
         boxed.append(x)
@@ -442,6 +454,8 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     try:
         with set_trace(trace):
             out = _settle(fun(*args, **kwargs))
+            if vmappables.VMAPPABLES:   # containers rebuilt while the trace is current
+                out = _containers_from_elts(out, out_axes, trace, axis)
     except LoopFallback as e:
         if e.split is not split:
             raise
@@ -449,8 +463,58 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     if trace.successor is not None:
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)
-    out_leaves, out_tree = tu.tree_flatten(out)
+    out_leaves, out_tree = tu.tree_flatten(out, is_leaf=_vmappable_leaf
+                                           if vmappables.VMAPPABLES else None)
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, leaves)
+
+
+def _vmappable_leaf(x) -> bool:
+    return type(x) in vmappables.VMAPPABLES
+
+
+def _to_elt_cont(trace):
+    """``cont(array, axis)`` for a container's ``to_elt``: the array mapped along
+    ``axis`` (``None``: not mapped), as vmap maps an array argument."""
+    def cont(x, d):
+        if d is None:
+            return x
+        x = plain(x) if not isinstance(x, Tracer) else x
+        return BatchTracer(trace, x, d % len(get_aval(x).shape))
+    return cont
+
+
+def _containers_from_elts(out, out_axes, trace, axis):
+    """``out`` with each registered container rebuilt by its ``from_elt`` for
+    its ``out_axes`` spec (JAX calls it while the batch trace is current, so
+    the function may compute with the per-example element)."""
+    leaves, tree = tu.tree_flatten(out, is_leaf=_vmappable_leaf)
+    if not any(type(x) in vmappables.VMAPPABLES for x in leaves):
+        return out
+    dims = [out_axes] * len(leaves) if type(out_axes) is int else flatten_axes(
+        "vmap out_axes", out, out_axes, is_leaf=_vmappable_leaf)
+    cont = _from_elt_cont(trace)
+    return tu.tree_unflatten(tree, [
+        vmappables.VMAPPABLES[type(x)][3](cont, axis.size, x, d)
+        if type(x) in vmappables.VMAPPABLES else x
+        for x, d in zip(leaves, dims, strict=True)])
+
+
+def _from_elt_cont(trace):
+    """``cont(axis_size, elt, axis)`` for a container's ``from_elt``: the output
+    array ``elt`` with its batch axis at ``axis`` (broadcast if unbatched)."""
+    def cont(size, x, d):
+        if type(x) is BatchTracer and x._trace is trace:
+            val, src = x.val, x.bdim
+        else:
+            val, src = x, None
+        if d is None:
+            if src is not None:
+                raise ValueError(f"vmap has mapped output but out_axes is None (a "
+                                 f"container's from_elt asked for axis {d})")
+            return val
+        nd = len(get_aval(val).shape) + (src is None)
+        return matchaxis(val, src, d % nd, size)
+    return cont
 
 
 def _settle(out):
@@ -517,12 +581,17 @@ def _finish_own(x, sources):
 
 def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, sources=()):
     """Move (or broadcast) each output leaf's batch axis to its ``out_axes`` entry."""
+    vm = vmappables.VMAPPABLES
     if type(out_axes) is int:
         out_dims = [out_axes] * len(out_leaves)
     else:
-        out_dims = flatten_axes("vmap out_axes", out, out_axes)
+        out_dims = flatten_axes("vmap out_axes", out, out_axes,
+                                is_leaf=_vmappable_leaf if vm else None)
     results = []
     for i, (leaf, dst) in enumerate(zip(out_leaves, out_dims, strict=True)):
+        if vm and type(leaf) in vm:      # a container, rebuilt by its from_elt already
+            results.append(leaf)
+            continue
         if type(leaf) is BatchTracer and leaf._trace is trace:
             val, src = leaf.val, leaf.bdim
             if src == dst:

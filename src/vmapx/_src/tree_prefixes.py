@@ -153,10 +153,11 @@ def spec_leaves(spec):
     return optree.tree_leaves(spec, none_is_leaf=True, namespace=NAMESPACE)
 
 
-def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False):
-    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value."""
+def flatten_axes(name: str, treedef_tree, axis_tree, *, kws_note=False, is_leaf=None):
+    """Broadcast an axis spec (``None`` a value) to one axis per leaf of the value
+    (``is_leaf``: values taken as leaves of the value tree)."""
     try:
-        return broadcast_prefix(axis_tree, treedef_tree)
+        return broadcast_prefix(axis_tree, treedef_tree, is_leaf)
     except ValueError:
         if kws_note:  # report on the positional arguments only, as JAX does
             axis_tree, treedef_tree = axis_tree[0], treedef_tree[0]

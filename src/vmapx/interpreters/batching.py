@@ -13,8 +13,10 @@ operand without the batch axis.
 array([-0., -1., -2.])
 """
 from .._src.user_primitives import defvectorized, primitive_batchers  # noqa: F401
+from .._src.vmappables import register_vmappable, unregister_vmappable  # noqa: F401
 
 not_mapped = None
 """The batch dimension of an operand that is not batched."""
 
-__all__ = ["defvectorized", "not_mapped", "primitive_batchers"]
+__all__ = ["defvectorized", "not_mapped", "primitive_batchers", "register_vmappable",
+           "unregister_vmappable"]
