@@ -86,3 +86,16 @@ def test_matches_jax():
     for mod, cb in ((jax, jax_io_callback), (vmapx, io_callback)):
         f = mod.jit(mod.vmap(lambda x: cb(lambda v: np.cos(v), x, x) * 2))
         np.testing.assert_allclose(f(xs), 2 * np.cos(xs))
+
+
+def test_dce_sink_keeps_an_unused_computation_and_composes():
+    def f(x):
+        vmapx.lax.dce_sink({"a": x * 2.0, "b": [jnp.sin(x)]})
+        return x + 1.0
+
+    text = str(vmapx.make_jaxpr(f)(1.0))
+    assert "dce_sink" in text and "sin" in text           # not removed as dead code
+    xs = np.arange(3.0)
+    np.testing.assert_array_equal(vmapx.jit(vmapx.vmap(f))(xs), xs + 1.0)
+    np.testing.assert_array_equal(vmapx.vmap(vmapx.grad(lambda x: f(x)))(xs), np.ones(3))
+    assert vmapx.lax.dce_sink(xs) is None

@@ -69,8 +69,10 @@ PREFER_VMAPX = {
 
 # Packages of JAX that are internals (or have no vmapx counterpart by design):
 # imports from them keep the real JAX.
-KEEP_REAL = ("jax._src", "jax.interpreters", "jax.experimental", "jax.extend",
-             "jax.sharding", "jax.lib", "jax.stages", "jax.export", "jax.profiler")
+KEEP_REAL = ("jax._src", "jax.experimental", "jax.lib", "jax.stages", "jax.export",
+             "jax.profiler")
+# (``jax.interpreters``, ``jax.extend`` and ``jax.sharding`` are swapped: vmapx
+# has them, so a program's import swap reaches them too.)
 
 SHIM = '''\
 """Stand-ins for public JAX names that vmapx lacks (written by tools/jax_suite.py).

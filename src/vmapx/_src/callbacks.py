@@ -450,3 +450,37 @@ def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=Fal
     outs = io_callback_p.bind(*leaves, callback=flat, result_avals=tuple(result_avals),
                               ordered=bool(ordered))
     return tu.tree_unflatten(out_tree, list(outs))
+
+
+# ---------------------------------------------------------------- dce_sink
+
+
+def _dce_sink_batch(axis, vals, dims, **params):
+    dce_sink_p.bind(*vals)         # one use of the batched values
+    return [], []
+
+
+def _dce_sink_jvp(primals, tangents, **params):
+    dce_sink_p.bind(*primals)
+    return [], []
+
+
+dce_sink_p = _EffectPrimitive("dce_sink", lambda *args: [], abstract=lambda *avals: [],
+                              batch=_dce_sink_batch, jvp=_dce_sink_jvp,
+                              multiple_results=True)
+jit_program.EFFECTFUL.add(dce_sink_p)
+
+
+def dce_sink(val, *, prevent_mlir_dce=False):
+    """Use ``val`` (a pytree of arrays) so that computing it is never removed as
+    dead code, as ``jax.lax.dce_sink``; returns ``None``.
+
+    >>> import numpy as np, vmapx
+    >>> def f(x):
+    ...     vmapx.lax.dce_sink(x * 2.0)     # staged and kept, though unused
+    ...     return x
+    >>> "dce_sink" in str(vmapx.make_jaxpr(f)(1.0))
+    True
+    """
+    dce_sink_p.bind(*tu.tree_leaves(val))
+    return None

@@ -25,6 +25,7 @@ from .._src.lax_reduce import *  # noqa: F401,F403,E402
 from .._src.lax_misc import *  # noqa: F401,F403,E402
 from . import linalg  # noqa: F401,E402
 from .._src.sharding import with_sharding_constraint  # noqa: F401,E402
+from .._src.callbacks import dce_sink  # noqa: F401,E402
 from .._src.lax_primitives import *  # noqa: F401,F403,E402  (JAX's names of the primitives)
 
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
