@@ -19,9 +19,10 @@ PACKAGE = "vmapx"
 LAYERS = [
     ("foundation", ["vmapx._src", "errors", "caches", "devices", "inputs", "pool", "tree_keys",
                     "tree_flattening", "tree_prefixes", "tree", "core", "leaks", "jnp",
-                    "jnp.array", "sharding", "vmappables"]),
+                    "jnp.array", "sharding"]),
     ("transform machinery", ["batching", "ir", "staging", "derived_jaxprs", "staging_api",
-                             "autodiff", "fused", "fused.*", "jit_program", "stages", "jit"]),
+                             "autodiff", "fused", "fused.*", "jit_program", "stages", "jit",
+                             "vmappables"]),
     ("primitives", ["prims", "prims.*"]),
     ("numpy sections", ["jnp.*", "ragged"]),
     ("primitives whose rules compute with numpy", ["prims.linalg", "prims.linalg_solve",

@@ -245,7 +245,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         chunk = chunk_size
         if chunk is None and options.AUTO_CHUNK:
             chunk = "auto"
-        vm = _vmappable_leaf if vmappables.VMAPPABLES else None
+        vm = vmappables.is_vmappable if vmappables.VMAPPABLES else None
         if not kwargs and args and (chunk is None or chunk == "auto") and vm is None:
             dims = flat_axes if flat_axes is not None and len(flat_axes) == len(args) else (
                 (int_axes,) * len(args) if int_axes is not False else None)
@@ -445,7 +445,8 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     for x, d in zip(leaves, in_dims, strict=True):
         if type(x) in vmappables.VMAPPABLES:      # a registered container: its to_elt
             if d is not None:
-                x = vmappables.VMAPPABLES[type(x)][2](_to_elt_cont(trace), axis.size, x, d)
+                to_elt = vmappables.VMAPPABLES[type(x)][2]
+                x = to_elt(vmappables.to_elt_cont(trace), axis.size, x, d)
         elif d is not None:
             d = d % len(x.shape if hasattr(x, "shape") else np.shape(x))
             x = BatchTracer(trace, plain(x), d)
@@ -455,7 +456,7 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
         with set_trace(trace):
             out = _settle(fun(*args, **kwargs))
             if vmappables.VMAPPABLES:   # containers rebuilt while the trace is current
-                out = _containers_from_elts(out, out_axes, trace, axis)
+                out = vmappables.containers_from_elts(out, out_axes, trace, axis)
     except LoopFallback as e:
         if e.split is not split:
             raise
@@ -463,58 +464,9 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     if trace.successor is not None:
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)
-    out_leaves, out_tree = tu.tree_flatten(out, is_leaf=_vmappable_leaf
+    out_leaves, out_tree = tu.tree_flatten(out, is_leaf=vmappables.is_vmappable
                                            if vmappables.VMAPPABLES else None)
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, leaves)
-
-
-def _vmappable_leaf(x) -> bool:
-    return type(x) in vmappables.VMAPPABLES
-
-
-def _to_elt_cont(trace):
-    """``cont(array, axis)`` for a container's ``to_elt``: the array mapped along
-    ``axis`` (``None``: not mapped), as vmap maps an array argument."""
-    def cont(x, d):
-        if d is None:
-            return x
-        x = plain(x) if not isinstance(x, Tracer) else x
-        return BatchTracer(trace, x, d % len(get_aval(x).shape))
-    return cont
-
-
-def _containers_from_elts(out, out_axes, trace, axis):
-    """``out`` with each registered container rebuilt by its ``from_elt`` for
-    its ``out_axes`` spec (JAX calls it while the batch trace is current, so
-    the function may compute with the per-example element)."""
-    leaves, tree = tu.tree_flatten(out, is_leaf=_vmappable_leaf)
-    if not any(type(x) in vmappables.VMAPPABLES for x in leaves):
-        return out
-    dims = [out_axes] * len(leaves) if type(out_axes) is int else flatten_axes(
-        "vmap out_axes", out, out_axes, is_leaf=_vmappable_leaf)
-    cont = _from_elt_cont(trace)
-    return tu.tree_unflatten(tree, [
-        vmappables.VMAPPABLES[type(x)][3](cont, axis.size, x, d)
-        if type(x) in vmappables.VMAPPABLES else x
-        for x, d in zip(leaves, dims, strict=True)])
-
-
-def _from_elt_cont(trace):
-    """``cont(axis_size, elt, axis)`` for a container's ``from_elt``: the output
-    array ``elt`` with its batch axis at ``axis`` (broadcast if unbatched)."""
-    def cont(size, x, d):
-        if type(x) is BatchTracer and x._trace is trace:
-            val, src = x.val, x.bdim
-        else:
-            val, src = x, None
-        if d is None:
-            if src is not None:
-                raise ValueError(f"vmap has mapped output but out_axes is None (a "
-                                 f"container's from_elt asked for axis {d})")
-            return val
-        nd = len(get_aval(val).shape) + (src is None)
-        return matchaxis(val, src, d % nd, size)
-    return cont
 
 
 def _settle(out):
@@ -586,7 +538,7 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis,
         out_dims = [out_axes] * len(out_leaves)
     else:
         out_dims = flatten_axes("vmap out_axes", out, out_axes,
-                                is_leaf=_vmappable_leaf if vm else None)
+                                is_leaf=vmappables.is_vmappable if vm else None)
     results = []
     for i, (leaf, dst) in enumerate(zip(out_leaves, out_dims, strict=True)):
         if vm and type(leaf) in vm:      # a container, rebuilt by its from_elt already

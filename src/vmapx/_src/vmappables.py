@@ -14,6 +14,12 @@ from __future__ import annotations
 
 import threading
 
+from . import tree as tu
+from .batching import BatchTracer, matchaxis
+from .core import Tracer, get_aval
+from .jnp.array import plain
+from .tree_prefixes import flatten_axes
+
 VMAPPABLES: dict = {}
 """data type -> (spec type, axis-size type, to_elt, from_elt, make_iota)."""
 
@@ -40,3 +46,48 @@ def is_vmappable(x) -> bool:
 def is_spec(x) -> bool:
     """Whether ``x`` is an axis spec of a registered type."""
     return any(isinstance(x, entry[0]) for entry in list(VMAPPABLES.values()))
+
+
+def to_elt_cont(trace):
+    """``cont(array, axis)`` for a container's ``to_elt``: the array mapped along
+    ``axis`` (``None``: not mapped), as vmap maps an array argument."""
+    def cont(x, d):
+        if d is None:
+            return x
+        x = plain(x) if not isinstance(x, Tracer) else x
+        return BatchTracer(trace, x, d % len(get_aval(x).shape))
+    return cont
+
+
+def containers_from_elts(out, out_axes, trace, axis):
+    """``out`` with each registered container rebuilt by its ``from_elt`` for
+    its ``out_axes`` spec (JAX calls it while the batch trace is current, so
+    the function may compute with the per-example element)."""
+    leaves, tree = tu.tree_flatten(out, is_leaf=is_vmappable)
+    if not any(type(x) in VMAPPABLES for x in leaves):
+        return out
+    dims = [out_axes] * len(leaves) if type(out_axes) is int else flatten_axes(
+        "vmap out_axes", out, out_axes, is_leaf=is_vmappable)
+    cont = from_elt_cont(trace)
+    return tu.tree_unflatten(tree, [
+        VMAPPABLES[type(x)][3](cont, axis.size, x, d)
+        if type(x) in VMAPPABLES else x
+        for x, d in zip(leaves, dims, strict=True)])
+
+
+def from_elt_cont(trace):
+    """``cont(axis_size, elt, axis)`` for a container's ``from_elt``: the output
+    array ``elt`` with its batch axis at ``axis`` (broadcast if unbatched)."""
+    def cont(size, x, d):
+        if type(x) is BatchTracer and x._trace is trace:
+            val, src = x.val, x.bdim
+        else:
+            val, src = x, None
+        if d is None:
+            if src is not None:
+                raise ValueError(f"vmap has mapped output but out_axes is None (a "
+                                 f"container's from_elt asked for axis {d})")
+            return val
+        nd = len(get_aval(val).shape) + (src is None)
+        return matchaxis(val, src, d % nd, size)
+    return cont
