@@ -124,26 +124,26 @@ def matvec(wrap=_identity):
             lambda: np.stack([m @ x for m, x in zip(M[:2000], v[:2000])]), 10)
 
 
+def ten_ops(x, y, xp=jnp):
+    """The 10-op elementwise function of the overhead workloads (``xp``: the
+    namespace it computes with: vmapx.numpy, or NumPy for the hand version)."""
+    a = xp.sin(x) * y
+    b = xp.exp(-a) + x
+    c = xp.tanh(b * 0.5) - y
+    d = xp.maximum(c, 0.0) * 2.0
+    return xp.sqrt(d * d + 1.0)
+
+
 @workload("core/d per-call overhead, 10-op elementwise fn, 8 vectors of 16", target=60e-6,
           unit="seconds")
 def overhead(wrap=_identity):
     rng = np.random.default_rng(3)
     X = rng.standard_normal((8, 16))
     Y = rng.standard_normal((8, 16))
-
-    def f(x, y):
-        a = jnp.sin(x) * y
-        b = jnp.exp(-a) + x
-        c = jnp.tanh(b * 0.5) - y
-        d = jnp.maximum(c, 0.0) * 2.0
-        return jnp.sqrt(d * d + 1.0)
+    f = ten_ops
 
     def hand(x, y):
-        a = np.sin(x) * y
-        b = np.exp(-a) + x
-        c = np.tanh(b * 0.5) - y
-        d = np.maximum(c, 0.0) * 2.0
-        return np.sqrt(d * d + 1.0)
+        return ten_ops(x, y, xp=np)
 
     g = wrap(vmapx.vmap(f))
     np.testing.assert_allclose(g(X, Y), hand(X, Y), rtol=1e-12)
