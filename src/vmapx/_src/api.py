@@ -276,13 +276,10 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         if not dask:
             leaves = [x if vm is not None and vm(x) else _input_leaf(x, d)
                       for x, d in zip(leaves, in_dims, strict=True)]
-        if vm is None:
-            size = _mapped_axis_size(fun, args, kwargs, leaves, in_dims, axis_size)
-        else:   # registered containers take the size given (axis_size) or the arrays'
-            size = _mapped_axis_size(
-                fun, args, kwargs, leaves,
-                [None if vm(x) else d for x, d in zip(leaves, in_dims, strict=True)],
-                axis_size)
+        # registered containers take the size given (axis_size) or the arrays'
+        size_dims = in_dims if vm is None else [
+            None if vm(x) else d for x, d in zip(leaves, in_dims, strict=True)]
+        size = _mapped_axis_size(fun, args, kwargs, leaves, size_dims, axis_size)
         axis = AxisData(axis_name, int(size), spmd_axis_name)
         if chunk is not None or dask:  # in pieces: chunks or Dask blocks (chunking.py)
             out = chunking.run_pieces(

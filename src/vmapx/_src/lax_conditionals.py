@@ -64,17 +64,23 @@ def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     ...     np.array([True, False]), np.zeros(2))
     array([0., 1.])
     """
-    if operand is not _NO_OPERAND:
-        if operands:
-            raise TypeError("if 'operand' keyword is passed then no positional operands can "
-                            f"be passed, got operand={operand!r} and positional operands "
-                            f"{operands!r}")
-        operands = (operand,)
+    operands = _with_operand(operands, operand)
     if not (callable(true_fun) and callable(false_fun)):
         raise TypeError("lax.cond: true_fun and false_fun arguments should be callable.")
     index = _pred_to_index(pred)
     return _branch(index, [false_fun, true_fun], operands, "cond",
                    [("true_fun", true_fun), ("false_fun", false_fun)], order=(1, 0))
+
+
+def _with_operand(operands, operand):
+    """The operands, JAX's old ``operand=`` keyword included (not with positional ones)."""
+    if operand is _NO_OPERAND:
+        return operands
+    if operands:
+        raise TypeError("if 'operand' keyword is passed then no positional operands can "
+                        f"be passed, got operand={operand!r} and positional operands "
+                        f"{operands!r}")
+    return (operand,)
 
 
 @api_boundary
@@ -86,12 +92,7 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
     >>> lax.switch(5, [lambda x: x, lambda x: 2 * x, lambda x: 3 * x], np.array(1.0))
     array(3.)
     """
-    if operand is not _NO_OPERAND:
-        if operands:
-            raise TypeError("if 'operand' keyword is passed then no positional operands can "
-                            f"be passed, got operand={operand!r} and positional operands "
-                            f"{operands!r}")
-        operands = (operand,)
+    operands = _with_operand(operands, operand)
     branches = list(branches) if not callable(branches) else branches
     if not isinstance(branches, list) or not all(callable(b) for b in branches):
         raise TypeError("lax.switch: branches argument should be a sequence of callables.")

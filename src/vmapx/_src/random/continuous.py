@@ -307,6 +307,7 @@ def _params_shape(name, shape, *params):
     _check_shape(name, shape, *shapes)
     return shape
 
+
 def pareto(key, b, shape=None, dtype=None):
     """Pareto values with shape parameter ``b`` (``exp(exponential / b)``).
 
