@@ -712,3 +712,19 @@ def test_accumulation_into_buffer_rows_runs_as_one_batched_call():
         warnings.simplefilter("error", VmapLoopWarning)
         got = vmapx.vmap(nbody_accel)(xs)
     np.testing.assert_allclose(got, np.stack([nbody_accel(x) for x in xs]), rtol=1e-12)
+
+
+def test_reading_buffer_rows_in_a_loop_keeps_no_dead_view_links():
+    seen = []
+
+    def f(x):
+        acc = np.zeros((4, 3))
+        total = 0.0
+        for k in range(5000):             # each acc[k % 4] is a tracked view that dies
+            total = total + acc[k % 4][0]
+        seen.append(len(getattr(acc, "__dict__", {}).get("_views", ())))   # (a buffer in vmap)
+        acc[1] += x                       # a traced write still reaches the live views
+        return acc + total
+
+    assert_loop(f, XS[:, :3])
+    assert 0 < max(seen) <= 64

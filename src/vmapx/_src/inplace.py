@@ -217,7 +217,11 @@ class Buffer(StandIn):
             od = out.__dict__
             od["_viewed"] = False
             od["_base"] = (self, idx)      # a live view keeps its buffer alive, as in NumPy
-            d.setdefault("_views", []).append((weakref.ref(out), idx))
+            views = d.setdefault("_views", [])
+            if len(views) >= 32 and len(views) & (len(views) - 1) == 0:
+                # rows read in a loop: forget the views that died (amortized)
+                views[:] = [(ref, i) for ref, i in views if ref() is not None]
+            views.append((weakref.ref(out), idx))
         return out
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
