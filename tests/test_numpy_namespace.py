@@ -217,14 +217,21 @@ for c in [C("ptp", fl(3, 4), axis=1), C("ptp", it(5)),
           C("digitize", fl(6), srt(3), label="digitize-traced-bins"),
           C("bincount", it(8, hi=4), minlength=6, numpy=False, length=6),
           C("bincount", it(8, hi=5), fl(8), length=7, numpy=False),
-          C("histogram", fl(20), bins=4), C("histogram", fl(20, dt=np.float32), bins=5,
-                                              range=(-1, 1), weights=fl(20, lo=0, hi=1)),
-          C("histogram", fl(15), bins=np.array([-2.0, -0.5, 0.0, 2.0]), density=True),
-          C("histogram", it(12), bins=3), C("histogram_bin_edges", fl(9), bins=3),
-          C("histogram2d", fl(10), fl(10), bins=(2, 3)),
-          C("histogramdd", fl(12, 3), bins=2, density=True, tol=1e-6),
-          C("histogramdd", fl(12, 2), bins=[np.array([-2.0, 0.0, 2.0]), 3],
-            weights=fl(12, lo=0, hi=1))]:
+          C("histogram_bin_edges", fl(9), bins=3)]:
+    add(c)
+
+# histograms: NumPy's values, JAX's dtypes (test_histogram_counts_... below)
+HISTOGRAMS = [C("histogram", fl(20), bins=4, numpy=False),
+              C("histogram", fl(20, dt=np.float32), bins=5, range=(-1, 1),
+                weights=fl(20, lo=0, hi=1), numpy=False),
+              C("histogram", fl(15), bins=np.array([-2.0, -0.5, 0.0, 2.0]), density=True,
+                numpy=False),
+              C("histogram", it(12), bins=3, numpy=False),
+              C("histogram2d", fl(10), fl(10), bins=(2, 3), numpy=False),
+              C("histogramdd", fl(12, 3), bins=2, density=True, tol=1e-6, numpy=False),
+              C("histogramdd", fl(12, 2), bins=[np.array([-2.0, 0.0, 2.0]), 3],
+                weights=fl(12, lo=0, hi=1), numpy=False)]
+for c in HISTOGRAMS:
     add(c)
 
 # set operations and sorting helpers
@@ -284,6 +291,37 @@ def test_vmap_of_vmap_matches_double_loop(cid):
 
 
 # --------------------------------------------- results that differ from NumPy
+
+
+@pytest.mark.parametrize("case", HISTOGRAMS, ids=lambda c: c.id)
+def test_histogram_counts_have_numpys_values_and_jaxs_dtypes(case):
+    """``vmapx.numpy.histogram*`` count in JAX's dtypes (x64): the floating dtype
+    of the data and weights for ``histogram``, int64 (no weights) for
+    ``histogramdd`` / ``histogram2d``; the values are NumPy's."""
+    args = case.make(np.random.default_rng(0))
+    got, want = case.fn(jnp)(*args), case.fn(np)(*args)
+    data = np.result_type(*args[:1 if case.name != "histogram2d" else 2])
+    weights = case.kw.get("weights")
+    inexact = np.result_type(data, *([] if weights is None else [weights.dtype]))
+    inexact = inexact if inexact.kind in "fc" else np.dtype(np.float64)
+    if case.name == "histogram" or case.kw.get("density") or weights is not None:
+        expected = inexact
+    else:
+        expected = np.dtype(np.int64)
+    assert got[0].dtype == expected
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
+
+
+def test_numpys_own_histogram_on_traced_values_keeps_numpys_dtypes():
+    """Per-example NumPy code: ``np.histogram`` of a traced value counts in
+    int64 and ``np.histogramdd`` in float64, as the loop over NumPy does."""
+    xs = np.random.default_rng(0).normal(size=(3, 10))
+    for f in (lambda x: np.histogram(x, 3)[0], lambda x: np.histogram(x, 3, None, True)[0],
+              lambda x: np.histogramdd(np.stack([x, x], 1), 3)[0],
+              lambda x: np.histogram2d(x, x, bins=2, weights=x)[0]):
+        got, want = vmapx.vmap(f)(xs), np.stack([f(x) for x in xs])
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want)
 
 
 def test_sized_unique_pads_with_the_first_value_and_counts_zero():

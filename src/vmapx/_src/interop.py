@@ -15,6 +15,7 @@ from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging_api import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
+from .jnp import histograms
 from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
 from .jnp.ufuncs import UFUNC_TO_FN
 from .prims import reductions as rp
@@ -60,6 +61,8 @@ def _build_function_table():
     table[np.shape] = jnp.shape
     table[np.size] = jnp.size
     table[np.result_type] = jnp.result_type
+    for name, fn in histograms.NUMPY_SEMANTICS.items():   # NumPy's dtypes, not JAX's
+        table[getattr(np, name)] = fn
     return table
 
 

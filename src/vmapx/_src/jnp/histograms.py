@@ -5,6 +5,14 @@ Where NumPy raises on data it only sees at run time (negative values for
 ``bincount``), concrete input raises as in NumPy and traced input gives JAX's
 result (values clipped to 0).  ``bincount`` of traced values needs a static
 ``length``.
+
+Counts follow JAX's dtypes (x64): ``histogram`` counts in the inexact dtype
+``a`` and ``weights`` promote to; ``histogramdd`` / ``histogram2d`` counts
+are ``int64`` without weights and the promoted inexact dtype with them.
+NumPy's own functions called on traced values in per-example code keep
+NumPy's dtypes (``int64`` counts from ``numpy.histogram``, ``float64`` from
+``numpy.histogramdd``): ``NUMPY_SEMANTICS`` holds those variants for the
+dispatch of ``numpy.histogram(tracer)``.
 """
 from __future__ import annotations
 
@@ -170,14 +178,21 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
 
 
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Counts of ``a`` in bins, and the bin edges, as ``numpy.histogram``.
+    """Counts of ``a`` in bins, and the bin edges, as ``jax.numpy.histogram``.
 
     The number of bins is static; the edges may depend on traced data.
+    Counts are in the floating dtype of ``a`` (and ``weights``), as JAX's.
 
     >>> histogram(np.array([0.0, 0.5, 1.0, 2.0]), bins=2)
-    (array([2, 2]), array([0., 1., 2.]))
+    (array([2., 2.]), array([0., 1., 2.]))
     """
+    return _histogram(a, bins, range, density, weights, numpy_dtypes=False)
+
+
+def _histogram(a, bins, range, density, weights, numpy_dtypes):  # noqa: A002
     a = jnp.ravel(asarray_like(a))
+    if not numpy_dtypes:
+        a = jnp.astype(a, _inexact(a, weights))
     edges = _bin_edges(a, bins, range, weights, "histogram")
     nbins = shape_of(edges)[0] - 1
     idx = searchsorted(edges, a, side="right") - 1
@@ -186,12 +201,14 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     idx = jnp.where(inside, idx, nbins)  # dropped by bincount
     if weights is None:
         counts = bincount_p.bind(idx, length=nbins)
+        if not numpy_dtypes:
+            counts = jnp.astype(counts, dtype_of(a))
     else:
         weights = jnp.ravel(asarray_like(weights))
         if shape_of(weights) != shape_of(a):
             raise ValueError("weights should have the same shape as a.")
         counts = bincount_p.bind(idx, jnp.astype(weights, np.float64), length=nbins)
-        counts = jnp.astype(counts, dtype_of(weights))
+        counts = jnp.astype(counts, dtype_of(weights) if numpy_dtypes else dtype_of(a))
     if density:
         db = jnp.astype(diff(edges), np.float64)
         return counts / db / jnp.sum(counts), edges
@@ -199,19 +216,26 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
 
 
 def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Multidimensional histogram of ``(N, D)`` samples, as ``numpy.histogramdd``.
+    """Multidimensional histogram of ``(N, D)`` samples, as ``jax.numpy.histogramdd``
+    (``int64`` counts without weights, as JAX's).
 
     >>> h, edges = histogramdd(np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]), bins=2)
     >>> h
-    array([[1., 0.],
-           [1., 1.]])
+    array([[1, 0],
+           [1, 1]])
     """
+    return _histogramdd(sample, bins, range, density, weights, numpy_dtypes=False)
+
+
+def _histogramdd(sample, bins, range, density, weights, numpy_dtypes):  # noqa: A002
     if isinstance(sample, (list, tuple)) and not isinstance(sample, Tracer):
         sample = jnp.transpose(jnp.atleast_2d(jnp.stack([asarray_like(s) for s in sample])))
     else:
         sample = asarray_like(sample)
         if ndim_of(sample) < 2:
             sample = jnp.transpose(jnp.atleast_2d(sample))
+    if not numpy_dtypes:
+        sample = jnp.astype(sample, _inexact(sample, weights))
     N, D = shape_of(sample)
     if isinstance(bins, (list, tuple)) or (ndim_of(bins) == 1):
         if len(bins) != D:
@@ -242,9 +266,13 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
         hist = bincount_p.bind(flat, length=total)
     else:
         hist = bincount_p.bind(flat, jnp.astype(asarray_like(weights), np.float64), length=total)
-    hist = jnp.astype(jnp.reshape(hist, tuple(nbin)), np.float64)
-    hist = hist[(slice(1, -1),) * D]
+        if not numpy_dtypes:
+            hist = jnp.astype(hist, dtype_of(sample))
+    if numpy_dtypes:
+        hist = jnp.astype(hist, np.float64)
+    hist = jnp.reshape(hist, tuple(nbin))[(slice(1, -1),) * D]
     if density:
+        hist = jnp.astype(hist, dtype_of(sample) if not numpy_dtypes else np.float64)
         s = jnp.sum(hist)
         for i in builtins.range(D):
             shape = [1] * D
@@ -255,14 +283,42 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
 
 
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """Two-dimensional histogram, as ``numpy.histogram2d``.
+    """Two-dimensional histogram, as ``jax.numpy.histogram2d``.
 
     >>> histogram2d(np.array([0.0, 1.0]), np.array([0.0, 1.0]), bins=2)[0]
-    array([[1., 0.],
-           [0., 1.]])
+    array([[1, 0],
+           [0, 1]])
     """
+    return _histogram2d(x, y, bins, range, density, weights, numpy_dtypes=False)
+
+
+def _histogram2d(x, y, bins, range, density, weights, numpy_dtypes):  # noqa: A002
     N = 1 if np.ndim(bins) == 0 or isinstance(bins, Tracer) else len(bins)
     if N != 1 and N != 2:
         bins = [bins, bins]
-    hist, edges = histogramdd([x, y], bins, range, density, weights)
+    hist, edges = _histogramdd([x, y], bins, range, density, weights, numpy_dtypes)
     return hist, edges[0], edges[1]
+
+
+def _inexact(a, weights):
+    """The inexact dtype ``a`` and ``weights`` promote to (JAX's rule)."""
+    dtypes = [dtype_of(a)] + ([] if weights is None else [dtype_of(asarray_like(weights))])
+    dt = np.result_type(*dtypes)
+    return dt if inputs.is_inexact(dt) else np.result_type(dt, np.float64)
+
+
+def _numpy_variant(fn, n_data, name):
+    def variant(*args, **kwargs):
+        data, rest = args[:n_data], args[n_data:]
+        options = dict(zip(("bins", "range", "density", "weights"), rest))
+        options.update(kwargs)
+        return fn(*data, options.get("bins", 10), options.get("range"),
+                  options.get("density"), options.get("weights"), numpy_dtypes=True)
+    variant.__name__ = variant.__qualname__ = name
+    return variant
+
+
+# NumPy's own ``histogram`` family on traced values (per-example code): NumPy's dtypes
+NUMPY_SEMANTICS = {"histogram": _numpy_variant(_histogram, 1, "histogram"),
+                   "histogramdd": _numpy_variant(_histogramdd, 1, "histogramdd"),
+                   "histogram2d": _numpy_variant(_histogram2d, 2, "histogram2d")}
