@@ -8,7 +8,7 @@ import pytest
 
 import vmapx
 import vmapx.numpy as jnp
-from vmapx._src import config as config_mod
+from vmapx._src import config as config_mod, fperrors  # noqa: F401
 
 # ------------------------------------------------------------ devices
 
@@ -70,6 +70,8 @@ def restore_config():
     for k, v in saved.items():
         vmapx.config._values[k] = v
     vmapx._src.jit.DISABLED = saved["jax_disable_jit"]
+    for option in ("jax_debug_nans", "jax_debug_infs"):   # the switch those options steer
+        fperrors.set_global(option, saved[option])
 
 
 def test_config_defaults_read_as_attributes_and_values():
@@ -122,11 +124,11 @@ def test_config_rank_promotion_modes(restore_config):
     assert vmapx.config.jax_numpy_rank_promotion == "allow"
 
 
-def test_config_debug_nans_is_accepted_with_a_warning(restore_config):
-    config_mod._warned.discard("jax_debug_nans")
-    with pytest.warns(UserWarning, match="does not check"):
-        vmapx.config.update("jax_debug_nans", True)
+def test_config_debug_nans_is_read_back_and_takes_effect(restore_config):
+    vmapx.config.update("jax_debug_nans", True)
     assert vmapx.config.jax_debug_nans is True
+    with pytest.raises(FloatingPointError, match="invalid value"):
+        vmapx.numpy.log(-1.0)
 
 
 def test_config_disable_jit_runs_python_each_call(restore_config):

@@ -329,6 +329,9 @@ def main(argv=None):
     parser.add_argument("--failures", default=DEFAULT_FAILURES)
     parser.add_argument("--refresh-jax", action="store_true", help="rerun the JAX side")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per file and side")
+    parser.add_argument("--warnings-as-errors", action="store_true",
+                        help="run both sides with pytest's filterwarnings = error (JAX's own "
+                             "pytest configuration does)")
     args = parser.parse_args(argv)
     if not args.jax_src and not args.mirror:
         parser.error("name JAX's tests: --jax-src DIR (a checkout's tests/), or --mirror GITDIR "
@@ -338,17 +341,18 @@ def main(argv=None):
     CACHE_DIR.mkdir(exist_ok=True)
     table = []
     groups = collections.defaultdict(list)
+    ini = "[pytest]\n" + ("filterwarnings =\n    error\n" if args.warnings_as_errors else "")
     with tempfile.TemporaryDirectory(prefix="jax_suite_") as tmp:
         tmp = Path(tmp)
         for side in ("jax", "vmapx"):
             (tmp / side).mkdir()
-            (tmp / side / "pytest.ini").write_text("[pytest]\n")
+            (tmp / side / "pytest.ini").write_text(ini)
         (tmp / "vmapx" / "_jax_suite_shim.py").write_text(SHIM)
         (tmp / "vmapx" / "conftest.py").write_text(CONFTEST)
         for name in args.files:
             source = read_jax_test(name, args)
             select = name in SELECTED_ONLY
-            digest = hashlib.sha256((source + str(select)).encode()).hexdigest()[:16]
+            digest = hashlib.sha256((source + str(select) + ini).encode()).hexdigest()[:16]
             cached = CACHE_DIR / f"{name}-{digest}.json"
             if cached.exists() and not args.refresh_jax:
                 on_jax = {k: tuple(v) for k, v in json.loads(cached.read_text()).items()}

@@ -16,8 +16,10 @@ What each option means in vmapx:
   ``None`` or a list naming ``'cpu'`` is accepted, anything else raises JAX's
   "Unknown backend" ``RuntimeError``.
 * ``jax_disable_jit``: the same switch as ``vmapx.disable_jit()``.
-* ``jax_debug_nans`` / ``jax_debug_infs``: accepted and stored; vmapx does not
-  check results for NaNs or infinities (a ``UserWarning`` says so once).
+* ``jax_debug_nans`` / ``jax_debug_infs``: an operation that makes a NaN (an
+  infinity) raises ``FloatingPointError``, as in JAX; a ``jit`` program checks
+  its results and reruns operation by operation to find the culprit
+  (``_src/fperrors.py``).
 * Scoped setters (``with vmapx.numpy_rank_promotion("raise"):`` and the
   others below) hold in their thread only, as JAX's context managers do;
   ``config.update`` sets the process-wide value.
@@ -62,7 +64,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, devices, fused, inputs, jit
+from . import caches, concrete, devices, fperrors, fused, inputs, jit
 
 AUTO_CHUNK = False
 """``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
@@ -130,10 +132,12 @@ def _x64(name, value):
 
 def _debug_check(name, value):
     value = bool(value)
-    if value:
-        _warn_once(name, f"{name}=True is accepted but vmapx does not check results for "
-                   "NaNs or infinities.")
+    fperrors.set_global(name, value)
     return value
+
+
+def _debug_scope_value(name, value):
+    return bool(value)
 
 
 def _x64_scope_value(name, value):
@@ -329,6 +333,10 @@ _SCOPED_SWITCHES = {
     "jax_numpy_rank_promotion": (_rank_promotion_value, inputs.enter_rank_scope,
                                  inputs.exit_rank_scope),
     "jax_enable_x64": (_x64_scope_value, None, None),
+    "jax_debug_nans": (_debug_scope_value,
+                       lambda v: fperrors.enter_scope("jax_debug_nans", v), fperrors.exit_scope),
+    "jax_debug_infs": (_debug_scope_value,
+                       lambda v: fperrors.enter_scope("jax_debug_infs", v), fperrors.exit_scope),
 }
 
 _NO_VALUE = object()
@@ -426,15 +434,19 @@ debug_key_reuse = _scoped("jax_debug_key_reuse", """Set ``jax_debug_key_reuse`` 
 False
 """)
 
-debug_nans = _scoped("jax_debug_nans", """Set ``jax_debug_nans`` within a scope; stored: vmapx does not check results for NaNs (a ``UserWarning`` says so once).
+debug_nans = _scoped("jax_debug_nans", """Set ``jax_debug_nans`` within a scope (this thread): an operation that makes a NaN raises ``FloatingPointError``, as in JAX.
 
->>> import vmapx
->>> with vmapx.debug_nans(False):
-...     vmapx.config.jax_debug_nans
-False
+>>> import vmapx, vmapx.numpy as jnp
+>>> with vmapx.debug_nans(True):
+...     jnp.log(-1.0)
+Traceback (most recent call last):
+...
+FloatingPointError: invalid value encountered in log
+>>> float(jnp.log(-1.0))   # outside: NaN, silently
+nan
 """)
 
-debug_infs = _scoped("jax_debug_infs", """Set ``jax_debug_infs`` within a scope; stored: vmapx does not check results for infinities (a ``UserWarning`` says so once).
+debug_infs = _scoped("jax_debug_infs", """Set ``jax_debug_infs`` within a scope (this thread): an operation that makes an infinity (division by zero, overflow) raises ``FloatingPointError``, as in JAX.
 
 >>> import vmapx
 >>> with vmapx.debug_infs(False):

@@ -19,7 +19,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from . import pool
+from . import fperrors, pool
 from .errors import UnexpectedTracerError, UnboundAxisNameError
 
 # --------------------------------------------------------------------------- avals
@@ -193,9 +193,13 @@ class Primitive:
         for a in args:
             if isinstance(a, Tracer):
                 return _state.trace.process(self, args, params)
-        if self.elementwise and not params:   # eager: big results into pooled memory
-            return apply_elementwise(self, *args)
-        return self.impl(*args, **params)
+        token = fperrors.enter()   # silent floating-point errors, as JAX
+        try:
+            if self.elementwise and not params:   # eager: big results into pooled memory
+                return apply_elementwise(self, *args)
+            return self.impl(*args, **params)
+        finally:
+            fperrors.leave(token)
 
     def __repr__(self):
         return self.name
@@ -251,7 +255,11 @@ class EvalTrace(Trace):
             raise UnboundAxisNameError(
                 f"Found an unbound axis name: {names[0]}. No enclosing vmap binds this name "
                 f"for '{prim.name}': call it inside vmapx.vmap(..., axis_name={names[0]!r}).")
-        return prim.impl(*args, **params)
+        token = fperrors.enter()
+        try:
+            return prim.impl(*args, **params)
+        finally:
+            fperrors.leave(token)
 
     def bound_axis_names(self):
         return ()

@@ -7,6 +7,8 @@ import os
 import sys
 import types
 
+from . import fperrors
+
 _SRC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -65,9 +67,11 @@ def filter_traceback(tb):
 def api_boundary(fun):
     """Decorator for public entry points: errors raised inside vmapx are re-raised
     with the internal frames removed, so the user's line is the last one shown.
-    Set ``VMAPX_TRACEBACK_FILTERING=off`` to see everything."""
+    Set ``VMAPX_TRACEBACK_FILTERING=off`` to see everything.  Floating-point
+    errors inside are silent (``fperrors``: NaN / inf results, no warning)."""
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
+        token = fperrors.enter()   # floating-point errors are silent, as in JAX
         try:
             return fun(*args, **kwargs)
         except Exception as e:
@@ -77,6 +81,8 @@ def api_boundary(fun):
             # inner boundary), and re-raises bare so that this frame is not added.
             e.with_traceback(filter_traceback(e.__traceback__))
             raise
+        finally:
+            fperrors.leave(token)
     return wrapped
 
 

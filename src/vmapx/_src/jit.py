@@ -18,14 +18,14 @@ import weakref
 
 import numpy as np
 
-from . import inputs, stages, tree as tu
+from . import fperrors, inputs, stages, tree as tu
 from .caches import LRUCache, register
 from .core import Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
 from .staging import hoist_tracer_consts
 from .staging_api import flatten_fun_trace, ShapeDtypeStruct
-from .jit_program import jit_p, runner
+from .jit_program import evaluate, jit_p, runner
 
 CACHE_SIZE = 4096
 """Traced signatures kept per jitted function (least recently used dropped)."""
@@ -220,7 +220,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                     except KeyError:  # cleared meanwhile by another thread
                         pass
                 closed, out_tree = entry
-                outs = (closed.cache.get("run") or runner(closed, fname))(*args)
+                outs = _run(closed, fname, args)
                 return outs[0] if out_tree is None else tu.tree_unflatten(out_tree, outs)
         if fast:
             dyn_args, static_vals = args, ()
@@ -248,7 +248,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
         if extra or has_tracer:
             outs = jit_p.bind(*extra, *leaves, jaxpr=closed, name=fname)
         else:
-            outs = runner(closed, fname)(*leaves)
+            outs = _run(closed, fname, leaves)
         return tu.tree_unflatten(out_tree, outs)
 
     def stage(*args, **kwargs):
@@ -278,6 +278,20 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
 _shared_caches: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _shared_lock = threading.Lock()
+
+
+def _run(closed, fname, args):
+    """Run the program silently (floating-point errors give NaN / inf, as in
+    JAX); under ``debug_nans`` / ``debug_infs`` check the results and rerun
+    operation by operation to raise at the culprit (``fperrors``)."""
+    token = fperrors.enter_quiet()
+    try:
+        outs = (closed.cache.get("run") or runner(closed, fname))(*args)
+    finally:
+        fperrors.leave(token)
+    if fperrors.any_checks():
+        fperrors.check_results(outs, lambda: evaluate(closed, args), f"jit({fname})")
+    return outs
 
 
 def _trace_cache(fun, options) -> collections.OrderedDict:

@@ -19,6 +19,7 @@ import types
 
 import numpy as np
 
+from .. import fperrors
 from ..core import Tracer, register_result_type
 from ..devices import CPU as _CPU
 
@@ -244,20 +245,26 @@ def to_result(out):
 
 
 def returning_arrays(fn, namespace=None):
-    """``fn`` with its concrete results handed out as ``Array``s (``to_result``).
+    """``fn`` with its concrete results handed out as ``Array``s (``to_result``),
+    run with floating-point errors silent (``fperrors``).
 
     With ``namespace`` (a module's globals), the wrapper is a function of that
     module, so that tools that look for a module's own functions (``doctest``)
     still find it."""
-    def make(wrapped, convert):
+    def make(wrapped, convert, enter, leave):
         def wrapper(*args, **kwargs):
-            return convert(wrapped(*args, **kwargs))
+            token = enter()   # silent floating-point errors, as JAX (``fperrors``)
+            try:
+                return convert(wrapped(*args, **kwargs))
+            finally:
+                leave(token)
         return wrapper
-    wrapper = make(fn, to_result)
+    wrapper = make(fn, to_result, fperrors.enter, fperrors.leave)
     if namespace is not None:
         wrapper = types.FunctionType(wrapper.__code__, namespace, fn.__name__, None,
                                      wrapper.__closure__)
     functools.update_wrapper(wrapper, fn)
+    wrapper._returns_arrays = True
     return wrapper
 
 
@@ -269,5 +276,5 @@ def wrap_namespace(namespace: dict, names, own=False):
     for name in names:
         fn = namespace.get(name)
         if isinstance(fn, types.FunctionType) and not hasattr(fn, "_prim") \
-                and not hasattr(fn, "__wrapped__"):
+                and not hasattr(fn, "_returns_arrays"):
             namespace[name] = returning_arrays(fn, namespace if own else None)

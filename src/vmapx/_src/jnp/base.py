@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from .. import inputs
+from .. import fperrors, inputs
 from ..errors import ConcretizationTypeError
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
@@ -199,7 +199,11 @@ def make_ufunc(prim, nin, name, ufunc):
                 x = astype(x, dtype)
             if isinstance(x, Tracer):
                 return _core_state.trace.process(prim, (x,), {})
-            return to_result(prim.impl(x))
+            token = fperrors.enter()   # silent floating-point errors, as JAX
+            try:
+                return to_result(prim.impl(x))
+            finally:
+                fperrors.leave(token)
     elif nin == 2:
         def fn(x, y, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
@@ -226,7 +230,11 @@ def make_ufunc(prim, nin, name, ufunc):
                 inputs.check_rank_promotion(name, (shape_of(x), shape_of(y)))
             if isinstance(x, Tracer) or isinstance(y, Tracer):
                 return _core_state.trace.process(prim, (x, y), {})
-            return to_result(prim.impl(x, y))
+            token = fperrors.enter()   # silent floating-point errors, as JAX
+            try:
+                return to_result(prim.impl(x, y))
+            finally:
+                fperrors.leave(token)
     else:  # pragma: no cover
         raise ValueError(nin)
     fn.__name__ = fn.__qualname__ = name
