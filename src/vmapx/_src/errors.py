@@ -83,6 +83,7 @@ def api_boundary(fun):
             raise
         finally:
             fperrors.leave(token)
+    wrapped._api_boundary = True
     return wrapped
 
 

@@ -272,9 +272,10 @@ def wrap_namespace(namespace: dict, names, own=False):
     """Replace each plain Python function among ``names`` in ``namespace`` (a
     public module's globals) by ``returning_arrays`` of it (``own``: as a
     function of that module).  Functions made by ``make_ufunc`` (marked
-    ``_prim``) convert their own results."""
+    ``_prim``) convert their own results; entry points (``api_boundary``)
+    keep their own frame handling and error state."""
     for name in names:
         fn = namespace.get(name)
         if isinstance(fn, types.FunctionType) and not hasattr(fn, "_prim") \
-                and not hasattr(fn, "_returns_arrays"):
+                and not hasattr(fn, "_returns_arrays") and not hasattr(fn, "_api_boundary"):
             namespace[name] = returning_arrays(fn, namespace if own else None)
