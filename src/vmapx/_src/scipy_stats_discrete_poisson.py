@@ -76,10 +76,12 @@ def _entr(p):
 
 def _entropy_by_sum(mu, terms, upper):
     """``sum(entr(pmf(k, mu)))`` over ``k < upper`` (``upper`` per ``mu``,
-    at most ``terms``)."""
+    at most ``terms``).  The terms left out are replaced by probability 1,
+    whose ``entr`` is 0 like JAX's zeros, but whose derivative is finite (no
+    ``0 * inf`` reaches the gradient)."""
     k = jnp.arange(terms, dtype=dtype_of(mu))[:, None]
     probs = poisson_pmf(k, mu, 0)
-    probs = jnp.where(k < jnp.ceil(upper)[None, :], probs, np.zeros((), dtype_of(mu)))
+    probs = jnp.where(k < jnp.ceil(upper)[None, :], probs, np.ones((), dtype_of(mu)))
     return jnp.sum(_entr(probs), axis=0)
 
 
@@ -97,9 +99,13 @@ def poisson_entropy(mu, loc=0):
         mu, loc = _promote_inexact(mu, loc)
         shape = np.broadcast_shapes(shape_of(mu), shape_of(loc))
         flat = jnp.ravel(mu)
-        small = _entropy_by_sum(flat, 35, flat + 20)
-        medium = _entropy_by_sum(flat, 250, flat + 10 * jnp.sqrt(flat) + 20)
-        large = 0.5 * jnp.log(2 * np.pi * np.e * flat) - 1.0 / (12 * flat)
+        # each regime sees a mu of its own range where it is not selected (a
+        # finite value and derivative that the selection then drops)
+        summed = jnp.where(flat == 0, jnp.ones_like(flat), flat)
+        small = _entropy_by_sum(summed, 35, summed + 20)
+        medium = _entropy_by_sum(summed, 250, summed + 10 * jnp.sqrt(summed) + 20)
+        asymptotic = jnp.where(flat < 100, jnp.full_like(flat, 100), flat)
+        large = 0.5 * jnp.log(2 * np.pi * np.e * asymptotic) - 1.0 / (12 * asymptotic)
         result = jnp.where(flat == 0, jnp.zeros_like(flat),
                            jnp.where(flat < 10, small, jnp.where(flat < 100, medium, large)))
         return _out(jnp.broadcast_to(jnp.reshape(result, shape_of(mu)), shape))

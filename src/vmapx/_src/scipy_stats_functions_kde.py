@@ -146,8 +146,11 @@ class gaussian_kde:
         else:
             raise ValueError(
                 "`bw_method` should be 'scott', 'silverman', a scalar, or a callable.")
-        data_covariance = jnp.atleast_2d(jnp.cov(dataset, rowvar=1, bias=False,
-                                                 aweights=weights))
+        # vmapx.numpy.cov computes in float64 whatever the input (NumPy's rule);
+        # JAX's estimate keeps the data's dtype
+        data_covariance = jnp.astype(jnp.atleast_2d(jnp.cov(dataset, rowvar=1, bias=False,
+                                                            aweights=weights)),
+                                     dtype_of(dataset))
         data_inv_cov = _linalg.inv(data_covariance)
         self._set("covariance", data_covariance * factor ** 2)
         self._set("inv_cov", data_inv_cov / factor ** 2)
