@@ -253,15 +253,13 @@ def test_multivariate_normal_matches_scipy_for_matrix_scalar_and_univariate_cov(
 def test_multivariate_normal_batches_cov_and_mean_and_matches_jax(jstats):
     covs = np.stack([COV, 2 * COV])
     means = np.stack([MEAN, -MEAN])
-    for dtype in (np.float64, np.float32):
-        c = lambda a: np.asarray(a, dtype)  # noqa: E731
-        for args in [(c(XS), c(MEAN), c(COV)), (c(XS[0]), c(MEAN), c(covs)),
-                     (c(XS[:2]), c(means), c(covs)), (c(XS), c(MEAN), 2.0),
-                     (c(XS), c(0.5), c(2.0)), (np.arange(3), np.array([0, 1, 0]), np.eye(3, dtype=int)),
-                     (XS, MEAN, -np.eye(3))]:
-            tol = tolerance(dtype)
-            assert_same(stats.multivariate_normal.logpdf(*args),
-                        jstats.multivariate_normal.logpdf(*args), rtol=tol, atol=tol)
+    f32 = lambda a: np.asarray(a, np.float32)  # noqa: E731
+    for args in [(XS[0], MEAN, covs), (XS[:2], means, covs), (f32(XS), f32(MEAN), f32(COV)),
+                 (f32(XS), f32(MEAN), 2.0), (f32(XS), f32(0.5), f32(2.0)),
+                 (np.arange(3), np.array([0, 1, 0]), np.eye(3, dtype=int)), (XS, MEAN, -np.eye(3))]:
+        tol = tolerance(np.result_type(*args, np.float16))
+        assert_same(stats.multivariate_normal.logpdf(*args),
+                    jstats.multivariate_normal.logpdf(*args), rtol=tol, atol=tol)
 
 
 def test_multivariate_normal_errors_match_jax(jstats):
@@ -351,3 +349,252 @@ def test_dirichlet_vmap_over_points_and_concentrations_and_grad():
     # with K - 1 coordinates a perturbed point stays on the simplex
     np.testing.assert_allclose(vmapx.grad(f)(points[0, :2], ALPHA),
                                finite_difference(lambda x: f(x, ALPHA), points[0, :2]), rtol=1e-6)
+
+
+# ------------------------------------------------------ mode, rankdata, sem
+
+TIES = RNG.integers(0, 4, size=(5, 3, 4))
+WITH_NANS = TIES.astype(float)
+WITH_NANS[:3, 0, 0] = np.nan
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, None])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_mode_matches_scipy(axis, keepdims):
+    got = stats.mode(TIES, axis=axis, keepdims=keepdims)
+    want = st.mode(TIES, axis=axis, keepdims=keepdims)
+    assert type(got).__name__ == "ModeResult"
+    assert_same(got.mode, want.mode)
+    assert_same(got.count, want.count.astype(np.int64))
+
+
+def test_mode_nans_ties_empty_inputs_dtypes_and_errors_match_jax(jstats):
+    cases = [(WITH_NANS, {}), (np.array([1.0, np.nan, np.nan, 2.0, 2.0]), {}),
+             (np.array([1.0, np.nan, np.nan, np.nan, 2.0]), {}), (np.array(5.0), {}),
+             (np.zeros((0, 3)), {}), (TIES.astype(np.float32), {"axis": 1}),
+             (np.array([True, False, True]), {}), (TIES, {"axis": None, "keepdims": True})]
+    for a, kwargs in cases:
+        got, want = stats.mode(a, **kwargs), jstats.mode(a, **kwargs)
+        assert_same(got.mode, want.mode)
+        assert_same(got.count, want.count)
+    for policy, error in [("omit", NotImplementedError), ("raise", NotImplementedError),
+                          ("bogus", ValueError)]:
+        with pytest.raises(error) as ours:
+            stats.mode(TIES, nan_policy=policy)
+        with pytest.raises(error) as theirs:
+            jstats.mode(TIES, nan_policy=policy)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_mode_vmap_equals_the_loop_and_jit_equals_eager():
+    rows = TIES.reshape(5, 12).astype(float)
+    got = vmapx.vmap(lambda r: stats.mode(r))(rows)
+    assert_same(got.mode, loop(lambda r: stats.mode(r).mode, rows))
+    assert_same(got.count, loop(lambda r: stats.mode(r).count, rows))
+    jitted = vmapx.jit(lambda a: stats.mode(a, axis=1))(TIES)
+    assert_same(jitted.mode, stats.mode(TIES, axis=1).mode)
+    assert_same(jitted.count, stats.mode(TIES, axis=1).count)
+
+
+@pytest.mark.parametrize("method", ["average", "min", "max", "dense", "ordinal"])
+def test_rankdata_matches_scipy_flattened_and_along_an_axis(method):
+    a = TIES[0]
+    assert_same(stats.rankdata(a, method), st.rankdata(a, method).astype(float).ravel())
+    for axis in (0, 1, -1):
+        assert_same(stats.rankdata(a, method, axis=axis),
+                    st.rankdata(a, method, axis=axis).astype(float))
+
+
+def test_rankdata_nans_scalars_empty_and_errors_match_jax(jstats):
+    float32 = RNG.normal(size=(3, 4)).astype(np.float32)
+    for method in ("average", "min", "max", "dense", "ordinal"):
+        assert_same(stats.rankdata(WITH_NANS[:, :, 0], method, axis=0),
+                    jstats.rankdata(WITH_NANS[:, :, 0], method, axis=0))
+    for a in (np.array([1.0, np.nan]), np.array(4.0), np.zeros(0), float32):
+        assert_same(stats.rankdata(a), jstats.rankdata(a))
+    for kwargs, error in [({"method": "bogus"}, ValueError), ({"nan_policy": "omit"}, NotImplementedError),
+                          ({"nan_policy": "raise"}, NotImplementedError),
+                          ({"nan_policy": "bogus"}, ValueError)]:
+        with pytest.raises(error) as ours:
+            stats.rankdata(np.arange(3), **kwargs)
+        with pytest.raises(error) as theirs:
+            jstats.rankdata(np.arange(3), **kwargs)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_rankdata_vmap_equals_the_loop_and_jit_equals_eager():
+    rows = TIES.reshape(5, 12).astype(float)
+    rows[1, 3] = np.nan
+    for method in ("average", "min", "max", "dense", "ordinal"):
+        f = lambda r: stats.rankdata(r, method)  # noqa: E731,B023
+        assert_same(vmapx.vmap(f)(rows), loop(f, rows))
+        assert_same(vmapx.jit(f)(rows[0]), f(rows[0]))
+    assert_same(vmapx.vmap(lambda r: stats.rankdata(r, axis=1))(TIES),
+                loop(lambda r: stats.rankdata(r, axis=1), TIES))
+
+
+def test_sem_matches_scipy_and_jax_with_both_nan_policies(jstats):
+    a = RNG.normal(size=(4, 5))
+    nans = a.copy()
+    nans[0, 1] = nans[2, 3] = np.nan
+    for axis in (0, 1, -1, None):
+        for ddof in (0, 1, 2):
+            assert_same(stats.sem(a, axis=axis, ddof=ddof), st.sem(a, axis=axis, ddof=ddof))
+            assert_same(stats.sem(nans, axis=axis, ddof=ddof, nan_policy="omit"),
+                        st.sem(nans, axis=axis, ddof=ddof, nan_policy="omit"))
+    for axis, keepdims in [(0, False), (None, True)]:
+        for x in (nans, a.astype(np.float32), np.arange(20).reshape(4, 5)):
+            for policy in ("propagate", "omit"):
+                tol = tolerance(x.dtype if x.dtype.kind == "f" else np.float64)
+                assert_same(stats.sem(x, axis, 2, policy, keepdims=keepdims),
+                            jstats.sem(x, axis, 2, policy, keepdims=keepdims), rtol=tol, atol=tol)
+    with pytest.raises(ValueError, match="raise is not supported"):
+        stats.sem(a, nan_policy="raise")
+
+
+def test_sem_vmap_grad_and_jit():
+    a = RNG.normal(size=(4, 6))
+    assert_same(vmapx.vmap(stats.sem)(a), loop(stats.sem, a))
+    assert_same(vmapx.jit(lambda x: stats.sem(x, axis=None))(a), stats.sem(a, axis=None))
+    np.testing.assert_allclose(vmapx.grad(stats.sem)(a[0]), finite_difference(stats.sem, a[0]),
+                               rtol=1e-6)
+
+
+# ---------------------------------------------------------- gaussian_kde
+
+DATA1 = RNG.normal(size=7)
+DATA2 = RNG.normal(size=(2, 9))
+WEIGHTS = RNG.uniform(0.5, 2.0, size=9)
+KDE_CASES = [(DATA1, {}), (DATA2, {}), (DATA2, {"weights": WEIGHTS}),
+             (DATA2, {"bw_method": "silverman"}), (DATA1, {"bw_method": 0.3}),
+             (DATA2, {"bw_method": lambda kde: 0.7}), (DATA2.astype(np.float32), {}),
+             (DATA2, {"bw_method": np.array(0.4)}), (np.arange(5), {})]
+
+
+@pytest.mark.parametrize("data,kwargs", KDE_CASES)
+def test_gaussian_kde_matches_scipy(data, kwargs):
+    ours = stats.gaussian_kde(data, **kwargs)
+    if isinstance(kwargs.get("bw_method"), np.ndarray):   # SciPy takes Python scalars only
+        kwargs = {"bw_method": float(kwargs["bw_method"])}
+    scipys = st.gaussian_kde(data, **kwargs)
+    rtol = 1e-5 if data.dtype == np.float32 else 1e-10
+    d = ours.d
+    assert (ours.d, ours.n) == (scipys.d, scipys.n)
+    np.testing.assert_allclose(ours.covariance, scipys.covariance, rtol=rtol)
+    np.testing.assert_allclose(ours.neff, scipys.neff, rtol=rtol)
+    points = RNG.normal(size=(d, 6))
+    for method in ("evaluate", "pdf", "logpdf", "__call__"):
+        np.testing.assert_allclose(getattr(ours, method)(points), getattr(scipys, method)(points),
+                                   rtol=rtol)
+    np.testing.assert_allclose(ours.logpdf(points * 40), scipys.logpdf(points * 40), rtol=rtol)
+    np.testing.assert_allclose(ours.integrate_gaussian(np.zeros(d), np.eye(d)),
+                               scipys.integrate_gaussian(np.zeros(d), np.eye(d)), rtol=rtol)
+    other = RNG.normal(size=(d, 4))
+    np.testing.assert_allclose(ours.integrate_kde(stats.gaussian_kde(other)),
+                               scipys.integrate_kde(st.gaussian_kde(other)), rtol=rtol)
+    if d == 1:
+        np.testing.assert_allclose(ours.integrate_box_1d(-0.5, 1.0),
+                                   scipys.integrate_box_1d(-0.5, 1.0), rtol=rtol)
+
+
+@pytest.mark.parametrize("data,kwargs", KDE_CASES)
+def test_gaussian_kde_fields_dtypes_and_resample_match_jax(jstats, data, kwargs):
+    jax = pytest.importorskip("jax")
+    ours, theirs = stats.gaussian_kde(data, **kwargs), jstats.gaussian_kde(data, **kwargs)
+    tol = tolerance(np.float32 if data.dtype == np.float32 else np.float64)
+    for field in ("neff", "dataset", "weights", "covariance", "inv_cov"):
+        assert_same(getattr(ours, field), getattr(theirs, field), rtol=tol, atol=tol)
+    points = RNG.normal(size=(ours.d, 3)).astype(ours.dataset.dtype)
+    assert_same(ours.logpdf(points), theirs.logpdf(points), rtol=tol, atol=tol)
+    for shape in ((), (6,)):
+        # the same keys draw the same indices and the same noise as JAX
+        assert_same(ours.resample(random.PRNGKey(3), shape),
+                    theirs.resample(jax.random.PRNGKey(3), shape), rtol=max(tol, 1e-9),
+                    atol=max(tol, 1e-9))
+
+
+def test_gaussian_kde_errors_match_jax(jstats):
+    constructions = [dict(dataset=np.array([1.0])), dict(dataset=DATA2, weights=np.ones(3)),
+                     dict(dataset=DATA2, weights=np.ones((9, 1))),
+                     dict(dataset=DATA2, bw_method="bogus"), dict(dataset=DATA2 + 1j),
+                     dict(dataset=[1.0, 2.0])]
+    calls = [lambda m: m.gaussian_kde(DATA2).evaluate(np.ones((3, 2))),
+             lambda m: m.gaussian_kde(DATA2).integrate_box_1d(0.0, 1.0),
+             lambda m: m.gaussian_kde(DATA1).integrate_box_1d(np.zeros(2), 1.0),
+             lambda m: m.gaussian_kde(DATA2).integrate_gaussian(np.zeros(3), np.eye(2)),
+             lambda m: m.gaussian_kde(DATA2).integrate_gaussian(np.zeros(2), np.eye(3)),
+             lambda m: m.gaussian_kde(DATA2).integrate_kde(m.gaussian_kde(DATA1)),
+             lambda m: m.gaussian_kde(DATA2).evaluate(np.ones(2) + 1j),
+             lambda m: m.gaussian_kde(DATA2).integrate_box(0.0, 1.0),
+             lambda m: m.gaussian_kde(DATA2).set_bandwidth("scott")]
+    attempts = [lambda m, kw=kw: m.gaussian_kde(**kw) for kw in constructions] + calls
+    for attempt in attempts:
+        outcomes = []
+        for module in (stats, jstats):
+            try:
+                attempt(module)
+                outcomes.append(None)
+            except Exception as error:  # noqa: BLE001 (the errors are what is compared)
+                outcomes.append((type(error), str(error)))
+        assert outcomes[0] is not None and outcomes[0] == outcomes[1], outcomes
+
+
+def test_gaussian_kde_one_point_of_d_values_is_a_column():
+    kde = stats.gaussian_kde(DATA2)
+    point = np.array([0.3, -0.2])
+    assert_same(kde.evaluate(point), kde.evaluate(point[:, None]))
+
+
+def test_gaussian_kde_is_a_pytree_through_jit_and_vmap():
+    kde = stats.gaussian_kde(DATA2, weights=WEIGHTS)
+    leaves, treedef = vmapx.tree_util.tree_flatten(kde)
+    assert len(leaves) == 5
+    rebuilt = vmapx.tree_util.tree_unflatten(treedef, leaves)
+    assert type(rebuilt) is stats.gaussian_kde
+    points = RNG.normal(size=(2, 5))
+    assert_same(rebuilt.logpdf(points), kde.logpdf(points))
+    assert_same(vmapx.jit(lambda k, p: k.logpdf(p))(kde, points), kde.logpdf(points))
+    datasets = RNG.normal(size=(4, 2, 9))
+    kdes = vmapx.vmap(stats.gaussian_kde)(datasets)
+    assert kdes.covariance.shape == (4, 2, 2)
+    assert_same(vmapx.vmap(lambda k: k.logpdf(points))(kdes),
+                loop(lambda d: stats.gaussian_kde(d).logpdf(points), datasets))
+
+
+def test_gaussian_kde_vmap_over_points_equals_the_loop():
+    kde = stats.gaussian_kde(DATA2)
+    points = RNG.normal(size=(6, 2))
+    for method in ("evaluate", "logpdf"):
+        f = lambda p: getattr(kde, method)(p[:, None])[0]  # noqa: E731,B023
+        assert_same(vmapx.vmap(f)(points), loop(f, points))
+    f = lambda m: kde.integrate_gaussian(m, np.eye(2))  # noqa: E731
+    assert_same(vmapx.vmap(f)(points), loop(f, points))
+    one_d = stats.gaussian_kde(DATA1)
+    lows = np.array([-1.0, 0.0, 0.5])
+    g = lambda low: one_d.integrate_box_1d(low, 2.0)  # noqa: E731
+    assert_same(vmapx.vmap(g)(lows), loop(g, lows))
+
+
+def test_gaussian_kde_grad_with_respect_to_points_data_and_bandwidth():
+    points = RNG.normal(size=(2, 3))
+    f = lambda p: stats.gaussian_kde(DATA2).logpdf(p).sum()  # noqa: E731
+    np.testing.assert_allclose(vmapx.grad(f)(points), finite_difference(f, points), rtol=1e-6)
+    g = lambda d: stats.gaussian_kde(d).logpdf(points).sum()  # noqa: E731
+    np.testing.assert_allclose(vmapx.grad(g)(DATA2), finite_difference(g, DATA2), rtol=1e-5,
+                               atol=1e-8)
+    h = lambda bw: stats.gaussian_kde(DATA2, bw_method=bw).integrate_kde(  # noqa: E731
+        stats.gaussian_kde(DATA2[:, :4]))
+    np.testing.assert_allclose(vmapx.grad(h)(0.6), finite_difference(h, 0.6), rtol=1e-6)
+
+
+def test_gaussian_kde_resample_shapes_keys_under_vmap_and_jit():
+    kde = stats.gaussian_kde(DATA2)
+    assert kde.resample(random.PRNGKey(0)).shape == (2,)
+    assert kde.resample(random.PRNGKey(0), (5,)).shape == (2, 5)
+    keys = random.split(random.PRNGKey(1), 3)
+    draws = vmapx.vmap(lambda key: kde.resample(key, (4,)))(keys)
+    assert_same(draws, loop(lambda key: kde.resample(key, (4,)), keys))
+    assert_same(vmapx.jit(lambda key: kde.resample(key, (4,)))(keys[0]), draws[0])
+    many = kde.resample(random.PRNGKey(2), (20000,))
+    np.testing.assert_allclose(np.cov(many), kde.covariance + np.cov(DATA2, bias=True),
+                               rtol=0.1, atol=0.05)
