@@ -156,6 +156,7 @@ class gaussian_kde:
         self._set("inv_cov", data_inv_cov / factor ** 2)
 
     def _set(self, name, value):
+        value = to_result(value)                 # concrete fields are vmapx.Arrays
         object.__setattr__(self, name, value)   # the dataclass is frozen
         return value
 
