@@ -200,7 +200,8 @@ P3 = np.array([0.2, 0.3, 0.5])
 
 def test_multinomial_matches_scipy_and_is_minus_inf_when_counts_miss_n():
     x = np.array([[1, 2, 3], [0, 0, 6], [6, 0, 0]])
-    assert_same(stats.multinomial.logpmf(x[0], 6, P3), np.float64(st.multinomial.logpmf(x[0], 6, P3)))
+    assert_same(stats.multinomial.logpmf(x[0], 6, P3),
+                np.float64(st.multinomial.logpmf(x[0], 6, P3)))
     assert_same(stats.multinomial.pmf(x[1], 6, P3), np.float64(st.multinomial.pmf(x[1], 6, P3)))
     assert_same(stats.multinomial.logpmf(x[0], 5, P3), np.float64(-np.inf))
     assert_same(vmapx.vmap(lambda c: stats.multinomial.logpmf(c, 6, P3))(x),
@@ -318,7 +319,8 @@ def test_dirichlet_matches_scipy_with_full_and_reduced_coordinates():
     want = st.dirichlet.logpdf(SIMPLEX, ALPHA)
     assert_same(stats.dirichlet.logpdf(SIMPLEX, ALPHA), want)
     assert_same(stats.dirichlet.logpdf(SIMPLEX[:2], ALPHA), want)
-    assert_same(stats.dirichlet.pdf(SIMPLEX[:, 0], ALPHA), np.float64(st.dirichlet.pdf(SIMPLEX[:, 0], ALPHA)))
+    assert_same(stats.dirichlet.pdf(SIMPLEX[:, 0], ALPHA),
+                np.float64(st.dirichlet.pdf(SIMPLEX[:, 0], ALPHA)))
 
 
 def test_dirichlet_off_the_simplex_dtypes_and_errors_match_jax(jstats):
@@ -412,7 +414,8 @@ def test_rankdata_nans_scalars_empty_and_errors_match_jax(jstats):
                     jstats.rankdata(WITH_NANS[:, :, 0], method, axis=0))
     for a in (np.array([1.0, np.nan]), np.array(4.0), np.zeros(0), float32):
         assert_same(stats.rankdata(a), jstats.rankdata(a))
-    for kwargs, error in [({"method": "bogus"}, ValueError), ({"nan_policy": "omit"}, NotImplementedError),
+    for kwargs, error in [({"method": "bogus"}, ValueError),
+                          ({"nan_policy": "omit"}, NotImplementedError),
                           ({"nan_policy": "raise"}, NotImplementedError),
                           ({"nan_policy": "bogus"}, ValueError)]:
         with pytest.raises(error) as ours:

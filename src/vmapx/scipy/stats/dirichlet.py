@@ -1,5 +1,6 @@
-"""The Dirichlet distribution (``jax.scipy.stats.dirichlet``): ``logpdf``, ``pdf``, with JAX's
-signatures and values; defined in ``vmapx._src.scipy_stats_multivariate``.
+"""The Dirichlet distribution (``jax.scipy.stats.dirichlet``): ``logpdf``,
+``pdf``, with JAX's signatures and values; defined in
+``vmapx._src.scipy_stats_multivariate``.
 
 >>> import numpy as np
 >>> from vmapx.scipy.stats import dirichlet

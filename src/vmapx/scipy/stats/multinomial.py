@@ -1,5 +1,6 @@
-"""The multinomial distribution (``jax.scipy.stats.multinomial``): ``logpmf``, ``pmf``, with JAX's
-signatures and values; defined in ``vmapx._src.scipy_stats_multivariate``.
+"""The multinomial distribution (``jax.scipy.stats.multinomial``): ``logpmf``,
+``pmf``, with JAX's signatures and values; defined in
+``vmapx._src.scipy_stats_multivariate``.
 
 >>> import numpy as np
 >>> from vmapx.scipy.stats import multinomial

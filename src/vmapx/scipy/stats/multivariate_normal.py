@@ -1,4 +1,5 @@
-"""The multivariate normal distribution (``jax.scipy.stats.multivariate_normal``): ``logpdf``, ``pdf``, with JAX's
+"""The multivariate normal distribution
+(``jax.scipy.stats.multivariate_normal``): ``logpdf``, ``pdf``, with JAX's
 signatures and values; defined in ``vmapx._src.scipy_stats_multivariate``.
 
 >>> import numpy as np
