@@ -601,3 +601,15 @@ def test_gaussian_kde_resample_shapes_keys_under_vmap_and_jit():
     many = kde.resample(random.PRNGKey(2), (20000,))
     np.testing.assert_allclose(np.cov(many), kde.covariance + np.cov(DATA2, bias=True),
                                rtol=0.1, atol=0.05)
+
+
+def test_gaussian_kde_resample_follows_its_own_cdf():
+    """Draws pass a Kolmogorov-Smirnov test against the estimate's CDF, which
+    is ``integrate_box_1d(-inf, x)`` vmapped over ``x``."""
+    kde = stats.gaussian_kde(DATA1, weights=RNG.uniform(0.5, 2.0, size=7))
+    samples = np.asarray(kde.resample(random.PRNGKey(5), (1000,)))[0]
+
+    def cdf(x):
+        return np.asarray(vmapx.vmap(lambda high: kde.integrate_box_1d(-np.inf, high))(x))
+
+    assert st.kstest(samples, cdf).pvalue > 0.01
