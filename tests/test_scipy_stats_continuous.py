@@ -23,6 +23,7 @@ import vmapx
 
 NAN, INF = np.nan, np.inf
 Q = [-0.1, 0.0, 0.01, 0.3, 0.5, 0.9, 1.0, 1.1, NAN]   # quantile arguments
+EDGES = [-INF, INF, NAN]   # added to every distribution's points
 
 
 # distribution -> (points of the first argument, parameter tuples SciPy accepts,
@@ -99,9 +100,6 @@ FUNCTIONS = {
 CASES = [(name, fn) for name in SPECS for fn in FUNCTIONS[name]]
 IDS = [f"{name}.{fn}" for name, fn in CASES]
 QUANTILE = ("ppf", "isf")
-# derivatives that do not exist (a piecewise-constant or a kinked function at
-# the points) are left out of the derivative tests
-NOT_SMOOTH = {("uniform", "logpdf"), ("uniform", "pdf")}
 
 
 def vx(name, fn):
@@ -110,9 +108,10 @@ def vx(name, fn):
 
 def grid(name, fn, bad=True):
     """The first argument as a column against every parameter tuple as a row:
-    arguments broadcasting to ``(points, tuples)``."""
+    arguments broadcasting to ``(points, tuples)``.  ``bad=False``: valid
+    parameters and finite points only (where SciPy's conventions are JAX's)."""
     points, good, bad_params, _ = SPECS[name]
-    first = np.array(Q if fn in QUANTILE else points)[:, None]
+    first = np.array(Q if fn in QUANTILE else points + (EDGES if bad else []))[:, None]
     params = good + (bad_params if bad else [])
     return (first,) + tuple(np.array(column) for column in zip(*params, strict=True))
 
@@ -152,8 +151,6 @@ def jax_reference(jax_stats):
         for fn in FUNCTIONS[name]:
             jf = getattr(module, fn)
             out["value", fn] = jf(*grid(name, fn))
-            if (name, fn) in NOT_SMOOTH:
-                continue
             args = _derivative_points(name, fn)
             argnums = JAX_ARGNUMS.get((name, fn), tuple(range(len(args))))
             out["grad", fn] = jax.grad(lambda *a, jf=jf: jf(*a).sum(), argnums=argnums)(*args)
@@ -243,7 +240,8 @@ def test_vmap_over_every_argument_equals_the_loop(name, fn):
     rows = [np.ravel(p) for p in params]   # one batch of parameter tuples, bad ones too
     points = np.ravel(first)
     got = vmapx.vmap(f, in_axes=(None,) + (0,) * len(rows))(points, *rows)
-    want = np.stack([np.asarray(f(points, *[r[i] for r in rows])) for i in range(len(rows[0]))])
+    want = np.stack([np.asarray(f(points, *[r[i] for r in rows]))
+                     for i in range(len(rows[0]))])
     check(got, want, rtol=1e-15)
     got = vmapx.vmap(f, in_axes=(0,) + (None,) * len(rows))(points, *[r[0] for r in rows])
     want = np.stack([np.asarray(f(p, *[r[0] for r in rows])) for p in points])
@@ -267,11 +265,7 @@ def _summed(f):
     return lambda *args: vmapx.numpy.sum(f(*args))
 
 
-SMOOTH = [case for case in CASES if case not in NOT_SMOOTH]
-SMOOTH_IDS = [f"{name}.{fn}" for name, fn in SMOOTH]
-
-
-@pytest.mark.parametrize("name, fn", SMOOTH, ids=SMOOTH_IDS)
+@pytest.mark.parametrize("name, fn", CASES, ids=IDS)
 def test_derivatives_match_finite_differences(name, fn):
     args = _derivative_points(name, fn)
     f = vx(name, fn)
@@ -299,7 +293,7 @@ JAX_ARGNUMS.update({(g, fn): (0, 1) for g in ("gumbel_l", "gumbel_r") for fn in 
 JAX_ARGNUMS.update({(g, "ppf"): (1, 2) for g in ("gumbel_l", "gumbel_r")})
 
 
-@pytest.mark.parametrize("name, fn", SMOOTH, ids=SMOOTH_IDS)
+@pytest.mark.parametrize("name, fn", CASES, ids=IDS)
 def test_derivatives_match_jax(jax_reference, name, fn):
     """Every argument JAX differentiates (``JAX_ARGNUMS``; vmapx's derivatives
     in the others are checked against finite differences above)."""
@@ -340,6 +334,23 @@ def test_bad_parameters_give_nan_where_jax_checks_them():
     assert np.isnan(truncnorm.cdf(0.5, 2.0, 1.0))
     assert np.isnan(vonmises.pdf(0.5, 0.0))
     assert np.isnan(wrapcauchy.pdf(0.5, 1.0))
+
+
+def test_lists_are_rejected_with_jaxs_message():
+    from vmapx.scipy.stats import cauchy
+    with pytest.raises(TypeError, match=r"cauchy.cdf requires ndarray or scalar arguments, "
+                                        r"got <class 'list'> at position 0."):
+        cauchy.cdf([0.0, 1.0])
+
+
+def test_infinite_and_nan_arguments_follow_jax():
+    """JAX's formulas at the edges: a NaN point is 0 in ``uniform.cdf`` (its
+    select has no NaN case) and NaN elsewhere; infinite points reach the limits."""
+    from vmapx.scipy.stats import expon, logistic, uniform
+    assert np.asarray(uniform.cdf(NAN)) == 0.0
+    assert np.isnan(expon.cdf(NAN))
+    assert np.asarray(expon.cdf(INF)) == 1.0 and np.asarray(expon.logpdf(-INF)) == -INF
+    assert np.asarray(logistic.cdf(-INF)) == 0.0 and np.asarray(logistic.sf(-INF)) == 1.0
 
 
 def test_quantiles_outside_the_unit_interval_are_nan():

@@ -50,7 +50,7 @@ def truncnorm_logpdf(x, a, b, loc=0, scale=1):
     >>> truncnorm.logpdf(np.array([-2.0, 0.0, 0.5]), -1.0, 1.0)
     array([       -inf, -0.53722339, -0.66222339])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("truncnorm.logpdf", x, a, b, loc, scale)
     value = _norm_logpdf(x, loc, scale) - _log_gauss_mass(a, b)
     z = (x - loc) / scale
     value = jnp.where((z < a) | (z > b), -np.inf, value)
@@ -76,7 +76,7 @@ def truncnorm_logcdf(x, a, b, loc=0, scale=1):
     >>> truncnorm.logcdf(np.array([-1.0, 0.0, 1.0]), -1.0, 1.0)
     array([       -inf, -0.69314718,  0.        ])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("truncnorm.logcdf", x, a, b, loc, scale)
     x, a, b = jnp.broadcast_arrays(x, a, b)
     z = (x - loc) / scale
     log_mass = _log_gauss_mass(a, b)
@@ -105,7 +105,7 @@ def truncnorm_logsf(x, a, b, loc=0, scale=1):
     >>> truncnorm.logsf(np.array([0.0]), -1.0, 1.0)
     array([-0.69314718])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("truncnorm.logsf", x, a, b, loc, scale)
     return truncnorm_logcdf(-x, -b, -a, -loc, scale)
 
 
@@ -131,7 +131,7 @@ def vonmises_logpdf(x, kappa):
     >>> vonmises.logpdf(np.array([0.0, np.pi]), 2.0)
     array([-0.66187061, -4.66187061])
     """
-    x, kappa = promote(x, kappa)
+    x, kappa = promote("vonmises.logpdf", x, kappa)
     value = kappa * (jnp.cos(x) - 1) - jnp.log(2 * float(np.pi) * i0e(kappa))
     return _out(jnp.where(kappa > 0, value, np.nan))
 
@@ -157,7 +157,7 @@ def wrapcauchy_logpdf(x, c):
     >>> wrapcauchy.logpdf(np.array([-1.0, 0.0, np.pi]), 0.5)
     array([       -inf, -0.73926478, -2.93648936])
     """
-    x, c = promote(x, c)
+    x, c = promote("wrapcauchy.logpdf", x, c)
     value = jnp.log(1 - c * c) - _LOG_2PI - jnp.log(1 + c * c - 2 * c * jnp.cos(x))
     inside = (x >= 0) & (x <= 2 * float(np.pi))
     return _out(jnp.where((c > 0) & (c < 1), jnp.where(inside, value, -np.inf), np.nan))

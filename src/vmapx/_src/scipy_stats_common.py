@@ -10,7 +10,7 @@ The implementations live in ``scipy_stats_loc_scale`` (no shape parameter),
 (``truncnorm`` and the circular distributions); their functions are named
 ``<distribution>_<function>`` (``cauchy_logpdf``).
 
->>> promote(1, np.float32(2.0))[0].dtype
+>>> promote("demo", 1, np.float32(2.0))[0].dtype
 dtype('float32')
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import functools
 import numpy as np
 
 from . import numpy_api as jnp
+from .core import Tracer
 from .jnp.array import returning_arrays
 from .lax_ops import logistic
 from .scipy_special import _out, _promote_inexact
@@ -27,13 +28,19 @@ from .scipy_special import _out, _promote_inexact
 _LOG_2 = float(np.log(2.0))
 
 
-def promote(*xs):
+def promote(name, *xs):
     """``xs`` as arrays of their common floating dtype (NumPy's promotion, as
-    JAX's ``promote_args_inexact`` with x64).
+    JAX's ``promote_args_inexact`` with x64).  Arguments are arrays or scalars:
+    a list or tuple is a ``TypeError`` with JAX's message (``name`` is the
+    function's, ``cauchy.cdf``).
 
-    >>> [a.dtype for a in promote(1, 2.0)]
+    >>> [a.dtype for a in promote("demo", 1, 2.0)]
     [dtype('float64'), dtype('float64')]
     """
+    for position, x in enumerate(xs):
+        if not isinstance(x, (np.ndarray, Tracer, np.generic, bool, int, float, complex)):
+            raise TypeError(f"{name} requires ndarray or scalar arguments, got {type(x)} at "
+                            f"position {position}.")
     return _promote_inexact(*xs)
 
 

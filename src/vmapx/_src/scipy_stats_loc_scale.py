@@ -37,7 +37,7 @@ def cauchy_logpdf(x, loc=0, scale=1):
     >>> cauchy.logpdf(np.array([0.0, 1.0]))
     array([-1.14472989, -1.83787707])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("cauchy.logpdf", x, loc, scale)
     z = _standard(x, loc, scale)
     return _out(-(jnp.log(_PI * scale) + jnp.log1p(z * z)))
 
@@ -59,7 +59,7 @@ def cauchy_cdf(x, loc=0, scale=1):
     >>> cauchy.cdf(np.array([-1.0, 0.0, 1.0]))
     array([0.25, 0.5 , 0.75])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("cauchy.cdf", x, loc, scale)
     return _out(0.5 + (1 / _PI) * jnp.arctan(_standard(x, loc, scale)))
 
 
@@ -80,7 +80,7 @@ def cauchy_sf(x, loc=0, scale=1):
     >>> cauchy.sf(np.array([1.0]))
     array([0.25])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("cauchy.sf", x, loc, scale)
     return cauchy_cdf(-x, -loc, scale)
 
 
@@ -91,7 +91,7 @@ def cauchy_logsf(x, loc=0, scale=1):
     >>> cauchy.logsf(np.array([1.0]))
     array([-1.38629436])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("cauchy.logsf", x, loc, scale)
     return cauchy_logcdf(-x, -loc, scale)
 
 
@@ -102,7 +102,7 @@ def cauchy_ppf(q, loc=0, scale=1):
     >>> cauchy.ppf(np.array([0.5, 0.75]), loc=1.0)
     array([1., 2.])
     """
-    q, loc, scale = promote(q, loc, scale)
+    q, loc, scale = promote("cauchy.ppf", q, loc, scale)
     return _out(jnp.tan(_PI * q - _PI / 2) * scale + loc)
 
 
@@ -113,7 +113,7 @@ def cauchy_isf(q, loc=0, scale=1):
     >>> cauchy.isf(np.array([0.25]))
     array([1.])
     """
-    q, loc, scale = promote(q, loc, scale)
+    q, loc, scale = promote("cauchy.isf", q, loc, scale)
     return _out(jnp.tan(_PI / 2 - _PI * q) * scale + loc)
 
 
@@ -128,7 +128,7 @@ def expon_logpdf(x, loc=0, scale=1):
     >>> expon.logpdf(np.array([-1.0, 0.0, 2.0]), scale=2.0)
     array([       -inf, -0.69314718, -1.69314718])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("expon.logpdf", x, loc, scale)
     log_probs = -(_standard(x, loc, scale) + jnp.log(scale))
     return _out(jnp.where(x < loc, -np.inf, log_probs))
 
@@ -150,7 +150,7 @@ def expon_cdf(x, loc=0, scale=1):
     >>> expon.cdf(np.array([-1.0, 1.0]))
     array([0.        , 0.63212056])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("expon.cdf", x, loc, scale)
     neg_z = (loc - x) / scale
     return _out(jnp.where(x < loc, jnp.zeros_like(neg_z), -jnp.expm1(neg_z)))
 
@@ -162,7 +162,7 @@ def expon_logsf(x, loc=0, scale=1):
     >>> expon.logsf(np.array([-1.0, 3.0]))
     array([ 0., -3.])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("expon.logsf", x, loc, scale)
     neg_z = (loc - x) / scale
     return _out(jnp.where(x < loc, jnp.zeros_like(neg_z), neg_z))
 
@@ -195,7 +195,7 @@ def expon_ppf(q, loc=0, scale=1):
     >>> expon.ppf(np.array([0.0, 0.5, 2.0]))
     array([0.        , 0.69314718,        nan])
     """
-    q, loc, scale = promote(q, loc, scale)
+    q, loc, scale = promote("expon.ppf", q, loc, scale)
     bad = jnp.isnan(q) | (q < 0) | (q > 1)
     return _out(jnp.where(bad, np.nan, loc - scale * jnp.log1p(-q)))
 
@@ -216,7 +216,7 @@ def gumbel_l_logpdf(x, loc=0, scale=1):
     >>> gumbel_l.logpdf(np.array([0.0, 1.0]))
     array([-1.        , -1.71828183])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_l.logpdf", x, loc, scale)
     z = _standard(x, loc, scale)
     return _gumbel_checked(scale, -jnp.log(scale) + (z - jnp.exp(z)))
 
@@ -238,7 +238,7 @@ def gumbel_l_logcdf(x, loc=0, scale=1):
     >>> gumbel_l.logcdf(np.array([-2.0, 0.0]))
     array([-2.06690461, -0.45867515])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_l.logcdf", x, loc, scale)
     z = _standard(x, loc, scale)
     return _gumbel_checked(scale, jnp.log(-jnp.expm1(-jnp.exp(z))))
 
@@ -260,7 +260,7 @@ def gumbel_l_logsf(x, loc=0, scale=1):
     >>> gumbel_l.logsf(np.array([0.0, 1.0]))
     array([-1.        , -2.71828183])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_l.logsf", x, loc, scale)
     return _gumbel_checked(scale, -jnp.exp(_standard(x, loc, scale)))
 
 
@@ -282,7 +282,7 @@ def gumbel_l_ppf(p, loc=0, scale=1):
     >>> gumbel_l.ppf(np.array([0.0, 0.5, 0.9]))
     array([        nan, -0.36651292,  0.83403245])
     """
-    p, loc, scale = promote(p, loc, scale)
+    p, loc, scale = promote("gumbel_l.ppf", p, loc, scale)
     quantile = loc + scale * jnp.log(-jnp.log1p(-p))
     return _out(jnp.where((p > 0) & (p < 1), quantile, np.nan))
 
@@ -298,7 +298,7 @@ def gumbel_r_logpdf(x, loc=0, scale=1):
     >>> gumbel_r.logpdf(np.array([0.0, 1.0]))
     array([-1.        , -1.36787944])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_r.logpdf", x, loc, scale)
     z = _standard(x, loc, scale)
     return _gumbel_checked(scale, -jnp.log(scale) - (z + jnp.exp(-z)))
 
@@ -320,7 +320,7 @@ def gumbel_r_logcdf(x, loc=0, scale=1):
     >>> gumbel_r.logcdf(np.array([0.0, 1.0]))
     array([-1.        , -0.36787944])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_r.logcdf", x, loc, scale)
     return _gumbel_checked(scale, -jnp.exp(-_standard(x, loc, scale)))
 
 
@@ -342,7 +342,7 @@ def gumbel_r_sf(x, loc=0, scale=1):
     >>> gumbel_r.sf(np.array([0.0, 2.0]))
     array([0.63212056, 0.12657698])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_r.sf", x, loc, scale)
     neg_z = (loc - x) / scale
     return _gumbel_checked(scale, 1 - jnp.exp(-jnp.exp(neg_z)))
 
@@ -355,7 +355,7 @@ def gumbel_r_logsf(x, loc=0, scale=1):
     >>> gumbel_r.logsf(np.array([0.0, 40.0]))
     array([ -0.45867515, -40.        ])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("gumbel_r.logsf", x, loc, scale)
     neg_z = (loc - x) / scale
     return _gumbel_checked(scale, log1mexp(jnp.exp(neg_z)))
 
@@ -368,7 +368,7 @@ def gumbel_r_ppf(p, loc=0, scale=1):
     >>> gumbel_r.ppf(np.array([0.5, 1.0]))
     array([0.36651292,        nan])
     """
-    p, loc, scale = promote(p, loc, scale)
+    p, loc, scale = promote("gumbel_r.ppf", p, loc, scale)
     quantile = loc - scale * jnp.log(-jnp.log(p))
     return _out(jnp.where((p > 0) & (p < 1), quantile, np.nan))
 
@@ -383,7 +383,7 @@ def laplace_logpdf(x, loc=0, scale=1):
     >>> laplace.logpdf(np.array([0.0, -1.0]))
     array([-0.69314718, -1.69314718])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("laplace.logpdf", x, loc, scale)
     return _out(-(jnp.abs(x - loc) / scale + jnp.log(2 * scale)))
 
 
@@ -405,7 +405,7 @@ def laplace_cdf(x, loc=0, scale=1):
     >>> laplace.cdf(np.array([-1.0, 0.0, 1.0]))
     array([0.18393972, 0.5       , 0.81606028])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("laplace.cdf", x, loc, scale)
     z = _standard(x, loc, scale)
     return _out(jnp.where(z <= 0, 0.5 * jnp.exp(z), 1 - 0.5 * jnp.exp(-z)))
 
@@ -420,7 +420,7 @@ def logistic_logpdf(x, loc=0, scale=1):
     >>> logistic.logpdf(np.array([0.0, 100.0]))
     array([  -1.38629436, -100.        ])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("logistic.logpdf", x, loc, scale)
     half_z = _standard(x, loc, scale) / 2
     return _out(-2 * jnp.logaddexp(half_z, -half_z) - jnp.log(scale))
 
@@ -442,7 +442,7 @@ def logistic_cdf(x, loc=0, scale=1):
     >>> logistic.cdf(np.array([0.0, 2.0]))
     array([0.5       , 0.88079708])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("logistic.cdf", x, loc, scale)
     return _out(expit(_standard(x, loc, scale)))
 
 
@@ -453,7 +453,7 @@ def logistic_sf(x, loc=0, scale=1):
     >>> logistic.sf(np.array([2.0]))
     array([0.11920292])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("logistic.sf", x, loc, scale)
     return _out(expit(-_standard(x, loc, scale)))
 
 
@@ -465,7 +465,7 @@ def logistic_ppf(x, loc=0, scale=1):
     >>> logistic.ppf(np.array([0.5, 0.75]))
     array([0.        , 1.09861229])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("logistic.ppf", x, loc, scale)
     return _out(logit(x) * scale + loc)
 
 
@@ -476,7 +476,7 @@ def logistic_isf(x, loc=0, scale=1):
     >>> logistic.isf(np.array([0.25]))
     array([1.09861229])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("logistic.isf", x, loc, scale)
     return _out(-logit(x) * scale + loc)
 
 
@@ -491,7 +491,7 @@ def uniform_logpdf(x, loc=0, scale=1):
     >>> uniform.logpdf(np.array([-0.5, 0.5, 1.0]), scale=2.0)
     array([       -inf, -0.69314718, -0.69314718])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("uniform.logpdf", x, loc, scale)
     outside = (x > loc + scale) | (x < loc)
     return _out(jnp.where(outside, -np.inf, -jnp.log(scale)))
 
@@ -514,7 +514,7 @@ def uniform_cdf(x, loc=0, scale=1):
     >>> uniform.cdf(np.array([-1.0, 0.25, 3.0]))
     array([0.  , 0.25, 1.  ])
     """
-    x, loc, scale = promote(x, loc, scale)
+    x, loc, scale = promote("uniform.cdf", x, loc, scale)
     high = loc + scale
     below, above = x < loc, x > high
     zero, one = np.zeros((), dtype_of(x)), np.ones((), dtype_of(x))
@@ -530,6 +530,6 @@ def uniform_ppf(q, loc=0, scale=1):
     >>> uniform.ppf(np.array([0.25, 1.5]), loc=1.0, scale=2.0)
     array([1.5, nan])
     """
-    q, loc, scale = promote(q, loc, scale)
+    q, loc, scale = promote("uniform.ppf", q, loc, scale)
     bad = jnp.isnan(q) | (q < 0) | (q > 1)
     return _out(jnp.where(bad, np.nan, loc + scale * q))

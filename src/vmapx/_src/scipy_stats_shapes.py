@@ -44,7 +44,7 @@ def beta_logpdf(x, a, b, loc=0, scale=1):
     >>> beta.logpdf(np.array([0.25, 0.5, 2.0]), 2.0, 3.0)
     array([0.52324814, 0.40546511,       -inf])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("beta.logpdf", x, a, b, loc, scale)
     y = (x - loc) / scale
     log_kernel = xlogy(a - 1, y) + xlog1py(b - 1, -y)
     gammas = gammaln(a) + gammaln(b) - gammaln(a + b)
@@ -71,7 +71,7 @@ def beta_cdf(x, a, b, loc=0, scale=1):
     >>> beta.cdf(np.array([-1.0, 0.5, 2.0]), 2.0, 3.0)
     array([0.    , 0.6875, 1.    ])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("beta.cdf", x, a, b, loc, scale)
     return _out(betainc(a, b, _unit_interval(x, loc, scale)))
 
 
@@ -92,7 +92,7 @@ def beta_sf(x, a, b, loc=0, scale=1):
     >>> beta.sf(np.array([0.5]), 2.0, 3.0)
     array([0.3125])
     """
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
+    x, a, b, loc, scale = promote("beta.sf", x, a, b, loc, scale)
     return _out(betainc(b, a, 1 - _unit_interval(x, loc, scale)))
 
 
@@ -117,7 +117,7 @@ def chi2_logpdf(x, df, loc=0, scale=1):
     >>> chi2.logpdf(np.array([-1.0, 1.0, 3.0]), 3.0)
     array([       -inf, -1.41893853, -1.86963239])
     """
-    x, df, loc, scale = promote(x, df, loc, scale)
+    x, df, loc, scale = promote("chi2.logpdf", x, df, loc, scale)
     y = (x - loc) / scale
     half_df = df / 2
     kernel = (half_df - 1) * jnp.log(y) - y / 2
@@ -148,7 +148,7 @@ def chi2_cdf(x, df, loc=0, scale=1):
     >>> chi2.cdf(np.array([-1.0, 3.84145882]), 1.0)
     array([0.  , 0.95])
     """
-    x, df, loc, scale = promote(x, df, loc, scale)
+    x, df, loc, scale = promote("chi2.cdf", x, df, loc, scale)
     return _out(gammainc(df / 2, _half_positive(x, loc, scale)))
 
 
@@ -169,7 +169,7 @@ def chi2_sf(x, df, loc=0, scale=1):
     >>> chi2.sf(np.array([3.84145882]), 1.0)
     array([0.05])
     """
-    x, df, loc, scale = promote(x, df, loc, scale)
+    x, df, loc, scale = promote("chi2.sf", x, df, loc, scale)
     return _out(gammaincc(df / 2, _half_positive(x, loc, scale)))
 
 
@@ -194,7 +194,7 @@ def gamma_logpdf(x, a, loc=0, scale=1):
     >>> gamma.logpdf(np.array([-1.0, 0.0, 2.0]), 2.0)
     array([       -inf,        -inf, -1.30685282])
     """
-    x, a, loc, scale = promote(x, a, loc, scale)
+    x, a, loc, scale = promote("gamma.logpdf", x, a, loc, scale)
     inside = x >= loc
     y = jnp.where(inside, (x - loc) / scale, jnp.ones_like(x))
     log_probs = xlogy(a - 1, y) - y - (gammaln(a) + jnp.log(scale))
@@ -218,7 +218,7 @@ def gamma_cdf(x, a, loc=0, scale=1):
     >>> gamma.cdf(np.array([-1.0, 2.0]), 2.0)
     array([0.        , 0.59399415])
     """
-    x, a, loc, scale = promote(x, a, loc, scale)
+    x, a, loc, scale = promote("gamma.cdf", x, a, loc, scale)
     return _out(gammainc(a, _clamp(0.0, (x - loc) / scale, np.inf)))
 
 
@@ -239,7 +239,7 @@ def gamma_sf(x, a, loc=0, scale=1):
     >>> gamma.sf(np.array([-1.0, 2.0]), 2.0)
     array([1.        , 0.40600585])
     """
-    x, a, loc, scale = promote(x, a, loc, scale)
+    x, a, loc, scale = promote("gamma.sf", x, a, loc, scale)
     y = (x - loc) / scale
     return _out(jnp.where(y < 0, 1, gammaincc(a, y)))
 
@@ -265,7 +265,7 @@ def gennorm_logpdf(x, beta):
     >>> gennorm.logpdf(np.array([0.0, 1.0]), 2.0)
     array([-0.57236494, -1.57236494])
     """
-    x, beta = promote(x, beta)
+    x, beta = promote("gennorm.logpdf", x, beta)
     return _out(jnp.log(0.5 * beta) - gammaln(1 / beta) - jnp.abs(x) ** beta)
 
 
@@ -287,7 +287,7 @@ def gennorm_cdf(x, beta):
     >>> gennorm.cdf(np.array([-1.0, 0.0, 1.0]), 1.0)
     array([0.18393972, 0.5       , 0.81606028])
     """
-    x, beta = promote(x, beta)
+    x, beta = promote("gennorm.cdf", x, beta)
     return _out(0.5 * (1 + jnp.sign(x) * gammainc(1 / beta, jnp.abs(x) ** beta)))
 
 
@@ -302,7 +302,7 @@ def pareto_logpdf(x, b, loc=0, scale=1):
     >>> pareto.logpdf(np.array([0.5, 1.0, 2.0]), 3.0)
     array([       -inf,  1.09861229, -1.67397643])
     """
-    x, b, loc, scale = promote(x, b, loc, scale)
+    x, b, loc, scale = promote("pareto.logpdf", x, b, loc, scale)
     y = (x - loc) / scale
     log_probs = -(jnp.log(scale / b) + (b + 1) * jnp.log(y))
     return _out(jnp.where(x < loc + scale, -np.inf, log_probs))
@@ -325,7 +325,7 @@ def pareto_cdf(x, b, loc=0, scale=1):
     >>> pareto.cdf(np.array([0.5, 2.0]), 1.0)
     array([0. , 0.5])
     """
-    x, b, loc, scale = promote(x, b, loc, scale)
+    x, b, loc, scale = promote("pareto.cdf", x, b, loc, scale)
     y = (x - loc) / scale
     return _out(jnp.where(x < loc + scale, 0.0, 1 - y ** -b))
 
@@ -337,7 +337,7 @@ def pareto_logcdf(x, b, loc=0, scale=1):
     >>> pareto.logcdf(np.array([0.5, 2.0]), 1.0)
     array([       -inf, -0.69314718])
     """
-    x, b, loc, scale = promote(x, b, loc, scale)
+    x, b, loc, scale = promote("pareto.logcdf", x, b, loc, scale)
     y = (x - loc) / scale
     return _out(jnp.where(x < loc + scale, -np.inf, jnp.log1p(-(y ** -b))))
 
@@ -349,7 +349,7 @@ def pareto_logsf(x, b, loc=0, scale=1):
     >>> pareto.logsf(np.array([0.5, 2.0]), 1.0)
     array([ 0.        , -0.69314718])
     """
-    x, b, loc, scale = promote(x, b, loc, scale)
+    x, b, loc, scale = promote("pareto.logsf", x, b, loc, scale)
     y = (x - loc) / scale
     return _out(jnp.where(x < loc + scale, 0.0, -(b * jnp.log(y))))
 
@@ -372,7 +372,7 @@ def pareto_ppf(q, b, loc=0, scale=1):
     >>> pareto.ppf(np.array([0.0, 0.75, 2.0]), 2.0)
     array([ 1.,  2., nan])
     """
-    q, b, loc, scale = promote(q, b, loc, scale)
+    q, b, loc, scale = promote("pareto.ppf", q, b, loc, scale)
     quantile = loc + scale * (1 - q) ** -(1 / b)
     return _out(jnp.where(jnp.isnan(q) | (q < 0) | (q > 1), np.nan, quantile))
 
@@ -387,7 +387,7 @@ def t_logpdf(x, df, loc=0, scale=1):
     >>> t.logpdf(np.array([0.0, 2.0]), 3.0)
     array([-1.00088885, -2.69548457])
     """
-    x, df, loc, scale = promote(x, df, loc, scale)
+    x, df, loc, scale = promote("t.logpdf", x, df, loc, scale)
     z = (x - loc) / scale
     half_df = df / 2
     half_df_plus = half_df + 0.5
