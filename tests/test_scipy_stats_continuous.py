@@ -305,6 +305,19 @@ def test_derivatives_match_jax(jax_reference, name, fn):
         check(g, np.asarray(w), rtol=1e-9, atol=1e-13)
 
 
+@pytest.mark.parametrize("name, params", [
+    ("t", (0.3, 3.0, 0.1, 1.5)), ("gamma", (1.7, 2.5, 0.2, 1.3)),
+    ("truncnorm", (0.4, -1.0, 1.2, 0.1, 0.9)), ("vonmises", (0.5, 2.0)),
+    ("beta", (0.3, 2.5, 1.5, -0.1, 1.3))])
+def test_hessians_of_logpdf_in_every_argument_match_jax(jax_stats, name, params):
+    jax = jax_stats
+    jf = getattr(jax.scipy.stats, name).logpdf
+    f = vx(name, "logpdf")
+    point = np.array(params)
+    want = jax.jit(jax.hessian(lambda p: jf(*p)), compiler_options=FAST_COMPILE)(point)
+    check(vmapx.hessian(lambda p: f(*p))(point), np.asarray(want), rtol=1e-9, atol=1e-12)
+
+
 def test_second_derivative_of_logpdf_in_the_location():
     from vmapx.scipy.stats import logistic
     d2 = vmapx.grad(vmapx.grad(lambda m: logistic.logpdf(0.3, m, 1.0)))(0.0)
