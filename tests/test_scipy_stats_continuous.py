@@ -132,7 +132,8 @@ def jax_stats():
 
 
 # XLA's CPU backend without its expensive optimizations: the references compile
-# several times faster and compute the same values
+# about a quarter faster (truncnorm's: 22 s instead of 28 s on the loaded test
+# machine) and agree with vmapx to the same tolerances
 FAST_COMPILE = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
 
 
