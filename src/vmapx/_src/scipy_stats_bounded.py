@@ -10,8 +10,9 @@ lie on one side of 0, from ``ndtr`` of the two outer tails otherwise.  Each
 function is ``<distribution>_<function>``; the public modules export them
 under their short names.
 
->>> float(truncnorm_cdf(np.array(1.0), -1.0, 1.0))
-1.0
+>>> from vmapx.scipy.stats import truncnorm
+>>> truncnorm.cdf(np.array([-2.0, 1.0]), -1.0, 1.0)
+array([0., 1.])
 """
 from __future__ import annotations
 
