@@ -19,7 +19,7 @@ import numpy as np
 from . import numpy_api as jnp
 from .core import dtype_of
 from .scipy_special import _out, _promote_inexact, gammaln, xlog1py, xlogy
-from .scipy_stats_common import _betaln, _named, _quiet
+from .scipy_stats_support import _betaln, _named, _quiet
 
 
 def _const(x, value):

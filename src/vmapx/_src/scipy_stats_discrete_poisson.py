@@ -21,7 +21,7 @@ import numpy as np
 from . import numpy_api as jnp
 from .core import dtype_of, shape_of
 from .scipy_special import _out, _promote_inexact, gammaincc, gammaln, xlogy
-from .scipy_stats_common import _named, _quiet
+from .scipy_stats_support import _named, _quiet
 
 
 @_named("logpmf")

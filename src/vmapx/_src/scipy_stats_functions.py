@@ -23,7 +23,7 @@ from .jnp.base import asarray_like, canonicalize_axis
 from .jnp.vectorize import apply_along_axis
 from .lax_ops import sort_key_val
 from .scipy_special import _out, _promote_inexact
-from .scipy_stats_common import _quiet
+from .scipy_stats_support import _quiet
 
 _NAN_POLICIES = ("propagate", "omit", "raise")
 _RANK_METHODS = ("average", "min", "max", "dense", "ordinal")

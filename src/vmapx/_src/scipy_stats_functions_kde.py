@@ -36,7 +36,7 @@ from .random.continuous import multivariate_normal
 from .random.discrete import choice
 from .random.keys import split
 from .scipy_special import _promote_inexact, ndtr
-from .scipy_stats_common import _logsumexp, _quiet
+from .scipy_stats_support import _logsumexp, _quiet
 from .tree import register_pytree_node_class
 
 _LOG_2PI = float(np.log(2 * np.pi))

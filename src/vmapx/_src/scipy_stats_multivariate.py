@@ -21,7 +21,7 @@ from .core import dtype_of, is_python_scalar, ndim_of, shape_of
 from .jnp.base import asarray_like, astype
 from .lax_linalg import cholesky, triangular_solve
 from .scipy_special import _out, _promote_inexact, gammaln, xlogy
-from .scipy_stats_common import _named, _quiet
+from .scipy_stats_support import _named, _quiet
 
 _LOG_2PI = float(np.log(2 * np.pi))
 

@@ -1,0 +1,15 @@
+"""The Cauchy distribution (``jax.scipy.stats.cauchy``): ``logpdf``, ``pdf``,
+``cdf``, ``logcdf``, ``sf``, ``logsf``, ``ppf``, ``isf``, as JAX's (same
+arguments, defaults and dtypes; concrete results are ``vmapx.Array``s).
+
+>>> import numpy as np
+>>> from vmapx.scipy.stats import cauchy
+>>> cauchy.cdf(np.array([0.0]))
+array([0.5])
+"""
+from ..._src import scipy_stats_loc_scale as _implementation
+from ..._src.scipy_stats_common import export as _export
+
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"]
+
+_export(globals(), _implementation, "cauchy", __all__)
