@@ -29,7 +29,9 @@ import numpy as np
 
 from . import numpy_api as _jnp
 from . import tree as _tree
-from .core import dtype_of as _dtype_of, get_aval as _get_aval
+from .core import dtype_of as _dtype_of, get_aval as _get_aval, primitives as _primitives
+from .lax_conditionals import switch as _switch
+from .lax_loops import scan as _scan, while_loop as _while_loop
 from .ir import ClosedJaxpr, Literal
 from .prims.checks import (JaxRuntimeError, JaxException, FailedCheckError, NaNError, OOBError,
                            DivisionByZeroError, UserMessage, FixedMessage, check_p, tracing)
@@ -173,24 +175,78 @@ def init_error():
 
 
 class _Recorder:
-    """The error being built while a jaxpr is evaluated."""
+    """The error being built while a jaxpr is evaluated: one slot (message
+    and payload) per check met, in program order.  Seeded with ``slots`` (a
+    loop body's carried error), it updates those slots in order instead of
+    adding new ones, so the body's error has the same structure each time."""
 
-    def __init__(self):
-        self.failed = _jnp.asarray(False)
-        self.code = _jnp.asarray(-1)
-        self.payloads = []
-        self.messages = []
+    def __init__(self, failed=None, code=None, payloads=None, messages=None):
+        self.failed = _jnp.asarray(False) if failed is None else failed
+        self.code = _jnp.asarray(-1) if code is None else code
+        self.payloads = [] if payloads is None else [list(p) for p in payloads]
+        self.messages = [] if messages is None else list(messages)
+        self.replay = messages is not None
+        self.next = 0
 
     def fail_where(self, bad, message, payload=()):
         """Record ``message`` if ``bad`` (a boolean scalar) and nothing failed before."""
         first = bad & ~self.failed
-        self.code = _jnp.where(first, len(self.messages), self.code)
+        if self.replay:
+            slot = self.next
+            self.next += 1
+            old = self.payloads[slot]
+        else:
+            slot = len(self.messages)
+            self.messages.append(message)
+            self.payloads.append(None)
+            old = [_jnp.zeros_like(p) for p in payload]
+        self.code = _jnp.where(first, slot, self.code)
         self.failed = self.failed | bad
-        self.payloads.append([_jnp.where(first, p, _jnp.zeros_like(p)) for p in payload])
-        self.messages.append(message)
+        self.payloads[slot] = [_jnp.where(first, p, o) for p, o in
+                               zip(payload, old, strict=True)]
+
+    def merge(self, failed, code, payloads, messages):
+        """Add the error of a control-flow body (evaluated on its own) after
+        the checks met so far."""
+        for k, message in enumerate(messages):
+            self.fail_where(failed & (code == k), message, payloads[k])
+
+    def state(self):
+        return [self.failed, self.code] + [a for p in self.payloads for a in p]
 
     def error(self):
         return Error(self.failed, self.code, self.payloads, self.messages)
+
+
+def _unpack_state(leaves, sizes):
+    rest = iter(leaves[2:])
+    return leaves[0], leaves[1], [[next(rest) for _ in range(n)] for n in sizes]
+
+
+def _closed(closed):
+    return (closed.jaxpr, closed.consts) if isinstance(closed, ClosedJaxpr) else (closed, [])
+
+
+def _probe(run, avals):
+    """The checks that ``run(recorder, *args)`` meets, traced at ``avals``:
+    their messages and the zero payloads a loop starts its error with."""
+    found = []
+
+    def traced(*args):
+        rec = _Recorder()
+        run(rec, *args)
+        found.append(rec)
+        return [a for p in rec.payloads for a in p]
+
+    closed = trace_to_jaxpr(traced, avals)
+    rec = found[0]
+    zeros = iter(_jnp.zeros(a.shape, a.dtype) for a in closed.out_avals)
+    return rec.messages, [[next(zeros) for _ in p] for p in rec.payloads]
+
+
+def _fresh_state(messages, zero_payloads):
+    rec = _Recorder(payloads=zero_payloads, messages=messages)
+    return rec.state()
 
 
 def _eval_checked(jaxpr, consts, args, errors, rec):
@@ -210,10 +266,10 @@ def _eval_checked(jaxpr, consts, args, errors, rec):
             _record_check(eqn.params, ins, errors, rec)
             continue
         if name == "jit":
-            inner = eqn.params["jaxpr"]
-            inner_jaxpr, inner_consts = (inner.jaxpr, inner.consts) \
-                if isinstance(inner, ClosedJaxpr) else (inner, [])
+            inner_jaxpr, inner_consts = _closed(eqn.params["jaxpr"])
             outs = _eval_checked(inner_jaxpr, inner_consts, ins, errors, rec)
+        elif name in _CONTROL_FLOW:
+            outs = _CONTROL_FLOW[name](eqn.params, ins, errors, rec)
         else:
             if DivisionByZeroError in errors and name in _DIVISIONS:
                 rec.fail_where(_jnp.any(_jnp.equal(ins[1], 0)),
@@ -230,6 +286,101 @@ def _eval_checked(jaxpr, consts, args, errors, rec):
         for v, o in zip(eqn.outvars, outs, strict=True):
             env[v] = o
     return [read(v) for v in jaxpr.outvars]
+
+
+def _run(closed, args, errors, rec):
+    jaxpr, consts = _closed(closed)
+    return _eval_checked(jaxpr, consts, list(args), errors, rec)
+
+
+def _while_checked(params, ins, errors, rec):
+    """The loop with its body's error carried along (checks in ``cond_fun``
+    are not instrumented)."""
+    nc, nb = params["cond_nconsts"], params["body_nconsts"]
+    cond_consts, body_consts, carry = ins[:nc], ins[nc:nc + nb], list(ins[nc + nb:])
+    body = params["body_jaxpr"]
+    messages, zeros = _probe(lambda r, *c: _run(body, [*body_consts, *c], errors, r),
+                             [_get_aval(c) for c in carry])
+    if not messages:
+        return params_bind("while", params, ins)
+    sizes = [len(z) for z in zeros]
+    n = len(carry)
+
+    def cond_fun(state):
+        return _run(params["cond_jaxpr"], [*cond_consts, *state[:n]], frozenset(), _Recorder())[0]
+
+    def body_fun(state):
+        failed, code, payloads = _unpack_state(state[n:], sizes)
+        local = _Recorder(failed, code, payloads, messages)
+        outs = _run(body, [*body_consts, *state[:n]], errors, local)
+        return [*outs, *local.state()]
+
+    final = _while_loop(cond_fun, body_fun, [*carry, *_fresh_state(messages, zeros)])
+    rec.merge(*_unpack_state(final[n:], sizes), messages)
+    return final[:n]
+
+
+def _scan_checked(params, ins, errors, rec):
+    """The scan with its body's error carried along."""
+    n_consts, n_carry = params["num_consts"], params["num_carry"]
+    consts, carry, xs = ins[:n_consts], list(ins[n_consts:n_consts + n_carry]), \
+        ins[n_consts + n_carry:]
+    body = params["jaxpr"]
+    x_avals = [_get_aval(x) for x in xs]
+    x_avals = [type(a)(tuple(a.shape[1:]), a.dtype) for a in x_avals]
+    messages, zeros = _probe(lambda r, *a: _run(body, [*consts, *a], errors, r),
+                             [_get_aval(c) for c in carry] + x_avals)
+    if not messages:
+        return params_bind("scan", params, ins)
+    sizes = [len(z) for z in zeros]
+
+    def step(state, x):
+        c, err = state
+        local = _Recorder(*_unpack_state(err, sizes), messages)
+        outs = _run(body, [*consts, *c, *x], errors, local)
+        return (outs[:n_carry], local.state()), outs[n_carry:]
+
+    (c, err), ys = _scan(step, (carry, _fresh_state(messages, zeros)), list(xs),
+                         length=params["length"], reverse=params["reverse"])
+    rec.merge(*_unpack_state(err, sizes), messages)
+    return [*c, *ys]
+
+
+def _cond_checked(params, ins, errors, rec):
+    """The branch taken, each branch returning the error of the union of all
+    branches' checks."""
+    index, operands = ins[0], ins[1:]
+    avals = [_get_aval(o) for o in operands]
+    probes = [_probe(lambda r, *a, b=b: _run(b, a, errors, r), avals)
+              for b in params["branches"]]
+    messages = [m for ms, _ in probes for m in ms]
+    if not messages:
+        return params_bind("cond", params, ins)
+    zeros = [z for _, zs in probes for z in zs]
+    sizes = [len(z) for z in zeros]
+    offsets = np.cumsum([0] + [len(ms) for ms, _ in probes]).tolist()
+
+    def branch(k):
+        def run(*ops):
+            local = _Recorder()
+            outs = _run(params["branches"][k], ops, errors, local)
+            payloads = [list(z) for z in zeros]
+            payloads[offsets[k]:offsets[k + 1]] = local.payloads
+            code = _jnp.where(local.failed, local.code + offsets[k], -1)
+            return list(outs), [local.failed, code] + [a for p in payloads for a in p]
+        return run
+
+    outs, err = _switch(index, [branch(k) for k in range(len(probes))], *operands)
+    rec.merge(*_unpack_state(err, sizes), messages)
+    return outs
+
+
+def params_bind(name, params, ins):
+    from_registry = _primitives[name]
+    return from_registry.bind(*ins, **params)
+
+
+_CONTROL_FLOW = {"while": _while_checked, "scan": _scan_checked, "cond": _cond_checked}
 
 
 def _record_check(params, ins, errors, rec):
