@@ -178,10 +178,10 @@ def _check_abstract(pred, *fmt_args, error, message, fmt_tree):
 
 
 def _check_batch(axis, vals, dims, *, error, message, fmt_tree):
-    """One check per example, in order (as ``debug_callback`` is unrolled):
-    eagerly the first failing example raises; under ``checkify`` the first
-    failing example's error is the one kept."""
-    for i in range(axis.size):
+    """One check per example, the last example first: as in JAX, a batched
+    check reports its last failing example (eagerly it raises with it; under
+    ``checkify`` the first failure met is kept)."""
+    for i in reversed(range(axis.size)):
         check_p.bind(*[v if d is None else _example(v, d, i)
                        for v, d in zip(vals, dims, strict=True)],
                      error=error, message=message, fmt_tree=fmt_tree)
