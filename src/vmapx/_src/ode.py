@@ -258,7 +258,7 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=_np.inf, hmax=_n
     >>> from vmapx.experimental.ode import odeint
     >>> ys = odeint(lambda y, t, k: -k * y, jnp.array([1.0]), jnp.array([0.0, 1.0]), 2.0)
     >>> jnp.round(ys[:, 0], 6)
-    Array([1.      , 0.135335], dtype=float64)
+    array([1.      , 0.135335])
     """
     for arg in _tree.tree_leaves(args):
         if not _is_array_like(arg):
