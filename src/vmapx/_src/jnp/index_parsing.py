@@ -247,9 +247,11 @@ def _prepare(ix: _Index, mode, *, kind=None):
 def _stage_bounds_check(a, ax, shape):
     """While ``checkify`` traces with ``index_checks``: a check that every
     index of ``a`` lies in ``[-n, n)`` for axis ``ax`` of ``shape``, whose
-    payload is the first index that does not."""
+    payload is the first index that does not (a negative one with ``n``
+    added, as JAX reports it)."""
     n = shape[ax]
-    bad = ew.logical_or_p.bind(ew.less_p.bind(a, -n), ew.greater_equal_p.bind(a, n))
+    a = ew.where_p.bind(ew.less_p.bind(a, 0), ew.add_p.bind(a, n), a)
+    bad = ew.logical_or_p.bind(ew.less_p.bind(a, 0), ew.greater_equal_p.bind(a, n))
     flat_bad, flat_a = _ravel(bad), _ravel(a)
     # The first offending index, picked without indexing (which would check again).
     positions = np.arange(flat_a.shape[0])
