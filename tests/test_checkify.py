@@ -30,6 +30,15 @@ def loop_with_checks(np_, lax_, ck):
     return f
 
 
+def loop_with_checked_predicate(np_, lax_, ck):
+    def f(x):
+        def cond(c):
+            ck.check(c[1] < 100.0, "cond: too big {}", c[1])
+            return np_.log(c[1]) < 4.7
+        return lax_.while_loop(cond, lambda c: (c[0] + 1, c[1] * 3.0), (0, x))
+    return f
+
+
 def scan_with_checks(np_, lax_, ck):
     def f(xs):
         def body(c, x):
@@ -84,6 +93,12 @@ CASES = [
      (np.array(1.0), np.array(5))),
     ("while: first in program order", loop_with_checks, "all", (np.array(1.0),)),
     ("while: check", loop_with_checks, "all", (np.array(10.0),)),
+    ("while: predicate checked on the initial carry", loop_with_checked_predicate, "all",
+     (np.array(200.0),)),
+    ("while: predicate checked after iterations", loop_with_checked_predicate, "all",
+     (np.array(20.0),)),
+    ("while: nan in the predicate", loop_with_checked_predicate, "all", (np.array(-1.0),)),
+    ("while: predicate fine", loop_with_checked_predicate, "all", (np.array(1.0),)),
     ("scan", scan_with_checks, "all", (np.array([1.0, 4.0, -1.0]),)),
     ("scan: no error", scan_with_checks, "all", (np.array([1.0, 2.0]),)),
     ("switch 0", switch_with_checks, "all", (np.array(0), np.array(-1.0))),

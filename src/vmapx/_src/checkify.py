@@ -314,24 +314,30 @@ def _run(closed, args, errors, rec):
 
 
 def _while_checked(params, ins, errors, rec):
-    """The loop with its body's error carried along (checks in ``cond_fun``
-    are not instrumented)."""
+    """The loop with its error carried along: checks of ``cond_fun`` are
+    evaluated on the initial carry before the loop and on each new carry in
+    the body (as JAX does), the loop's own predicate unchecked."""
     nc, nb = params["cond_nconsts"], params["body_nconsts"]
     cond_consts, body_consts, carry = ins[:nc], ins[nc:nc + nb], list(ins[nc + nb:])
-    body = params["body_jaxpr"]
-    layout, empty = _probe(lambda r, *c: _run(body, [*body_consts, *c], errors, r),
-                           [_get_aval(c) for c in carry], rec.table)
+    body, cond = params["body_jaxpr"], params["cond_jaxpr"]
+
+    def body_then_cond(r, *c):
+        new = _run(body, [*body_consts, *c], errors, r)
+        _run(cond, [*cond_consts, *new], errors, r)
+        return new
+
+    layout, empty = _probe(body_then_cond, [_get_aval(c) for c in carry], rec.table)
     if not layout:
         return _bind("while", params, ins)
+    _run(cond, [*cond_consts, *carry], errors, rec)
     n = len(carry)
 
     def cond_fun(state):
-        return _run(params["cond_jaxpr"], [*cond_consts, *state[:n]], frozenset(),
-                    _Recorder(rec.table))[0]
+        return _run(cond, [*cond_consts, *state[:n]], frozenset(), _Recorder(rec.table))[0]
 
     def body_fun(state):
         local = _Recorder(rec.table, _slots_from(state[n:], layout))
-        outs = _run(body, [*body_consts, *state[:n]], errors, local)
+        outs = body_then_cond(local, *state[:n])
         return [*outs, *_slot_leaves(local.slots)]
 
     final = _while_loop(cond_fun, body_fun, [*carry, *_slot_leaves(empty)])
