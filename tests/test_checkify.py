@@ -293,3 +293,37 @@ def test_error_is_a_pytree_that_crosses_jit():
     assert [np.asarray(x).dtype for x in leaves[:2]] == [np.bool_, np.int64]
     rebuilt = vmapx.tree_util.tree_unflatten(tree, leaves)
     assert rebuilt.get() == err.get()
+
+
+def custom_rules(np_, ck, custom_jvp, custom_vjp):
+    @custom_jvp
+    def f(x):
+        ck.check(x > -5, "f: {}", x)
+        return np_.log(x)
+    f.defjvp(lambda p, t: (f(p[0]), t[0] / p[0]))
+
+    @custom_vjp
+    def g(x):
+        return np_.sqrt(x)
+    g.defvjp(lambda x: (g(x), x), lambda r, ct: (ct / r,))
+    return lambda x: f(x) + g(x)
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0, -10.0])
+def test_checks_inside_custom_jvp_and_custom_vjp_functions_match_jax(x):
+    jax, jax_checkify = _jax_checkify()
+    ours = checkify.checkify(custom_rules(jnp, checkify, vmapx.custom_jvp, vmapx.custom_vjp),
+                             errors=checkify.all_checks)(x)[0]
+    theirs = jax_checkify.checkify(custom_rules(jax.numpy, jax_checkify, jax.custom_jvp,
+                                                jax.custom_vjp),
+                                   errors=jax_checkify.all_checks)(x)[0]
+    assert ours.get() == theirs.get()
+
+
+def test_a_custom_rule_without_checks_is_kept():
+    @vmapx.custom_jvp
+    def double(x):
+        return 2.0 * x
+    double.defjvp(lambda p, t: (double(p[0]), 10.0 * t[0]))   # deliberately not 2
+    checked = checkify.checkify(double)
+    assert float(vmapx.grad(lambda x: checked(x)[1])(1.0)) == 10.0

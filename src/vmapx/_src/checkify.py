@@ -290,6 +290,8 @@ def _eval_checked(jaxpr, consts, args, errors, rec):
             outs = _eval_checked(inner_jaxpr, inner_consts, ins, errors, rec)
         elif name in _CONTROL_FLOW:
             outs = _CONTROL_FLOW[name](eqn.params, ins, errors, rec)
+        elif name in ("custom_jvp_call", "custom_vjp_call"):
+            outs = _custom_call_checked(eqn, ins, errors, rec)
         else:
             if DivisionByZeroError in errors and name in _DIVISIONS:
                 rec.fail_where(_jnp.any(_jnp.equal(ins[1], 0)), (id(eqn), "div"),
@@ -397,6 +399,23 @@ def _cond_checked(params, ins, errors, rec):
     outs, err = _switch(index, [branch(k) for k in range(len(branches))], *operands)
     rec.merge(_slots_from(err, layout))
     return outs
+
+
+def _custom_call_checked(eqn, ins, errors, rec):
+    """A ``custom_jvp`` / ``custom_vjp`` call: bound as it is (keeping its
+    rules) when its function has no checks to make; else its function's
+    program is evaluated inline with the checks (its outputs are the same;
+    a derivative taken outside ``checkify`` then differentiates that program
+    rather than applying the custom rule)."""
+    fun = eqn.params["fun"]
+    avals = [_get_aval(x) for x in ins]
+    with tracing(OOBError in errors):
+        inner = trace_to_jaxpr(lambda *a: list(fun(*a)), avals)
+    layout, _ = _probe(lambda r, *a: _run(inner, a, errors, r), avals, rec.table)
+    if not layout:
+        outs = eqn.prim.bind(*ins, **eqn.params)
+        return outs if eqn.prim.multiple_results else [outs]
+    return _run(inner, ins, errors, rec)
 
 
 def _bind(name, params, ins):
