@@ -327,3 +327,11 @@ def test_a_custom_rule_without_checks_is_kept():
     double.defjvp(lambda p, t: (double(p[0]), 10.0 * t[0]))   # deliberately not 2
     checked = checkify.checkify(double)
     assert float(vmapx.grad(lambda x: checked(x)[1])(1.0)) == 10.0
+
+
+def test_a_jitted_function_traced_before_gets_its_index_checks_inside_checkify():
+    g = vmapx.jit(lambda x, i: x[i])
+    assert float(g(np.ones(3), 1)) == 1.0
+    err, _ = checkify.checkify(g, errors=checkify.index_checks)(np.ones(3), 5)
+    assert err.get().startswith("out-of-bounds indexing for array of shape (3,): index 5")
+    assert float(g(np.ones(3), 5)) == 1.0     # outside checkify: clamped, no error
