@@ -335,3 +335,38 @@ def test_a_jitted_function_traced_before_gets_its_index_checks_inside_checkify()
     err, _ = checkify.checkify(g, errors=checkify.index_checks)(np.ones(3), 5)
     assert err.get().startswith("out-of-bounds indexing for array of shape (3,): index 5")
     assert float(g(np.ones(3), 5)) == 1.0     # outside checkify: clamped, no error
+
+
+def test_debug_check_does_nothing_outside_checkify_and_checks_inside():
+    def f(x):
+        checkify.debug_check(x > 0, "neg {}", x)
+        return x * 2
+    assert float(f(jnp.array(-1.0))) == -2.0
+    assert float(vmapx.jit(f)(jnp.array(-1.0))) == -2.0
+    np.testing.assert_array_equal(np.asarray(vmapx.vmap(f)(jnp.array([1.0, -1.0]))), [2.0, -2.0])
+    assert checkify.checkify(f)(jnp.array(-1.0))[0].get() == "neg -1.0 (`check` failed)"
+
+
+def test_check_error_raises_outside_checkify_and_merges_inside():
+    def f(x):
+        checkify.check(x > 0, "neg {}", x)
+        return x * 2
+    err, _ = checkify.checkify(f)(jnp.array(-1.0))
+    with pytest.raises(checkify.JaxRuntimeError, match=r"neg -1.0 \(`check` failed\)"):
+        checkify.check_error(err)
+    checkify.check_error(checkify.checkify(f)(jnp.array(1.0))[0])   # nothing failed
+
+    def g(x):
+        inner_err, y = checkify.checkify(f)(x)
+        checkify.check_error(inner_err)
+        return jnp.log(y)
+    outer = checkify.checkify(g, errors=checkify.all_checks)
+    assert outer(jnp.array(-3.0))[0].get() == "neg -3.0 (`check` failed)"
+    assert vmapx.jit(outer)(jnp.array(-3.0))[0].get() == "neg -3.0 (`check` failed)"
+    assert outer(jnp.array(3.0))[0].get() is None
+    errs, _ = vmapx.vmap(outer)(jnp.array([1.0, -2.0]))
+    assert errs.get() == "at mapped index 1: neg -2.0 (`check` failed)"
+    with pytest.raises(ValueError, match="Cannot abstractly evaluate a checkify.check"):
+        vmapx.jit(g)(jnp.array(-3.0))
+    with pytest.raises(TypeError, match="check_error takes an Error as argument"):
+        checkify.check_error("not an error")

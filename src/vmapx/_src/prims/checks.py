@@ -76,6 +76,9 @@ class UserMessage:
     def exception(self, payload):
         return FailedCheckError(self.format_user(payload))
 
+    def fail(self, payload):
+        raise JaxRuntimeError(self.format_user(payload))
+
 
 class OOBMessage:
     """The message of one index check: the shape indexed and the axis."""
@@ -163,13 +166,16 @@ class _CheckPrimitive(Primitive):
 
 
 def _check_impl(pred, *fmt_args, error, message, fmt_tree):
-    if error == "user" and not bool(np.asarray(pred)):
-        raise JaxRuntimeError(message.format_user(fmt_args))
+    """A failed ``check`` (``error="user"``) or ``check_error`` (``"merge"``)
+    raises; index checks (``"oob"``) and ``debug_check`` (``"debug"``) do
+    nothing outside ``checkify``."""
+    if error in ("user", "merge") and not bool(np.asarray(pred)):
+        message.fail(fmt_args)
     return []
 
 
 def _check_abstract(pred, *fmt_args, error, message, fmt_tree):
-    if error == "user" and not functionalizing():
+    if error in ("user", "merge") and not functionalizing():
         raise ValueError(
             "Cannot abstractly evaluate a checkify.check which was not functionalized. This "
             "probably means you tried to stage (jit/scan/pmap/...) a `check` without "
