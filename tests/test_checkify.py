@@ -370,3 +370,9 @@ def test_check_error_raises_outside_checkify_and_merges_inside():
         vmapx.jit(g)(jnp.array(-3.0))
     with pytest.raises(TypeError, match="check_error takes an Error as argument"):
         checkify.check_error("not an error")
+
+
+def test_the_nan_and_division_checks_name_registered_primitives():
+    from vmapx._src import checkify as impl, core
+    assert impl._NAN_PRIMITIVES <= set(core.primitives)
+    assert impl._DIVISIONS <= impl._NAN_PRIMITIVES
