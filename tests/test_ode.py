@@ -156,3 +156,15 @@ def test_integer_times_and_non_array_args_are_rejected():
         odeint(lambda y, t: -y, np.ones(1), np.array([0, 1]))
     with pytest.raises(TypeError, match="The contents of odeint \\*args must be arrays"):
         odeint(lambda y, t, s: -y, np.ones(1), np.array([0.0, 1.0]), "fast")
+
+
+def test_vmap_over_times_equals_the_loop_and_the_time_gradient_is_the_flow():
+    ts = np.array([[0.0, 1.0], [0.0, 2.0]])
+    solve = lambda t: odeint(lambda y, t: -y, np.ones(1), t)   # noqa: E731
+    batched = np.asarray(vmapx.vmap(solve)(ts))
+    looped = np.stack([np.asarray(solve(t)) for t in ts])
+    assert batched.shape == looped.shape == (2, 2, 1)
+    np.testing.assert_allclose(batched, looped, rtol=1e-12)
+    # d y(t1) / d t1 = -y(t1) and d y(t1) / d t0 = +y(t1) for y' = -y
+    g = np.asarray(vmapx.grad(lambda t: solve(t)[-1, 0])(ts[0]))
+    np.testing.assert_allclose(g, [np.exp(-1.0), -np.exp(-1.0)], rtol=1e-6)
