@@ -36,6 +36,9 @@ NOT_LOOPABLE: dict[str, str] = {
                 "test_io_callback.py)",
     "debug_callback": "effect only, no results to compare; unrolled over the batch by design "
                       "(as in JAX): pinned in test_misc_api.py",
+    "check": "no results: it raises (or, under checkify, becomes the error value); unrolled "
+             "over the batch so the first failing example is reported (pinned in "
+             "test_checkify.py)",
     "custom_lin": "linear placeholder of custom_vjp under JVP: its impl and batching rule "
                   "raise by design (forward mode over custom_vjp is an error, as in JAX); "
                   "its transpose is exercised by the autodiff tests",

@@ -28,6 +28,7 @@ from .jnp.index_updates import IndexUpdateHelper
 from .prims import elementwise as ew
 from .prims.gather_scatter import (GatherDimensionNumbers, GatherScatterMode,
                                    ScatterDimensionNumbers, lax_gather_p, lax_scatter_p)
+from .prims.checks import OOBMessage, check_p, index_checks_on
 from .prims.reductions import reduce_max_p
 from .lax_loops import while_loop
 from . import numpy_api as jnp
@@ -319,8 +320,12 @@ def _starts(start_indices, shape, what):
     return starts
 
 
-def _clamped(start, n, size, allow_negative):
-    """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does."""
+def _clamped(start, n, size, allow_negative, shape=None, axis=None):
+    """``start`` made a valid start of a slice of ``size`` in ``n``, as lax does.
+
+    While ``checkify`` traces with ``index_checks`` (and ``shape`` / ``axis``
+    say where the slice is), a traced start that needs clamping fails a
+    bounds check, as JAX's ``dynamic_slice`` does."""
     if not isinstance(start, Tracer):
         s = int(start)
         if s < 0:
@@ -331,6 +336,9 @@ def _clamped(start, n, size, allow_negative):
         return min(max(s, 0), n - size)
     if allow_negative:
         start = jnp.where(start < 0, start + n, start)
+    if shape is not None and index_checks_on():
+        check_p.bind(~((start < 0) | (start + size > n)), start, error="oob",
+                     message=OOBMessage(shape, axis), fmt_tree=None)
     return jnp.clip(start, 0, n - size)
 
 
@@ -370,8 +378,8 @@ def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices
     if any(z > n or z < 0 for z, n in zip(sizes, shape, strict=True)):
         raise TypeError(f"slice slice_sizes must be less than or equal to operand shape, got "
                         f"slice_sizes {sizes} for operand shape {shape}.")
-    starts = [_clamped(s, n, z, allow_negative_indices)
-              for s, n, z in zip(starts, shape, sizes, strict=True)]
+    starts = [_clamped(s, n, z, allow_negative_indices, shape, axis)
+              for axis, (s, n, z) in enumerate(zip(starts, shape, sizes, strict=True))]
     return _out(advanced_getitem(x, _window_index(starts, sizes, shape)))
 
 
@@ -394,8 +402,8 @@ def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indic
     if len(ushape) != len(shape) or any(z > n for z, n in zip(ushape, shape, strict=True)):
         raise TypeError(f"dynamic_update_slice update shape must be smaller than operand shape, "
                         f"got update shape {ushape} for operand shape {shape}.")
-    starts = [_clamped(s, n, z, allow_negative_indices)
-              for s, n, z in zip(starts, shape, ushape, strict=True)]
+    starts = [_clamped(s, n, z, allow_negative_indices, shape, axis)
+              for axis, (s, n, z) in enumerate(zip(starts, shape, ushape, strict=True))]
     return _out(IndexUpdateHelper(x)[_window_index(starts, ushape, shape)].set(u))
 
 

@@ -26,7 +26,10 @@ from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..errors import NonConcreteBooleanIndexError
 from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import FULL, index_layout
+from ..prims.checks import check_p, index_checks_on, OOBMessage
 from .base import asarray_like, astype
+from .reductions import any as _any, argmax as _argmax, sum as _sum
+from .shapes import ravel as _ravel
 
 _VALID_MSG = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
               "integer or boolean arrays are valid indices")
@@ -218,6 +221,8 @@ def _prepare(ix: _Index, mode, *, kind=None):
     arrays, valid, pad_axes = list(ix.arrays), None, []
     for j, (a, ax) in enumerate(zip(ix.arrays, ix.axes, strict=True)):
         n = shape[ax]
+        if index_checks_on() and isinstance(a, Tracer):
+            _stage_bounds_check(a, ax, shape)
         policy = mode
         if policy is None:
             if not isinstance(a, Tracer):
@@ -237,6 +242,23 @@ def _prepare(ix: _Index, mode, *, kind=None):
             valid = ok if valid is None else ew.logical_and_p.bind(valid, ok)
         arrays[j] = ew.minimum_p.bind(ew.maximum_p.bind(a, -n), n - 1)
     return ix._replace(arrays=arrays), valid, tuple(pad_axes)
+
+
+def _stage_bounds_check(a, ax, shape):
+    """While ``checkify`` traces with ``index_checks``: a check that every
+    index of ``a`` lies in ``[-n, n)`` for axis ``ax`` of ``shape``, whose
+    payload is the first index that does not (a negative one with ``n``
+    added, as JAX reports it)."""
+    n = shape[ax]
+    a = ew.where_p.bind(ew.less_p.bind(a, 0), ew.add_p.bind(a, n), a)
+    bad = ew.logical_or_p.bind(ew.less_p.bind(a, 0), ew.greater_equal_p.bind(a, n))
+    flat_bad, flat_a = _ravel(bad), _ravel(a)
+    # The first offending index, picked without indexing (which would check again).
+    positions = np.arange(flat_a.shape[0])
+    first = _sum(ew.where_p.bind(ew.equal_p.bind(positions, _argmax(flat_bad)), flat_a, 0)) \
+        if flat_a.shape[0] else _sum(flat_a)
+    check_p.bind(ew.logical_not_p.bind(_any(bad)), first, error="oob",
+                 message=OOBMessage(shape, ax), fmt_tree=None)
 
 
 def _extreme(dtype, low: bool):
