@@ -574,41 +574,24 @@ def test_public_names_and_signatures_are_jaxs():
 
 
 def test_values_and_dtypes_match_jax():
+    """JAX's conventions where SciPy differs or has no say (complex results,
+    Q factors, the error estimate, NaNs past max_squarings, Krylov iterates);
+    the other values are compared with SciPy above (JAX compiles slowly)."""
     jax = _jax_linalg()
     J, S = jax.scipy.linalg, jax.scipy.sparse.linalg
     a4, e4 = A, RNG.standard_normal((4, 4))
-    d, e = RNG.standard_normal(5), RNG.standard_normal(4)
     cases = [
-        (linalg.cholesky(SPD), J.cholesky(SPD)),
         (linalg.sqrtm(a4), J.sqrtm(a4)),
         (linalg.sqrtm(a4.astype(np.float32)), J.sqrtm(a4.astype(np.float32))),
-        (linalg.funm(a4, jnp.sin), J.funm(a4, jax.numpy.sin)),
         (linalg.funm(a4, jnp.sin, disp=False), J.funm(a4, jax.numpy.sin, disp=False)),
-        (linalg.schur(a4), J.schur(a4)),
         (linalg.schur(a4, "complex"), J.schur(a4, "complex")),
         (linalg.hessenberg(a4, calc_q=True), J.hessenberg(a4, calc_q=True)),
         (linalg.rsf2csf(*sl.schur(a4)), J.rsf2csf(*sl.schur(a4))),
-        (linalg.solve_sylvester(a4, e4, SPD), J.solve_sylvester(a4, e4, SPD)),
-        (linalg.expm_frechet(a4, e4), J.expm_frechet(a4, e4)),
         (linalg.polar(a4), J.polar(a4)),
-        (linalg.polar(a4, "left", method="svd"), J.polar(a4, "left", method="svd")),
-        (linalg.eigh_tridiagonal(d, e, eigvals_only=True),
-         J.eigh_tridiagonal(d, e, eigvals_only=True)),
         (linalg.toeplitz(np.arange(3)), J.toeplitz(np.arange(3))),
-        (linalg.hankel(np.arange(3.0), np.arange(4.0)), J.hankel(np.arange(3.0), np.arange(4.0))),
-        (linalg.companion(np.arange(1, 4)), J.companion(np.arange(1, 4))),
-        (linalg.fiedler_companion(np.arange(1.0, 6.0)), J.fiedler_companion(np.arange(1.0, 6.0))),
-        (linalg.convolution_matrix(np.arange(3), 4, "same"),
-         J.convolution_matrix(np.arange(3), 4, "same")),
-        (linalg.helmert(4, True), J.helmert(4, True)), (linalg.hadamard(4), J.hadamard(4)),
-        (linalg.invhilbert(4), J.invhilbert(4)), (linalg.dft(5, "n"), J.dft(5, "n")),
         (linalg.expm(a4 * 1e3, max_squarings=3), J.expm(a4 * 1e3, max_squarings=3)),
         (sparse.cg(POSDEF, rhs5)[0], S.cg(POSDEF, rhs5)[0]),
-        (sparse.bicgstab(NONSYM, rhs5)[0], S.bicgstab(NONSYM, rhs5)[0]),
-        (sparse.gmres(NONSYM, rhs5, restart=2)[0], S.gmres(NONSYM, rhs5, restart=2)[0]),
-        # (within a restart JAX also adds the last, unconverged Krylov direction)
-        (sparse.gmres(NONSYM, rhs5, restart=3, solve_method="incremental", tol=1e-12)[0],
-         S.gmres(NONSYM, rhs5, restart=3, solve_method="incremental", tol=1e-12)[0]),
+        (sparse.gmres(NONSYM, rhs5, restart=2), S.gmres(NONSYM, rhs5, restart=2)),
         (vq(a4, e4), jax.scipy.cluster.vq.vq(a4, e4)),
     ]
     for k, (got, want) in enumerate(cases):
@@ -625,19 +608,39 @@ def test_values_and_dtypes_match_jax():
 def test_derivatives_match_jax():
     jax = _jax_linalg()
     J, S = jax.scipy.linalg, jax.scipy.sparse.linalg
-    pairs = [
-        (lambda a: jnp.sum(linalg.cholesky(a @ a.T + 4 * np.eye(4))),
-         lambda a: jax.numpy.sum(J.cholesky(a @ a.T + 4 * np.eye(4)))),
+    pairs = [   # (the others are checked against finite differences above)
         (lambda a: jnp.sum(linalg.polar(a, method="svd")[1]),
          lambda a: jax.numpy.sum(J.polar(a, method="svd")[1])),
-        (lambda a: jnp.sum(linalg.expm_frechet(a, a, compute_expm=False)),
-         lambda a: jax.numpy.sum(J.expm_frechet(a, a, compute_expm=False))),
         (lambda a: jnp.sum(sparse.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0]),
          lambda a: jax.numpy.sum(S.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0])),
-        (lambda a: jnp.sum(linalg.toeplitz(a[0], a[1]) ** 2),
-         lambda a: jax.numpy.sum(J.toeplitz(a[0], a[1]) ** 2)),
     ]
     for ours, theirs in pairs:
         g = vmapx.grad(ours)(A)
         np.testing.assert_allclose(np.asarray(g), np.asarray(jax.grad(theirs)(A)), rtol=1e-7,
                                    atol=1e-9)
+
+
+FLOAT32 = [
+    ("cholesky", lambda a: linalg.cholesky(a @ a.T + 4 * np.eye(4, dtype=np.float32)),
+     np.float32),
+    ("polar", lambda a: linalg.polar(a)[1], np.float32),
+    ("qr_multiply", lambda a: linalg.qr_multiply(a, a)[0], np.float32),
+    ("expm_frechet", lambda a: linalg.expm_frechet(a, a, compute_expm=False), np.float32),
+    ("solve_sylvester", lambda a: linalg.solve_sylvester(a, a.T, a), np.float32),
+    ("funm", lambda a: linalg.funm(a, jnp.exp), np.complex64),
+    ("rsf2csf", lambda a: (lambda t, z: z @ t @ jnp.conj(z.T))(*linalg.rsf2csf(*linalg.schur(a))),
+     np.complex64),
+    ("hessenberg", lambda a: linalg.hessenberg(a), np.float32),
+    ("toeplitz", lambda a: linalg.toeplitz(a[0], a[1]), np.float32),
+    ("companion", lambda a: linalg.companion(a[0] + 3), np.float32),
+    ("vq", lambda a: vq(a, a[:2])[1], np.float32),
+    ("gmres", lambda a: sparse.gmres(a + 4 * np.eye(4, dtype=np.float32), a[0])[0], np.float32),
+]
+
+
+@pytest.mark.parametrize("name, f, dtype", FLOAT32, ids=[n for n, *_ in FLOAT32])
+def test_float32_stays_single_precision(name, f, dtype):
+    a = A.astype(np.float32)
+    out = f(a)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(np.asarray(out), np.asarray(f(A)), rtol=2e-3, atol=2e-3)
