@@ -27,9 +27,9 @@ __all__ = ["circulant", "companion", "convolution_matrix", "dft", "fiedler",
            "invpascal", "leslie", "pascal", "toeplitz"]
 
 
-def _vector_arg(name, x):
-    x = jnp.atleast_1d(jnp.asarray(x))
-    return x
+def _vector_arg(x):
+    """``x`` as an array of at least one axis (the last one is the vector)."""
+    return jnp.atleast_1d(jnp.asarray(x))
 
 
 def _broadcast_pair(c, r):
@@ -54,8 +54,8 @@ def toeplitz(c, r=None):
            [2, 1, 4],
            [3, 2, 1]])
     """
-    c = _vector_arg("toeplitz", c)
-    r = jnp.conjugate(c) if r is None else _vector_arg("toeplitz", r)
+    c = _vector_arg(c)
+    r = jnp.conjugate(c) if r is None else _vector_arg(r)
     c, r = _common(*_broadcast_pair(c, r))
     m, n = c.shape[-1], r.shape[-1]
     if m == 0 or n == 0:
@@ -103,7 +103,7 @@ def circulant(c):
            [2, 1, 3],
            [3, 2, 1]])
     """
-    c = _vector_arg("circulant", c)
+    c = _vector_arg(c)
     n = c.shape[-1]
     return c[..., (np.arange(n)[:, None] - np.arange(n)[None, :]) % n]
 
@@ -119,7 +119,7 @@ def leslie(f, s):
            [0.5, 0. , 0. ],
            [0. , 0.8, 0. ]])
     """
-    f, s = _vector_arg("leslie", f), _vector_arg("leslie", s)
+    f, s = _vector_arg(f), _vector_arg(s)
     n = f.shape[-1]
     if n < 2:
         raise ValueError(f"The length of f along the last axis must be at least 2; got shape "
@@ -163,7 +163,7 @@ def fiedler(a):
            [3, 0, 2],
            [1, 2, 0]])
     """
-    a = _vector_arg("fiedler", a)
+    a = _vector_arg(a)
     return jnp.abs(jnp.expand_dims(a, -1) - jnp.expand_dims(a, -2))
 
 

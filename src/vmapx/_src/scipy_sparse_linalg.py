@@ -81,7 +81,7 @@ def _identity(x):
     return x
 
 
-def _operator(f, role):
+def _operator(f):
     """``f`` as a function ``x -> f(x)``: a function as is, a matrix through
     ``dot``, another object through ``@``."""
     if callable(f) and not isinstance(f, (np.ndarray, Tracer)):
@@ -115,8 +115,8 @@ def _prepare(A, b, x0, M, maxiter, check_shapes):
     size = sum(int(np.size(leaf)) for leaf in tu.tree_leaves(b))
     if maxiter is None:
         maxiter = 10 * size
-    matvec = _operator(A, "A")
-    precond = _identity if M is None else _operator(M, "M")
+    matvec = _operator(A)
+    precond = _identity if M is None else _operator(M)
     return matvec, b, x0, precond, maxiter, size
 
 
