@@ -238,6 +238,28 @@ def test_qr_multiply_agrees_with_scipy_up_to_signs_and_differentiates():
         linalg.qr_multiply(a, c, mode="up")
 
 
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4)])
+@pytest.mark.parametrize("mode", ["full", "economic", "r"])
+def test_pivoted_qr_equals_scipy_and_differentiates(shape, mode):
+    a = RNG.standard_normal(shape)
+    want = sl.qr(a, mode=mode, pivoting=True)
+    got = linalg.qr(a, mode=mode, pivoting=True)
+    _same(got, want)
+    _loop_equals_vmap(lambda a: linalg.qr(a, mode=mode, pivoting=True),
+                      RNG.standard_normal((3,) + shape))
+    _jit_equals_eager(lambda a: linalg.qr(a, mode=mode, pivoting=True), a)
+    if mode != "full" or shape[0] <= shape[1]:   # (the extra columns of a full Q: no JVP)
+        check_grads(lambda a: linalg.qr(a, mode=mode, pivoting=True)[:-1], (a,), order=1,
+                    modes=("fwd", "rev"))
+
+
+def test_pivoted_qr_multiply_is_the_product_with_the_pivoted_q():
+    a, c = RNG.standard_normal((5, 3)), RNG.standard_normal((2, 5))
+    q, r, p = sl.qr(a, mode="economic", pivoting=True)
+    _same(linalg.qr_multiply(a, c, pivoting=True), (c @ q, r, p))
+    _same(linalg.qr_multiply(a, c.T[:3], mode="left", pivoting=True), (q @ c.T[:3], r, p))
+
+
 @pytest.mark.parametrize("side, shape", [("right", (5, 3)), ("left", (3, 5)),
                                          ("right", (4, 4)), ("left", (4, 4))])
 @pytest.mark.parametrize("method", ["qdwh", "svd"])
@@ -461,6 +483,7 @@ def test_values_and_dtypes_match_jax():
         (linalg.hessenberg(a4, calc_q=True), J.hessenberg(a4, calc_q=True)),
         (linalg.rsf2csf(*sl.schur(a4)), J.rsf2csf(*sl.schur(a4))),
         (linalg.polar(a4), J.polar(a4)),
+        (linalg.qr(a4[:, :3], pivoting=True), J.qr(a4[:, :3], pivoting=True)),
         (linalg.toeplitz(np.arange(3)), J.toeplitz(np.arange(3))),
         (linalg.expm(a4 * 1e3, max_squarings=3), J.expm(a4 * 1e3, max_squarings=3)),
         (sparse.cg(POSDEF, rhs5)[0], S.cg(POSDEF, rhs5)[0]),
@@ -484,6 +507,8 @@ def test_derivatives_match_jax():
     pairs = [   # (the others are checked against finite differences above)
         (lambda a: jnp.sum(linalg.polar(a, method="svd")[1]),
          lambda a: jax.numpy.sum(J.polar(a, method="svd")[1])),
+        (lambda a: jnp.sum(linalg.qr(a, mode="economic", pivoting=True)[1]),
+         lambda a: jax.numpy.sum(J.qr(a, mode="economic", pivoting=True)[1])),
         (lambda a: jnp.sum(sparse.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0]),
          lambda a: jax.numpy.sum(S.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0])),
     ]

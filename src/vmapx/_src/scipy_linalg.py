@@ -21,6 +21,11 @@ under ``jit``, with leading batch axes accepted as in JAX.
 * ``polar`` computes both of JAX's methods from the SVD (for ``'qdwh'`` the
   iteration JAX runs converges to the same factors), so it is differentiable
   in both modes (JAX's ``'qdwh'`` is forward-mode only).
+* ``qr(pivoting=True)``: the column order comes from LAPACK's geqp3 (SciPy)
+  through the primitive ``qr_pivots`` (int32, no derivative; the impl loops
+  over stacked matrices for that LAPACK call only), and ``q, r`` are the QR of
+  the permuted columns, which is what geqp3 computes (the same Householder
+  steps): so the pivoted factors differentiate like ``qr``'s, as in JAX.
 * ``eigh_tridiagonal`` assembles the dense symmetric matrix and takes its
   eigenvalues with ``eigvalsh`` (O(n^3), where JAX bisects in O(n^2) per
   eigenvalue): the same eigenvalues up to rounding, and differentiable.
@@ -30,8 +35,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import inputs, numpy_api as jnp
-from .core import finish_output
+from .core import ShapedArray, finish_output
 from .jnp import linalg as _linalg
+from .prims.linalg import _declare, linalg_dtype
 from .prims.lu import lu_p
 
 __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh",
@@ -248,34 +254,61 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     return jnp.squeeze(x, -1) if vector else x
 
 
-def _check_qr_args(mode, pivoting, modes):
-    if pivoting:
-        raise NotImplementedError("vmapx.scipy.linalg: pivoting=True (column-pivoted QR) "
-                                  "is not implemented")
-    if mode not in modes:
-        raise ValueError(f"Unsupported QR decomposition mode '{mode}'")
+def _qr_pivots_impl(a):
+    import scipy.linalg  # SciPy is a runtime dependency, imported on first use
+    *lead, m, n = a.shape
+    flat = np.asarray(a, linalg_dtype(a.dtype)).reshape((-1, m, n))
+    perms = [scipy.linalg.qr(x, mode="r", pivoting=True, check_finite=False)[1]
+             for x in flat] if m and n else [np.arange(n)] * len(flat)
+    return np.asarray(perms, np.int32).reshape(tuple(lead) + (n,))
+
+
+def _qr_pivots_abstract(a):
+    if len(a.shape) < 2:
+        raise ValueError(f"qr requires a (batched) matrix, got shape {a.shape}")
+    linalg_dtype(a.dtype)
+    return ShapedArray(tuple(a.shape[:-1][:-1]) + (a.shape[-1],), np.dtype(np.int32))
+
+
+qr_pivots_p = _declare("qr_pivots", _qr_pivots_impl, _qr_pivots_abstract, (2,))
+qr_pivots_p.jvp = lambda primals, tangents: (qr_pivots_p.bind(*primals), None)
+
+
+def _pivoted(a):
+    """``(a[..., :, p], p)``: the columns in geqp3's order, and that order."""
+    perm = qr_pivots_p.bind(a)
+    return jnp.take_along_axis(a, jnp.expand_dims(perm, -2), axis=-1), finish_output(perm)
 
 
 def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     """QR decomposition, with SciPy's ``mode``: ``'full'`` (``(q, r)``, ``q``
-    square), ``'economic'`` (``(q, r)``, reduced), ``'r'`` (``(r,)``, full ``r``).
+    square), ``'economic'`` (``(q, r)``, reduced), ``'r'`` (``(r,)``, full ``r``);
+    with ``pivoting`` also the column order ``p`` (``a[:, p] = q @ r``).
 
     >>> import numpy as np
     >>> from vmapx.scipy import linalg
     >>> q, r = linalg.qr(np.array([[3.0, 1.0], [4.0, 2.0], [0.0, 1.0]]), mode="economic")
     >>> q.shape, r.shape
     ((3, 2), (2, 2))
+    >>> linalg.qr(np.array([[1.0, 3.0], [0.0, 4.0]]), mode="r", pivoting=True)[1]
+    array([1, 0], dtype=int32)
     """
-    _check_qr_args(mode, pivoting, ("full", "economic", "r"))
-    q, r = _linalg.qr(_inexact(a), mode="reduced" if mode == "economic" else "complete")
-    return (r,) if mode == "r" else (q, r)
+    if mode not in ("full", "economic", "r"):
+        raise ValueError(f"Unsupported QR decomposition mode '{mode}'")
+    a = _inexact(a)
+    if pivoting:
+        a, perm = _pivoted(a)
+    q, r = _linalg.qr(a, mode="reduced" if mode == "economic" else "complete")
+    out = (r,) if mode == "r" else (q, r)
+    return out + (perm,) if pivoting else out
 
 
 def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False,
                 overwrite_c=False):
     """``(q @ c, r)`` (``mode='left'``) or ``(c @ q, r)`` (``mode='right'``) for
-    the economic QR decomposition ``a = q @ r`` (``conj(q)`` with ``conjugate``).
-    A vector ``c`` is a column (left) or a row (right), and the product is a vector.
+    the economic QR decomposition ``a = q @ r`` (``conj(q)`` with ``conjugate``;
+    with ``pivoting`` the column order ``p`` too, ``a[:, p] = q @ r``).  A vector
+    ``c`` is a column (left) or a row (right), and the product is a vector.
 
     >>> import numpy as np
     >>> from vmapx.scipy import linalg
@@ -287,7 +320,6 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
     """
     if mode not in ("right", "left"):
         raise ValueError(f"mode must be 'right' or 'left', got {mode!r}")
-    _check_qr_args("economic", pivoting, ("economic",))
     a, c = _promote_inexact(a, c)
     vector = jnp.ndim(c) == 1
     if vector:
@@ -302,11 +334,14 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
         raise ValueError(f"Array shapes are not compatible for c @ Q operation: a has shape "
                          f"{tuple(a.shape)} so Q has {m} rows, but c has {c.shape[-1]} columns "
                          f"(expected {m}).")
+    if pivoting:
+        a, perm = _pivoted(a)
     q, r = _linalg.qr(a, mode="reduced")
     if conjugate:
         q = jnp.conjugate(q)
     cq = jnp.matmul(q, c) if mode == "left" else jnp.matmul(c, q)
-    return (jnp.ravel(cq) if vector else cq), r
+    out = (jnp.ravel(cq) if vector else cq), r
+    return out + (perm,) if pivoting else out
 
 
 def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
