@@ -512,6 +512,16 @@ def test_derivatives_match_jax():
         (lambda a: jnp.sum(sparse.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0]),
          lambda a: jax.numpy.sum(S.gmres(a + 4 * np.eye(4), b, tol=1e-13)[0])),
     ]
+    # solve(assume_a='pos') reads one triangle but differentiates with the whole
+    # matrix (JAX's custom_linear_solve): a non-symmetric input shows the difference
+    unsym = SPD + 0.3 * np.triu(np.ones((4, 4)), 1)
+    for lower in (False, True):
+        g = vmapx.grad(lambda s: jnp.sum(linalg.solve(s, b, assume_a="pos", lower=lower) ** 2))
+        want = jax.grad(lambda s: jax.numpy.sum(J.solve(s, b, assume_a="pos", lower=lower) ** 2))
+        got = g(unsym)
+        assert np.isfinite(np.asarray(got)).all()
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want(unsym)), rtol=1e-9,
+                                   atol=1e-12)
     for ours, theirs in pairs:
         g = vmapx.grad(ours)(A)
         np.testing.assert_allclose(np.asarray(g), np.asarray(jax.grad(theirs)(A)), rtol=1e-7,
