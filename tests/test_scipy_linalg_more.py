@@ -522,6 +522,18 @@ def test_derivatives_match_jax():
         assert np.isfinite(np.asarray(got)).all()
         np.testing.assert_allclose(np.asarray(got), np.asarray(want(unsym)), rtol=1e-9,
                                    atol=1e-12)
+        # cholesky: JAX's rule takes the whole perturbation too (also complex, also 2nd order)
+        weights = RNG.standard_normal((4, 4))
+        herm = SPD + 1j * (np.triu(weights, 1) - np.triu(weights, 1).T)
+        for s in (unsym, herm):
+            got = vmapx.grad(lambda s: jnp.sum(jnp.real(linalg.cholesky(s, lower) * weights)))(s)
+            want = jax.grad(lambda s: jax.numpy.sum(jax.numpy.real(J.cholesky(s, lower)
+                                                                   * weights)))(s)
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9,
+                                       atol=1e-12)
+        got = vmapx.hessian(lambda s: jnp.sum(linalg.cholesky(s, lower) * weights))(unsym)
+        want = jax.hessian(lambda s: jax.numpy.sum(J.cholesky(s, lower) * weights))(unsym)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-12)
     for ours, theirs in pairs:
         g = vmapx.grad(ours)(A)
         np.testing.assert_allclose(np.asarray(g), np.asarray(jax.grad(theirs)(A)), rtol=1e-7,

@@ -17,7 +17,8 @@ under ``jit``, with leading batch axes accepted as in JAX.
   derivative reaches them): O(n^3) rather than LAPACK's O(n^2) per right-hand
   side, with the values of a triangular solve up to rounding.
 * ``cholesky`` and ``cho_factor`` read one triangle (as SciPy and JAX: no
-  symmetrization) and return zeros in the other.
+  symmetrization) and return zeros in the other; their derivative is JAX's,
+  with the whole perturbation (a custom JVP).
 * ``polar`` computes both of JAX's methods from the SVD (for ``'qdwh'`` the
   iteration JAX runs converges to the same factors), so it is differentiable
   in both modes (JAX's ``'qdwh'`` is forward-mode only).
@@ -139,7 +140,27 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     array([[2., 1.],
            [0., 2.]])
     """
-    return _linalg.cholesky(_inexact(a), upper=not lower, symmetrize_input=False)
+    return _cholesky(_inexact(a), bool(lower))
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(1,))
+def _cholesky(a, lower):
+    return _linalg.cholesky(a, upper=not lower, symmetrize_input=False)
+
+
+@_cholesky.defjvp
+def _cholesky_jvp(lower, primals, tangents):
+    """JAX's rule, with the whole tangent (the primitive's own rule mirrors the
+    tangent from the triangle it reads): for ``a = L L^H``,
+    ``dL = L phi(L^-1 da L^-H)``, ``phi`` the lower triangle with half the
+    diagonal; the upper factor is that of ``a^H``."""
+    (a,), (da,) = primals, tangents
+    factor = _cholesky(a, lower)
+    low, d = (factor, da) if lower else (_H(factor), _H(da))
+    inner = _H(_linalg.solve(low, _H(_linalg.solve(low, d))))     # L^-1 d L^-H
+    phi = jnp.tril(inner, -1) + 0.5 * jnp.tril(jnp.triu(inner))
+    d_low = jnp.matmul(low, phi)
+    return factor, d_low if lower else _H(d_low)
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
