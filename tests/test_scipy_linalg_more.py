@@ -386,6 +386,14 @@ def test_sqrtm_equals_scipy_squares_back_and_batches():
         linalg.sqrtm(A, blocksize=2)
 
 
+def test_sqrtm_of_singular_matrices_as_jax():
+    """A zero numerator gives a zero entry (not 0/0): repeated zero eigenvalues
+    have the square root of their diagonal; a nilpotent Jordan block has none (NaN)."""
+    _same(linalg.sqrtm(np.zeros((2, 2))), np.zeros((2, 2), np.complex128))
+    _same(linalg.sqrtm(np.diag([0.0, 0.0, 4.0])), np.diag([0.0, 0.0, 2.0]).astype(complex))
+    assert np.isnan(np.asarray(linalg.sqrtm(np.array([[0.0, 1.0], [0.0, 0.0]])))).all()
+
+
 def test_sqrtm_is_differentiable_unlike_jax():
     """Its custom JVP solves ``X dX + dX X = dA``: first-order derivatives in both
     modes (JAX raises: schur has no derivative)."""

@@ -16,8 +16,8 @@ The rest is composed from vmapx.numpy, so it batches and runs under ``jit``:
 * ``rsf2csf`` applies SciPy's Givens rotations, one per subdiagonal entry (a
   static loop; an entry that needs none gets the identity under a mask).
 * ``sqrtm`` is the complex Schur method of Björck and Hammarling: ``A = Z T
-  Z^H``, the upper-triangular square root ``U`` of ``T`` column by column
-  (column ``j`` solves ``(U[:j, :j] + U[j, j] I) u = T[:j, j]``), ``X = Z U
+  Z^H``, the upper-triangular square root ``U`` of ``T`` one superdiagonal at
+  a time (the recurrence's sums are a superdiagonal of ``U @ U``), ``X = Z U
   Z^H``.  It has a custom JVP: ``dX`` solves ``X dX + dX X = dA``, a
   triangular Sylvester equation in the Schur basis ``Z`` already computed, so
   ``sqrtm`` differentiates in both modes (JAX's does not).
@@ -233,25 +233,43 @@ def _triangular_sylvester(r, s, f):
     return jnp.stack(cols, axis=-1)
 
 
+def _superdiagonal_setter(n, p):
+    """A function placing a vector (one entry per row ``i < n - p``) on the
+    ``p``-th superdiagonal of an ``n x n`` matrix (zeros elsewhere)."""
+    rows = np.arange(n)
+    on_diagonal = rows[None, :] - rows[:, None] == p
+    take = np.clip(rows, 0, n - p - 1)
+
+    def place(values):
+        return jnp.where(on_diagonal, jnp.expand_dims(values[..., take], -1), 0)
+    return place
+
+
 def _sqrt_upper_triangular(t):
     """The upper-triangular ``U`` with ``U @ U = t`` (principal square roots on
-    the diagonal), built one column at a time."""
+    the diagonal), one superdiagonal at a time: ``U[i, j] (U[i, i] + U[j, j]) =
+    t[i, j] - s`` with ``s`` the sum over ``i < k < j`` of ``U[i, k] U[k, j]``,
+    which is entry ``(i, j)`` of ``U @ U`` while ``U[i, j]`` is still zero.  An
+    entry whose numerator is zero is zero (so repeated zero eigenvalues give
+    zeros, not 0/0), as JAX does."""
     n = t.shape[-1]
     diag = jnp.sqrt(jnp.diagonal(t, axis1=-2, axis2=-1))
     u = jnp.expand_dims(diag, -1) * np.eye(n, dtype=t.dtype)
-    for j in range(1, n):
-        block = u[..., :j, :j]
-        shifted = jnp.where(np.eye(j, dtype=bool), block + diag[..., j:j + 1, None], block)
-        col = jnp.squeeze(_linalg.solve(shifted, t[..., :j, j:j + 1]), -1)
-        col = jnp.concatenate([col, jnp.zeros(col.shape[:-1] + (n - j,), t.dtype)], axis=-1)
-        u = u + jnp.expand_dims(col, -1) * (np.arange(n) == j)
+    for p in range(1, n):
+        s = jnp.diagonal(jnp.matmul(u, u), offset=p, axis1=-2, axis2=-1)
+        target = jnp.diagonal(t, offset=p, axis1=-2, axis2=-1)
+        den = diag[..., :-p] + diag[..., p:]
+        same = target == s
+        value = jnp.where(same, 0, (target - s) / jnp.where(same, 1, den))
+        u = u + _superdiagonal_setter(n, p)(value)
     return u
 
 
 def _sqrtm_parts(a):
     t, z = schur_p.bind(a, output="complex")
-    u = _sqrt_upper_triangular(t)
-    return jnp.matmul(jnp.matmul(z, u), _H(z)), z, u
+    with np.errstate(divide="ignore", invalid="ignore"):   # (no square root: NaN, as JAX)
+        u = _sqrt_upper_triangular(t)
+        return jnp.matmul(jnp.matmul(z, u), _H(z)), z, u
 
 
 @custom_jvp
@@ -309,14 +327,12 @@ def funm(A, func, disp=True):
     fd = jnp.asarray(func(d))
     f = jnp.expand_dims(jnp.astype(fd, dtype), -1) * np.eye(n, dtype=dtype)
     minden = jnp.abs(t[0, 0])
-    rows = np.arange(n)
     for p in range(1, n):
         s = jnp.diagonal(jnp.matmul(t, f) - jnp.matmul(f, t), offset=p)
         den = d[p:] - d[:-p]
         value = jnp.where(den != 0, s / jnp.where(den != 0, den, 1), s)
         minden = jnp.minimum(minden, jnp.min(jnp.abs(den)))
-        on_diagonal = rows[None, :] - rows[:, None] == p
-        f = f + jnp.where(on_diagonal, value[np.clip(rows, 0, n - p - 1)][:, None], 0)
+        f = f + _superdiagonal_setter(n, p)(value)
     f = jnp.matmul(jnp.matmul(z, f), _H(z))
     if disp:
         return f
