@@ -294,7 +294,7 @@ def _qr_pivots_abstract(a):
     if len(a.shape) < 2:
         raise ValueError(f"qr requires a (batched) matrix, got shape {a.shape}")
     linalg_dtype(a.dtype)
-    return ShapedArray(tuple(a.shape[:-1][:-1]) + (a.shape[-1],), np.dtype(np.int32))
+    return ShapedArray(tuple(a.shape[:-2]) + (a.shape[-1],), np.dtype(np.int32))
 
 
 qr_pivots_p = _declare("qr_pivots", _qr_pivots_impl, _qr_pivots_abstract, (2,))

@@ -50,11 +50,10 @@ def _complex_dtype(dtype):
 
 def _each_matrix(a, compute, n_out):
     """``compute`` (one matrix -> ``n_out`` matrices) over the leading axes of
-    ``a``: the loop is over the LAPACK call only."""
+    a non-empty ``a``: the loop is over the LAPACK call only."""
     flat = a.reshape((-1,) + a.shape[-2:])
     results = [compute(m) for m in flat]
-    return [np.stack([r[i] for r in results]).reshape(a.shape) if len(flat)
-            else None for i in range(n_out)]
+    return [np.stack([r[i] for r in results]).reshape(a.shape) for i in range(n_out)]
 
 
 def _schur_impl(a, *, output):

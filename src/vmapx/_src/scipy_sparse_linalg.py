@@ -84,13 +84,13 @@ def _identity(x):
 def _operator(f):
     """``f`` as a function ``x -> f(x)``: a function as is, a matrix through
     ``dot``, another object through ``@``."""
-    if callable(f) and not isinstance(f, (np.ndarray, Tracer)):
-        return f
-    if isinstance(f, (np.ndarray, Tracer)) or (hasattr(f, "ndim") and hasattr(f, "dtype")):
+    if isinstance(f, (np.ndarray, Tracer)):
         if jnp.ndim(f) != 2 or f.shape[0] != f.shape[1]:
             raise ValueError(f"linear operator must be a square matrix, but has shape: "
                              f"{f.shape}")
         return lambda x: jnp.dot(f, x)
+    if callable(f):
+        return f
     if hasattr(f, "__matmul__"):
         shape = getattr(f, "shape", None)
         if shape is not None and (len(shape) != 2 or shape[0] != shape[1]):
