@@ -295,8 +295,18 @@ def test_eigh_tridiagonal_equals_scipy_vmaps_and_differentiates():
                       RNG.standard_normal((3, 6)), RNG.standard_normal((3, 5)))
     check_grads(lambda d, e: linalg.eigh_tridiagonal(d, e, eigvals_only=True), (d, e),
                 order=1, modes=("fwd", "rev"))
-    with pytest.raises(NotImplementedError):
-        linalg.eigh_tridiagonal(d, e)
+    w, v = linalg.eigh_tridiagonal(d, e)
+    want_w, want_v = sl.eigh_tridiagonal(d, e)
+    _same(w, want_w)
+    signs = np.sign(np.sum(np.asarray(v) * want_v, axis=0))      # (each up to sign)
+    _same(v * signs, want_v, rtol=1e-9, atol=1e-10)
+    w, v = linalg.eigh_tridiagonal(d, e, select="i", select_range=(2, 3))
+    assert w.shape == (2,) and v.shape == (6, 2)
+    dense = np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
+    np.testing.assert_allclose(dense @ np.asarray(v), np.asarray(v) * np.asarray(w),
+                               atol=1e-12)
+    check_grads(lambda d, e: linalg.eigh_tridiagonal(d, e)[1] ** 2, (d, e), order=1,
+                modes=("fwd", "rev"))
     with pytest.raises(NotImplementedError, match="select='v'"):
         linalg.eigh_tridiagonal(d, e, eigvals_only=True, select="v")
     with pytest.raises(TypeError, match="float32 and float64"):

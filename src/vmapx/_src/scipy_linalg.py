@@ -31,8 +31,9 @@ under ``jit``, with leading batch axes accepted as in JAX.
   and has JAX's derivative (``dx = a^-1 (db - da x)`` with the whole ``da``,
   by a custom JVP reusing the factor), as JAX's ``custom_linear_solve`` gives.
 * ``eigh_tridiagonal`` assembles the dense symmetric matrix and takes its
-  eigenvalues with ``eigvalsh`` (O(n^3), where JAX bisects in O(n^2) per
-  eigenvalue): the same eigenvalues up to rounding, and differentiable.
+  eigenvalues (and eigenvectors) with ``eigvalsh`` / ``eigh`` (O(n^3), where
+  JAX bisects and runs inverse iteration): the same eigenvalues up to
+  rounding, eigenvectors up to sign, and differentiable.
 """
 from __future__ import annotations
 
@@ -410,9 +411,10 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
 def eigh_tridiagonal(d, e, *, eigvals_only=False, select="a", select_range=None, tol=None,
                      key=None):
     """Eigenvalues (ascending) of the real symmetric tridiagonal matrix with
-    diagonal ``d`` and off-diagonal ``e``; ``select='i'`` keeps those of indices
-    ``select_range[0]`` to ``select_range[1]`` (inclusive).  As in JAX, only
-    ``eigvals_only=True`` is implemented and ``tol`` and ``key`` are unused here.
+    diagonal ``d`` and off-diagonal ``e``, and unless ``eigvals_only`` the unit
+    eigenvectors (columns, each up to sign); ``select='i'`` keeps those of
+    indices ``select_range[0]`` to ``select_range[1]`` (inclusive).  ``tol`` and
+    ``key`` (JAX's bisection tolerance and inverse-iteration seed) are unused.
 
     >>> import numpy as np
     >>> from vmapx.scipy import linalg
@@ -426,8 +428,6 @@ def eigh_tridiagonal(d, e, *, eigvals_only=False, select="a", select_range=None,
     if d.dtype not in (np.float32, np.float64):
         raise TypeError("Only float32 and float64 inputs are supported as inputs to "
                         f"jax.scipy.linalg.eigh_tridiagonal, got {d.dtype} and {e.dtype}")
-    if not eigvals_only:
-        raise NotImplementedError("Calculation of eigenvectors is not implemented")
     n = d.shape[-1]
     if e.shape[-1] != n - 1:
         raise ValueError(f"e must have length n - 1 = {n - 1}, got shape {e.shape}")
@@ -446,7 +446,10 @@ def eigh_tridiagonal(d, e, *, eigvals_only=False, select="a", select_range=None,
     off = jnp.expand_dims(e, -1) * np.eye(n - 1, n, 1, dtype=d.dtype)  # e on the superdiagonal
     upper = jnp.pad(off, [(0, 0)] * (off.ndim - 2) + [(0, 1), (0, 0)])
     dense = jnp.expand_dims(d, -1) * np.eye(n, dtype=d.dtype) + upper + _mT(upper)
-    return _linalg.eigvalsh(dense)[..., lo:hi + 1]
+    if eigvals_only:
+        return _linalg.eigvalsh(dense)[..., lo:hi + 1]
+    w, v = _linalg.eigh(dense)
+    return w[..., lo:hi + 1], v[..., :, lo:hi + 1]
 
 
 def inv(a, overwrite_a=False, check_finite=True):
