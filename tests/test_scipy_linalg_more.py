@@ -200,6 +200,12 @@ def test_cholesky_vmaps_jits_and_differentiates():
     _jit_equals_eager(f, A)
     check_grads(f, (A,), order=2, modes=("fwd", "rev"))
 
+    def solve_pos(a, y):
+        return linalg.solve(a @ a.T + 4 * np.eye(4), y, assume_a="pos", lower=True)
+    _loop_equals_vmap(solve_pos, RNG.standard_normal((3, 4, 4)), RNG.standard_normal((3, 4, 2)))
+    _jit_equals_eager(solve_pos, A, b)
+    check_grads(solve_pos, (A, b), order=2, modes=("fwd", "rev"))
+
 
 @pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4)])
 @pytest.mark.parametrize("mode", ["left", "right"])
