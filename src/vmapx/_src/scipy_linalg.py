@@ -567,10 +567,11 @@ def block_diag(*arrs):
     """
     if not arrs:
         return finish_output(np.zeros((1, 0)))
-    blocks = [jnp.atleast_2d(a) for a in arrs]
-    if any(jnp.ndim(b) != 2 for b in blocks):
+    bad = [i for i, a in enumerate(arrs) if jnp.ndim(a) > 2]
+    if bad:
         raise ValueError("Arguments to jax.scipy.linalg.block_diag must have at most 2 "
-                         "dimensions")
+                         f"dimensions, got {arrs[bad[0]]} at argument {bad[0]}.")
+    blocks = [jnp.atleast_2d(a) for a in arrs]
     dtype = jnp.result_type(*blocks)
     total = sum(b.shape[1] for b in blocks)
     rows, start = [], 0
