@@ -365,8 +365,14 @@ def test_schur_and_hessenberg_equal_scipy(output):
     assert t.shape == z.shape == (2, 3, 4, 4)
     np.testing.assert_allclose(np.asarray(z @ t @ np.conj(np.swapaxes(z, -1, -2))), stack,
                                atol=1e-12)
-    with pytest.raises(ValueError, match="output"):
+    with pytest.raises(ValueError, match="Expected 'output' to be either"):
         linalg.schur(A, "quasi")
+    with pytest.raises(ValueError, match="The input to schur must be a square matrix"):
+        linalg.sqrtm(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="rank at least 2"):
+        linalg.schur(np.ones(3))
+    with pytest.raises(ValueError, match="Hessenberg reduction must have shape"):
+        linalg.hessenberg(np.ones((2, 3)))
 
 
 def test_schur_family_is_not_differentiable_as_in_jax():

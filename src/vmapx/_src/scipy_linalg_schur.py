@@ -102,11 +102,17 @@ hessenberg_p = _declare("hessenberg", _hessenberg_impl, _hessenberg_abstract, (2
 # ------------------------------------------------------------ decompositions
 
 
-def _square(a, name="a"):
+def _square(a, what="schur"):
+    """``a`` (inexact) with JAX's errors for what is not a (stack of) square
+    matrices; ``what`` is ``'schur'`` or ``'hessenberg'``."""
     a = _inexact(a)
+    if jnp.ndim(a) < 2 and what == "schur":
+        raise TypeError(f"Input 0 to schur must have rank at least 2, but got shape={a.shape}")
     if jnp.ndim(a) < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"expected {name} to be a (batched) square matrix, got "
-                         f"{name}.shape={a.shape}")
+        if what == "hessenberg":
+            raise ValueError(f"Argument to Hessenberg reduction must have shape [..., n, n], "
+                             f"got shape {a.shape}")
+        raise ValueError(f"The input to schur must be a square matrix. Got shape {a.shape}.")
     return a
 
 
@@ -123,7 +129,8 @@ def schur(a, output="real"):
            [0., 3.]])
     """
     if output not in ("real", "complex"):
-        raise ValueError(f"Expected output to be 'real' or 'complex', got output={output!r}.")
+        raise ValueError(f"Expected 'output' to be either 'real' or 'complex', got "
+                         f"output={output!r}.")
     t, z = schur_p.bind(_square(a), output=output)
     return t, z
 
@@ -138,7 +145,7 @@ def hessenberg(a, *, calc_q=False, overwrite_a=False, check_finite=True):
     >>> bool(np.all(np.tril(h, -2) == 0))
     True
     """
-    h, q = hessenberg_p.bind(_square(a))
+    h, q = hessenberg_p.bind(_square(a, "hessenberg"))
     return (h, q) if calc_q else h
 
 
@@ -297,7 +304,7 @@ def sqrtm(A, blocksize=1):
     """
     if blocksize > 1:
         raise NotImplementedError("Blocked version is not implemented yet.")
-    a = _square(A, "A")
+    a = _square(A)
     return _sqrtm(jnp.astype(a, _complex_dtype(a.dtype)))
 
 
