@@ -837,3 +837,4 @@ import samples_special  # noqa: E402,F401  (registers the special-function sampl
 import samples_callbacks  # noqa: E402,F401  (registers the pure_callback samples)
 import samples_conv  # noqa: E402,F401  (registers the convolution / windowed-reduction samples)
 import samples_implicit  # noqa: E402,F401  (registers the custom_linear_solve samples)
+import samples_scipy_linalg  # noqa: E402,F401  (registers the schur / hessenberg samples)

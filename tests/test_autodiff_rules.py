@@ -52,6 +52,8 @@ NO_JVP = {
     "custom_lin": "the linear placeholder of custom_vjp: only ever transposed",
     "pure_callback": "not differentiable, as in JAX ('Pure callbacks do not support JVP')",
     "io_callback": "not differentiable, as in JAX ('IO callbacks do not support JVP')",
+    "schur": "not differentiable, as in JAX ('Differentiation rule for schur not implemented')",
+    "hessenberg": "not differentiable, as in JAX (no differentiation rule for hessenberg)",
 }
 
 # Primitives linear in (some of) their operands: they must have a transpose rule.

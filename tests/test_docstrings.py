@@ -31,7 +31,8 @@ def test_every_public_function_has_an_example():
     """Public callables of the public modules carry a runnable example."""
     missing = []
     for modname in ("vmapx", "vmapx.numpy", "vmapx.lax", "vmapx.tree_util", "vmapx.random",
-                    "vmapx.numpy.linalg", "vmapx.numpy.fft"):
+                    "vmapx.numpy.linalg", "vmapx.numpy.fft", "vmapx.scipy.linalg",
+                    "vmapx.scipy.sparse.linalg", "vmapx.scipy.cluster.vq"):
         try:
             mod = importlib.import_module(modname)
         except ImportError:

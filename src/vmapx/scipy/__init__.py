@@ -1,4 +1,5 @@
-"""``vmapx.scipy``: JAX's ``jax.scipy`` on NumPy arrays (``special``, ``stats``).
+"""``vmapx.scipy``: JAX's ``jax.scipy`` on NumPy arrays (``special``, ``stats``, ``linalg``,
+``sparse.linalg``, ``cluster.vq``).
 
 SciPy itself is imported only when a special function is first evaluated.
 
@@ -7,4 +8,4 @@ SciPy itself is imported only when a special function is first evaluated.
 >>> special.expit(np.array([0.0]))
 array([0.5])
 """
-from . import special, stats, linalg  # noqa: F401
+from . import special, stats, linalg, sparse, cluster  # noqa: F401
