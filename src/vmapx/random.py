@@ -55,6 +55,7 @@ from ._src.random.continuous import *  # noqa: F401,F403
 from ._src.random.discrete import *  # noqa: F401,F403
 from ._src.random.gamma import *  # noqa: F401,F403
 from ._src.random.counts import *  # noqa: F401,F403
+from ._src.random.derived import *  # noqa: F401,F403
 # kernels that tests check against SciPy and exact arithmetic
 from ._src.random.continuous import _erf, _erf_inv  # noqa: F401
 from ._src.random.uniform import _fma  # noqa: F401
@@ -65,4 +66,5 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
            "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
            "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal",
-           "poisson", "binomial", "multinomial"]
+           "poisson", "binomial", "multinomial", "t", "chisquare", "f", "generalized_normal",
+           "ball", "key_dtype"]
