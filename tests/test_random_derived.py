@@ -14,15 +14,13 @@ import scipy.stats
 import vmapx
 from vmapx import random
 
-SEEDS = (0, 1, 42)
+SEEDS = (0, 42)
 DF = np.array([0.6, 1.0, 3.5, 40.0])
 
 # name -> (vmapx call, JAX call) on one key; float32 ones use float32 parameters.
 CASES = {
-    "t-scalar": lambda r, k, dt: r.t(k, 3.0, (200,), dt),
-    "t-small-df": lambda r, k, dt: r.t(k, 0.7, (200,), dt),
+    "t-scalar": lambda r, k, dt: r.t(k, 0.7, (200,), dt),
     "t-array-df": lambda r, k, dt: r.t(k, DF.astype(dt or np.float64), (50, 4), dt),
-    "chisquare-scalar": lambda r, k, dt: r.chisquare(k, 4.0, (200,), dt),
     "chisquare-array-default-shape": lambda r, k, dt: r.chisquare(k, DF.astype(dt or np.float64),
                                                                   None, dt),
     "f-scalars": lambda r, k, dt: r.f(k, 5.0, 2.5, (200,), dt),
@@ -30,10 +28,9 @@ CASES = {
                                                    DF[::-1].astype(dt or np.float64), None, dt),
     "generalized-normal-1.5": lambda r, k, dt: r.generalized_normal(k, 1.5, (200,), dt),
     "generalized-normal-int-p": lambda r, k, dt: r.generalized_normal(k, 2, (3, 40), dt),
-    "generalized-normal-small-p": lambda r, k, dt: r.generalized_normal(k, 0.4, (200,), dt),
+    "generalized-normal-small-p": lambda r, k, dt: r.generalized_normal(k, 0.4, (2, 30), dt),
     "ball-default-p": lambda r, k, dt: r.ball(k, 3, shape=(60,), dtype=dt),
-    "ball-p1": lambda r, k, dt: r.ball(k, 5, 1.0, (40,), dt),
-    "ball-scalar-shape": lambda r, k, dt: r.ball(k, 2, 3.0, (), dt),
+    "ball-p1-scalar-shape": lambda r, k, dt: r.ball(k, 5, 1.0, (), dt),
 }
 
 
@@ -44,20 +41,34 @@ def _jax_x64():
         yield jax
 
 
+_JAX_VALUES = {}
+
+
+def _jax_values(dtype, seed):
+    """JAX's samples of every case for one key, from one compiled program per
+    dtype (compiling JAX's gamma loops dominates the cost)."""
+    if (dtype, seed) not in _JAX_VALUES:
+        with _jax_x64() as jax:
+            if dtype not in _JAX_VALUES:
+                _JAX_VALUES[dtype] = jax.jit(
+                    lambda k: {case: call(jax.random, k, dtype) for case, call in CASES.items()})
+            out = _JAX_VALUES[dtype](jax.random.PRNGKey(seed))
+            _JAX_VALUES[dtype, seed] = {case: np.asarray(v) for case, v in out.items()}
+    return _JAX_VALUES[dtype, seed]
+
+
 @pytest.mark.parametrize("dtype, rtol", [(None, 1e-12), (np.float32, 2e-5)],
                          ids=["float64", "float32"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_values_match_jax_to_float_rounding(case, dtype, rtol):
     """Same splits and draws as JAX: equal up to the last-bit differences the
     normal and gamma kernels already carry (XLA's own erf_inv / log rounding)."""
-    call = CASES[case]
-    with _jax_x64() as jax:
-        for seed in SEEDS:
-            want = np.asarray(call(jax.random, jax.random.PRNGKey(seed), dtype))
-            got = call(random, random.PRNGKey(seed), dtype)
-            assert got.shape == want.shape
-            assert got.dtype == want.dtype
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+    for seed in SEEDS:
+        want = _jax_values(dtype, seed)[case]
+        got = CASES[case](random, random.PRNGKey(seed), dtype)
+        assert got.shape == want.shape
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
 
 
 def test_default_dtypes_and_shapes_are_jaxs():
@@ -201,17 +212,20 @@ def test_parameter_derivatives_match_finite_differences(name):
 
 
 def test_parameter_derivatives_match_jax():
+    samplers = {
+        "t": lambda r, k, a: r.t(k, a, (4,)).sum(),
+        "chisquare": lambda r, k, a: r.chisquare(k, a, (4,)).sum(),
+        "generalized_normal": lambda r, k, a: r.generalized_normal(k, a, (4,)).sum(),
+    }
     with _jax_x64() as jax:
-        for ours, theirs in [
-            (lambda a: random.t(random.PRNGKey(1), a, (4,)).sum(),
-             lambda a: jax.random.t(jax.random.PRNGKey(1), a, (4,)).sum()),
-            (lambda a: random.chisquare(random.PRNGKey(1), a, (4,)).sum(),
-             lambda a: jax.random.chisquare(jax.random.PRNGKey(1), a, (4,)).sum()),
-            (lambda a: random.generalized_normal(random.PRNGKey(1), a, (4,)).sum(),
-             lambda a: jax.random.generalized_normal(jax.random.PRNGKey(1), a, (4,)).sum()),
-        ]:
-            for a in (0.8, 3.0):
-                np.testing.assert_allclose(vmapx.grad(ours)(a), jax.grad(theirs)(a), rtol=1e-10)
+        jax_grads = jax.jit(lambda a: {name: jax.grad(lambda a: f(jax.random, jax.random.PRNGKey(1),
+                                                                  a))(a)
+                                       for name, f in samplers.items()})
+        for a in (0.8, 3.0):
+            want = jax_grads(a)
+            for name, f in samplers.items():
+                got = vmapx.grad(lambda a: f(random, random.PRNGKey(1), a))(a)
+                np.testing.assert_allclose(got, want[name], rtol=1e-10, err_msg=name)
 
 
 # -------------------------------------------------------------------- key_dtype
