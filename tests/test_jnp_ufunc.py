@@ -46,7 +46,8 @@ def test_call_broadcasts_and_returns_each_output():
 
 
 @pytest.mark.parametrize("kwargs", [
-    {}, {"axis": 1}, {"axis": -1, "keepdims": True}, {"initial": 100.0}, {"axis": 1, "initial": 1.5, "where": np.array([True, False, True, True])},
+    {}, {"axis": 1}, {"axis": -1, "keepdims": True}, {"initial": 100.0},
+    {"axis": 1, "initial": 1.5, "where": np.array([True, False, True, True])},
 ])
 def test_reduce_is_numpys_left_fold(kwargs):
     x = RNG.normal(size=(3, 4))

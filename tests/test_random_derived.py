@@ -81,7 +81,8 @@ def test_default_dtypes_and_shapes_are_jaxs():
     assert random.ball(key, 4).shape == (4,)
     assert random.ball(key, 4, shape=(2, 3)).shape == (2, 3, 4)
     assert random.ball(key, 0, shape=(2,)).shape == (2, 0)
-    for sample in (random.t(key, 3.0, (2,), np.float32), random.chisquare(key, 3.0, (2,), np.float32),
+    for sample in (random.t(key, 3.0, (2,), np.float32),
+                   random.chisquare(key, 3.0, (2,), np.float32),
                    random.f(key, 3.0, 4.0, (2,), np.float32),
                    random.generalized_normal(key, 1.5, (2,), np.float32),
                    random.ball(key, 3, 2, (2,), np.float32)):

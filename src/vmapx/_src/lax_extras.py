@@ -194,7 +194,8 @@ def index_take(src, idxs, axes: Sequence[int]):
 # -------------------------------------------------------------- approximate top k
 
 
-def _approx_k(name, operand, k, reduction_dimension, recall_target, largest):
+def _approx_k(operand, k, reduction_dimension, largest):
+    """The exact top (``largest``) or bottom ``k`` with JAX's argument checks."""
     x = asarray_like(operand)
     shape = tuple(shape_of(x))
     k = operator.index(k)
@@ -205,11 +206,9 @@ def _approx_k(name, operand, k, reduction_dimension, recall_target, largest):
     dim = canonicalize_axis(reduction_dimension, len(shape))
     if k > shape[dim]:
         raise ValueError(f"k must be smaller than the size of reduction_dim {shape[dim]}, got "
-                         f"k={k}")
+                         f"{k}")
     if dtype_of(x).kind != "f":
         raise ValueError("operand must be a floating type")
-    if not 0 < recall_target <= 1:
-        raise ValueError(f"recall_target must be in (0, 1], got {recall_target}")
     if largest:
         values, indices = lax_ops.top_k(x, k, axis=dim)
         return [values, indices]
@@ -232,7 +231,7 @@ def approx_max_k(operand, k: int, reduction_dimension: int = -1, recall_target: 
     >>> lax.approx_max_k(np.array([3.0, 1.0, 4.0, 1.0, 5.0]), 2)
     [array([5., 4.]), array([4, 2], dtype=int32)]
     """
-    return _approx_k("approx_max_k", operand, k, reduction_dimension, recall_target, True)
+    return _approx_k(operand, k, reduction_dimension, True)
 
 
 def approx_min_k(operand, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,
@@ -245,7 +244,7 @@ def approx_min_k(operand, k: int, reduction_dimension: int = -1, recall_target: 
     >>> lax.approx_min_k(np.array([[3.0, 1.0, 4.0], [0.5, 2.0, 1.0]]), 1, reduction_dimension=0)
     [array([[0.5, 1. , 1. ]]), array([[1, 0, 1]], dtype=int32)]
     """
-    return _approx_k("approx_min_k", operand, k, reduction_dimension, recall_target, False)
+    return _approx_k(operand, k, reduction_dimension, False)
 
 
 # --------------------------------------------------------------------- patches
