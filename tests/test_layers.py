@@ -43,9 +43,9 @@ LAYERS = [
       "user_primitives", "segment_ops", "image"]),
     ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
                       "autodiff_checkpoint", "spmd", "lax_implicit"]),
-    ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*", "scipy_stats_functions",
-                       "scipy_stats_functions_kde", "scipy_optimize", "ode", "checkify",
-                       "scipy_linalg_expm", "scipy_sparse_linalg"]),
+    ("built on vmap", ["jnp.vectorize", "jnp.ufuncs_api", "lax_map", "random", "random.*",
+                       "scipy_stats_functions", "scipy_stats_functions_kde", "scipy_optimize",
+                       "ode", "checkify", "scipy_linalg_expm", "scipy_sparse_linalg"]),
 ]
 
 # The only vmapx modules that may be imported inside a function (on first use):

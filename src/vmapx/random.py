@@ -19,6 +19,11 @@ default ``jax_threefry_partitionable=True`` of JAX 0.10):
   ``dirichlet`` included) agree to float rounding (the inverse error function
   is XLA's polynomial), so ``categorical`` and ``choice`` with ``p`` draw
   JAX's indices except where a last-bit difference decides.
+* ``t``, ``chisquare``, ``f``, ``generalized_normal`` and ``ball`` are JAX's
+  constructions on JAX's key splits, so they agree with JAX to the rounding of
+  the normal and gamma draws they use (1e-12 relative in float64, a few ulps
+  in float32; docs/random.md).  ``key_dtype()`` names the threefry
+  implementation (``key<fry>``); keys themselves stay raw ``uint32`` data.
 * Defaults are JAX's with ``jax_enable_x64=True``, vmapx's one dtype model:
   float samplers give ``float64``, ``randint`` and indices (``permutation`` of
   an int, ``choice``, ``categorical``, ``rademacher``, ``geometric``) give
@@ -55,6 +60,7 @@ from ._src.random.continuous import *  # noqa: F401,F403
 from ._src.random.discrete import *  # noqa: F401,F403
 from ._src.random.gamma import *  # noqa: F401,F403
 from ._src.random.counts import *  # noqa: F401,F403
+from ._src.random.derived import *  # noqa: F401,F403
 # kernels that tests check against SciPy and exact arithmetic
 from ._src.random.continuous import _erf, _erf_inv  # noqa: F401
 from ._src.random.uniform import _fma  # noqa: F401
@@ -65,4 +71,5 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "permutation", "exponential", "gamma", "loggamma", "beta", "dirichlet", "cauchy",
            "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
            "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal",
-           "poisson", "binomial", "multinomial"]
+           "poisson", "binomial", "multinomial", "t", "chisquare", "f", "generalized_normal",
+           "ball", "key_dtype"]

@@ -23,6 +23,7 @@ from .._src.lax_conv import *  # noqa: F401,F403,E402
 from .._src.lax_slicing import *  # noqa: F401,F403,E402
 from .._src.lax_reduce import *  # noqa: F401,F403,E402
 from .._src.lax_misc import *  # noqa: F401,F403,E402
+from .._src.lax_extras import *  # noqa: F401,F403,E402
 from . import linalg  # noqa: F401,E402
 from .._src.sharding import with_sharding_constraint  # noqa: F401,E402
 from .._src.callbacks import dce_sink  # noqa: F401,E402

@@ -12,13 +12,14 @@ from .._src.numpy_api import *  # noqa: F401,F403
 from .._src.numpy_api import (_getitem, _IndexUpdateHelper, sum, max, min, any, all,  # noqa: F401
                               round, bool)  # noqa: A004
 from .._src.jnp.vectorize import vectorize, apply_along_axis  # noqa: F401,E402  (built on vmap)
+from .._src.jnp.ufuncs_api import ufunc, frompyfunc  # noqa: F401,E402  (built on vmap)
 from . import linalg, fft  # noqa: F401,E402
 from .._src import interop as _interop  # noqa: E402
 from .._src.inputs import ML_DTYPES as _ML_DTYPES  # noqa: E402
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 import sys as _sys  # noqa: E402
 
-_wrap_namespace(globals(), ["vectorize", "apply_along_axis"])
+_wrap_namespace(globals(), ["vectorize", "apply_along_axis", "frompyfunc"])
 _interop._install(_sys.modules[__name__], linalg, fft)
 
 

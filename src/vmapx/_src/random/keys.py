@@ -16,8 +16,8 @@ from ..core import (Tracer as _Tracer, dtype_of as _dtype_of, finish_output as _
                     shape_of as _shape_of)
 from ..prims.random_bits import threefry2x32_p as _threefry2x32_p
 
-__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "split",
-           "fold_in"]
+__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "key_dtype", "clone",
+           "split", "fold_in"]
 
 
 _U32 = _np.dtype(_np.uint32)
@@ -113,10 +113,58 @@ def _check_key(name, key):
     return key
 
 
+class KeyDType:
+    """The key dtype of a PRNG implementation (JAX's ``key<fry>`` for threefry).
+
+    NumPy has no extended dtypes, so vmapx's keys stay raw ``uint32[..., 2]``
+    data; this object names their implementation, and ``key``/``wrap_key_data``
+    accept it as ``dtype=`` or ``impl=``, as JAX's.  Two key dtypes are equal
+    when their implementations are.
+    """
+
+    __slots__ = ("impl",)
+    _SHORT = {"threefry2x32": "fry"}
+
+    def __init__(self, impl):
+        self.impl = impl
+
+    @property
+    def name(self):
+        return f"key<{self._SHORT[self.impl]}>"
+
+    @property
+    def itemsize(self):
+        """Bytes of one key's data (two uint32 words)."""
+        return 2 * _U32.itemsize
+
+    def __eq__(self, other):
+        return isinstance(other, KeyDType) and other.impl == self.impl
+
+    def __hash__(self):
+        return hash((KeyDType, self.impl))
+
+    def __repr__(self):
+        return self.name
+
+    __str__ = __repr__
+
+
+def _resolve_impl(impl):
+    """The implementation's name from ``None``, a name or a ``KeyDType``."""
+    if impl is None:
+        return _IMPL
+    if isinstance(impl, KeyDType):
+        return impl.impl
+    if isinstance(impl, str):
+        if impl != _IMPL:
+            raise ValueError(f'unrecognized PRNG implementation "{impl}". vmapx implements '
+                             f'only "{_IMPL}".')
+        return impl
+    raise TypeError(f"unrecognized type {type(impl)} for specifying PRNG implementation.")
+
+
 def _check_impl(impl):
-    if impl is not None and impl != _IMPL:
-        raise ValueError(f'unrecognized PRNG implementation "{impl}". vmapx implements '
-                         f'only "{_IMPL}".')
+    _resolve_impl(impl)
 
 
 def _float_dtype(name, dtype, kinds="f", what="a float dtype"):
@@ -272,6 +320,22 @@ def key_impl(keys):
     """
     _check_key_data(keys)
     return _IMPL
+
+
+def key_dtype(impl_spec=None):
+    """The key dtype of a PRNG implementation (default and only one: threefry),
+    as ``jax.random.key_dtype``; ``impl_spec`` is None, ``'threefry2x32'`` or a
+    key dtype.  Unknown names raise ValueError, other types TypeError.
+
+    >>> from vmapx import random
+    >>> random.key_dtype()
+    key<fry>
+    >>> random.key(0, dtype=random.key_dtype())
+    array([0, 0], dtype=uint32)
+    >>> random.key_dtype(random.key_impl(random.key(0))) == random.key_dtype()
+    True
+    """
+    return KeyDType(_resolve_impl(impl_spec))
 
 
 def clone(key):
