@@ -6,8 +6,13 @@
 ... except vmapx.errors.TracerBoolConversionError as e:
 ...     print(type(e).__mro__[2].__name__)
 TypeError
+>>> try:                       # shapes that do not fit: JAX's TypeError, NumPy's ValueError
+...     vmapx.numpy.ones(3) + vmapx.numpy.ones(4)
+... except TypeError as e:
+...     print(isinstance(e, ValueError), e)
+True add got incompatible shapes for broadcasting: (3,), (4,).
 """
 from ._src.errors import (UnexpectedTracerError, UnboundAxisNameError,  # noqa: F401
                           ConcretizationTypeError, TracerBoolConversionError,
                           TracerIntegerConversionError, TracerArrayConversionError,
-                          NonConcreteBooleanIndexError)
+                          NonConcreteBooleanIndexError, ShapeError)

@@ -36,13 +36,21 @@ class NonConcreteBooleanIndexError(IndexError):
     """A traced boolean mask was used as an index (the result shape would depend on it)."""
 
 
+class ShapeError(TypeError, ValueError):
+    """Operand shapes that do not fit (broadcasting, contracting dimensions,
+    reshapes, concatenation).  JAX raises ``TypeError`` here and NumPy
+    ``ValueError``; this is both, so a JAX program's ``except TypeError`` and a
+    NumPy user's ``except ValueError`` each catch it (as NumPy's own
+    ``AxisError`` is both a ``ValueError`` and an ``IndexError``)."""
+
+
 class TracerArrayConversionError(TypeError):
     """``np.asarray(tracer)``: conversion of a traced value to a NumPy array."""
 
 
 for _cls in (UnexpectedTracerError, UnboundAxisNameError, ConcretizationTypeError,
              TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError,
-             NonConcreteBooleanIndexError):
+             NonConcreteBooleanIndexError, ShapeError):
     _cls.__module__ = "vmapx.errors"
 
 

@@ -17,6 +17,8 @@ import warnings
 
 import numpy as np
 
+from .errors import ShapeError
+
 VALID_KINDS = "biufc"
 """dtype kinds JAX arrays can have (bool, signed, unsigned, float, complex)."""
 
@@ -240,3 +242,31 @@ def check_vectorize_rank_promotion(shapes, core_ranks, signature):
         warnings.warn(message, stacklevel=3)
     elif mode == "raise":
         raise ValueError(message)
+
+
+def reshape_target(old, given) -> tuple:
+    """The shape ``reshape(a of shape old, given)`` makes (``-1`` resolved), or
+    JAX's error for one it cannot (a ``ShapeError``: JAX's ``TypeError`` and
+    NumPy's ``ValueError`` at once).  ``given`` is an int or a sequence, shown in
+    the message as the caller gave it.
+
+    >>> reshape_target((2, 3), (-1, 2))
+    (3, 2)
+    """
+    shape = (int(given),) if isinstance(given, (int, np.integer)) else tuple(int(s) for s in given)
+    total = int(np.prod(old, dtype=np.int64))
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+        if shape.count(-1) > 1:
+            raise ShapeError("can only specify one unknown axis size with a `-1` value, got "
+                             f"{given}")
+        if known == 0 or total % known:
+            raise ShapeError(f"cannot reshape array of shape {tuple(old)} (size {total}) into "
+                             f"shape {given} because the product of specified axis sizes "
+                             f"({known}) does not evenly divide {total}")
+        shape = tuple(total // known if s == -1 else s for s in shape)
+    size = int(np.prod(shape, dtype=np.int64))
+    if size != total:
+        raise ShapeError(f"cannot reshape array of shape {tuple(old)} (size {total}) into shape "
+                         f"{given} (size {size})")
+    return shape

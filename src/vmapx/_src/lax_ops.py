@@ -20,6 +20,7 @@ import numpy as np
 
 from . import inputs
 from .core import Tracer, get_aval, is_python_scalar
+from .errors import ShapeError
 from .jnp.base import asarray_like, astype, canonicalize_axis
 from .prims.products import dot_general_p
 from . import numpy_api as jnp
@@ -58,8 +59,8 @@ def _check_binary(name, args, tip=True):
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        raise TypeError(f"{name} got incompatible shapes for broadcasting: "
-                        f"{', '.join(map(str, shapes))}.") from None
+        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "
+                         f"{', '.join(map(str, shapes))}.") from None
 
 
 _JNP_NAME = {"sub": "subtract", "mul": "multiply", "div": "divide", "max": "maximum",
@@ -492,9 +493,9 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     xa, ya = _aval(x), _aval(y)
     for i, j in zip(dn[0][0], dn[0][1], strict=True):
         if xa.shape[i] != ya.shape[j]:
-            raise TypeError(f"dot_general requires contracting dimensions to have the same "
-                            f"shape, got {tuple(xa.shape[k] for k in dn[0][0])} and "
-                            f"{tuple(ya.shape[k] for k in dn[0][1])}.")
+            raise ShapeError(f"dot_general requires contracting dimensions to have the same "
+                             f"shape, got {tuple(xa.shape[k] for k in dn[0][0])} and "
+                             f"{tuple(ya.shape[k] for k in dn[0][1])}.")
     for i, j in zip(dn[1][0], dn[1][1], strict=True):
         if xa.shape[i] != ya.shape[j]:
             raise TypeError(f"dot_general requires lhs batch dimensions and rhs batch "

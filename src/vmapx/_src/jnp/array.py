@@ -19,7 +19,8 @@ import types
 
 import numpy as np
 
-from .. import fperrors
+from .. import fperrors, inputs
+from ..errors import ShapeError
 from ..core import Tracer, register_result_type
 from ..devices import CPU as _CPU
 
@@ -112,6 +113,21 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
 
     def __irshift__(self, other):
         return self >> other
+
+    def reshape(self, *shape, **kwargs):
+        """As ``ndarray.reshape``; a shape that does not fit raises JAX's error
+        (a ``ShapeError``: ``TypeError`` for JAX programs, ``ValueError`` for NumPy's).
+
+        >>> import vmapx.numpy as jnp
+        >>> jnp.arange(6).reshape(2, -1).shape
+        (2, 3)
+        """
+        try:
+            return np.ndarray.reshape(self, *shape, **kwargs)
+        except ValueError:
+            given = shape[0] if len(shape) == 1 else shape
+            inputs.reshape_target(self.shape, given)   # raises JAX's error when it applies
+            raise
 
     # JAX's extra keywords on ndarray methods; NumPy's own calls (np.argsort, np.var,
     # np.take, ... call these methods on subclasses) keep ndarray's behaviour.  The
@@ -242,6 +258,57 @@ def to_result(out):
     if isinstance(out, tuple) and hasattr(out, "_fields"):
         return t(*(to_result(o) for o in out))
     return out
+
+
+# Binary operators: NumPy's, with floating-point errors silent (``fperrors``, as
+# JAX) and JAX's error for shapes that do not fit (a ``ShapeError``: JAX's
+# ``TypeError``, NumPy's ``ValueError``).  ~0.5 µs over ndarray's own operator.
+_OPERATOR_NAMES = {  # dunder -> the name JAX's message uses
+    "add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "floordiv": "floor_divide",
+    "mod": "rem", "pow": "pow", "and": "and", "or": "or", "xor": "xor",
+    "lshift": "shift_left", "rshift": "shift_right_arithmetic", "lt": "lt", "le": "le",
+    "gt": "gt", "ge": "ge", "eq": "eq", "ne": "ne", "matmul": "dot_general"}
+
+
+def _shape_error(name, left, right):
+    """Raise JAX's error when ``left`` and ``right`` (shapes) do not fit ``name``."""
+    if name == "dot_general":
+        if len(left) and len(right):
+            k_l, k_r = left[-1], right[0 if len(right) == 1 else -2]
+            if k_l != k_r:
+                raise ShapeError("dot_general requires contracting dimensions to have the "
+                                 f"same shape, got {(k_l,)} and {(k_r,)}.")
+        return
+    try:
+        np.broadcast_shapes(left, right)
+    except ValueError:
+        raise ShapeError(f"{name} got incompatible shapes for broadcasting: {left}, "
+                         f"{right}.") from None
+
+
+def _operator(dunder, name, reflected):
+    base = getattr(np.ndarray, dunder)
+    enter, leave = fperrors.enter, fperrors.leave
+
+    def method(self, other):
+        token = enter()
+        try:
+            return base(self, other)
+        except ValueError:
+            mine, theirs = self.shape, np.shape(other)
+            _shape_error(name, *((theirs, mine) if reflected else (mine, theirs)))
+            raise
+        finally:
+            leave(token)
+    method.__name__ = method.__qualname__ = dunder
+    return method
+
+
+for _op, _name in _OPERATOR_NAMES.items():
+    setattr(Array, f"__{_op}__", _operator(f"__{_op}__", _name, False))
+    if _op not in ("lt", "le", "gt", "ge", "eq", "ne"):
+        setattr(Array, f"__r{_op}__", _operator(f"__r{_op}__", _name, True))
+del _op, _name
 
 
 def returning_arrays(fn, namespace=None):

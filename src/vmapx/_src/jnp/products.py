@@ -6,6 +6,7 @@ import operator
 import numpy as np
 
 from ..core import shape_of, ndim_of, dtype_of
+from ..errors import ShapeError
 from ..prims import elementwise as ew
 from ..prims.products import _LETTERS, dot_general_p, einsum_p
 from .base import asarray_like, astype, canonicalize_axis
@@ -28,8 +29,8 @@ def _dg(a, b, lc, rc, lb=(), rb=()):
     sa, sb = shape_of(a), shape_of(b)
     left, right = tuple(sa[i] for i in lc), tuple(sb[j] for j in rc)
     if left != right:   # JAX's TypeError (its NN tutorial catches it)
-        raise TypeError("dot_general requires contracting dimensions to have the same shape, "
-                        f"got {left} and {right}.")
+        raise ShapeError("dot_general requires contracting dimensions to have the same shape, "
+                         f"got {left} and {right}.")
     return dot_general_p.bind(a, b, dimension_numbers=((tuple(lc), tuple(rc)),
                                                        (tuple(lb), tuple(rb))))
 
@@ -71,8 +72,8 @@ def matmul(a, b, out=None, *, precision=None, preferred_element_type=None):
     sa, sb = shape_of(a), shape_of(b)
     k_a, k_b = sa[-1], sb[0 if nb == 1 else -2]
     if k_a != k_b:
-        raise TypeError("dot_general requires contracting dimensions to have the same shape, "
-                        f"got {(k_a,)} and {(k_b,)}.")
+        raise ShapeError("dot_general requires contracting dimensions to have the same shape, "
+                         f"got {(k_a,)} and {(k_b,)}.")
     if na <= 2 and nb <= 2:
         return _dg(a, b, (na - 1,), (0 if nb == 1 else nb - 2,))
     a2 = expand_dims(a, 0) if na == 1 else a
@@ -168,11 +169,7 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
         rb_ = (rb_,) if isinstance(rb_, (int, np.integer)) else tuple(rb_)
         lc = tuple(canonicalize_axis(x, na) for x in la)
         rc = tuple(canonicalize_axis(x, nb) for x in rb_)
-    sa, sb = shape_of(a), shape_of(b)
-    for i, j in zip(lc, rc, strict=True):
-        if sa[i] != sb[j]:
-            raise ValueError("shape-mismatch for sum")
-    return _dg(a, b, lc, rc)
+    return _dg(a, b, lc, rc)   # mismatched contracted sizes: JAX's error (a ShapeError)
 
 
 def _expand_ellipsis(spec, operands):

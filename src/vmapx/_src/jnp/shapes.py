@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
+from .. import inputs
+from ..errors import ShapeError
 from ..prims import shapes as sp
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis
 
@@ -28,38 +30,16 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if shape is None:
         shape = newshape
     a = asarray_like(a)
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    shape = tuple(int(s) for s in shape)
+    given = shape   # JAX's messages show the shape as it was given
     if order == "A":  # Fortran order only for a Fortran-contiguous NumPy array
         order = "F" if isinstance(a, np.ndarray) and np.isfortran(a) else "C"
     if order == "F":  # index the elements column-major: reverse the axes around a C reshape
+        shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
         return transpose(reshape(transpose(a), shape[::-1]))
     if order != "C":
         raise ValueError("order must be one of 'C', 'F', 'A', or 'K' (got '%s')" % order)
     old = shape_of(a)
-    traced = isinstance(a, Tracer)   # JAX's TypeErrors; NumPy's ValueErrors on arrays
-    total = int(np.prod(old, dtype=np.int64))
-    if -1 in shape:
-        known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-        if traced and shape.count(-1) > 1:
-            raise TypeError("can only specify one unknown axis size with a `-1` value, got "
-                            f"{shape}")
-        if traced and known and total % known:
-            raise TypeError(f"cannot reshape array of shape {old} (size {total}) into shape "
-                            f"{shape} because the product of specified axis sizes ({known}) "
-                            f"does not evenly divide {total}")
-        if shape.count(-1) > 1 or (known == 0 or total % known):
-            raise ValueError(f"cannot reshape array of shape {old} (size {total}) into shape "
-                             f"{shape}")
-        shape = tuple(total // known if s == -1 else s for s in shape)
-    size = int(np.prod(shape, dtype=np.int64))
-    if size != total:
-        if traced:
-            raise TypeError(f"cannot reshape array of shape {old} (size {total}) into shape "
-                            f"{shape} (size {size})")
-        raise ValueError(f"cannot reshape array of shape {old} (size {total}) into shape "
-                         f"{shape}")
+    shape = inputs.reshape_target(old, given)   # JAX's errors (ShapeError)
     if tuple(old) == shape:
         return a
     return sp.reshape_p.bind(a, new_sizes=shape)
@@ -301,13 +281,13 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
         raise ValueError("Zero-dimensional arrays cannot be concatenated.")
     shapes = [tuple(shape_of(a)) for a in arrays]
     if any(len(s) != nd for s in shapes):   # JAX's TypeErrors
-        raise TypeError("Cannot concatenate arrays with different numbers of dimensions: got "
-                        f"{', '.join(map(str, shapes))}.")
+        raise ShapeError("Cannot concatenate arrays with different numbers of dimensions: got "
+                         f"{', '.join(map(str, shapes))}.")
     ax = canonicalize_axis(axis, nd)
     if any(s[:ax] + s[ax + 1:] != shapes[0][:ax] + shapes[0][ax + 1:] for s in shapes):
-        raise TypeError("Cannot concatenate arrays with shapes that differ in dimensions other "
-                        f"than the one being concatenated: concatenating along dimension {ax} "
-                        f"for shapes {', '.join(map(str, shapes))}.")
+        raise ShapeError("Cannot concatenate arrays with shapes that differ in dimensions other "
+                         f"than the one being concatenated: concatenating along dimension {ax} "
+                         f"for shapes {', '.join(map(str, shapes))}.")
     if casting is not None:
         _check_casting(arrays, dtype, casting)
     if dtype is not None:

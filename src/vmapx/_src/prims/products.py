@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import inputs
 from ..core import Primitive, ShapedArray, shape_of
+from ..errors import ShapeError
 from .elementwise import add_p
 from .reductions import _to_dtype
 from .shapes import transpose_p
@@ -51,7 +52,7 @@ def _dot_general_abstract(la, ra, *, dimension_numbers, preferred_element_type=N
     (lc, rc), (lb, rb) = dimension_numbers
     for i, j in zip(lc, rc, strict=True):
         if la.shape[i] != ra.shape[j]:
-            raise TypeError(
+            raise ShapeError(
                 f"dot_general requires contracting dimensions to have the same shape, got "
                 f"{la.shape} and {ra.shape} (contracting {lc} and {rc}).")
     shape = (tuple(la.shape[i] for i in lb) + tuple(la.shape[i] for i in _free(la.ndim, lc, lb))
