@@ -43,7 +43,7 @@ LAYERS = [
       "user_primitives", "segment_ops", "image"]),
     ("entry points", ["interop", "api", "autodiff_api", "autodiff_jacobians",
                       "autodiff_checkpoint", "spmd", "lax_implicit"]),
-    ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*"]),
+    ("built on vmap", ["jnp.vectorize", "lax_map", "random", "random.*", "scipy_spatial"]),
 ]
 
 # The only vmapx modules that may be imported inside a function (on first use):

@@ -1,4 +1,6 @@
-"""``vmapx.scipy``: JAX's ``jax.scipy`` on NumPy arrays (``special``, ``stats``).
+"""``vmapx.scipy``: JAX's ``jax.scipy`` on NumPy arrays (``special``, ``stats``,
+``linalg``, ``signal``, ``fft``, ``integrate``, ``interpolate``, ``ndimage``,
+``spatial``).
 
 SciPy itself is imported only when a special function is first evaluated.
 
@@ -8,3 +10,4 @@ SciPy itself is imported only when a special function is first evaluated.
 array([0.5])
 """
 from . import special, stats, linalg  # noqa: F401
+from . import fft, integrate, interpolate, ndimage, signal, spatial  # noqa: F401
