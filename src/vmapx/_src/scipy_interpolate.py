@@ -77,8 +77,9 @@ class RegularGridInterpolator:
                 raise ValueError("fill_value must be either 'None' or of a type compatible "
                                  "with values")
         self.fill_value = fill_value
-        self.grid = tuple(asarray_like(p) for p in points)
-        self.values = values
+        # vmapx arrays (not plain ndarrays), so that traced cell indices can index them
+        self.grid = tuple(jnp.asarray(p) for p in points)
+        self.values = jnp.asarray(values)
 
     def __call__(self, xi, method=None):
         """The interpolated values at ``xi`` (``(..., ndim)``, or a tuple of

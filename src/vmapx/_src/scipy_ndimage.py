@@ -79,7 +79,7 @@ def map_coordinates(input, coordinates, order, mode="constant", cval=0.0):
     >>> map_coordinates(image, [np.array([-1.0]), np.array([0.0])], order=0, mode="wrap")
     array([8.])
     """
-    x = asarray_like(input)
+    x = jnp.asarray(input)   # a vmapx array: traced indices can index it
     coordinates = [asarray_like(c) for c in coordinates]
     if len(coordinates) != ndim_of(x):
         raise ValueError("coordinates must be a sequence of length input.ndim, but "

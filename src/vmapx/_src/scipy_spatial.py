@@ -279,7 +279,7 @@ class Rotation(typing.NamedTuple):
         quat = np.array([0.0, 0.0, 0.0, 1.0], dtype=dtype)
         if num is not None:
             quat = np.tile(quat, (num, 1))
-        return cls(asarray_like(quat))
+        return cls(jnp.asarray(quat))
 
     @classmethod
     def random(cls, random_key, num=None):
