@@ -72,10 +72,13 @@ class RegularGridInterpolator:
                              f"{ndim_of(values)} dimensions")
         (values,) = _promote_inexact(values)
         if fill_value is not None:
+            weak = isinstance(fill_value, (bool, int, float, complex))
             fill_value = asarray_like(fill_value)
             if not np.can_cast(dtype_of(fill_value), dtype_of(values), casting="same_kind"):
                 raise ValueError("fill_value must be either 'None' or of a type compatible "
                                  "with values")
+            if weak:   # a Python number is weakly typed: float32 values stay float32
+                fill_value = jnp.astype(fill_value, dtype_of(values))
         self.fill_value = fill_value
         # vmapx arrays (not plain ndarrays), so that traced cell indices can index them
         self.grid = tuple(jnp.asarray(p) for p in points)
