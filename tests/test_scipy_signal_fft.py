@@ -223,6 +223,20 @@ def test_stft_equals_scipy_and_istft_inverts_it(kw):
         np.testing.assert_allclose(np.real(x[..., :40]), SIGNAL, atol=1e-12)
 
 
+def test_a_callable_detrend_sees_each_segment_as_in_scipy():
+    # JAX 0.10.2 moves the segment axis under the callable (its wrapper moves
+    # the wrong way); SciPy's meaning stands.
+    remove_mean = lambda d: d - jnp_mean(d)  # noqa: E731
+    _same(signal.stft(SIGNAL, nperseg=8, detrend=remove_mean),
+          ss.stft(SIGNAL, nperseg=8, detrend=remove_mean))
+    _same(signal.welch(SIGNAL, nperseg=8, detrend=remove_mean),
+          ss.welch(SIGNAL, nperseg=8, detrend=remove_mean))
+
+
+def jnp_mean(d):
+    return vmapx.numpy.mean(d, axis=-1, keepdims=True)
+
+
 def test_istft_with_other_axes_and_float32():
     z = np.asarray(signal.stft(SIGNAL, nperseg=8)[2])           # (3, 5, segments)
     moved = np.moveaxis(z, 0, -1)                               # (5, segments, 3)

@@ -1,8 +1,8 @@
 """``vmapx.scipy.fft`` (``jax.scipy.fft``): the type-2 discrete cosine
-transforms ``dct``, ``dctn``, ``idct``, ``idctn``, and the Fourier helpers the
-other SciPy modules of ``_src`` share (``fft_axes``, ``fftfreq``,
-``rfftfreq``): ``vmapx.numpy.fft`` is a public module, which ``_src`` does not
-import, so these bind the ``fft`` primitive themselves.
+transforms ``dct``, ``dctn``, ``idct``, ``idctn``, and ``fft_axes``, the
+Fourier transform the other SciPy modules of ``_src`` share:
+``vmapx.numpy.fft`` is a public module, which ``_src`` does not import, so it
+binds the ``fft`` primitive itself.
 
 The DCT-II of length ``N`` is computed with one complex FFT of the same
 length (Makhoul's reordering): the even-indexed samples followed by the
@@ -67,16 +67,6 @@ def fft_axes(a, kind, sizes, axes, norm="backward"):
         a = jnp.astype(a, np.result_type(dt, np.complex64))
     return fft_p.bind(a, kind=kind, axes=axes, norm=norm,
                       n=sizes[-1] if kind in ("rfft", "irfft") else None)
-
-
-def fftfreq(n, d=1.0, dtype=np.float64):
-    """The sample frequencies of an ``n``-point FFT, as ``numpy.fft.fftfreq``."""
-    return np.asarray(np.fft.fftfreq(n, d), dtype)
-
-
-def rfftfreq(n, d=1.0, dtype=np.float64):
-    """The sample frequencies of an ``n``-point real FFT, as ``numpy.fft.rfftfreq``."""
-    return np.asarray(np.fft.rfftfreq(n, d), dtype)
 
 
 # ------------------------------------------------------------ DCT helpers
