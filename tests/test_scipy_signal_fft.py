@@ -381,22 +381,14 @@ def test_signal_and_fft_match_jax():
     jax.config.update("jax_enable_x64", True)
     import jax.scipy.fft as jf
     import jax.scipy.signal as js
+    # SciPy is the main oracle (above); JAX compiles each case, so a few here.
     x, k = RNG.standard_normal((4, 6)), RNG.standard_normal((2, 3))
-    for mode in ("full", "same", "valid"):
-        for ours, theirs in [(signal.convolve, js.convolve), (signal.correlate, js.correlate),
-                             (signal.convolve2d, js.convolve2d),
-                             (signal.correlate2d, js.correlate2d),
-                             (signal.fftconvolve, js.fftconvolve)]:
-            _same(ours(x, k, mode), theirs(x, k, mode))
-            _same(ours(k, x, mode), theirs(k, x, mode))
-    for kw in (dict(nperseg=8), dict(nperseg=8, average="median", detrend="linear")):
-        _same(signal.welch(SIGNAL, **kw), js.welch(SIGNAL, **kw))
-        _same(signal.csd(SIGNAL, OTHER, **kw), js.csd(SIGNAL, OTHER, **kw))
-    _same(signal.stft(SIGNAL, nperseg=8), js.stft(SIGNAL, nperseg=8))
+    _same(signal.convolve(x, k, "same"), js.convolve(x, k, "same"))
+    _same(signal.fftconvolve(k, x, "valid"), js.fftconvolve(k, x, "valid"))
+    _same(signal.correlate2d(k, x, "valid"), js.correlate2d(k, x, "valid"))
+    _same(signal.correlate2d(x, k, "same"), js.correlate2d(x, k, "same"))
+    _same(signal.convolve(np.arange(5), np.arange(3)), js.convolve(np.arange(5), np.arange(3)))
+    _same(signal.welch(SIGNAL, nperseg=8), js.welch(SIGNAL, nperseg=8))
     z = np.asarray(signal.stft(SIGNAL, nperseg=8)[2])
     _same(signal.istft(z, nperseg=8), js.istft(z, nperseg=8))
-    _same(signal.detrend(x, bp=[2]), js.detrend(x, bp=[2]))
-    for f, g in [(fft.dct, jf.dct), (fft.idct, jf.idct), (fft.dctn, jf.dctn),
-                 (fft.idctn, jf.idctn)]:
-        _same(f(x, norm="ortho"), g(x, norm="ortho"))
-        _same(f(x.astype(np.float32)), g(x.astype(np.float32)), rtol=1e-4, atol=1e-5)
+    _same(fft.idct(x.astype(np.float32)), jf.idct(x.astype(np.float32)), rtol=1e-4, atol=1e-5)

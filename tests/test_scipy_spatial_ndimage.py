@@ -95,12 +95,12 @@ def test_map_coordinates_matches_jax():
     jax.config.update("jax_enable_x64", True)
     import jax.scipy.ndimage as jnd
     edge = [np.array([1.5, -0.5, 3.5, 0.0]), np.array([-0.5, 4.5, 2.0, 5.0])]
+    coords = [np.concatenate([c, e]) for c, e in zip(COORDS, edge, strict=True)]
     for mode, order, dtype in itertools.product(SCIPY_MODE, [0, 1],
                                                 [np.float64, np.float32, np.int64]):
         image = (IMAGE * 10).astype(dtype)
-        for coords in (COORDS, edge):
-            _same(ndimage.map_coordinates(image, coords, order, mode, cval=2.0),
-                  jnd.map_coordinates(image, coords, order, mode, cval=2.0))
+        _same(ndimage.map_coordinates(image, coords, order, mode, cval=2.0),
+              jnd.map_coordinates(image, coords, order, mode, cval=2.0))
 
 
 # ------------------------------------------------------------ interpolate
@@ -330,25 +330,17 @@ def test_rotation_is_a_pytree_through_vmap_and_jit():
     _loop_equals_vmap(mean_quat, RNG.standard_normal((3, 4, 4)))
 
 
-def test_rotation_and_slerp_match_jax():
+def test_rotation_matches_jax():
     jax = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)
-    from jax.scipy.spatial.transform import Rotation as JR, Slerp as JS
-    for dtype in (np.float64, np.float32):
-        tol = dict(rtol=1e-9, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-5, atol=2e-5)
-        q = QUATS.astype(dtype)
-        r, j = Rotation.from_quat(q), JR.from_quat(q)
-        for ours, theirs in [(r.as_matrix(), j.as_matrix()), (r.as_rotvec(), j.as_rotvec()),
-                             (r.as_mrp(), j.as_mrp()), (r.magnitude(), j.magnitude()),
-                             (r.as_quat(True, True), j.as_quat(True, True)),
-                             (Rotation.from_matrix(r.as_matrix()).as_quat(),
-                              JR.from_matrix(j.as_matrix()).as_quat())]:
-            _same(ours, theirs, **tol)
-        for seq in SEQS:
-            _same(r.as_euler(seq), j.as_euler(seq), **tol)
-            angles = RNG.uniform(-3, 3, (8, 3)).astype(dtype)
-            _same(Rotation.from_euler(seq, angles).as_quat(), JR.from_euler(seq, angles).as_quat(),
-                  **tol)
-        times = np.array([0.0, 1.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0]).astype(dtype)
-        at = np.array([0.0, 0.5, 2.0, 3.9, 8.5]).astype(dtype)
-        _same(Slerp.init(times, r)(at).as_quat(), JS.init(times, j)(at).as_quat(), **tol)
+    from jax.scipy.spatial.transform import Rotation as JR
+    # SciPy is the main oracle (above, float64); JAX is slow to dispatch, so a
+    # few float32 conversions here (their dtypes and JAX's choice of -pi).
+    q = QUATS.astype(np.float32)
+    r, j = Rotation.from_quat(q), JR.from_quat(q)
+    for ours, theirs in [(r.as_rotvec(), j.as_rotvec()), (r.as_mrp(), j.as_mrp()),
+                         (r.as_quat(True, True), j.as_quat(True, True)),
+                         (r.as_euler("ZXZ"), j.as_euler("ZXZ"))]:
+        _same(ours, theirs, rtol=1e-5, atol=2e-5)
+    angles = RNG.uniform(-3, 3, (8, 3))
+    _same(Rotation.from_euler("xyz", angles).as_quat(), JR.from_euler("xyz", angles).as_quat())
