@@ -294,6 +294,24 @@ def test_spectral_vmap_grad_and_jit(name, f):
     _jit_equals_eager(f, x[0])
 
 
+def test_sampling_frequency_and_array_windows_may_be_traced():
+    x = SIGNAL[0]
+    rates = np.array([1.0, 2.0, 4.0])
+    freqs, power = vmapx.vmap(lambda fs: signal.welch(x, fs=fs, nperseg=8))(rates)
+    times = vmapx.vmap(lambda fs: signal.stft(x, fs=fs, nperseg=8)[1])(rates)
+    for i, fs in enumerate(rates):
+        want_f, want_p = ss.welch(x, fs=fs, nperseg=8)
+        np.testing.assert_allclose(freqs[i], want_f, rtol=1e-12)
+        np.testing.assert_allclose(power[i], want_p, rtol=1e-12)
+        np.testing.assert_allclose(times[i], ss.stft(x, fs=fs, nperseg=8)[1], rtol=1e-12)
+    windows = np.stack([np.hanning(8), np.hamming(8), np.ones(8)])
+    f = lambda w: signal.welch(x, window=w)[1]  # noqa: E731
+    _loop_equals_vmap(f, windows)
+    _same(f(windows[1]), ss.welch(x, window=windows[1])[1])
+    check_grads(f, (windows[1],), order=1, modes=("fwd", "rev"))
+    _jit_equals_eager(lambda fs: signal.welch(x, fs=fs, nperseg=8)[1], 3.0)
+
+
 def test_istft_vmaps_over_spectra_and_differentiates_in_them():
     z = np.asarray(signal.stft(RNG.standard_normal((3, 24)), nperseg=8)[2])
     f = lambda re, im: signal.istft(re + 1j * im, nperseg=8)[1]  # noqa: E731
