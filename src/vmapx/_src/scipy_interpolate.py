@@ -60,6 +60,12 @@ class RegularGridInterpolator:
 
     def __init__(self, points, values, method="linear", bounds_error=False,
                  fill_value=np.nan):
+        """The interpolator of ``values`` (``(len(g) for g in points) + trailing``)
+        on the grid ``points`` (one strictly increasing 1-D array per axis).
+
+        >>> RegularGridInterpolator((np.array([0.0, 1.0]),), np.ones((2, 3))).values.shape
+        (2, 3)
+        """
         if method not in _METHODS:
             raise ValueError(f"method {method!r} is not defined")
         self.method = method

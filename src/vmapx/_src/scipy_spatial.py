@@ -303,7 +303,11 @@ class Rotation(typing.NamedTuple):
         return Rotation(self.quat[indexer])
 
     def __len__(self):
-        """The number of rotations of a stack."""
+        """The number of rotations of a stack.
+
+        >>> len(Rotation.identity(4))
+        4
+        """
         if self.single:
             raise TypeError("Single rotation has no len().")
         return shape_of(self.quat)[0]
