@@ -45,7 +45,8 @@ LAYERS = [
                       "autodiff_checkpoint", "spmd", "lax_implicit"]),
     ("built on vmap", ["jnp.vectorize", "jnp.ufuncs_api", "lax_map", "random", "random.*",
                        "scipy_stats_functions", "scipy_stats_functions_kde", "scipy_optimize",
-                       "ode", "checkify", "scipy_linalg_expm", "scipy_sparse_linalg"]),
+                       "ode", "checkify", "scipy_linalg_expm", "scipy_sparse_linalg",
+                       "scipy_spatial"]),
 ]
 
 # The only vmapx modules that may be imported inside a function (on first use):
