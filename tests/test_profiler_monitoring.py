@@ -330,13 +330,119 @@ def test_annotate_function_takes_a_name_and_keeps_the_function(tmp_path):
         [("custom", {"tag": "x"})]
 
 
-def test_server_and_memory_profile_are_not_available():
+def test_server_is_not_available():
     with pytest.raises(NotImplementedError, match="no profiler server"):
         profiler.start_server(9012)
     with pytest.raises(NotImplementedError, match="no profiler server"):
         profiler.stop_server()
-    with pytest.raises(NotImplementedError, match="no device memory profile"):
-        profiler.device_memory_profile()
+
+
+# A protocol-buffer reader (wire types 0 and 2), independent of the writer.
+
+def _read_varint(data, i):
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def _message(data):
+    """{field number: [values]}: ints for varints, bytes for the rest."""
+    fields, i = {}, 0
+    while i < len(data):
+        key, i = _read_varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _read_varint(data, i)
+        else:
+            assert wire == 2, wire
+            size, i = _read_varint(data, i)
+            value, i = data[i:i + size], i + size
+        fields.setdefault(number, []).append(value)
+    return fields
+
+
+def _packed(data):
+    values, i = [], 0
+    while i < len(data):
+        value, i = _read_varint(data, i)
+        values.append(value)
+    return values
+
+
+def _decode_profile(blob):
+    """The profile's sample types and, per sample, (values, labels, stack of
+    (filename, line))."""
+    profile = _message(gzip.decompress(blob))
+    strings = [s.decode() for s in profile[6]]
+    assert strings[0] == ""
+    types = [tuple(strings[_message(t)[k][0]] for k in (1, 2)) for t in profile[1]]
+    functions = {m[1][0]: strings[m[4][0]] for m in map(_message, profile.get(5, []))}
+    locations = {}
+    for m in map(_message, profile.get(4, [])):
+        line = _message(m[4][0])
+        locations[m[1][0]] = (functions[line[1][0]], line[2][0])
+    samples = []
+    for m in map(_message, profile.get(2, [])):
+        labels = {strings[_message(l)[1][0]]: strings[_message(l)[2][0]] for l in m[3]}
+        stack = [locations[i] for i in _packed(m[1][0])] if 1 in m else []
+        samples.append((_packed(m[2][0]), labels, stack))
+    return types, samples
+
+
+def test_device_memory_profile_is_a_pprof_profile_of_live_buffers():
+    import tracemalloc
+    if tracemalloc.is_tracing():
+        pytest.skip("tracemalloc is already tracing in this process")
+    tracemalloc.start(25)
+    try:
+        big = jnp.zeros((123, 45), dtype=jnp.float32)   # the line the stack must show
+        line = __import__("inspect").currentframe().f_lineno - 1
+        view = big[1:]
+        blob = profiler.device_memory_profile()
+    finally:
+        tracemalloc.stop()
+    types, samples = _decode_profile(blob)
+    assert types == [("allocations", "count"), ("space", "bytes")]
+    mine = [s for s in samples if s[1].get("shape") == "(123, 45)"]
+    assert len(mine) == 1      # the view counts with its base, once
+    values, labels, stack = mine[0]
+    assert values == [1, 123 * 45 * 4]
+    assert labels == {"kind": "buffer", "device": "cpu:0", "dtype": "float32",
+                      "shape": "(123, 45)"}
+    assert (__file__, line) in stack      # the allocation site, innermost first
+    assert stack.index((__file__, line)) < len(stack) - 1
+    del view
+
+
+def test_device_memory_profile_without_tracemalloc_has_samples_without_stacks(tmp_path):
+    import tracemalloc
+    if tracemalloc.is_tracing():
+        pytest.skip("tracemalloc is tracing in this process")
+    x = jnp.ones(1000)
+    path = tmp_path / "memory.prof"
+    profiler.save_device_memory_profile(str(path))
+    types, samples = _decode_profile(path.read_bytes())
+    assert [s for s in samples if s[1]["shape"] == "(1000,)"][0][:1] == ([1, 8000],)
+    assert all(stack == [] for _, _, stack in samples)
+    with pytest.raises(RuntimeError, match="Unknown backend"):
+        profiler.device_memory_profile("gpu")
+    del x
+
+
+def test_device_memory_profile_sample_types_match_jax():
+    jax = pytest.importorskip("jax")
+    import jax.profiler
+    x = jax.numpy.ones(10)
+    theirs, their_samples = _decode_profile(jax.profiler.device_memory_profile())
+    ours, _ = _decode_profile(profiler.device_memory_profile())
+    assert ours == theirs
+    assert "buffer" in {labels["kind"] for _, labels, _ in their_samples}
+    del x
 
 
 def test_jit_results_are_unchanged_while_tracing(tmp_path):

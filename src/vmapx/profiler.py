@@ -6,7 +6,8 @@ and jitted-program run (``jit(f)``) is recorded; ``stop_trace`` writes a
 Chrome trace-event file at
 ``<log_dir>/plugins/profile/<timestamp>/<host>.trace.json.gz`` that
 TensorBoard's profile plugin and ui.perfetto.dev open.  Host only: vmapx has
-no devices to trace (docs/profiler-monitoring.md).
+no devices to trace.  ``device_memory_profile`` gives the live arrays as a
+pprof profile (docs/profiler-monitoring.md).
 
 >>> import glob, gzip, json, os, tempfile
 >>> import numpy as np, vmapx
