@@ -282,6 +282,39 @@ def test_events_from_other_threads_carry_their_thread_id(tmp_path):
     assert {e["tid"] for e in complete} == set(ids)
 
 
+def test_perfetto_link_serves_the_trace_until_it_is_fetched(tmp_path, monkeypatch, capsys):
+    import socket
+    import time
+    import urllib.request
+    from vmapx._src import profiler as impl
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(impl, "PERFETTO_PORT", port)
+    profiler.start_trace(str(tmp_path), create_perfetto_link=True)
+    with profiler.TraceAnnotation("served"):
+        pass
+    stopper = threading.Thread(target=profiler.stop_trace)
+    stopper.start()
+    url = f"http://127.0.0.1:{port}/perfetto_trace.json.gz"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.headers["Access-Control-Allow-Origin"] == "*"
+                served = response.read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    stopper.join(20)
+    assert not stopper.is_alive()          # stop_trace returned once the file was fetched
+    folder, _ = _read_trace(str(tmp_path))
+    with open(os.path.join(folder, "perfetto_trace.json.gz"), "rb") as file:
+        assert served == file.read()
+    assert f"https://ui.perfetto.dev/#!/?url={url}" in capsys.readouterr().out
+
+
 def test_nothing_is_recorded_outside_a_trace(tmp_path):
     with profiler.TraceAnnotation("before"):
         vmapx.jit(lambda x: x - 1.0)(np.ones(2))

@@ -181,12 +181,15 @@ class _PerfettoHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(socketserver.TCPServer):
+    allow_reuse_address = True
+
+
 def _serve_for_perfetto(path) -> None:
     """Serve ``path`` on ``127.0.0.1:PERFETTO_PORT`` until it has been fetched once."""
     folder, name = os.path.split(str(path))
     handler = functools.partial(_PerfettoHandler, directory=folder)
-    socketserver.TCPServer.allow_reuse_address = True
-    with socketserver.TCPServer(("127.0.0.1", PERFETTO_PORT), handler) as server:
+    with _Server(("127.0.0.1", PERFETTO_PORT), handler) as server:
         server.last_path = None
         print(f"Open URL in browser: https://ui.perfetto.dev/#!/?url=http://127.0.0.1:"
               f"{PERFETTO_PORT}/{name}", flush=True)
