@@ -43,5 +43,6 @@ from . import debug  # noqa: F401,E402
 from . import extend, interpreters, experimental, custom_batching, ad_checkpoint  # noqa: F401,E402
 from . import custom_derivatives  # noqa: F401,E402
 from . import ops, image, typing, flatten_util  # noqa: F401,E402
+from . import profiler, monitoring, stages, dlpack  # noqa: F401,E402
 
 from ._src.misc_api import __version__  # noqa: F401,E402

@@ -18,9 +18,9 @@ import weakref
 
 import numpy as np
 
-from . import fperrors, inputs, stages, tree as tu
+from . import fperrors, inputs, monitoring, profiler, stages, tree as tu
 from .caches import LRUCache, register
-from .core import Tracer
+from .core import current_trace, EvalTrace, Tracer
 from .jnp.array import Array, plain
 from .errors import ConcretizationTypeError, api_boundary
 from .staging import hoist_tracer_consts
@@ -175,6 +175,10 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                 return fun(*full, **kw)
             return fun(*a, **kw)
         try:
+            if monitoring.LISTENING and type(current_trace()) is EvalTrace:
+                # JAX's tracing event, outside any other transformation
+                with monitoring.elapsed(monitoring.JAXPR_TRACE_EVENT, fname):
+                    return flatten_fun_trace(call, dyn_args, kwargs, origin=fun)
             return flatten_fun_trace(call, dyn_args, kwargs, origin=fun)
         except ConcretizationTypeError as e:
             _add_tracing_note(e, fun, fname)
@@ -283,15 +287,22 @@ _shared_lock = threading.Lock()
 def _run(closed, fname, args):
     """Run the program silently (floating-point errors give NaN / inf, as in
     JAX); under ``debug_nans`` / ``debug_infs`` check the results and rerun
-    operation by operation to raise at the culprit (``fperrors``)."""
-    if not fperrors.any_checks():   # the entry point (api_boundary) made errors silent
+    operation by operation to raise at the culprit (``fperrors``).  While a
+    profiler trace is active, the run is one of its events (``jit(f)``)."""
+    session = profiler.SESSION
+    if session is None and not fperrors.any_checks():
+        # the common case: the entry point (api_boundary) made errors silent
         return (closed.cache.get("run") or runner(closed, fname))(*args)
+    start = session.now() if session is not None else 0
     token = fperrors.enter_quiet()
     try:
         outs = (closed.cache.get("run") or runner(closed, fname))(*args)
     finally:
         fperrors.leave(token)
-    fperrors.check_results(outs, lambda: evaluate(closed, args), f"jit({fname})")
+        if session is not None:
+            session.add(f"jit({fname})", start, None)
+    if fperrors.any_checks():
+        fperrors.check_results(outs, lambda: evaluate(closed, args), f"jit({fname})")
     return outs
 
 

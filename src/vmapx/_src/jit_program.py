@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import fused, pool
+from . import fused, monitoring, pool
 from .core import Primitive, unaliased
 from .jnp.array import Array
 from .staging import eval_jaxpr
@@ -440,18 +440,27 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
     if fused.largest_bytes(closed.jaxpr.eqns) >= COMPILE_NOW_BYTES:
         # Big arrays: compiling costs nothing next to the work, and the compiled
         # program takes its temporaries from the buffer pool (no fresh pages).
-        return _install(closed, key, compile_program(simplify(closed), name, finish), name)
+        return _install(closed, key, _compile(closed, name, finish), name)
 
     def tiered(*args):
         count[0] += 1
         if count[0] >= calls_needed:
-            run = compile_program(simplify(closed), name, finish)
+            run = _compile(closed, name, finish)
             with fused.LOCK:   # unless the native program was swapped in meanwhile
                 if closed.cache.get(key) is tiered:
                     closed.cache[key] = run
         return evaluate(closed, args, finish)
 
     return _install(closed, key, tiered, name)
+
+
+def _compile(closed, name, finish):
+    """``compile_program`` of the simplified ``closed``; a program handed to the
+    user (``finish``) records JAX's compile event for listeners (``monitoring``)."""
+    if finish and monitoring.LISTENING:
+        with monitoring.elapsed(monitoring.BACKEND_COMPILE_EVENT, f"jit({name})"):
+            return compile_program(simplify(closed), name, finish)
+    return compile_program(simplify(closed), name, finish)
 
 
 def _install(closed, key, run, name):
