@@ -72,11 +72,14 @@ def run(side: str, program: Path, timeout: int) -> str:
 
 def normalize(text: str) -> str:
     """JAX's array repr to NumPy's: ``Array([1., 2.], dtype=float64)`` ->
-    ``array([1., 2.])`` (the values are what is compared)."""
+    ``array([1., 2.])`` (the values are what is compared); JAX's typed Python
+    scalars to plain ones; runs of blanks (column padding) to one."""
     text = re.sub(r",\s*dtype=(float64|int64|bool)(, weak_type=True)?\)", ")", text)
     text = re.sub(r", weak_type=True\)", ")", text)
     text = text.replace("Array(", "array(")
-    return text
+    text = re.sub(r"TypedFloat\(([^,()]*)(, dtype=\w+)?\)", r"\1", text)  # JAX's typed scalars
+    text = re.sub(r"\[\s+", "[", text)      # NumPy pads columns by the widest entry
+    return re.sub(r"[ \t]+", " ", text)
 
 
 def same(a: str, b: str, rtol: float) -> list:

@@ -15,4 +15,4 @@ True add got incompatible shapes for broadcasting: (3,), (4,).
 from ._src.errors import (UnexpectedTracerError, UnboundAxisNameError,  # noqa: F401
                           ConcretizationTypeError, TracerBoolConversionError,
                           TracerIntegerConversionError, TracerArrayConversionError,
-                          NonConcreteBooleanIndexError, ShapeError)
+                          NonConcreteBooleanIndexError, ShapeError, IndexerTypeError)

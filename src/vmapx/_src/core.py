@@ -29,7 +29,9 @@ class ShapedArray(NamedTuple):
     """Abstract value: shape, dtype and weak type (Python scalars are weak).
 
     >>> ShapedArray((2, 3), np.dtype('float32'))
-    ShapedArray(shape=(2, 3), dtype=dtype('float32'), weak_type=False)
+    ShapedArray(float32[2,3])
+    >>> ShapedArray((), np.dtype('float64'), True)
+    ShapedArray(float64[], weak_type=True)
     """
     shape: tuple
     dtype: np.dtype
@@ -48,6 +50,10 @@ class ShapedArray(NamedTuple):
 
     def __str__(self):  # JAX's: float32[2,3], and ~float32[] for a weak type
         return ("~" if self.weak_type else "") + self.str_short()
+
+    def __repr__(self):  # JAX's: ShapedArray(float32[2,3]), weak_type shown when set
+        return (f"ShapedArray({self.str_short()}"
+                f"{', weak_type=True' if self.weak_type else ''})")
 
 
 _SCALAR_TYPES = (bool, int, float, complex)

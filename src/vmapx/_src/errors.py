@@ -44,13 +44,18 @@ class ShapeError(TypeError, ValueError):
     ``AxisError`` is both a ``ValueError`` and an ``IndexError``)."""
 
 
+class IndexerTypeError(TypeError, IndexError):
+    """An index of a type that cannot index (a float array, a float).  JAX
+    raises ``TypeError`` and NumPy ``IndexError``; this is both."""
+
+
 class TracerArrayConversionError(TypeError):
     """``np.asarray(tracer)``: conversion of a traced value to a NumPy array."""
 
 
 for _cls in (UnexpectedTracerError, UnboundAxisNameError, ConcretizationTypeError,
              TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError,
-             NonConcreteBooleanIndexError, ShapeError):
+             NonConcreteBooleanIndexError, ShapeError, IndexerTypeError):
     _cls.__module__ = "vmapx.errors"
 
 

@@ -459,7 +459,7 @@ def typeof(x) -> ShapedArray:
 
     >>> import numpy as np, vmapx
     >>> vmapx.typeof(np.ones((2, 3), np.float32))
-    ShapedArray(shape=(2, 3), dtype=dtype('float32'), weak_type=False)
+    ShapedArray(float32[2,3])
     >>> vmapx.typeof(1.0).weak_type
     True
     """

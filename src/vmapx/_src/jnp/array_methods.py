@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, finish_output
+from ..errors import IndexerTypeError
 from .index_updates import IndexUpdateHelper
 from .array import Array, as_array
 from .indexing import getitem, nonzero, take
@@ -48,7 +49,21 @@ def _getitem(self, index):
     """
     if _has_tracer(index):
         return getitem(self.view(np.ndarray), index)
-    return np.ndarray.__getitem__(self, index)
+    try:
+        return np.ndarray.__getitem__(self, index)
+    except IndexError as error:
+        _check_indexer_types(index, error)   # JAX's error for a float index (TypeError too)
+        raise
+
+
+def _check_indexer_types(index, error):
+    for item in index if isinstance(index, tuple) else (index,):
+        dtype = getattr(item, "dtype", None)
+        if dtype is None and isinstance(item, (float, complex)):
+            dtype = np.dtype(type(item))
+        if dtype is not None and np.dtype(dtype).kind in "fc":
+            raise IndexerTypeError("Indexer must have integer or boolean type, got indexer "
+                                   f"with type {np.dtype(dtype).name} ({error})")
 
 
 def _argsort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False):

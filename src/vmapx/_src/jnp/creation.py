@@ -2,6 +2,8 @@
 ``array``/``asarray`` of traced values stack them with primitives."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from ..core import copy_box, Tracer, shape_of, dtype_of
@@ -90,7 +92,7 @@ def full(shape, fill_value, dtype=None, order="C"):
         sh = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         out = broadcast_to(v, sh)
         return out
-    return as_array(np.full(shape, fill_value, dtype=dtype, order=order))
+    return as_array(np.full(_static_shape(shape), fill_value, dtype=dtype, order=order))
 
 
 def zeros(shape, dtype=None, order="C"):
@@ -99,7 +101,7 @@ def zeros(shape, dtype=None, order="C"):
     >>> zeros(2)
     array([0., 0.])
     """
-    return as_array(np.zeros(shape, dtype=dtype, order=order))
+    return as_array(np.zeros(_static_shape(shape), dtype=dtype, order=order))
 
 
 def ones(shape, dtype=None, order="C"):
@@ -108,7 +110,7 @@ def ones(shape, dtype=None, order="C"):
     >>> ones(2, dtype=int)
     array([1, 1])
     """
-    return as_array(np.ones(shape, dtype=dtype, order=order))
+    return as_array(np.ones(_static_shape(shape), dtype=dtype, order=order))
 
 
 def empty(shape, dtype=None, order="C"):
@@ -117,7 +119,23 @@ def empty(shape, dtype=None, order="C"):
     >>> empty(2)
     array([0., 0.])
     """
-    return as_array(np.zeros(shape, dtype=dtype, order=order))
+    return as_array(np.zeros(_static_shape(shape), dtype=dtype, order=order))
+
+
+def _static_shape(shape):
+    """``shape`` with its entries as Python ints: a traced entry gives its
+    concrete value (per-example code under eager vmap) or JAX's error."""
+    items = shape if isinstance(shape, (tuple, list)) else (shape,)
+    if not any(isinstance(s, Tracer) for s in items):
+        return shape
+    try:
+        dims = tuple(operator.index(s) for s in items)
+    except ConcretizationTypeError:
+        raise TypeError(
+            "Shapes must be 1D sequences of concrete values of integer type, got "
+            f"{tuple(items)}.\nIf using `jit`, try using `static_argnums` or applying `jit` to "
+            "smaller subfunctions.") from None
+    return dims if isinstance(shape, (tuple, list)) else dims[0]
 
 
 def _concrete(x, what):

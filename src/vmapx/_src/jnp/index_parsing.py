@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
-from ..errors import NonConcreteBooleanIndexError
+from ..errors import IndexerTypeError, NonConcreteBooleanIndexError
 from ..prims import elementwise as ew, shapes as sp
 from ..prims.indexing import FULL, index_layout
 from ..prims.checks import check_p, index_checks_on, OOBMessage
@@ -34,6 +34,15 @@ from .shapes import ravel as _ravel
 _VALID_MSG = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
               "integer or boolean arrays are valid indices")
 _INT_MSG = "arrays used as indices must be of integer (or boolean) type"
+
+
+def _non_integer(dtype, numpy_msg=_INT_MSG):
+    """JAX's error for an index of a non-integer type: a TypeError and NumPy's
+    IndexError at once, in JAX's words followed by NumPy's."""
+    if np.dtype(dtype).kind not in "fc":
+        return IndexError(numpy_msg)
+    return IndexerTypeError("Indexer must have integer or boolean type, got indexer with type "
+                            f"{np.dtype(dtype).name} ({numpy_msg})")
 _GET_MODES = (None, "clip", "fill", "promise_in_bounds", "jax")
 _UPDATE_MODES = (None, "clip", "drop", "promise_in_bounds", "jax")
 # "jax": the default of ``x.at[...]`` methods, JAX's out-of-bounds policy for concrete
@@ -73,7 +82,9 @@ def _convert_item(i):
         return int(i)
     given_array = isinstance(i, np.ndarray)
     if not isinstance(i, Tracer):
-        if isinstance(i, (float, complex, np.inexact, str, bytes)):
+        if isinstance(i, (float, complex, np.inexact)):
+            raise _non_integer(np.asarray(i).dtype, _VALID_MSG)
+        if isinstance(i, (str, bytes)):
             raise IndexError(_VALID_MSG)
         i = asarray_like(i)  # a list may hold traced values
     if isinstance(i, Tracer):
@@ -85,14 +96,14 @@ def _convert_item(i):
                 "vmapx.numpy.where(mask, x, fill) to select values, or "
                 "vmapx.numpy.nonzero(mask, size=...) for a static number of indices.")
         if kind not in "iu":
-            raise IndexError(_INT_MSG)
+            raise _non_integer(i.dtype)
         return ("arr", i if i.dtype == np.intp else astype(i, np.intp))
     a = np.asarray(i)
     if a.dtype.kind not in "iub":
         if a.size == 0 and inputs.kind(a.dtype) == "f" and not given_array:
             a = a.astype(np.intp)  # x[[]] and x[:, ()] are empty integer indices, as in NumPy
         else:
-            raise IndexError(_INT_MSG)
+            raise _non_integer(a.dtype)
     if a.dtype.kind == "b":
         return ("bool", bool(a)) if a.ndim == 0 else ("mask", a)
     return int(a) if a.ndim == 0 else ("arr", a)
