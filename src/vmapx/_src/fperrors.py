@@ -11,9 +11,8 @@ around its own computations (eager primitives and ``vmapx.numpy`` functions,
 everything under a public transform: ``errors.api_boundary``) and restores it
 after, so the user's own NumPy code keeps the user's settings.  Setting and
 resetting the variable costs ~0.1 µs; ``np.errstate`` (~1-3 µs) is the
-fallback on a NumPy without that variable.  Arithmetic operators on results
-outside any transform (``x / 0`` on a ``vmapx.Array``) are NumPy's own and
-warn as NumPy does.
+fallback on a NumPy without that variable.  The binary operators of a
+``vmapx.Array`` (``x / 0``) are silent the same way (``jnp/array.py``).
 
 ``jax_debug_nans`` / ``jax_debug_infs`` use the same switch: the error state
 becomes "raise" for invalid values (NaN) / division by zero and overflow
