@@ -23,12 +23,11 @@ import numpy as np
 
 from . import inputs
 from . import jit_program, tree as tu
-from .core import Primitive, shape_of, ShapedArray, _state, Tracer
+from .core import Primitive, shape_of, ShapedArray, Tracer
 from .errors import api_boundary
-from .batching import BatchTrace, bdim_to_front, broadcast_batched
+from .batching import bdim_to_front, broadcast_batched
 from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
-from .staging import StagingTrace, StagingTracer
-from .ir import Eqn, Var
+from .staging import EffectPrimitive
 
 
 class _Flat:
@@ -102,28 +101,6 @@ def _slice(x, d, i):
 # ----------------------------------------------------------- debug_callback
 
 
-class _EffectPrimitive(Primitive):
-    """A primitive run for its effect (and the results ``result_avals`` in its
-    parameters, if any).  Applied to values no trace owns while ``jit`` traces
-    (under any ``vmap``s), it is still staged, so it runs at every execution
-    rather than once while tracing."""
-    __slots__ = ()
-
-    def bind(self, *args, **params):
-        for a in args:
-            if isinstance(a, Tracer):
-                return _state.trace.process(self, args, params)
-        trace = _state.trace
-        while type(trace) is BatchTrace:
-            trace = trace.parent
-        if type(trace) is StagingTrace:
-            outs = [StagingTracer(trace, a, Var(a)) for a in params.get("result_avals", ())]
-            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args],
-                                  [t._var for t in outs], params))
-            return outs
-        return self.impl(*args, **params)
-
-
 def _debug_callback_impl(*args, callback):
     callback(*args)
     return []
@@ -141,7 +118,7 @@ def _debug_callback_jvp(primals, tangents, *, callback):
     return [], []
 
 
-debug_callback_p = _EffectPrimitive(
+debug_callback_p = EffectPrimitive(
     "debug_callback", _debug_callback_impl, abstract=lambda *avals, callback: [],
     batch=_debug_callback_batch, jvp=_debug_callback_jvp, multiple_results=True)
 
@@ -411,7 +388,7 @@ def _io_callback_jvp(primals, tangents, **params):
     raise ValueError("IO callbacks do not support JVP.")
 
 
-io_callback_p = _EffectPrimitive(
+io_callback_p = EffectPrimitive(
     "io_callback", _io_callback_impl,
     abstract=lambda *avals, callback, result_avals, ordered: list(result_avals),
     batch=_io_callback_batch, jvp=_io_callback_jvp, multiple_results=True)
@@ -465,7 +442,7 @@ def _dce_sink_jvp(primals, tangents, **params):
     return [], []
 
 
-dce_sink_p = _EffectPrimitive("dce_sink", lambda *args: [], abstract=lambda *avals: [],
+dce_sink_p = EffectPrimitive("dce_sink", lambda *args: [], abstract=lambda *avals: [],
                               batch=_dce_sink_batch, jvp=_dce_sink_jvp,
                               multiple_results=True)
 jit_program.EFFECTFUL.add(dce_sink_p)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import core
-from .core import (AxisPrimitive, ShapedArray, Trace, Tracer, get_aval, no_rule, set_trace,
-                   current_trace, primitives, _state)
+from .batching import BatchTrace
+from .core import (AxisPrimitive, Primitive, ShapedArray, Trace, Tracer, get_aval, no_rule,
+                   set_trace, current_trace, primitives, _state)
 from .ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var, _new_eqn
 
 
@@ -199,6 +200,32 @@ def trace_to_jaxpr(fun, in_avals, *, parent=None, stage_foreign=False) -> Closed
     outvars = [trace.to_var(o) for o in outs]
     jaxpr = Jaxpr(list(trace.const_vars.values()), [a._var for a in args], trace.eqns, outvars)
     return ClosedJaxpr(jaxpr, list(trace.const_vals))
+
+
+class EffectPrimitive(Primitive):
+    """A primitive run for its effect (and the results ``result_avals`` in its
+    parameters, if any): callbacks, ``checkify``'s checks.  Applied to values no
+    trace owns while ``jit`` traces (under any ``vmap``s), it is still staged,
+    so it runs at every execution rather than once while tracing."""
+    __slots__ = ()
+
+    def bind(self, *args, **params):
+        for a in args:
+            if isinstance(a, Tracer):
+                return _state.trace.process(self, args, params)
+        trace = _state.trace
+        while type(trace) is BatchTrace:
+            trace = trace.parent
+        if type(trace) is StagingTrace:
+            ins = [trace.to_var(a) for a in args]
+            self.validate([v.aval for v in ins], params)
+            outs = [StagingTracer(trace, a, Var(a)) for a in params.get("result_avals", ())]
+            trace.eqns.append(Eqn(self, ins, [t._var for t in outs], params))
+            return outs
+        return self.impl(*args, **params)
+
+    def validate(self, avals, params):
+        """Check the operands before staging (nothing by default)."""
 
 
 def eval_jaxpr(jaxpr: Jaxpr, consts, *args):

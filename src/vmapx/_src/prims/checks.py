@@ -18,10 +18,7 @@ import threading
 import numpy as np
 
 from .. import jit_program
-from ..batching import BatchTrace
-from ..core import Primitive, Tracer, _state
-from ..ir import Eqn, Var
-from ..staging import StagingTrace
+from ..staging import EffectPrimitive
 from ..tree import tree_unflatten
 from .shapes import static_index_p
 
@@ -146,23 +143,13 @@ def tracing(index_checks: bool) -> _Tracing:
     return _Tracing(bool(index_checks))
 
 
-class _CheckPrimitive(Primitive):
-    """Staged even on untraced operands while ``jit`` traces (as the effect
-    primitives of ``callbacks`` are), so it runs at every execution."""
+class _CheckPrimitive(EffectPrimitive):
+    """Staged even on untraced operands while ``jit`` traces (an effect, as
+    callbacks are), so it runs at every execution; operands checked first."""
     __slots__ = ()
 
-    def bind(self, *args, **params):
-        for a in args:
-            if isinstance(a, Tracer):
-                return _state.trace.process(self, args, params)
-        trace = _state.trace
-        while type(trace) is BatchTrace:
-            trace = trace.parent
-        if type(trace) is StagingTrace:
-            self.abstract(*[trace.to_var(a).aval for a in args], **params)
-            trace.eqns.append(Eqn(self, [trace.to_var(a) for a in args], [], params))
-            return []
-        return self.impl(*args, **params)
+    def validate(self, avals, params):
+        self.abstract(*avals, **params)
 
 
 def _check_impl(pred, *fmt_args, error, message, fmt_tree):
