@@ -67,6 +67,7 @@ _QUIET = _STATES[False, False]
 _GLOBAL = [False, False]              # config.update's (nans, infs)
 _ACTIVE = [_QUIET]                    # the state for _GLOBAL
 _SCOPES_OPEN = [0]                    # scoped settings open in any thread
+_COUNT_LOCK = threading.Lock()
 
 
 class _Local(threading.local):
@@ -116,13 +117,16 @@ def enter_scope(option, value):
     current = list(checks())
     current[0 if option == "jax_debug_nans" else 1] = bool(value)
     _local.checks = tuple(current)
-    _SCOPES_OPEN[0] += 1
+    with _COUNT_LOCK:   # ``+=`` on a shared counter is not atomic across threads
+        _SCOPES_OPEN[0] += 1
     return previous
 
 
 def exit_scope(previous):
+    """Close the scope ``enter_scope`` opened (``previous``: its token)."""
     _local.checks = previous
-    _SCOPES_OPEN[0] -= 1
+    with _COUNT_LOCK:
+        _SCOPES_OPEN[0] -= 1
 
 
 def any_checks():
