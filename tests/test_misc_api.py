@@ -552,3 +552,30 @@ def test_print_environment_info(capsys):
     assert text.startswith(f"vmapx:  {vmapx.__version__}\nnumpy:  {np.__version__}\n")
     assert vmapx.print_environment_info() is None
     assert capsys.readouterr().out.startswith("vmapx:")
+
+
+@pytest.mark.parametrize("option, value", [
+    ("jax_persistent_cache_min_compile_time_secs", 0), ("jax_enable_compilation_cache", False),
+    ("jax_persistent_cache_min_entry_size_bytes", -1), ("jax_use_shardy_partitioner", True),
+    ("jax_transfer_guard", "disallow"), ("jax_softmax_custom_jvp", True),
+    ("jax_explain_cache_misses", True), ("jax_threefry_partitionable", True),
+    ("jax_default_prng_impl", "threefry2x32"), ("jax_num_cpu_devices", 1)])
+def test_options_jax_programs_set_are_accepted_and_read_back(restore_config, option, value):
+    """Programs start with ``jax.config.update(...)`` for XLA's cache, devices or
+    the PRNG; vmapx accepts what it can honour and reads the value back."""
+    vmapx.config.update(option, value)
+    assert getattr(vmapx.config, option) == value
+
+
+@pytest.mark.parametrize("option, value, error", [
+    ("jax_threefry_partitionable", False, NotImplementedError),
+    ("jax_default_prng_impl", "rbg", NotImplementedError),
+    ("jax_num_cpu_devices", 8, ValueError),
+    ("jax_transfer_guard", "sometimes", ValueError),
+    ("jax_persistent_cache_min_compile_time_secs", "soon", TypeError)])
+def test_options_vmapx_cannot_honour_raise(restore_config, option, value, error):
+    before = getattr(vmapx.config, option)
+    with pytest.raises(error, match=option if error is not ValueError or "devices" in option
+                       else "new enum value"):
+        vmapx.config.update(option, value)
+    assert getattr(vmapx.config, option) == before

@@ -55,6 +55,19 @@ What each option means in vmapx:
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
   ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
+* Options JAX programs set for XLA, its persistent cache or devices —
+  ``jax_enable_compilation_cache``, ``jax_persistent_cache_min_compile_time_secs``,
+  ``jax_persistent_cache_min_entry_size_bytes``, ``jax_use_shardy_partitioner``,
+  ``jax_memory_fitting_level``, ``jax_cpu_enable_async_dispatch``,
+  ``jax_captured_constants_warn_bytes``, ``jax_transfer_guard`` (no device
+  transfers happen), ``jax_softmax_custom_jvp`` (vmapx's softmax derivative is
+  exact either way), ``jax_explain_cache_misses``: checked as JAX checks them,
+  stored, with no effect.
+* ``jax_threefry_partitionable``: ``True`` (JAX's default, the key stream vmapx
+  implements); ``False`` (JAX's older stream) raises ``NotImplementedError``.
+  ``jax_default_prng_impl``: ``'threefry2x32'`` only, likewise.
+  ``jax_num_cpu_devices``: ``-1`` or ``1`` (vmapx has one device); more raises
+  ``ValueError``.
 """
 from __future__ import annotations
 
@@ -225,6 +238,31 @@ def _legacy_prng_key(name, value):
     return value
 
 
+def _only(*allowed, error=NotImplementedError, why=""):
+    """A checker accepting only ``allowed`` values (what vmapx implements)."""
+    def check(name, value):
+        if value not in allowed:
+            raise error(f"{name}={value!r} is not supported by vmapx{why}; accepted: "
+                        f"{', '.join(map(repr, allowed))}.")
+        return value
+    return check
+
+
+def _enum(*choices):
+    def check(name, value):
+        if value not in choices:
+            raise ValueError(f"new enum value must be in {list(choices)}, got {value} of "
+                             f"type {type(value)}.")
+        return value
+    return check
+
+
+def _non_negative(name, value):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    return value
+
+
 def _jit_backend(name, value):
     if value not in fused.BACKENDS:
         raise ValueError(f"new enum value must be in {list(fused.BACKENDS)}, got {value} of "
@@ -259,6 +297,23 @@ _OPTIONS = {
     "jax_enable_checks": (False, _bool),
     "jax_debug_key_reuse": (False, _bool),
     "vmapx_jit_backend": (fused.BACKEND, _jit_backend),
+    # XLA, cache and device options: accepted, no effect (see the module docstring)
+    "jax_enable_compilation_cache": (True, _bool),
+    "jax_persistent_cache_min_compile_time_secs": (1.0, _non_negative),
+    "jax_persistent_cache_min_entry_size_bytes": (0, _non_negative),
+    "jax_use_shardy_partitioner": (True, _bool),
+    "jax_memory_fitting_level": ("O2", _any),
+    "jax_cpu_enable_async_dispatch": (True, _bool),
+    "jax_captured_constants_warn_bytes": (2_000_000_000, _non_negative),
+    "jax_transfer_guard": (None, _enum(None, "allow", "log", "disallow", "log_explicit",
+                                       "disallow_explicit")),
+    "jax_softmax_custom_jvp": (False, _bool),
+    "jax_explain_cache_misses": (False, _bool),
+    # what vmapx implements, and only that
+    "jax_threefry_partitionable": (True, _only(True, why=" (its key stream is JAX's "
+                                                    "partitionable threefry)")),
+    "jax_default_prng_impl": ("threefry2x32", _only("threefry2x32")),
+    "jax_num_cpu_devices": (-1, _only(-1, 1, error=ValueError, why=" (one CPU device)")),
 }
 
 
