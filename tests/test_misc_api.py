@@ -72,6 +72,7 @@ def restore_config():
     vmapx._src.jit.DISABLED = saved["jax_disable_jit"]
     for option in ("jax_debug_nans", "jax_debug_infs"):   # the switch those options steer
         fperrors.set_global(option, saved[option])
+    vmapx._src.jit.EXPLAIN_CACHE_MISSES[0] = saved["jax_explain_cache_misses"]
 
 
 def test_config_defaults_read_as_attributes_and_values():
@@ -579,3 +580,22 @@ def test_options_vmapx_cannot_honour_raise(restore_config, option, value, error)
                        else "new enum value"):
         vmapx.config.update(option, value)
     assert getattr(vmapx.config, option) == before
+
+
+def test_explain_cache_misses_logs_why_a_jitted_function_traces_again(restore_config, caplog):
+    vmapx.config.update("jax_explain_cache_misses", True)
+    f = vmapx.jit(lambda x: x * 2)
+    with caplog.at_level("WARNING", logger="vmapx"):
+        f(np.ones(2))
+        f(np.ones(2))                 # a cache hit: nothing logged
+        assert not caplog.records
+        f(np.ones(3))
+    (record,) = caplog.records
+    assert "TRACING CACHE MISS" in record.getMessage()
+    assert "float64[3]" in record.getMessage() and "float64[2]" in record.getMessage()
+    assert "test_misc_api.py" in record.getMessage()     # the user's line
+    vmapx.config.update("jax_explain_cache_misses", False)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="vmapx"):
+        f(np.ones(4))
+    assert not caplog.records

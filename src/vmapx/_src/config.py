@@ -61,8 +61,10 @@ What each option means in vmapx:
   ``jax_memory_fitting_level``, ``jax_cpu_enable_async_dispatch``,
   ``jax_captured_constants_warn_bytes``, ``jax_transfer_guard`` (no device
   transfers happen), ``jax_softmax_custom_jvp`` (vmapx's softmax derivative is
-  exact either way), ``jax_explain_cache_misses``: checked as JAX checks them,
-  stored, with no effect.
+  exact either way): checked as JAX checks them, stored, with no effect.
+* ``jax_explain_cache_misses``: a jitted function that traces again logs why
+  (logger ``vmapx``, WARNING): the call site, where the function is defined,
+  and its argument types now and at the previous trace.
 * ``jax_threefry_partitionable``: ``True`` (JAX's default, the key stream vmapx
   implements); ``False`` (JAX's older stream) raises ``NotImplementedError``.
   ``jax_default_prng_impl``: ``'threefry2x32'`` only, likewise.
@@ -263,6 +265,11 @@ def _non_negative(name, value):
     return value
 
 
+def _explain_cache_misses(name, value):
+    jit.EXPLAIN_CACHE_MISSES[0] = bool(value)
+    return bool(value)
+
+
 def _jit_backend(name, value):
     if value not in fused.BACKENDS:
         raise ValueError(f"new enum value must be in {list(fused.BACKENDS)}, got {value} of "
@@ -308,7 +315,7 @@ _OPTIONS = {
     "jax_transfer_guard": (None, _enum(None, "allow", "log", "disallow", "log_explicit",
                                        "disallow_explicit")),
     "jax_softmax_custom_jvp": (False, _bool),
-    "jax_explain_cache_misses": (False, _bool),
+    "jax_explain_cache_misses": (False, _explain_cache_misses),
     # what vmapx implements, and only that
     "jax_threefry_partitionable": (True, _only(True, why=" (its key stream is JAX's "
                                                     "partitionable threefry)")),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import threading
 import weakref
 
@@ -20,9 +21,9 @@ import numpy as np
 
 from . import fperrors, inputs, monitoring, profiler, stages, tree as tu
 from .caches import LRUCache, register
-from .core import current_trace, EvalTrace, Tracer
+from .core import current_trace, EvalTrace, get_aval, Tracer
 from .jnp.array import Array, plain
-from .errors import ConcretizationTypeError, api_boundary
+from .errors import ConcretizationTypeError, api_boundary, user_frame_summary
 from .staging import hoist_tracer_consts
 from .staging_api import flatten_fun_trace, ShapeDtypeStruct
 from .jit_program import evaluate, jit_p, runner
@@ -163,6 +164,8 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
     def trace(dyn_args, kwargs, static_vals):
         _validate_args(dyn_args, kwargs, fun)   # once per signature: not on cache hits
+        if EXPLAIN_CACHE_MISSES[0] and cache:
+            _explain_miss(fun, fname, cache, dyn_args, kwargs, static_vals)
 
         def call(*a, **kw):
             if static_vals:
@@ -282,6 +285,29 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
 
 _shared_caches: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _shared_lock = threading.Lock()
+
+
+EXPLAIN_CACHE_MISSES = [False]
+"""``jax_explain_cache_misses`` (set by ``config``): log why a jitted function
+traces again."""
+_miss_log = logging.getLogger("vmapx")
+
+
+def _explain_miss(fun, fname, cache, dyn_args, kwargs, static_vals):
+    """Log (WARNING, logger ``vmapx``) why ``fun`` traces again: the call site,
+    where ``fun`` is defined, and its arguments' types or static values now and
+    at the most recent trace, as JAX's ``jax_explain_cache_misses`` does."""
+    closed, _ = next(reversed(cache.values()))
+    leaves = tu.tree_leaves((dyn_args, kwargs))
+    now = ", ".join(str(get_aval(x)) for x in leaves)
+    before = ", ".join(str(a) for a in closed.in_avals)
+    code = getattr(fun, "__code__", None)
+    where = f"{code.co_filename}:{code.co_firstlineno}" if code is not None else "?"
+    why = (f"argument types now ({now}), at the previous trace ({before})" if now != before
+           else f"static arguments or the argument structure differ (static: {static_vals})")
+    _miss_log.warning("TRACING CACHE MISS at %s (%s) because:\n  for %s defined at %s\n  %s "
+                      "(%d earlier traces kept)", user_frame_summary(), fname, fname, where,
+                      why, len(cache))
 
 
 def _run(closed, fname, args):
