@@ -104,11 +104,17 @@ def _platforms(name, value):
     return value
 
 
-def _rank_promotion_value(name, value):
-    if value not in _RANK_PROMOTION:
-        raise ValueError(f"new enum value must be in {_RANK_PROMOTION}, got {value} of type "
-                         f"{type(value)}.")
-    return value
+def _enum(*choices):
+    """A checker for an option whose value is one of ``choices`` (JAX's message)."""
+    def check(name, value):
+        if value not in choices:
+            raise ValueError(f"new enum value must be in {list(choices)}, got {value} of "
+                             f"type {type(value)}.")
+        return value
+    return check
+
+
+_rank_promotion_value = _enum(*_RANK_PROMOTION)
 
 
 def _rank_promotion(name, value):
@@ -116,11 +122,7 @@ def _rank_promotion(name, value):
     return value
 
 
-def _traceback_filtering(name, value):
-    if value not in _TRACEBACK_FILTERING:
-        raise ValueError(f"new enum value must be in {_TRACEBACK_FILTERING}, got {value} of "
-                         f"type {type(value)}.")
-    return value
+_traceback_filtering = _enum(*_TRACEBACK_FILTERING)
 
 
 def _any(name, value):
@@ -223,21 +225,14 @@ def _auto_chunk(name, value):
 
 
 def _dtype_promotion(name, value):
-    if value not in ("standard", "strict"):
-        raise ValueError(f"new enum value must be in ['standard', 'strict'], got {value} of "
-                         f"type {type(value)}.")
-    if value != "standard":
+    if _enum("standard", "strict")(name, value) != "standard":
         raise NotImplementedError(
             f"jax_numpy_dtype_promotion={value!r} is not supported by vmapx: it always "
             "promotes dtypes as JAX's 'standard' mode does.")
     return value
 
 
-def _legacy_prng_key(name, value):
-    if value not in ("allow", "warn", "error"):
-        raise ValueError(f"new enum value must be in ['allow', 'warn', 'error'], got {value} "
-                         f"of type {type(value)}.")
-    return value
+_legacy_prng_key = _enum("allow", "warn", "error")
 
 
 def _only(*allowed, error=NotImplementedError, why=""):
@@ -250,16 +245,7 @@ def _only(*allowed, error=NotImplementedError, why=""):
     return check
 
 
-def _enum(*choices):
-    def check(name, value):
-        if value not in choices:
-            raise ValueError(f"new enum value must be in {list(choices)}, got {value} of "
-                             f"type {type(value)}.")
-        return value
-    return check
-
-
-def _non_negative(name, value):
+def _number(name, value):
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number, got {value!r}")
     return value
@@ -271,10 +257,7 @@ def _explain_cache_misses(name, value):
 
 
 def _jit_backend(name, value):
-    if value not in fused.BACKENDS:
-        raise ValueError(f"new enum value must be in {list(fused.BACKENDS)}, got {value} of "
-                         f"type {type(value)}.")
-    if value != fused.BACKEND:
+    if _enum(*fused.BACKENDS)(name, value) != fused.BACKEND:
         fused.BACKEND = value
         caches.clear_all()   # traced programs compile again, for the new backend
     return value
@@ -306,12 +289,12 @@ _OPTIONS = {
     "vmapx_jit_backend": (fused.BACKEND, _jit_backend),
     # XLA, cache and device options: accepted, no effect (see the module docstring)
     "jax_enable_compilation_cache": (True, _bool),
-    "jax_persistent_cache_min_compile_time_secs": (1.0, _non_negative),
-    "jax_persistent_cache_min_entry_size_bytes": (0, _non_negative),
+    "jax_persistent_cache_min_compile_time_secs": (1.0, _number),
+    "jax_persistent_cache_min_entry_size_bytes": (0, _number),
     "jax_use_shardy_partitioner": (True, _bool),
     "jax_memory_fitting_level": ("O2", _any),
     "jax_cpu_enable_async_dispatch": (True, _bool),
-    "jax_captured_constants_warn_bytes": (2_000_000_000, _non_negative),
+    "jax_captured_constants_warn_bytes": (2_000_000_000, _number),
     "jax_transfer_guard": (None, _enum(None, "allow", "log", "disallow", "log_explicit",
                                        "disallow_explicit")),
     "jax_softmax_custom_jvp": (False, _bool),
