@@ -244,6 +244,21 @@ def check_vectorize_rank_promotion(shapes, core_ranks, signature):
         raise ValueError(message)
 
 
+def broadcast_shapes(name, *shapes) -> tuple:
+    """The shape ``shapes`` broadcast to, or JAX's error for shapes that do not
+    broadcast (a ``ShapeError``: JAX's ``TypeError`` and NumPy's ``ValueError``
+    at once), naming the operation ``name``.
+
+    >>> broadcast_shapes("add", (3, 1), (4,))
+    (3, 4)
+    """
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "
+                         f"{', '.join(str(tuple(s)) for s in shapes)}.") from None
+
+
 def reshape_target(old, given) -> tuple:
     """The shape ``reshape(a of shape old, given)`` makes (``-1`` resolved), or
     JAX's error for one it cannot (a ``ShapeError``: JAX's ``TypeError`` and

@@ -55,12 +55,7 @@ def _check_binary(name, args, tip=True):
     if len(ranks) > 1:
         raise TypeError(f"{name}: arrays must have the same number of dimensions, got "
                         f"{{{', '.join(map(str, sorted(ranks)))}}}")
-    shapes = [tuple(a.shape) for a in avals if a.shape != ()]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "
-                         f"{', '.join(map(str, shapes))}.") from None
+    inputs.broadcast_shapes(name, *[a.shape for a in avals if a.shape != ()])
 
 
 _JNP_NAME = {"sub": "subtract", "mul": "multiply", "div": "divide", "max": "maximum",

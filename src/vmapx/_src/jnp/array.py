@@ -279,11 +279,7 @@ def _shape_error(name, left, right):
                 raise ShapeError("dot_general requires contracting dimensions to have the "
                                  f"same shape, got {(k_l,)} and {(k_r,)}.")
         return
-    try:
-        np.broadcast_shapes(left, right)
-    except ValueError:
-        raise ShapeError(f"{name} got incompatible shapes for broadcasting: {left}, "
-                         f"{right}.") from None
+    inputs.broadcast_shapes(name, left, right)
 
 
 def _operator(dunder, name, reflected):

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, finish_output
-from ..errors import IndexerTypeError
 from .index_updates import IndexUpdateHelper
 from .array import Array, as_array
+from .index_parsing import non_integer_index_error
 from .indexing import getitem, nonzero, take
 from .reductions import argsort
 
@@ -62,8 +62,7 @@ def _check_indexer_types(index, error):
         if dtype is None and isinstance(item, (float, complex)):
             dtype = np.dtype(type(item))
         if dtype is not None and np.dtype(dtype).kind in "fc":
-            raise IndexerTypeError("Indexer must have integer or boolean type, got indexer "
-                                   f"with type {np.dtype(dtype).name} ({error})")
+            raise non_integer_index_error(dtype, str(error))
 
 
 def _argsort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False):

@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from .. import fperrors, inputs
-from ..errors import ConcretizationTypeError, ShapeError
+from ..errors import ConcretizationTypeError
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 from ..prims.shapes import concatenate_p, reshape_p
@@ -233,8 +233,8 @@ def make_ufunc(prim, nin, name, ufunc):
             token = fperrors.enter()   # silent floating-point errors, as JAX
             try:
                 return to_result(prim.impl(x, y))
-            except ValueError:
-                _check_broadcast(prim.name, x, y)
+            except ValueError:   # JAX's error when the shapes are what does not fit
+                inputs.broadcast_shapes(prim.name, shape_of(x), shape_of(y))
                 raise
             finally:
                 fperrors.leave(token)
@@ -247,17 +247,6 @@ def make_ufunc(prim, nin, name, ufunc):
                   f">>> import vmapx.numpy as jnp\n>>> jnp.{name}({args})\n{result}\n")
     fn._prim = prim
     return fn
-
-
-def _check_broadcast(name, *operands):
-    """JAX's error for operands whose shapes do not broadcast (a ``ShapeError``:
-    JAX's ``TypeError`` and NumPy's ``ValueError`` at once)."""
-    shapes = [tuple(shape_of(x)) for x in operands]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "
-                         f"{', '.join(map(str, shapes))}.") from None
 
 
 def _doc_example(ufunc, nin):

@@ -36,7 +36,7 @@ _VALID_MSG = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`No
 _INT_MSG = "arrays used as indices must be of integer (or boolean) type"
 
 
-def _non_integer(dtype, numpy_msg=_INT_MSG):
+def non_integer_index_error(dtype, numpy_msg=_INT_MSG):
     """JAX's error for an index of a non-integer type: a TypeError and NumPy's
     IndexError at once, in JAX's words followed by NumPy's."""
     if np.dtype(dtype).kind not in "fc":
@@ -83,7 +83,7 @@ def _convert_item(i):
     given_array = isinstance(i, np.ndarray)
     if not isinstance(i, Tracer):
         if isinstance(i, (float, complex, np.inexact)):
-            raise _non_integer(np.asarray(i).dtype, _VALID_MSG)
+            raise non_integer_index_error(np.asarray(i).dtype, _VALID_MSG)
         if isinstance(i, (str, bytes)):
             raise IndexError(_VALID_MSG)
         i = asarray_like(i)  # a list may hold traced values
@@ -96,14 +96,14 @@ def _convert_item(i):
                 "vmapx.numpy.where(mask, x, fill) to select values, or "
                 "vmapx.numpy.nonzero(mask, size=...) for a static number of indices.")
         if kind not in "iu":
-            raise _non_integer(i.dtype)
+            raise non_integer_index_error(i.dtype)
         return ("arr", i if i.dtype == np.intp else astype(i, np.intp))
     a = np.asarray(i)
     if a.dtype.kind not in "iub":
         if a.size == 0 and inputs.kind(a.dtype) == "f" and not given_array:
             a = a.astype(np.intp)  # x[[]] and x[:, ()] are empty integer indices, as in NumPy
         else:
-            raise _non_integer(a.dtype)
+            raise non_integer_index_error(a.dtype)
     if a.dtype.kind == "b":
         return ("bool", bool(a)) if a.ndim == 0 else ("mask", a)
     return int(a) if a.ndim == 0 else ("arr", a)

@@ -12,7 +12,6 @@ from .. import inputs
 from ..core import (dummy_of, get_aval, is_python_scalar, ndim_of, Primitive, primitives,
                     shape_of, ShapedArray, Tracer)
 from ..batching import bdim_to_front
-from ..errors import ShapeError
 from .shapes import broadcast_in_dim_p, reshape_p
 
 # ------------------------------------------------------------------ family rules
@@ -28,11 +27,7 @@ def _ew_abstract(ufunc):
             with np.errstate(all="ignore"):
                 r = ufunc(*[dummy_of(a) for a in avals], **params)
             out = _dtype_cache[key] = np.result_type(r)
-        try:
-            shape = np.broadcast_shapes(*[a.shape for a in avals])
-        except ValueError:   # JAX's TypeError, NumPy's ValueError: ShapeError is both
-            raise ShapeError(f"{ufunc.__name__} got incompatible shapes for broadcasting: "
-                             f"{', '.join(str(tuple(a.shape)) for a in avals)}.") from None
+        shape = inputs.broadcast_shapes(ufunc.__name__, *[a.shape for a in avals])
         return ShapedArray(shape, out, all(a.weak_type for a in avals))
     return abstract
 
