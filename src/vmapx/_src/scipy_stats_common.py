@@ -87,13 +87,18 @@ def log_diff(x, y):
     return jnp.log(total) + finite
 
 
+def quiet_errors():
+    """NumPy's floating-point warnings off: the distributions compute both
+    sides of their ``where``s (log of a negative value outside the support,
+    ...) and keep the right one, and JAX warns about neither."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 def _quiet(fn):
-    """``fn`` with NumPy's floating-point warnings off: the distributions
-    compute both sides of their ``where``s (log of a negative value outside the
-    support, ...) and keep the right one, and JAX warns about neither."""
+    """``fn`` run under ``quiet_errors``."""
     @functools.wraps(fn)
     def quiet(*args, **kwargs):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_errors():
             return fn(*args, **kwargs)
     return quiet
 

@@ -1,5 +1,5 @@
 """Helpers shared by the distributions and functions of ``vmapx.scipy.stats``
-that are not the normal distribution: the ``_named`` decorator and ``_quiet`` (a function
+that are not the normal distribution: the ``_named`` decorator (a function
 defined here as ``binom_logpmf`` carries ``logpmf`` as its name, the name it
 has in its public module ``vmapx.scipy.stats.binom``), ``betaln`` and a stable
 ``logsumexp`` over one axis, both composed from ``numpy_api`` and
@@ -16,6 +16,7 @@ from . import numpy_api as jnp
 from .core import dtype_of
 from .prims.elementwise import stop_gradient_p
 from .scipy_special import _out, _promote_inexact, gammaln
+from .scipy_stats_common import quiet_errors as _quiet   # noqa: F401  (shared)
 
 
 def _named(name):
@@ -25,13 +26,6 @@ def _named(name):
         fn.__name__ = fn.__qualname__ = name
         return fn
     return rename
-
-
-def _quiet():
-    """NumPy's floating-point warnings off: the compositions evaluate every
-    branch of a ``where`` (``inf - inf`` or ``log(0)`` in lanes that are then
-    masked), and JAX warns about none of them."""
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _betaln(a, b):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Tracer, shape_of, ndim_of, dtype_of
+from ..core import shape_of, ndim_of, dtype_of
 from .. import inputs
 from ..errors import ShapeError
 from ..prims import shapes as sp

@@ -20,6 +20,8 @@ _dtype_cache: dict = {}
 
 
 def _ew_abstract(ufunc):
+    name = getattr(ufunc, "__name__", type(ufunc).__name__)   # for the broadcasting error
+
     def abstract(*avals, **params):
         key = (ufunc, tuple((a.dtype, a.weak_type) for a in avals), tuple(params.items()))
         out = _dtype_cache.get(key)
@@ -27,7 +29,7 @@ def _ew_abstract(ufunc):
             with np.errstate(all="ignore"):
                 r = ufunc(*[dummy_of(a) for a in avals], **params)
             out = _dtype_cache[key] = np.result_type(r)
-        shape = inputs.broadcast_shapes(ufunc.__name__, *[a.shape for a in avals])
+        shape = inputs.broadcast_shapes(name, *[a.shape for a in avals])
         return ShapedArray(shape, out, all(a.weak_type for a in avals))
     return abstract
 
