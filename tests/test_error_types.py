@@ -120,3 +120,65 @@ def test_array_operators_are_silent_on_floating_point_errors():
         warnings.simplefilter("error")
         got = jnp.array([1.0, -1.0, 0.0]) / 0.0
     np.testing.assert_array_equal(np.isinf(got), [True, True, False])
+
+
+@pytest.mark.parametrize("make", [lambda: jnp.zeros((2, -1)), lambda: jnp.ones(-3),
+                                  lambda: jnp.empty(-1), lambda: jnp.full(-1, 2.0)])
+def test_negative_dimensions_are_jaxs_type_error_and_numpys_value_error(make):
+    with pytest.raises(ShapeError, match="shape must have every element be nonnegative"):
+        make()
+    with pytest.raises(TypeError):
+        make()
+    with pytest.raises(ValueError):
+        make()
+
+
+@pytest.mark.parametrize("value", [None, [1, None], [[1.0], [None]]])
+def test_none_in_an_array_is_jaxs_value_error(value):
+    with pytest.raises(ValueError, match="None is not a valid value for jnp.array"):
+        jnp.asarray(value)
+    with pytest.raises(ValueError, match="None is not a valid value for jnp.array"):
+        jnp.array(value)
+
+
+def test_donated_arguments_are_checked_against_the_signature_as_in_jax():
+    with pytest.raises(ValueError, match=r"donate_argnums=\(5,\), but only accepts 1 "
+                                         "positional arguments"):
+        vmapx.jit(lambda x: x * 2, donate_argnums=5)
+    with pytest.raises(ValueError, match=r"invalid argnames \{'y'\} in donate_argnames"):
+        vmapx.jit(lambda x: x * 2, donate_argnames="y")
+    assert vmapx.jit(lambda x: x * 2, donate_argnums=0)(1.0) == 2.0
+    assert vmapx.jit(lambda *a: a[0], donate_argnums=3)(1.0) == 1.0   # *args: any number
+
+
+FLOATS = np.array([np.nan, np.inf, -np.inf, 1e10, -1e10, 1e19, -1e19, -1.5, 2.7, 300.0, -300.0])
+# JAX 0.10.2 (x64) values of FLOATS.astype(dtype): XLA's cast truncates toward zero,
+# saturates at the bounds and sends NaN to 0.
+SATURATED = {
+    np.int8: [0, 127, -128, 127, -128, 127, -128, -1, 2, 127, -128],
+    np.int32: [0, 2**31 - 1, -2**31, 2**31 - 1, -2**31, 2**31 - 1, -2**31, -1, 2, 300, -300],
+    np.int64: [0, 2**63 - 1, -2**63, 10**10, -10**10, 2**63 - 1, -2**63, -1, 2, 300, -300],
+    np.uint8: [0, 255, 0, 255, 0, 255, 0, 0, 2, 255, 0],
+    np.uint32: [0, 2**32 - 1, 0, 2**32 - 1, 0, 2**32 - 1, 0, 0, 2, 300, 0],
+    np.uint64: [0, 2**64 - 1, 0, 10**10, 0, 10**19, 0, 0, 2, 300, 0],
+}
+
+
+@pytest.mark.parametrize("dtype", list(SATURATED))
+def test_float_to_int_casts_saturate_as_jaxs(dtype):
+    want = SATURATED[dtype]
+    with np.errstate(all="raise"):    # and no "invalid value encountered in cast"
+        assert jnp.asarray(FLOATS).astype(dtype).tolist() == want            # Array.astype
+        assert jnp.astype(FLOATS, dtype).tolist() == want                    # vmapx.numpy
+        assert vmapx.jit(lambda x: x.astype(dtype))(FLOATS).tolist() == want  # the primitive
+        assert vmapx.vmap(lambda x: jnp.astype(x, dtype))(FLOATS).tolist() == want
+        assert jnp.asarray(FLOATS.astype(np.float32)).astype(dtype).dtype == dtype
+    assert jnp.astype(float("nan"), dtype).tolist() == 0
+    assert jnp.asarray([1.9 + 5j]).astype(dtype).tolist() == [1]   # the real part
+
+
+def test_in_range_casts_are_numpys():
+    x = np.linspace(-100, 100, 41)
+    np.testing.assert_array_equal(jnp.asarray(x).astype(np.int16), x.astype(np.int16))
+    assert jnp.arange(3).astype(float).dtype == np.float64
+    assert type(jnp.asarray(x).astype(np.int16)) is vmapx.Array

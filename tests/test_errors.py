@@ -365,6 +365,21 @@ def test_traceback_filtering_can_be_turned_off(monkeypatch):
     assert [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]
 
 
+def test_jaxs_traceback_filtering_option_turns_it_off():
+    try:
+        vmapx.config.update("jax_traceback_filtering", "off")
+        with pytest.raises(vmapx.TracerBoolConversionError) as info:
+            vmapx.vmap(_if_positive, strict=True)(np.arange(3.))
+        assert [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]
+    finally:
+        vmapx.config.update("jax_traceback_filtering", "auto")
+    with pytest.raises(vmapx.TracerBoolConversionError) as info:
+        vmapx.vmap(_if_positive, strict=True)(np.arange(3.))
+    assert not [f for f in _frames(info.value) if f.filename.startswith(SRC_DIR)]
+    with pytest.raises(ValueError, match="new enum value must be in"):
+        vmapx.config.update("jax_traceback_filtering", "none")
+
+
 # ------------------------------------- tree-prefix mismatch details (JAX 0.10.2 wording)
 
 _PREFIX_HEAD = "vmap {} specification must be a tree prefix of the corresponding value; \n"

@@ -322,8 +322,11 @@ def test_take_with_jax_modes():
     same(jnp.take(v, idx, mode="wrap"), np.take(v, idx, mode="wrap"))
     same(jnp.take(A, np.array([0, 7, -1]), axis=1, mode="fill"),
          np.stack([A[:, 0], np.full(3, np.nan), A[:, -1]], axis=1))
+    # the default mode fills, as JAX's, with concrete operands too (so vmap = loop)
+    same(jnp.take(v, idx), jnp.take(v, idx, mode="fill"))
+    same(vmapx.vmap(lambda i: jnp.take(v, i))(idx), jnp.take(v, idx))
     with pytest.raises(IndexError, match="index 7 is out of bounds for axis 0 with size 6"):
-        jnp.take(v, idx)
+        jnp.take(v, idx, mode="raise")
 
 
 def test_take_of_traced_indices_fills_out_of_range_by_default_as_in_jax():

@@ -195,8 +195,10 @@ def test_placing_and_resharding_keep_values():
     np.testing.assert_array_equal(tree["a"], x)
     with pytest.raises(TypeError, match="expected a sharding"):
         vmapx.reshard(x, "batch")
-    with pytest.raises(TypeError, match="unsupported device"):
-        vmapx.device_put(x, "gpu")
+    with pytest.raises(ValueError, match="only accepts `None`.*Received invalid value: 'gpu'"):
+        vmapx.device_put(x, "gpu")      # JAX's type and wording
+    with pytest.raises(ValueError, match="Received invalid value: 3"):
+        vmapx.device_put(x, 3)
 
 
 def test_sharding_constraints_under_transforms():

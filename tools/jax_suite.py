@@ -290,11 +290,17 @@ def run_pytest(directory: Path, name: str, select: bool, pythonpath: str, timeou
         cmd += ["-k", " or ".join(SELECT_WORDS)]  # -k is case-insensitive
     env = dict(os.environ, PYTHONPATH=pythonpath, JAX_ENABLE_X64="1",
                JAX_PLATFORMS="cpu", PYTHONDONTWRITEBYTECODE="1")
+    proc = None
     try:
-        subprocess.run(cmd, cwd=directory, env=env, capture_output=True, text=True,
-                       timeout=timeout)
+        proc = subprocess.run(cmd, cwd=directory, env=env, capture_output=True, text=True,
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"  {name}: timed out after {timeout}s", file=sys.stderr)
+    if proc is not None and proc.returncode not in (0, 1):
+        # Collection errors, usage errors, no tests: say why instead of a silent 0 / 0
+        # (a missing test dependency such as absl-py looks like this).
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-8:])
+        print(f"  {name}: pytest exited with {proc.returncode}:\n{tail}", file=sys.stderr)
     if not xml_path.exists():
         return {}
     results = {}

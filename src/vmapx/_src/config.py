@@ -52,8 +52,10 @@ What each option means in vmapx:
   a scope asks for 32-bit results in a block of code, which vmapx cannot give,
   while ``config.update('jax_enable_x64', False)`` (set once by a script) only
   warns.  ``vmapx.enable_x64()`` / ``enable_x64(True)`` is a no-op scope.
+* ``jax_traceback_filtering``: "off" keeps vmapx's own frames in the
+  tracebacks of errors raised through its API (any other value filters them).
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
-  ``jax_traceback_filtering``, ``jax_compilation_cache_dir``: accepted and
+  ``jax_compilation_cache_dir``: accepted and
   stored, with no effect (there is no compiler and no accelerator).
 * Options JAX programs set for XLA, its persistent cache or devices —
   ``jax_enable_compilation_cache``, ``jax_persistent_cache_min_compile_time_secs``,
@@ -79,7 +81,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, devices, fperrors, fused, inputs, jit
+from . import caches, concrete, devices, errors, fperrors, fused, inputs, jit
 
 AUTO_CHUNK = False
 """``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
@@ -122,7 +124,13 @@ def _rank_promotion(name, value):
     return value
 
 
-_traceback_filtering = _enum(*_TRACEBACK_FILTERING)
+_traceback_filtering_value = _enum(*_TRACEBACK_FILTERING)
+
+
+def _traceback_filtering(name, value):
+    value = _traceback_filtering_value(name, value)
+    errors.FILTERING[0] = value    # "off": errors keep vmapx's own frames, as JAX's
+    return value
 
 
 def _any(name, value):

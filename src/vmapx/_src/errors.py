@@ -77,10 +77,15 @@ def filter_traceback(tb):
     return new
 
 
+FILTERING = ["auto"]
+"""``jax_traceback_filtering`` (set by ``config``): "off" keeps vmapx's frames."""
+
+
 def api_boundary(fun):
     """Decorator for public entry points: errors raised inside vmapx are re-raised
     with the internal frames removed, so the user's line is the last one shown.
-    Set ``VMAPX_TRACEBACK_FILTERING=off`` to see everything.  Floating-point
+    Set ``VMAPX_TRACEBACK_FILTERING=off`` (or the option ``jax_traceback_filtering``
+    to "off") to see everything.  Floating-point
     errors inside are silent (``fperrors``: NaN / inf results, no warning)."""
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
@@ -88,7 +93,7 @@ def api_boundary(fun):
         try:
             return fun(*args, **kwargs)
         except Exception as e:
-            if os.environ.get("VMAPX_TRACEBACK_FILTERING", "on") == "off":
+            if FILTERING[0] == "off" or os.environ.get("VMAPX_TRACEBACK_FILTERING", "on") == "off":
                 raise
             # Every boundary filters (nested transforms add internal frames above the
             # inner boundary), and re-raises bare so that this frame is not added.

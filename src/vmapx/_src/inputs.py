@@ -92,6 +92,30 @@ def is_inexact(dtype) -> bool:
     return dtype.kind in "fc" or dtype.name in ML_FLOATS
 
 
+def float_to_int(x, dtype):
+    """A float (or complex: its real part) value cast to the integer ``dtype`` as
+    XLA casts, so as JAX: truncated toward zero, saturating at the type's bounds,
+    NaN to 0.  NumPy's own cast is undefined there (platform garbage and an
+    "invalid value encountered in cast" warning).
+
+    >>> float_to_int(np.array([np.nan, 1e10, -2.7, np.inf]), np.dtype(np.int32))
+    array([          0,  2147483647,          -2,  2147483647], dtype=int32)
+    """
+    scalar = isinstance(x, np.generic)
+    x = np.asarray(x)
+    if x.dtype.kind == "c":
+        x = x.real
+    info = np.iinfo(dtype)
+    lo, hi = x.dtype.type(info.min), x.dtype.type(info.max)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = x.astype(dtype)
+        inside = (x > lo) & (x < hi)      # False for NaN and at / beyond the bounds
+    if not inside.all():
+        out = np.where(inside, out, np.where(x > 0, info.max, info.min)).astype(dtype)
+        out[np.isnan(x)] = 0
+    return out[()] if scalar else out
+
+
 def reject_dtype(dtype):
     """Raise JAX's error for a dtype of kind outside ``VALID_KINDS``, unless it
     is one of ml_dtypes' floating types, which vmapx computes with (then it

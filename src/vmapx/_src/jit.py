@@ -89,10 +89,7 @@ def _static_names(fun, static_argnums, static_argnames):
     nums = set(static_argnums)
     names = set(static_argnames)
     if not has_var:
-        for i in static_argnums:
-            if not -len(positional) <= i < len(positional):
-                raise ValueError(f"Jitted function has static_argnums={tuple(static_argnums)}, "
-                                 f"but only accepts {len(positional)} positional arguments.")
+        _validate_argnums(positional, static_argnums)
         nums = {i % len(positional) for i in nums}   # resolved against the signature
     for i, p in enumerate(positional):
         if i in nums or i - len(positional) in nums:
@@ -103,19 +100,40 @@ def _static_names(fun, static_argnums, static_argnames):
     return tuple(sorted(nums)), tuple(sorted(names)), sig
 
 
-def _validate_argnames(params, argnames):
-    """JAX's checks: static argnames must name parameters that can be passed
-    by keyword (any name when the function takes ``**kwargs``)."""
+def _validate_argnums(positional, argnums, what="static_argnums"):
+    """JAX's check: argument numbers must be those of positional parameters."""
+    for i in argnums:
+        if not -len(positional) <= i < len(positional):
+            raise ValueError(f"Jitted function has {what}={tuple(argnums)}, "
+                             f"but only accepts {len(positional)} positional arguments.")
+
+
+def _validate_argnames(params, argnames, what="static_argnames"):
+    """JAX's checks: static (or donated) argnames must name parameters that can
+    be passed by keyword (any name when the function takes ``**kwargs``)."""
     keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     invalid = {p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)}
     if bad := invalid & set(argnames):
-        raise ValueError(f"Jitted function has invalid argnames {bad} in static_argnames. "
+        raise ValueError(f"Jitted function has invalid argnames {bad} in {what}. "
                          "These are positional-only")
     if any(p.kind == p.VAR_KEYWORD for p in params):
         return
     if bad := set(argnames) - keyword:
-        raise ValueError(f"Jitted function has invalid argnames {bad} in static_argnames. "
+        raise ValueError(f"Jitted function has invalid argnames {bad} in {what}. "
                          "Function does not take these args.")
+
+
+def _validate_donation(fun, donate_argnums, donate_argnames):
+    """``donate_argnums`` / ``donate_argnames`` checked as JAX checks them
+    (vmapx never reuses an input's memory, so donation has no other effect)."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if not any(p.kind == p.VAR_POSITIONAL for p in params):
+        _validate_argnums(positional, donate_argnums, "donate_argnums")
+    _validate_argnames(params, donate_argnames, "donate_argnames")
 
 
 def _as_tuple(x, what):
@@ -158,6 +176,9 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     names = _as_tuple(static_argnames, "static_argnames")
     if nums or names:
         nums, names, _ = _static_names(fun, nums, names)
+    if donate_argnums is not None or donate_argnames is not None:
+        _validate_donation(fun, _as_tuple(donate_argnums, "donate_argnums"),
+                           _as_tuple(donate_argnames, "donate_argnames"))
     fname = getattr(fun, "__name__", type(fun).__name__)
     cache = _trace_cache(fun, (nums, names))
     fast = not nums and not names

@@ -184,8 +184,9 @@ def _check_device(device):
         return
     if isinstance(device, str) and device.lower() in ("cpu", "cpu:0"):
         return
-    raise TypeError(f"device_put: unsupported device {device!r}; vmapx has one device, "
-                    "vmapx.devices()[0] (the CPU)")
+    raise ValueError("`device_put` only accepts `None`, a `Sharding`, a `Device` or a pytree "
+                     f"of these values. Received invalid value: {device!r} (vmapx has one "
+                     "device, vmapx.devices()[0], the CPU)")
 
 
 def device_put(x, device=None, *, src=None, donate=False, may_alias=None):

@@ -75,6 +75,20 @@ class Array(np.ndarray, metaclass=_ArrayMeta):
     # ``y = x; y += 1`` leaves ``x`` as it was (JAX programs rely on it), and
     # the result takes the promoted dtype (``int`` array ``+= 0.5`` is a float
     # array). Item assignment (``x[i] = v``) still writes in place.
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        """As ``numpy.ndarray.astype``, except that floats cast to an integer type
+        as in JAX: saturating at the type's bounds, NaN to 0 (NumPy's values
+        there are undefined).
+
+        >>> import numpy as np, vmapx.numpy as jnp
+        >>> jnp.array([np.nan, 300.0, -2.5]).astype(np.int8)
+        array([   0,  127,   -2], dtype=int8)
+        """
+        dt = np.dtype(dtype)
+        if dt.kind in "iu" and casting == "unsafe" and inputs.kind(self.dtype) in "fc":
+            return inputs.float_to_int(self.view(np.ndarray), dt).view(type(self))
+        return super().astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+
     def __iadd__(self, other):
         return self + other
 

@@ -79,10 +79,18 @@ def accepted_array(obj, out, dtype):
             kind == "O" or (kind in "uf" and out.size and np.max(np.abs(out)) >= 2.0 ** 63)):
         inputs.check_python_ints(obj)   # e.g. [2**64, 1]: NumPy makes float64 or object
     if kind not in inputs.VALID_KINDS:
+        if kind == "O" and _holds_none(obj):
+            raise ValueError("None is not a valid value for jnp.array")   # JAX's error
         inputs.reject_dtype(out.dtype)
     if type(out) is not np.ndarray:
         out = out.view(np.ndarray)       # np.matrix and other subclasses
     return as_array(out)
+
+
+def _holds_none(obj) -> bool:
+    if obj is None:
+        return True
+    return isinstance(obj, (list, tuple)) and any(_holds_none(o) for o in obj)
 
 
 def stack_nested(obj, dtype=None):
@@ -284,8 +292,12 @@ def astype(x, dtype, /, *, copy=True, device=None):
             return x
         return ew.convert_element_type_p.bind(x, dtype=dtype)
     x = asarray_like(x)
+    if dtype.kind in "iu" and type(x) in (float, complex):
+        return to_result(inputs.float_to_int(np.asarray(x), dtype))
     if isinstance(x, (bool, int, float, complex)):
         return np.asarray(x, dtype)
+    if dtype.kind in "iu" and inputs.kind(x.dtype) in "fc":
+        return to_result(inputs.float_to_int(x, dtype))   # JAX's saturating cast
     return x.astype(dtype, copy=copy)
 
 

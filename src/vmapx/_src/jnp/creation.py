@@ -9,7 +9,7 @@ import numpy as np
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from .array import as_array
 from .base import accepted_array, asarray_like, astype, stack_nested
-from ..errors import ConcretizationTypeError
+from ..errors import ConcretizationTypeError, ShapeError
 from ..prims import elementwise as ew
 from .shapes import broadcast_to, expand_dims, moveaxis
 
@@ -126,7 +126,14 @@ def _static_shape(shape):
     """``shape`` with its entries as Python ints: a traced entry gives its
     concrete value (per-example code under eager vmap) or JAX's error."""
     items = shape if isinstance(shape, (tuple, list)) else (shape,)
-    if not any(isinstance(s, Tracer) for s in items):
+    traced = False
+    for s in items:
+        if isinstance(s, Tracer):
+            traced = True
+        elif isinstance(s, (int, np.integer)) and s < 0:
+            raise ShapeError("broadcast_in_dim shape must have every element be nonnegative, "
+                             f"got {tuple(items)}.")
+    if not traced:
         return shape
     try:
         dims = tuple(operator.index(s) for s in items)

@@ -70,15 +70,15 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
     """As ``numpy.take``, with JAX's modes.
 
-    ``mode`` None: out-of-range indices raise when both operands are concrete
-    (NumPy); inside a transform (either operand traced) they are filled, JAX's
-    default.  'raise': concrete indices raise, traced ones fill.  'fill': indices
+    ``mode`` None: out-of-range indices are filled, JAX's default (the same with
+    concrete and traced operands, so ``vmap`` equals the loop over examples).
+    'raise': concrete indices raise NumPy's IndexError, traced ones fill.  'fill': indices
     outside ``[-n, n)`` give ``fill_value`` (NaN for inexact types, the most negative
     signed integer, the largest unsigned one, True). 'clip': clamped to ``[0, n - 1]``. 'wrap': taken modulo ``n``.
 
     >>> take(np.array([10, 20, 30]), [2, 0])
     array([30, 10])
-    >>> take(np.array([1.0, 2.0]), [1, 5], mode="fill")
+    >>> take(np.array([1.0, 2.0]), [1, 5])
     array([ 2., nan])
     """
     a = asarray_like(a)
@@ -99,8 +99,7 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
             raise IndexError("arrays used as indices must be of integer (or boolean) type")
     elif dtype_of(indices).kind not in "iu":
         raise IndexError("arrays used as indices must be of integer (or boolean) type")
-    if not isinstance(indices, Tracer) and (
-            mode == "raise" or (mode is None and not isinstance(a, Tracer))):
+    if not isinstance(indices, Tracer) and mode == "raise":
         if indices.size and (indices.max() >= n or indices.min() < -n):
             bad = indices[(indices >= n) | (indices < -n)].flat[0]
             raise IndexError(f"index {bad} is out of bounds for axis {ax} with size {n}")

@@ -346,7 +346,11 @@ def _power_partials(prim, x, y, o):
 
 
 def _convert(x, *, dtype):
-    return np.asarray(x).astype(dtype) if not isinstance(x, np.generic) else x.astype(dtype)
+    if not isinstance(x, np.generic):
+        x = np.asarray(x)
+    if np.dtype(dtype).kind in "iu" and inputs.kind(x.dtype) in "fc":
+        return inputs.float_to_int(x, np.dtype(dtype))    # XLA's saturating cast
+    return x.astype(dtype)
 
 
 convert_element_type_p = Primitive(
