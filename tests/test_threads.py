@@ -16,7 +16,7 @@ import pytest
 
 import vmapx
 import vmapx.numpy as jnp
-from vmapx._src import api, caches, derived_jaxprs
+from vmapx._src import api, caches, derived_jaxprs, tree_flattening
 
 
 @pytest.fixture
@@ -177,8 +177,10 @@ def test_vmap_structure_cache_is_bounded_and_cleared_by_clear_caches():
         out = f({f"k{i}": x, "v": x})
         np.testing.assert_array_equal(out, 2 * x)
     assert len(api._spec_cache) == api.SPEC_CACHE_SIZE
+    assert 0 < len(tree_flattening._CANONICAL) <= tree_flattening._CANONICAL.maxsize
     vmapx.clear_caches()
     assert len(api._spec_cache) == 0
+    assert len(tree_flattening._CANONICAL) == 0     # pytree structures seen: also freed
     np.testing.assert_array_equal(f({"a": x}), x)
 
 

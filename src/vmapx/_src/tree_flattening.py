@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import optree
 
+from .caches import LRUCache, register
 from .tree_keys import _convert_accessor, _key_of, keystr  # noqa: F401 (keystr: doctests)
 
 NAMESPACE = "vmapx"
@@ -15,8 +16,8 @@ PyTreeDef = optree.PyTreeSpec
 
 # ------------------------------------------------------- canonical treedefs
 
-_CANONICAL: dict = {}
-_CANONICAL_MAX = 8192
+_CANONICAL = register(LRUCache(8192))
+"""treedef -> its canonical form: bounded, emptied by ``vmapx.clear_caches``."""
 
 
 def _sorted_node(spec):
@@ -55,8 +56,6 @@ def _canonical(treedef):
     except TypeError:           # unhashable node metadata
         return treedef.transform(_sorted_node)
     out = treedef.transform(_sorted_node)
-    if len(_CANONICAL) >= _CANONICAL_MAX:
-        _CANONICAL.clear()
     _CANONICAL[treedef] = out
     return out
 
