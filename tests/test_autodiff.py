@@ -695,3 +695,29 @@ def test_custom_vjp_with_pytree_arguments_and_none_cotangents():
     gp, gx = vmapx.grad(affine, argnums=(0, 1))({"a": 2.0, "b": 1.0}, 3.0)
     check(gp["a"], np.asarray(0.0))
     check(gx, np.asarray(1.0))
+
+
+_ALIASING = {
+    "jvp primal": lambda x: vmapx.jvp(lambda y: y, (x,), (x,))[0],
+    "jvp tangent": lambda x: vmapx.jvp(lambda y: y.T, (x,), (x,))[1],
+    "jvp aux": lambda x: vmapx.jvp(lambda y: (y.sum(), y[0]), (x,), (x,), has_aux=True)[2],
+    "vjp primal": lambda x: vmapx.vjp(lambda y: y, x)[0],
+    "vjp cotangent": lambda x: vmapx.vjp(lambda y: y, x)[1](x)[0],
+    "vjp aux": lambda x: vmapx.vjp(lambda y: (y.sum(), y[::-1]), x, has_aux=True)[2],
+    "linearize primal": lambda x: vmapx.linearize(lambda y: y.reshape(3, 2), x)[0],
+    "linearize tangent": lambda x: vmapx.linearize(lambda y: y, x)[1](x),
+    "value_and_grad value": lambda x: vmapx.value_and_grad(lambda y: y[0, 0])(x)[0],
+    "value_and_grad aux": lambda x: vmapx.value_and_grad(lambda y: (y.sum(), y),
+                                                         has_aux=True)(x)[0][1],
+    "grad aux": lambda x: vmapx.grad(lambda y: (y.sum(), y[None]), has_aux=True)(x)[1],
+}
+
+
+@pytest.mark.parametrize("name", list(_ALIASING))
+def test_transform_results_never_alias_the_callers_arrays(name):
+    # JAX's results are new arrays: writing into one must not change an input
+    x = np.arange(6.0).reshape(2, 3)
+    out = _ALIASING[name](x)
+    assert not np.shares_memory(out, x) and out.flags.writeable
+    out[...] = -1.0
+    np.testing.assert_array_equal(x, np.arange(6.0).reshape(2, 3))

@@ -16,7 +16,7 @@ from . import inputs
 from . import tree as tu
 from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, linearize_flat,
                        zeros_like_aval)
-from .core import finish_output as _finish, get_aval, Tracer
+from .core import finish_output as _finish, get_aval, Tracer, unaliased
 from .errors import api_boundary
 from .staging_api import abstractify
 from .jnp.base import asarray_like
@@ -43,8 +43,24 @@ def _finish_ct(ct, aval):
     return _finish(ct)
 
 
-def _finish_tree(tree):
-    return tu.tree_map(_finish, tree)
+def _finish_tree(tree, sources=()):
+    return tu.tree_map(_finish_from(sources), tree)
+
+
+def _finish_from(sources):
+    """``_finish`` for results handed to the caller that must not alias
+    ``sources`` (the arrays the caller passed in): an output that is an input,
+    or a view of one (``jvp(lambda x: x.T, ...)``), is copied, so writing into
+    a result never changes the caller's arrays (JAX's results are new arrays)."""
+    arrays = [a for a in sources if isinstance(a, np.ndarray)]
+    if not arrays:
+        return _finish
+
+    def finish(x):
+        if isinstance(x, np.ndarray):
+            x = unaliased(x, arrays)
+        return _finish(x)
+    return finish
 
 
 def _as_leaf(x, what):
@@ -126,13 +142,14 @@ def jvp(fun, primals, tangents, has_aux=False):
     out_store, aux_store = [], []
     flat = _flat_fun(fun, p_tree, out_store, has_aux, aux_store)
     outs, tans_out, trace = jvp_traced(flat, p_leaves, tans)
-    out_p = [_finish(p) for p in outs]
-    out_t = [zeros_like_aval(get_aval(p)) if t is None else _finish(t)
+    finish = _finish_from(p_leaves + t_leaves)
+    out_p = [finish(p) for p in outs]
+    out_t = [zeros_like_aval(get_aval(p)) if t is None else finish(t)
              for p, t in zip(outs, tans_out, strict=True)]
     out_tree = out_store[0]
     res = (tu.tree_unflatten(out_tree, out_p), tu.tree_unflatten(out_tree, out_t))
     if has_aux:
-        return res + (_finish_tree(_strip_aux(trace, aux_store[0])),)
+        return res + (_finish_tree(_strip_aux(trace, aux_store[0]), p_leaves + t_leaves),)
     return res
 
 
@@ -167,11 +184,13 @@ def linearize(fun, *primals, has_aux=False):
                                  "with the original primal values:\nGot tangent aval "
                                  f"{ta.str_short()} for primal aval {a.str_short()} but "
                                  f"expected {a.str_short()}.")
-        return tu.tree_unflatten(out_tree, [_finish(t) for t in lin(list(t_leaves))])
+        finish_t = _finish_from(t_leaves)
+        return tu.tree_unflatten(out_tree, [finish_t(t) for t in lin(list(t_leaves))])
 
-    res = (tu.tree_unflatten(out_tree, [_finish(o) for o in outs]), f_jvp)
+    finish = _finish_from(leaves)
+    res = (tu.tree_unflatten(out_tree, [finish(o) for o in outs]), f_jvp)
     if has_aux:
-        return res + (_finish_tree(_strip_aux(trace, aux_store[0])),)
+        return res + (_finish_tree(_strip_aux(trace, aux_store[0]), leaves),)
     return res
 
 
@@ -238,10 +257,11 @@ def vjp(fun, *primals, has_aux=False, reduce_axes=()):
 
     @api_boundary
     def vjp_fun(ct):
-        return _finish_tree(pullback(ct))
+        return _finish_tree(pullback(ct), tu.tree_leaves(ct))
 
-    out = _finish_tree(out)
-    return (out, vjp_fun, _finish_tree(aux)) if has_aux else (out, vjp_fun)
+    sources = tu.tree_leaves(primals)
+    out = _finish_tree(out, sources)
+    return (out, vjp_fun, _finish_tree(aux, sources)) if has_aux else (out, vjp_fun)
 
 
 def _argnums_partial(fun, args, kwargs, argnums, what):
@@ -363,9 +383,10 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
         in_cts = lin.transpose([np.ones((), a.dtype)])
         (g,) = tu.tree_unflatten(in_tree, [
             _finish_ct(c, av) for c, av in zip(in_cts, lin.in_avals, strict=True)])
-        value = _finish(out)
+        finish = _finish_from(tu.tree_leaves((args, kwargs)))
+        value = finish(out)
         if has_aux:
-            return (value, _finish_tree(aux)), g
+            return (value, _finish_tree(aux, tu.tree_leaves((args, kwargs)))), g
         return value, g
 
     functools.update_wrapper(value_and_grad_f, fun)
