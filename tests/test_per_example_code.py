@@ -301,6 +301,34 @@ def test_vmap_of_grad_through_asarray_and_item_assignment():
     np.testing.assert_allclose(got, want, rtol=1e-14)
 
 
+def _square_sum_jnp(x):
+    return (jnp.asarray(x) ** 2).sum()
+
+
+def _square_sum_numpy(x):
+    y = np.asarray(x, dtype=float).copy()
+    y[0] = y[0] * 3.0
+    return (y ** 2).sum()
+
+
+def test_which_numpy_functions_a_function_uses_is_remembered_per_code_not_per_wrapper():
+    # grad's wrapper has one code object for every function it wraps: the scan
+    # for NumPy calls must follow each wrapper's closure, not reuse an answer
+    want_jnp = 2 * XS
+    want_np = 2 * XS * np.array([9.0, 1.0, 1.0, 1.0])
+    for _ in range(2):
+        np.testing.assert_allclose(vmapx.vmap(vmapx.grad(_square_sum_jnp))(XS), want_jnp)
+        np.testing.assert_allclose(vmapx.vmap(vmapx.grad(_square_sum_numpy))(XS), want_np)
+    # functions made anew from one code object (no closure) share the scan
+    codes = set()
+    for k in range(3):
+        def f(x):
+            return (np.asarray(x) * 2.0).sum()
+        codes.add(f.__code__)
+        np.testing.assert_allclose(vmapx.vmap(f)(XS), 2 * XS.sum(1))
+    assert len(codes) == 1
+
+
 def test_float_of_a_differentiated_value_is_refused_not_silently_constant():
     with pytest.raises(vmapx.ConcretizationTypeError):
         vmapx.vmap(vmapx.grad(lambda x: float(x) * x))(np.array([1.0, 2.0]))

@@ -437,7 +437,7 @@ def runner(closed: ClosedJaxpr, name="jitted", *, finish: bool = True):
         return run
     count = [0]
     calls_needed = max(COMPILE_AFTER, -(-COMPILE_WORK // max(len(closed.jaxpr.eqns), 1)))
-    if fused.largest_bytes(closed.jaxpr.eqns) >= COMPILE_NOW_BYTES:
+    if fused.largest(closed)[1] >= COMPILE_NOW_BYTES:
         # Big arrays: compiling costs nothing next to the work, and the compiled
         # program takes its temporaries from the buffer pool (no fresh pages).
         return _install(closed, key, _compile(closed, name, finish), name)

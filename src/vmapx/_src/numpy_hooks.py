@@ -36,6 +36,7 @@ import numpy as np
 
 from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
+from .caches import LRUCache, register
 from .core import Tracer
 from .jnp.array import Array
 
@@ -264,6 +265,19 @@ def needs(fun) -> tuple:
     if code is None:
         inner = getattr(fun, "func", None) or getattr(fun, "__func__", None)
         return needs(inner) if inner is not None and inner is not fun else ALL
+    # Functions made anew for each call (a function defined in a loop, a lambda
+    # per call) share their code: when what the scan reaches is fixed by the code
+    # and its module (no closure, defaults or wrapped function, which differ
+    # between functions of one code object: ``grad``'s wrapper, say), the answer
+    # is remembered per code object and module.
+    key = None
+    if getattr(fun, "__closure__", None) is None and not getattr(fun, "__defaults__", None) \
+            and not getattr(fun, "__kwdefaults__", None) \
+            and getattr(fun, "__wrapped__", None) is None:
+        key = (code, id(getattr(fun, "__globals__", None)))
+        found = _NEEDS.get(key)
+        if found is not None:
+            return found
     names, mods = set(), set()
     try:
         _collect(fun, names, mods, set(), 0)
@@ -276,7 +290,13 @@ def needs(fun) -> tuple:
         found.append("math")
     if names & _NORM_NAMES:
         found.append("norm")
-    return tuple(found)
+    found = tuple(found)
+    if key is not None:
+        _NEEDS[key] = found
+    return found
+
+
+_NEEDS = register(LRUCache(1024))
 
 
 def _module_of(g):

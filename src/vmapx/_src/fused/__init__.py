@@ -60,18 +60,23 @@ def numba_available() -> bool:
     return _numba_available[0]
 
 
-def largest_bytes(eqns):
-    """Bytes of the largest value an equation of ``eqns`` produces."""
-    best = 0
-    for e in eqns:
-        for v in e.outvars:
-            best = max(best, _size(v.aval.shape) * v.aval.dtype.itemsize)
-    return best
-
-
-def _largest(eqns):
-    """Elements of the largest value an equation of ``eqns`` produces."""
-    return max((_size(v.aval.shape) for e in eqns for v in e.outvars), default=0)
+def largest(closed):
+    """``(elements, bytes)`` of the largest values the equations of ``closed``
+    produce, found in one pass and remembered on the program (``jit``'s runner
+    and the native backend both ask, once per program)."""
+    found = closed.cache.get("largest")
+    if found is None:
+        elements = nbytes = 0
+        for e in closed.jaxpr.eqns:
+            for v in e.outvars:
+                a = v.aval
+                n = _size(a.shape)
+                if n > elements:
+                    elements = n
+                if n * a.dtype.itemsize > nbytes:
+                    nbytes = n * a.dtype.itemsize
+        found = closed.cache["largest"] = (elements, nbytes)
+    return found
 
 
 def _launch(size, build, install):
@@ -106,7 +111,7 @@ def start(closed, key, compile_native):
     native runner (or ``None`` if the program has no region).  Returns the
     native runner when it was built synchronously, else ``None``."""
     min_size = FUSE_MIN_SIZE if BACKEND == "auto" else 0
-    return _launch(_largest(closed.jaxpr.eqns), lambda: compile_native(min_size),
+    return _launch(largest(closed)[0], lambda: compile_native(min_size),
                    lambda run: closed.cache.__setitem__(key, run))
 
 
