@@ -426,5 +426,7 @@ def test_take_inside_a_transform_fills_out_of_range_as_jax():
     np.testing.assert_array_equal(out, [[1, np.nan, 4, np.nan], [6, np.nan, 9, np.nan]])
     ints = vmapx.vmap(lambda x: jnp.take(x, np.array([7])))(np.arange(10).reshape(2, 5))
     np.testing.assert_array_equal(ints, np.full((2, 1), np.iinfo(np.int64).min))
+    # concrete operands fill too (as JAX), so vmap equals the loop; mode="raise" raises
+    np.testing.assert_array_equal(jnp.take(np.arange(5.0), np.array([7])), [np.nan])
     with pytest.raises(IndexError, match="index 7 is out of bounds"):
-        jnp.take(np.arange(5.0), np.array([7]))      # concrete operands: NumPy's error
+        jnp.take(np.arange(5.0), np.array([7]), mode="raise")
