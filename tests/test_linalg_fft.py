@@ -410,6 +410,46 @@ def test_a_bad_example_gives_inf_or_nan_for_itself_only(name):
     np.testing.assert_allclose(out, want, rtol=1e-6, equal_nan=True)
 
 
+NAN_M = np.full((2, 2), np.nan)
+INF_M = np.array([[np.inf, 1.0], [1.0, 1.0]])
+NONFINITE = {
+    # JAX (x64) gives NaN results for the non-finite matrix, the exact values for
+    # the others; NumPy's LAPACK calls refuse the whole stack (LinAlgError)
+    "svd": lambda a: jnp.linalg.svd(a)[1],
+    "svdvals": lambda a: jnp.linalg.svd(a, compute_uv=False),
+    "pinv": jnp.linalg.pinv,
+    "norm2": lambda a: jnp.linalg.norm(a, 2),
+    "cond": jnp.linalg.cond,
+    "lstsq": lambda a: jnp.linalg.lstsq(a, np.ones(2))[0],
+    "eigvals": jnp.linalg.eigvals,
+    "eig_vectors": lambda a: jnp.linalg.eig(a)[1],
+    "sqrtm": lambda a: vmapx.scipy.linalg.sqrtm(a),
+    "schur": lambda a: jnp.diagonal(vmapx.scipy.linalg.schur(a)[0]),   # (T is triangular)
+}
+
+
+# with an inf entry JAX's pinv / lstsq give zeros (no singular value passes the
+# NaN cutoff) and its cond NaN: those are checked for NaN matrices only
+_INF_TOO = [n for n in NONFINITE if n not in ("pinv", "lstsq", "cond")]
+
+
+@pytest.mark.parametrize("name, bad", [(n, "nan") for n in NONFINITE] +
+                         [(n, "inf") for n in _INF_TOO])
+def test_a_nan_or_inf_matrix_gives_nan_for_itself_only(name, bad):
+    f = NONFINITE[name]
+    stack = np.stack([GOOD, NAN_M if bad == "nan" else INF_M, 3 * GOOD])
+    for out in (vmapx.vmap(f)(stack), vmapx.jit(vmapx.vmap(f))(stack)):
+        assert np.isnan(out[1]).all()
+        for i in (0, 2):
+            np.testing.assert_allclose(out[i], f(stack[i]), rtol=1e-12)
+    assert np.isnan(f(stack[1])).all()       # alone, too (JAX's NaN, not LinAlgError)
+
+
+def test_matrix_rank_of_a_nan_matrix_is_zero_as_jax():
+    stack = np.stack([GOOD, NAN_M, SINGULAR])
+    np.testing.assert_array_equal(vmapx.vmap(jnp.linalg.matrix_rank)(stack), [2, 0, 1])
+
+
 def test_well_conditioned_stacks_take_numpys_stacked_call(monkeypatch):
     calls = []
     real_inv = np.linalg.inv

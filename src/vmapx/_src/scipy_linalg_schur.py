@@ -35,7 +35,7 @@ from . import numpy_api as jnp
 from .core import ShapedArray
 from .custom_jvp import custom_jvp
 from .jnp import linalg as _linalg
-from .prims.linalg import _declare, check_square, linalg_dtype
+from .prims.linalg import _declare, check_square, linalg_dtype, nan_for_nonfinite
 from .scipy_linalg import _H, _inexact
 
 __all__ = ["funm", "hessenberg", "rsf2csf", "schur", "solve_sylvester", "sqrtm"]
@@ -56,6 +56,7 @@ def _each_matrix(a, compute, n_out):
     return [np.stack([r[i] for r in results]).reshape(a.shape) for i in range(n_out)]
 
 
+@nan_for_nonfinite
 def _schur_impl(a, *, output):
     import scipy.linalg  # SciPy is a runtime dependency, imported on first use
     dtype = linalg_dtype(a.dtype)

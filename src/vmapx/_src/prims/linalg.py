@@ -60,6 +60,41 @@ def check_square(shape):
         raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
 
 
+def nan_for_nonfinite(impl):
+    """``impl`` (a stack of matrices -> an array or a list of arrays, one entry
+    per matrix along the leading axes) with JAX's answer for matrices holding
+    NaN or inf: NaN results for that matrix alone.  LAPACK refuses them (NumPy's
+    ``LinAlgError`` "SVD did not converge", "Array must not contain infs or
+    NaNs", SciPy's "Schur form not found"), which would fail the whole stack.
+    Only when the stacked call raises are the non-finite matrices found; they
+    are replaced by zeros for one more stacked call, and their results set to NaN.
+
+    >>> _svd_values = nan_for_nonfinite(lambda a: np.linalg.svd(a, compute_uv=False))
+    >>> _svd_values(np.stack([np.eye(2), np.full((2, 2), np.nan)]))
+    array([[ 1.,  1.],
+           [nan, nan]])
+    """
+    def run(a, **params):
+        try:
+            return impl(a, **params)
+        except np.linalg.LinAlgError:
+            a = np.asarray(a)
+            if a.ndim < 2:
+                raise
+            bad = ~np.isfinite(a).all(axis=(-2, -1))
+            if not bad.any():
+                raise
+        out = impl(np.where(bad[..., None, None], 0, a), **params)
+
+        def fill(o):
+            o = np.array(o)
+            o[bad] = np.nan + 1j * np.nan if o.dtype.kind == "c" else np.nan
+            return o
+        return [fill(o) for o in out] if isinstance(out, list) else fill(out)
+    run.__name__ = getattr(impl, "__name__", "impl")
+    return run
+
+
 # --------------------------------------------------------------- batching rule
 
 

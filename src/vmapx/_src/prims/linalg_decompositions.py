@@ -10,7 +10,7 @@ from ..core import ShapedArray
 from ..jnp import basic_api as jnp
 from ..jnp.matrices import tril, triu
 from .linalg import (_declare, _eye_like, _H, _hermitian_from, _mT, _square_abstract, _tangent,
-                     check_square, linalg_dtype, real_dtype)
+                     check_square, linalg_dtype, nan_for_nonfinite, real_dtype)
 from .linalg_solve import solve_p
 
 # ------------------------------------------------------------------- cholesky
@@ -147,6 +147,7 @@ def _svd_abstract(a, *, full_matrices, compute_uv, hermitian):
     return [ShapedArray(lead + (m, um), dt), s, ShapedArray(lead + (vn, n), dt)]
 
 
+@nan_for_nonfinite
 def _svd(a, *, full_matrices, compute_uv, hermitian):
     if not compute_uv:
         return [np.linalg.svd(a, compute_uv=False, hermitian=hermitian)]

@@ -10,7 +10,7 @@ import numpy as np
 from ..core import ShapedArray
 from ..jnp import basic_api as jnp
 from .linalg import (_declare, _eye_like, _H, _hermitian_from, _tangent, check_square,
-                     linalg_dtype, real_dtype)
+                     linalg_dtype, nan_for_nonfinite, real_dtype)
 from .linalg_solve import solve_p
 
 # ---------------------------------------------------------------- eigh, eigvalsh
@@ -84,6 +84,7 @@ def _eig_abstract(a):
     return [ShapedArray(a.shape[:-1], dt), ShapedArray(a.shape, dt)]
 
 
+@nan_for_nonfinite
 def _eig(a):
     w, v = np.linalg.eig(a)
     dt = _complex_dtype(w.dtype)
@@ -121,6 +122,7 @@ def _eigvals_abstract(a):
     return ShapedArray(a.shape[:-1], _complex_dtype(linalg_dtype(a.dtype)))
 
 
+@nan_for_nonfinite
 def _eigvals(a):
     w = np.linalg.eigvals(a)
     return w.astype(_complex_dtype(w.dtype), copy=False)

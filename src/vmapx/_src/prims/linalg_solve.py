@@ -14,7 +14,7 @@ from ..autodiff import is_undefined
 from .elementwise import _unbroadcast
 from ..jnp import basic_api as jnp
 from .linalg import (_declare, _H, _hermitian_from, _mT, _mtrace, _square_abstract, _tangent,
-                     check_square, linalg_dtype, real_dtype)
+                     check_square, linalg_dtype, nan_for_nonfinite, real_dtype)
 
 # ------------------------------------------------ one bad example, not the batch
 # NumPy raises LinAlgError for a whole stack when one matrix is singular (inv,
@@ -191,8 +191,8 @@ def _pinv_abstract(a, *, rcond, hermitian):
     return ShapedArray(a.shape[:-2] + (a.shape[-1], a.shape[-2]), linalg_dtype(a.dtype))
 
 
-pinv_p = _declare("pinv", lambda a, *, rcond, hermitian: np.linalg.pinv(
-    a, rcond=rcond, hermitian=hermitian), _pinv_abstract, (2,))
+pinv_p = _declare("pinv", nan_for_nonfinite(lambda a, *, rcond, hermitian: np.linalg.pinv(
+    a, rcond=rcond, hermitian=hermitian)), _pinv_abstract, (2,))
 
 
 def _pinv_jvp(primals, tangents, *, rcond, hermitian):
