@@ -183,8 +183,8 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
     cache = _trace_cache(fun, (nums, names))
     fast = not nums and not names
 
-    def trace(dyn_args, kwargs, static_vals):
-        _validate_args(dyn_args, kwargs, fun)   # once per signature: not on cache hits
+    def trace(dyn_args, kwargs, static_vals, flat=False):
+        _validate_args(dyn_args, kwargs, fun, flat)   # once per signature: not on cache hits
         if EXPLAIN_CACHE_MISSES[0] and cache:
             _explain_miss(fun, fname, cache, dyn_args, kwargs, static_vals)
 
@@ -235,7 +235,7 @@ def jit(fun=None, /, *, static_argnums=None, static_argnames=None, donate_argnum
                 key = tuple(key)
                 entry = cache.get(key)
                 if entry is None:
-                    closed, out_tree = trace(args, {}, ())
+                    closed, out_tree = trace(args, {}, (), flat=True)
                     closed, extra = hoist_tracer_consts(closed)
                     if extra:
                         outs = jit_p.bind(*extra, *args, jaxpr=closed, name=fname)
@@ -404,10 +404,11 @@ def _check_hashable(x):
             f"TypeError: {e}\n") from None
 
 
-def _validate_args(dyn_args, kwargs, fun):
+def _validate_args(dyn_args, kwargs, fun, flat=False):
     """JAX's errors for arguments it cannot trace: Python ints outside int64
-    (OverflowError) and arrays of non-numeric dtypes (TypeError)."""
-    leaves = tu.tree_leaves((dyn_args, kwargs))
+    (OverflowError) and arrays of non-numeric dtypes (TypeError).  ``flat``:
+    ``dyn_args`` are already leaves (arrays and scalars) and there are no kwargs."""
+    leaves = dyn_args if flat else tu.tree_leaves((dyn_args, kwargs))
     for i, x in enumerate(leaves):
         t = type(x)
         if t is int:
