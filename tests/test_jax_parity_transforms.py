@@ -634,3 +634,33 @@ def test_lax_shape_ops_validate_their_static_arguments_like_jax():
     got = vmapx.vmap(lambda i: lax.dynamic_slice(x, (i, 0), (2, 2),
                                                  allow_negative_indices=False))(np.array([-1, 2]))
     assert_same(got, np.array([[[0., 1.], [4., 5.]], [[4., 5.], [8., 9.]]]))
+
+
+def test_tracers_print_as_jaxs():
+    # what JAX 0.10.2 prints for a value printed inside each transform
+    seen = []
+
+    def show(x):
+        seen.append(repr(x))
+        assert str(x) == repr(x) == f"{x}"
+        return x.sum() if np.ndim(x) else x
+
+    vmapx.jit(show)(1.0)
+    vmapx.jit(show)(np.ones(3))
+    vmapx.vmap(show)(np.ones((3, 2), np.int32))
+    vmapx.grad(show)(1.0)
+    vmapx.grad(show)(np.ones(2))
+    vmapx.jvp(show, (1.0,), (1.0,))
+    vmapx.jvp(show, (np.ones(2),), (np.ones(2),))
+    vmapx.vmap(vmapx.grad(show))(np.ones(2))
+    assert seen == [
+        "JitTracer(~float64[])",
+        "JitTracer(float64[3])",
+        "VmapTracer(aval=int32[2], batched=int32[3,2])",
+        "GradTracer(primal=1.0, typeof(tangent)=f64[])",
+        "GradTracer(primal=[1. 1.], typeof(tangent)=f64[2])",
+        "JVPTracer(primal=1.0, tangent=1.0)",
+        "JVPTracer(primal=[1. 1.], tangent=[1. 1.])",
+        "GradTracer(primal=VmapTracer(aval=float64[], batched=float64[2]), "
+        "typeof(tangent)=f64[])",
+    ]

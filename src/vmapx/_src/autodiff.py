@@ -30,7 +30,7 @@ from . import inputs
 from .core import (ShapedArray, Trace, Tracer, _state, current_trace, get_aval, no_rule,
                    primitives, set_trace)
 from .staging import eval_jaxpr, StagingTrace, StagingTracer
-from .ir import Jaxpr, Literal
+from .ir import Jaxpr, Literal, type_str
 
 float0 = np.dtype([("float0", np.void, 0)])
 """The dtype of tangents and cotangents of integer and boolean values (as JAX's)."""
@@ -129,6 +129,15 @@ class JVPTracer(Tracer):
         if a is None:
             a = self._aval = get_aval(self.primal)
         return a
+
+    def __repr__(self):
+        # JAX's: GradTracer(primal=1.0, typeof(tangent)=f64[]) while the tangent is
+        # staged (grad, vjp, linearize), JVPTracer(primal=1.0, tangent=1.0) under jvp
+        t = self.tangent
+        if type(t) is StagingTracer:
+            return f"GradTracer(primal={self.primal}, typeof(tangent)={type_str(t.aval)})"
+        shown = f"Zero({type_str(self.aval)})" if t is None else t
+        return f"JVPTracer(primal={self.primal}, tangent={shown})"
 
     def is_concrete(self):
         p = self.primal

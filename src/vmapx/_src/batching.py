@@ -48,6 +48,9 @@ class BatchTracer(Tracer):
         self.bdim = bdim
         self._aval = None
 
+    def __repr__(self):   # JAX's: VmapTracer(aval=float64[], batched=float64[3])
+        return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"
+
     @property
     def aval(self):
         a = self._aval

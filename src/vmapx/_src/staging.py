@@ -37,6 +37,9 @@ class StagingTracer(Tracer):
     def aval(self):
         return self._aval
 
+    def __repr__(self):   # JAX's: JitTracer(float64[3]), ~ for a weak type
+        return f"JitTracer({self._aval})"
+
 
 _aval_cache: dict = {}
 
