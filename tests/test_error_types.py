@@ -29,6 +29,11 @@ SHAPE_CASES = {
                     "sub got incompatible shapes for broadcasting: (4,), (3,)."),
     "jit +": (lambda: vmapx.jit(lambda a, b: a + b)(np.ones(3), np.ones(4)),
               "got incompatible shapes for broadcasting"),
+    # ranks that differ: JAX's numpy layer words it so (before promoting ranks)
+    "ranks *": (lambda: jnp.ones(100) * jnp.ones((100, 10)),
+                "Incompatible shapes for broadcasting: shapes=[(100,), (100, 10)]"),
+    "jit ranks": (lambda: vmapx.jit(jnp.multiply)(np.ones(3), np.ones((2, 4))),
+                  "Incompatible shapes for broadcasting: shapes=[(3,), (2, 4)]"),
     "dot": (lambda: jnp.dot(jnp.ones((3, 4)), jnp.ones((5, 4))),
             "dot_general requires contracting dimensions to have the same shape, got (4,) and "
             "(5,)."),

@@ -279,7 +279,10 @@ def broadcast_shapes(name, *shapes) -> tuple:
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "
+        if len({len(s) for s in shapes}) > 1:   # JAX's numpy layer, before rank promotion
+            raise ShapeError("Incompatible shapes for broadcasting: shapes="
+                             f"{[tuple(s) for s in shapes]}") from None
+        raise ShapeError(f"{name} got incompatible shapes for broadcasting: "   # lax's
                          f"{', '.join(str(tuple(s)) for s in shapes)}.") from None
 
 
