@@ -68,3 +68,21 @@ def test_inside_a_transformation_its_own_live_tracers_are_not_leaks():
         return y
 
     np.testing.assert_array_equal(vmapx.vmap(f)(np.arange(3.0)), np.arange(3.0))
+
+
+def test_jaxs_check_tracer_leaks_option_checks_each_outermost_transformation():
+    saved = []
+    try:
+        vmapx.config.update("jax_check_tracer_leaks", True)
+        assert vmapx.config.jax_check_tracer_leaks is True
+        np.testing.assert_allclose(vmapx.jit(vmapx.vmap(jnp.sin))(np.zeros(3)), np.zeros(3))
+        with pytest.raises(vmapx.errors.UnexpectedTracerError, match="Leaked 1 traced value"):
+            vmapx.grad(lambda x: saved.append(x * 2) or jnp.sin(x))(1.0)
+        saved.clear()
+        with pytest.raises(vmapx.errors.UnexpectedTracerError):
+            vmapx.lax.fori_loop(0, 2, lambda i, c: (saved.append(c), c + 1.0)[1], 0.0)
+        saved.clear()
+    finally:
+        vmapx.config.update("jax_check_tracer_leaks", False)
+    vmapx.grad(lambda x: saved.append(x * 2) or jnp.sin(x))(1.0)   # off: not checked
+    assert len(saved) == 1

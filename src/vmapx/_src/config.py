@@ -52,6 +52,10 @@ What each option means in vmapx:
   a scope asks for 32-bit results in a block of code, which vmapx cannot give,
   while ``config.update('jax_enable_x64', False)`` (set once by a script) only
   warns.  ``vmapx.enable_x64()`` / ``enable_x64(True)`` is a no-op scope.
+* ``jax_check_tracer_leaks``: each outermost transformation call (``jit``,
+  ``vmap``, ``grad``, a ``lax`` loop...) runs inside ``checking_leaks()``, so a
+  traced value kept beyond its transformation raises ``UnexpectedTracerError``
+  when the call returns (slow: a garbage collection per call, as a debug mode).
 * ``jax_traceback_filtering``: "off" keeps vmapx's own frames in the
   tracebacks of errors raised through its API (any other value filters them).
 * ``jax_default_matmul_precision``, ``jax_log_compiles``,
@@ -81,7 +85,7 @@ import re
 import threading
 import warnings
 
-from . import caches, concrete, devices, errors, fperrors, fused, inputs, jit
+from . import caches, concrete, devices, errors, fperrors, fused, inputs, jit, leaks
 
 AUTO_CHUNK = False
 """``config.vmapx_auto_chunk``: a vmap without ``chunk_size`` chunks as 'auto'
@@ -121,6 +125,12 @@ _rank_promotion_value = _enum(*_RANK_PROMOTION)
 
 def _rank_promotion(name, value):
     inputs.set_rank_promotion(_rank_promotion_value(name, value))
+    return value
+
+
+def _check_tracer_leaks(name, value):
+    value = bool(value)
+    errors.LEAK_CHECK[0] = leaks.checking_leaks if value else None
     return value
 
 
@@ -282,6 +292,7 @@ _OPTIONS = {
     "jax_numpy_rank_promotion": ("allow", _rank_promotion),
     "jax_default_matmul_precision": (None, _any),
     "jax_log_compiles": (False, _bool),
+    "jax_check_tracer_leaks": (False, _check_tracer_leaks),
     "jax_default_device": (None, _default_device),
     "jax_traceback_filtering": ("auto", _traceback_filtering),
     "jax_compilation_cache_dir": (None, _any),

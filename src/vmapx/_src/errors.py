@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import threading
 import types
 
 from . import fperrors
@@ -80,6 +81,25 @@ def filter_traceback(tb):
 FILTERING = ["auto"]
 """``jax_traceback_filtering`` (set by ``config``): "off" keeps vmapx's frames."""
 
+LEAK_CHECK = [None]
+"""``jax_check_tracer_leaks`` (set by ``config``): the context manager
+(``leaks.checking_leaks``) wrapped around each outermost transformation call."""
+
+_calls = threading.local()
+
+
+def _checked_for_leaks(fun, args, kwargs):
+    """``fun(*args, **kwargs)`` inside the leak check when it is the outermost
+    transformation call of this thread (inner ones are covered by it)."""
+    if getattr(_calls, "inside", False):
+        return fun(*args, **kwargs)
+    _calls.inside = True
+    try:
+        with LEAK_CHECK[0]():
+            return fun(*args, **kwargs)
+    finally:
+        _calls.inside = False
+
 
 def api_boundary(fun):
     """Decorator for public entry points: errors raised inside vmapx are re-raised
@@ -91,6 +111,8 @@ def api_boundary(fun):
     def wrapped(*args, **kwargs):
         token = fperrors.enter()   # floating-point errors are silent, as in JAX
         try:
+            if LEAK_CHECK[0] is not None:
+                return _checked_for_leaks(fun, args, kwargs)
             return fun(*args, **kwargs)
         except Exception as e:
             if FILTERING[0] == "off" or os.environ.get("VMAPX_TRACEBACK_FILTERING", "on") == "off":
