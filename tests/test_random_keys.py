@@ -269,6 +269,11 @@ def test_numpy_functions_on_keys():
     _keys_equal(jnp.expand_dims(k, 0), np.zeros((1, 2), np.uint32))
     _keys_equal(jnp.expand_dims(ks, -1), SPLIT6[:, None])
     _keys_equal(jnp.squeeze(ks[None]), SPLIT6)
+    _keys_equal(jnp.take(ks, np.array([0, 1])), SPLIT6[:2])
+    _keys_equal(jnp.take(ks.reshape(2, 3), np.array([2]), axis=1),
+                SPLIT6.reshape(2, 3, 2)[:, [2]])
+    _keys_equal(jnp.take(ks.reshape(2, 3), 4), SPLIT6[4])
+    _keys_equal(vmapx.jit(lambda i: jnp.take(ks, i))(np.array([5, 0])), SPLIT6[[5, 0]])
     _keys_equal(jnp.ravel(ks.reshape(3, 2)), SPLIT6)
     _keys_equal(jnp.transpose(ks.reshape(2, 3)), SPLIT6.reshape(2, 3, 2).transpose(1, 0, 2))
     assert jnp.shape(ks) == np.shape(ks) == (6,) and jnp.ndim(ks) == 1
@@ -297,9 +302,12 @@ def test_vmap_over_keys_equals_the_loop_and_the_raw_path():
     _keys_equal(out, np.stack([KD(random.split(kk, 3)) for kk in ks], axis=1))
     out = vmapx.vmap(lambda kk, d: random.fold_in(kk, d))(ks, np.arange(6))
     _keys_equal(out, np.stack([KD(random.fold_in(kk, d)) for kk, d in zip(ks, range(6))]))
-    # keys made from batched seeds
+    # keys made from batched seeds, and from a traced seed under jit
     out = vmapx.vmap(random.key)(np.arange(4))
     _keys_equal(out, np.stack([KD(random.key(s)) for s in range(4)]))
+    _keys_equal(vmapx.jit(random.key)(3), np.array([0, 3], np.uint32))
+    out = vmapx.vmap(lambda i, kk: random.fold_in(kk, i), in_axes=(0, None))(np.arange(3), ks[0])
+    _keys_equal(out, np.stack([KD(random.fold_in(ks[0], i)) for i in range(3)]))
 
 
 def test_vmap_axes_count_key_dimensions():

@@ -1,7 +1,7 @@
 """``vmapx.numpy`` functions on typed key arrays: the array-building and shape
 functions JAX programs apply to keys (``stack``, ``concatenate``, ``where``,
 ``array``, ``asarray``, ``reshape``, ``broadcast_to``, ``expand_dims``,
-``squeeze``, ``ravel``, ``transpose``, ``swapaxes``), and ``issubdtype`` of
+``take``, ``squeeze``, ``ravel``, ``transpose``, ``swapaxes``), and ``issubdtype`` of
 key dtypes.
 
 ``install`` wraps those names of the public ``vmapx.numpy`` namespace: a call
@@ -99,6 +99,13 @@ def _expand_dims(a, axis):
     return a.reshape(tuple(shape))
 
 
+def _take(a, indices, axis=None, **kwargs):
+    if axis is None:
+        a, axis = a.ravel(), 0
+    ax = _axis(axis, a.ndim, "take")
+    return KeyArray(_jnp.take(a._base, indices, axis=ax, **kwargs))
+
+
 def _method(name):
     def call(a, *args, **kwargs):
         return getattr(a, name)(*args, **kwargs)
@@ -144,6 +151,7 @@ _FUNCTIONS = {
     "broadcast_to": (_broadcast_to, _first_is_key),
     "expand_dims": (_expand_dims, _first_is_key),
     "reshape": (_reshape, _first_is_key),
+    "take": (_take, _first_is_key),
     "squeeze": (_method("squeeze"), _first_is_key),
     "ravel": (_method("ravel"), _first_is_key),
     "transpose": (_method("transpose"), _first_is_key),
