@@ -64,7 +64,10 @@ def test_issubdtype_hierarchy_and_extended_categories():
     assert dtypes.issubdtype(np.int8, np.signedinteger)
     assert not dtypes.issubdtype(np.uint8, np.signedinteger)
     assert not dtypes.issubdtype(np.float64, dtypes.extended)
-    assert not dtypes.issubdtype(random.key(0).dtype, dtypes.prng_key)
+    assert dtypes.issubdtype(random.key(0).dtype, dtypes.prng_key)
+    assert dtypes.issubdtype(random.key(0).dtype, dtypes.extended)
+    assert not dtypes.issubdtype(random.key(0).dtype, np.integer)
+    assert not dtypes.issubdtype(random.PRNGKey(0).dtype, dtypes.prng_key)
     assert dtypes.issubdtype(dtypes.prng_key, dtypes.extended)
     assert not dtypes.issubdtype(dtypes.extended, dtypes.prng_key)
 

@@ -19,7 +19,7 @@ PACKAGE = "vmapx"
 LAYERS = [
     ("foundation", ["vmapx._src", "fperrors", "errors", "caches", "devices", "inputs", "pool",
                     "tree_keys", "tree_flattening", "tree_prefixes", "tree", "core", "leaks",
-                    "jnp", "jnp.array", "sharding", "monitoring", "profiler"]),
+                    "jnp", "jnp.array", "prng", "sharding", "monitoring", "profiler"]),
     ("transform machinery", ["batching", "ir", "staging", "derived_jaxprs", "staging_api",
                              "autodiff", "fused", "fused.*", "jit_program", "stages", "jit",
                              "vmappables"]),

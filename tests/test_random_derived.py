@@ -245,9 +245,12 @@ def test_key_dtype_names_threefry_and_is_accepted_by_key():
     assert kd == random.key_dtype("threefry2x32") == random.key_dtype(kd)
     assert hash(kd) == hash(random.key_dtype("threefry2x32"))
     assert kd.itemsize == 8
-    np.testing.assert_array_equal(random.key(5, dtype=kd), random.key(5))
-    np.testing.assert_array_equal(random.wrap_key_data(np.array([0, 5], np.uint32), impl=kd),
-                                  random.key(5))
+    np.testing.assert_array_equal(random.key_data(random.key(5, dtype=kd)),
+                                  random.key_data(random.key(5)))
+    np.testing.assert_array_equal(
+        random.key_data(random.wrap_key_data(np.array([0, 5], np.uint32), impl=kd)),
+        random.key_data(random.key(5)))
+    assert random.key(5).dtype == kd
 
 
 def test_key_dtype_agrees_with_jax():

@@ -14,9 +14,9 @@ What NumPy cannot represent:
 
 * weak types live only on Python scalars and on traced values
   (``is_weakly_typed``): a concrete vmapx array is always strongly typed;
-* ``extended`` and ``prng_key`` are the dtype categories of JAX's typed keys.
-  vmapx's keys are raw ``uint32`` key data, so no array is of these kinds
-  (``issubdtype(key.dtype, prng_key)`` is False), but code may name them;
+* ``extended`` and ``prng_key`` are the dtype categories of JAX's typed keys:
+  NumPy has no such dtypes, so only typed key arrays (``random.key``'s, of
+  dtype ``key<fry>``, which NumPy cannot interpret) are of these kinds;
 * ``bfloat16`` is ``ml_dtypes.bfloat16`` when the ``ml_dtypes`` package is
   installed (it comes with JAX); without it, naming it raises an
   ``AttributeError`` that says so.
@@ -36,6 +36,8 @@ from ._src.autodiff import float0
 from ._src.core import Tracer, get_aval
 from ._src.jnp.base import finfo as _finfo_of, iinfo as _iinfo_of
 from ._src.inputs import ML_FLOATS as _ML_FLOATS
+from ._src.prng import KeyArray as _KeyArray, KeyDType as _KeyDType
+from ._src.prng import extended, prng_key, key_issubdtype as _key_issubdtype
 from ._src.jnp.dtypes import result_type as _result_type
 
 __all__ = ["bfloat16", "canonicalize_dtype", "dtype", "extended", "finfo", "float0", "iinfo",
@@ -52,29 +54,6 @@ class TypePromotionError(ValueError):
     >>> from vmapx import dtypes
     >>> issubclass(dtypes.TypePromotionError, ValueError)
     True
-    """
-
-
-class extended(np.generic):  # noqa: N801  (JAX's name)
-    """The category of JAX's extended dtypes (typed PRNG keys among them).
-
-    No NumPy array has such a dtype; it exists for ``issubdtype`` checks.
-
-    >>> import numpy as np
-    >>> from vmapx import dtypes
-    >>> dtypes.issubdtype(np.uint32, dtypes.extended)
-    False
-    """
-
-
-class prng_key(extended):  # noqa: N801  (JAX's name)
-    """The category of JAX's typed PRNG key dtypes.
-
-    vmapx's keys are raw ``uint32[..., 2]`` key data, never of this kind.
-
-    >>> from vmapx import dtypes, random
-    >>> dtypes.issubdtype(random.key(0).dtype, dtypes.prng_key)
-    False
     """
 
 
@@ -114,7 +93,7 @@ def canonicalize_dtype(dtype, allow_extended_dtype=False):
     >>> dtypes.canonicalize_dtype(np.float32), dtypes.canonicalize_dtype(float)
     (dtype('float32'), dtype('float64'))
     """
-    if isinstance(dtype, type) and issubclass(dtype, extended):
+    if isinstance(dtype, _KeyDType) or isinstance(dtype, type) and issubclass(dtype, extended):
         if not allow_extended_dtype:
             raise ValueError(f"Internal: canonicalize_dtype called on extended dtype {dtype} "
                              "with allow_extended_dtype=False")
@@ -130,8 +109,8 @@ def dtype(x, *, canonicalize=False):
     >>> dtypes.dtype(1.0), dtypes.dtype(np.arange(3, dtype=np.int8)), dtypes.dtype('float32')
     (dtype('float64'), dtype('int8'), dtype('float32'))
     """
-    if isinstance(x, (np.ndarray, np.generic, Tracer)):
-        return x.dtype
+    if isinstance(x, (np.ndarray, np.generic, Tracer, _KeyArray, _KeyDType)):
+        return x if isinstance(x, _KeyDType) else x.dtype
     if isinstance(x, (bool, int, float, complex)):
         return get_aval(x).dtype
     if isinstance(x, type) and issubclass(x, extended):
@@ -144,16 +123,18 @@ def dtype(x, *, canonicalize=False):
 
 def issubdtype(arg1, arg2):
     """Whether ``arg1`` is a sub-dtype of ``arg2`` (NumPy's hierarchy, plus JAX's
-    ``extended`` / ``prng_key`` categories, of which no NumPy dtype is a part).
+    ``extended`` / ``prng_key`` categories, of which only key dtypes are a part).
 
     >>> import numpy as np
-    >>> from vmapx import dtypes
+    >>> from vmapx import dtypes, random
     >>> dtypes.issubdtype(np.int8, np.integer), dtypes.issubdtype('float64', np.complexfloating)
     (True, False)
+    >>> dtypes.issubdtype(random.key(0).dtype, dtypes.prng_key)
+    True
     """
-    for a in (arg1, arg2):
-        if isinstance(a, type) and issubclass(a, extended):
-            return isinstance(arg1, type) and isinstance(arg2, type) and issubclass(arg1, arg2)
+    keyed = _key_issubdtype(arg1, arg2)
+    if keyed is not None:
+        return keyed
     if _is_ml_float(arg1) and arg2 in (np.floating, np.inexact, np.number, np.generic):
         return True
     return bool(np.issubdtype(arg1, arg2))

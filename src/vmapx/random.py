@@ -23,12 +23,12 @@ default ``jax_threefry_partitionable=True`` of JAX 0.10):
   constructions on JAX's key splits, so they agree with JAX to the rounding of
   the normal and gamma draws they use (1e-12 relative in float64, a few ulps
   in float32; docs/random.md).  ``key_dtype()`` names the threefry
-  implementation (``key<fry>``); keys themselves stay raw ``uint32`` data.
+  implementation (``key<fry>``), the dtype of typed key arrays.
 * Defaults are JAX's with ``jax_enable_x64=True``, vmapx's one dtype model:
   float samplers give ``float64``, ``randint`` and indices (``permutation`` of
   an int, ``choice``, ``categorical``, ``rademacher``, ``geometric``) give
   ``int64`` (``poisson`` too; ``binomial`` and ``multinomial`` count in
-  float64, as JAX), ``bits`` gives ``uint64`` and keys stay ``uint32``.  Python
+  float64, as JAX), ``bits`` gives ``uint64`` and raw keys are ``uint32``.  Python
   numbers, and lists of them, passed as parameters are int64, float64 or
   complex128.  A Python-int seed is a 64-bit seed, bit-cast to its two 32-bit
   words (``PRNGKey(-1)`` is ``[0xFFFFFFFF, 0xFFFFFFFF]``; an int outside the
@@ -38,20 +38,25 @@ default ``jax_threefry_partitionable=True`` of JAX 0.10):
   ``logits``) sample in float32, and a narrower integer seed is sign-extended
   to 32 bits under a zero high word.
 
-Keys are raw key data: ``uint32`` arrays of shape ``(2,)`` (JAX's legacy
-``PRNGKey`` representation).  ``key(seed)`` returns the same raw array, since
-NumPy has no typed key arrays; ``key_data`` and ``wrap_key_data`` convert
-between the two views, both of which are that array.  A batch of keys is an
-array of shape ``(..., 2)`` -- map over it with ``vmap``:
+Keys come in JAX's two kinds.  ``key(seed)`` returns a typed key array
+(``KeyArray``: shape ``()``, dtype ``key<fry>``; ``split`` of it has shape
+``(num,)``, and it reshapes, indexes, stacks and passes through every
+transform as JAX's, docs/random.md).  ``PRNGKey(seed)`` returns raw key data,
+a ``uint32`` array of shape ``(2,)`` (JAX's legacy representation), and
+``split`` of it has shape ``(num, 2)``.  ``key_data`` and ``wrap_key_data``
+convert between the two; the samplers accept both and give the same bits.
+Map over a batch of keys with ``vmap``:
 
 >>> import numpy as np, vmapx
 >>> from vmapx import random
->>> keys = random.split(random.PRNGKey(0), 3)
+>>> keys = random.split(random.key(0), 3)
+>>> keys.shape
+(3,)
 >>> vmapx.vmap(lambda k: random.uniform(k, (2,)))(keys)
 array([[0.969948  , 0.31518186],
        [0.08062437, 0.92394884],
        [0.65192226, 0.87954519]])
->>> random.uniform(keys[0], (2,), np.float32)
+>>> random.uniform(random.split(random.PRNGKey(0), 3)[0], (2,), np.float32)
 array([0.8423141 , 0.18237865], dtype=float32)
 """
 from ._src.random.keys import *  # noqa: F401,F403
@@ -72,4 +77,4 @@ __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "clone", "
            "laplace", "logistic", "rademacher", "pareto", "weibull_min", "rayleigh", "maxwell",
            "double_sided_maxwell", "lognormal", "geometric", "triangular", "wald", "orthogonal",
            "poisson", "binomial", "multinomial", "t", "chisquare", "f", "generalized_normal",
-           "ball", "key_dtype"]
+           "ball", "key_dtype", "KeyArray"]

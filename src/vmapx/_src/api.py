@@ -11,7 +11,7 @@ import numpy as np
 from numpy.exceptions import AxisError
 
 from . import chunking, concrete, config as options, inputs, numpy_hooks, tree as tu
-from . import vmappables
+from . import prng, vmappables
 from .tree_prefixes import flatten_axes, spec_leaves
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
@@ -261,7 +261,7 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
             raise ValueError(f"{_IN_AXES_MSG}, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
         leaves, treedef = tu.tree_flatten((args, kwargs), is_leaf=vm)
-        in_dims = _spec_cache.get((spec_owner, treedef))
+        in_dims, keys = _spec_cache.get((spec_owner, treedef), _NO_SPEC)
         if in_dims is None:
             if kwargs_axes:
                 unknown = set(kwargs_axes) - set(kwargs)
@@ -270,8 +270,11 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
                 kw_spec = 0
             in_dims = flatten_axes("vmap in_axes", (args, kwargs), (in_axes, kw_spec),
                                    kws_note=True, is_leaf=vm)
+            keys = prng.key_mask((args, kwargs), vm)   # key arrays' axes are their keys'
             if not kwargs_axes or not unknown:
-                _spec_cache[(spec_owner, treedef)] = in_dims
+                _spec_cache[(spec_owner, treedef)] = (in_dims, keys)
+        if keys is not None:
+            in_dims = prng.key_in_dims(leaves, in_dims, keys)
         dask = chunking.has_dask(leaves)
         if not dask:
             leaves = [x if vm is not None and vm(x) else _input_leaf(x, d)
@@ -331,6 +334,7 @@ together, least recently used dropped (``vmapx.clear_caches`` empties it)."""
 _spec_cache = register(LRUCache(SPEC_CACHE_SIZE))
 
 _SLOW = object()
+_NO_SPEC = (None, None)
 _VALID_KINDS = inputs.VALID_KINDS
 _axis_data: dict = {}  # interned AxisData of the fast path (axis names are hashable)
 _AXIS_DATA_MAX = 256
@@ -508,8 +512,7 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
     if sum_match and None in dims:
         raise ValueError("vmap(sum_match=True) with out_axes None cannot be combined with a "
                          "batch split on per-example Python values.")
-    dims = [None if d is None else d % max(len(get_aval(o).shape), 1)
-            for o, d in zip(here_leaves, dims, strict=True)]
+    dims = prng.batched_out_dims(here_tree, [get_aval(o).shape for o in here_leaves], dims)
     return concrete.merge(results, groups, dims, here_tree)
 
 
@@ -536,11 +539,16 @@ def _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis,
     else:
         out_dims = flatten_axes("vmap out_axes", out, out_axes,
                                 is_leaf=vmappables.is_vmappable if vm else None)
+    # out_axes of key arrays count their keys' dimensions (0 and None need nothing)
+    keys = None if out_axes is None or (type(out_axes) is int and out_axes == 0) else \
+        prng.treedef_key_mask(out_tree)
     results = []
     for i, (leaf, dst) in enumerate(zip(out_leaves, out_dims, strict=True)):
         if vm and type(leaf) in vm:      # a container, rebuilt by its from_elt already
             results.append(leaf)
             continue
+        if keys is not None and keys[i] and dst is not None:   # an axis of the key's data
+            dst = prng.key_out_dim(dst, len(get_aval(leaf).shape) + 1)
         if type(leaf) is BatchTracer and leaf._trace is trace:
             val, src = leaf.val, leaf.bdim
             if src == dst:

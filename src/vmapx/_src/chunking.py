@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import numpy_api as jnp, tree as tu
+from . import numpy_api as jnp, prng, tree as tu
 from .tree import flatten_axes
 from .core import AxisData, Tracer, get_aval
 from .memory import ESTIMATES, is_top_level
@@ -261,8 +261,8 @@ def _write_chunks(run, bounds, size, out_axes, first=None):
         out_leaves, out_tree = tu.tree_flatten(out)
         if outs is None:
             dims = flatten_axes("vmap out_axes", out, out_axes)
-            dims = [None if d is None else d % max(len(get_aval(o).shape), 1)
-                    for o, d in zip(out_leaves, dims, strict=True)]
+            dims = prng.batched_out_dims(out_tree, [get_aval(o).shape for o in out_leaves],
+                                         dims)
             traced = any(isinstance(o, Tracer) for o in out_leaves)
             if traced:
                 parts = [[o] for o in out_leaves]

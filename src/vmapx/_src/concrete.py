@@ -33,7 +33,7 @@ import warnings
 
 import numpy as np
 
-from . import inputs
+from . import inputs, prng
 from . import tree as tu
 from .tree import flatten_axes
 from .core import Tracer
@@ -382,6 +382,7 @@ def _stack_outputs(outs, out_axes):
     for _, t in flat:
         check_same_structure(out_tree, t)
     dims = flatten_axes("vmap out_axes", first, out_axes)
+    keys = prng.key_mask(first)      # out_axes of key arrays count their keys' dimensions
     stacked = []
     for j, d in enumerate(dims):
         col = [f[0][j] for f in flat]
@@ -391,7 +392,8 @@ def _stack_outputs(outs, out_axes):
         shapes = {_shape(c) for c in col}
         if len(shapes) > 1:
             raise ragged_error(shapes)
-        d = d % (len(shapes.pop()) + 1)
+        rank = len(shapes.pop()) + 1
+        d = prng.key_out_dim(d, rank) if keys is not None and keys[j] else d % rank
         if any(isinstance(c, Tracer) for c in col):
             stacked.append(stack(col, axis=d))
         else:

@@ -474,7 +474,7 @@ default_matmul_precision = _scoped("jax_default_matmul_precision", """Set ``jax_
 'float32'
 """)
 
-legacy_prng_key = _scoped("jax_legacy_prng_key", """Set ``jax_legacy_prng_key`` within a scope; vmapx keys are always raw ``uint32`` arrays.
+legacy_prng_key = _scoped("jax_legacy_prng_key", """Set ``jax_legacy_prng_key`` within a scope; stored (``PRNGKey``'s raw ``uint32`` keys are always accepted).
 
 >>> import vmapx
 >>> with vmapx.legacy_prng_key("allow"):

@@ -18,7 +18,7 @@ import numpy as np
 from dask.highlevelgraph import HighLevelGraph
 
 from . import numpy_hooks
-from . import tree as tu
+from . import prng, tree as tu
 from .tree_prefixes import flatten_axes
 from .chunking import Partial, Passes, combine, piece_axis
 from .core import AxisData, ShapedArray, get_aval
@@ -211,5 +211,4 @@ def _probe(run_flat, leaves, dims, axis, out_axes):
 def _out_dims(out_tree, out_avals, out_axes):
     dummy = tu.tree_unflatten(out_tree, [0] * len(out_avals))
     dims = flatten_axes("vmap out_axes", dummy, out_axes)
-    return [None if d is None else d % max(len(a.shape), 1)
-            for a, d in zip(out_avals, dims, strict=True)]
+    return prng.batched_out_dims(out_tree, [a.shape for a in out_avals], dims)

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import tree as tu
 from .core import ShapedArray, Tracer, get_aval
+from .prng import KeyArray, KeyDType
 from .errors import api_boundary
 from .staging import trace_to_jaxpr
 
@@ -99,7 +100,7 @@ class ShapeDtypeStruct:
 
     def __init__(self, shape, dtype, *, weak_type: bool = False, sharding=None):
         self.shape = tuple(int(s) for s in shape)
-        self.dtype = np.dtype(dtype)
+        self.dtype = dtype if isinstance(dtype, KeyDType) else np.dtype(dtype)
         self.weak_type = bool(weak_type)
 
     @classmethod
@@ -161,15 +162,41 @@ def make_jaxpr(fun, static_argnums=(), *, return_shape: bool = False):
             full = [args[i] if i in nums else next(it) for i in range(len(args))]
             return fun(*full, **kw)
 
-        closed, out_tree = flatten_fun_trace(call, tuple(dyn), kwargs, origin=fun)
+        dyn, kwargs = _structs_as_keys((tuple(dyn), kwargs))
+        closed, out_tree = flatten_fun_trace(call, dyn, kwargs, origin=fun)
         if return_shape:
             shapes = [ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type)
                       for a in closed.out_avals]
-            return closed, tu.tree_unflatten(out_tree, shapes)
+            return closed, _keys_as_structs(tu.tree_unflatten(out_tree, shapes))
         return closed
 
     make_jaxpr_f.__name__ = f"make_jaxpr({getattr(fun, '__name__', 'fun')})"
     return make_jaxpr_f
+
+
+_U32 = np.dtype(np.uint32)
+
+
+def _is_key_struct(x) -> bool:
+    return type(x) is ShapeDtypeStruct and isinstance(x.dtype, KeyDType)
+
+
+def _structs_as_keys(tree):
+    """``ShapeDtypeStruct``s of a key dtype as key arrays over their data's shape."""
+    if not any(_is_key_struct(x) for x in tu.tree_leaves(tree)):
+        return tree
+    return tu.tree_map(lambda x: KeyArray(ShapeDtypeStruct(x.shape + (2,), _U32))
+                       if _is_key_struct(x) else x, tree)
+
+
+def _keys_as_structs(tree):
+    """Key arrays over ``ShapeDtypeStruct``s (staged key data) as structs of the
+    key dtype: ``ShapeDtypeStruct(shape=(), dtype=key<fry>)``, as JAX's."""
+    def one(x):
+        if type(x) is KeyArray and type(x._base) is ShapeDtypeStruct:
+            return ShapeDtypeStruct(x._base.shape[:-1], x.dtype)
+        return x
+    return tu.tree_map(one, tree, is_leaf=lambda x: type(x) is KeyArray)
 
 
 @api_boundary
@@ -183,7 +210,8 @@ def eval_shape(fun, *args, **kwargs):
     ...                  vmapx.ShapeDtypeStruct((3, 4), np.float32), np.ones((4, 5), np.float32))
     (ShapeDtypeStruct(shape=(3, 5), dtype=float32), ShapeDtypeStruct(shape=(), dtype=float32))
     """
+    args, kwargs = _structs_as_keys((args, kwargs))
     closed, out_tree = flatten_fun_trace(fun, args, kwargs)
     shapes = [ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type)
               for a in closed.out_avals]
-    return tu.tree_unflatten(out_tree, shapes)
+    return _keys_as_structs(tu.tree_unflatten(out_tree, shapes))

@@ -19,7 +19,9 @@ from .._src.inputs import ML_DTYPES as _ML_DTYPES  # noqa: E402
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 import sys as _sys  # noqa: E402
 
+from .._src.random import key_numpy as _key_numpy  # noqa: E402
 _wrap_namespace(globals(), ["vectorize", "apply_along_axis", "frompyfunc"])
+_key_numpy.install(globals())   # stack, where, reshape... of typed PRNG key arrays
 _interop._install(_sys.modules[__name__], linalg, fft)
 
 

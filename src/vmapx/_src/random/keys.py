@@ -15,9 +15,10 @@ from .. import numpy_api as _jnp
 from ..core import (Tracer as _Tracer, dtype_of as _dtype_of, finish_output as _finish_output,
                     shape_of as _shape_of)
 from ..prims.random_bits import threefry2x32_p as _threefry2x32_p
+from ..prng import KeyArray, KeyDType, KEY_DTYPE as _KEY_DTYPE
 
 __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "key_impl", "key_dtype", "clone",
-           "split", "fold_in"]
+           "split", "fold_in", "KeyArray"]
 
 
 _U32 = _np.dtype(_np.uint32)
@@ -89,7 +90,10 @@ def _check_shape(name, shape, *param_shapes):
 
 
 def _check_key_data(data):
-    """``data`` as an array of raw threefry keys (``uint32[..., 2]``), or an error."""
+    """``data`` as an array of raw threefry keys (``uint32[..., 2]``), or an error:
+    a typed key array gives its data."""
+    if type(data) is KeyArray:
+        return data._base
     if not isinstance(data, (_np.ndarray, _np.generic, _Tracer)):
         if not (hasattr(data, "__array__") and hasattr(data, "dtype")):
             raise TypeError(f"unexpected PRNG key type {type(data)}")
@@ -105,48 +109,20 @@ def _check_key_data(data):
 
 
 def _check_key(name, key):
-    """One raw key (``uint32[2]``); batches of keys are for ``vmap``."""
+    """One key's raw data (``uint32[2]``), from a typed key or raw data; batches
+    of keys are for ``vmap``."""
+    typed = type(key) is KeyArray
     key = _check_key_data(key)
     if len(_shape_of(key)) != 1:
+        shape = tuple(_shape_of(key))
         raise ValueError(f"{name} accepts a single key, but was given a key array of shape "
-                         f"{tuple(_shape_of(key))} != (). Use vmapx.vmap for batching.")
+                         f"{shape[:-1] if typed else shape} != (). Use vmapx.vmap for batching.")
     return key
 
 
-class KeyDType:
-    """The key dtype of a PRNG implementation (JAX's ``key<fry>`` for threefry).
-
-    NumPy has no extended dtypes, so vmapx's keys stay raw ``uint32[..., 2]``
-    data; this object names their implementation, and ``key``/``wrap_key_data``
-    accept it as ``dtype=`` or ``impl=``, as JAX's.  Two key dtypes are equal
-    when their implementations are.
-    """
-
-    __slots__ = ("impl",)
-    _SHORT = {"threefry2x32": "fry"}
-
-    def __init__(self, impl):
-        self.impl = impl
-
-    @property
-    def name(self):
-        return f"key<{self._SHORT[self.impl]}>"
-
-    @property
-    def itemsize(self):
-        """Bytes of one key's data (two uint32 words)."""
-        return 2 * _U32.itemsize
-
-    def __eq__(self, other):
-        return isinstance(other, KeyDType) and other.impl == self.impl
-
-    def __hash__(self):
-        return hash((KeyDType, self.impl))
-
-    def __repr__(self):
-        return self.name
-
-    __str__ = __repr__
+def _like(key, data):
+    """``data`` (raw key data) as the kind of key ``key`` is: typed in, typed out."""
+    return KeyArray(data) if type(key) is KeyArray else data
 
 
 def _resolve_impl(impl):
@@ -263,15 +239,17 @@ def PRNGKey(seed, *, impl=None):  # noqa: N802  (JAX's name)
 
 
 def key(seed, *, impl=None, dtype=None):
-    """A PRNG key from an integer seed, as ``jax.random.key``.
-
-    NumPy has no typed key arrays, so the key is represented by its raw key
-    data, exactly what ``PRNGKey`` returns (``key_data`` is the identity on it);
-    seeds are read as by ``PRNGKey``.
+    """A typed PRNG key (a ``KeyArray`` of shape ``()``, dtype ``key<fry>``)
+    from an integer seed, as ``jax.random.key``; its data is what ``PRNGKey``
+    returns for the seed.
 
     >>> from vmapx import random
-    >>> random.key(3)
-    array([0, 3], dtype=uint32)
+    >>> k = random.key(3)
+    >>> k
+    Array((), dtype=key<fry>) overlaying:
+    [0 3]
+    >>> k.shape, random.split(k, 6).reshape(2, 3).shape
+    ((), (2, 3))
     """
     if dtype is not None:
         if impl is not None:
@@ -279,28 +257,33 @@ def key(seed, *, impl=None, dtype=None):
                              "vmapx.random.key")
         impl = dtype
     _check_impl(impl)
-    return _seed_to_key("key", seed)
+    return KeyArray(_seed_to_key("key", seed))
 
 
 def key_data(keys):
-    """The raw ``uint32[..., 2]`` data of a key or an array of keys.
-
-    Keys are represented by their data, so this checks and returns ``keys``.
+    """The raw ``uint32[..., 2]`` data of a key array (typed keys), or raw key
+    data checked and returned as it is.
 
     >>> from vmapx import random
-    >>> random.key_data(random.key(7))
+    >>> random.key_data(random.split(random.key(7), 3)).shape
+    (3, 2)
+    >>> random.key_data(random.PRNGKey(7))
     array([0, 7], dtype=uint32)
     """
-    return _check_key_data(keys)
+    data = _check_key_data(keys)
+    if type(keys) is KeyArray and isinstance(data, _np.ndarray):
+        return _out(data.copy())    # the key's own data stays unaliased
+    return data
 
 
 def wrap_key_data(key_bits_array, *, impl=None, dtype=None):
-    """Keys from raw key data (``uint32[..., 2]``): checks and returns it.
+    """Typed keys from raw key data (``uint32[..., 2]``): a ``KeyArray`` of
+    shape ``key_bits_array.shape[:-1]``.
 
     >>> import numpy as np
     >>> from vmapx import random
-    >>> random.wrap_key_data(np.array([0, 7], np.uint32))
-    array([0, 7], dtype=uint32)
+    >>> random.wrap_key_data(np.array([[0, 7], [0, 8]], np.uint32)).shape
+    (2,)
     """
     if dtype is not None:
         if impl is not None:
@@ -308,15 +291,20 @@ def wrap_key_data(key_bits_array, *, impl=None, dtype=None):
                              "vmapx.random.wrap_key_data")
         impl = dtype
     _check_impl(impl)
-    return _check_key_data(key_bits_array)
+    if type(key_bits_array) is KeyArray:
+        raise TypeError("vmapx encountered invalid PRNG key data: expected key_data.dtype = "
+                        "uint32; got dtype=key<fry>")
+    data = _check_key_data(key_bits_array)
+    return KeyArray(_out(data.copy()) if isinstance(data, _np.ndarray) else data)
 
 
 def key_impl(keys):
-    """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``).
+    """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``),
+    typed keys or raw key data.
 
     >>> from vmapx import random
-    >>> random.key_impl(random.key(0))
-    'threefry2x32'
+    >>> random.key_impl(random.key(0)), random.key_impl(random.PRNGKey(0))
+    ('threefry2x32', 'threefry2x32')
     """
     _check_key_data(keys)
     return _IMPL
@@ -325,53 +313,61 @@ def key_impl(keys):
 def key_dtype(impl_spec=None):
     """The key dtype of a PRNG implementation (default and only one: threefry),
     as ``jax.random.key_dtype``; ``impl_spec`` is None, ``'threefry2x32'`` or a
-    key dtype.  Unknown names raise ValueError, other types TypeError.
+    key dtype.  Unknown names raise ValueError, other types TypeError.  It is
+    the dtype of typed key arrays.
 
     >>> from vmapx import random
     >>> random.key_dtype()
     key<fry>
-    >>> random.key(0, dtype=random.key_dtype())
-    array([0, 0], dtype=uint32)
+    >>> random.key(0, dtype=random.key_dtype()).dtype == random.key_dtype()
+    True
     >>> random.key_dtype(random.key_impl(random.key(0))) == random.key_dtype()
     True
     """
-    return KeyDType(_resolve_impl(impl_spec))
+    impl = _resolve_impl(impl_spec)
+    return _KEY_DTYPE if impl == _KEY_DTYPE.impl else KeyDType(impl)
 
 
 def clone(key):
-    """A copy of ``key`` (keys are immutable values; provided for JAX parity).
+    """A copy of ``key`` (keys are immutable values; provided for JAX parity),
+    of the kind it is: typed keys give typed keys, raw key data raw data.
 
     >>> from vmapx import random
-    >>> random.clone(random.key(1))
+    >>> random.clone(random.PRNGKey(1))
     array([0, 1], dtype=uint32)
+    >>> random.clone(random.key(1)).shape
+    ()
     """
-    key = _check_key_data(key)
-    return _out(key.copy()) if isinstance(key, _np.ndarray) else key
+    data = _check_key_data(key)
+    return _like(key, _out(data.copy()) if isinstance(data, _np.ndarray) else data)
 
 
 def split(key, num=2):
-    """Split a key into ``num`` new keys (``num`` may be a shape tuple).
-
-    Returns keys of shape ``(num, 2)`` (or ``num + (2,)``), as ``jax.random.split``.
+    """Split a key into ``num`` new keys (``num`` may be a shape tuple), as
+    ``jax.random.split``: typed keys of shape ``num`` from a typed key, raw key
+    data of shape ``num + (2,)`` from raw key data.
 
     >>> from vmapx import random
     >>> random.split(random.PRNGKey(0))
     array([[1797259609, 2579123966],
            [ 928981903, 3453687069]], dtype=uint32)
+    >>> random.split(random.key(0), (2, 3)).shape
+    (2, 3)
     """
-    key = _check_key("split", key)
+    data = _check_key("split", key)
     shape = tuple(num) if isinstance(num, _Sequence) else (_operator.index(num),)
-    return _out(_split(key, _canonical_shape(shape)))
+    return _like(key, _out(_split(data, _canonical_shape(shape))))
 
 
 def fold_in(key, data):
-    """A new key from ``key`` and a 32-bit integer ``data``, as ``jax.random.fold_in``.
+    """A new key from ``key`` and a 32-bit integer ``data``, as ``jax.random.fold_in``
+    (typed in, typed out; raw in, raw out).
 
     >>> from vmapx import random
     >>> random.fold_in(random.PRNGKey(0), 7)
     array([2716826189,  292468403], dtype=uint32)
     """
-    key = _check_key("fold_in", key)
+    raw = _check_key("fold_in", key)
     if len(_shape_of(data)):
         raise TypeError("fold_in accepts a scalar, but was given an array of shape "
                         f"{tuple(_shape_of(data))} != (). Use vmapx.vmap for batching.")
@@ -380,5 +376,5 @@ def fold_in(key, data):
     else:
         data = _np.asarray(data, dtype=_U32)  # OverflowError for out-of-range Python ints
     # The seed of a uint32 is (0, data); one cipher call on that counter pair.
-    y1, y2 = _threefry2x32_p.bind(key[0], key[1], _np.zeros((), _U32), data)
-    return _out(_jnp.stack([y1, y2]))
+    y1, y2 = _threefry2x32_p.bind(raw[0], raw[1], _np.zeros((), _U32), data)
+    return _like(key, _out(_jnp.stack([y1, y2])))
