@@ -145,7 +145,9 @@ def test_printing_matches_jax():
     seen = []
     vmapx.vmap(lambda k: seen.append(repr(k)) or k)(random.split(random.key(0), 3))
     vmapx.jit(lambda k: seen.append(repr(k)) or k)(random.key(0))
-    assert seen == ["Traced<key<fry>[]>with<BatchTrace>", "Traced<key<fry>[]>with<StagingTrace>"]
+    vmapx.jit(lambda k: seen.append(repr(k)) or k)(random.split(random.key(0), (2, 3)))
+    assert seen == ["VmapTracer(aval=key<fry>[], batched=key<fry>[3])",   # JAX's forms
+                    "JitTracer(key<fry>[])", "JitTracer(key<fry>[2,3])"]
 
 
 # ------------------------------------------------------------ errors

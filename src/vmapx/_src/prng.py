@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+import re
+
 import numpy as np
 
 from . import tree as tu
@@ -101,6 +103,9 @@ class KeyDType:
 
 
 KEY_DTYPE = KeyDType(IMPL)
+
+_KEY_AVAL = re.compile(r"uint32\[([\d,]*)\]")
+"""``uint32[...,2]`` in a data tracer's repr: the avals of key data."""
 
 _NOT_NUMPY = ("vmapx array with PRNGKey dtype cannot be converted to a NumPy array. Use "
               "vmapx.random.key_data(arr) if you wish to extract the underlying integer array.")
@@ -380,8 +385,10 @@ class KeyArray:
     def __repr__(self):
         data = self._base
         if isinstance(data, Tracer):
-            dims = ",".join(map(str, self.shape))
-            return f"Traced<key<fry>[{dims}]>with<{type(data._trace).__name__}>"
+            # as JAX's tracers print (JitTracer(key<fry>[]), VmapTracer(aval=..., ...)):
+            # the data tracer's repr with its trailing word axis read as the key dtype
+            return _KEY_AVAL.sub(lambda m: f"key<fry>[{','.join(m.group(1).split(',')[:-1])}]",
+                                 repr(data))
         if isinstance(data, np.ndarray):
             return (f"Array({self.shape}, dtype=key<fry>) overlaying:\n"
                     f"{np.asarray(data)}")
