@@ -16,7 +16,9 @@ from .staging_api import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 from .jnp import histograms
-from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
+from .jnp.dtypes import numpy_semantics_off as _numpy_semantics_off, \
+    numpy_semantics_on as _numpy_semantics_on
+from .jnp.base import _FAST, _check_operand, asarray_like, binary_casts, canonicalize_axis
 from .jnp.ufuncs import UFUNC_TO_FN
 from .prims import reductions as rp
 from .prims.bits import bitcast_p
@@ -101,6 +103,17 @@ def _foreign_ufunc(ufunc, inputs, kwargs):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """NumPy's ufunc called on a traced value: the ``vmapx.numpy`` function, run
+    with NumPy's promotion (``dtypes.numpy_semantics``: the loop over NumPy is
+    the oracle here, so ``np.sqrt(int32)`` stays float64, not JAX's float32)."""
+    token = _numpy_semantics_on()
+    try:
+        return _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
+    finally:
+        _numpy_semantics_off(token)
+
+
+def _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs):
     out = kwargs.get("out")
     if out is not None and method == "__call__" and len(out) == 1 and inputs \
             and out[0] is inputs[0] and not isinstance(out[0], Tracer):
@@ -108,7 +121,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         # operator asks for ufunc(c, v, out=c).  As in JAX, the result is the new
         # value ``c + v`` (Python rebinds the name to it) and ``c`` is unchanged.
         kwargs.pop("out")
-        return _array_ufunc(self, ufunc, method, *inputs, **kwargs)
+        return _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
     if out is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
@@ -230,7 +243,11 @@ def _array_function(self, func, types, args, kwargs):
         mod = getattr(func, "__module__", "numpy") or "numpy"
         mod = "numpy" if mod.startswith("numpy._core") or mod == "numpy" else mod
         raise _unsupported(f"{mod}.{func.__name__}")
-    return fn(*args, **kwargs)
+    token = _numpy_semantics_on()   # NumPy's function: NumPy's promotion (as _array_ufunc)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _numpy_semantics_off(token)
 
 
 # ------------------------------------------------------- concrete values
@@ -360,6 +377,7 @@ def _install(numpy=None, linalg=None, fft=None):
         if prim is not None:  # the common case: straight to the current trace
             state = _core_state
             rank_check = inputs.RANK_CHECK
+            rule, table = fn._dtype_rule
 
             if swap:
                 def op(self, other):
@@ -371,7 +389,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "x")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (shape_of(other), self.aval.shape))
-                    return state.trace.process(prim, (other, self), {})
+                    other, me = binary_casts(rule, table, other, self)   # JAX's promotion
+                    return state.trace.process(prim, (other, me), {})
             else:
                 def op(self, other):
                     if type(other) not in _FAST:
@@ -382,7 +401,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "y")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (self.aval.shape, shape_of(other)))
-                    return state.trace.process(prim, (self, other), {})
+                    me, other = binary_casts(rule, table, self, other)   # JAX's promotion
+                    return state.trace.process(prim, (me, other), {})
             return op
 
         def op(self, other):

@@ -7,6 +7,7 @@ import operator
 import numpy as np
 
 from .. import fperrors, inputs
+from . import dtypes as _dt
 from ..errors import ConcretizationTypeError
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
@@ -181,8 +182,132 @@ def _check_no_out(name, kwargs):
                         "vmapx.numpy.where on the result instead.")
 
 
-def make_ufunc(prim, nin, name, ufunc):
-    """The numpy-layer function for an elementwise primitive."""
+
+# ------------------------------------------------------------ dtype rules of the ufuncs
+#
+# Each ufunc has one of these rules, which say to what dtype its operands are
+# cast before the primitive is bound (the primitives compute with NumPy's own
+# loops, so operands of one dtype give that dtype):
+#   promote: JAX's promotion of the operands (``dtypes.promote_keys``);
+#   inexact: that, then ``to_inexact`` (``divide``, ``sqrt``, ``arctan2``...);
+#   numeric: that, with bool made int32 (``floor_divide``, ``square``, shifts);
+#   power:   numeric, but a Python-int exponent leaves the base's dtype alone;
+#   ldexp:   the mantissa made inexact on its own (the exponent is an integer);
+#   rint:    non-inexact inputs made float64;
+#   none:    no cast (logical functions, predicates, rounding of ints).
+# Weakly typed operands (Python scalars, weak traced values) are never cast:
+# NumPy's NEP 50 already makes them take the other operand's dtype. The casts
+# are cached per (rule, operand keys); while NumPy code runs on traced values
+# (``dtypes.numpy_semantics``) nothing is cast, so NumPy's promotion applies.
+
+_weak = _dt.is_weak_key
+_INT64 = np.dtype(np.int64)
+_INT32 = np.dtype(np.int32)
+_F64 = np.dtype(np.float64)
+
+
+def _jax_inexact(dt, weak):
+    if weak:
+        return _F64 if dt.kind in "biu" else dt
+    return _dt._TO_INEXACT.get(dt, dt)
+
+
+def _binary_targets(rule, kx, ky):
+    """(dtype for x or None, dtype for y or None): the casts ``rule`` makes."""
+    if rule == "none":
+        return _NO_CAST
+    if rule == "ldexp":
+        tx = None if _weak(kx) else _dt._TO_INEXACT.get(kx)
+        return tx, (_INT64 if not _weak(ky) and ky.kind in "bu" and ky.itemsize == 8 else None)
+    if rule == "power" and ky is int:
+        if not _weak(kx) and kx.kind == "b":
+            return _INT32, None
+        return None, None
+    dt, weak = _dt.promote_keys(kx, ky)
+    if rule == "inexact":
+        dt = _jax_inexact(dt, weak)
+    elif (rule == "numeric" or rule == "power") and dt.kind == "b":
+        dt = _INT32
+    return (None if _weak(kx) or kx == dt else dt,
+            None if _weak(ky) or ky == dt else dt)
+
+
+def _unary_target(rule, k):
+    if _weak(k) or rule == "promote":
+        return None
+    if rule == "inexact":
+        return _dt._TO_INEXACT.get(k)
+    if rule == "numeric":
+        return _INT32 if k.kind == "b" else None
+    if rule == "rint":
+        return None if inputs.is_inexact(k) else _F64
+    return None
+
+
+_NO_CAST = (None, None)
+
+
+def binary_casts(rule, table, x, y):
+    """``x, y`` cast as ``rule`` (with ``table``, its cache) says."""
+    kx, ky = _dt.key_of(x), _dt.key_of(y)
+    casts = table.get((kx, ky))
+    if casts is None:
+        casts = _binary_targets(rule, kx, ky)
+        if casts[0] is None and casts[1] is None:   # not ==: dtype('float64') == None
+            casts = _NO_CAST
+        if len(table) < 1024:
+            table[(kx, ky)] = casts
+    if casts is _NO_CAST or _dt.numpy_semantics():
+        if kx is int and type(x) is int and not _weak(ky) and ky.kind in "iu":
+            x = _wrapped_int(x, ky)
+        elif ky is int and type(y) is int and not _weak(kx) and kx.kind in "iu":
+            y = _wrapped_int(y, kx)
+        return x, y
+    cx, cy = casts
+    if cx is not None:
+        x = astype(x, cx)
+    if cy is not None:
+        y = astype(y, cy)
+    return x, y
+
+
+def _wrapped_int(v, dt):
+    """A Python int taken into an integer dtype: itself where it fits; else, as
+    in JAX, the value wrapped around (``jnp.int8(3) + 1000`` is int8 -21: NumPy
+    raises ``OverflowError``).  Not under NumPy's semantics (NumPy's error)."""
+    info = _iinfo(dt)
+    if info.min <= v <= info.max or _dt.numpy_semantics():
+        return v
+    return np.asarray(v).astype(dt)
+
+
+_iinfo_cache: dict = {}
+
+
+def _iinfo(dt):
+    out = _iinfo_cache.get(dt)
+    if out is None:
+        out = _iinfo_cache[dt] = np.iinfo(dt)
+    return out
+
+
+def unary_cast(rule, x):
+    """``x`` cast as ``rule`` says (``None`` where no cast)."""
+    k = _dt.key_of(x)
+    if rule == "inexact" and type(x) is int:
+        return float(x)        # a weak int made a weak float (reciprocal(2) is 0.5)
+    return _unary_target(rule, k)
+
+
+def make_ufunc(prim, nin, name, ufunc, rule="promote"):
+    """The numpy-layer function for an elementwise primitive; ``rule``: how its
+    operands' dtypes are promoted (see above)."""
+    same = {}   # dtype -> cast for operands of one dtype (None: none)
+    for d in "?bBhHiIlLqQefdgFDG":
+        d = np.dtype(d)
+        same[d] = (_unary_target(rule, d) if nin == 1 else
+                   _binary_targets(rule, d, d)[0])
+    table: dict = {}
     if nin == 1:
         def fn(x, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
@@ -197,6 +322,14 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
+            if t is np.ndarray:
+                cast = same.get(x.dtype)
+            else:
+                cast = unary_cast(rule, x)
+                if type(cast) is float:
+                    x, cast = cast, None
+            if cast is not None and not _dt.numpy_semantics():
+                x = astype(x, cast)
             if isinstance(x, Tracer):
                 return _core_state.trace.process(prim, (x,), {})
             token = fperrors.enter()   # silent floating-point errors, as JAX
@@ -226,6 +359,12 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
+            if t is np.ndarray and type(x) is np.ndarray and x.dtype is y.dtype:
+                cast = same.get(x.dtype)
+                if cast is not None and not _dt.numpy_semantics():
+                    x, y = astype(x, cast), astype(y, cast)
+            else:
+                x, y = binary_casts(rule, table, x, y)
             if _RANK_CHECK[0]:
                 inputs.check_rank_promotion(name, (shape_of(x), shape_of(y)))
             if isinstance(x, Tracer) or isinstance(y, Tracer):
@@ -246,7 +385,47 @@ def make_ufunc(prim, nin, name, ufunc):
                   f"(batched under vmap).\n\n"
                   f">>> import vmapx.numpy as jnp\n>>> jnp.{name}({args})\n{result}\n")
     fn._prim = prim
+    fn._dtype_rule = (rule, table)
     return fn
+
+
+def promote_args(*args):
+    """The arguments (arrays, traced values, Python scalars) converted to the
+    dtype they promote to, as JAX's ``promote_dtypes`` (``dtypes.promote_keys``;
+    NumPy's ``result_type`` while NumPy code runs on traced values).  Python
+    scalars become 0-d arrays of that dtype, so composed functions (``outer``,
+    ``kron``...) keep a weak scalar weak however they reshape it.
+
+    >>> [a.dtype for a in promote_args(np.ones(2, np.float16), 1.0)]
+    [dtype('float16'), dtype('float16')]
+    """
+    args = [asarray_like(a) for a in args]
+    return _convert_all(args, _dt.promote_values(*args))
+
+
+def promote_args_inexact(*args, numpy_default=np.float64):
+    """``promote_args``, then the common dtype made inexact (``dtypes.to_inexact``:
+    int32 gives float32, int64 float64; NumPy's float64 under NumPy's semantics).
+
+    >>> [a.dtype for a in promote_args_inexact(np.ones(2, np.int32), 2)]
+    [dtype('float32'), dtype('float32')]
+    """
+    args = [asarray_like(a) for a in args]
+    dt, weak = (_dt.promote_values(*args), False) if _dt.numpy_semantics() else \
+        _dt.promote_keys(*[_dt.key_of(a) for a in args])
+    dt = _dt.to_inexact(dt, numpy_default) if _dt.numpy_semantics() else _jax_inexact(dt, weak)
+    return _convert_all(args, dt)
+
+
+def _convert_all(args, dt):
+    out = []
+    for a in args:
+        if type(a) in (bool, int, float, complex):
+            a = np.asarray(a, dt)
+        elif dtype_of(a) != dt:
+            a = astype(a, dt)
+        out.append(a)
+    return out
 
 
 def _doc_example(ufunc, nin):
@@ -311,6 +490,6 @@ def iinfo(int_type):
     return np.iinfo(_info_dtype(int_type))
 
 
-__all__ = ["asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
+__all__ = ["promote_args", "promote_args_inexact", "asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
            "canonicalize_axes", "make_ufunc", "astype", "shape_of", "ndim_of", "dtype_of",
            "finfo", "iinfo"]

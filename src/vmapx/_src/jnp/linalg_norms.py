@@ -15,6 +15,7 @@ from .base import asarray_like as _asarray_like, canonicalize_axis as _canonical
 from .static_args import scalar_like_numpy as _scalar_like_numpy
 from ..prims import linalg as _lp, linalg_solve as _solve
 from . import basic_api as jnp
+from . import dtypes as _dt
 from .dtypes import result_type as _result_type
 from .linalg_decompositions import SlogdetResult, _square, svd
 from .linalg_solve import inv
@@ -86,7 +87,8 @@ def cond(x, p=None):
 
 
 def _as_inexact(x):
-    return x if inputs.is_inexact(_result_type(x)) else jnp.astype(x, np.float64)
+    return x if inputs.is_inexact(_result_type(x)) else jnp.astype(
+        x, _dt.to_inexact(_result_type(x)))
 
 
 def _abs2(x):
