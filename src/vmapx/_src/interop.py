@@ -479,15 +479,15 @@ def _install(numpy=None, linalg=None, fft=None):
     T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
     T.squeeze = lambda s, axis=None: jnp.squeeze(s, axis)
     T.swapaxes = lambda s, a, b: jnp.swapaxes(s, a, b)
-    T.dot = lambda s, b, out=None: jnp.dot(s, b)
-    T.clip = lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max)
-    T.round = lambda s, decimals=0, out=None: jnp.round(s, decimals)
+    T.dot = _method(lambda s, b, out=None: jnp.dot(s, b))
+    T.clip = _method(lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max))
+    T.round = _method(lambda s, decimals=0, out=None: jnp.round(s, decimals))
     T.repeat = lambda s, repeats, axis=None: jnp.repeat(s, repeats, axis)
     T.take = lambda s, indices, axis=None, out=None, mode=None, **kw: jnp.take(
         s, indices, axis, mode=mode, **kw)
     T.diagonal = lambda s, offset=0, axis1=0, axis2=1: jnp.diagonal(s, offset, axis1, axis2)
-    T.trace = lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
-        s, offset, axis1, axis2, dtype)
+    T.trace = _method(lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
+        s, offset, axis1, axis2, dtype))
     T.sort = _sort_method
     T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis, **kw)
     T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
@@ -497,7 +497,8 @@ def _install(numpy=None, linalg=None, fft=None):
     T.resize = _in_place("resize", "x = vmapx.numpy.resize(x, shape)")
     T.argpartition = lambda s, kth, axis=-1, kind="introselect", order=None: jnp.argpartition(
         s, kth, axis)
-    T.searchsorted = lambda s, v, side="left", sorter=None: jnp.searchsorted(s, v, side, sorter)
+    T.searchsorted = _method(lambda s, v, side="left", sorter=None: jnp.searchsorted(
+        s, v, side, sorter))
     T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
     T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
     T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
@@ -521,9 +522,16 @@ def _defers(other):
 
 
 def _method(fn):
+    """A NumPy array method on traced values, with NumPy's dtypes: a concrete
+    ``vmapx.Array``'s methods are ndarray's, so ``x.mean()`` on an int32 value
+    is float64 traced or not (the functions of ``vmapx.numpy`` follow JAX)."""
     def m(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    m.__name__ = fn.__name__
+        token = _numpy_semantics_on()
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            _numpy_semantics_off(token)
+    m.__name__ = getattr(fn, "__name__", "method")
     return m
 
 

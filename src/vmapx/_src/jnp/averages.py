@@ -103,7 +103,12 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                          dtype_of(avg))[()]
     else:
         w = asarray_like(weights)
-        result_dtype = _dt.to_inexact(_dt.promote(dtype_of(a), dtype_of(w)))
+        if not _dt.numpy_semantics():   # JAX: int32 data and weights give float32
+            result_dtype = _dt.to_inexact(_dt.promote(dtype_of(a), dtype_of(w)))
+        elif dtype_of(a).kind in "biu":
+            result_dtype = np.result_type(dtype_of(a), dtype_of(w), "f8")
+        else:
+            result_dtype = np.result_type(dtype_of(a), dtype_of(w))
         if tuple(shape_of(a)) != tuple(shape_of(w)):
             if axes is None:
                 raise TypeError("Axis must be specified when shapes of a and weights differ.")

@@ -228,6 +228,11 @@ def _binary_targets(rule, kx, ky):
         dt = _jax_inexact(dt, weak)
     elif (rule == "numeric" or rule == "power") and dt.kind == "b":
         dt = _INT32
+    if rule == "power" and dt.kind in "fc" and not _weak(ky) and ky.kind in "iu" \
+            and np.result_type(dt, ky) == dt:
+        # an integer exponent stays integer, as JAX's pow takes it (x ** 0 has
+        # derivative 0 at 0), where NumPy's loop keeps the base's dtype
+        return (None if _weak(kx) or kx == dt else dt), None
     return (None if _weak(kx) or kx == dt else dt,
             None if _weak(ky) or ky == dt else dt)
 
@@ -308,6 +313,7 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
         same[d] = (_unary_target(rule, d) if nin == 1 else
                    _binary_targets(rule, d, d)[0])
     table: dict = {}
+    both_alike = rule != "ldexp"   # one dtype: both operands cast alike (not ldexp's exponent)
     if nin == 1:
         def fn(x, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
@@ -322,7 +328,7 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
                 raise inputs.int_overflow(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
-            if t is np.ndarray:
+            if t is np.ndarray or t is Array:
                 cast = same.get(x.dtype)
             else:
                 cast = unary_cast(rule, x)
@@ -359,7 +365,9 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
                 raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
-            if t is np.ndarray and type(x) is np.ndarray and x.dtype is y.dtype:
+            tx = type(x)
+            if (t is np.ndarray or t is Array) and (tx is np.ndarray or tx is Array) \
+                    and x.dtype is y.dtype and both_alike:
                 cast = same.get(x.dtype)
                 if cast is not None and not _dt.numpy_semantics():
                     x, y = astype(x, cast), astype(y, cast)
@@ -400,6 +408,8 @@ def promote_args(*args):
     [dtype('float16'), dtype('float16')]
     """
     args = [asarray_like(a) for a in args]
+    if _dt.numpy_semantics():   # NumPy's functions: the primitives promote as NumPy
+        return args
     return _convert_all(args, _dt.promote_values(*args))
 
 

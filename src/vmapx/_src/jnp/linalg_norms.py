@@ -17,7 +17,7 @@ from ..prims import linalg as _lp, linalg_solve as _solve
 from . import basic_api as jnp
 from . import dtypes as _dt
 from .dtypes import result_type as _result_type
-from .linalg_decompositions import SlogdetResult, _square, svd
+from .linalg_decompositions import SlogdetResult, _square, _square_inexact, svd
 from .linalg_solve import inv
 
 __all__ = ["cond", "det", "matrix_norm", "matrix_rank", "norm", "slogdet", "trace", "vector_norm"]
@@ -29,7 +29,7 @@ def det(a):
     >>> det(np.array([[1.0, 2.0], [3.0, 4.0]]))
     array(-2.)
     """
-    return _solve.det_p.bind(_square(a))
+    return _solve.det_p.bind(_square_inexact(a))
 
 
 def slogdet(a):
@@ -38,7 +38,7 @@ def slogdet(a):
     >>> slogdet(np.array([[2.0, 0.0], [0.0, -3.0]]))
     SlogdetResult(sign=array(-1.), logabsdet=array(1.79175947))
     """
-    return SlogdetResult(*_solve.slogdet_p.bind(_square(a)))
+    return SlogdetResult(*_solve.slogdet_p.bind(_square_inexact(a)))
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
