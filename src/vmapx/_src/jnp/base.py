@@ -201,6 +201,7 @@ def _check_no_out(name, kwargs):
 # (``dtypes.numpy_semantics``) nothing is cast, so NumPy's promotion applies.
 
 _weak = _dt.is_weak_key
+_key_of = _dt.key_of
 _INT64 = np.dtype(np.int64)
 _INT32 = np.dtype(np.int32)
 _F64 = np.dtype(np.float64)
@@ -254,7 +255,17 @@ _NO_CAST = (None, None)
 
 def binary_casts(rule, table, x, y):
     """``x, y`` cast as ``rule`` (with ``table``, its cache) says."""
-    kx, ky = _dt.key_of(x), _dt.key_of(y)
+    kx, ky = _key_of(x), _key_of(y)
+    # the common cases first, without the table: one float / complex dtype, or one
+    # with a weak Python scalar, needs no cast under any rule
+    if kx is ky:
+        if _weak(kx) or kx.kind in "fc":
+            return x, y
+    elif _weak(ky):
+        if not _weak(kx) and kx.kind in "fc":
+            return x, y
+    elif _weak(kx) and ky.kind in "fc":
+        return x, y
     casts = table.get((kx, ky))
     if casts is None:
         casts = _binary_targets(rule, kx, ky)
@@ -298,9 +309,13 @@ def _iinfo(dt):
 
 def unary_cast(rule, x):
     """``x`` cast as ``rule`` says (``None`` where no cast)."""
-    k = _dt.key_of(x)
-    if rule == "inexact" and type(x) is int:
-        return float(x)        # a weak int made a weak float (reciprocal(2) is 0.5)
+    k = _key_of(x)
+    if _weak(k):
+        if rule == "inexact" and type(x) is int:
+            return float(x)        # a weak int made a weak float (reciprocal(2) is 0.5)
+        return None
+    if k.kind in "fc":
+        return None
     return _unary_target(rule, k)
 
 
@@ -329,7 +344,7 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
             if dtype is not None:
                 x = astype(x, dtype)
             if t is np.ndarray or t is Array:
-                cast = same.get(x.dtype)
+                cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
             else:
                 cast = unary_cast(rule, x)
                 if type(cast) is float:
@@ -368,7 +383,7 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
             tx = type(x)
             if (t is np.ndarray or t is Array) and (tx is np.ndarray or tx is Array) \
                     and x.dtype is y.dtype and both_alike:
-                cast = same.get(x.dtype)
+                cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
                 if cast is not None and not _dt.numpy_semantics():
                     x, y = astype(x, cast), astype(y, cast)
             else:

@@ -156,12 +156,12 @@ def key_of(x):
     t = type(x)
     if t is np.ndarray or t is Array:
         return x.dtype
-    if t is int or t is float or t is complex:
-        return t
     if t is _BatchTracer:
         v = x.val
         if type(v) is np.ndarray:   # a batched value (never weak): no aval to build
             return v.dtype
+    if t is int or t is float or t is complex:
+        return t
     if t is bool:
         return _D(bool)
     if isinstance(x, Tracer):
