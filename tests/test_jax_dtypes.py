@@ -107,6 +107,23 @@ def test_to_inexact_and_weak_scalars():
     assert (i8 + 1000).dtype == np.int8 and int(jnp.int8(3) + 1000) == -21
 
 
+def test_values_are_numpys_where_only_the_dtype_is_jaxs():
+    a, v = np.arange(6), np.arange(2)
+    got = jnp.convolve(a, v, "valid")
+    assert got.dtype == np.float64   # JAX convolves in an inexact dtype
+    np.testing.assert_array_equal(got, np.convolve(a, v, "valid"))
+    srt, q = np.array([-1.0, 0.0, 0.0, 1.5]), np.array([[-2.0, 0.0], [0.5, 9.0]])
+    for side in ("left", "right"):
+        got = jnp.searchsorted(srt, q, side=side)
+        assert got.dtype == np.int32
+        np.testing.assert_array_equal(got, np.searchsorted(srt, q, side=side))
+    x = np.arange(8.0).reshape(2, 4).astype(np.float32)
+    assert jnp.cov(x).dtype == np.float32 and jnp.cov(x.astype(np.int32)).dtype == np.float32
+    np.testing.assert_allclose(jnp.cov(x), np.cov(x), rtol=1e-6)
+    assert jnp.linalg.inv(np.eye(2, dtype=np.int32)).dtype == np.float32
+    assert jnp.linalg.norm(np.ones(3, np.int64)).dtype == np.float64
+
+
 def _batched(d):
     return (np.arange(6).reshape(3, 2) % 2 + 1).astype(d)
 

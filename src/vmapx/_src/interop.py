@@ -9,7 +9,7 @@ import operator
 import numpy as np
 
 from . import inplace, inputs, numpy_api as jnp, numpy_hooks
-from .batching import splittable
+from .batching import BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging_api import ShapeDtypeStruct
@@ -378,6 +378,7 @@ def _install(numpy=None, linalg=None, fft=None):
             state = _core_state
             rank_check = inputs.RANK_CHECK
             rule, table = fn._dtype_rule
+            any_same = rule in ("promote", "none")   # one dtype never casts
 
             if swap:
                 def op(self, other):
@@ -389,8 +390,9 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "x")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (shape_of(other), self.aval.shape))
-                    other, me = binary_casts(rule, table, other, self)   # JAX's promotion
-                    return state.trace.process(prim, (other, me), {})
+                    if not _needs_no_cast(self, other, any_same):
+                        other, self = binary_casts(rule, table, other, self)   # JAX's rules
+                    return state.trace.process(prim, (other, self), {})
             else:
                 def op(self, other):
                     if type(other) not in _FAST:
@@ -401,8 +403,9 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "y")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (self.aval.shape, shape_of(other)))
-                    me, other = binary_casts(rule, table, self, other)   # JAX's promotion
-                    return state.trace.process(prim, (me, other), {})
+                    if not _needs_no_cast(self, other, any_same):
+                        self, other = binary_casts(rule, table, self, other)   # JAX's rules
+                    return state.trace.process(prim, (self, other), {})
             return op
 
         def op(self, other):
@@ -511,6 +514,27 @@ def _install(numpy=None, linalg=None, fft=None):
                  "argmin", "cumsum", "cumprod", "ptp"):
         if hasattr(jnp, name):
             setattr(T, name, _method(getattr(jnp, name)))
+
+
+def _needs_no_cast(t, other, any_same):
+    """Whether ``t`` (a traced value) and ``other`` need no cast under any promotion
+    rule, decided without ``binary_casts`` (the common cases of ``x * 0.5`` and
+    ``x + y``): a Python float or complex (weak: NumPy's NEP 50 agrees with JAX
+    for every dtype), or two batched values of one dtype (for ``any_same`` rules,
+    of any dtype; else float / complex), or a Python int with a float batch."""
+    to = type(other)
+    if to is float or to is complex:
+        return True
+    if type(t) is not BatchTracer:
+        return False
+    v = t.val
+    if type(v) is not np.ndarray:
+        return False
+    if to is BatchTracer:
+        w = other.val
+        return type(w) is np.ndarray and w.dtype is v.dtype and (
+            any_same or v.dtype.kind in "fc")
+    return to is int and v.dtype.kind in "fc"
 
 
 def _defers(other):

@@ -9,6 +9,7 @@ import numpy as np
 from .. import fperrors, inputs
 from . import dtypes as _dt
 from ..errors import ConcretizationTypeError
+from ..batching import BatchTracer as _BatchTracer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 from ..prims.shapes import concatenate_p, reshape_p
@@ -255,16 +256,32 @@ _NO_CAST = (None, None)
 
 def binary_casts(rule, table, x, y):
     """``x, y`` cast as ``rule`` (with ``table``, its cache) says."""
-    kx, ky = _key_of(x), _key_of(y)
+    # keys (``dtypes.key_of``) inlined for batched values, arrays and Python scalars:
+    # this runs on every binary operation on traced values
+    t = type(x)
+    if t is _BatchTracer and type(x.val) is np.ndarray:
+        kx = x.val.dtype
+    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
+        kx = t if t is float or t is int or t is complex else x.dtype
+    else:
+        kx = _key_of(x)
+    t = type(y)
+    if t is _BatchTracer and type(y.val) is np.ndarray:
+        ky = y.val.dtype
+    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
+        ky = t if t is float or t is int or t is complex else y.dtype
+    else:
+        ky = _key_of(y)
     # the common cases first, without the table: one float / complex dtype, or one
     # with a weak Python scalar, needs no cast under any rule
+    wx = kx is float or kx is int or kx is complex
     if kx is ky:
-        if _weak(kx) or kx.kind in "fc":
+        if wx or kx.kind in "fc":
             return x, y
-    elif _weak(ky):
-        if not _weak(kx) and kx.kind in "fc":
+    elif ky is float or ky is int or ky is complex:
+        if not wx and kx.kind in "fc":
             return x, y
-    elif _weak(kx) and ky.kind in "fc":
+    elif wx and ky.kind in "fc":
         return x, y
     casts = table.get((kx, ky))
     if casts is None:
@@ -345,6 +362,8 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
                 x = astype(x, dtype)
             if t is np.ndarray or t is Array:
                 cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
+            elif t is _BatchTracer and type(x.val) is np.ndarray:   # batched: as an array
+                cast = None if x.val.dtype.kind in "fc" else same.get(x.val.dtype)
             else:
                 cast = unary_cast(rule, x)
                 if type(cast) is float:
@@ -386,6 +405,8 @@ def make_ufunc(prim, nin, name, ufunc, rule="promote"):
                 cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
                 if cast is not None and not _dt.numpy_semantics():
                     x, y = astype(x, cast), astype(y, cast)
+            elif (t is float or t is complex or tx is float or tx is complex) and both_alike:
+                pass   # a weak float / complex: NumPy's NEP 50 agrees with JAX for any dtype
             else:
                 x, y = binary_casts(rule, table, x, y)
             if _RANK_CHECK[0]:
