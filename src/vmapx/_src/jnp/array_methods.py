@@ -161,8 +161,8 @@ def _promoting(dunder, rule, table, reflected):
     def method(self, other):
         t = type(other)
         if (t is Array or t is np.ndarray) and other.dtype is self.dtype \
-                and self.dtype not in cast_alone:
-            return inner(self, other)
+                and self.dtype not in cast_alone or t is float or t is complex:
+            return inner(self, other)   # a weak float / complex: NEP 50 agrees with JAX
         if isinstance(other, Tracer):
             return NotImplemented
         if t is not Array and t is not np.ndarray and t not in _SCALARS:
