@@ -159,10 +159,10 @@ def test_bfloat16_promotion_is_jaxs(partner):
 
 
 @pytest.mark.parametrize("other", [np.int16, np.int32, np.int64, np.uint64])
-def test_bfloat16_with_wide_ints_follows_numpys_int_float_rule(other):
-    # vmapx keeps NumPy's int/float promotion (int32 + float16 is float32 or wider,
-    # where JAX gives float16; docs/dtypes-and-results.md): bfloat16 follows it.
+def test_bfloat16_with_wide_ints_follows_jaxs_lattice(other):
+    # vmapx promotes as JAX (x64): any integer with bfloat16 is bfloat16, as int32
+    # with float16 is float16 (docs/dtypes-and-results.md; NumPy gives float32/64).
     x, y = np.ones(2, BF16), np.ones(2, other)
-    expected = np.result_type(x, y)
+    expected = np.dtype(BF16)
     assert jnp.add(x, y).dtype == expected
     assert vmapx.vmap(jnp.add)(np.ones((3, 2), BF16), np.ones((3, 2), other)).dtype == expected

@@ -1,14 +1,12 @@
 """``vmapx.dtypes``: JAX's ``jax.dtypes`` for vmapx's one dtype model.
 
-vmapx behaves as JAX with ``jax_enable_x64=True``, which on NumPy 2 is also
-NumPy's own model (NEP 50: Python scalars are weak, float64 / int64 defaults).
-So ``canonicalize_dtype`` is the identity on NumPy dtypes, ``result_type`` is
-the promotion vmapx's operations apply, NumPy's (traced values by their dtype,
-weakly typed ones as the Python scalar they stand for), and ``finfo`` /
-``iinfo`` accept arrays and traced values.  One place where NumPy's promotion
-and JAX's differ: an integer array mixed with a narrower float array
-(``int32`` with ``float32`` is ``float64`` in NumPy, ``float32`` in JAX;
-likewise ``int32`` with ``bfloat16`` is ``float64``, ``bfloat16`` in JAX).
+vmapx behaves as JAX with ``jax_enable_x64=True``: float64 / int64 defaults,
+weak Python scalars, and JAX's type-promotion lattice (``int32`` with
+``float32`` is ``float32``, where NumPy gives ``float64``; ``int32`` with
+``bfloat16`` is ``bfloat16``).  So ``canonicalize_dtype`` is the identity on
+NumPy dtypes, ``result_type`` is the promotion vmapx's operations apply (traced
+values by their dtype, weakly typed ones as the Python scalar they stand for),
+and ``finfo`` / ``iinfo`` accept arrays and traced values.
 
 What NumPy cannot represent:
 
@@ -38,7 +36,7 @@ from ._src.jnp.base import finfo as _finfo_of, iinfo as _iinfo_of
 from ._src.inputs import ML_FLOATS as _ML_FLOATS
 from ._src.prng import KeyArray as _KeyArray, KeyDType as _KeyDType
 from ._src.prng import extended, prng_key, key_issubdtype as _key_issubdtype
-from ._src.jnp.dtypes import result_type as _result_type
+from ._src.jnp.dtypes import result_weak_type as _result_weak_type
 
 __all__ = ["bfloat16", "canonicalize_dtype", "dtype", "extended", "finfo", "float0", "iinfo",
            "is_weakly_typed", "issubdtype", "itemsize_bits", "prng_key", "result_type",
@@ -48,8 +46,8 @@ __all__ = ["bfloat16", "canonicalize_dtype", "dtype", "extended", "finfo", "floa
 class TypePromotionError(ValueError):
     """Raised where JAX's strict promotion would refuse a mix of dtypes.
 
-    vmapx follows the standard (NumPy 2) promotion, so it never raises this
-    itself; it exists so that ``except dtypes.TypePromotionError`` works.
+    vmapx follows JAX's standard promotion, so it never raises this itself;
+    it exists so that ``except dtypes.TypePromotionError`` works.
 
     >>> from vmapx import dtypes
     >>> issubclass(dtypes.TypePromotionError, ValueError)
@@ -147,16 +145,14 @@ def result_type(*args, return_weak_type_flag=False):
 
     >>> import numpy as np
     >>> from vmapx import dtypes
-    >>> dtypes.result_type(np.int8, np.float32), dtypes.result_type(3, 2.0)
+    >>> dtypes.result_type(np.int32, np.float32), dtypes.result_type(3, 2.0)
     (dtype('float32'), dtype('float64'))
     >>> dtypes.result_type(np.int8, 3.0, return_weak_type_flag=True)
-    (dtype('float64'), False)
+    (dtype('float64'), True)
     """
-    if not args:
-        raise ValueError("at least one array or dtype is required")
-    out = _result_type(*args)
+    out, weak = _result_weak_type(*args)
     if return_weak_type_flag:
-        return out, all(is_weakly_typed(a) for a in args)
+        return out, weak
     return out
 
 

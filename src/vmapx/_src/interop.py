@@ -9,14 +9,16 @@ import operator
 import numpy as np
 
 from . import inplace, inputs, numpy_api as jnp, numpy_hooks
-from .batching import splittable
+from .batching import BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging_api import ShapeDtypeStruct
 from .errors import (ConcretizationTypeError, TracerArrayConversionError,
                      TracerBoolConversionError, TracerIntegerConversionError)
 from .jnp import histograms
-from .jnp.base import _FAST, _check_operand, asarray_like, canonicalize_axis
+from .jnp.dtypes import numpy_semantics_off as _numpy_semantics_off, \
+    numpy_semantics_on as _numpy_semantics_on
+from .jnp.base import _FAST, _check_operand, asarray_like, binary_casts, canonicalize_axis
 from .jnp.ufuncs import UFUNC_TO_FN
 from .prims import reductions as rp
 from .prims.bits import bitcast_p
@@ -101,6 +103,17 @@ def _foreign_ufunc(ufunc, inputs, kwargs):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """NumPy's ufunc called on a traced value: the ``vmapx.numpy`` function, run
+    with NumPy's promotion (``dtypes.numpy_semantics``: the loop over NumPy is
+    the oracle here, so ``np.sqrt(int32)`` stays float64, not JAX's float32)."""
+    token = _numpy_semantics_on()
+    try:
+        return _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
+    finally:
+        _numpy_semantics_off(token)
+
+
+def _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs):
     out = kwargs.get("out")
     if out is not None and method == "__call__" and len(out) == 1 and inputs \
             and out[0] is inputs[0] and not isinstance(out[0], Tracer):
@@ -108,7 +121,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         # operator asks for ufunc(c, v, out=c).  As in JAX, the result is the new
         # value ``c + v`` (Python rebinds the name to it) and ``c`` is unchanged.
         kwargs.pop("out")
-        return _array_ufunc(self, ufunc, method, *inputs, **kwargs)
+        return _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
     if out is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
@@ -230,7 +243,11 @@ def _array_function(self, func, types, args, kwargs):
         mod = getattr(func, "__module__", "numpy") or "numpy"
         mod = "numpy" if mod.startswith("numpy._core") or mod == "numpy" else mod
         raise _unsupported(f"{mod}.{func.__name__}")
-    return fn(*args, **kwargs)
+    token = _numpy_semantics_on()   # NumPy's function: NumPy's promotion (as _array_ufunc)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _numpy_semantics_off(token)
 
 
 # ------------------------------------------------------- concrete values
@@ -360,6 +377,8 @@ def _install(numpy=None, linalg=None, fft=None):
         if prim is not None:  # the common case: straight to the current trace
             state = _core_state
             rank_check = inputs.RANK_CHECK
+            rule, table = fn._dtype_rule
+            any_same = rule in ("promote", "none")   # one dtype never casts
 
             if swap:
                 def op(self, other):
@@ -371,6 +390,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "x")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (shape_of(other), self.aval.shape))
+                    if not _needs_no_cast(self, other, any_same):
+                        other, self = binary_casts(rule, table, other, self)   # JAX's rules
                     return state.trace.process(prim, (other, self), {})
             else:
                 def op(self, other):
@@ -382,6 +403,8 @@ def _install(numpy=None, linalg=None, fft=None):
                         _check_operand(other, "y")
                     if rank_check[0]:
                         inputs.check_rank_promotion(name, (self.aval.shape, shape_of(other)))
+                    if not _needs_no_cast(self, other, any_same):
+                        self, other = binary_casts(rule, table, self, other)   # JAX's rules
                     return state.trace.process(prim, (self, other), {})
             return op
 
@@ -459,15 +482,15 @@ def _install(numpy=None, linalg=None, fft=None):
     T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
     T.squeeze = lambda s, axis=None: jnp.squeeze(s, axis)
     T.swapaxes = lambda s, a, b: jnp.swapaxes(s, a, b)
-    T.dot = lambda s, b, out=None: jnp.dot(s, b)
-    T.clip = lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max)
-    T.round = lambda s, decimals=0, out=None: jnp.round(s, decimals)
+    T.dot = _method(lambda s, b, out=None: jnp.dot(s, b))
+    T.clip = _method(lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max))
+    T.round = _method(lambda s, decimals=0, out=None: jnp.round(s, decimals))
     T.repeat = lambda s, repeats, axis=None: jnp.repeat(s, repeats, axis)
     T.take = lambda s, indices, axis=None, out=None, mode=None, **kw: jnp.take(
         s, indices, axis, mode=mode, **kw)
     T.diagonal = lambda s, offset=0, axis1=0, axis2=1: jnp.diagonal(s, offset, axis1, axis2)
-    T.trace = lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
-        s, offset, axis1, axis2, dtype)
+    T.trace = _method(lambda s, offset=0, axis1=0, axis2=1, dtype=None, out=None: jnp.trace(
+        s, offset, axis1, axis2, dtype))
     T.sort = _sort_method
     T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis, **kw)
     T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
@@ -477,7 +500,8 @@ def _install(numpy=None, linalg=None, fft=None):
     T.resize = _in_place("resize", "x = vmapx.numpy.resize(x, shape)")
     T.argpartition = lambda s, kth, axis=-1, kind="introselect", order=None: jnp.argpartition(
         s, kth, axis)
-    T.searchsorted = lambda s, v, side="left", sorter=None: jnp.searchsorted(s, v, side, sorter)
+    T.searchsorted = _method(lambda s, v, side="left", sorter=None: jnp.searchsorted(
+        s, v, side, sorter))
     T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
     T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
     T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
@@ -492,6 +516,27 @@ def _install(numpy=None, linalg=None, fft=None):
             setattr(T, name, _method(getattr(jnp, name)))
 
 
+def _needs_no_cast(t, other, any_same):
+    """Whether ``t`` (a traced value) and ``other`` need no cast under any promotion
+    rule, decided without ``binary_casts`` (the common cases of ``x * 0.5`` and
+    ``x + y``): a Python float or complex (weak: NumPy's NEP 50 agrees with JAX
+    for every dtype), or two batched values of one dtype (for ``any_same`` rules,
+    of any dtype; else float / complex), or a Python int with a float batch."""
+    to = type(other)
+    if to is float or to is complex:
+        return True
+    if type(t) is not BatchTracer:
+        return False
+    v = t.val
+    if type(v) is not np.ndarray:
+        return False
+    if to is BatchTracer:
+        w = other.val
+        return type(w) is np.ndarray and w.dtype is v.dtype and (
+            any_same or v.dtype.kind in "fc")
+    return to is int and v.dtype.kind in "fc"
+
+
 def _defers(other):
     """Operands we leave to their own reflected operator (e.g. unknown objects)."""
     if isinstance(other, (np.ndarray, np.generic, Tracer, bool, int, float, complex, list,
@@ -501,9 +546,16 @@ def _defers(other):
 
 
 def _method(fn):
+    """A NumPy array method on traced values, with NumPy's dtypes: a concrete
+    ``vmapx.Array``'s methods are ndarray's, so ``x.mean()`` on an int32 value
+    is float64 traced or not (the functions of ``vmapx.numpy`` follow JAX)."""
     def m(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    m.__name__ = fn.__name__
+        token = _numpy_semantics_on()
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            _numpy_semantics_off(token)
+    m.__name__ = getattr(fn, "__name__", "method")
     return m
 
 

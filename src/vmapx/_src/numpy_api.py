@@ -45,16 +45,18 @@ from numpy import (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint
                    float16, float32, float64, complex64, complex128, intp, uintp,
                    dtype, pi, e, inf, nan, euler_gamma, newaxis,
                    integer, floating, complexfloating, inexact, number, signedinteger,
-                   unsignedinteger, generic, promote_types, ndarray)
-from .jnp.dtypes import issubdtype  # noqa: F401  (ml_dtypes' floats are floating)
+                   unsignedinteger, generic, ndarray)
+from .jnp.dtypes import issubdtype, promote_types  # noqa: F401  (JAX's promotion)
 from numpy import mgrid, ogrid, s_, index_exp  # noqa: F401,E402  (static index tricks)
 from .jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 from .jnp import array_methods as _array_methods  # noqa: F401,E402  (Array's methods)
+from .jnp import scalar_types as _scalar_types  # noqa: E402
 
 bool = bool_  # noqa: A001
 float_ = float64
 int_ = int64
 complex_ = complex128
+globals().update(_scalar_types.SCALAR_TYPES)   # JAX's scalar types: float32(x) is an array
 
 _wrap_namespace(globals(), [_n for _n in list(globals()) if not _n.startswith("_")])
 del _np

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, finish_output
+from . import ufuncs
+from .base import binary_casts, _binary_targets
 from .index_updates import IndexUpdateHelper
 from .array import Array, as_array
 from .index_parsing import non_integer_index_error
@@ -142,3 +144,52 @@ def _attach():
 
 
 _attach()
+
+
+# ------------------------------------------------------------ operators: JAX's promotion
+# ``Array``'s operators (foundation: NumPy's operator with JAX's shape errors)
+# are wrapped here so that mixed dtypes promote as in JAX (``int32 + float32``
+# is float32): operands of one dtype go straight to NumPy's operator; others
+# are cast first by the rule of the matching ufunc (``base.binary_casts``).
+# A traced operand is left to the tracer's own operator (JAX's rules too).
+
+def _promoting(dunder, rule, table, reflected):
+    inner = getattr(Array, dunder)
+    cast_alone = {d for d in map(np.dtype, "?bBhHiIlLqQefdgFDG")   # int / int is float
+                  if _binary_targets(rule, d, d)[0] is not None}
+
+    def method(self, other):
+        t = type(other)
+        if (t is Array or t is np.ndarray) and other.dtype is self.dtype \
+                and self.dtype not in cast_alone or t is float or t is complex:
+            return inner(self, other)   # a weak float / complex: NEP 50 agrees with JAX
+        if isinstance(other, Tracer):
+            return NotImplemented
+        if t is not Array and t is not np.ndarray and t not in _SCALARS:
+            if not isinstance(other, (np.ndarray, np.generic, list, tuple)):
+                return inner(self, other)   # NumPy decides (NotImplemented, object arrays)
+            other = np.asarray(other)
+        if reflected:
+            other, me = binary_casts(rule, table, other, self)
+        else:
+            me, other = binary_casts(rule, table, self, other)
+        return inner(me.view(Array) if type(me) is np.ndarray else me, other)
+    method.__name__ = method.__qualname__ = dunder
+    return method
+
+
+_SCALARS = (bool, int, float, complex)
+for _op, _fn in {"add": ufuncs.add, "sub": ufuncs.subtract, "mul": ufuncs.multiply,
+                 "truediv": ufuncs.true_divide, "floordiv": ufuncs.floor_divide,
+                 "mod": ufuncs.remainder, "pow": ufuncs.power, "and": ufuncs.bitwise_and,
+                 "or": ufuncs.bitwise_or, "xor": ufuncs.bitwise_xor,
+                 "lshift": ufuncs.left_shift, "rshift": ufuncs.right_shift,
+                 "matmul": ufuncs.multiply, "lt": ufuncs.less, "le": ufuncs.less_equal,
+                 "gt": ufuncs.greater, "ge": ufuncs.greater_equal, "eq": ufuncs.equal,
+                 "ne": ufuncs.not_equal}.items():
+    _rule = _fn._dtype_rule[0]
+    _table: dict = {}
+    setattr(Array, f"__{_op}__", _promoting(f"__{_op}__", _rule, _table, False))
+    if _op not in ("lt", "le", "gt", "ge", "eq", "ne"):
+        setattr(Array, f"__r{_op}__", _promoting(f"__r{_op}__", _rule, _table, True))
+del _op, _fn, _rule, _table

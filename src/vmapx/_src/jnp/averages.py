@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
+from . import dtypes as _dt
 from .base import asarray_like
 from .nan_reductions import _axes, _inexact, _nan_to, _returns_numpy_scalars
 from . import basic_api as jnp
@@ -102,7 +103,9 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                          dtype_of(avg))[()]
     else:
         w = asarray_like(weights)
-        if dtype_of(a).kind in "biu":
+        if not _dt.numpy_semantics():   # JAX: int32 data and weights give float32
+            result_dtype = _dt.to_inexact(_dt.promote(dtype_of(a), dtype_of(w)))
+        elif dtype_of(a).kind in "biu":
             result_dtype = np.result_type(dtype_of(a), dtype_of(w), "f8")
         else:
             result_dtype = np.result_type(dtype_of(a), dtype_of(w))

@@ -7,7 +7,9 @@ import operator
 import numpy as np
 
 from .. import fperrors, inputs
+from . import dtypes as _dt
 from ..errors import ConcretizationTypeError
+from ..batching import BatchTracer as _BatchTracer
 from ..core import FAST_TYPES, Tracer, ndim_of, shape_of, dtype_of, _state as _core_state
 from ..prims import elementwise as ew
 from ..prims.shapes import concatenate_p, reshape_p
@@ -189,8 +191,169 @@ def _check_no_out(name, kwargs):
                         "vmapx.numpy.where on the result instead.")
 
 
-def make_ufunc(prim, nin, name, ufunc):
-    """The numpy-layer function for an elementwise primitive."""
+
+# ------------------------------------------------------------ dtype rules of the ufuncs
+#
+# Each ufunc has one of these rules, which say to what dtype its operands are
+# cast before the primitive is bound (the primitives compute with NumPy's own
+# loops, so operands of one dtype give that dtype):
+#   promote: JAX's promotion of the operands (``dtypes.promote_keys``);
+#   inexact: that, then ``to_inexact`` (``divide``, ``sqrt``, ``arctan2``...);
+#   numeric: that, with bool made int32 (``floor_divide``, ``square``, shifts);
+#   power:   numeric, but a Python-int exponent leaves the base's dtype alone;
+#   ldexp:   the mantissa made inexact on its own (the exponent is an integer);
+#   rint:    non-inexact inputs made float64;
+#   none:    no cast (logical functions, predicates, rounding of ints).
+# Weakly typed operands (Python scalars, weak traced values) are never cast:
+# NumPy's NEP 50 already makes them take the other operand's dtype. The casts
+# are cached per (rule, operand keys); while NumPy code runs on traced values
+# (``dtypes.numpy_semantics``) nothing is cast, so NumPy's promotion applies.
+
+_weak = _dt.is_weak_key
+_key_of = _dt.key_of
+_INT64 = np.dtype(np.int64)
+_INT32 = np.dtype(np.int32)
+_F64 = np.dtype(np.float64)
+
+
+def _jax_inexact(dt, weak):
+    if weak:
+        return _F64 if dt.kind in "biu" else dt
+    return _dt._TO_INEXACT.get(dt, dt)
+
+
+def _binary_targets(rule, kx, ky):
+    """(dtype for x or None, dtype for y or None): the casts ``rule`` makes."""
+    if rule == "none":
+        return _NO_CAST
+    if rule == "ldexp":
+        tx = None if _weak(kx) else _dt._TO_INEXACT.get(kx)
+        return tx, (_INT64 if not _weak(ky) and ky.kind in "bu" and ky.itemsize == 8 else None)
+    if rule == "power" and ky is int:
+        if not _weak(kx) and kx.kind == "b":
+            return _INT32, None
+        return None, None
+    dt, weak = _dt.promote_keys(kx, ky)
+    if rule == "inexact":
+        dt = _jax_inexact(dt, weak)
+    elif (rule == "numeric" or rule == "power") and dt.kind == "b":
+        dt = _INT32
+    if rule == "power" and dt.kind in "fc" and not _weak(ky) and ky.kind in "iu" \
+            and np.result_type(dt, ky) == dt:
+        # an integer exponent stays integer, as JAX's pow takes it (x ** 0 has
+        # derivative 0 at 0), where NumPy's loop keeps the base's dtype
+        return (None if _weak(kx) or kx == dt else dt), None
+    return (None if _weak(kx) or kx == dt else dt,
+            None if _weak(ky) or ky == dt else dt)
+
+
+def _unary_target(rule, k):
+    if _weak(k) or rule == "promote":
+        return None
+    if rule == "inexact":
+        return _dt._TO_INEXACT.get(k)
+    if rule == "numeric":
+        return _INT32 if k.kind == "b" else None
+    if rule == "rint":
+        return None if inputs.is_inexact(k) else _F64
+    return None
+
+
+_NO_CAST = (None, None)
+
+
+def binary_casts(rule, table, x, y):
+    """``x, y`` cast as ``rule`` (with ``table``, its cache) says."""
+    # keys (``dtypes.key_of``) inlined for batched values, arrays and Python scalars:
+    # this runs on every binary operation on traced values
+    t = type(x)
+    if t is _BatchTracer and type(x.val) is np.ndarray:
+        kx = x.val.dtype
+    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
+        kx = t if t is float or t is int or t is complex else x.dtype
+    else:
+        kx = _key_of(x)
+    t = type(y)
+    if t is _BatchTracer and type(y.val) is np.ndarray:
+        ky = y.val.dtype
+    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
+        ky = t if t is float or t is int or t is complex else y.dtype
+    else:
+        ky = _key_of(y)
+    # the common cases first, without the table: one float / complex dtype, or one
+    # with a weak Python scalar, needs no cast under any rule
+    wx = kx is float or kx is int or kx is complex
+    if kx is ky:
+        if wx or kx.kind in "fc":
+            return x, y
+    elif ky is float or ky is int or ky is complex:
+        if not wx and kx.kind in "fc":
+            return x, y
+    elif wx and ky.kind in "fc":
+        return x, y
+    casts = table.get((kx, ky))
+    if casts is None:
+        casts = _binary_targets(rule, kx, ky)
+        if casts[0] is None and casts[1] is None:   # not ==: dtype('float64') == None
+            casts = _NO_CAST
+        if len(table) < 1024:
+            table[(kx, ky)] = casts
+    if casts is _NO_CAST or _dt.numpy_semantics():
+        if kx is int and type(x) is int and not _weak(ky) and ky.kind in "iu":
+            x = _wrapped_int(x, ky)
+        elif ky is int and type(y) is int and not _weak(kx) and kx.kind in "iu":
+            y = _wrapped_int(y, kx)
+        return x, y
+    cx, cy = casts
+    if cx is not None:
+        x = astype(x, cx)
+    if cy is not None:
+        y = astype(y, cy)
+    return x, y
+
+
+def _wrapped_int(v, dt):
+    """A Python int taken into an integer dtype: itself where it fits; else, as
+    in JAX, the value wrapped around (``jnp.int8(3) + 1000`` is int8 -21: NumPy
+    raises ``OverflowError``).  Not under NumPy's semantics (NumPy's error)."""
+    info = _iinfo(dt)
+    if info.min <= v <= info.max or _dt.numpy_semantics():
+        return v
+    return np.asarray(v).astype(dt)
+
+
+_iinfo_cache: dict = {}
+
+
+def _iinfo(dt):
+    out = _iinfo_cache.get(dt)
+    if out is None:
+        out = _iinfo_cache[dt] = np.iinfo(dt)
+    return out
+
+
+def unary_cast(rule, x):
+    """``x`` cast as ``rule`` says (``None`` where no cast)."""
+    k = _key_of(x)
+    if _weak(k):
+        if rule == "inexact" and type(x) is int:
+            return float(x)        # a weak int made a weak float (reciprocal(2) is 0.5)
+        return None
+    if k.kind in "fc":
+        return None
+    return _unary_target(rule, k)
+
+
+def make_ufunc(prim, nin, name, ufunc, rule="promote"):
+    """The numpy-layer function for an elementwise primitive; ``rule``: how its
+    operands' dtypes are promoted (see above)."""
+    same = {}   # dtype -> cast for operands of one dtype (None: none)
+    for d in "?bBhHiIlLqQefdgFDG":
+        d = np.dtype(d)
+        same[d] = (_unary_target(rule, d) if nin == 1 else
+                   _binary_targets(rule, d, d)[0])
+    table: dict = {}
+    both_alike = rule != "ldexp"   # one dtype: both operands cast alike (not ldexp's exponent)
     if nin == 1:
         def fn(x, /, out=None, *, where=True, dtype=None, **kw):
             if out is not None or where is not True:
@@ -205,6 +368,16 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(x, "x")
             if dtype is not None:
                 x = astype(x, dtype)
+            if t is np.ndarray or t is Array:
+                cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
+            elif t is _BatchTracer and type(x.val) is np.ndarray:   # batched: as an array
+                cast = None if x.val.dtype.kind in "fc" else same.get(x.val.dtype)
+            else:
+                cast = unary_cast(rule, x)
+                if type(cast) is float:
+                    x, cast = cast, None
+            if cast is not None and not _dt.numpy_semantics():
+                x = astype(x, cast)
             if isinstance(x, Tracer):
                 return _core_state.trace.process(prim, (x,), {})
             token = fperrors.enter()   # silent floating-point errors, as JAX
@@ -234,6 +407,16 @@ def make_ufunc(prim, nin, name, ufunc):
                 raise inputs.int_overflow(y, "y")
             if dtype is not None:
                 x, y = astype(x, dtype), astype(y, dtype)
+            tx = type(x)
+            if (t is np.ndarray or t is Array) and (tx is np.ndarray or tx is Array) \
+                    and x.dtype is y.dtype and both_alike:
+                cast = None if x.dtype.kind in "fc" else same.get(x.dtype)
+                if cast is not None and not _dt.numpy_semantics():
+                    x, y = astype(x, cast), astype(y, cast)
+            elif (t is float or t is complex or tx is float or tx is complex) and both_alike:
+                pass   # a weak float / complex: NumPy's NEP 50 agrees with JAX for any dtype
+            else:
+                x, y = binary_casts(rule, table, x, y)
             if _RANK_CHECK[0]:
                 inputs.check_rank_promotion(name, (shape_of(x), shape_of(y)))
             if isinstance(x, Tracer) or isinstance(y, Tracer):
@@ -254,7 +437,49 @@ def make_ufunc(prim, nin, name, ufunc):
                   f"(batched under vmap).\n\n"
                   f">>> import vmapx.numpy as jnp\n>>> jnp.{name}({args})\n{result}\n")
     fn._prim = prim
+    fn._dtype_rule = (rule, table)
     return fn
+
+
+def promote_args(*args):
+    """The arguments (arrays, traced values, Python scalars) converted to the
+    dtype they promote to, as JAX's ``promote_dtypes`` (``dtypes.promote_keys``;
+    NumPy's ``result_type`` while NumPy code runs on traced values).  Python
+    scalars become 0-d arrays of that dtype, so composed functions (``outer``,
+    ``kron``...) keep a weak scalar weak however they reshape it.
+
+    >>> [a.dtype for a in promote_args(np.ones(2, np.float16), 1.0)]
+    [dtype('float16'), dtype('float16')]
+    """
+    args = [asarray_like(a) for a in args]
+    if _dt.numpy_semantics():   # NumPy's functions: the primitives promote as NumPy
+        return args
+    return _convert_all(args, _dt.promote_values(*args))
+
+
+def promote_args_inexact(*args, numpy_default=np.float64):
+    """``promote_args``, then the common dtype made inexact (``dtypes.to_inexact``:
+    int32 gives float32, int64 float64; NumPy's float64 under NumPy's semantics).
+
+    >>> [a.dtype for a in promote_args_inexact(np.ones(2, np.int32), 2)]
+    [dtype('float32'), dtype('float32')]
+    """
+    args = [asarray_like(a) for a in args]
+    dt, weak = (_dt.promote_values(*args), False) if _dt.numpy_semantics() else \
+        _dt.promote_keys(*[_dt.key_of(a) for a in args])
+    dt = _dt.to_inexact(dt, numpy_default) if _dt.numpy_semantics() else _jax_inexact(dt, weak)
+    return _convert_all(args, dt)
+
+
+def _convert_all(args, dt):
+    out = []
+    for a in args:
+        if type(a) in (bool, int, float, complex):
+            a = np.asarray(a, dt)
+        elif dtype_of(a) != dt:
+            a = astype(a, dt)
+        out.append(a)
+    return out
 
 
 def _doc_example(ufunc, nin):
@@ -323,6 +548,6 @@ def iinfo(int_type):
     return np.iinfo(_info_dtype(int_type))
 
 
-__all__ = ["asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
+__all__ = ["promote_args", "promote_args_inexact", "asarray_like", "accepted_array", "stack_nested", "canonicalize_axis",
            "canonicalize_axes", "make_ufunc", "astype", "shape_of", "ndim_of", "dtype_of",
            "finfo", "iinfo"]

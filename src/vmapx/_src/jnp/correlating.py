@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .averages import average
+from . import dtypes as _dt
 from .base import asarray_like
 from . import basic_api as jnp
 
@@ -36,8 +37,9 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         if ndim_of(y) > 2:
             raise ValueError("y has more than 2 dimensions")
     if dtype is None:
-        dtype = np.result_type(dtype_of(m), *([dtype_of(y)] if y is not None else []),
-                               np.float64)
+        dts = [dtype_of(m)] + ([dtype_of(y)] if y is not None else [])
+        dtype = (np.result_type(*dts, np.float64) if _dt.numpy_semantics()
+                 else _dt.to_inexact(_dt.promote(*dts)))   # JAX: int32 data gives float32
     X = jnp.astype(jnp.atleast_2d(m), dtype)
     if not rowvar and ndim_of(m) != 1:
         X = jnp.transpose(X)

@@ -9,6 +9,7 @@ import operator
 import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
+from . import dtypes as _dt
 from .base import asarray_like, astype
 from .creation import linspace
 from .shapes import concatenate, reshape, swapaxes, transpose
@@ -223,7 +224,7 @@ class _AxisConcatenator:
             objs.append(obj)
         if not objs:
             raise ValueError("need at least one array to concatenate")
-        dt = np.result_type(*kinds)
+        dt = _dt.result_type(*kinds)   # JAX's promotion (Python scalars weak)
         return concatenate([astype(o, dt) for o in objs], axis=axis)
 
     def __len__(self):

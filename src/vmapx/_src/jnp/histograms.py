@@ -25,7 +25,7 @@ from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from ..prims.searching import bincount_p
 from .base import asarray_like, concrete_size
-from .searching import searchsorted
+from .searching import searchsorted_intp as searchsorted
 from .static_args import concrete_or_error
 from . import basic_api as jnp
 from .numerical import diff

@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from ..core import dtype_of, ndim_of, shape_of
-from .base import asarray_like, canonicalize_axis
+from .base import asarray_like, canonicalize_axis, promote_args
 from . import basic_api as jnp
 from .static_args import concrete_or_error
 
@@ -56,7 +56,7 @@ def append(arr, values, axis=None):
     >>> append(np.array([1, 2]), [[3, 4]])
     array([1, 2, 3, 4])
     """
-    arr, values = asarray_like(arr), asarray_like(values)
+    arr, values = promote_args(arr, values)   # JAX's promotion (a weak scalar stays weak)
     if axis is None:
         if ndim_of(arr) != 1:
             arr = jnp.ravel(arr)

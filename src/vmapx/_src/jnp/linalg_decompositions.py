@@ -11,13 +11,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core import Tracer, shape_of as _shape_of
+from ..core import Tracer, dtype_of as _dtype_of, shape_of as _shape_of
 from ..errors import ConcretizationTypeError
 from .array import wrap_namespace as _wrap_namespace
 from .base import asarray_like as _asarray_like
 from ..prims import (linalg as _lp, linalg_decompositions as _decompositions,
                      linalg_eigenvalues as _eigenvalues)
 from . import basic_api as jnp
+from . import dtypes as _dt
 from .dtypes import result_type as _result_type
 
 __all__ = ["cholesky", "eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
@@ -53,6 +54,21 @@ def _square(a):
     a = _asarray_like(a)
     _lp.check_square(_shape_of(a))
     return a
+
+
+def _inexact(*xs):
+    """The operands of a linear-algebra function in the inexact dtype they
+    promote to, as JAX (int32 gives float32; the primitives would compute in
+    NumPy's float64); as they are when NumPy code runs on traced values."""
+    xs = [_asarray_like(x) for x in xs]
+    if _dt.numpy_semantics():
+        return xs
+    dt = _dt.to_inexact(_dt.promote(*[_dtype_of(x) for x in xs]))
+    return [x if _dtype_of(x) == dt else jnp.astype(x, dt) for x in xs]
+
+
+def _square_inexact(a):
+    return _square(_inexact(a)[0])
 
 
 def _static_float(x, what):
@@ -145,7 +161,7 @@ def eig(a):
     >>> eig(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([2.+0.j, 1.+0.j])
     """
-    w, v = _eigenvalues.eig_p.bind(_square(a))
+    w, v = _eigenvalues.eig_p.bind(_square_inexact(a))
     return EigResult(w, v)
 
 
@@ -155,7 +171,7 @@ def eigvals(a):
     >>> eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))
     array([0.+1.j, 0.-1.j])
     """
-    return _eigenvalues.eigvals_p.bind(_square(a))
+    return _eigenvalues.eigvals_p.bind(_square_inexact(a))
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):

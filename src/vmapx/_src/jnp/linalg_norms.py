@@ -15,8 +15,9 @@ from .base import asarray_like as _asarray_like, canonicalize_axis as _canonical
 from .static_args import scalar_like_numpy as _scalar_like_numpy
 from ..prims import linalg as _lp, linalg_solve as _solve
 from . import basic_api as jnp
+from . import dtypes as _dt
 from .dtypes import result_type as _result_type
-from .linalg_decompositions import SlogdetResult, _square, svd
+from .linalg_decompositions import SlogdetResult, _square, _square_inexact, svd
 from .linalg_solve import inv
 
 __all__ = ["cond", "det", "matrix_norm", "matrix_rank", "norm", "slogdet", "trace", "vector_norm"]
@@ -28,7 +29,7 @@ def det(a):
     >>> det(np.array([[1.0, 2.0], [3.0, 4.0]]))
     array(-2.)
     """
-    return _solve.det_p.bind(_square(a))
+    return _solve.det_p.bind(_square_inexact(a))
 
 
 def slogdet(a):
@@ -37,7 +38,7 @@ def slogdet(a):
     >>> slogdet(np.array([[2.0, 0.0], [0.0, -3.0]]))
     SlogdetResult(sign=array(-1.), logabsdet=array(1.79175947))
     """
-    return SlogdetResult(*_solve.slogdet_p.bind(_square(a)))
+    return SlogdetResult(*_solve.slogdet_p.bind(_square_inexact(a)))
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
@@ -86,7 +87,8 @@ def cond(x, p=None):
 
 
 def _as_inexact(x):
-    return x if inputs.is_inexact(_result_type(x)) else jnp.astype(x, np.float64)
+    return x if inputs.is_inexact(_result_type(x)) else jnp.astype(
+        x, _dt.to_inexact(_result_type(x)))
 
 
 def _abs2(x):

@@ -16,7 +16,7 @@ from ..prims import (linalg as _lp, linalg_decompositions as _decompositions,
                      linalg_solve as _solve)
 from . import basic_api as jnp
 from .dtypes import result_type as _result_type
-from .linalg_decompositions import _square, _static_float, _symmetrize
+from .linalg_decompositions import _inexact, _square, _square_inexact, _static_float, _symmetrize
 
 __all__ = ["inv", "lstsq", "pinv", "solve", "tensorinv", "tensorsolve"]
 
@@ -28,7 +28,7 @@ def inv(a):
     array([[0.5 , 0.  ],
            [0.  , 0.25]])
     """
-    return _solve.inv_p.bind(_square(a))
+    return _solve.inv_p.bind(_square_inexact(a))
 
 
 def solve(a, b):
@@ -37,7 +37,8 @@ def solve(a, b):
     >>> solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([2.0, 2.0]))
     array([1. , 0.5])
     """
-    a, b = _square(a), _asarray_like(b)
+    a, b = _inexact(a, b)
+    a = _square(a)
     if _ndim_of(b) == 1:
         return jnp.squeeze(_solve.solve_p.bind(a, jnp.expand_dims(b, -1)), -1)
     return _solve.solve_p.bind(a, b)
@@ -85,6 +86,7 @@ def lstsq(a, b, rcond=None):
     m, n = _shape_of(a)
     if _shape_of(b)[0] != m:
         raise LinAlgError("Incompatible dimensions")
+    a, b = _inexact(a, b)   # JAX: int32 gives float32 (NumPy's: float64, below)
     dt = _lp.linalg_dtype(_result_type(a), _result_type(b))
     if rcond is None:
         rcond = np.finfo(dt).eps * max(n, m)

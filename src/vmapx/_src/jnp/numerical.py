@@ -12,11 +12,12 @@ import numpy as np
 
 from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
+from . import dtypes as _dt
 from .base import asarray_like, canonicalize_axis
 from .shapes import slice_along
 from . import basic_api as jnp
 from ..prims import shapes as sp
-from .searching import searchsorted
+from .searching import searchsorted_intp as searchsorted
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", "interp",
            "unwrap"]
@@ -237,7 +238,9 @@ def _conv_inputs(a, v, name):
         raise ValueError("a cannot be empty")
     if shape_of(v)[0] == 0:
         raise ValueError("v cannot be empty")
-    dt = np.result_type(dtype_of(a), dtype_of(v))
+    dt = _dt.promote(dtype_of(a), dtype_of(v))
+    if not _dt.numpy_semantics():
+        dt = _dt.to_inexact(dt)   # JAX convolves in an inexact dtype (int32: float32)
     return jnp.astype(a, dt), jnp.astype(v, dt)
 
 
@@ -280,9 +283,18 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         raise ValueError("fp and xp are not of the same length")
     if shape_of(xp)[0] == 0:
         raise ValueError("array of sample points is empty")
-    out_dt = np.dtype(np.complex128) if dtype_of(fp).kind == "c" else np.dtype(np.float64)
-    x = jnp.astype(x, np.float64)
-    xp = jnp.astype(xp, np.float64)
+    if _dt.numpy_semantics():
+        out_dt = np.dtype(np.complex128) if dtype_of(fp).kind == "c" else np.dtype(np.float64)
+        x_dt = np.float64
+    else:   # JAX: points and values made inexact apart, then promoted together
+        if dtype_of(x).kind == "c" or dtype_of(xp).kind == "c":
+            raise ValueError("jnp.interp: complex x values not supported.")
+        pts, weak = _dt.promote_keys(dtype_of(x), dtype_of(xp))   # uint64 with int8: weak
+        pts = _dt.to_inexact(pts)
+        out_dt = _dt.promote_keys(float if weak else pts, _dt.to_inexact(dtype_of(fp)))[0]
+        x_dt = np.finfo(pts).dtype
+    x = jnp.astype(x, x_dt)
+    xp = jnp.astype(xp, x_dt)
     fp = jnp.astype(fp, out_dt)
     if period is not None:
         if period == 0:
@@ -309,7 +321,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     res = jnp.where(x == xp[-1], fp[-1], res)
     res = jnp.where(x < xp[0], fp[0] if left is None else jnp.astype(left, out_dt), res)
     res = jnp.where(x > xp[-1], fp[-1] if right is None else jnp.astype(right, out_dt), res)
-    return res
+    return res if dtype_of(res) == out_dt else jnp.astype(res, out_dt)
 
 
 def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):

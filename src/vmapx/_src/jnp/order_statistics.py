@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
 from .averages import nanmean
+from . import dtypes as _dt
 from .base import asarray_like
 from .nan_reductions import _axes, _inexact, _returns_numpy_scalars
 from . import basic_api as jnp
@@ -151,6 +152,8 @@ def _quantile(a, q, axis, method, keepdims, weak_q, ignore_nan):
     a = asarray_like(a)
     if dtype_of(a).kind == "c":
         raise TypeError("a must be an array of real numbers")
+    if not _dt.numpy_semantics() and not _inexact(a):
+        a = jnp.astype(a, _dt.to_inexact(dtype_of(a)))   # JAX: int32 data gives float32
     if method not in _QUANTILE_METHODS:
         raise ValueError(f"{method!r} is not a valid method. Use one of: "
                          f"{_QUANTILE_METHODS}")

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import inputs
 from ..core import dtype_of, ndim_of, shape_of
-from .base import asarray_like
+from .base import asarray_like, promote_args
 from .static_args import concrete_or_error
 from . import basic_api as jnp, linalg as _linalg
 from .matrices import vander
@@ -35,8 +35,7 @@ def polyval(p, x):
     >>> polyval(np.array([1, 0, -1]), np.array([0.0, 2.0]))
     array([-1.,  3.])
     """
-    p = asarray_like(p)
-    x = asarray_like(x)
+    p, x = promote_args(p, x)   # JAX's promotion (NumPy's: the operands as they are)
     y = jnp.zeros_like(x)
     for k in range(shape_of(p)[0]):
         y = y * x + p[k]
@@ -72,8 +71,8 @@ def polysub(a1, a2):
 def polymul(a1, a2):
     """Product of two polynomials, as ``numpy.polymul``.
 
-    >>> polymul([1, 1], [1, -1])
-    array([ 1,  0, -1])
+    >>> polymul([1, 1], [1, -1])   # inexact, as JAX's
+    array([ 1.,  0., -1.])
     """
     return convolve(_coeffs(a1, "polymul"), _coeffs(a2, "polymul"))
 
@@ -89,8 +88,8 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     """
     u = _coeffs(u, "polydiv") + 0.0
     v = _coeffs(v, "polydiv") + 0.0
-    dt = np.result_type(dtype_of(u), dtype_of(v))
-    u, v = jnp.astype(u, dt), jnp.astype(v, dt)
+    u, v = promote_args(u, v)
+    dt = dtype_of(u)
     m, n = shape_of(u)[0] - 1, shape_of(v)[0] - 1
     scale = 1.0 / v[0]
     r = u

@@ -9,7 +9,7 @@ from ..core import shape_of, ndim_of, dtype_of
 from ..errors import ShapeError
 from ..prims import elementwise as ew
 from ..prims.products import _LETTERS, dot_general_p, einsum_p
-from .base import asarray_like, astype, canonicalize_axis
+from .base import asarray_like, astype, canonicalize_axis, promote_args
 from .indexing import diagonal
 from .reductions import sum as _sum
 from .shapes import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape,
@@ -19,7 +19,7 @@ from .shapes import (broadcast_to, concatenate, expand_dims, moveaxis, ravel, re
 def _inputs(a, b, preferred_element_type):
     """The operands as arrays; with JAX's ``preferred_element_type``, converted to it so
     the product accumulates (and comes out) in that dtype."""
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = promote_args(a, b)   # JAX's promotion (int32 with float32 is float32)
     if preferred_element_type is not None:
         a, b = astype(a, preferred_element_type), astype(b, preferred_element_type)
     return a, b
@@ -148,8 +148,8 @@ def outer(a, b, out=None):
     array([[ 1, 10],
            [ 2, 20]])
     """
-    a, b = ravel(asarray_like(a)), ravel(asarray_like(b))
-    return _dg(a, b, (), ())
+    a, b = promote_args(a, b)
+    return _dg(ravel(a), ravel(b), (), ())
 
 
 def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
@@ -216,7 +216,7 @@ def einsum(subscripts, *operands, out=None, optimize=True, precision=None,
     kwargs.pop("order", None)  # memory layout: no meaning for the result's values
     if kwargs:
         raise TypeError(f"einsum() got an unexpected keyword argument {next(iter(kwargs))!r}")
-    ops = [asarray_like(o) for o in operands]
+    ops = promote_args(*operands) if dtype is None else [asarray_like(o) for o in operands]
     if preferred_element_type is not None:
         ops = [astype(o, preferred_element_type) for o in ops]
     if dtype is not None:
@@ -279,7 +279,7 @@ def kron(a, b):
     array([[1., 1., 0., 0.],
            [0., 0., 1., 1.]])
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = promote_args(a, b)
     nd = max(ndim_of(a), ndim_of(b))
     a = reshape(a, (1,) * (nd - ndim_of(a)) + shape_of(a))
     b = reshape(b, (1,) * (nd - ndim_of(b)) + shape_of(b))
@@ -296,7 +296,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     >>> cross(np.array([1.0, 0, 0]), np.array([0, 1.0, 0]))
     array([0., 0., 1.])
     """
-    a, b = asarray_like(a), asarray_like(b)
+    a, b = promote_args(a, b)
     if axis is not None:
         axisa = axisb = axisc = axis
     a = moveaxis(a, axisa, -1)

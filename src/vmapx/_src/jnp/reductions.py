@@ -5,7 +5,9 @@ import builtins
 
 import numpy as np
 
+from .. import inputs
 from ..core import Tracer, shape_of, ndim_of, dtype_of
+from . import dtypes as _dt
 from ..prims import elementwise as ew, reductions as rp, shapes as sp
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, _check_no_out
 from .shapes import broadcast_to, concatenate
@@ -109,7 +111,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     axes = canonicalize_axes(axis, ndim_of(a))
     dt = dtype_of(a)
     if dtype is None and dt.kind in "biu":
-        dtype = np.float64
+        dtype = _dt.to_inexact(dt)   # JAX: float32 for int32, float64 for int64
     if dtype is None and dt == np.float16:  # NumPy accumulates half floats in float32
         return astype(globals()["mean"](a, axes, np.float32, None, keepdims, where=where), dt)
     n = _count(a, axes)
@@ -134,6 +136,8 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     if correction is not None:
         ddof = correction
     a = asarray_like(a)
+    if dtype is None and not inputs.is_inexact(dtype_of(a)):
+        a = astype(a, _dt.to_inexact(dtype_of(a)))   # JAX: int32 gives float32
     axes = canonicalize_axes(axis, ndim_of(a))
     m = globals()["mean"](a, axis=axes, dtype=dtype, keepdims=True, where=where) \
         if mean is None else asarray_like(mean)
@@ -201,6 +205,9 @@ def _cumulative(prim, name):
             axis = 0
         params = {}
         if prim in (rp.cumsum_p, rp.cumprod_p):
+            dt = dtype_of(a)
+            if dtype is None and dt.kind in "iu" and not _dt.numpy_semantics():
+                dtype = dt   # JAX does not widen cumulative sums and products of integers
             params["dtype"] = None if dtype is None else np.dtype(dtype)
         return prim.bind(a, axis=canonicalize_axis(axis, ndim_of(a)), **params)
     fn.__name__ = fn.__qualname__ = name
@@ -223,6 +230,9 @@ def _cumulative_api(fn, name, identity):
             axis = 0
         if ndim_of(x) == 0:
             x = sp.reshape_p.bind(x, new_sizes=(1,))
+        if dtype is None and identity == 0 and dtype_of(x).kind in "biu":
+            # JAX's cumulative_sum widens integers as sum does (its cumsum does not)
+            dtype = np.uint64 if dtype_of(x).kind == "u" else np.int64
         r = fn(x, axis=axis, dtype=dtype, out=out)
         if not include_initial:
             return r

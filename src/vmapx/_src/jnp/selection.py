@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Tracer, dtype_of, ndim_of, shape_of
+from . import dtypes as _dt
 from .base import asarray_like, canonicalize_axis, concrete_size
 from . import basic_api as jnp
 from ..prims import shapes as sp
@@ -37,8 +38,7 @@ def select(condlist, choicelist, default=0):
         raise ValueError("select with an empty condition list is not possible")
     choices = [c if type(c) in (int, float, complex) else asarray_like(c) for c in choicelist]
     fallback = default if type(default) in (int, float, complex) else asarray_like(default)
-    dtype = np.result_type(*[c if type(c) in (int, float, complex) else dtype_of(c)
-                             for c in choices + [fallback]])
+    dtype = _dt.promote_values(*choices, fallback)   # JAX's promotion
     conds = [asarray_like(c) for c in condlist]
     for i, c in enumerate(conds):
         if dtype_of(c) != np.bool_:
@@ -118,8 +118,8 @@ def choose(a, choices, out=None, mode="raise"):
         a = jnp.clip(a, 0, n - 1)
     else:
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
-    dtype = np.result_type(*[dtype_of(c) if k is None else k
-                             for c, k in zip(choices, kinds, strict=True)])
+    dtype = _dt.result_type(*[dtype_of(c) if k is None else k
+                              for c, k in zip(choices, kinds, strict=True)])
     shape = np.broadcast_shapes(shape_of(a), *[shape_of(c) for c in choices])
     res = jnp.broadcast_to(jnp.astype(choices[0], dtype), shape)
     for k in range(1, n):

@@ -18,11 +18,12 @@ import numpy as np
 
 from .. import inputs
 from ..core import Tracer, dtype_of, ndim_of, shape_of
+from . import dtypes as _dt
 from .base import asarray_like, canonicalize_axis, concrete_size
 from .static_args import concrete_or_error
 from . import basic_api as jnp
 from .reductions import count_nonzero
-from .searching import searchsorted
+from .searching import searchsorted_intp as searchsorted
 
 __all__ = ["unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
            "intersect1d", "union1d", "setdiff1d", "setxor1d", "isin", "lexsort", "partition",
@@ -208,7 +209,7 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
     if n == 0:
         found = jnp.zeros(shape_of(element), bool)
     else:
-        dt = np.result_type(dtype_of(element), dtype_of(test))
+        dt = _dt.promote(dtype_of(element), dtype_of(test))   # JAX's (NumPy's for NumPy code)
         srt = jnp.sort(jnp.astype(test, dt))
         e = jnp.astype(element, dt)
         pos = jnp.clip(searchsorted(srt, e, side="left"), 0, n - 1)

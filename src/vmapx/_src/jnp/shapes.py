@@ -7,7 +7,7 @@ from ..core import shape_of, ndim_of, dtype_of
 from .. import inputs
 from ..errors import ShapeError
 from ..prims import shapes as sp
-from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis
+from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, promote_args
 
 
 def slice_along(a, axis, start, stop, step=None):
@@ -294,6 +294,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
         arrays = [astype(a, dtype) for a in arrays]
     if len(arrays) == 1:
         return arrays[0]
+    if dtype is None:
+        arrays = promote_args(*arrays)   # JAX's promotion
     arrays = [np.asarray(a) if isinstance(a, (bool, int, float, complex)) else a for a in arrays]
     return sp.concatenate_p.bind(*arrays, axis=ax)
 

@@ -15,7 +15,7 @@ from ..prims import elementwise as ew, shapes as sp
 from . import order_statistics, reductions
 from .base import asarray_like, astype, canonicalize_axis
 from .indexing import take
-from .searching import searchsorted
+from .searching import searchsorted_intp as searchsorted
 from .shapes import (_max2, broadcast_to, concatenate, expand_dims, ravel, reshape,
                      slice_along)
 from .ufuncs import remainder, subtract

@@ -7,8 +7,31 @@ import numpy as np
 from .. import inputs
 from ..core import Tracer, dtype_of, shape_of
 from ..prims import elementwise as ew
-from .base import asarray_like, astype, make_ufunc, _check_no_out
+from . import dtypes as _dt
+from .base import asarray_like, astype, make_ufunc, promote_args, _check_no_out
 from .indexing import nonzero
+
+_INEXACT = {np.true_divide, np.arctan2, np.hypot, np.logaddexp, np.logaddexp2, np.copysign,
+            np.nextafter, np.heaviside, np.float_power, np.sqrt, np.cbrt, np.exp, np.exp2,
+            np.expm1, np.log, np.log2, np.log10, np.log1p, np.sin, np.cos, np.tan, np.arcsin,
+            np.arccos, np.arctan, np.sinh, np.cosh, np.tanh, np.arcsinh, np.arccosh,
+            np.arctanh, np.deg2rad, np.rad2deg, np.spacing, np.reciprocal}
+_NUMERIC = {np.floor_divide, np.remainder, np.fmod, np.left_shift, np.right_shift, np.square}
+_NONE = {np.logical_and, np.logical_or, np.logical_xor, np.logical_not, np.isnan, np.isinf,
+         np.isfinite, np.signbit, np.floor, np.ceil, np.trunc, np.negative, np.positive,
+         np.absolute, np.sign, np.conjugate, np.invert}
+
+
+def _rule(name, uf):
+    """The dtype rule of a ufunc (``base.make_ufunc``), as JAX's x64 promotion."""
+    if uf in _INEXACT:
+        return "inexact"
+    if uf in _NUMERIC:
+        return "numeric"
+    if uf in _NONE:
+        return "none"
+    return {np.power: "power", np.ldexp: "ldexp", np.rint: "rint"}.get(uf, "promote")
+
 
 # name in vmapx.numpy -> (primitive, number of inputs, numpy ufunc)
 UFUNCS = {}
@@ -51,8 +74,25 @@ for _name, _uf in [
                   np.invert: "invert"}.get(_uf, _uf.__name__)
     _prim = getattr(ew, _prim_name + "_p")
     UFUNCS[_name] = (_prim, _uf.nin, _uf)
-    globals()[_name] = make_ufunc(_prim, _uf.nin, _name, _uf)
+    globals()[_name] = make_ufunc(_prim, _uf.nin, _name, _uf, _rule(_name, _uf))
 
+_float_power_numpy = float_power   # noqa: F821 - made in the loop above
+_float_power_jax = make_ufunc(ew.power_p, 2, "float_power", np.float_power, "inexact")
+
+
+def float_power(x, y, /, out=None, *, where=True, dtype=None):
+    """``x ** y`` in an inexact dtype, as ``jax.numpy.float_power``: the operands
+    promoted and made inexact (int32 gives float32); NumPy's ``float_power``
+    (float64 at least) when NumPy code calls it on traced values.
+
+    >>> float_power(np.array([2, 3], np.int32), 2)
+    array([4., 9.], dtype=float32)
+    """
+    fn = _float_power_numpy if _dt.numpy_semantics() else _float_power_jax
+    return fn(x, y, out, where=where, dtype=dtype)
+
+
+float_power._prim = ew.power_p   # converts its own results (array.wrap_namespace)
 UFUNC_TO_FN = {}
 for _name, (_p, _n, _uf) in UFUNCS.items():
     UFUNC_TO_FN.setdefault(_uf, globals()[_name])
@@ -106,7 +146,8 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     if x is None or y is None:
         raise ValueError("Either both or neither of the x and y arguments should be provided "
                          "to vmapx.numpy.where.")
-    condition, x, y = asarray_like(condition), asarray_like(x), asarray_like(y)
+    condition = asarray_like(condition)
+    x, y = promote_args(x, y)   # JAX's promotion
     if inputs.RANK_CHECK[0]:
         inputs.check_rank_promotion("where", (shape_of(condition), shape_of(x), shape_of(y)))
     return ew.where_p.bind(condition, x, y)
@@ -124,11 +165,20 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
     a = asarray_like(a)
+    if not _dt.numpy_semantics() and any(
+            v is not None and _dt.key_of(v) in (complex, _C64, _C128) for v in (a, lo, hi)):
+        raise ValueError("Clip received a complex value either through the input or the "
+                         "min/max keywords. Complex values have no ordering and cannot be "
+                         "clipped. Please convert to a real value or array by taking the real "
+                         "or imaginary components via jax.numpy.real/imag respectively.")
     if lo is not None:
-        a = ew.maximum_p.bind(a, asarray_like(lo))
+        a = maximum(a, lo)   # noqa: F821 - made by make_ufunc above (JAX's promotion)
     if hi is not None:
-        a = ew.minimum_p.bind(a, asarray_like(hi))
+        a = minimum(a, hi)   # noqa: F821
     return a
+
+
+_C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
 
 def fabs(x, /, out=None, *, where=True):
@@ -169,6 +219,11 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     array([ True, False])
     """
     a, b = asarray_like(a), asarray_like(b)
+    dt = _dt.promote_values(a, b)
+    if not inputs.is_inexact(dt):
+        if not _dt.numpy_semantics():
+            return equal(a, b)   # noqa: F821 - JAX: integers and bools compare exactly
+        a, b = astype(a, np.float64), astype(b, np.float64)   # NumPy: as floats
     diff = ew.abs_p.bind(ew.subtract_p.bind(a, b))
     tol = ew.add_p.bind(atol, ew.multiply_p.bind(rtol, ew.abs_p.bind(b)))
     out = ew.less_equal_p.bind(diff, tol)
