@@ -18,6 +18,7 @@ from numpy import (cdouble, csingle, double, single, character, flexible, object
 
 from .. import inputs
 from ..batching import BatchTracer as _BatchTracer
+from ..staging import StagingTracer as _StagingTracer
 from ..core import Tracer, dummy_of
 from .array import Array
 
@@ -149,6 +150,13 @@ def promote_keys(*keys):
 _WEAK_KIND = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
 
 
+def _aval_key(aval):
+    if aval.weak_type:
+        w = _WEAK_KIND.get(aval.dtype.kind)
+        return _D(bool) if w is bool or w is None else w
+    return aval.dtype
+
+
 def key_of(x):
     """The promotion key of an operand: its dtype, or ``int`` / ``float`` /
     ``complex`` for a weakly typed one (a Python scalar, a weak traced value).
@@ -160,16 +168,16 @@ def key_of(x):
         v = x.val
         if type(v) is np.ndarray:   # a batched value (never weak): no aval to build
             return v.dtype
+        if type(v) is _StagingTracer:   # vmap under jit: the staged value's aval
+            return _aval_key(v._aval)   # (same dtype and weakness), no aval to build
+    if t is _StagingTracer:
+        return _aval_key(x._aval)
     if t is int or t is float or t is complex:
         return t
     if t is bool:
         return _D(bool)
     if isinstance(x, Tracer):
-        aval = x.aval
-        if aval.weak_type:
-            w = _WEAK_KIND.get(aval.dtype.kind)
-            return _D(bool) if w is bool or w is None else w
-        return aval.dtype
+        return _aval_key(x.aval)
     dt = getattr(x, "dtype", None)
     if isinstance(dt, np.dtype):
         return dt
