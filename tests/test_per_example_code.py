@@ -756,3 +756,64 @@ def test_reading_buffer_rows_in_a_loop_keeps_no_dead_view_links():
 
     assert_loop(f, XS[:, :3])
     assert 0 < max(seen) <= 64
+
+
+# ------------------------------------------- NumPy's functions that write in place
+
+PTS = RNG.standard_normal((5, 4, 2))
+
+
+def _nearest_other(p):
+    d = np.sqrt(((p[:, None] - p[None]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)        # into a traced array: the distance matrix
+    return d.min(1)
+
+
+def _put_cycled(p):
+    y = p.ravel().copy()
+    np.put(y, [0, 2, -1], [9.0, 8.0])  # values repeat, a negative index counts back
+    return y
+
+
+def _put_traced_values(p):
+    y = np.zeros(8)
+    np.put(y, [1, 3], p[0])            # into a buffer
+    return y
+
+
+def _copyto_where(p):
+    y = np.zeros_like(p)
+    np.copyto(y, p, where=p > 0)
+    return y
+
+
+def _putmask_cycled(p):
+    y = p.copy()
+    np.putmask(y, y < 0, [7.0, 8.0, 9.0])   # values by flat position
+    return y
+
+
+def _place_in_order(p):
+    y = p.copy()
+    np.place(y, y > 0, [1.0, 2.0])     # the k-th selected element takes vals[k % 2]
+    return y
+
+
+def _fill_diagonal_wrapped(p):
+    d = np.outer(p.ravel(), p.ravel())[:, :3].copy()
+    np.fill_diagonal(d, [5.0, 6.0], wrap=True)
+    return d
+
+
+@pytest.mark.parametrize("f", [_nearest_other, _put_cycled, _put_traced_values, _copyto_where,
+                               _putmask_cycled, _place_in_order, _fill_diagonal_wrapped],
+                         ids=lambda f: f.__name__)
+def test_numpy_functions_that_write_in_place_equal_the_loop(f):
+    assert_loop(f, PTS)
+
+
+def test_in_place_numpy_functions_under_jit_keep_jaxs_immutability_error():
+    with pytest.raises(TypeError, match="modifies its argument in place"):
+        vmapx.jit(lambda p: (np.fill_diagonal(p, 0.0), p)[1])(np.ones((3, 3)))
+    with pytest.raises(IndexError, match="index 9 is out of bounds"):
+        vmapx.vmap(lambda p: (np.put(p.ravel().copy(), [9], 1.0), p)[1])(PTS)

@@ -258,6 +258,9 @@ class Buffer(StandIn):
     def __array_function__(self, func, types, args, kwargs):
         if not (_has_tracer(args) or _has_tracer(tuple(kwargs.values()))):
             return super().__array_function__(func, types, args, kwargs)
+        write = IN_PLACE_FUNCTIONS.get(func)
+        if write is not None and args and args[0] is self:   # a traced write into the buffer
+            return write(*args, **kwargs)
         args = [resolve(a) for a in args]
         kwargs = {k: resolve(v) for k, v in kwargs.items()}
         return func(*args, **kwargs)
@@ -337,6 +340,88 @@ def _out_result(out, outs):
     """What a ufunc call with ``out=`` returns: the output array (the tuple when
     the ufunc has several outputs), as NumPy's own ufuncs do."""
     return outs[0] if len(outs) == 1 else out
+
+
+# ------------------------------------------------ NumPy's functions that write in place
+# ``np.fill_diagonal(D, v)``, ``np.put``, ``np.putmask``, ``np.place`` and
+# ``np.copyto`` called in per-example code on a traced array, or on a buffer
+# (``np.zeros``'s result, a copy): each is one item assignment ``a[...] = new``
+# of the whole array (``new`` computed with vmapx.numpy), so the write follows
+# the rules of ``x[i] = v`` (batched, through views; JAX's error under ``jit``).
+
+
+def _cycled(values, n):
+    """``values`` repeated (flat) to ``n`` entries, as NumPy's ``put`` and
+    ``putmask`` repeat a short ``values``."""
+    v = jnp.ravel(resolve(values))
+    k = v.shape[0]
+    if k == n or k == 1:
+        return v if k == n else jnp.broadcast_to(v, (n,))
+    if k == 0:
+        raise ValueError("cannot write from an empty sequence of values")
+    return jnp.take(v, np.arange(n) % k)
+
+
+def _fill_diagonal(a, val, wrap=False):
+    shape = a.shape
+    if len(shape) < 2:
+        raise ValueError("array must be at least 2-d")
+    if len(shape) == 2:
+        step, end = shape[1] + 1, None if wrap else shape[1] * shape[1]
+    else:
+        if len(set(shape)) != 1:
+            raise ValueError("All dimensions of input must be of equal length")
+        step, end = 1 + int(np.cumprod(shape[:-1]).sum()), None
+    flat = np.arange(int(np.prod(shape)))[:end:step]
+    a[np.unravel_index(flat, shape)] = _cycled(val, len(flat))
+
+
+def _put(a, ind, v, mode="raise"):
+    ind = np.asarray(resolve(ind)).ravel()   # positions are concrete (a traced one splits)
+    size = int(np.prod(a.shape))
+    if mode == "wrap":
+        ind = ind % size
+    elif mode == "clip":
+        ind = np.clip(ind, 0, size - 1)
+    elif ind.size and (ind.max() >= size or ind.min() < -size):
+        bad = ind[(ind >= size) | (ind < -size)][0]
+        raise IndexError(f"index {bad} is out of bounds for axis 0 with size {size}")
+    if ind.size:
+        a[np.unravel_index(ind % size, a.shape)] = _cycled(v, ind.size)
+
+
+def _putmask(a, mask, values):
+    n = int(np.prod(a.shape))
+    full = jnp.reshape(_cycled(values, n), a.shape)   # values by flat position
+    a[...] = jnp.where(resolve(mask), full, resolve(a))
+
+
+def _place(arr, mask, vals):
+    mask = jnp.asarray(resolve(mask))
+    flat = jnp.ravel(mask)
+    v = jnp.ravel(resolve(vals))
+    if v.shape[0] == 0:
+        if bool(jnp.any(flat)):
+            raise ValueError("Cannot insert from an empty array!")
+        return
+    # the k-th True position takes vals[k % len(vals)]
+    k = (jnp.cumsum(flat) - 1) % v.shape[0]
+    full = jnp.reshape(jnp.take(v, k), arr.shape)
+    arr[...] = jnp.where(mask, full, resolve(arr))
+
+
+def _copyto(dst, src, casting="same_kind", where=True):
+    src = resolve(src)
+    if where is True:
+        dst[...] = jnp.broadcast_to(src, dst.shape)
+    else:
+        dst[...] = jnp.where(resolve(where), src, resolve(dst))
+
+
+IN_PLACE_FUNCTIONS = {np.fill_diagonal: _fill_diagonal, np.put: _put, np.putmask: _putmask,
+                      np.place: _place, np.copyto: _copyto}
+"""NumPy functions that write into their first argument, and how a traced
+array or a buffer takes the write (``interop`` and ``Buffer`` dispatch here)."""
 
 
 def resolve(x):

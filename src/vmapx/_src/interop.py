@@ -238,6 +238,9 @@ def _array_function(self, func, types, args, kwargs):
             f"numpy.{func.__name__}(..., out=...) cannot write into an array inside a "
             "transformed function: traced arrays are immutable. Use the returned value "
             "instead (for a partial update, x = x.at[idx].set(value)).")
+    write = inplace.IN_PLACE_FUNCTIONS.get(func)
+    if write is not None and args and isinstance(args[0], Tracer) and splittable(args[0]):
+        return write(*args, **kwargs)   # per-example code writing into a traced array
     fn = _lookup_function(func)
     if fn is None:
         mod = getattr(func, "__module__", "numpy") or "numpy"
