@@ -817,3 +817,45 @@ def test_in_place_numpy_functions_under_jit_keep_jaxs_immutability_error():
         vmapx.jit(lambda p: (np.fill_diagonal(p, 0.0), p)[1])(np.ones((3, 3)))
     with pytest.raises(IndexError, match="index 9 is out of bounds"):
         vmapx.vmap(lambda p: (np.put(p.ravel().copy(), [9], 1.0), p)[1])(PTS)
+
+
+def _clip_out(p):
+    y = p.copy()
+    np.clip(y, -0.5, 0.5, out=y)       # a NumPy function writing into its out=
+    return y
+
+
+def _ufunc_outs(p):
+    y = p.copy()
+    np.exp(y, out=y)
+    np.add(y, 1.0, out=y)
+    q, r = np.zeros_like(p), np.zeros_like(p)
+    np.divmod(p, 0.7, out=(q, r))      # two outputs
+    return y + q + 10 * r
+
+
+def _add_at_counts(p):
+    counts = np.zeros(3)
+    np.add.at(counts, (np.abs(p.ravel()) * 2).astype(int) % 3, 1)   # traced indices
+    return counts
+
+
+def _ufunc_at_mixed(p):
+    y = p.ravel().copy()
+    np.maximum.at(y, [0, 0, 2], [5.0, 7.0, -9.0])   # repeated indices all apply
+    np.subtract.at(y, [1], p[0, 0])
+    np.multiply.at(y, [3, 3], 2.0)
+    return y
+
+
+@pytest.mark.parametrize("f", [_clip_out, _ufunc_outs, _add_at_counts, _ufunc_at_mixed],
+                         ids=lambda f: f.__name__)
+def test_out_arguments_and_ufunc_at_write_per_example_as_numpy(f):
+    assert_loop(f, PTS, exact=False)
+
+
+def test_out_into_a_traced_array_under_jit_is_still_refused():
+    with pytest.raises(TypeError, match="cannot write into a traced array"):
+        vmapx.jit(lambda p: np.exp(p, out=p))(np.ones(3))
+    with pytest.raises(TypeError, match="modifies its first argument in place"):
+        vmapx.jit(lambda p: np.add.at(p, [0], 1.0))(np.ones(3))

@@ -225,6 +225,9 @@ class Buffer(StandIn):
         return out
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "at" and inputs[0] is self and any(
+                isinstance(resolve(a), Tracer) for a in inputs):
+            return ufunc_at(ufunc, self, *inputs[1:])   # a traced update of the buffer
         out = kwargs.pop("out", None)
         inputs = [resolve(a) for a in inputs]
         if out is None:
@@ -416,6 +419,40 @@ def _copyto(dst, src, casting="same_kind", where=True):
         dst[...] = jnp.broadcast_to(src, dst.shape)
     else:
         dst[...] = jnp.where(resolve(where), src, resolve(dst))
+
+
+_AT_METHODS = {np.add: "add", np.multiply: "multiply", np.minimum: "min", np.maximum: "max"}
+
+
+def ufunc_at(ufunc, a, indices, b=None):
+    """``ufunc.at(a, indices, b)`` into a traced array or a buffer: NumPy's
+    unbuffered update (repeated indices all apply) is ``.at[indices]``'s, then
+    one item assignment of the whole array."""
+    current = jnp.asarray(resolve(a))
+    b = resolve(b)
+    if ufunc is np.subtract:
+        new = current.at[indices].add(jnp.negative(b))
+    elif ufunc in _AT_METHODS:
+        new = getattr(current.at[indices], _AT_METHODS[ufunc])(b)
+    else:
+        raise TypeError(f"numpy.{ufunc.__name__}.at on a traced array is not supported by "
+                        "vmapx (add, subtract, multiply, minimum and maximum are)")
+    a[...] = new
+
+
+def write_outputs(outs, results):
+    """``results`` written into the traced arrays / buffers ``outs`` (a ufunc's or
+    a NumPy function's ``out=`` in per-example code), which are returned."""
+    results = results if isinstance(results, tuple) else (results,)
+    for o, r in zip(outs, results, strict=True):
+        o[...] = r
+    return outs if len(outs) > 1 else outs[0]
+
+
+def is_box(x) -> bool:
+    """A value per-example code may write into: a traced array of an eager vmap,
+    or a buffer."""
+    return type(x) is Buffer or (isinstance(x, Tracer) and splittable(x))
 
 
 IN_PLACE_FUNCTIONS = {np.fill_diagonal: _fill_diagonal, np.put: _put, np.putmask: _putmask,

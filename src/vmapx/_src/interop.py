@@ -123,6 +123,10 @@ def _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs):
         kwargs.pop("out")
         return _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
     if out is not None:
+        if all(inplace.is_box(o) for o in out):   # per-example code writing into its arrays
+            kwargs.pop("out")
+            return inplace.write_outputs(out, _array_ufunc_impl(self, ufunc, method, *inputs,
+                                                                **kwargs))
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
             "arrays are immutable. Use the returned value instead (for a partial update, "
@@ -143,6 +147,8 @@ def _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs):
         a, b = jnp.asarray(a), jnp.asarray(b)
         return fn(jnp.reshape(a, jnp.shape(a) + (1,) * jnp.ndim(b)), b)
     if method == "at":
+        if inplace.is_box(inputs[0]):
+            return inplace.ufunc_at(ufunc, *inputs)
         raise TypeError(
             f"numpy.{ufunc.__name__}.at modifies its first argument in place, which traced "
             "arrays cannot do: they are immutable. Use the functional form "
@@ -233,7 +239,11 @@ def _reduceat(ufunc, x, indices, axis=0, dtype=None):
 
 
 def _array_function(self, func, types, args, kwargs):
-    if kwargs.get("out") is not None:
+    out = kwargs.get("out")
+    if out is not None and inplace.is_box(out):   # ``np.clip(y, a, b, out=y)`` per example
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+        return inplace.write_outputs((out,), _array_function(self, func, types, args, kwargs))
+    if out is not None:
         raise TypeError(
             f"numpy.{func.__name__}(..., out=...) cannot write into an array inside a "
             "transformed function: traced arrays are immutable. Use the returned value "
