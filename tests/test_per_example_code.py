@@ -859,3 +859,43 @@ def test_out_into_a_traced_array_under_jit_is_still_refused():
         vmapx.jit(lambda p: np.exp(p, out=p))(np.ones(3))
     with pytest.raises(TypeError, match="modifies its first argument in place"):
         vmapx.jit(lambda p: np.add.at(p, [0], 1.0))(np.ones(3))
+
+
+# ------------------------------------------- NumPy's global random state
+
+
+def _noisy(p):
+    return p + np.random.normal(size=p.shape)
+
+
+def _two_draws(p):
+    a = np.random.rand()
+    return p * a + np.random.randint(0, 10)
+
+
+def test_draws_from_numpys_global_random_state_are_the_loops():
+    # each example draws from the advancing state, as the loop does (the call runs as
+    # the loop, with a warning naming the line); one batched draw would repeat it
+    for f in (_noisy, _two_draws):
+        np.random.seed(0)
+        want = loop(f, PTS)
+        np.random.seed(0)
+        with pytest.warns(VmapLoopWarning, match="draws from NumPy's global random state"):
+            got = vmapx.vmap(f)(PTS)
+        np.testing.assert_array_equal(got, want)
+    np.random.seed(1)
+    want = np.stack([vmapx.grad(lambda v: (v * np.random.rand()).sum())(p) for p in PTS])
+    np.random.seed(1)
+    with pytest.warns(VmapLoopWarning):
+        got = vmapx.vmap(vmapx.grad(lambda v: (v * np.random.rand()).sum()))(PTS)
+    np.testing.assert_allclose(got, want)
+
+
+def test_under_jit_or_strict_a_global_draw_is_made_once_as_in_jax():
+    for g in (vmapx.jit(vmapx.vmap(_noisy)), vmapx.vmap(vmapx.jit(_noisy)),
+              vmapx.vmap(_noisy, strict=True)):
+        np.random.seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", VmapLoopWarning)
+            out = g(PTS)
+        np.testing.assert_allclose(out[0] - PTS[0], out[1] - PTS[1])

@@ -518,7 +518,7 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
 
 def _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback):
     """The per-example loop a run fell back to (``concrete.LoopFallback``)."""
-    concrete.warn_loop(fallback.site, axis.size, _fun_name(fun))
+    concrete.warn_loop(fallback.site, axis.size, _fun_name(fun), fallback.why)
     out = concrete.run_loop(fun, treedef, leaves, in_dims, axis.size, out_axes, axis.name)
     out_leaves, out_tree = tu.tree_flatten(out)
     return tu.tree_unflatten(out_tree, [_finish(o) for o in out_leaves])

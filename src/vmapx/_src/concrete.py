@@ -65,10 +65,11 @@ class LoopFallback(BaseException):
     NumPy's protocol probing swallows it on its way to the ``vmap`` call that
     owns ``split``."""
 
-    def __init__(self, split, site):
+    def __init__(self, split, site, why=None):
         super().__init__()
         self.split = split
         self.site = site
+        self.why = why   # what the line does, when it is not a Python value per example
 
 
 HOOKS_ACTIVE: dict = {}
@@ -236,16 +237,23 @@ def user_site():
     return "<unknown>", 0, {}
 
 
-def warn_loop(site, n, fun_name):
+def warn_loop(site, n, fun_name, why=None):
     filename, lineno, globs = site
     registry = globs.setdefault("__warningregistry__", {}) if globs else None
+    where = f"the line {os.path.basename(filename)}:{lineno}"
+    if why is not None:   # a draw from NumPy's global random state
+        text = (f"{where} {why}, which the loop does once per example. To keep it "
+                "batched, draw for the whole batch outside the function and pass the "
+                "numbers in, or use vmapx.random with a key per example.")
+    else:
+        text = (f"{where} needs a Python value (an `if`, `float(x)`, `np.asarray(x)`, "
+                "...) that differs in nearly every example. To keep it batched, keep the "
+                "value an array: np.where(c, a, b) or lax.cond for a branch, "
+                "x.astype(float) for float(x), NumPy functions called on the value itself "
+                "instead of np.asarray(x).")
     warnings.warn_explicit(
-        f"vmapx.vmap ran {fun_name} once per example (a Python loop over {n} examples): the "
-        f"line {os.path.basename(filename)}:{lineno} needs a Python value (an `if`, "
-        "`float(x)`, `np.asarray(x)`, ...) that differs in nearly every example. To keep "
-        "it batched, keep the value an array: np.where(c, a, b) or lax.cond for a branch, "
-        "x.astype(float) for float(x), NumPy functions called on the value itself instead "
-        "of np.asarray(x).",
+        f"vmapx.vmap ran {fun_name} once per example (a Python loop over {n} examples): "
+        + text,
         VmapLoopWarning, filename, lineno, registry=registry,
         module=globs.get("__name__", "<unknown>") if globs else "<unknown>")
 

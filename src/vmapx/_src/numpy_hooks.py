@@ -36,8 +36,11 @@ import numpy as np
 
 from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
+from .autodiff import JVPTrace as _JVPTrace
+from .batching import BatchTrace as _BatchTrace
 from .caches import LRUCache, register
-from .core import Tracer
+from .core import Tracer, _state as _core_state
+from .staging import StagingTrace as _StagingTrace
 from .jnp.array import Array
 
 _lock = threading.Lock()
@@ -199,6 +202,57 @@ def _math_wrappers():
     return out
 
 
+# NumPy's global random state: a draw inside an eager vmap would be made once
+# for the whole batch, where the loop over the examples draws once per example
+# from the advancing state (different numbers for each). So a draw there runs
+# the function as that loop (``concrete.LoopFallback``), whose draws are exactly
+# the loop's; under jit (one trace) the draw stays at trace time, as in JAX.
+_RANDOM_FUNCTIONS = (
+    "random", "random_sample", "ranf", "sample", "rand", "randn", "randint",
+    "random_integers", "normal", "standard_normal", "uniform", "choice", "permutation",
+    "shuffle", "exponential", "standard_exponential", "gamma", "standard_gamma", "beta",
+    "binomial", "poisson", "multinomial", "multivariate_normal", "lognormal", "laplace",
+    "logistic", "gumbel", "chisquare", "f", "geometric", "hypergeometric", "pareto", "power",
+    "rayleigh", "triangular", "vonmises", "wald", "weibull", "zipf", "dirichlet", "bytes",
+    "standard_cauchy", "standard_t", "negative_binomial", "noncentral_chisquare",
+    "noncentral_f", "logseries")
+
+
+def _eager_split():
+    """The split state of the eager vmap running the current operation, or ``None``
+    (no vmap, or a ``jit`` above or below it: a jit traces the draw once, as JAX)."""
+    t = _core_state.trace
+    split = None
+    while t is not None:
+        if type(t) is _JVPTrace and type(t.parent) is _StagingTrace:
+            t = t.parent   # grad's tangents are staged; its primal values run eagerly
+        elif type(t) is _StagingTrace:
+            return None
+        elif split is None and type(t) is _BatchTrace:
+            split = t.split
+        t = t.parent
+    return split
+
+
+def _random_wrappers():
+    out = {}
+    for name in _RANDOM_FUNCTIONS:
+        orig = getattr(np.random, name, None)
+        if orig is None:
+            continue
+
+        def w(*args, _orig=orig, **kwargs):
+            split = _eager_split()
+            if split is not None:
+                raise concrete.LoopFallback(split, concrete.user_site(),
+                                            "draws from NumPy's global random state")
+            return _orig(*args, **kwargs)
+        w.__name__ = w.__qualname__ = name
+        w.__doc__ = orig.__doc__
+        out[name] = w
+    return out
+
+
 _NORM_METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
 
 
@@ -227,7 +281,8 @@ _MATH_NAMES = frozenset(("math", "sqrt", "exp", "expm1", "log", "log10", "log2",
                          "isfinite", "floor", "ceil", "trunc", "pow", "copysign", "fmod",
                          "hypot", "isclose"))
 _NORM_NAMES = frozenset(("norm", "stats"))
-ALL = ("numpy", "math", "norm")
+_RANDOM_NAMES = frozenset(_RANDOM_FUNCTIONS)
+ALL = ("numpy", "math", "norm", "random")
 
 
 def _table(obj, wrappers):
@@ -246,6 +301,8 @@ def _get_table(key):
             t = _table(np, _numpy_wrappers())
         elif key == "math":
             t = _table(math, _math_wrappers())
+        elif key == "random":
+            t = _table(np.random, _random_wrappers())
         else:
             stats = sys.modules.get("scipy.stats")
             if stats is None or not hasattr(stats, "norm"):
@@ -256,7 +313,7 @@ def _get_table(key):
 
 
 def needs(fun) -> tuple:
-    """The tables (``'numpy'``, ``'math'``, ``'norm'``) ``fun`` may call into: the
+    """The tables (``'numpy'``, ``'math'``, ``'norm'``, ``'random'``) ``fun`` may call into: the
     names used by its code and by the functions it reaches.  A miss is never
     wrong: the first data conversion it causes retries the call with every
     table (``concrete.RetryWithHooks``).  Skipping the tables a function does
@@ -290,6 +347,8 @@ def needs(fun) -> tuple:
         found.append("math")
     if names & _NORM_NAMES:
         found.append("norm")
+    if "numpy" in mods and "random" in names and names & _RANDOM_NAMES:
+        found.append("random")
     found = tuple(found)
     if key is not None:
         _NEEDS[key] = found
