@@ -899,3 +899,13 @@ def test_under_jit_or_strict_a_global_draw_is_made_once_as_in_jax():
             warnings.simplefilter("error", VmapLoopWarning)
             out = g(PTS)
         np.testing.assert_allclose(out[0] - PTS[0], out[1] - PTS[1])
+
+
+@pytest.mark.parametrize("kw", [dict(window_shape=3), dict(window_shape=(2, 2), axis=(1, 0)),
+                                dict(window_shape=(2, 2), axis=(1, 1))], ids=str)
+def test_sliding_window_view_of_a_traced_array_equals_the_loop(kw):
+    from numpy.lib.stride_tricks import sliding_window_view
+    xs = RNG.standard_normal((3, 5, 6))
+    kw = dict(kw, axis=kw.get("axis", -1))
+    assert_loop(lambda x: sliding_window_view(x, **kw), xs)
+    assert_loop(lambda x: sliding_window_view(x[0], 4).mean(-1), xs, exact=False)

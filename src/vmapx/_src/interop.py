@@ -65,7 +65,53 @@ def _build_function_table():
     table[np.result_type] = jnp.result_type
     for name, fn in histograms.NUMPY_SEMANTICS.items():   # NumPy's dtypes, not JAX's
         table[getattr(np, name)] = fn
+    table[np.lib.stride_tricks.sliding_window_view] = _sliding_window_view
     return table
+
+
+def _sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+    """``numpy.lib.stride_tricks.sliding_window_view`` of a traced array: the
+    windows gathered (a copy: traced arrays have no strides to share), in NumPy's
+    layout (each windowed axis shortened, the window axes appended in order).
+
+    >>> import vmapx
+    >>> vmapx.vmap(lambda v: np.lib.stride_tricks.sliding_window_view(v, 2))(
+    ...     np.arange(6.0).reshape(2, 3))
+    array([[[0., 1.],
+            [1., 2.]],
+    <BLANKLINE>
+           [[3., 4.],
+            [4., 5.]]])
+    """
+    if writeable:
+        raise TypeError("sliding_window_view(..., writeable=True) of a traced array: traced "
+                        "arrays are immutable (the windows are a copy)")
+    x = jnp.asarray(x)
+    shape = (window_shape,) if isinstance(window_shape, (int, np.integer)) else \
+        tuple(window_shape)
+    if axis is None:
+        axes = tuple(range(x.ndim))
+        if len(shape) != len(axes):
+            raise ValueError(f"Since axis is `None`, must provide window_shape for all "
+                             f"dimensions of `x`; got {len(shape)} window_shape elements and "
+                             f"`x.ndim` is {x.ndim}.")
+    else:
+        axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        if len(shape) != len(axes):
+            raise ValueError(f"Must provide matching length window_shape and axis; got "
+                             f"{len(shape)} window_shape elements and {len(axes)} axes "
+                             "elements.")
+    if any(w < 0 for w in shape):
+        raise ValueError("`window_shape` cannot contain negative values")
+    out = x
+    for w, ax in zip(shape, axes):
+        ax = canonicalize_axis(ax, x.ndim)
+        n = out.shape[ax]
+        if n < w:
+            raise ValueError("window shape cannot be larger than input array shape")
+        idx = np.arange(n - w + 1)[:, None] + np.arange(w)[None, :]
+        out = jnp.moveaxis(jnp.take(out, idx, axis=ax), ax + 1, -1)
+    return out
 
 
 def _lookup_function(func):
