@@ -124,5 +124,11 @@ def test_in_place_operator_on_a_numpy_array_with_a_traced_operand_rebinds_the_na
 
 
 def test_out_arguments_other_than_in_place_still_raise():
+    # into an array made inside the function (a buffer): NumPy's result, as the loop
+    out = vmapx.vmap(lambda v: np.add(v, 1.0, out=np.zeros(3)))(np.ones((2, 3)))
+    np.testing.assert_array_equal(out, np.full((2, 3), 2.0))
+    # into an array of the caller's: it cannot hold every example's values
+    outside = np.zeros(3)
     with pytest.raises(TypeError, match="out=..."):
-        vmapx.vmap(lambda v: np.add(v, 1.0, out=np.zeros(3)))(np.ones((2, 3)))
+        vmapx.vmap(lambda v: np.add(v, 1.0, out=outside))(np.ones((2, 3)))
+    np.testing.assert_array_equal(outside, np.zeros(3))
