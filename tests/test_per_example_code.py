@@ -909,3 +909,21 @@ def test_sliding_window_view_of_a_traced_array_equals_the_loop(kw):
     kw = dict(kw, axis=kw.get("axis", -1))
     assert_loop(lambda x: sliding_window_view(x, **kw), xs)
     assert_loop(lambda x: sliding_window_view(x[0], 4).mean(-1), xs, exact=False)
+
+
+def _frompyfunc_double(p):
+    return np.frompyfunc(lambda v: v * 2 if v > 0 else -v, 1, 1)(p).astype(float)
+
+
+def _structured_record(p):
+    r = np.zeros(3, dtype=[("a", float), ("b", float)])
+    r["a"] = p[0, :3] if p.ndim == 2 else p[:3]
+    r["b"] = 1.0
+    return r["a"] + r["b"]
+
+
+@pytest.mark.parametrize("f", [_frompyfunc_double, _structured_record], ids=lambda f: f.__name__)
+def test_what_only_the_loop_defines_runs_as_the_loop(f):
+    # a Python function per element, a structured array: no batched counterpart
+    with pytest.warns(VmapLoopWarning, match="once per example"):
+        assert_loop(f, XS)

@@ -36,8 +36,11 @@ import numpy as np
 from . import inputs, prng
 from . import tree as tu
 from .tree import flatten_axes
-from .core import Tracer
+from .autodiff import JVPTrace as _JVPTrace
+from .batching import BatchTrace as _BatchTrace
+from .core import Tracer, _state as _core_state
 from .jnp.base import asarray_like
+from .staging import StagingTrace as _StagingTrace
 from .jnp.shapes import stack
 from .prims.indexing import take_p
 from .prims.shapes import concatenate_p
@@ -185,6 +188,32 @@ class SplitState:
 
 
 LOOP = object()
+
+
+def eager_split():
+    """The split state of the eager vmap running the current operation, or ``None``
+    (no vmap, or a ``jit`` above or below it, whose trace runs the code once, as
+    JAX's; ``grad``'s staged tangents do not count: its values run eagerly)."""
+    t = _core_state.trace
+    split = None
+    while t is not None:
+        if type(t) is _JVPTrace and type(t.parent) is _StagingTrace:
+            t = t.parent
+        elif type(t) is _StagingTrace:
+            return None
+        elif split is None and type(t) is _BatchTrace:
+            split = t.split
+        t = t.parent
+    return split
+
+
+def request_loop(why):
+    """Run the current eager vmap call as the loop over its examples, because the
+    user's line does something only the loop defines (``why``: what it does); a
+    no-op outside an eager vmap (the caller then does what it does there)."""
+    split = eager_split()
+    if split is not None:
+        raise LoopFallback(split, user_site(), why)
 
 
 def group_by_value(full: np.ndarray, loop_min=None, loop_size=None):

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import numpy_api as jnp
 from .batching import splittable
+from .concrete import request_loop
 from .core import Tracer
 from .jnp.index_parsing import _parse
 from .jnp.array import Array
@@ -197,6 +198,8 @@ class Buffer(StandIn):
         if d["_viewed"] or not (_eager_traced(value) or _eager_traced(idx)):
             np.ndarray.__setitem__(self, idx, value)
             return
+        if self.dtype.names is not None:   # a structured array: no traced counterpart
+            request_loop("writes a traced value into a structured array")
         new = updated(self.view(np.ndarray).copy().view(Array), idx, value)
         if d["_base"] is not None:       # a tracked view: the write lifts its buffer
             _lift(d["_base"][0], self, new)

@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from . import inplace, inputs, numpy_api as jnp, numpy_hooks
+from . import concrete, inplace, inputs, numpy_api as jnp, numpy_hooks
 from .batching import BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
@@ -132,7 +132,10 @@ def _foreign_ufunc(ufunc, inputs, kwargs):
     elementwise by definition, so it runs as one callback on the whole batch
     (``pure_callback`` with ``vmap_method='broadcast_all'``; no derivative)."""
     name = f"numpy.{ufunc.__name__}"
-    if kwargs or all("O" in t for t in ufunc.types):   # np.frompyfunc: object loops only
+    if all("O" in t for t in ufunc.types):   # np.frompyfunc: a Python function per element
+        concrete.request_loop("calls a Python function on each element (np.frompyfunc)")
+        raise _unsupported(name)
+    if kwargs:
         raise _unsupported(name)
     probe = ufunc(*[np.zeros((), x.dtype) if isinstance(x, Tracer) else x for x in inputs])
     probes = probe if ufunc.nout > 1 else (probe,)

@@ -36,11 +36,8 @@ import numpy as np
 
 from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
-from .autodiff import JVPTrace as _JVPTrace
-from .batching import BatchTrace as _BatchTrace
 from .caches import LRUCache, register
-from .core import Tracer, _state as _core_state
-from .staging import StagingTrace as _StagingTrace
+from .core import Tracer
 from .jnp.array import Array
 
 _lock = threading.Lock()
@@ -218,22 +215,6 @@ _RANDOM_FUNCTIONS = (
     "noncentral_f", "logseries")
 
 
-def _eager_split():
-    """The split state of the eager vmap running the current operation, or ``None``
-    (no vmap, or a ``jit`` above or below it: a jit traces the draw once, as JAX)."""
-    t = _core_state.trace
-    split = None
-    while t is not None:
-        if type(t) is _JVPTrace and type(t.parent) is _StagingTrace:
-            t = t.parent   # grad's tangents are staged; its primal values run eagerly
-        elif type(t) is _StagingTrace:
-            return None
-        elif split is None and type(t) is _BatchTrace:
-            split = t.split
-        t = t.parent
-    return split
-
-
 def _random_wrappers():
     out = {}
     for name in _RANDOM_FUNCTIONS:
@@ -242,10 +223,7 @@ def _random_wrappers():
             continue
 
         def w(*args, _orig=orig, **kwargs):
-            split = _eager_split()
-            if split is not None:
-                raise concrete.LoopFallback(split, concrete.user_site(),
-                                            "draws from NumPy's global random state")
+            concrete.request_loop("draws from NumPy's global random state")
             return _orig(*args, **kwargs)
         w.__name__ = w.__qualname__ = name
         w.__doc__ = orig.__doc__
