@@ -6,7 +6,8 @@ Not part of the test suite (pytest never collects ``tools/``). The programs in
 regression, HMC, ODE integration, molecular dynamics, a transformer block with
 Adam, Kalman filtering, Monte Carlo, custom derivatives, cellular automata, GNN
 message passing, pytrees, NumPy-style code, stax training, debugging and
-errors, SciPy's distributions / optimizer / odeint); each prints its results.
+errors, SciPy's distributions / optimizer / odeint, a GPT-style model with typed
+keys); each prints its results.
 
 Each program runs twice in a fresh interpreter: once with JAX (x64 enabled)
 and once with every ``jax`` / ``jax.*`` import resolved to ``vmapx`` /
