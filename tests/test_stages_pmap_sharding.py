@@ -199,6 +199,8 @@ def test_placing_and_resharding_keep_values():
         vmapx.device_put(x, "gpu")      # JAX's type and wording
     with pytest.raises(ValueError, match="Received invalid value: 3"):
         vmapx.device_put(x, 3)
+    with pytest.raises(ValueError, match="Received invalid value: 'cpu'"):
+        vmapx.device_put(x, "cpu")      # a platform name is not a device, as in JAX
 
 
 def test_sharding_constraints_under_transforms():

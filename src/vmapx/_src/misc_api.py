@@ -182,8 +182,6 @@ def _check_device(device):
         return
     if isinstance(device, sharding.Sharding):   # a layout over the one device
         return
-    if isinstance(device, str) and device.lower() in ("cpu", "cpu:0"):
-        return
     raise ValueError("`device_put` only accepts `None`, a `Sharding`, a `Device` or a pytree "
                      f"of these values. Received invalid value: {device!r} (vmapx has one "
                      "device, vmapx.devices()[0], the CPU)")
