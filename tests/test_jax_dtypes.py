@@ -235,3 +235,33 @@ def test_scalar_types_work_on_traced_values():
     np.testing.assert_array_equal(out, [0, 2, 4])
     assert vmapx.jit(lambda t: jnp.int16(t))(3.9).dtype == np.int16
     assert vmapx.grad(lambda t: jnp.sum(jnp.float32(t) * 2.0))(1.0) == 2.0
+
+
+# JAX 0.10.2 (x64): a traced float32 value with Python numbers in jnp.array / stack
+_ARRAY_OF_TRACED = {
+    "jit [x32, 2.0]": (lambda x: vmapx.jit(lambda v: jnp.array([v[0], 2.0]))(x), "float32"),
+    "jit [i32, 2]": (lambda x: vmapx.jit(lambda v: jnp.array([v[0].astype(np.int32), 2]))(x),
+                     "int32"),
+    "jit [i32, 2.5]": (lambda x: vmapx.jit(
+        lambda v: jnp.array([v[0].astype(np.int32), 2.5]))(x), "float64"),
+    "jit [x32, [1., 2., 3.]]": (lambda x: vmapx.jit(lambda v: jnp.array([v, [1.0, 2.0, 3.0]]))(x),
+                                "float32"),
+    "vmap [x32, 1.0]": (lambda x: vmapx.vmap(lambda v: jnp.array([v, 1.0]))(x), "float32"),
+    "jit stack": (lambda x: vmapx.jit(lambda v: jnp.stack([v[0], 2.0]))(x), "float32"),
+}
+
+
+@pytest.mark.parametrize("name", list(_ARRAY_OF_TRACED))
+def test_python_numbers_are_weak_in_jnp_array_of_traced_values(name):
+    f, want = _ARRAY_OF_TRACED[name]
+    assert f(np.ones(3, np.float32)).dtype == np.dtype(want)
+
+
+@pytest.mark.parametrize("f", [lambda x: np.array([x[0], 2.0]), lambda x: np.stack([x[0], 2.0]),
+                               lambda x: np.array([x, [1.0, 2.0, 3.0]])])
+def test_numpys_own_array_and_stack_on_traced_values_keep_numpys_dtype(f):
+    xs = np.ones((4, 3), np.float32)
+    want = np.stack([f(x) for x in xs])
+    got = vmapx.vmap(f)(xs)
+    assert got.dtype == want.dtype == np.float64
+    np.testing.assert_array_equal(got, want)

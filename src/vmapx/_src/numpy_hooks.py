@@ -38,6 +38,7 @@ from . import concrete, lax_special, numpy_api as jnp, scipy_norm
 from .inplace import Buffer, clear_views, resolve
 from .caches import LRUCache, register
 from .core import Tracer
+from .jnp import dtypes as _dt
 from .jnp.array import Array
 
 _lock = threading.Lock()
@@ -57,25 +58,36 @@ def _traced(x) -> bool:
 # ------------------------------------------------------------------ wrappers
 
 
+def _numpy_rules(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with NumPy's promotion (``dtypes.numpy_semantics``)."""
+    token = _dt.numpy_semantics_on()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _dt.numpy_semantics_off(token)
+
+
 def _numpy_wrappers():
     orig_asarray, orig_array = np.asarray, np.array
     orig_asanyarray, orig_ascontig = np.asanyarray, np.ascontiguousarray
     orig_asfortran = np.asfortranarray
 
+    # NumPy's functions, so NumPy's dtype rules (``np.array([x_f32, 2.0])`` is float64)
     def asarray(a, dtype=None, *args, **kwargs):
         if _traced(a) and _from_user():
-            return jnp.asarray(resolve(a), dtype=dtype)
+            return _numpy_rules(jnp.asarray, resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
         if _traced(object) and _from_user():
-            return jnp.array(resolve(object), dtype=dtype, ndmin=kwargs.get("ndmin", 0))
+            return _numpy_rules(jnp.array, resolve(object), dtype=dtype,
+                                ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
             if _traced(a) and _from_user():
-                return jnp.asarray(resolve(a), dtype=dtype)
+                return _numpy_rules(jnp.asarray, resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
 

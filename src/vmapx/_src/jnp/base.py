@@ -97,9 +97,10 @@ def _holds_none(obj) -> bool:
 
 def stack_nested(obj, dtype=None):
     """``numpy.array(obj)`` for a (nested) list or tuple holding traced values:
-    the items converted in turn, cast to ``dtype`` or their common dtype (a
-    Python scalar counts with its default dtype, as in ``numpy.array``: NEP 50's
-    weak scalars are for operators and ufuncs) and stacked along a new leading
+    the items converted in turn, cast to ``dtype`` or their common dtype (JAX's
+    promotion with Python scalars weak, as ``jnp.array([x_f32, 2.0])`` is
+    float32; NumPy's rule, a Python scalar counting with its default dtype, while
+    NumPy's own functions run on traced values) and stacked along a new leading
     axis, with the primitives ``stack`` binds.  Shared by ``creation.array`` and
     ``asarray_like`` (which converts every operand of the numpy layer).
 
@@ -107,7 +108,7 @@ def stack_nested(obj, dtype=None):
     array([[1., 1.],
            [0., 1.]])
     """
-    parts = []
+    parts, keys = [], []
     for o in obj:
         if isinstance(o, Tracer):
             parts.append(o)
@@ -115,7 +116,14 @@ def stack_nested(obj, dtype=None):
             parts.append(stack_nested(o))
         else:
             parts.append(accepted_array(o, np.array(o), None))
-    common = np.result_type(*[dtype_of(p) for p in parts]) if dtype is None else np.dtype(dtype)
+        keys.append(_key_of(o) if type(o) in (int, float, complex) or isinstance(o, Tracer)
+                    else _list_key(o, parts[-1]))
+    if dtype is not None:
+        common = np.dtype(dtype)
+    elif _dt.numpy_semantics():   # NumPy's np.array on traced values: NumPy's rule
+        common = np.result_type(*[dtype_of(p) for p in parts])
+    else:                         # jnp.array: JAX's, with Python scalars weak
+        common = _dt.promote_keys(*keys)[0]
     parts = [astype(p, common) for p in parts]
     shapes = {tuple(shape_of(p)) for p in parts}
     if len(shapes) != 1:
@@ -123,6 +131,24 @@ def stack_nested(obj, dtype=None):
     new_sizes = (1,) + shapes.pop()
     parts = [reshape_p.bind(p, new_sizes=new_sizes) for p in parts]
     return parts[0] if len(parts) == 1 else concatenate_p.bind(*parts, axis=0)
+
+
+_WEAK_OF_KIND = {"i": int, "u": int, "f": float, "c": complex}
+
+
+def _list_key(o, converted):
+    """The promotion key of an item of ``jnp.array``'s list: a nested list of
+    Python numbers is weak, as its numbers are (JAX's ``[x_f32, [1.0, 2.0]]`` is
+    float32); anything else by its converted dtype."""
+    dt = dtype_of(converted)
+    if isinstance(o, (list, tuple)) and _python_numbers_only(o):
+        return _WEAK_OF_KIND.get(dt.kind, dt)
+    return dt
+
+
+def _python_numbers_only(obj) -> bool:
+    return all(type(v) in (int, float, complex) or
+               (isinstance(v, (list, tuple)) and _python_numbers_only(v)) for v in obj)
 
 
 def _has_traced_item(obj) -> bool:

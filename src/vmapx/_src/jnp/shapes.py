@@ -7,6 +7,7 @@ from ..core import shape_of, ndim_of, dtype_of
 from .. import inputs
 from ..errors import ShapeError
 from ..prims import shapes as sp
+from . import dtypes as _dt
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, promote_args
 
 
@@ -331,6 +332,8 @@ def stack(arrays, axis=0, out=None, dtype=None, casting=None):
     shapes = {tuple(shape_of(a)) for a in arrays}
     if len(shapes) != 1:
         raise ValueError("all input arrays must have the same shape")
+    if dtype is None and not _dt.numpy_semantics():
+        dtype = _dt.promote_values(*arrays)   # JAX's: Python scalars weak ([x_f32, 2.0]: f32)
     ax = canonicalize_axis(axis, ndim_of(arrays[0]) + 1)
     return concatenate([expand_dims(a, ax) for a in arrays], axis=ax, dtype=dtype,
                        casting=casting)
