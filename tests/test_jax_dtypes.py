@@ -265,3 +265,15 @@ def test_numpys_own_array_and_stack_on_traced_values_keep_numpys_dtype(f):
     got = vmapx.vmap(f)(xs)
     assert got.dtype == want.dtype == np.float64
     np.testing.assert_array_equal(got, want)
+
+
+def test_concrete_lists_promote_as_jax_with_python_numbers_weak():
+    # JAX 0.10.2 (x64) dtypes; the same rule as for lists holding traced values
+    cases = [([np.float32(1), 2.0], "float32"), ([1, 2.0], "float64"),
+             ([np.int8(1), 2], "int8"), ([[np.float32(1)], [2.0]], "float32"),
+             ([np.float16(1), 3], "float16"), ([np.int32(1), 2.5], "float64"),
+             ([True, 2], "int64")]
+    for obj, want in cases:
+        assert jnp.array(obj).dtype == np.dtype(want), obj
+        assert jnp.asarray(obj).dtype == np.dtype(want), obj
+    assert jnp.array([np.float32(1), 2.0], dtype=np.float64).dtype == np.float64

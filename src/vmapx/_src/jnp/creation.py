@@ -7,6 +7,7 @@ import operator
 import numpy as np
 
 from ..core import copy_box, Tracer, shape_of, dtype_of
+from . import dtypes as _dt
 from .array import as_array
 from .base import accepted_array, asarray_like, astype, stack_nested
 from ..errors import ConcretizationTypeError, ShapeError
@@ -38,8 +39,9 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         while out.ndim < ndmin:
             out = expand_dims(out, 0)
         return out
-    return accepted_array(object, np.array(object, dtype=dtype, copy=copy, order=order,
-                                      ndmin=ndmin), dtype)
+    return _jax_list_dtype(object, accepted_array(
+        object, np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin), dtype),
+        dtype)
 
 
 def asarray(a, dtype=None, order=None, *, copy=None):
@@ -50,7 +52,43 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     """
     if _has_tracer(a):
         return array(a, dtype=dtype)
-    return accepted_array(a, np.asarray(a, dtype=dtype, order=order, copy=copy), dtype)
+    return _jax_list_dtype(
+        a, accepted_array(a, np.asarray(a, dtype=dtype, order=order, copy=copy), dtype), dtype)
+
+
+def _jax_list_dtype(obj, out, dtype):
+    """``out`` (NumPy's conversion of the list ``obj``) in JAX's dtype when that
+    differs: Python numbers in the list are weak (``[np.float32(1), 2.0]`` is
+    float32, NumPy says float64), as they are beside traced values, so a list
+    gives the same dtype whether its items are traced or not.  NumPy's own
+    ``np.array`` on traced values (``numpy_semantics``) keeps NumPy's."""
+    if dtype is not None or type(obj) not in (list, tuple) or _dt.numpy_semantics():
+        return out
+    keys = set()
+    if not _collect_keys(obj, keys) or len(keys) < 2 or \
+            all(type(k) is type for k in keys):   # Python numbers only: NumPy's = JAX's
+        return out
+    want = _dt.promote_keys(*keys)[0]
+    return out if want == out.dtype else as_array(out.astype(want))
+
+
+def _collect_keys(obj, keys) -> bool:
+    """Add the promotion keys of the leaves of the nested list ``obj``; False
+    for a leaf that is neither a number nor an array (NumPy's rule then)."""
+    for v in obj:
+        t = type(v)
+        if t is int or t is float or t is complex:
+            keys.add(t)
+        elif t is list or t is tuple:
+            if not _collect_keys(v, keys):
+                return False
+        elif isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind in "biufc":
+            keys.add(v.dtype)
+        elif t is bool:
+            keys.add(np.dtype(bool))
+        else:
+            return False
+    return True
 
 
 def _like(name, npfn):
