@@ -231,9 +231,11 @@ class EffectPrimitive(Primitive):
         """Check the operands before staging (nothing by default)."""
 
 
-def eval_jaxpr(jaxpr: Jaxpr, consts, *args):
+def eval_jaxpr(jaxpr: Jaxpr, consts, *args, apply=None):
     """Evaluate ``jaxpr`` by binding each equation's primitive (so it runs
-    under whatever traces are current: this is how transforms apply to IR)."""
+    under whatever traces are current: this is how transforms apply to IR).
+    ``apply(eqn, ins)``, when given, runs each equation instead and returns its
+    outputs as a list (``checkify`` evaluates with its checks this way)."""
     env = {}
     for v, x in zip(jaxpr.constvars, consts, strict=True):
         env[v] = x
@@ -244,7 +246,12 @@ def eval_jaxpr(jaxpr: Jaxpr, consts, *args):
         return v.val if type(v) is Literal else env[v]
 
     for eqn in jaxpr.eqns:
-        out = eqn.prim.bind(*[read(v) for v in eqn.invars], **eqn.params)
+        ins = [read(v) for v in eqn.invars]
+        if apply is not None:
+            for v, o in zip(eqn.outvars, apply(eqn, ins), strict=True):
+                env[v] = o
+            continue
+        out = eqn.prim.bind(*ins, **eqn.params)
         if eqn.prim.multiple_results:
             for v, o in zip(eqn.outvars, out, strict=True):
                 env[v] = o
