@@ -290,22 +290,7 @@ _NO_CAST = (None, None)
 
 def binary_casts(rule, table, x, y):
     """``x, y`` cast as ``rule`` (with ``table``, its cache) says."""
-    # keys (``dtypes.key_of``) inlined for batched values, arrays and Python scalars:
-    # this runs on every binary operation on traced values
-    t = type(x)
-    if t is _BatchTracer and type(x.val) is np.ndarray:
-        kx = x.val.dtype
-    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
-        kx = t if t is float or t is int or t is complex else x.dtype
-    else:
-        kx = _key_of(x)
-    t = type(y)
-    if t is _BatchTracer and type(y.val) is np.ndarray:
-        ky = y.val.dtype
-    elif t is np.ndarray or t is Array or t is float or t is int or t is complex:
-        ky = t if t is float or t is int or t is complex else y.dtype
-    else:
-        ky = _key_of(y)
+    kx, ky = _key_of(x), _key_of(y)
     # the common cases first, without the table: one float / complex dtype, or one
     # with a weak Python scalar, needs no cast under any rule
     wx = kx is float or kx is int or kx is complex
