@@ -5,6 +5,7 @@ import pytest
 import scipy.linalg as sl
 
 import vmapx
+from array_checks import same
 from vmapx.scipy import linalg
 from vmapx.test_util import check_grads
 
@@ -16,15 +17,7 @@ b = RNG.standard_normal(4)
 
 
 def _same(got, want, rtol=1e-10):
-    got = got if isinstance(got, tuple) else (got,)
-    want = want if isinstance(want, tuple) else (want,)
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        w = np.asarray(w)
-        assert type(g) is vmapx.Array, type(g)
-        assert g.shape == w.shape, (g.shape, w.shape)
-        assert g.dtype == w.dtype, (g.dtype, w.dtype)
-        np.testing.assert_allclose(g, w, rtol=rtol, atol=1e-12)
+    same(got, want, rtol, 1e-12)
 
 
 @pytest.mark.parametrize("trans", [0, 1, 2, "N", "T", "C"])

@@ -11,6 +11,7 @@ import pytest
 import scipy.linalg as sl
 
 import vmapx
+from array_checks import jit_equals_eager, loop_equals_vmap, same
 import vmapx.numpy as jnp
 from vmapx.scipy import linalg
 from vmapx.scipy.cluster.vq import vq
@@ -18,44 +19,22 @@ from vmapx.scipy.sparse import linalg as sparse
 from vmapx.test_util import check_grads
 
 RNG = np.random.default_rng(1)
+
+
+def _same(got, want, rtol=1e-10, atol=1e-12):
+    same(got, want, rtol, atol, exact_type=False)
+
+
+def _loop_equals_vmap(f, *batched, rtol=1e-10, atol=1e-12):
+    loop_equals_vmap(f, *batched, rtol=rtol, atol=atol)
+
+
+def _jit_equals_eager(f, *args):
+    jit_equals_eager(f, *args, atol=1e-13)
 A = RNG.standard_normal((4, 4))
 SPD = A @ A.T + 4 * np.eye(4)
 GEN = A + 4 * np.eye(4)
 b = RNG.standard_normal(4)
-
-
-def _same(got, want, rtol=1e-10, atol=1e-12):
-    """Shape and dtype first, then values; ``got`` a vmapx.Array (or a tuple)."""
-    got = got if isinstance(got, tuple) else (got,)
-    want = want if isinstance(want, tuple) else (want,)
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        w = np.asarray(w)
-        assert isinstance(g, vmapx.Array), type(g)
-        assert g.shape == w.shape, (g.shape, w.shape)
-        assert g.dtype == w.dtype, (g.dtype, w.dtype)
-        np.testing.assert_allclose(np.asarray(g), w, rtol=rtol, atol=atol)
-
-
-def _loop_equals_vmap(f, *batched, rtol=1e-10, atol=1e-12):
-    """``vmap(f)`` over the leading axis equals stacking ``f`` per example."""
-    got = vmapx.vmap(f)(*batched)
-    rows = [f(*xs) for xs in zip(*batched, strict=True)]
-    got = got if isinstance(got, tuple) else (got,)
-    parts = list(zip(*rows)) if isinstance(rows[0], tuple) else [rows]
-    for g, part in zip(got, parts, strict=True):
-        want = np.stack([np.asarray(p) for p in part])
-        assert g.shape == want.shape and g.dtype == want.dtype, (g.shape, g.dtype, want.dtype)
-        np.testing.assert_allclose(np.asarray(g), want, rtol=rtol, atol=atol)
-
-
-def _jit_equals_eager(f, *args):
-    eager = f(*args)
-    jitted = vmapx.jit(f)(*args)
-    for e, j in zip(eager if isinstance(eager, tuple) else (eager,),
-                    jitted if isinstance(jitted, tuple) else (jitted,), strict=True):
-        assert e.shape == j.shape and e.dtype == j.dtype
-        np.testing.assert_allclose(np.asarray(j), np.asarray(e), rtol=1e-12, atol=1e-13)
 
 
 # ----------------------------------------------------------- special matrices

@@ -10,6 +10,7 @@ import scipy.integrate as si
 import scipy.signal as ss
 
 import vmapx
+from array_checks import jit_equals_eager, loop_equals_vmap, same
 from vmapx.scipy import fft, integrate, signal
 from vmapx.test_util import check_grads
 
@@ -17,38 +18,10 @@ RNG = np.random.default_rng(0)
 
 
 def _same(got, want, rtol=1e-9, atol=1e-10):
-    got = got if isinstance(got, tuple) else (got,)
-    want = want if isinstance(want, tuple) else (want,)
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        w = np.asarray(w)
-        assert type(g) is vmapx.Array, type(g)
-        assert g.shape == w.shape, (g.shape, w.shape)
-        assert g.dtype == w.dtype, (g.dtype, w.dtype)
-        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+    same(got, want, rtol, atol)
 
 
-def _loop_equals_vmap(f, *args, in_axes=0):
-    batched = vmapx.vmap(f, in_axes=in_axes)(*args)
-    axes = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
-    size = next(a.shape[ax] for a, ax in zip(args, axes, strict=True) if ax is not None)
-    rows = [f(*[a if ax is None else np.take(a, i, ax) for a, ax in zip(args, axes, strict=True)])
-            for i in range(size)]
-    rows = rows if isinstance(rows[0], tuple) else [(r,) for r in rows]
-    for got, parts in zip(batched if isinstance(batched, tuple) else (batched,), zip(*rows),
-                          strict=True):
-        want = np.stack([np.asarray(p) for p in parts])
-        assert got.shape == want.shape and got.dtype == want.dtype, (got.shape, want.shape)
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-11)
-
-
-def _jit_equals_eager(f, *args):
-    eager = f(*args)
-    staged = vmapx.jit(f)(*args)
-    for g, w in zip(staged if isinstance(staged, tuple) else (staged,),
-                    eager if isinstance(eager, tuple) else (eager,), strict=True):
-        assert g.shape == w.shape and g.dtype == w.dtype
-        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+_loop_equals_vmap, _jit_equals_eager = loop_equals_vmap, jit_equals_eager
 
 
 # ------------------------------------------------------------ convolutions

@@ -11,6 +11,7 @@ import scipy.ndimage as snd
 from scipy.spatial.transform import Rotation as SciRotation, Slerp as SciSlerp
 
 import vmapx
+from array_checks import jit_equals_eager, loop_equals_vmap, same
 import vmapx.numpy as jnp
 from vmapx.scipy import ndimage
 from vmapx.scipy.interpolate import RegularGridInterpolator
@@ -21,28 +22,10 @@ RNG = np.random.default_rng(1)
 
 
 def _same(got, want, rtol=1e-9, atol=1e-10):
-    want = np.asarray(want)
-    assert type(got) is vmapx.Array, type(got)
-    assert got.shape == want.shape, (got.shape, want.shape)
-    assert got.dtype == want.dtype, (got.dtype, want.dtype)
-    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+    same(got, want, rtol, atol)
 
 
-def _loop_equals_vmap(f, *args, in_axes=0):
-    batched = vmapx.vmap(f, in_axes=in_axes)(*args)
-    axes = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
-    size = next(a.shape[ax] for a, ax in zip(args, axes, strict=True) if ax is not None)
-    want = np.stack([np.asarray(f(*[a if ax is None else np.take(a, i, ax)
-                                    for a, ax in zip(args, axes, strict=True)]))
-                     for i in range(size)])
-    assert batched.shape == want.shape and batched.dtype == want.dtype
-    np.testing.assert_allclose(batched, want, rtol=1e-9, atol=1e-11)
-
-
-def _jit_equals_eager(f, *args):
-    eager, staged = f(*args), vmapx.jit(f)(*args)
-    assert staged.shape == eager.shape and staged.dtype == eager.dtype
-    np.testing.assert_allclose(staged, eager, rtol=1e-12, atol=1e-12)
+_loop_equals_vmap, _jit_equals_eager = loop_equals_vmap, jit_equals_eager
 
 
 # ------------------------------------------------------------ ndimage
