@@ -136,6 +136,27 @@ def nbody_hand(P, eps=1e-3):
     return acc
 
 
+DTW_N = 2_000   # a plain Python loop over every cell: the loop is the baseline
+
+
+def dtw_data():
+    return np.random.default_rng(5).standard_normal((DTW_N, 16))
+
+
+def dtw(a):                            # decides per cell: min() of three traced values
+    s, t = a[:8], a[8:]
+    d = np.full((9, 9), np.inf)
+    d[0, 0] = 0.0
+    for i in range(1, 9):
+        for j in range(1, 9):
+            d[i, j] = abs(s[i - 1] - t[j - 1]) + min(d[i - 1, j], d[i, j - 1], d[i - 1, j - 1])
+    return d[8, 8]
+
+
+def dtw_loop(x):
+    return np.array([dtw(v) for v in x])
+
+
 def _systems(name):
     import vmapx
     import warnings
@@ -156,6 +177,9 @@ def _systems(name):
     if name == "loop":
         x = loop_data()
         return x, {"vmapx": lambda: vmapx.vmap(needs_loop)(x), "base": lambda: plain_loop(x)}
+    if name == "dtw":
+        x = dtw_data()
+        return x, {"vmapx": lambda: vmapx.vmap(dtw)(x), "base": lambda: dtw_loop(x)}
     raise KeyError(name)
 
 
@@ -170,14 +194,17 @@ WORKLOADS = [
      "hand-batched NumPy", 2.0),
     ("loop", "per-example loop fallback (float() differs per example), 100,000 x 4",
      "plain Python loop", 1.2),
+    ("dtw", "DTW of 8 x 8 cells, `min()` of traced values per cell, 2,000 examples",
+     "plain Python loop", 3.0),
 ]
 
 
 def _one(name, system):
     _, systems = _systems(name)
     fn = systems[system]
-    repeat = 3 if name == "loop" else 7
-    print(json.dumps({"t": best_time(fn, min_time=0.05 if name == "loop" else 0.2,
+    slow = name in ("loop", "dtw")
+    repeat = 3 if slow else 7
+    print(json.dumps({"t": best_time(fn, min_time=0.05 if slow else 0.2,
                                      repeat=repeat)}))
 
 

@@ -266,7 +266,11 @@ def test_loop_with_a_scalar_counter_and_traced_bound_runs_as_one_kernel(jit_back
 
 
 @needs_numba
-def test_while_loop_with_a_transcendental_body_stays_on_numpy(jit_backend):
+def test_while_loop_with_a_transcendental_body_is_fused_only_where_libm_agrees(jit_backend):
+    # exp is fused only where the kernel's libm gives NumPy's bits on this CPU
+    # (NumPy's SIMD exp, on AVX-512 machines, does not)
+    from vmapx._src.fused.codegen import libm_matches_numpy
+
     def f(x):
         return vmapx.lax.while_loop(lambda x: x > 0.5, lambda x: jnp.exp(-x) * x, x)
 
@@ -275,8 +279,8 @@ def test_while_loop_with_a_transcendental_body_stays_on_numpy(jit_backend):
     (closed,) = jf._jaxprs()
     (loop_eqn,) = [e for e in closed.jaxpr.eqns if e.prim.name == "while"]
     cache = loop_eqn.params["body_jaxpr"].cache
-    assert [v for k, v in cache.items() if isinstance(k, tuple) and k[0] == "fused_while"] \
-        == [False]
+    (runner,) = [v for k, v in cache.items() if isinstance(k, tuple) and k[0] == "fused_while"]
+    assert callable(runner) == ("exp" in libm_matches_numpy(np.float64))
     assert_bits_equal(r2, r1)
 
 

@@ -224,9 +224,41 @@ def test_if_splits_into_two_runs_each_on_its_own_examples():
         if x > 0:
             return x + 1.0
         return x - 1.0
-    xs = np.array([1.0, -1.0, 2.0, -2.0, 3.0])
-    np.testing.assert_array_equal(vmapx.vmap(f)(xs), [2.0, -2.0, 3.0, -3.0, 4.0])
+    xs = np.array([1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0, 5.0])
+    np.testing.assert_array_equal(vmapx.vmap(f)(xs), np.where(xs > 0, xs + 1.0, xs - 1.0))
     assert len(seen) == 2
+    # a group of fewer than four examples runs as the loop (cheaper than a replay)
+    seen.clear()
+    np.testing.assert_array_equal(vmapx.vmap(f)(xs[:5]), [2.0, -2.0, 3.0, -3.0, 4.0])
+    assert len(seen) == 1 + 2
+
+
+def _dtw(a):
+    s, t = a[:6], a[6:12]
+    d = np.full((7, 7), np.inf)
+    d[0, 0] = 0.0
+    for i in range(1, 7):
+        for j in range(1, 7):
+            d[i, j] = abs(s[i - 1] - t[j - 1]) + min(d[i - 1, j], d[i, j - 1], d[i - 1, j - 1])
+    return d[6, 6]
+
+
+def test_code_deciding_per_element_runs_about_as_the_loop():
+    # A dynamic program decides per cell (``min`` of traced values): the batch splits
+    # into ever smaller groups.  Runs stop once every group is small, and groups go
+    # to the loop where it is estimated cheaper than a traced replay, so few runs
+    # are traced (each example had its own traced replay before: 48 here).
+    traced = []
+
+    def counted(a):
+        traced.append(isinstance(a, vmapx.core.Tracer))
+        return _dtw(a)
+    xs = RNG.standard_normal((48, 12))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VmapLoopWarning)
+        got = vmapx.vmap(counted)(xs)
+    np.testing.assert_array_equal(got, [_dtw(x) for x in xs])
+    assert sum(traced) <= 4 and len(traced) <= 48 + 4
 
 
 def test_examples_that_all_agree_run_once_without_a_split():

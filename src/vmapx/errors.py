@@ -11,8 +11,13 @@ TypeError
 ... except TypeError as e:
 ...     print(isinstance(e, ValueError), e)
 True add got incompatible shapes for broadcasting: (3,), (4,).
+
+``VmapLoopWarning`` (a ``UserWarning``) says that ``vmap`` ran per-example code
+as a loop over its examples, naming the line that needed it; silence it with
+``warnings.simplefilter("ignore", vmapx.errors.VmapLoopWarning)``.
 """
 from ._src.errors import (UnexpectedTracerError, UnboundAxisNameError,  # noqa: F401
                           ConcretizationTypeError, TracerBoolConversionError,
                           TracerIntegerConversionError, TracerArrayConversionError,
                           NonConcreteBooleanIndexError, ShapeError, IndexerTypeError)
+from ._src.concrete import VmapLoopWarning  # noqa: F401,E402

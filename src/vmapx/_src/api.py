@@ -3,8 +3,10 @@ live in their own modules and are re-exported by ``vmapx``."""
 from __future__ import annotations
 
 import collections
+import contextvars
 import functools
 import inspect
+import time
 from typing import Any, Callable, Hashable
 
 import numpy as np
@@ -15,7 +17,7 @@ from . import prng, vmappables
 from .tree_prefixes import flatten_axes, spec_leaves
 from .batching import BatchTrace, BatchTracer, latest, matchaxis, refresh
 from .caches import LRUCache, register
-from .concrete import LoopFallback, SplitState
+from .concrete import LoopFallback, SmallGroups, SplitState
 from .inplace import Buffer
 from .ragged import Masked, materialize_tree
 from .core import (AxisData, current_trace, finish_output as _finish, get_aval, is_python_scalar,
@@ -406,6 +408,13 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
             raise
         leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
         return _loop(fun, treedef, leaves, list(dims), axis, out_axes, e)
+    except SmallGroups as e:
+        st.trace = prev
+        if e.split is not split:
+            raise
+        leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
+        return _complete_split(fun, treedef, leaves, list(dims), axis, out_axes, sum_match,
+                               strict, trace, None, e.site)
     finally:
         st.trace = prev
     if trace.successor is not None:
@@ -462,6 +471,11 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
         if e.split is not split:
             raise
         return _loop(fun, treedef, leaves, in_dims, axis, out_axes, e)
+    except SmallGroups as e:
+        if e.split is not split:
+            raise
+        return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
+                               strict, trace, None, e.site)
     if trace.successor is not None:
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)
@@ -485,41 +499,107 @@ def _settle(out):
                                     for o in materialize_tree(leaves)])
 
 
+# Each pending group of a split call is replayed batched or run as the loop,
+# whichever is estimated cheaper (once a call splits into more than three
+# groups, or a replay splits again): a replay costs about what the running call
+# took (tracing overhead dominates small groups), the loop its size times one
+# example's time, measured on the first example looped in the call (shared by
+# its replays).  Scalar-style code that decides per element (a dynamic
+# program's ``min(a, b)``) then runs as the loop; a convergence loop over array
+# examples keeps replaying its large groups batched.
+_LOOP_COST = contextvars.ContextVar("vmapx_loop_cost", default=None)
+
+
 def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, strict, trace,
-                    out):
+                    out, small_site=None):
     """Finish a run whose batch was split: its own output (for the examples it
-    kept), the pending groups replayed, and all put back in batch order."""
-    final = latest(trace)
+    kept; none when it stopped on ``SmallGroups`` raised at ``small_site``), the
+    pending groups replayed or run as the loop (``_LOOP_COST``; those of fewer
+    than ``LOOP_GROUP_SIZE`` examples always as the loop), and all put back in
+    batch order."""
     split = trace.split
-    out_leaves, out_tree = tu.tree_flatten(out)
-    out_leaves = [refresh(o) if type(o) is BatchTracer and o._trace.successor is not None
-                  else o for o in out_leaves]
-    here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match, final.axis,
-                           leaves)
-    here_leaves, here_tree = tu.tree_flatten(here)
-    groups = [split.positions] + split.pending
-    results = [here_leaves]
-    for g in split.pending:
-        sub = concrete.take_examples(leaves, in_dims, g)
+    groups, results, here_tree, here = [], [], None, None
+    if out is not None:
+        final = latest(trace)
+        out_leaves, out_tree = tu.tree_flatten(out)
+        out_leaves = [refresh(o) if type(o) is BatchTracer and o._trace.successor is not None
+                      else o for o in out_leaves]
+        here = _finish_outputs(out_leaves, out_tree, out, final, out_axes, sum_match,
+                               final.axis, leaves)
+        here_leaves, here_tree = tu.tree_flatten(here)
+        groups.append(split.positions)
+        results.append(here_leaves)
+    replay_cost = time.perf_counter() - split.started
+    cost = _LOOP_COST.get()
+    token = None
+    if cost is None or not split.replay:   # one estimate per call, shared by its replays
+        cost = [None]
+        token = _LOOP_COST.set(cost)
+    looped = 0
+
+    def loop(g):
+        nonlocal looped
+        t0 = time.perf_counter()
+        res = _run_loop(fun, treedef, concrete.take_examples(leaves, in_dims, g), in_dims,
+                        len(g), out_axes, None)
+        if cost[0] is None:
+            cost[0] = (time.perf_counter() - t0) / len(g)
+        looped += len(g)
+        return res
+
+    def replay(g):
         sub_axis = AxisData(axis.name, len(g), axis.spmd_name)
-        res = _vmap_flat(fun, treedef, sub, in_dims, sub_axis, out_axes, sum_match, strict,
-                         replay=True)
-        res_leaves, res_tree = tu.tree_flatten(res)
-        concrete.check_same_structure(here_tree, res_tree)
-        results.append(res_leaves)
-    dims = [out_axes] * len(here_leaves) if type(out_axes) is int else \
-        flatten_axes("vmap out_axes", out, out_axes)
+        return _vmap_flat(fun, treedef, concrete.take_examples(leaves, in_dims, g), in_dims,
+                          sub_axis, out_axes, sum_match, strict, replay=True)
+
+    try:
+        for g in split.pending:
+            if axis.name is not None:   # collectives: never the loop
+                parts = [(g, replay(g))]
+            elif len(g) < concrete.LOOP_GROUP_SIZE:
+                parts = [(g, loop(g))]
+            elif len(split.pending) <= 2 and not split.replay:   # a branch or two: batched
+                parts = [(g, replay(g))]
+            else:
+                parts = []
+                if cost[0] is None:     # one example measures the loop
+                    parts.append((g[:1], loop(g[:1])))
+                    g = g[1:]
+                parts.append((g, loop(g) if len(g) * cost[0] < replay_cost else replay(g)))
+            for g, res in parts:
+                res_leaves, res_tree = tu.tree_flatten(res)
+                if here_tree is None:
+                    here, here_tree = res, res_tree
+                else:
+                    concrete.check_same_structure(here_tree, res_tree)
+                groups.append(g)
+                results.append(res_leaves)
+    finally:
+        if token is not None:
+            _LOOP_COST.reset(token)
+    if looped * 2 > axis.size and not split.replay:   # mostly the loop: say where, why
+        concrete.warn_loop(small_site or concrete.user_site(), looped, _fun_name(fun))
+    dims = [out_axes] * len(results[0]) if type(out_axes) is int else \
+        flatten_axes("vmap out_axes", here, out_axes)
     if sum_match and None in dims:
         raise ValueError("vmap(sum_match=True) with out_axes None cannot be combined with a "
                          "batch split on per-example Python values.")
-    dims = prng.batched_out_dims(here_tree, [get_aval(o).shape for o in here_leaves], dims)
+    dims = prng.batched_out_dims(here_tree, [get_aval(o).shape for o in results[0]], dims)
     return concrete.merge(results, groups, dims, here_tree)
+
+
+def _run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
+    """``concrete.run_loop``; at NumPy's speed where no trace is around it."""
+    if current_trace().parent is None:   # the evaluation trace: plain NumPy values
+        with numpy_hooks.plain_thread():
+            return concrete.run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name)
+    return concrete.run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name)
 
 
 def _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback):
     """The per-example loop a run fell back to (``concrete.LoopFallback``)."""
     concrete.warn_loop(fallback.site, axis.size, _fun_name(fun), fallback.why)
-    out = concrete.run_loop(fun, treedef, leaves, in_dims, axis.size, out_axes, axis.name)
+    out = _run_loop(fun, treedef, leaves, in_dims, axis.size, out_axes, axis.name)
     out_leaves, out_tree = tu.tree_flatten(out)
     return tu.tree_unflatten(out_tree, [_finish(o) for o in out_leaves])
 

@@ -29,6 +29,7 @@ import itertools
 import os
 import sys
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -73,6 +74,18 @@ class LoopFallback(BaseException):
         self.split = split
         self.site = site
         self.why = why   # what the line does, when it is not a Python value per example
+
+
+class SmallGroups(BaseException):
+    """A split left every group of the running call with fewer than
+    ``LOOP_GROUP_SIZE`` examples: the call stops, all its groups are pending
+    (``split.pending``), and the owning ``vmap`` runs the small ones as the loop
+    and replays the others batched (a ``BaseException``, as ``LoopFallback``)."""
+
+    def __init__(self, split, site):
+        super().__init__()
+        self.split = split
+        self.site = site
 
 
 HOOKS_ACTIVE: dict = {}
@@ -136,13 +149,14 @@ class SplitState:
     (``None`` until the first split); ``pending`` holds the index arrays (into
     the run's batch) of the groups to replay afterwards.
     """
-    __slots__ = ("positions", "pending", "collective", "replay")
+    __slots__ = ("positions", "pending", "collective", "replay", "started")
 
     def __init__(self, replay=False):
         self.positions = None
         self.pending = []
         self.collective = False
         self.replay = replay
+        self.started = time.perf_counter()   # what a replay would cost, once it splits
 
     def note_collective(self, prim):
         """A collective over this batch's axis name: it needs the whole batch."""
@@ -176,9 +190,15 @@ class SplitState:
         if groups is LOOP:
             raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]
+        pos = self.positions
+        if max(sizes) < LOOP_GROUP_SIZE and len(self.pending) >= 2:
+            # Scalar-style code (a decision per element: ``min(a, b)`` in a dynamic
+            # program) after two splits already: batching has stopped paying; these
+            # examples run as the loop.
+            self.pending.extend(g if pos is None else pos[g] for g in groups)
+            raise SmallGroups(self, user_site())
         k = sizes.index(max(sizes))
         keep = groups[k]
-        pos = self.positions
         for i, g in enumerate(groups):
             if i != k:
                 self.pending.append(g if pos is None else pos[g])

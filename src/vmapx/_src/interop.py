@@ -4,11 +4,12 @@ table from NumPy callables to ``vmapx.numpy``.  Conversions that would need a
 concrete value raise errors that say why and what to use instead."""
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
 
-from . import concrete, inplace, inputs, numpy_api as jnp, numpy_hooks
+from . import concrete, inplace, inputs, numpy_api as jnp, numpy_hooks, numpy_linalg_errors
 from .batching import BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
@@ -66,6 +67,11 @@ def _build_function_table():
     for name, fn in histograms.NUMPY_SEMANTICS.items():   # NumPy's dtypes, not JAX's
         table[getattr(np, name)] = fn
     table[np.lib.stride_tricks.sliding_window_view] = _sliding_window_view
+    linalg = _submodules.get("linalg")
+    if linalg is not None:   # NumPy reads one triangle; JAX's default symmetrizes first
+        for name in ("cholesky", "eigh", "eigvalsh"):
+            table[getattr(np.linalg, name)] = functools.partial(getattr(linalg, name),
+                                                                symmetrize_input=False)
     return table
 
 
@@ -307,6 +313,8 @@ def _array_function(self, func, types, args, kwargs):
         raise _unsupported(f"{mod}.{func.__name__}")
     token = _numpy_semantics_on()   # NumPy's function: NumPy's promotion (as _array_ufunc)
     try:
+        if numpy_linalg_errors.checked(func):   # LinAlgError where NumPy raises, per example
+            return numpy_linalg_errors.call(func, fn, args, kwargs)
         return fn(*args, **kwargs)
     finally:
         _numpy_semantics_off(token)

@@ -416,6 +416,20 @@ def in_eager_vmap() -> bool:
     return getattr(_thread, "depth", 0) > 0
 
 
+class plain_thread:
+    """While the loop over a vmap's examples runs with no trace around it, this
+    thread is not in an eager vmap: NumPy's buffer makers give plain arrays
+    (not ``inplace.Buffer``s, whose every index checks for tracers), so the
+    loop runs at NumPy's speed."""
+
+    def __enter__(self):
+        self.depth = getattr(_thread, "depth", 0)
+        _thread.depth = 0
+
+    def __exit__(self, *exc):
+        _thread.depth = self.depth
+
+
 def enter(keys=ALL):
     """A traced call that may convert traced values begins: the wrappers of the
     tables ``keys`` in place (``needs(fun)`` says which)."""

@@ -22,6 +22,7 @@ import operator
 import numpy as np
 
 from .core import dtype_of, ndim_of, shape_of
+from .jnp import dtypes as _dt
 from .jnp.base import asarray_like, canonicalize_axis
 from .prims.fft import fft_p
 from . import lax_ops, numpy_api as jnp
@@ -62,9 +63,9 @@ def fft_axes(a, kind, sizes, axes, norm="backward"):
     dt = dtype_of(a)
     if kind == "rfft":
         if dt.kind not in "f":
-            a = jnp.astype(a, np.result_type(dt, np.float32))
+            a = jnp.astype(a, _real_dtype(dt))
     elif dt.kind != "c":
-        a = jnp.astype(a, np.result_type(dt, np.complex64))
+        a = jnp.astype(a, np.result_type(_real_dtype(dt), np.complex64))
     return fft_p.bind(a, kind=kind, axes=axes, norm=norm,
                       n=sizes[-1] if kind in ("rfft", "irfft") else None)
 
@@ -99,7 +100,9 @@ def _ortho_factors(n, dtype):
 
 
 def _real_dtype(dt):
-    return np.result_type(dt, np.float32) if dt.kind != "f" else dt
+    """The float dtype a transform of ``dt`` data computes in (JAX's x64 rule:
+    int32 and bool give float32, int64 float64)."""
+    return _dt.to_inexact(dt) if dt.kind != "f" else dt
 
 
 def _split_complex(fn, x, **kwargs):

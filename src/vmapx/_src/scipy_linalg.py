@@ -45,6 +45,7 @@ from . import inputs, numpy_api as jnp
 from .core import ShapedArray, finish_output
 from .custom_jvp import custom_jvp
 from .jnp import linalg as _linalg
+from .jnp.base import promote_args_inexact
 from .prims.linalg import _declare, linalg_dtype
 from .prims.lu import lu_p
 
@@ -54,18 +55,14 @@ __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh",
 
 
 def _inexact(x):
-    """``x`` as an array of an inexact dtype (integers and bools give float64)."""
-    x = jnp.asarray(x)
-    return x if inputs.is_inexact(x.dtype) else jnp.astype(x, np.float64)
+    """``x`` as an array of an inexact dtype (JAX's x64 rule: int32 and bool
+    give float32, int64 float64)."""
+    return _promote_inexact(x)[0]
 
 
 def _promote_inexact(*xs):
-    """The arrays in their common inexact dtype."""
-    xs = [jnp.asarray(x) for x in xs]
-    dtype = np.result_type(*[x.dtype for x in xs])
-    if not inputs.is_inexact(dtype):
-        dtype = np.dtype(np.float64)
-    return [x if x.dtype == dtype else jnp.astype(x, dtype) for x in xs]
+    """The arrays in their common inexact dtype (JAX's ``promote_args_inexact``)."""
+    return promote_args_inexact(*[jnp.asarray(x) for x in xs])
 
 
 def _mT(x):

@@ -80,13 +80,16 @@ def logsf(x, loc=0, scale=1):
 
 
 def ppf(q, loc=0, scale=1):
-    """The quantile function, the inverse of ``cdf``.
+    """The quantile function, the inverse of ``cdf``; float64 whatever the
+    input's float type, as JAX's (x64) ``norm.ppf``.
 
     >>> ppf(np.array([0.5, 0.975]), loc=1.0, scale=2.0)
     array([1.        , 4.91992797])
+    >>> ppf(np.float32(0.5)).dtype
+    dtype('float64')
     """
     q, loc, scale = _promote_inexact(q, loc, scale)
-    return _out(ndtri(q) * scale + loc)
+    return _out(jnp.astype(ndtri(q) * scale + loc, np.float64))
 
 
 def isf(q, loc=0, scale=1):

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import inputs
 from .core import Tracer, dtype_of, is_python_scalar, ndim_of
-from .jnp.base import asarray_like, astype
+from .jnp.base import asarray_like, astype, promote_args_inexact
 from .prims import special as _sp, special_scipy as _sps
 from .prims.elementwise import minimum_p
 
@@ -27,12 +27,16 @@ def _out(x):
 
 
 def _promote_inexact(*xs):
-    """``xs`` converted to arrays of their common floating dtype (integers and
-    bools to float64; Python scalars are weak, so float32 stays float32)."""
-    xs = [asarray_like(x) for x in xs]
-    dt = np.result_type(*[x if is_python_scalar(x) else dtype_of(x) for x in xs], 0.0)
-    return [np.asarray(x, dt) if is_python_scalar(x) else x if dtype_of(x) == dt
-            else astype(x, dt) for x in xs]
+    """``xs`` converted to arrays of their common inexact dtype, as JAX's
+    ``promote_args_inexact`` (x64): int32 and bool give float32, int64 float64;
+    Python scalars are weak, so float32 stays float32.
+
+    >>> [a.dtype for a in _promote_inexact(np.arange(2, dtype=np.int32), np.float32(1))]
+    [dtype('float32'), dtype('float32')]
+    >>> [a.dtype for a in _promote_inexact(np.arange(2, dtype=np.int64), 1.0)]
+    [dtype('float64'), dtype('float64')]
+    """
+    return promote_args_inexact(*xs)
 
 
 def _unary(prim, x):

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._src.core import Tracer, ndim_of as _ndim_of, shape_of as _shape_of
 from .._src.errors import ConcretizationTypeError
+from .._src.jnp import dtypes as _dt
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
@@ -86,8 +87,11 @@ def _transform(a, kind, s, axes, norm):
             raise ValueError(f"Invalid number of FFT data points ({s[-1]}) specified.")
     for n, ax in zip(sizes, axes, strict=True):
         a = _resize(a, ax, n)
-    if kind != "rfft" and jnp.result_type(a).kind != "c":  # as NumPy: complex first
-        a = jnp.astype(a, np.result_type(jnp.result_type(a), np.complex64))
+    dt = jnp.result_type(a)
+    if kind == "rfft" and dt.kind != "f":   # JAX (x64): int32 and bool give float32
+        a = jnp.astype(a, _dt.to_inexact(dt))
+    elif kind != "rfft" and dt.kind != "c":  # as NumPy: complex first (int32: complex64)
+        a = jnp.astype(a, np.result_type(_dt.to_inexact(dt), np.complex64))
     return fft_p.bind(a, kind=kind, axes=tuple(axes), norm=_norm(norm),
                       n=s[-1] if kind in ("rfft", "irfft") else None)
 

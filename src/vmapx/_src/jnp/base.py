@@ -486,7 +486,10 @@ def _convert_all(args, dt):
     out = []
     for a in args:
         if type(a) in (bool, int, float, complex):
-            a = np.asarray(a, dt)
+            try:
+                a = np.asarray(a, dt)
+            except OverflowError:   # a weak int outside a narrower integer type wraps,
+                a = np.asarray(np.int64(a)).astype(dt)   # as in JAX (uint8 and -1: 255)
         elif dtype_of(a) != dt:
             a = astype(a, dt)
         out.append(a)

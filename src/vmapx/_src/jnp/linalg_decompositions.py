@@ -97,7 +97,7 @@ def cholesky(a, /, *, upper=False, symmetrize_input=True):
     array([[2., 0.],
            [1., 1.]])
     """
-    a = _square(a)
+    a = _square_inexact(a)
     if symmetrize_input:
         a = _symmetrize(a)
     return _decompositions.cholesky_p.bind(a, upper=bool(upper))
@@ -110,7 +110,7 @@ def qr(a, mode="reduced"):
     >>> np.allclose(q @ r, [[3.0, 0.0], [4.0, 5.0]])
     True
     """
-    a = _asarray_like(a)
+    a = _inexact(a)[0]
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"Unsupported QR decomposition mode '{mode}'")
     q, r = _decompositions.qr_p.bind(a, mode="complete" if mode == "complete" else "reduced")
@@ -120,7 +120,7 @@ def qr(a, mode="reduced"):
 def _hermitian_input(a, UPLO, symmetrize_input):
     """The square input of ``eigh`` / ``eigvalsh`` (its Hermitian part when
     ``symmetrize_input``) and the checked triangle to read."""
-    a = _square(a)
+    a = _square_inexact(a)
     if UPLO is None:
         UPLO = "L"
     if UPLO not in ("L", "U"):
@@ -180,7 +180,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     >>> svd(np.array([[3.0, 0.0], [0.0, 4.0]]), compute_uv=False)
     array([4., 3.])
     """
-    a = _asarray_like(a)
+    a = _inexact(a)[0]   # JAX: int32 gives float32
     if hermitian:  # factor the Hermitian part, as JAX does
         _lp.check_square(_shape_of(a))
         a = _symmetrize(a)

@@ -51,7 +51,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     array([[0.5, 0. ],
            [0. , 0. ]])
     """
-    a = _asarray_like(a)
+    a = _inexact(a)[0]
     if len(_shape_of(a)) < 2:
         raise LinAlgError(f"{len(_shape_of(a))}-dimensional array given. Array must be at "
                           "least two-dimensional")

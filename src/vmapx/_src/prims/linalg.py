@@ -19,6 +19,8 @@ actually see: the tangent is mirrored from the same triangle.
 """
 from __future__ import annotations
 
+import contextvars
+
 import numpy as np
 
 from ..core import Primitive, ShapedArray, ndim_of
@@ -60,6 +62,32 @@ def check_square(shape):
         raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
 
 
+# A stacked LAPACK call that raised LinAlgError, answered with JAX's inf/NaN for
+# the failing matrices: told to whoever watches (``numpy_linalg_errors``, which
+# then finds the examples where NumPy's own function would have raised).
+_FAILURES = contextvars.ContextVar("vmapx_linalg_failures", default=None)
+
+
+def note_failure():
+    """Record that a stacked NumPy/LAPACK call of this context raised
+    ``LinAlgError`` (and the primitive gave JAX's answer instead)."""
+    seen = _FAILURES.get()
+    if seen is not None:
+        seen.append(True)
+
+
+def watch_failures():
+    """Start recording failures in this context: ``(record, token)``; the
+    record (a list) is non-empty after a failure; ``_FAILURES.reset(token)`` ends it.
+
+    >>> record, token = watch_failures()
+    >>> note_failure(); _FAILURES.reset(token); bool(record)
+    True
+    """
+    record = []
+    return record, _FAILURES.set(record)
+
+
 def nan_for_nonfinite(impl):
     """``impl`` (a stack of matrices -> an array or a list of arrays, one entry
     per matrix along the leading axes) with JAX's answer for matrices holding
@@ -78,6 +106,7 @@ def nan_for_nonfinite(impl):
         try:
             return impl(a, **params)
         except np.linalg.LinAlgError:
+            note_failure()
             a = np.asarray(a)
             if a.ndim < 2:
                 raise

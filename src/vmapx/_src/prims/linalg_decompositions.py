@@ -10,7 +10,7 @@ from ..core import ShapedArray
 from ..jnp import basic_api as jnp
 from ..jnp.matrices import tril, triu
 from .linalg import (_declare, _eye_like, _H, _hermitian_from, _mT, _square_abstract, _tangent,
-                     check_square, linalg_dtype, nan_for_nonfinite, real_dtype)
+                     check_square, linalg_dtype, nan_for_nonfinite, note_failure, real_dtype)
 from .linalg_solve import solve_p
 
 # ------------------------------------------------------------------- cholesky
@@ -25,6 +25,7 @@ def _cholesky_stack(a, *, upper):
     try:
         return np.linalg.cholesky(a, upper=upper)
     except np.linalg.LinAlgError:
+        note_failure()
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
             raise
     n = a.shape[-1]

@@ -22,7 +22,9 @@ def _eigh_abstract(a, *, UPLO):
     return [ShapedArray(a.shape[:-1], real_dtype(dt)), ShapedArray(a.shape, dt)]
 
 
-eigh_p = _declare("eigh", lambda a, *, UPLO: list(np.linalg.eigh(a, UPLO=UPLO)),
+# A matrix holding NaN or inf gives NaN for itself alone (NumPy: "Eigenvalues
+# did not converge" for the whole stack)
+eigh_p = _declare("eigh", nan_for_nonfinite(lambda a, *, UPLO: list(np.linalg.eigh(a, UPLO=UPLO))),
                   _eigh_abstract, (2,), multiple_results=True)
 
 
@@ -54,7 +56,8 @@ def _eigvalsh_abstract(a, *, UPLO):
     return ShapedArray(a.shape[:-1], real_dtype(linalg_dtype(a.dtype)))
 
 
-eigvalsh_p = _declare("eigvalsh", lambda a, *, UPLO: np.linalg.eigvalsh(a, UPLO=UPLO),
+eigvalsh_p = _declare("eigvalsh",
+                      nan_for_nonfinite(lambda a, *, UPLO: np.linalg.eigvalsh(a, UPLO=UPLO)),
                       _eigvalsh_abstract, (2,))
 
 

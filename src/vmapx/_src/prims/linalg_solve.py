@@ -14,7 +14,7 @@ from ..autodiff import is_undefined
 from .elementwise import _unbroadcast
 from ..jnp import basic_api as jnp
 from .linalg import (_declare, _H, _hermitian_from, _mT, _mtrace, _square_abstract, _tangent,
-                     check_square, linalg_dtype, nan_for_nonfinite, real_dtype)
+                     check_square, linalg_dtype, nan_for_nonfinite, note_failure, real_dtype)
 
 # ------------------------------------------------ one bad example, not the batch
 # NumPy raises LinAlgError for a whole stack when one matrix is singular (inv,
@@ -46,6 +46,7 @@ def _solve_stack(a, b):
     try:
         return np.linalg.solve(a, b)
     except np.linalg.LinAlgError:
+        note_failure()
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
             raise
     n, k = a.shape[-1], b.shape[-1]
@@ -68,6 +69,7 @@ def _inv_stack(a):
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
+        note_failure()
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
             raise
     n = a.shape[-1]

@@ -12,6 +12,7 @@ import numpy as _np
 
 from .. import numpy_api as _jnp
 from ..jnp import linalg as _linalg
+from ..jnp.base import promote_args_inexact as _promote_args_inexact
 from ..core import dtype_of as _dtype_of, shape_of as _shape_of
 from .keys import (_canonical_shape, _check_key, _check_shape, _default_typed, _float_dtype, _is_array,
                    _out, _split, key)
@@ -210,10 +211,10 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     key = _check_key("multivariate_normal", key)
     if method not in {"svd", "eigh", "cholesky"}:
         raise ValueError("method must be one of {'svd', 'eigh', 'cholesky'}")
-    dtype = _float_dtype("multivariate_normal", dtype)
-    mean, cov = _jnp.asarray(_default_typed(mean)), _jnp.asarray(_default_typed(cov))
-    common = _np.result_type(_dtype_of(mean), _dtype_of(cov), _np.float16)
-    mean, cov = _jnp.astype(mean, common), _jnp.astype(cov, common)
+    # JAX: the common inexact dtype of mean and cov (int32: float32), and that
+    # is the draw's dtype unless ``dtype`` is given
+    mean, cov = _promote_args_inexact(_default_typed(mean), _default_typed(cov))
+    dtype = _float_dtype("multivariate_normal", _dtype_of(mean) if dtype is None else dtype)
     if len(_shape_of(mean)) < 1:
         raise ValueError("multivariate_normal requires mean.ndim >= 1, got mean.ndim == "
                          f"{len(_shape_of(mean))}")
