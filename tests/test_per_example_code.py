@@ -261,6 +261,28 @@ def test_code_deciding_per_element_runs_about_as_the_loop():
     assert sum(traced) <= 4 and len(traced) <= 48 + 4
 
 
+def test_per_element_decisions_under_grad_stay_differentiable():
+    # Under grad (around the vmap) the small groups replay batched: a loop would
+    # meet grad's tracers in the NumPy buffer
+    def f(x):
+        out = np.zeros(3)
+        for i in range(3):
+            out[i] = x[i] if x[i] > 0 else -x[i]
+        return out
+
+    def g(a):
+        acc = a[0]
+        for v in a[1:]:
+            acc = min(acc, v) + 0.1 * v * v
+        return acc
+    z = RNG.standard_normal((40, 3))
+    np.testing.assert_allclose(vmapx.grad(lambda x: vmapx.vmap(f)(x).sum())(z), np.sign(z))
+    xs = RNG.standard_normal((40, 12))
+    want = np.stack([vmapx.grad(g)(x) for x in xs])
+    np.testing.assert_allclose(vmapx.grad(lambda x: vmapx.vmap(g)(x).sum())(xs), want)
+    np.testing.assert_allclose(vmapx.vmap(vmapx.grad(g))(xs), want)
+
+
 def test_examples_that_all_agree_run_once_without_a_split():
     calls = []
 

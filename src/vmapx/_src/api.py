@@ -552,9 +552,12 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
         return _vmap_flat(fun, treedef, concrete.take_examples(leaves, in_dims, g), in_dims,
                           sub_axis, out_axes, sum_match, strict, replay=True)
 
+    # Under an enclosing transform (grad, an outer vmap) groups replay batched: the
+    # loop would meet that transform's tracers in NumPy buffers.
+    plain = current_trace().parent is None
     try:
         for g in split.pending:
-            if axis.name is not None:   # collectives: never the loop
+            if axis.name is not None or not plain:   # collectives: never the loop
                 parts = [(g, replay(g))]
             elif len(g) < concrete.LOOP_GROUP_SIZE:
                 parts = [(g, loop(g))]

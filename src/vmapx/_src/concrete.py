@@ -191,10 +191,11 @@ class SplitState:
             raise LoopFallback(self, user_site())
         sizes = [len(g) for g in groups]
         pos = self.positions
-        if max(sizes) < LOOP_GROUP_SIZE and len(self.pending) >= 2:
+        if max(sizes) < LOOP_GROUP_SIZE and len(self.pending) >= 2 and \
+                trace.parent.parent is None:
             # Scalar-style code (a decision per element: ``min(a, b)`` in a dynamic
-            # program) after two splits already: batching has stopped paying; these
-            # examples run as the loop.
+            # program) after two splits already, in a vmap with no transform around
+            # it: batching has stopped paying; these examples run as the loop.
             self.pending.extend(g if pos is None else pos[g] for g in groups)
             raise SmallGroups(self, user_site())
         k = sizes.index(max(sizes))
