@@ -981,3 +981,42 @@ def test_what_only_the_loop_defines_runs_as_the_loop(f):
     # a Python function per element, a structured array: no batched counterpart
     with pytest.warns(VmapLoopWarning, match="once per example"):
         assert_loop(f, XS)
+
+
+# ------------------------------------------- what per-example code asks of its arrays
+
+
+def test_isinstance_checks_see_what_the_loop_sees():
+    from array_checks import loop_equals_vmap
+
+    def f(x):
+        y = x * 2 if isinstance(x, np.ndarray) and x.ndim == 1 else x
+        s = x[0]
+        kinds = [isinstance(s, float), isinstance(s, np.floating), isinstance(s, np.ndarray),
+                 isinstance(x.sum(), np.ndarray)]
+        return y, np.array(kinds)
+    loop_equals_vmap(f, XS)
+    # vmapx's own rule elsewhere: under jit or strict vmap a tracer is no ndarray (JAX's)
+    seen = []
+
+    def g(x):
+        seen.append(isinstance(x, np.ndarray))
+        return x
+    vmapx.jit(vmapx.vmap(g))(XS)
+    vmapx.vmap(g, strict=True)(XS)
+    assert seen == [False, False]
+
+
+def test_flags_strides_and_fromiter():
+    from array_checks import loop_equals_vmap
+
+    def f(x):
+        y = np.ascontiguousarray(x)
+        c = y.flags["C_CONTIGUOUS"] and y.flags.c_contiguous and y.flags.writeable
+        pairs = (a * b for a, b in zip(x[:-1], x[1:]))
+        return (y.sum() if c else -1.0), np.array(y.strides), np.fromiter(pairs, float, 3)
+    loop_equals_vmap(f, XS)
+    with pytest.raises(ValueError, match="iterator too short"):
+        vmapx.vmap(lambda x: np.fromiter(iter(x), float, 10))(XS)
+    # plain iterables still go to NumPy's fromiter
+    assert vmapx.vmap(lambda x: x + np.fromiter(range(4), float))(XS).shape == XS.shape

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import functools
 import operator
+import sys
 
 import numpy as np
 
 from . import concrete, inplace, inputs, numpy_api as jnp, numpy_hooks, numpy_linalg_errors
-from .batching import BatchTracer, splittable
+from .batching import CLASS_SEEN_BY_USER, BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging_api import ShapeDtypeStruct
@@ -432,6 +433,85 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
+class _Flags:
+    """``x.flags`` of a traced value, as per-example NumPy code reads it (``if
+    x.flags['C_CONTIGUOUS']``): what the loop's freshly made per-example array
+    would say, a C-contiguous, aligned, writeable array owning its data."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, ndim):
+        self._d = {"C_CONTIGUOUS": True, "F_CONTIGUOUS": ndim <= 1, "OWNDATA": True,
+                   "WRITEABLE": True, "ALIGNED": True, "WRITEBACKIFCOPY": False}
+
+    def __getitem__(self, key):
+        aliases = {"C": "C_CONTIGUOUS", "CONTIGUOUS": "C_CONTIGUOUS", "F": "F_CONTIGUOUS",
+                   "FORTRAN": "F_CONTIGUOUS", "O": "OWNDATA", "W": "WRITEABLE", "A": "ALIGNED",
+                   "X": "WRITEBACKIFCOPY"}
+        key = aliases.get(key, key)
+        if key in ("FNC", "FORC", "BEHAVED", "CARRAY", "FARRAY"):
+            d = self._d
+            return {"FNC": d["F_CONTIGUOUS"] and not d["C_CONTIGUOUS"],
+                    "FORC": True, "BEHAVED": True, "CARRAY": True,
+                    "FARRAY": d["F_CONTIGUOUS"] and not d["C_CONTIGUOUS"]}[key]
+        return self._d[key]
+
+    def __getattr__(self, name):
+        try:
+            return self[name.upper()]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self):
+        return "\n".join(f"  {k} : {v}" for k, v in self._d.items())
+
+
+def _flags(self):
+    return _Flags(len(self.aval.shape))
+
+
+def _strides(self):
+    """C-order strides of the per-example shape (what the loop's array has)."""
+    shape, step, out = self.aval.shape, self.aval.dtype.itemsize, []
+    for n in reversed(shape):
+        out.append(step)
+        step *= n
+    return tuple(reversed(out))
+
+
+_LIBRARY_DIRS = ("site-packages", "dist-packages")
+_USER_CODE: dict = {}   # code object -> whether it is the user's (bounded below)
+
+
+def _is_user_code(code, module) -> bool:
+    """Whether a frame of ``code`` in ``module`` is the user's own code: not
+    vmapx, NumPy, SciPy, the standard library or an installed package."""
+    hit = _USER_CODE.get(code)
+    if hit is None:
+        top = module.partition(".")[0]
+        hit = not (top in ("vmapx", "numpy", "scipy") or top in sys.stdlib_module_names
+                   or any(d in code.co_filename for d in _LIBRARY_DIRS))
+        if len(_USER_CODE) >= 4096:
+            _USER_CODE.clear()
+        _USER_CODE[code] = hit
+    return hit
+
+
+def _class_seen_by_user(t):
+    """The class ``isinstance`` sees for batch tracer ``t`` in the user's
+    per-example NumPy code in an eager vmap: ``np.ndarray`` for a per-example
+    array, the dtype's NumPy scalar type (``np.float64``, a ``float``) for a
+    per-example scalar, as the loop's values are; ``None`` elsewhere (vmapx's,
+    NumPy's and other libraries' code, ``jit``, strict vmap: JAX's answer)."""
+    if not numpy_hooks.in_eager_vmap():
+        return None
+    f = sys._getframe(2)   # the frame calling isinstance (1: the property)
+    if not _is_user_code(f.f_code, f.f_globals.get("__name__", "")) or not splittable(t):
+        return None
+    aval = t.aval
+    return np.ndarray if aval.shape else aval.dtype.type
+
+
 def _install(numpy=None, linalg=None, fft=None):
     """Give traced values NumPy's operators and methods; ``numpy`` / ``linalg`` /
     ``fft``: the namespaces that NumPy's ``numpy`` / ``numpy.linalg`` /
@@ -532,6 +612,9 @@ def _install(numpy=None, linalg=None, fft=None):
     T.at = property(lambda s: jnp._IndexUpdateHelper(s))
     T.itemsize = property(lambda s: s.dtype.itemsize)
     T.nbytes = property(lambda s: s.size * s.dtype.itemsize)
+    T.flags = property(_flags)
+    T.strides = property(_strides)
+    CLASS_SEEN_BY_USER[0] = _class_seen_by_user
 
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):

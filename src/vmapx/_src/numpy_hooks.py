@@ -28,6 +28,7 @@ knowingly (``docs/per-example-code.md``):
 """
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import threading
@@ -104,7 +105,19 @@ def _numpy_wrappers():
         make.__doc__ = orig.__doc__
         return make
 
-    wrappers = {"asarray": asarray, "array": array,
+    orig_fromiter = np.fromiter
+
+    def fromiter(iter, dtype, count=-1, *args, **kwargs):  # noqa: A002
+        # the items are read once: a list of them, stacked when one is traced
+        items = list(iter) if count < 0 else list(itertools.islice(iter, count))
+        if count >= 0 and len(items) < count:
+            raise ValueError(f"iterator too short: Expected {count} but iterator had only "
+                             f"{len(items)} items.")
+        if _traced(items) and _from_user():
+            return _numpy_rules(jnp.array, resolve(items), dtype=dtype)
+        return orig_fromiter(items, dtype, count, *args, **kwargs)
+
+    wrappers = {"asarray": asarray, "array": array, "fromiter": fromiter,
                 "asanyarray": same_layout(orig_asanyarray),
                 "ascontiguousarray": same_layout(orig_ascontig),
                 "asfortranarray": same_layout(orig_asfortran),
@@ -263,7 +276,7 @@ def _norm_wrappers(norm):
 _tables = {}
 
 _NUMPY_NAMES = frozenset(("asarray", "array", "asanyarray", "ascontiguousarray",
-                          "asfortranarray") + _BUFFER_MAKERS)
+                          "asfortranarray", "fromiter") + _BUFFER_MAKERS)
 _MATH_NAMES = frozenset(("math", "sqrt", "exp", "expm1", "log", "log10", "log2", "log1p",
                          "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
                          "tanh", "asinh", "acosh", "atanh", "fabs", "degrees", "radians",
