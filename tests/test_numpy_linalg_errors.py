@@ -111,3 +111,14 @@ def test_nested_vmap_and_grad():
 def test_numpys_hermitian_functions_read_one_triangle_as_numpy(fn):
     # the other triangle holds garbage: NumPy never reads it (JAX symmetrizes)
     loop_equals_vmap(fn, SPD + np.triu(M, 1), rtol=1e-8, atol=1e-10)
+
+
+def test_numpys_eig_and_eigvals_are_real_where_every_eigenvalue_is():
+    sym = M + np.swapaxes(M, 1, 2)
+    mixed = np.concatenate([sym[:4], M[4:]])     # real spectra, then complex ones
+    loop_equals_vmap(lambda m: np.sort(np.linalg.eigvals(m)), sym)
+    loop_equals_vmap(lambda m: np.sort_complex(np.linalg.eigvals(m)), mixed)
+    loop_equals_vmap(lambda m: np.abs(np.linalg.eig(m).eigenvectors), sym)
+    # vmapx.numpy (and NumPy's function under jit) stays complex, as JAX
+    assert vmapx.vmap(jnp.linalg.eigvals)(sym).dtype == np.complex128
+    assert vmapx.jit(vmapx.vmap(np.linalg.eigvals))(sym).dtype == np.complex128

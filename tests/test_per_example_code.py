@@ -1020,3 +1020,13 @@ def test_flags_strides_and_fromiter():
         vmapx.vmap(lambda x: np.fromiter(iter(x), float, 10))(XS)
     # plain iterables still go to NumPy's fromiter
     assert vmapx.vmap(lambda x: x + np.fromiter(range(4), float))(XS).shape == XS.shape
+
+
+def test_put_along_axis_writes_into_a_traced_array():
+    from array_checks import loop_equals_vmap
+
+    def f(m):
+        m = m.copy()
+        np.put_along_axis(m, np.argmax(m, axis=1, keepdims=True), 0.0, axis=1)
+        return m
+    loop_equals_vmap(f, RNG.standard_normal((6, 3, 3)))

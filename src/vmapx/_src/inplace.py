@@ -424,6 +424,11 @@ def _copyto(dst, src, casting="same_kind", where=True):
         dst[...] = jnp.where(resolve(where), src, resolve(dst))
 
 
+def _put_along_axis(arr, indices, values, axis):
+    arr[...] = jnp.put_along_axis(resolve(arr), resolve(indices), resolve(values), axis,
+                                  inplace=False)
+
+
 _AT_METHODS = {np.add: "add", np.multiply: "multiply", np.minimum: "min", np.maximum: "max"}
 
 
@@ -459,7 +464,7 @@ def is_box(x) -> bool:
 
 
 IN_PLACE_FUNCTIONS = {np.fill_diagonal: _fill_diagonal, np.put: _put, np.putmask: _putmask,
-                      np.place: _place, np.copyto: _copyto}
+                      np.place: _place, np.copyto: _copyto, np.put_along_axis: _put_along_axis}
 """NumPy functions that write into their first argument, and how a traced
 array or a buffer takes the write (``interop`` and ``Buffer`` dispatch here)."""
 

@@ -155,23 +155,37 @@ def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
     return _eigenvalues.eigvalsh_p.bind(a, UPLO=UPLO)
 
 
+def _real_if_all_real(a, w, *more):
+    """NumPy's own ``eig`` / ``eigvals`` of real input return real arrays when
+    every eigenvalue is real (a dtype decided by the values): under NumPy's
+    semantics with concrete values (per-example code in an eager vmap, where the
+    batch splits on it), the same; complex otherwise, as JAX."""
+    if not (_dt.numpy_semantics() and _result_type(a).kind != "c") or \
+            (isinstance(w, Tracer) and not w.is_concrete()):
+        return (w,) + more
+    if jnp.all(jnp.imag(w) == 0):
+        return tuple(jnp.real(x) for x in (w,) + more)
+    return (w,) + more
+
+
 def eig(a):
-    """Eigenvalues and right eigenvectors, as ``numpy.linalg.eig`` (always complex).
+    """Eigenvalues and right eigenvectors, as ``numpy.linalg.eig`` (always complex,
+    as JAX).
 
     >>> eig(np.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
     array([2.+0.j, 1.+0.j])
     """
     w, v = _eigenvalues.eig_p.bind(_square_inexact(a))
-    return EigResult(w, v)
+    return EigResult(*_real_if_all_real(a, w, v))
 
 
 def eigvals(a):
-    """Eigenvalues, as ``numpy.linalg.eigvals`` (always complex).
+    """Eigenvalues, as ``numpy.linalg.eigvals`` (always complex, as JAX).
 
     >>> eigvals(np.array([[0.0, -1.0], [1.0, 0.0]]))
     array([0.+1.j, 0.-1.j])
     """
-    return _eigenvalues.eigvals_p.bind(_square_inexact(a))
+    return _real_if_all_real(a, _eigenvalues.eigvals_p.bind(_square_inexact(a)))[0]
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
