@@ -1030,3 +1030,18 @@ def test_put_along_axis_writes_into_a_traced_array():
         np.put_along_axis(m, np.argmax(m, axis=1, keepdims=True), 0.0, axis=1)
         return m
     loop_equals_vmap(f, RNG.standard_normal((6, 3, 3)))
+
+
+def test_names_imported_by_name_stay_batched_and_are_restored():
+    # ``from math import sqrt`` / ``from numpy import asarray, zeros`` bind the
+    # functions in the user's module: the wrappers are put there for the call
+    import math
+
+    import per_example_imports as m
+    from array_checks import loop_equals_vmap
+    ps = RNG.standard_normal((20, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VmapLoopWarning)
+        for f in (m.radius, m.fill, m.calls_a_helper):
+            loop_equals_vmap(f, ps, rtol=1e-12, atol=1e-12)
+    assert m.sqrt is math.sqrt and m.asarray is np.asarray and m.zeros is np.zeros

@@ -338,12 +338,13 @@ def needs(fun) -> tuple:
         found = _NEEDS.get(key)
         if found is not None:
             return found
-    names, mods = set(), set()
+    names, mods, bound = set(), set(), {}
     try:
-        _collect(fun, names, mods, set(), 0)
+        _collect(fun, names, mods, set(), 0, bound)
     except Exception:  # noqa: BLE001  (an object that fails attribute lookups: assume all)
         return ALL
-    found = []
+    found = [_bound_table(globs, frozenset(ns)) for globs, ns in bound.values()]
+    found = [k for k in found if k is not None]
     if "numpy" in mods and names & _NUMPY_NAMES:
         found.append("numpy")
     if "math" in mods and names & _MATH_NAMES:
@@ -373,11 +374,49 @@ def _module_of(g):
     return None
 
 
-def _collect(fun, names, mods, seen, depth):
+def _originals():
+    """Every wrapped function (NumPy's, ``math``'s, ``numpy.random``'s) by
+    identity: ``{id: (function, wrapper)}``, built once."""
+    if not _ORIGINALS:
+        for key in ("numpy", "math", "random"):
+            ns, wrappers, originals, _ = _get_table(key)
+            for name, w in wrappers.items():
+                f = originals.get(name)
+                if f is not None:
+                    _ORIGINALS[id(f)] = (f, w)
+    return _ORIGINALS
+
+
+_ORIGINALS: dict = {}
+
+
+def _bound_table(globs, names):
+    """The key of a table that puts the wrappers in place of the names
+    ``names`` of the module dict ``globs``, bound there by ``from numpy import
+    asarray`` / ``from math import sqrt`` (module attributes alone would miss
+    them); ``None`` past ``_BOUND_MAX`` such tables."""
+    key = ("bound", id(globs), names)
+    with _lock:
+        if key not in _tables:
+            if len(_tables) >= _BOUND_MAX:
+                return None
+            orig = _originals()
+            wrappers = {n: orig[id(globs[n])][1] for n in names
+                        if n in globs and id(globs[n]) in orig}
+            _tables[key] = (globs, wrappers, {n: globs[n] for n in wrappers}, ())
+    return key
+
+
+_BOUND_MAX = 512
+
+
+def _collect(fun, names, mods, seen, depth, bound=None):
     """Add the names ``fun`` and what it reaches use: its code's names, the
     functions of its module those names are bound to, and its closure's
     functions; of vmapx's own wrappers (``grad(f)``, ``jit(f)``, ...) only the
-    closure, where the user's function is."""
+    closure, where the user's function is.  ``bound`` collects, per module
+    dict, the names bound there to a wrapped function itself (``from math
+    import sqrt``)."""
     code = getattr(fun, "__code__", None)
     if code is None or code in seen or depth > 6 or len(seen) > 256:
         return
@@ -394,9 +433,12 @@ def _collect(fun, names, mods, seen, depth):
                 m = _module_of(g)
                 if m is not None:
                     mods.add(m)
+                    if bound is not None and g is not np and g is not math and \
+                            id(g) in _originals():
+                        bound.setdefault(id(globs), (globs, set()))[1].add(n)
                 elif hasattr(g, "__code__") and not (
                         getattr(g, "__module__", None) or "").startswith(_LIBRARIES):
-                    _collect(g, names, mods, seen, depth + 1)
+                    _collect(g, names, mods, seen, depth + 1, bound)
     reached = [getattr(fun, "__wrapped__", None)]
     reached += [_cell_value(c) for c in getattr(fun, "__closure__", None) or ()]
     reached += list(getattr(fun, "__defaults__", None) or ())
@@ -406,9 +448,9 @@ def _collect(fun, names, mods, seen, depth):
         if m is not None:
             mods.add(m)
         elif hasattr(v, "__code__"):
-            _collect(v, names, mods, seen, depth + 1)
+            _collect(v, names, mods, seen, depth + 1, bound)
         elif hasattr(v, "func"):   # functools.partial
-            _collect(v.func, names, mods, seen, depth + 1)
+            _collect(v.func, names, mods, seen, depth + 1, bound)
 
 
 def _cell_value(cell):
