@@ -35,7 +35,7 @@ import threading
 
 import numpy as np
 
-from . import concrete, lax_special, numpy_api as jnp, scipy_norm
+from . import concrete, lax_special, numpy_api as jnp, numpy_linalg_errors, scipy_norm
 from .inplace import Buffer, clear_views, resolve
 from .caches import LRUCache, register
 from .core import Tracer
@@ -259,6 +259,14 @@ def _random_wrappers():
 _NORM_METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")
 
 
+def _at_least_double(v):
+    v = resolve(v)
+    if isinstance(v, Tracer) or isinstance(v, np.ndarray):
+        dt = np.promote_types(v.dtype, np.float64)
+        return v if v.dtype == dt else jnp.astype(v, dt)
+    return v
+
+
 def _norm_wrappers(norm):
     out = {}
     for name in _NORM_METHODS:
@@ -267,10 +275,104 @@ def _norm_wrappers(norm):
 
         def w(x, *args, _orig=orig, _fn=fn, **kwargs):
             if _traced(x) or _traced(args) or _traced(tuple(kwargs.values())):
-                return _fn(x, *args, **kwargs)
+                # SciPy's distributions compute in (at least) float64
+                return _fn(*[_at_least_double(v) for v in (x,) + args],
+                           **{k: _at_least_double(v) for k, v in kwargs.items()})
             return _orig(x, *args, **kwargs)
         out[name] = w
     return out
+
+
+# SciPy's Python functions that per-example code calls on traced values, with a
+# vmapx counterpart of the same signature and results (``docs/per-example-code.md``):
+# name -> the keyword arguments the counterpart takes.  Any other keyword (a newer
+# SciPy's) leaves the call to SciPy (the value converts concretely: split or loop).
+_CHECK = frozenset(("overwrite_a", "overwrite_b", "check_finite"))
+_SCIPY_LINALG = {
+    "inv": _CHECK, "det": _CHECK, "expm": frozenset(),
+    "solve": _CHECK | {"lower", "assume_a"}, "cholesky": _CHECK | {"lower"},
+    "cho_factor": _CHECK | {"lower"}, "cho_solve": _CHECK,
+    "solve_triangular": _CHECK | {"trans", "lower", "unit_diagonal"},
+    "lu_factor": _CHECK, "lu_solve": _CHECK | {"trans"},
+}
+_SCIPY_SPECIAL = {"logsumexp": frozenset(("axis", "b", "keepdims", "return_sign")),
+                  "softmax": frozenset(("axis",)), "log_softmax": frozenset(("axis",))}
+_ASSUME_A = (None, "gen", "general", "sym", "symmetric", "her", "hermitian", "pos",
+             "positive definite")
+
+
+def _raise_where_nonfinite(arrays):
+    """SciPy's ``check_finite``: the examples holding inf or NaN raise SciPy's
+    ``ValueError`` (the batch splits on it), the others go on."""
+    bad = False
+    for a in arrays:
+        if isinstance(a, Tracer) and _dt.to_inexact(a.dtype).kind in "fc":
+            bad = jnp.logical_or(bad, jnp.logical_not(jnp.all(jnp.isfinite(a))))
+    if bad is not False and bad:
+        raise ValueError("array must not contain infs or NaNs")
+
+
+SCIPY_COUNTERPARTS: dict = {}
+"""``(SciPy module name, function name) -> vmapx's counterpart``, registered by
+the public modules ``vmapx.scipy.linalg`` / ``vmapx.scipy.special`` when they
+load (with ``import vmapx``): they sit above this layer."""
+
+
+def register_scipy(module, namespace):
+    """Register ``namespace``'s counterparts of SciPy's ``module`` functions that
+    per-example code may call on traced values (the names of ``_SCIPY_LINALG`` /
+    ``_SCIPY_SPECIAL``).
+
+    >>> register_scipy("scipy.special", {})   # (vmapx.scipy.special registers itself)
+    """
+    names = _SCIPY_LINALG if module == "scipy.linalg" else _SCIPY_SPECIAL
+    SCIPY_COUNTERPARTS.update({(module, n): namespace[n] for n in names if n in namespace})
+
+
+def _scipy_linalg_wrappers(linalg):
+    def make(name, orig, fn, accepted):
+        def w(*args, **kwargs):
+            if not (_traced(args) or _traced(tuple(kwargs.values()))) or not _from_user() \
+                    or not kwargs.keys() <= accepted \
+                    or kwargs.get("assume_a") not in _ASSUME_A:
+                return orig(*args, **kwargs)
+            args = resolve(args)
+            kwargs = {k: resolve(v) for k, v in kwargs.items()}
+            if kwargs.get("assume_a") is None:
+                kwargs.pop("assume_a", None)
+            flat = [x for a in args for x in (a if type(a) is tuple else (a,))]
+            if kwargs.get("check_finite", True):
+                _raise_where_nonfinite(flat)
+            out = _numpy_rules(numpy_linalg_errors.call, orig, fn, tuple(args), kwargs)
+            if name == "cho_factor":   # SciPy leaves the other triangle as ``a`` had it
+                (c, lower), a = out, jnp.asarray(args[0])
+                other = jnp.triu(a, 1) if lower else jnp.tril(a, -1)
+                out = ((jnp.tril(c) if lower else jnp.triu(c)) + jnp.astype(other, c.dtype),
+                       lower)
+            return out
+        w.__name__, w.__doc__ = orig.__name__, orig.__doc__
+        return w
+
+    return {name: make(name, getattr(linalg, name), SCIPY_COUNTERPARTS[("scipy.linalg", name)],
+                       accepted)
+            for name, accepted in _SCIPY_LINALG.items()
+            if ("scipy.linalg", name) in SCIPY_COUNTERPARTS and hasattr(linalg, name)}
+
+
+def _scipy_special_wrappers(special):
+    def make(orig, fn, accepted):
+        def w(*args, **kwargs):
+            if not (_traced(args) or _traced(tuple(kwargs.values()))) or not _from_user() \
+                    or not kwargs.keys() <= accepted:
+                return orig(*args, **kwargs)
+            return _numpy_rules(fn, *resolve(args), **{k: resolve(v) for k, v in kwargs.items()})
+        w.__name__, w.__doc__ = orig.__name__, orig.__doc__
+        return w
+
+    return {name: make(getattr(special, name), SCIPY_COUNTERPARTS[("scipy.special", name)],
+                       accepted)
+            for name, accepted in _SCIPY_SPECIAL.items()
+            if ("scipy.special", name) in SCIPY_COUNTERPARTS and hasattr(special, name)}
 
 
 _tables = {}
@@ -306,6 +408,12 @@ def _get_table(key):
             t = _table(math, _math_wrappers())
         elif key == "random":
             t = _table(np.random, _random_wrappers())
+        elif key in ("scipy_linalg", "scipy_special"):
+            mod = sys.modules.get("scipy." + key[6:])
+            if mod is None:
+                return None
+            make = _scipy_linalg_wrappers if key == "scipy_linalg" else _scipy_special_wrappers
+            t = _table(mod, make(mod))
         else:
             stats = sys.modules.get("scipy.stats")
             if stats is None or not hasattr(stats, "norm"):
@@ -316,7 +424,9 @@ def _get_table(key):
 
 
 def needs(fun) -> tuple:
-    """The tables (``'numpy'``, ``'math'``, ``'norm'``, ``'random'``) ``fun`` may call into: the
+    """The tables (``'numpy'``, ``'math'``, ``'norm'``, ``'random'``, ``'scipy_linalg'``,
+    ``'scipy_special'``, and per module the names bound there by ``from ...
+    import``) ``fun`` may call into: the
     names used by its code and by the functions it reaches.  A miss is never
     wrong: the first data conversion it causes retries the call with every
     table (``concrete.RetryWithHooks``).  Skipping the tables a function does
@@ -353,6 +463,10 @@ def needs(fun) -> tuple:
         found.append("norm")
     if "numpy" in mods and "random" in names and names & _RANDOM_NAMES:
         found.append("random")
+    if names & _SCIPY_LINALG.keys() and "scipy.linalg" in sys.modules:
+        found.append("scipy_linalg")
+    if names & _SCIPY_SPECIAL.keys() and "scipy.special" in sys.modules:
+        found.append("scipy_special")
     found = tuple(found)
     if key is not None:
         _NEEDS[key] = found
@@ -375,19 +489,25 @@ def _module_of(g):
 
 
 def _originals():
-    """Every wrapped function (NumPy's, ``math``'s, ``numpy.random``'s) by
-    identity: ``{id: (function, wrapper)}``, built once."""
-    if not _ORIGINALS:
-        for key in ("numpy", "math", "random"):
-            ns, wrappers, originals, _ = _get_table(key)
-            for name, w in wrappers.items():
-                f = originals.get(name)
-                if f is not None:
-                    _ORIGINALS[id(f)] = (f, w)
+    """Every wrapped function (NumPy's, ``math``'s, ``numpy.random``'s, SciPy's
+    once loaded) by identity: ``{id: (function, wrapper)}``."""
+    if len(_ORIGINALS_FROM) < len(_BY_NAME):
+        with _lock:
+            for key in _BY_NAME:
+                t = None if key in _ORIGINALS_FROM else _get_table(key)
+                if t is None:
+                    continue
+                _ORIGINALS_FROM.add(key)
+                for name, w in t[1].items():
+                    f = t[2].get(name)
+                    if f is not None:
+                        _ORIGINALS[id(f)] = (f, w)
     return _ORIGINALS
 
 
 _ORIGINALS: dict = {}
+_ORIGINALS_FROM: set = set()
+_BY_NAME = ("numpy", "math", "random", "scipy_linalg", "scipy_special")
 
 
 def _bound_table(globs, names):
@@ -430,12 +550,11 @@ def _collect(fun, names, mods, seen, depth, bound=None):
             todo.extend(k for k in c.co_consts if hasattr(k, "co_names"))
             for n in c.co_names:
                 g = globs.get(n)
+                if bound is not None and id(g) in _originals() and _originals()[id(g)][0] is g:
+                    bound.setdefault(id(globs), (globs, set()))[1].add(n)
                 m = _module_of(g)
                 if m is not None:
                     mods.add(m)
-                    if bound is not None and g is not np and g is not math and \
-                            id(g) in _originals():
-                        bound.setdefault(id(globs), (globs, set()))[1].add(n)
                 elif hasattr(g, "__code__") and not (
                         getattr(g, "__module__", None) or "").startswith(_LIBRARIES):
                     _collect(g, names, mods, seen, depth + 1, bound)

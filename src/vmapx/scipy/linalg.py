@@ -29,3 +29,9 @@ from .._src.jnp.array import wrap_namespace as _wrap_namespace
 __all__ = sorted(_factorizations + _expm + _matrices + _schur)
 
 _wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays
+
+from .._src import numpy_hooks as _numpy_hooks  # noqa: E402
+
+# SciPy's own scipy.linalg functions called on traced values in per-example NumPy code
+# run as these (docs/per-example-code.md)
+_numpy_hooks.register_scipy("scipy.linalg", globals())

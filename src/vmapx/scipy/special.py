@@ -455,3 +455,9 @@ __all__ = ["erf", "erfc", "erfinv", "gammaln", "gamma", "gammasgn", "digamma", "
 from .._src.jnp.array import wrap_namespace as _wrap_namespace  # noqa: E402
 
 _wrap_namespace(globals(), __all__, own=True)  # concrete results are vmapx.Arrays
+
+from .._src import numpy_hooks as _numpy_hooks  # noqa: E402
+
+# SciPy's own scipy.special functions called on traced values in per-example NumPy code
+# run as these (docs/per-example-code.md)
+_numpy_hooks.register_scipy("scipy.special", globals())
