@@ -297,8 +297,8 @@ _SCIPY_LINALG = {
 }
 _SCIPY_SPECIAL = {"logsumexp": frozenset(("axis", "b", "keepdims", "return_sign")),
                   "softmax": frozenset(("axis",)), "log_softmax": frozenset(("axis",))}
-_ASSUME_A = (None, "gen", "general", "sym", "symmetric", "her", "hermitian", "pos",
-             "positive definite")
+_ASSUME_A = {None: None, "gen": "gen", "general": "gen", "sym": "sym", "symmetric": "sym",
+             "her": "her", "hermitian": "her", "pos": "pos", "positive definite": "pos"}
 
 
 def _raise_where_nonfinite(arrays):
@@ -338,12 +338,16 @@ def _scipy_linalg_wrappers(linalg):
                 return orig(*args, **kwargs)
             args = resolve(args)
             kwargs = {k: resolve(v) for k, v in kwargs.items()}
-            if kwargs.get("assume_a") is None:
-                kwargs.pop("assume_a", None)
+            assume_a = _ASSUME_A[kwargs.pop("assume_a", None)]
+            if assume_a is not None:
+                kwargs["assume_a"] = assume_a
             flat = [x for a in args for x in (a if type(a) is tuple else (a,))]
             if kwargs.get("check_finite", True):
                 _raise_where_nonfinite(flat)
-            out = _numpy_rules(numpy_linalg_errors.call, orig, fn, tuple(args), kwargs)
+            if len(flat) > len(args):   # cho_solve / lu_solve: (factor, ...) never raise
+                out = _numpy_rules(fn, *args, **kwargs)
+            else:   # LinAlgError where SciPy raises it, per example
+                out = _numpy_rules(numpy_linalg_errors.call, orig, fn, tuple(args), kwargs)
             if name == "cho_factor":   # SciPy leaves the other triangle as ``a`` had it
                 (c, lower), a = out, jnp.asarray(args[0])
                 other = jnp.triu(a, 1) if lower else jnp.tril(a, -1)
@@ -365,6 +369,8 @@ def _scipy_special_wrappers(special):
             if not (_traced(args) or _traced(tuple(kwargs.values()))) or not _from_user() \
                     or not kwargs.keys() <= accepted:
                 return orig(*args, **kwargs)
+            if len(args) == 2 and accepted == {"axis"}:   # softmax(x, 0): axis by position
+                args, kwargs = args[:1], dict(kwargs, axis=args[1])
             return _numpy_rules(fn, *resolve(args), **{k: resolve(v) for k, v in kwargs.items()})
         w.__name__, w.__doc__ = orig.__name__, orig.__doc__
         return w
