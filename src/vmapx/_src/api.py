@@ -500,13 +500,15 @@ def _settle(out):
 
 
 # Each pending group of a split call is replayed batched or run as the loop,
-# whichever is estimated cheaper (once a call splits into more than three
-# groups, or a replay splits again): a replay costs about what the running call
-# took (tracing overhead dominates small groups), the loop its size times one
-# example's time, measured on the first example looped in the call and lowered
-# by every later loop (shared by its replays).  Scalar-style code that decides per element (a dynamic
-# program's ``min(a, b)``) then runs as the loop; a convergence loop over array
-# examples keeps replaying its large groups batched.
+# whichever is estimated cheaper per example (once a call splits into more than
+# three groups, or a replay splits again): batched, what the running call took
+# divided by its examples; the loop, one example's plain time, measured on the
+# first example looped in the call and lowered by every later loop (shared by
+# its replays).  Scalar-style code that decides per element (a dynamic
+# program's ``min(a, b)``), where tracing overhead makes each batched example
+# slower than a plain one, then runs as the loop (and once any run of the call
+# stopped on ``SmallGroups``, all its groups do); a convergence loop over many
+# examples, cheap per example batched, keeps replaying its groups.
 _LOOP_COST = contextvars.ContextVar("vmapx_loop_cost", default=None)
 
 
@@ -533,8 +535,10 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
     cost = _LOOP_COST.get()
     token = None
     if cost is None or not split.replay:   # one estimate per call, shared by its replays
-        cost = [None]
+        cost = [None, False]
         token = _LOOP_COST.set(cost)
+    if small_site is not None:   # a run stopped on small groups: scalar-style code
+        cost[1] = True
     looped = 0
 
     def loop(g):
@@ -568,7 +572,11 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
                 if cost[0] is None:     # one example measures the loop
                     parts.append((g[:1], loop(g[:1])))
                     g = g[1:]
-                parts.append((g, loop(g) if len(g) * cost[0] < replay_cost else replay(g)))
+                # per example: the loop's plain time against the running call's
+                # batched time (overhead-bound code is slow per example batched);
+                # after a run stopped on small groups, the loop
+                cheaper = cost[1] or cost[0] * axis.size < replay_cost
+                parts.append((g, loop(g) if cheaper else replay(g)))
             for g, res in parts:
                 res_leaves, res_tree = tu.tree_flatten(res)
                 if here_tree is None:
