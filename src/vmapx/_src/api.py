@@ -588,8 +588,9 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
     finally:
         if token is not None:
             _LOOP_COST.reset(token)
-    if looped * 2 > axis.size and not split.replay:   # mostly the loop: say where, why
-        concrete.warn_loop(small_site or concrete.user_site(), looped, _fun_name(fun))
+    if small_site is not None and looped * 2 > axis.size and not split.replay:
+        # scalar-style code ran mostly as the loop: say where, why
+        concrete.warn_loop(small_site, looped, _fun_name(fun))
     dims = [out_axes] * len(results[0]) if type(out_axes) is int else \
         flatten_axes("vmap out_axes", here, out_axes)
     if sum_match and None in dims:
