@@ -1047,3 +1047,25 @@ def test_names_imported_by_name_stay_batched_and_are_restored():
         for f in (m.radius, m.fill, m.calls_a_helper):
             loop_equals_vmap(f, ps, rtol=1e-12, atol=1e-12)
     assert m.sqrt is math.sqrt and m.asarray is np.asarray and m.zeros is np.zeros
+
+
+def test_installed_libraries_get_concrete_values(tmp_path, monkeypatch):
+    # Code of an installed package (here a module under a site-packages folder)
+    # is not the user's: np.asarray there gives NumPy's array (the value converts
+    # concretely: split or loop), as for SciPy's code, never a tracer its C parts
+    # could not take.
+    lib = tmp_path / "site-packages"
+    lib.mkdir()
+    (lib / "vmapx_fake_lib.py").write_text(
+        "import numpy as np\n"
+        "def twice(x):\n"
+        "    a = np.asarray(x)\n"
+        "    if type(a) is not np.ndarray:\n"
+        "        raise TypeError('needs a real array')\n"
+        "    return a * 2\n")
+    monkeypatch.syspath_prepend(str(lib))
+    import vmapx_fake_lib
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VmapLoopWarning)
+        got = vmapx.vmap(lambda x: vmapx_fake_lib.twice(x) + 1)(XS)
+    np.testing.assert_array_equal(got, XS * 2 + 1)

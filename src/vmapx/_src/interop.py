@@ -479,24 +479,6 @@ def _strides(self):
     return tuple(reversed(out))
 
 
-_LIBRARY_DIRS = ("site-packages", "dist-packages")
-_USER_CODE: dict = {}   # code object -> whether it is the user's (bounded below)
-
-
-def _is_user_code(code, module) -> bool:
-    """Whether a frame of ``code`` in ``module`` is the user's own code: not
-    vmapx, NumPy, SciPy, the standard library or an installed package."""
-    hit = _USER_CODE.get(code)
-    if hit is None:
-        top = module.partition(".")[0]
-        hit = not (top in ("vmapx", "numpy", "scipy") or top in sys.stdlib_module_names
-                   or any(d in code.co_filename for d in _LIBRARY_DIRS))
-        if len(_USER_CODE) >= 4096:
-            _USER_CODE.clear()
-        _USER_CODE[code] = hit
-    return hit
-
-
 def _class_seen_by_user(t):
     """The class ``isinstance`` sees for batch tracer ``t`` in the user's
     per-example NumPy code in an eager vmap: ``np.ndarray`` for a per-example
@@ -506,7 +488,8 @@ def _class_seen_by_user(t):
     if not numpy_hooks.in_eager_vmap():
         return None
     f = sys._getframe(2)   # the frame calling isinstance (1: the property)
-    if not _is_user_code(f.f_code, f.f_globals.get("__name__", "")) or not splittable(t):
+    if not numpy_hooks.is_user_code(f.f_code, f.f_globals.get("__name__", "")) or \
+            not splittable(t):
         return None
     aval = t.aval
     return np.ndarray if aval.shape else aval.dtype.type

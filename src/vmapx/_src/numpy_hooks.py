@@ -128,14 +128,34 @@ def _numpy_wrappers():
 
 
 _LIBRARIES = ("vmapx.", "numpy.", "scipy.")
-"""Traced results and buffers go to the user's code only: these libraries' own
-calls (whose C parts need real arrays) get NumPy's functions, so a traced value
-converts concretely there (the batch splits), which is always correct."""
+"""The libraries whose functions ``needs`` does not scan."""
+
+_LIBRARY_DIRS = ("site-packages", "dist-packages")
+_USER_CODE: dict = {}   # code object -> whether it is the user's (bounded below)
+
+
+def is_user_code(code, module) -> bool:
+    """Whether a frame of ``code`` in ``module`` is the user's own code: not
+    vmapx, NumPy, SciPy, the standard library or another installed package.
+    Traced results and buffers go to the user's code only: libraries' own calls
+    (whose C parts need real arrays, and whose Python code may compute wrong
+    results on tracers) get NumPy's functions, so a traced value converts
+    concretely there (the batch splits, or loops), which is always correct."""
+    hit = _USER_CODE.get(code)
+    if hit is None:
+        top = module.partition(".")[0]
+        hit = not (top in ("vmapx", "numpy", "scipy") or top in sys.stdlib_module_names
+                   or any(d in code.co_filename for d in _LIBRARY_DIRS))
+        if len(_USER_CODE) >= 4096:
+            _USER_CODE.clear()
+        _USER_CODE[code] = hit
+    return hit
 
 
 def _from_user() -> bool:
-    """Whether the wrapper's caller (two frames up) is outside ``_LIBRARIES``."""
-    return not sys._getframe(2).f_globals.get("__name__", "").startswith(_LIBRARIES)
+    """Whether the wrapper's caller (two frames up) is the user's code."""
+    f = sys._getframe(2)
+    return is_user_code(f.f_code, f.f_globals.get("__name__", ""))
 
 _BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
                   "full_like")
