@@ -41,7 +41,7 @@ import functools
 
 import numpy as np
 
-from . import inputs, numpy_api as jnp
+from . import numpy_api as jnp
 from .core import ShapedArray, finish_output
 from .custom_jvp import custom_jvp
 from .jnp import linalg as _linalg
