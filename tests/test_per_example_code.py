@@ -1069,3 +1069,34 @@ def test_installed_libraries_get_concrete_values(tmp_path, monkeypatch):
         warnings.simplefilter("ignore", VmapLoopWarning)
         got = vmapx.vmap(lambda x: vmapx_fake_lib.twice(x) + 1)(XS)
     np.testing.assert_array_equal(got, XS * 2 + 1)
+
+
+_OUTSIDE_RNG = np.random.default_rng(5)
+
+
+def _noisy(x):
+    return x + _OUTSIDE_RNG.normal(size=x.shape)
+
+
+def test_a_generator_made_outside_the_function_draws_per_example_as_the_loop():
+    global _OUTSIDE_RNG
+    xs = np.zeros((6, 2))
+    _OUTSIDE_RNG = np.random.default_rng(5)
+    with pytest.warns(VmapLoopWarning, match="Generator made outside"):
+        got = vmapx.vmap(_noisy)(xs)
+    _OUTSIDE_RNG = np.random.default_rng(5)
+    want = np.stack([_noisy(x) for x in xs])
+    np.testing.assert_array_equal(got, want)
+    assert len({tuple(r) for r in got}) == 6     # a draw per example, not one for all
+
+    def closure_over(state):
+        return lambda x: x * state.rand()
+    with pytest.warns(VmapLoopWarning, match="Generator made outside"):
+        got = vmapx.vmap(closure_over(np.random.RandomState(1)))(np.ones(4))
+    f = closure_over(np.random.RandomState(1))
+    np.testing.assert_array_equal(got, [f(1.0) for _ in range(4)])
+    # a generator made inside the function: batched, as the loop's own per example
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VmapLoopWarning)
+        got = vmapx.vmap(lambda x: x + np.random.default_rng(3).normal())(xs)
+    np.testing.assert_array_equal(got, xs + np.random.default_rng(3).normal())

@@ -219,8 +219,11 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
     def vmap_f(*args, **kwargs):
         if strict or (strict is None and concrete.STRICT):
             return call(args, kwargs)
+        nonlocal fun
         if not hooks_needed:   # found once per mapped function (numpy_hooks.needs)
             hooks_needed.append(numpy_hooks.needs(fun))
+            if numpy_hooks.GENERATOR in hooks_needed[0]:
+                fun = _drawing(fun)
         hooks = hooks_needed[0]
         concrete.take_retry_request()   # a request another call left unanswered
         numpy_hooks.enter(hooks)  # np.asarray & co. keep traced values batched
@@ -598,6 +601,18 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
                          "batch split on per-example Python values.")
     dims = prng.batched_out_dims(here_tree, [get_aval(o).shape for o in results[0]], dims)
     return concrete.merge(results, groups, dims, here_tree)
+
+
+def _drawing(fun):
+    """``fun``, which draws from a NumPy ``Generator`` made outside it: in an
+    eager vmap the call runs as the loop, each example drawing from the
+    advancing state as the loop does (once at trace time under ``jit`` or
+    ``strict``, as JAX)."""
+    @functools.wraps(fun)
+    def run(*args, **kwargs):
+        concrete.request_loop("draws from a NumPy Generator made outside the function")
+        return fun(*args, **kwargs)
+    return run
 
 
 def _run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):

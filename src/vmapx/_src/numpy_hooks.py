@@ -423,9 +423,19 @@ def _table(obj, wrappers):
     return ns, wrappers, originals, tuple(k for k in wrappers if k not in ns)
 
 
+GENERATOR = "generator"
+"""Not a table: ``needs`` says so when the function draws from a NumPy
+``Generator`` / ``RandomState`` made outside it (a global or a closure value),
+whose C methods cannot be wrapped: ``vmap`` then runs the call as the loop,
+each example drawing from the advancing state as in the loop."""
+_GENERATORS = (np.random.Generator, np.random.RandomState)
+
+
 def _get_table(key):
     """The table ``key`` (built on first use), or ``None`` for SciPy's ``norm``
-    while ``scipy.stats`` is not loaded."""
+    while ``scipy.stats`` is not loaded (and for ``GENERATOR``)."""
+    if key == GENERATOR:
+        return None
     t = _tables.get(key)
     if t is None:
         if key == "numpy":
@@ -489,6 +499,8 @@ def needs(fun) -> tuple:
         found.append("norm")
     if "numpy" in mods and "random" in names and names & _RANDOM_NAMES:
         found.append("random")
+    if GENERATOR in mods:
+        found.append(GENERATOR)
     if names & _SCIPY_LINALG.keys() and "scipy.linalg" in sys.modules:
         found.append("scipy_linalg")
     if names & _SCIPY_SPECIAL.keys() and "scipy.special" in sys.modules:
@@ -576,6 +588,8 @@ def _collect(fun, names, mods, seen, depth, bound=None):
             todo.extend(k for k in c.co_consts if hasattr(k, "co_names"))
             for n in c.co_names:
                 g = globs.get(n)
+                if type(g) in _GENERATORS:
+                    mods.add(GENERATOR)
                 if bound is not None and id(g) in _originals() and _originals()[id(g)][0] is g:
                     bound.setdefault(id(globs), (globs, set()))[1].add(n)
                 m = _module_of(g)
@@ -589,6 +603,8 @@ def _collect(fun, names, mods, seen, depth, bound=None):
     reached += list(getattr(fun, "__defaults__", None) or ())
     reached += list((getattr(fun, "__kwdefaults__", None) or {}).values())
     for v in reached:
+        if type(v) in _GENERATORS:
+            mods.add(GENERATOR)
         m = _module_of(v)
         if m is not None:
             mods.add(m)
