@@ -1074,7 +1074,7 @@ def test_installed_libraries_get_concrete_values(tmp_path, monkeypatch):
 _OUTSIDE_RNG = np.random.default_rng(5)
 
 
-def _noisy(x):
+def _noisy_from_outside(x):
     return x + _OUTSIDE_RNG.normal(size=x.shape)
 
 
@@ -1083,9 +1083,9 @@ def test_a_generator_made_outside_the_function_draws_per_example_as_the_loop():
     xs = np.zeros((6, 2))
     _OUTSIDE_RNG = np.random.default_rng(5)
     with pytest.warns(VmapLoopWarning, match="Generator made outside"):
-        got = vmapx.vmap(_noisy)(xs)
+        got = vmapx.vmap(_noisy_from_outside)(xs)
     _OUTSIDE_RNG = np.random.default_rng(5)
-    want = np.stack([_noisy(x) for x in xs])
+    want = np.stack([_noisy_from_outside(x) for x in xs])
     np.testing.assert_array_equal(got, want)
     assert len({tuple(r) for r in got}) == 6     # a draw per example, not one for all
 
@@ -1095,6 +1095,14 @@ def test_a_generator_made_outside_the_function_draws_per_example_as_the_loop():
         got = vmapx.vmap(closure_over(np.random.RandomState(1)))(np.ones(4))
     f = closure_over(np.random.RandomState(1))
     np.testing.assert_array_equal(got, [f(1.0) for _ in range(4)])
+    # under jit or strict, drawn once at trace time, as JAX
+    for g in (vmapx.jit(vmapx.vmap(_noisy_from_outside)),
+              vmapx.vmap(vmapx.jit(_noisy_from_outside)),
+              vmapx.vmap(_noisy_from_outside, strict=True)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", VmapLoopWarning)
+            out = g(xs)
+        np.testing.assert_array_equal(out[0], out[1])
     # a generator made inside the function: batched, as the loop's own per example
     with warnings.catch_warnings():
         warnings.simplefilter("error", VmapLoopWarning)

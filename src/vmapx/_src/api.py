@@ -222,8 +222,8 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name: Hashable | None = None
         nonlocal fun
         if not hooks_needed:   # found once per mapped function (numpy_hooks.needs)
             hooks_needed.append(numpy_hooks.needs(fun))
-            if numpy_hooks.GENERATOR in hooks_needed[0]:
-                fun = _drawing(fun)
+            if numpy_hooks.GENERATOR in hooks_needed[0] and not hasattr(fun, "_jaxprs"):
+                fun = _drawing(fun)   # (a jitted function draws once, at trace time)
         hooks = hooks_needed[0]
         concrete.take_retry_request()   # a request another call left unanswered
         numpy_hooks.enter(hooks)  # np.asarray & co. keep traced values batched
