@@ -1049,6 +1049,25 @@ def test_names_imported_by_name_stay_batched_and_are_restored():
     assert m.sqrt is math.sqrt and m.asarray is np.asarray and m.zeros is np.zeros
 
 
+def test_names_imported_by_name_in_a_process_without_scipy():
+    # SciPy's tables are missing there, so the table of wrapped functions is
+    # completed under the hooks' lock on every scan: a scan taking that lock
+    # again deadlocked (a fresh process, the first call)
+    import os
+    import subprocess
+    import sys
+    code = ("import sys, numpy as np, vmapx, per_example_imports as m\n"
+            "out = vmapx.vmap(m.radius)(np.ones((3, 3)))\n"
+            "assert 'scipy' not in sys.modules, 'scipy was loaded'\n"
+            "print(np.allclose(out, [m.radius(p) for p in np.ones((3, 3))]))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(__file__)] + sys.path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
 def test_installed_libraries_get_concrete_values(tmp_path, monkeypatch):
     # Code of an installed package (here a module under a site-packages folder)
     # is not the user's: np.asarray there gives NumPy's array (the value converts

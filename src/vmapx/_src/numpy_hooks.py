@@ -554,11 +554,11 @@ def _bound_table(globs, names):
     asarray`` / ``from math import sqrt`` (module attributes alone would miss
     them); ``None`` past ``_BOUND_MAX`` such tables."""
     key = ("bound", id(globs), names)
+    orig = _originals()   # (takes the lock itself while SciPy's tables are missing)
     with _lock:
         if key not in _tables:
             if len(_tables) >= _BOUND_MAX:
                 return None
-            orig = _originals()
             wrappers = {n: orig[id(globs[n])][1] for n in names
                         if n in globs and id(globs[n]) in orig}
             _tables[key] = (globs, wrappers, {n: globs[n] for n in wrappers}, ())
@@ -578,6 +578,7 @@ def _collect(fun, names, mods, seen, depth, bound=None):
     code = getattr(fun, "__code__", None)
     if code is None or code in seen or depth > 6 or len(seen) > 256:
         return
+    originals = _originals() if bound is not None else {}
     seen.add(code)
     if not (getattr(fun, "__module__", None) or "").startswith("vmapx"):
         globs = getattr(fun, "__globals__", {})
@@ -590,7 +591,8 @@ def _collect(fun, names, mods, seen, depth, bound=None):
                 g = globs.get(n)
                 if type(g) in _GENERATORS:
                     mods.add(GENERATOR)
-                if bound is not None and id(g) in _originals() and _originals()[id(g)][0] is g:
+                o = originals.get(id(g))
+                if o is not None and o[0] is g:
                     bound.setdefault(id(globs), (globs, set()))[1].add(n)
                 m = _module_of(g)
                 if m is not None:
