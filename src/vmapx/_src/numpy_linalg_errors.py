@@ -13,10 +13,10 @@ So when NumPy's own function reaches a traced value in an eager ``vmap``
 (``interop``'s dispatch, ``call``), the batched primitive runs first; only
 where its stacked LAPACK call failed (it says so: ``prims.linalg.note_failure``)
 does ``raise_where_numpy_raises`` ask NumPy, on the concrete batch, which
-examples raise (one stacked call of a cheap probe, then the function itself
-per example for the exact message), and turn the answer into a per-example code. ``int(code)`` splits
+examples raise (the function itself, example by example, for the exact
+message), and turn the answer into a per-example code. ``int(code)`` splits
 the batch on it (``concrete``): the examples where NumPy raises raise the same
-``LinAlgError``, the others go on to the batched primitive. Under ``jit``
+``LinAlgError``, the others go on with the batched primitive's results. Under ``jit``
 (no concrete values) nothing is checked, as in JAX.
 
 >>> import numpy as np, vmapx
@@ -43,68 +43,30 @@ from .prims.linalg import _FAILURES, watch_failures
 from .staging_api import ShapeDtypeStruct
 
 
-def _probe_svd(a):
-    np.linalg.svd(a, compute_uv=False)
-
-
-def _probe_eigvals(a):
-    np.linalg.eigvals(a)
-
-
-def _probe_eigvalsh(a):
-    np.linalg.eigvalsh(a)
-
-
-def _probe_inv(a):
-    np.linalg.inv(a)
-
-
-def _probe_cholesky(a):
-    np.linalg.cholesky(a)
-
-
-# NumPy function -> a probe of its first operand, stacked over the examples,
-# that raises where the function would (the cheaper call of the same LAPACK
-# routine); None: the function itself, per example, is the only probe.
-_PROBES = {
-    np.linalg.inv: _probe_inv,
-    np.linalg.solve: _probe_inv,
-    np.linalg.cholesky: _probe_cholesky,
-    np.linalg.eig: _probe_eigvals,
-    np.linalg.eigvals: _probe_eigvals,
-    np.linalg.eigh: _probe_eigvalsh,
-    np.linalg.eigvalsh: _probe_eigvalsh,
-    np.linalg.svd: _probe_svd,
-    np.linalg.pinv: _probe_svd,
-    np.linalg.lstsq: _probe_svd,
-    np.linalg.matrix_rank: _probe_svd,
-    np.linalg.tensorinv: None,
-    np.linalg.tensorsolve: None,
-}
+# NumPy's functions that raise ``LinAlgError`` for some matrices of a stack.
+_CHECKED = frozenset((np.linalg.inv, np.linalg.solve, np.linalg.cholesky, np.linalg.eig,
+                      np.linalg.eigvals, np.linalg.eigh, np.linalg.eigvalsh, np.linalg.svd,
+                      np.linalg.pinv, np.linalg.lstsq, np.linalg.matrix_rank,
+                      np.linalg.tensorinv, np.linalg.tensorsolve))
 
 
 def checked(func) -> bool:
     """Whether NumPy's ``func`` can raise ``LinAlgError`` for some examples only."""
-    return func in _PROBES
+    return func in _CHECKED
 
 
-def _codes(func, probe, positions, ex_ndims, args, kwargs, messages):
+def _codes(func, positions, ex_ndims, args, kwargs, messages):
     """The callback: 0 for each example where ``func`` returns, ``k`` where it
     raises ``messages[k - 1]``; ``args``' operands at ``positions`` carry the
-    examples on their leading axes (``ex_ndims``: each one's own rank)."""
+    examples on their leading axes (``ex_ndims``: each one's own rank).  It runs
+    only after the batch's stacked call failed, so it asks ``func`` itself,
+    example by example."""
     def callback(*ops):
         lead = np.broadcast_shapes(*[o.shape[:o.ndim - nd] for o, nd in zip(ops, ex_ndims)])
         flat = [np.broadcast_to(o, lead + o.shape[o.ndim - nd:]).reshape(
             (-1,) + o.shape[o.ndim - nd:]) for o, nd in zip(ops, ex_ndims)]
         n = flat[0].shape[0] if flat else 1
         out = np.zeros(n, np.int32)
-        if probe is not None and ex_ndims[0] >= 2 and positions[0] == 0:
-            try:
-                with np.errstate(all="ignore"):
-                    probe(flat[0])
-                return out.reshape(lead)   # the common case: no example raises
-            except np.linalg.LinAlgError:
-                pass
         call = list(args)
         for i in range(n):
             for p, f in zip(positions, flat):
@@ -149,8 +111,7 @@ def raise_where_numpy_raises(func, args, kwargs):
         return   # under jit: no values to ask NumPy about (JAX's inf/NaN stand)
     ops = [stop_gradient_p.bind(args[i]) for i in positions]   # no derivative to carry
     messages: list = []
-    callback = _codes(func, _PROBES.get(func), positions, [ndim_of(a) for a in ops], args,
-                      kwargs, messages)
+    callback = _codes(func, positions, [ndim_of(a) for a in ops], args, kwargs, messages)
     code = int(pure_callback(callback, ShapeDtypeStruct((), np.int32), *ops,
                              vmap_method="expand_dims"))
     if code:
