@@ -534,7 +534,7 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
         here_leaves, here_tree = tu.tree_flatten(here)
         groups.append(split.positions)
         results.append(here_leaves)
-    replay_cost = time.perf_counter() - split.started
+    run_time = time.perf_counter() - split.started   # the running call, batched
     cost = _LOOP_COST.get()
     token = None
     if cost is None or not split.replay:   # one estimate per call, shared by its replays
@@ -578,7 +578,7 @@ def _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match, st
                 # per example: the loop's plain time against the running call's
                 # batched time (overhead-bound code is slow per example batched);
                 # after a run stopped on small groups, the loop
-                cheaper = cost[1] or cost[0] * axis.size < replay_cost
+                cheaper = cost[1] or cost[0] * axis.size < run_time
                 parts.append((g, loop(g) if cheaper else replay(g)))
             for g, res in parts:
                 res_leaves, res_tree = tu.tree_flatten(res)

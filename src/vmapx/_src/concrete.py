@@ -156,7 +156,7 @@ class SplitState:
         self.pending = []
         self.collective = False
         self.replay = replay
-        self.started = time.perf_counter()   # what a replay would cost, once it splits
+        self.started = time.perf_counter()   # its time weighs replays against the loop
 
     def note_collective(self, prim):
         """A collective over this batch's axis name: it needs the whole batch."""

@@ -433,6 +433,11 @@ def _iter(self):
 # ------------------------------------------------------------------- methods
 
 
+_FLAG_NAMES = {"C": "C_CONTIGUOUS", "CONTIGUOUS": "C_CONTIGUOUS", "F": "F_CONTIGUOUS",
+               "FORTRAN": "F_CONTIGUOUS", "O": "OWNDATA", "W": "WRITEABLE", "A": "ALIGNED",
+               "X": "WRITEBACKIFCOPY"}
+
+
 class _Flags:
     """``x.flags`` of a traced value, as per-example NumPy code reads it (``if
     x.flags['C_CONTIGUOUS']``): what the loop's freshly made per-example array
@@ -442,19 +447,13 @@ class _Flags:
 
     def __init__(self, ndim):
         self._d = {"C_CONTIGUOUS": True, "F_CONTIGUOUS": ndim <= 1, "OWNDATA": True,
-                   "WRITEABLE": True, "ALIGNED": True, "WRITEBACKIFCOPY": False}
+                   "WRITEABLE": True, "ALIGNED": True, "WRITEBACKIFCOPY": False,
+                   # the combinations NumPy derives from those (C-contiguous, so not FNC)
+                   "FNC": False, "FORC": True, "BEHAVED": True, "CARRAY": True,
+                   "FARRAY": False}
 
     def __getitem__(self, key):
-        aliases = {"C": "C_CONTIGUOUS", "CONTIGUOUS": "C_CONTIGUOUS", "F": "F_CONTIGUOUS",
-                   "FORTRAN": "F_CONTIGUOUS", "O": "OWNDATA", "W": "WRITEABLE", "A": "ALIGNED",
-                   "X": "WRITEBACKIFCOPY"}
-        key = aliases.get(key, key)
-        if key in ("FNC", "FORC", "BEHAVED", "CARRAY", "FARRAY"):
-            d = self._d
-            return {"FNC": d["F_CONTIGUOUS"] and not d["C_CONTIGUOUS"],
-                    "FORC": True, "BEHAVED": True, "CARRAY": True,
-                    "FARRAY": d["F_CONTIGUOUS"] and not d["C_CONTIGUOUS"]}[key]
-        return self._d[key]
+        return self._d[_FLAG_NAMES.get(key, key)]
 
     def __getattr__(self, name):
         try:
@@ -463,7 +462,7 @@ class _Flags:
             raise AttributeError(name) from None
 
     def __repr__(self):
-        return "\n".join(f"  {k} : {v}" for k, v in self._d.items())
+        return "\n".join(f"  {k} : {v}" for k, v in list(self._d.items())[:6])
 
 
 def _flags(self):
