@@ -610,7 +610,8 @@ def _drawing(fun):
     ``strict``, as JAX)."""
     @functools.wraps(fun)
     def run(*args, **kwargs):
-        concrete.request_loop("draws from a NumPy Generator made outside the function")
+        concrete.request_loop("draws from a NumPy Generator made outside the function",
+                              concrete.DRAW_FIX)
         return fun(*args, **kwargs)
     return run
 
@@ -625,7 +626,7 @@ def _run_loop(fun, treedef, leaves, in_dims, n, out_axes, axis_name):
 
 def _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback):
     """The per-example loop a run fell back to (``concrete.LoopFallback``)."""
-    concrete.warn_loop(fallback.site, axis.size, _fun_name(fun), fallback.why)
+    concrete.warn_loop(fallback.site, axis.size, _fun_name(fun), fallback.why, fallback.fix)
     out = _run_loop(fun, treedef, leaves, in_dims, axis.size, out_axes, axis.name)
     out_leaves, out_tree = tu.tree_flatten(out)
     return tu.tree_unflatten(out_tree, [_finish(o) for o in out_leaves])

@@ -69,11 +69,12 @@ class LoopFallback(BaseException):
     NumPy's protocol probing swallows it on its way to the ``vmap`` call that
     owns ``split``."""
 
-    def __init__(self, split, site, why=None):
+    def __init__(self, split, site, why=None, fix=None):
         super().__init__()
         self.split = split
         self.site = site
         self.why = why   # what the line does, when it is not a Python value per example
+        self.fix = fix   # how to keep such code batched
 
 
 class SmallGroups(BaseException):
@@ -228,13 +229,19 @@ def eager_split():
     return split
 
 
-def request_loop(why):
+DRAW_FIX = ("To keep it batched, draw for the whole batch outside the function and pass "
+            "the numbers in, or use vmapx.random with a key per example.")
+"""The advice for per-example draws from NumPy's random state or a ``Generator``."""
+
+
+def request_loop(why, fix):
     """Run the current eager vmap call as the loop over its examples, because the
-    user's line does something only the loop defines (``why``: what it does); a
-    no-op outside an eager vmap (the caller then does what it does there)."""
+    user's line does something only the loop defines (``why``: what it does;
+    ``fix``: how to keep it batched, for the warning); a no-op outside an eager
+    vmap (the caller then does what it does there)."""
     split = eager_split()
     if split is not None:
-        raise LoopFallback(split, user_site(), why)
+        raise LoopFallback(split, user_site(), why, fix)
 
 
 def group_by_value(full: np.ndarray, loop_min=None, loop_size=None):
@@ -287,14 +294,12 @@ def user_site():
     return "<unknown>", 0, {}
 
 
-def warn_loop(site, n, fun_name, why=None):
+def warn_loop(site, n, fun_name, why=None, fix=None):
     filename, lineno, globs = site
     registry = globs.setdefault("__warningregistry__", {}) if globs else None
     where = f"the line {os.path.basename(filename)}:{lineno}"
-    if why is not None:   # a draw from NumPy's global random state
-        text = (f"{where} {why}, which the loop does once per example. To keep it "
-                "batched, draw for the whole batch outside the function and pass the "
-                "numbers in, or use vmapx.random with a key per example.")
+    if why is not None:   # something only the loop defines (``request_loop``)
+        text = f"{where} {why}, which the loop does once per example. {fix}"
     else:
         text = (f"{where} needs a Python value (an `if`, `float(x)`, `np.asarray(x)`, "
                 "...) that differs in nearly every example. To keep it batched, keep the "

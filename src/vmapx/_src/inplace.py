@@ -199,7 +199,8 @@ class Buffer(StandIn):
             np.ndarray.__setitem__(self, idx, value)
             return
         if self.dtype.names is not None:   # a structured array: no traced counterpart
-            request_loop("writes a traced value into a structured array")
+            request_loop("writes a traced value into a structured array",
+                         "To keep it batched, keep the fields in separate arrays.")
         new = updated(self.view(np.ndarray).copy().view(Array), idx, value)
         if d["_base"] is not None:       # a tracked view: the write lifts its buffer
             _lift(d["_base"][0], self, new)

@@ -140,7 +140,9 @@ def _foreign_ufunc(ufunc, inputs, kwargs):
     (``pure_callback`` with ``vmap_method='broadcast_all'``; no derivative)."""
     name = f"numpy.{ufunc.__name__}"
     if all("O" in t for t in ufunc.types):   # np.frompyfunc: a Python function per element
-        concrete.request_loop("calls a Python function on each element (np.frompyfunc)")
+        concrete.request_loop("calls a Python function on each element (np.frompyfunc)",
+                              "To keep it batched, write the element function with NumPy "
+                              "operations on the whole array.")
         raise _unsupported(name)
     if kwargs:
         raise _unsupported(name)

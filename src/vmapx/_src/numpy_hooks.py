@@ -268,7 +268,7 @@ def _random_wrappers():
             continue
 
         def w(*args, _orig=orig, **kwargs):
-            concrete.request_loop("draws from NumPy's global random state")
+            concrete.request_loop("draws from NumPy's global random state", concrete.DRAW_FIX)
             return _orig(*args, **kwargs)
         w.__name__ = w.__qualname__ = name
         w.__doc__ = orig.__doc__
