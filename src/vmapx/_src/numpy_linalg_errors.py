@@ -39,7 +39,7 @@ import numpy as np
 from .callbacks import pure_callback
 from .core import Tracer, ndim_of
 from .prims.elementwise import stop_gradient_p
-from .prims.linalg import _FAILURES, watch_failures
+from .prims.linalg import watch_failures
 from .staging_api import ShapeDtypeStruct
 
 
@@ -90,11 +90,8 @@ def call(func, fn, args, kwargs):
     batch splits and those examples raise NumPy's ``LinAlgError`` (under an
     eager ``grad`` alone, the call raises it where NumPy would).  A batch
     where nothing failed pays one context-variable read."""
-    record, token = watch_failures()
-    try:
+    with watch_failures() as record:
         out = fn(*args, **kwargs)
-    finally:
-        _FAILURES.reset(token)
     if record:
         raise_where_numpy_raises(func, args, kwargs)
     return out

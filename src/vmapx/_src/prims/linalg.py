@@ -76,16 +76,24 @@ def note_failure():
         seen.append(True)
 
 
-def watch_failures():
-    """Start recording failures in this context: ``(record, token)``; the
-    record (a list) is non-empty after a failure; ``_FAILURES.reset(token)`` ends it.
+class watch_failures:
+    """Record failures in this context while it is entered: ``with
+    watch_failures() as record:`` leaves ``record`` (a list) non-empty after one.
 
-    >>> record, token = watch_failures()
-    >>> note_failure(); _FAILURES.reset(token); bool(record)
+    >>> with watch_failures() as record:
+    ...     note_failure()
+    >>> bool(record)
     True
     """
-    record = []
-    return record, _FAILURES.set(record)
+    __slots__ = ("record", "token")
+
+    def __enter__(self):
+        self.record = []
+        self.token = _FAILURES.set(self.record)
+        return self.record
+
+    def __exit__(self, *exc):
+        _FAILURES.reset(self.token)
 
 
 def nan_for_nonfinite(impl):
