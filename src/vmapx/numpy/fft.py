@@ -18,11 +18,10 @@ import numpy as np
 
 from .._src.core import Tracer, ndim_of as _ndim_of, shape_of as _shape_of
 from .._src.errors import ConcretizationTypeError
-from .._src.jnp import dtypes as _dt
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
-from .._src.prims.fft import fft_p
+from .._src.scipy_fft import fft_axes
 from .._src import numpy_api as jnp
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
@@ -47,22 +46,6 @@ def _no_out(out, name):
                         "arrays are immutable; use the returned value.")
 
 
-def _resize(a, axis, n):
-    """``a`` truncated or zero-padded to length ``n`` along ``axis``."""
-    if n < 1:
-        raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
-    m = _shape_of(a)[axis]
-    if n < m:
-        index = [slice(None)] * _ndim_of(a)
-        index[axis] = slice(0, n)
-        return a[tuple(index)]
-    if n > m:
-        pw = [(0, 0)] * _ndim_of(a)
-        pw[axis] = (0, n - m)
-        return jnp.pad(a, pw)
-    return a
-
-
 def _transform(a, kind, s, axes, norm):
     """Resize ``a`` along ``axes`` to ``s`` and bind one ``fft`` over them.
 
@@ -80,20 +63,11 @@ def _transform(a, kind, s, axes, norm):
         return a
     if kind in ("rfft", "irfft") and not axes:
         raise ValueError("at least 1 axis must be transformed")
-    sizes = list(s)
-    if kind == "irfft":
-        sizes[-1] = s[-1] // 2 + 1
-        if s[-1] < 1:
-            raise ValueError(f"Invalid number of FFT data points ({s[-1]}) specified.")
-    for n, ax in zip(sizes, axes, strict=True):
-        a = _resize(a, ax, n)
-    dt = jnp.result_type(a)
-    if kind == "rfft" and dt.kind != "f":   # JAX (x64): int32 and bool give float32
-        a = jnp.astype(a, _dt.to_inexact(dt))
-    elif kind != "rfft" and dt.kind != "c":  # as NumPy: complex first (int32: complex64)
-        a = jnp.astype(a, np.result_type(_dt.to_inexact(dt), np.complex64))
-    return fft_p.bind(a, kind=kind, axes=tuple(axes), norm=_norm(norm),
-                      n=s[-1] if kind in ("rfft", "irfft") else None)
+    for n in s:
+        if n < 1:
+            raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
+    # resize, cast as JAX (x64: int32 data gives complex64), one fft primitive
+    return fft_axes(a, kind, s, axes, _norm(norm))
 
 
 def _one(a, kind, n, axis, norm):
