@@ -21,7 +21,7 @@ from .._src.errors import ConcretizationTypeError
 from .._src.jnp.array import wrap_namespace as _wrap_namespace
 from .._src.jnp.base import (asarray_like as _asarray_like,
                               canonicalize_axis as _canonicalize_axis)
-from .._src.scipy_fft import fft_axes
+from .._src.scipy_fft import fft_axes as _fft_axes
 from .._src import numpy_api as jnp
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
@@ -67,7 +67,7 @@ def _transform(a, kind, s, axes, norm):
         if n < 1:
             raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
     # resize, cast as JAX (x64: int32 data gives complex64), one fft primitive
-    return fft_axes(a, kind, s, axes, _norm(norm))
+    return _fft_axes(a, kind, s, axes, _norm(norm))
 
 
 def _one(a, kind, n, axis, norm):
