@@ -838,3 +838,32 @@ import samples_callbacks  # noqa: E402,F401  (registers the pure_callback sample
 import samples_conv  # noqa: E402,F401  (registers the convolution / windowed-reduction samples)
 import samples_implicit  # noqa: E402,F401  (registers the custom_linear_solve samples)
 import samples_scipy_linalg  # noqa: E402,F401  (registers the schur / hessenberg samples)
+
+
+def _ckpt_linear_body(r, t):
+    import vmapx.numpy as jnp
+    return [jnp.cos(r) * t]
+
+
+@sample("checkpoint")
+def _checkpoint(rng):
+    import vmapx
+    cases = []
+    for x, y in [(fl(rng, (3,)), fl(rng, (3,))), (fl(rng, (2, 3), f32), fl(rng, (3,), f32))]:
+        for policy in (None, vmapx.checkpoint_policies.everything_saveable):
+            cases.append(((x, y), {"jaxpr": _staged(_jit_body, _sig(x, y)),
+                                   "prevent_cse": True, "policy": policy}))
+    return cases
+
+
+@sample("checkpoint_linear")
+def _checkpoint_linear(rng):
+    # the first n_res operands are kept values, the rest tangents
+    return [((r, t), {"jaxpr": _staged(_ckpt_linear_body, _sig(r, t)), "n_res": 1})
+            for r, t in [(fl(rng, (3,)), fl(rng, (3,))),
+                         (fl(rng, (2, 3), f32), fl(rng, (2, 3), f32))]]
+
+
+@sample("name")
+def _name(rng):
+    return [((fl(rng, (3,)),), {"name": "a"}), ((it(rng, (2, 2)),), {"name": "b"})]

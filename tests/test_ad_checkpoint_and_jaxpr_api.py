@@ -12,17 +12,20 @@ from vmapx._src import core
 from vmapx.extend.core import Literal
 
 
-def test_saved_residuals_name_arguments_and_producers(capsys):
+def test_saved_residuals_name_arguments_producers_and_lines(capsys):
     def g(W, x):
         return jnp.sin(jnp.dot(W, x))
 
+    line = g.__code__.co_firstlineno + 1
     W, x = np.ones((4, 3)), np.ones(3)
     found = [(a.shape, what) for a, what in saved_residuals(g, W, x)]
+    site = f"{__file__}:{line}:15 ({g.__qualname__})"   # JAX's file:line:column (function)
     assert found == [((4, 3), "from the argument W"), ((3,), "from the argument x"),
-                     ((4,), "output of cos")]
+                     ((4,), f"output of cos from {site}")]
     print_saved_residuals(g, W, x)
     assert capsys.readouterr().out.splitlines() == [
-        "f64[4,3] from the argument W", "f64[3] from the argument x", "f64[4] output of cos"]
+        "f64[4,3] from the argument W", "f64[3] from the argument x",
+        f"f64[4] output of cos from {site}"]
 
 
 def test_saved_residuals_of_pytree_arguments_match_jax():

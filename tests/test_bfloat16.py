@@ -124,7 +124,9 @@ def test_lax_binary_ops_still_require_equal_dtypes():
     with pytest.raises(TypeError, match="lax.add requires arguments to have the same dtypes, "
                                         "got bfloat16, float32"):
         lax.add(x, x.astype(np.float32))
-    assert lax.add(x, 1.0).dtype == BF16   # a weak Python float adapts
+    with pytest.raises(TypeError, match="got bfloat16, float64"):
+        lax.add(x, 1.0)   # a Python float is float64 (JAX with x64 on): no promotion in lax
+    assert lax.add(x, np.asarray(1.0, BF16)).dtype == BF16
 
 
 def test_ml_dtypes_narrow_integers_are_still_rejected_clearly():

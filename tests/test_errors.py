@@ -549,11 +549,18 @@ def test_lax_binary_ops_do_not_promote(args, dtypes):
                    "jnp.add is a similar function that does automatic type promotion on inputs).")
 
 
-def test_lax_binary_ops_accept_python_scalars_of_the_operands_kind():
-    out = lax.add(np.ones(2, np.float32), 1.0)
-    assert out.dtype == np.float32
-    assert lax.mul(np.ones(2, np.int32), 3).dtype == np.int32
+def test_lax_binary_ops_take_python_scalars_at_their_x64_dtype():
+    # JAX with x64 on: a Python float is float64 and a Python int int64; lax
+    # never promotes, so they combine only with operands of that dtype
+    assert lax.add(np.ones(2), 1.0).dtype == np.float64
+    assert lax.mul(np.ones(2, np.int64), 3).dtype == np.int64
     assert lax.add(1, 2) == 3 and lax.add(1.5, 2.0) == 3.5
+    for x, y, got in [(np.ones(2, np.float32), 1.0, "float32, float64"),
+                      (np.ones(2, np.int32), 3, "int32, int64"),
+                      (np.float32(1), 1.0, "float32, float64")]:
+        with pytest.raises(TypeError, match=f"lax.add requires arguments to have the same "
+                                            f"dtypes, got {got}. \\(Tip: jnp.add"):
+            lax.add(x, y)
 
 
 @pytest.mark.parametrize("call", [
@@ -565,3 +572,42 @@ def test_lax_binary_ops_accept_python_scalars_of_the_operands_kind():
 def test_dict_keys_that_cannot_be_ordered_raise_as_jax(call):
     assert _raises(ValueError, call, {1: 1.0, "a": 2.0}) == (
         "Comparator raised exception while sorting pytree dictionary keys.")
+
+
+def test_concretization_errors_open_with_jaxs_sentence_alone_on_the_first_line():
+    # programs and JAX's pages match the first line; vmapx's advice follows
+    cases = [
+        (vmapx.jit(lambda x: 1 if x > 0 else 2), vmapx.errors.TracerBoolConversionError,
+         "Attempted boolean conversion of traced array with shape bool[]."),
+        (vmapx.jit(lambda x: float(x)), vmapx.errors.ConcretizationTypeError,
+         "Abstract tracer value encountered where concrete value is expected: traced array "
+         "with shape int64[]."),
+        (vmapx.jit(lambda x: [1, 2][x]), vmapx.errors.TracerIntegerConversionError,
+         "The __index__() method was called on traced array with shape int64[]."),
+        (vmapx.jit(lambda x: np.asarray(x)), vmapx.errors.TracerArrayConversionError,
+         "The numpy.ndarray conversion method __array__() was called on traced array with "
+         "shape int64[]."),
+        (vmapx.jit(lambda x: jnp.arange(3)[jnp.arange(3) > x]),
+         vmapx.errors.NonConcreteBooleanIndexError,
+         "Array boolean indices must be concrete; got bool[3]"),
+    ]
+    for f, cls, first in cases:
+        with pytest.raises(cls) as info:
+            f(1)
+        lines = str(info.value).splitlines()
+        assert lines[0] == first and len(lines) > 1
+
+
+def test_reshape_to_a_traced_size_raises_jaxs_error():
+    f = vmapx.jit(lambda x, n: x.reshape(n))
+    with pytest.raises(TypeError, match="Shapes must be 1D sequences of concrete values of "
+                                        "integer type, got \\(JitTracer"):
+        f(np.ones((2, 3)), 6)
+    # a concrete 0-d array is a size, as in NumPy (JAX traces it under jit)
+    g = vmapx.jit(lambda x: x.reshape(jnp.array(x.shape).prod()))
+    np.testing.assert_array_equal(g(np.ones((2, 3))), np.ones(6))
+    with pytest.raises(TypeError):
+        jnp.ones(6).reshape(2.0, 3)
+    # per-example sizes in eager vmap: each example its own reshape
+    out = vmapx.vmap(lambda x, n: x.reshape(n, -1).sum(1)[0])(np.ones((3, 4)), np.array([1, 2, 4]))
+    np.testing.assert_array_equal(out, [4.0, 2.0, 1.0])

@@ -231,7 +231,7 @@ def test_traced_out_of_range_reads_fill_with_mode_fill():
 
 def test_traced_boolean_mask_raises_nonconcrete_error():
     with pytest.raises(NonConcreteBooleanIndexError,
-                       match=r"Array boolean indices must be concrete; got bool\[4\].*where"):
+                       match=r"(?s)Array boolean indices must be concrete; got bool\[4\].*where"):
         vmapx.vmap(lambda x: x[x > 0], strict=True)(np.ones((2, 4)))
     with pytest.raises(NonConcreteBooleanIndexError):
         vmapx.jit(vmapx.vmap(lambda x: x[x > 0]))(np.ones((2, 4)))

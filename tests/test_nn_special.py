@@ -193,7 +193,7 @@ FLOAT_FNS = [nn.relu, nn.sigmoid, nn.softplus, nn.silu, nn.gelu, nn.elu, nn.mish
              special.i1e, special.expit, special.entr, special.gamma, special.logsumexp,
              lambda x: special.gammainc(x, 1.5), lambda x: special.xlogy(x, 2.0),
              lambda x: special.polygamma(1, x), lambda x: special.betaln(x, 2.0),
-             lambda x: norm.logpdf(x, 0.5, 2.0), lambda x: lax.igamma(x, 1.5), lax.erf,
+             lambda x: norm.logpdf(x, 0.5, 2.0), lambda x: lax.igamma(x, np.asarray(1.5, x.dtype)), lax.erf,
              lax.lgamma, lax.bessel_i1e]
 
 
@@ -223,7 +223,9 @@ def test_lax_special_functions_take_floats_of_one_dtype():
     with pytest.raises(TypeError, match="lax.igamma requires arguments to have the same "
                                         "dtypes, got float32, float64."):
         lax.igamma(np.float32(1), np.float64(1))
-    assert lax.igamma(1.0, np.array([2.0], np.float32)).dtype == np.float32
+    with pytest.raises(TypeError, match="got float64, float32"):
+        lax.igamma(1.0, np.array([2.0], np.float32))   # a Python float is float64
+    assert lax.igamma(1.0, np.array([2.0])).dtype == np.float64
 
 
 def test_polygamma_has_no_derivative_in_its_order():

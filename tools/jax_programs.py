@@ -76,9 +76,11 @@ def normalize(text: str) -> str:
     """JAX's array repr to NumPy's: ``Array([1., 2.], dtype=float64)`` ->
     ``array([1., 2.])`` (the values are what is compared); JAX's typed Python
     scalars to plain ones; runs of blanks (column padding) to one."""
-    text = re.sub(r",\s*dtype=(float64|int64|bool)(, weak_type=True)?\)", ")", text)
+    text = re.sub(r",\s*dtype=(float64|int64|complex128|bool)(, weak_type=True)?\)", ")", text)
+    text = re.sub(r",\s*shape=\(\d+(, \d+)*,?\)", "", text)   # NumPy 2's summarized repr
     text = re.sub(r", weak_type=True\)", ")", text)
     text = text.replace("Array(", "array(")
+    text = re.sub(r"\b0x[0-9a-f]{6,}\b", "0x#", text)   # object addresses
     text = re.sub(r"TypedFloat\(([^,()]*)(, dtype=\w+)?\)", r"\1", text)  # JAX's typed scalars
     text = re.sub(r"\[\s+", "[", text)      # NumPy pads columns by the widest entry
     return re.sub(r"[ \t]+", " ", text)

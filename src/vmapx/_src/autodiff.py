@@ -293,7 +293,7 @@ def linearize_flat(fun, primals):
     >>> outs, lin, _ = linearize_flat(lambda xs: [sin_p.bind(xs[0])], [np.array([0.0, 0.5])])
     >>> print(lin.jaxpr)  # the residual cos(x) is the constant a
     { lambda a:f64[2]; b:f64[2]. let
-        c:f64[2] = multiply b a
+        c:f64[2] = mul b a
       in (c,) }
     >>> lin([np.ones(2)]), lin.transpose([np.ones(2)])
     ([array([1.        , 0.87758256])], [array([1.        , 0.87758256])])

@@ -18,6 +18,8 @@ from .autodiff import (JVPTracer, float0, is_differentiable, jvp_traced, lineari
                        zeros_like_aval)
 from .core import finish_output as _finish, get_aval, Tracer, unaliased
 from .errors import api_boundary
+from .ir import ClosedJaxpr
+from .staging import eval_jaxpr
 from .staging_api import abstractify
 from .jnp.base import asarray_like
 from .prims.elementwise import stop_gradient_p
@@ -187,11 +189,18 @@ def linearize(fun, *primals, has_aux=False):
         finish_t = _finish_from(t_leaves)
         return tu.tree_unflatten(out_tree, [finish_t(t) for t in lin(list(t_leaves))])
 
+    # the linear program, where JAX's linearized function keeps it (f_jvp.func.args[0])
+    f_jvp.func = functools.partial(_eval_linear, ClosedJaxpr(lin.jaxpr, lin.consts))
     finish = _finish_from(leaves)
     res = (tu.tree_unflatten(out_tree, [finish(o) for o in outs]), f_jvp)
     if has_aux:
         return res + (_finish_tree(_strip_aux(trace, aux_store[0]), leaves),)
     return res
+
+
+def _eval_linear(closed, *tangents):
+    """The linear program of ``linearize`` on its nonzero input tangents (flat)."""
+    return eval_jaxpr(closed.jaxpr, closed.consts, *tangents)
 
 
 def _ct_type_error(ct, aval):

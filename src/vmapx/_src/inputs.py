@@ -15,6 +15,8 @@ from __future__ import annotations
 import threading
 import warnings
 
+import operator
+
 import numpy as np
 
 from .errors import ShapeError
@@ -295,7 +297,8 @@ def reshape_target(old, given) -> tuple:
     >>> reshape_target((2, 3), (-1, 2))
     (3, 2)
     """
-    shape = (int(given),) if isinstance(given, (int, np.integer)) else tuple(int(s) for s in given)
+    shape = ((operator.index(given),) if np.ndim(given) == 0 else   # 6, np.int64(6), array(6)
+             tuple(operator.index(s) for s in given))
     total = int(np.prod(old, dtype=np.int64))
     if -1 in shape:
         known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))

@@ -334,7 +334,7 @@ def _bool(self):
     if v is not None:
         return bool(v)
     raise TracerBoolConversionError(
-        f"Attempted boolean conversion of traced array with shape {self.aval.str_short()}. "
+        f"Attempted boolean conversion of traced array with shape {self.aval.str_short()}.\n"
         "The value depends on the mapped/traced input, so Python control flow (`if`, "
         "`while`, `and`/`or`, `assert`) cannot branch on it. Use vmapx.numpy.where(cond, x, "
         "y) to select elementwise, or vmapx.lax.cond / vmapx.lax.while_loop for control "
@@ -353,7 +353,7 @@ def _conv(kind, fix):
             return convert(v)
         raise ConcretizationTypeError(
             f"Abstract tracer value encountered where concrete value is expected: traced array "
-            f"with shape {self.aval.str_short()}. The problem arose with the `{kind}` "
+            f"with shape {self.aval.str_short()}.\nThe problem arose with the `{kind}` "
             f"function: the value depends on a traced input, so it has no concrete value "
             f"here. {fix}")
     return f
@@ -365,7 +365,7 @@ def _index(self):
         return operator.index(v)
     raise TracerIntegerConversionError(
         f"The __index__() method was called on traced array with shape "
-        f"{self.aval.str_short()}: a traced value cannot be used as a Python int (for "
+        f"{self.aval.str_short()}.\nA traced value cannot be used as a Python int (for "
         "example as a list index, a shape or a range bound). Use it as an array index "
         "(x[i] indexes with a traced i), or pass the value as a static argument.")
 
@@ -376,7 +376,7 @@ def _array(self, dtype=None, copy=None):
         return np.array(v, dtype=dtype) if copy else np.asarray(v, dtype=dtype)
     raise TracerArrayConversionError(
         f"The numpy.ndarray conversion method __array__() was called on traced array with "
-        f"shape {self.aval.str_short()}. np.asarray / np.array cannot turn a traced value "
+        f"shape {self.aval.str_short()}.\nnp.asarray / np.array cannot turn a traced value "
         "into a concrete NumPy array inside a transformed function. Use vmapx.numpy "
         "functions (or NumPy functions called directly on the traced value, such as "
         "np.sin(x) or np.sum(x)), which vmapx traces, instead of converting; to build an "
@@ -391,7 +391,7 @@ def _item(self, *args):
         return v.item(*args)
     raise ConcretizationTypeError(
         f"Abstract tracer value encountered where concrete value is expected: .item() was "
-        f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
+        f"called on traced array with shape {self.aval.str_short()}.\nKeep the value as an "
         "array (x.reshape(()) or x[()] for a 0-d array).")
 
 
@@ -401,7 +401,7 @@ def _tolist(self):
         return v.tolist()
     raise ConcretizationTypeError(
         f"Abstract tracer value encountered where concrete value is expected: .tolist() was "
-        f"called on traced array with shape {self.aval.str_short()}. Keep the value as an "
+        f"called on traced array with shape {self.aval.str_short()}.\nKeep the value as an "
         "array; iterate with `for row in x` (over the leading axis) if needed.")
 
 

@@ -128,6 +128,30 @@ class ClosedJaxpr:
 
 # ------------------------------------------------------------------- printing
 
+# JAX's name (without "_p") -> vmapx's primitive name, where the names differ.
+RENAMED = {
+    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
+    "atan": "arctan", "atan2": "arctan2", "atanh": "arctanh", "and": "bitwise_and",
+    "or": "bitwise_or", "xor": "bitwise_xor", "not": "invert", "conj": "conjugate",
+    "div": "divide", "eq": "equal", "ne": "not_equal", "ge": "greater_equal", "gt": "greater",
+    "le": "less_equal", "lt": "less", "is_finite": "isfinite", "max": "maximum",
+    "min": "minimum", "mul": "multiply", "neg": "negative", "sub": "subtract", "pow": "power",
+    "rem": "fmod", "reduce_and": "reduce_all", "reduce_or": "reduce_any",
+    "regularized_incomplete_beta": "betainc", "shift_left": "left_shift",
+    "shift_right_arithmetic": "right_shift", "population_count": "bitwise_count",
+    "gather": "lax_gather", "scatter": "lax_scatter",
+}
+
+_DISPLAY = {ours: jax for jax, ours in RENAMED.items()}
+
+
+def display_name(prim) -> str:
+    """The name jaxprs print for ``prim``: JAX's where vmapx's primitive has
+    JAX's meaning under another name (``multiply`` prints as ``mul``)."""
+    return _DISPLAY.get(prim.name, prim.name)
+
+
+
 _SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
           "int32": "i32", "int16": "i16", "int8": "i8", "uint32": "u32", "uint64": "u64",
           "uint16": "u16", "uint8": "u8", "bool": "bool", "complex128": "c128",
@@ -170,8 +194,8 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
 
     def name(v):
         if type(v) is Literal:
-            if isinstance(v.val, np.generic):
-                return f"{v.val.item()!r}:{type_str(v.aval)}"
+            if isinstance(v.val, (np.generic, bool, int, float, complex)):
+                return f"{np.asarray(v.val).item()!r}:{type_str(v.aval)}"
             return repr(v.val)
         if v not in names:
             names[v] = next(gen)
@@ -181,6 +205,7 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
         return f"{name(v)}:{type_str(v.aval)}"
 
     pad = " " * indent
+    nested = False
     head = (f"{{ lambda {' '.join(decl(v) for v in jaxpr.constvars)}; "
             f"{' '.join(decl(v) for v in jaxpr.invars)}. let")
     lines = [pad + head]
@@ -192,11 +217,24 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
                for _, v in items):
             sub = indent + 6
             body = "\n".join(f"{' ' * sub}{k}={_fmt_param(v, sub)}" for k, v in items)
-            lines.append(f"{pad}    {lhs} = {eqn.prim.name}[\n{body}\n{pad}    ] {args}".rstrip())
+            lines.append(f"{pad}    {lhs} = {display_name(eqn.prim)}[\n{body}\n{pad}    ] "
+                         f"{args}".rstrip())
+            nested = True
             continue
         params = ", ".join(f"{k}={_fmt_param(v, 0)}" for k, v in items)
-        rhs = eqn.prim.name + (f"[{params}]" if params else "") + " " + args
+        prim = display_name(eqn.prim)
+        if prim == "where" and len(eqn.invars) == 3:   # JAX's select_n(pred, on_false, on_true)
+            prim = "select_n"
+            args = " ".join(name(v) for v in (eqn.invars[0], eqn.invars[2], eqn.invars[1]))
+        rhs = prim + (f"[{params}]" if params else "") + " " + args
         lines.append(f"{pad}    {lhs} = {rhs.rstrip()}")
     outs = ", ".join(name(v) for v in jaxpr.outvars)
-    lines.append(f"{pad}  in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}")
+    tail = f"in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}"
+    flat = f"{head} {'; '.join(ln.strip() for ln in lines[1:])} {tail}"
+    if not nested and indent == 0 and len(flat) <= _WIDTH:   # JAX's layout: one line if it fits
+        return flat
+    lines.append(f"{pad}  {tail}")
     return "\n".join(lines)
+
+
+_WIDTH = 80   # JAX's pretty printer's line width

@@ -85,12 +85,19 @@ def _jit_jvp(primals, tangents, *, jaxpr, name=None):
 jit_p = Primitive("jit", _jit_impl, abstract=_jit_abstract, batch=_jit_batch, jvp=_jit_jvp,
                   multiple_results=True)
 
+INLINED: set = {jit_p}
+"""Call primitives whose ``jaxpr`` parameter (no constants besides ``jit_p``'s)
+``simplify`` inlines: ``jit`` and ``checkpoint``'s two."""
+
+IDENTITIES: set = set()
+"""Primitives that return their one operand (``checkpoint_name``): dropped."""
+
 
 # ------------------------------------------------------ simplification
 
 
 def simplify(closed: ClosedJaxpr):
-    """Inline nested ``jit`` calls, share common subexpressions, drop dead code.
+    """Inline nested ``jit`` (and ``checkpoint``) calls, drop identities, share common subexpressions, drop dead code.
 
     Returns the program ``(constvars, consts, invars, eqns, outvars)``.
     """
@@ -104,7 +111,10 @@ def simplify(closed: ClosedJaxpr):
         for eqn in jaxpr.eqns:
             ins = [sub.get(v, v) for v in eqn.invars]
             prim = eqn.prim
-            if prim is jit_p:
+            if prim in IDENTITIES:
+                sub[eqn.outvars[0]] = ins[0]
+                continue
+            if prim in INLINED:
                 inner = eqn.params["jaxpr"]
                 for cv, c in zip(inner.jaxpr.constvars, inner.consts, strict=True):
                     nv = sub[cv] = Var(cv.aval)

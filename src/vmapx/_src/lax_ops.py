@@ -40,13 +40,11 @@ def _aval(x):
 
 
 def _check_binary(name, args, tip=True):
-    """lax's rule: equal dtypes (a weak Python scalar adapts to an operand of
-    its own kind: ``lax.add(x_f32, 1.0)``; ``lax.add(1, 1.0)`` or
-    ``lax.add(x_f32, 1)`` raise) and equal ranks (0-d operands broadcast)."""
+    """lax's rule: equal dtypes, weak or not (a Python scalar has its x64
+    dtype, so ``lax.add(x_f32, 1.0)`` raises as in JAX with x64 on, while
+    ``lax.add(x_f64, 1.0)`` holds) and equal ranks (0-d operands broadcast)."""
     avals = [_aval(a) for a in args]
-    strong = [a.dtype for a in avals if not a.weak_type]
-    kinds = {_KIND[inputs.kind(a.dtype)] for a in avals}
-    if len(set(strong)) > 1 or len(kinds) > 1:
+    if len({a.dtype for a in avals}) > 1:
         hint = (f" (Tip: jnp.{_JNP_NAME.get(name, name)} is a similar function that does "
                 "automatic type promotion on inputs).") if tip else ""
         raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got "
@@ -63,7 +61,6 @@ _JNP_NAME = {"sub": "subtract", "mul": "multiply", "div": "divide", "max": "maxi
              "eq": "equal", "lt": "less", "le": "less_equal", "gt": "greater",
              "ge": "greater_equal"}
 
-_KIND = {"b": "b", "u": "i", "i": "i", "f": "f", "c": "c"}  # Python scalars' kinds
 _ACCEPTED = {"fc": "subtypes of floating, complexfloating", "f": "subtypes of floating",
              "c": "subtypes of complexfloating", "iu": "subtypes of integer",
              "iub": "bool, subtypes of integer"}

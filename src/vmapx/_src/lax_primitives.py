@@ -17,20 +17,7 @@ from __future__ import annotations
 
 from . import prims  # noqa: F401  (every primitive registered before its name is read)
 from .core import primitives
-
-# JAX's name (without "_p") -> vmapx's primitive name, where the names differ.
-_RENAMED = {
-    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
-    "atan": "arctan", "atan2": "arctan2", "atanh": "arctanh", "and": "bitwise_and",
-    "or": "bitwise_or", "xor": "bitwise_xor", "not": "invert", "conj": "conjugate",
-    "div": "divide", "eq": "equal", "ne": "not_equal", "ge": "greater_equal", "gt": "greater",
-    "le": "less_equal", "lt": "less", "is_finite": "isfinite", "max": "maximum",
-    "min": "minimum", "mul": "multiply", "neg": "negative", "sub": "subtract", "pow": "power",
-    "rem": "fmod", "reduce_and": "reduce_all", "reduce_or": "reduce_any",
-    "regularized_incomplete_beta": "betainc", "shift_left": "left_shift",
-    "shift_right_arithmetic": "right_shift", "population_count": "bitwise_count",
-    "gather": "lax_gather", "scatter": "lax_scatter",
-}
+from .ir import RENAMED as _RENAMED
 
 # Named as in JAX already.
 _SAME = (

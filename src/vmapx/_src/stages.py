@@ -85,7 +85,7 @@ class Lowered(_Stage):
     >>> lowered = vmapx.jit(lambda x, y: x * y).lower(np.ones(3), 2.0)
     >>> print(lowered.as_text())
     { lambda ; a:f64[3] b:f64[]. let
-        c:f64[3] = multiply a b
+        c:f64[3] = mul a b
       in (c,) }
     >>> lowered.compile()(np.arange(3.0), 3.0)
     array([0., 3., 6.])

@@ -13,6 +13,11 @@ from others (``batch_jaxpr``) and their cache in ``derived_jaxprs.py``.
 """
 from __future__ import annotations
 
+import itertools
+import os
+import sys
+import threading
+
 import numpy as np
 
 from . import core
@@ -85,6 +90,40 @@ _LITERAL_TYPES = {bool, int, float, complex, np.float64, np.float32, np.int64, n
                   np.bool_}
 
 
+class _Sites(threading.local):
+    table = None     # Var -> "file:line:column (function)" while recording, else None
+    current = None   # the site of the equation ``eval_jaxpr`` is binding
+
+
+SITES = _Sites()
+"""Source sites of staged values, recorded only while ``saved_residuals`` asks
+(``SITES.table`` a dict): the user's line that computed each value, carried
+through ``eval_jaxpr`` (so values of a re-evaluated jaxpr, and the derivative
+equations of a JVP rule, keep the line of the equation they come from)."""
+
+_LIBRARY_ROOTS = tuple({os.path.dirname(m.__file__) + os.sep for m in (np, os, threading)})
+_VMAPX_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _record_site(outvars):
+    site = SITES.current
+    if site is None:
+        f = sys._getframe(2)
+        while f is not None and f.f_code.co_filename.startswith((_VMAPX_ROOT,) + _LIBRARY_ROOTS):
+            f = f.f_back
+        if f is None:
+            return
+        code = f.f_code
+        line, col = f.f_lineno, 0
+        for pos in itertools.islice(code.co_positions(), f.f_lasti // 2, f.f_lasti // 2 + 1):
+            if pos[0] is not None:
+                line, col = pos[0], pos[2] or 0
+        site = (f"{code.co_filename}:{line}:{col} ({code.co_qualname})" if col else
+                f"{code.co_filename}:{line} ({code.co_qualname})")
+    for v in outvars:
+        SITES.table[v] = site
+
+
 class StagingTrace(Trace):
     """Records primitives applied to its own tracers as equations.
 
@@ -153,6 +192,8 @@ class StagingTrace(Trace):
         if prim.multiple_results:
             outs = [StagingTracer(self, a, Var(a)) for a in out_avals]
             self.eqns.append(_new_eqn(Eqn, (prim, invars, [t._var for t in outs], params)))
+            if SITES.table is not None:
+                _record_site(self.eqns[-1].outvars)
             return outs
         if not out_avals.weak_type and prim.name in _PROMOTING:
             for v in invars:
@@ -161,6 +202,8 @@ class StagingTrace(Trace):
                     break
         var = Var(out_avals)
         self.eqns.append(_new_eqn(Eqn, (prim, invars, [var], params)))
+        if SITES.table is not None:
+            _record_site([var])
         return StagingTracer(self, out_avals, var)
 
     def _promote_weak_operands(self, prim, invars, dtype):
@@ -191,10 +234,7 @@ def trace_to_jaxpr(fun, in_avals, *, parent=None, stage_foreign=False) -> Closed
     >>> cj = trace_to_jaxpr(lambda x: [multiply_p.bind(sin_p.bind(x), 2.0)],
     ...                     [ShapedArray((3,), np.dtype('float64'))])
     >>> print(cj)
-    { lambda ; a:f64[3]. let
-        b:f64[3] = sin a
-        c:f64[3] = multiply b 2.0
-      in (c,) }
+    { lambda ; a:f64[3]. let b:f64[3] = sin a; c:f64[3] = mul b 2.0:f64[] in (c,) }
     """
     trace = StagingTrace(current_trace() if parent is None else parent, stage_foreign)
     args = [trace.new_arg(a) for a in in_avals]
@@ -245,6 +285,8 @@ def eval_jaxpr(jaxpr: Jaxpr, consts, *args, apply=None):
     def read(v):
         return v.val if type(v) is Literal else env[v]
 
+    if SITES.table is not None:
+        apply = _with_site(apply)
     for eqn in jaxpr.eqns:
         ins = [read(v) for v in eqn.invars]
         if apply is not None:
@@ -258,6 +300,21 @@ def eval_jaxpr(jaxpr: Jaxpr, consts, *args, apply=None):
         else:
             env[eqn.outvars[0]] = out
     return [read(v) for v in jaxpr.outvars]
+
+
+def _with_site(apply):
+    """``apply`` (default: bind) with ``SITES.current`` set to the equation's site."""
+    def run(eqn, ins):
+        prev = SITES.current
+        SITES.current = (SITES.table.get(eqn.outvars[0]) if eqn.outvars else None) or prev
+        try:
+            if apply is not None:
+                return apply(eqn, ins)
+            out = eqn.prim.bind(*ins, **eqn.params)
+            return out if eqn.prim.multiple_results else [out]
+        finally:
+            SITES.current = prev
+    return run
 
 
 def hoist_tracer_consts(closed: ClosedJaxpr):

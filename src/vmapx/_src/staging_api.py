@@ -143,10 +143,7 @@ def make_jaxpr(fun, static_argnums=(), *, return_shape: bool = False):
 
     >>> import numpy as np, vmapx, vmapx.numpy as jnp
     >>> print(vmapx.make_jaxpr(lambda x: jnp.sin(x) * 2.0)(np.ones(3)))
-    { lambda ; a:f64[3]. let
-        b:f64[3] = sin a
-        c:f64[3] = multiply b 2.0
-      in (c,) }
+    { lambda ; a:f64[3]. let b:f64[3] = sin a; c:f64[3] = mul b 2.0:f64[] in (c,) }
     """
     if isinstance(static_argnums, int):
         static_argnums = (static_argnums,)

@@ -2,17 +2,15 @@
 ``array``/``asarray`` of traced values stack them with primitives."""
 from __future__ import annotations
 
-import operator
-
 import numpy as np
 
 from ..core import copy_box, Tracer, shape_of, dtype_of
 from . import dtypes as _dt
 from .array import as_array
 from .base import accepted_array, asarray_like, astype, stack_nested
-from ..errors import ConcretizationTypeError, ShapeError
+from ..errors import ConcretizationTypeError
 from ..prims import elementwise as ew
-from .shapes import broadcast_to, expand_dims, moveaxis
+from .shapes import broadcast_to, expand_dims, moveaxis, _static_shape
 
 
 def _has_tracer(obj):
@@ -158,29 +156,6 @@ def empty(shape, dtype=None, order="C"):
     array([0., 0.])
     """
     return as_array(np.zeros(_static_shape(shape), dtype=dtype, order=order))
-
-
-def _static_shape(shape):
-    """``shape`` with its entries as Python ints: a traced entry gives its
-    concrete value (per-example code under eager vmap) or JAX's error."""
-    items = shape if isinstance(shape, (tuple, list)) else (shape,)
-    traced = False
-    for s in items:
-        if isinstance(s, Tracer):
-            traced = True
-        elif isinstance(s, (int, np.integer)) and s < 0:
-            raise ShapeError("broadcast_in_dim shape must have every element be nonnegative, "
-                             f"got {tuple(items)}.")
-    if not traced:
-        return shape
-    try:
-        dims = tuple(operator.index(s) for s in items)
-    except ConcretizationTypeError:
-        raise TypeError(
-            "Shapes must be 1D sequences of concrete values of integer type, got "
-            f"{tuple(items)}.\nIf using `jit`, try using `static_argnums` or applying `jit` to "
-            "smaller subfunctions.") from None
-    return dims if isinstance(shape, (tuple, list)) else dims[0]
 
 
 def _concrete(x, what):

@@ -91,7 +91,7 @@ def _convert_item(i):
         kind = i.dtype.kind
         if kind == "b":
             raise NonConcreteBooleanIndexError(
-                f"Array boolean indices must be concrete; got {i.aval.str_short()}. The "
+                f"Array boolean indices must be concrete; got {i.aval.str_short()}\nThe "
                 "shape of the result would depend on the values of the mask. Use "
                 "vmapx.numpy.where(mask, x, fill) to select values, or "
                 "vmapx.numpy.nonzero(mask, size=...) for a static number of indices.")

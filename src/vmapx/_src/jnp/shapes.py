@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import shape_of, ndim_of, dtype_of
+import operator
+
+from ..core import Tracer, shape_of, ndim_of, dtype_of
 from .. import inputs
-from ..errors import ShapeError
+from ..errors import ConcretizationTypeError, ShapeError
 from ..prims import shapes as sp
 from . import dtypes as _dt
 from .base import asarray_like, astype, canonicalize_axes, canonicalize_axis, promote_args
@@ -16,6 +18,29 @@ def slice_along(a, axis, start, stop, step=None):
     idx = [("s", None, None, None)] * ndim_of(a)
     idx[axis] = ("s", start, stop, step)
     return sp.static_index_p.bind(a, index=tuple(idx))
+
+
+def _static_shape(shape, negative_ok=False):
+    """``shape`` with its entries as Python ints: a traced entry gives its
+    concrete value (per-example code under eager vmap) or JAX's error."""
+    items = shape if isinstance(shape, (tuple, list)) else (shape,)
+    traced = False
+    for s in items:
+        if isinstance(s, Tracer):
+            traced = True
+        elif isinstance(s, (int, np.integer)) and s < 0 and not negative_ok:
+            raise ShapeError("broadcast_in_dim shape must have every element be nonnegative, "
+                             f"got {tuple(items)}.")
+    if not traced:
+        return shape
+    try:
+        dims = tuple(operator.index(s) for s in items)
+    except ConcretizationTypeError:
+        raise TypeError(
+            "Shapes must be 1D sequences of concrete values of integer type, got "
+            f"{tuple(items)}.\nIf using `jit`, try using `static_argnums` or applying `jit` to "
+            "smaller subfunctions.") from None
+    return dims if isinstance(shape, (tuple, list)) else dims[0]
 
 
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
@@ -31,6 +56,7 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if shape is None:
         shape = newshape
     a = asarray_like(a)
+    shape = _static_shape(shape, negative_ok=True)   # a traced size: its concrete value, or JAX's error
     given = shape   # JAX's messages show the shape as it was given
     if order == "A":  # Fortran order only for a Fortran-contiguous NumPy array
         order = "F" if isinstance(a, np.ndarray) and np.isfortran(a) else "C"
