@@ -17,7 +17,7 @@ PACKAGE = "vmapx"
 # named exactly in a layer belongs there, whatever pattern of a lower layer
 # matches it too (``prims.linalg`` is not in ``prims.*``'s layer).
 LAYERS = [
-    ("foundation", ["vmapx._src", "fperrors", "errors", "caches", "devices", "inputs", "pool",
+    ("foundation", ["vmapx._src", "fperrors", "util", "errors", "caches", "devices", "inputs", "pool",
                     "tree_keys", "tree_flattening", "tree_prefixes", "tree", "core", "leaks",
                     "jnp", "jnp.array", "prng", "sharding", "monitoring", "profiler"]),
     ("transform machinery", ["batching", "ir", "staging", "derived_jaxprs", "staging_api",

@@ -174,23 +174,26 @@ def _is_jaxpr(v):
     return isinstance(v, (ClosedJaxpr, Jaxpr))
 
 
-def _fmt_param(v, indent):
+def _fmt_param(v, indent, namer=None):
     if _is_jaxpr(v):
-        return pp_jaxpr(v.jaxpr if isinstance(v, ClosedJaxpr) else v, indent).lstrip()
+        return pp_jaxpr(v.jaxpr if isinstance(v, ClosedJaxpr) else v, indent, namer).lstrip()
     if isinstance(v, tuple) and v and all(_is_jaxpr(b) for b in v):
-        inner = f",\n{' ' * (indent + 2)}".join(_fmt_param(b, indent + 2) for b in v)
+        inner = f"\n{' ' * (indent + 2)}".join(_fmt_param(b, indent + 2, namer) for b in v)
         return f"(\n{' ' * (indent + 2)}{inner}\n{' ' * indent})"
     if isinstance(v, np.dtype):
         return v.name
     if isinstance(v, type) and issubclass(v, np.generic):
         return np.dtype(v).name
+    if isinstance(v, str):
+        return v              # JAX prints names unquoted: name=sin
     return repr(v)
 
 
-def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
-    """The IR in JAX's readable form (nested jaxprs in params are printed too)."""
-    names = {}
-    gen = _names()
+def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0, _names_of=None) -> str:
+    """The IR in JAX's readable form (nested jaxprs in params are printed too,
+    their variables named on from the enclosing ones', as JAX does); a jaxpr
+    that fits in the line is printed on one line."""
+    names, gen = _names_of if _names_of is not None else ({}, _names())
 
     def name(v):
         if type(v) is Literal:
@@ -211,17 +214,19 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
     lines = [pad + head]
     for eqn in jaxpr.eqns:
         lhs = " ".join(decl(v) for v in eqn.outvars)
-        args = " ".join(name(v) for v in eqn.invars)
         items = [(k, v) for k, v in eqn.params.items() if v is not None]
         if any(_is_jaxpr(v) or (isinstance(v, tuple) and v and all(_is_jaxpr(b) for b in v))
                for _, v in items):
             sub = indent + 6
-            body = "\n".join(f"{' ' * sub}{k}={_fmt_param(v, sub)}" for k, v in items)
+            body = "\n".join(f"{' ' * sub}{k}={_fmt_param(v, sub, (names, gen))}"
+                             for k, v in items)
+            args = " ".join(name(v) for v in eqn.invars)
             lines.append(f"{pad}    {lhs} = {display_name(eqn.prim)}[\n{body}\n{pad}    ] "
                          f"{args}".rstrip())
             nested = True
             continue
-        params = ", ".join(f"{k}={_fmt_param(v, 0)}" for k, v in items)
+        args = " ".join(name(v) for v in eqn.invars)
+        params = " ".join(f"{k}={_fmt_param(v, 0)}" for k, v in items)
         prim = display_name(eqn.prim)
         if prim == "where" and len(eqn.invars) == 3:   # JAX's select_n(pred, on_false, on_true)
             prim = "select_n"
@@ -231,8 +236,8 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0) -> str:
     outs = ", ".join(name(v) for v in jaxpr.outvars)
     tail = f"in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}"
     flat = f"{head} {'; '.join(ln.strip() for ln in lines[1:])} {tail}"
-    if not nested and indent == 0 and len(flat) <= _WIDTH:   # JAX's layout: one line if it fits
-        return flat
+    if not nested and indent + len(flat) <= _WIDTH:   # JAX's layout: one line if it fits
+        return pad + flat
     lines.append(f"{pad}  {tail}")
     return "\n".join(lines)
 
