@@ -39,8 +39,11 @@ def test_short_jaxprs_print_on_one_line_with_jaxs_names():
         "{ lambda ; a:i64[3]. let  in (a,) }"
     # where(c, x, y) prints as JAX's select_n(c, y, x): cases in JAX's order
     text = str(vmapx.make_jaxpr(lambda x: jnp.where(x > 0, x * 2, -x) / 3)(1.0))
-    assert "b:bool[] = gt a 0:i64[]" in text and "e:f64[] = select_n b d c" in text
-    assert "c:f64[] = mul a 2:i64[]" in text and "d:f64[] = neg a" in text
+    assert "b:bool[] = gt a 0.0:f64[]" in text and "e:f64[] = select_n b d c" in text
+    assert "c:f64[] = mul a 2.0:f64[]" in text and "d:f64[] = neg a" in text
+    # a Python scalar prints at the dtype it takes in its equation, where that keeps its value
+    assert str(vmapx.make_jaxpr(lambda x: (x > 0.5, x + 1))(1)).splitlines()[1:3] == [
+        "    b:bool[] = gt a 0.5:f64[]", "    c:i64[] = add a 1:i64[]"]
 
 
 def test_make_jaxpr_multiple_outputs_and_pytree_arguments():

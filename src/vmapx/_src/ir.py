@@ -189,16 +189,33 @@ def _fmt_param(v, indent, namer=None):
     return repr(v)
 
 
+def _literal_aval(lit, eqn):
+    """A weakly typed Python scalar prints at the dtype it takes in its equation,
+    as JAX stages it (``add b 1.0:f64[]``, ``gt a 0.0:f64[]``): the result's dtype,
+    or for a comparison the other operand's, where that keeps the value."""
+    val, aval = lit.val, lit.aval
+    if not aval.weak_type or isinstance(val, (bool, np.bool_)) or not eqn.outvars:
+        return aval
+    target = eqn.outvars[0].aval.dtype
+    if target.kind == "b":
+        target = next((v.aval.dtype for v in eqn.invars if type(v) is not Literal), target)
+    kinds = {int: "iufc", float: "fc", complex: "c"}.get(type(val), "")
+    if target.kind in kinds and target.kind != "b":
+        return aval._replace(dtype=target)
+    return aval
+
+
 def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0, _names_of=None) -> str:
     """The IR in JAX's readable form (nested jaxprs in params are printed too,
     their variables named on from the enclosing ones', as JAX does); a jaxpr
     that fits in the line is printed on one line."""
     names, gen = _names_of if _names_of is not None else ({}, _names())
 
-    def name(v):
+    def name(v, eqn=None):
         if type(v) is Literal:
             if isinstance(v.val, (np.generic, bool, int, float, complex)):
-                return f"{np.asarray(v.val).item()!r}:{type_str(v.aval)}"
+                aval = _literal_aval(v, eqn) if eqn is not None else v.aval
+                return f"{np.asarray(v.val, aval.dtype).item()!r}:{type_str(aval)}"
             return repr(v.val)
         if v not in names:
             names[v] = next(gen)
@@ -220,17 +237,17 @@ def pp_jaxpr(jaxpr: Jaxpr, indent: int = 0, _names_of=None) -> str:
             sub = indent + 6
             body = "\n".join(f"{' ' * sub}{k}={_fmt_param(v, sub, (names, gen))}"
                              for k, v in items)
-            args = " ".join(name(v) for v in eqn.invars)
+            args = " ".join(name(v, eqn) for v in eqn.invars)
             lines.append(f"{pad}    {lhs} = {display_name(eqn.prim)}[\n{body}\n{pad}    ] "
                          f"{args}".rstrip())
             nested = True
             continue
-        args = " ".join(name(v) for v in eqn.invars)
+        args = " ".join(name(v, eqn) for v in eqn.invars)
         params = " ".join(f"{k}={_fmt_param(v, 0)}" for k, v in items)
         prim = display_name(eqn.prim)
         if prim == "where" and len(eqn.invars) == 3:   # JAX's select_n(pred, on_false, on_true)
             prim = "select_n"
-            args = " ".join(name(v) for v in (eqn.invars[0], eqn.invars[2], eqn.invars[1]))
+            args = " ".join(name(v, eqn) for v in (eqn.invars[0], eqn.invars[2], eqn.invars[1]))
         rhs = prim + (f"[{params}]" if params else "") + " " + args
         lines.append(f"{pad}    {lhs} = {rhs.rstrip()}")
     outs = ", ".join(name(v) for v in jaxpr.outvars)
