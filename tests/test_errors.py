@@ -314,7 +314,11 @@ def test_missing_batching_rule_names_the_primitive():
 
 def test_unsupported_numpy_function_names_it():
     with pytest.raises(TypeError, match="numpy.real_if_close"):
-        vmapx.vmap(lambda x: np.real_if_close(x))(np.zeros((2, 3)))
+        vmapx.jit(lambda x: np.real_if_close(x))(np.zeros((2, 3)))
+    # per-example code in an eager vmap runs such a call as the loop instead
+    with pytest.warns(vmapx.errors.VmapLoopWarning, match="numpy.real_if_close"):
+        out = vmapx.vmap(lambda x: np.real_if_close(x))(np.zeros((2, 3)) + 0j)
+    assert out.dtype == np.float64 and out.shape == (2, 3)
 
 
 # ---------------------------------------------------------------- tracebacks

@@ -1127,3 +1127,56 @@ def test_a_generator_made_outside_the_function_draws_per_example_as_the_loop():
         warnings.simplefilter("error", VmapLoopWarning)
         got = vmapx.vmap(lambda x: x + np.random.default_rng(3).normal())(xs)
     np.testing.assert_array_equal(got, xs + np.random.default_rng(3).normal())
+
+
+# ------------------------------------- in-place methods, nested selections, foreign calls
+
+
+def test_in_place_ndarray_methods_write_into_the_example():
+    xs = RNG.standard_normal((6, 8))
+
+    def sort_copy(x):
+        y = x.copy()
+        y.sort()
+        return y
+
+    def sort_row_view(x):
+        y = x.reshape(2, 4).copy()
+        y[1].sort()          # through a view into its base
+        return y
+
+    def fill_put(x):
+        y = x.copy()
+        y.fill(x.max())
+        y.put([0, 3], [x[1], 5.0])
+        return y
+
+    def partition_kth(x):
+        y = x.copy()
+        y.partition(3)
+        return y[3]
+
+    for f in (sort_copy, sort_row_view, fill_put, partition_kth):
+        assert_loop(f, xs)
+    with pytest.raises(TypeError, match="sorts in place"):
+        vmapx.jit(lambda x: x.sort())(np.ones(3))
+
+
+def test_selections_inside_lists_materialize_for_numpy_functions():
+    xs = RNG.standard_normal((6, 8))
+    assert_loop(lambda x: np.concatenate([x[x > 0], x[x <= 0]]), xs)
+    assert_loop(lambda x: np.hstack((x[x > 0], [0.0])).sum(), xs)
+
+
+def test_numpy_functions_without_a_batched_form_run_as_the_loop():
+    import io
+
+    def through_text(x):
+        s = io.StringIO()
+        np.savetxt(s, x[:3])
+        return np.loadtxt(io.StringIO(s.getvalue())).sum()
+
+    with pytest.warns(VmapLoopWarning, match="numpy.savetxt"):
+        assert_loop(through_text, RNG.standard_normal((4, 5)), exact=False)
+    with pytest.raises(TypeError, match="numpy.savetxt is not supported on traced arrays"):
+        vmapx.jit(lambda x: np.savetxt(io.StringIO(), x))(np.ones(3))

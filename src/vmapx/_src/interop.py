@@ -313,6 +313,10 @@ def _array_function(self, func, types, args, kwargs):
     if fn is None:
         mod = getattr(func, "__module__", "numpy") or "numpy"
         mod = "numpy" if mod.startswith("numpy._core") or mod == "numpy" else mod
+        # per-example code in an eager vmap: the call runs as the loop (the oracle)
+        concrete.request_loop(f"calls {mod}.{func.__name__}, which vmapx has no batched form of",
+                              "To keep it batched, use vmapx.numpy functions for this step, "
+                              "or call it on the results after the vmap.")
         raise _unsupported(f"{mod}.{func.__name__}")
     token = _numpy_semantics_on()   # NumPy's function: NumPy's promotion (as _array_ufunc)
     try:
@@ -631,9 +635,14 @@ def _install(numpy=None, linalg=None, fft=None):
     T.sort = _sort_method
     T.argsort = lambda s, axis=-1, kind=None, order=None, **kw: jnp.argsort(s, axis, **kw)
     T.nonzero = lambda s, **kw: jnp.nonzero(s, **kw)
-    T.fill = _in_place("fill", "x = vmapx.numpy.full_like(x, value)")
-    T.put = _in_place("put", "x = vmapx.numpy.put(x, ind, v, inplace=False)")
-    T.partition = _in_place("partition", "x = vmapx.numpy.partition(x, kth)")
+    T.fill = _in_place("fill", "x = vmapx.numpy.full_like(x, value)",
+                       lambda s, value: jnp.full_like(s, value))
+    T.put = _in_place("put", "x = vmapx.numpy.put(x, ind, v, inplace=False)",
+                      lambda s, ind, v, mode="raise": jnp.put(s, ind, v, mode=mode,
+                                                              inplace=False))
+    T.partition = _in_place("partition", "x = vmapx.numpy.partition(x, kth)",
+                            lambda s, kth, axis=-1, kind="introselect", order=None:
+                            jnp.partition(s, kth, axis))
     T.resize = _in_place("resize", "x = vmapx.numpy.resize(x, shape)")
     T.argpartition = lambda s, kth, axis=-1, kind="introselect", order=None: jnp.argpartition(
         s, kth, axis)
@@ -708,8 +717,14 @@ def _view(self, dtype=None, type=None):
     return bitcast_p.bind(self, dtype=np.dtype(dtype))
 
 
-def _in_place(name, fix):
+def _in_place(name, fix, new_value=None):
+    """An in-place ndarray method: per-example code in an eager vmap writes the
+    result of ``new_value(x, *args, **kwargs)`` into ``x`` (as item assignment
+    does: views and bases follow); elsewhere traced arrays are immutable."""
     def method(self, *args, **kwargs):
+        if new_value is not None and splittable(self):
+            inplace.setitem(self, Ellipsis, new_value(self, *args, **kwargs))
+            return None
         raise TypeError(f"x.{name}() modifies the array in place, which traced arrays cannot "
                         f"do: they are immutable. Use the functional form: {fix}.")
     method.__name__ = name
@@ -729,5 +744,8 @@ def _format(self, spec):
 
 
 def _sort_method(self, axis=-1, kind=None, order=None, **kw):
+    if splittable(self):    # per-example code: sorts the example's array in place
+        inplace.setitem(self, Ellipsis, jnp.sort(self, axis=axis))
+        return None
     raise TypeError("x.sort() sorts in place, which traced arrays cannot do: they are "
                     "immutable. Use x = vmapx.numpy.sort(x, axis) (or np.sort(x, axis)).")

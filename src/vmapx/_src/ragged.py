@@ -32,6 +32,17 @@ from .prims.elementwise import where_p
 from .prims.indexing import take_p
 
 
+def _materialized(a):
+    """``a`` with every selection in it (also inside lists and tuples, as
+    ``np.concatenate([x[m], y])`` passes them) materialized."""
+    if type(a) is Masked:
+        return a.materialize()
+    if isinstance(a, (list, tuple)) and any(type(x) is Masked or isinstance(x, (list, tuple))
+                                            for x in a):
+        return type(a)(_materialized(x) for x in a)
+    return a
+
+
 class Masked:
     """The elements of ``data`` (leading axis) where ``mask`` holds, lazily."""
     __slots__ = ("data", "mask")
@@ -117,8 +128,8 @@ class Masked:
         reducer = _REDUCERS.get(getattr(func, "__name__", None))
         if reducer is not None and args and args[0] is self and len(args) == 1:
             return reducer(self, **kwargs)
-        args = [a.materialize() if type(a) is Masked else a for a in args]
-        return func(*args, **kwargs)
+        return func(*[_materialized(a) for a in args],
+                    **{k: _materialized(v) for k, v in kwargs.items()})
 
     # ------------------------------------------------------------ reductions
 
