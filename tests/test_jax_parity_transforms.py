@@ -648,7 +648,7 @@ def test_tracers_print_as_jaxs():
 
     vmapx.jit(show)(1.0)
     vmapx.jit(show)(np.ones(3))
-    vmapx.vmap(show)(np.ones((3, 2), np.int32))
+    vmapx.vmap(show, strict=True)(np.ones((3, 2), np.int32))   # eager: the example's value
     vmapx.grad(show)(1.0)
     vmapx.grad(show)(np.ones(2))
     vmapx.jvp(show, (1.0,), (1.0,))

@@ -1180,3 +1180,18 @@ def test_numpy_functions_without_a_batched_form_run_as_the_loop():
         assert_loop(through_text, RNG.standard_normal((4, 5)), exact=False)
     with pytest.raises(TypeError, match="numpy.savetxt is not supported on traced arrays"):
         vmapx.jit(lambda x: np.savetxt(io.StringIO(), x))(np.ones(3))
+
+
+def test_str_and_repr_in_user_code_show_the_examples_value(capsys):
+    xs = np.array([[0.25, 1.0], [3.5, -2.0], [0.25, 7.0]])
+    assert_loop(lambda x: float(len(str(np.round(x[0], 1)))), xs)
+    assert_loop(lambda x: float(len(f"{x[0]}") + len(repr(x[1]))), xs)
+    assert_loop(lambda x: float(len(str(x))), xs)
+    vmapx.vmap(lambda x: print(x[0]) or x)(xs)
+    assert sorted(capsys.readouterr().out.split()) == ["0.25", "3.5"]   # once per value group
+    # JAX's tracer form under jit / strict, and in vmapx's own messages
+    vmapx.vmap(lambda x: print(x[0]) or x, strict=True)(xs)
+    vmapx.jit(vmapx.vmap(lambda x: print(x[0]) or x))(xs)
+    assert capsys.readouterr().out.split("\n")[:2] == [
+        "VmapTracer(aval=float64[], batched=float64[3])", "VmapTracer(aval=float64[], "
+        "batched=float64[3])"]

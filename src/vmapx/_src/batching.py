@@ -9,6 +9,8 @@ whole-batch NumPy calls.
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from numpy.exceptions import AxisError
 
@@ -35,6 +37,12 @@ whatever trace calls them (see ``docs/parity.md``)."""
 # ``None`` for its own): ``isinstance(x, np.ndarray)`` there is what the loop's
 # per-example array gives, not ``False``.
 CLASS_SEEN_BY_USER = [None]
+
+# ... and the value ``str`` / ``repr`` / ``f"{x}"`` show there
+# (``VALUE_SEEN_BY_USER[0](tracer, calling_frame)``: the example's concrete value,
+# which splits the batch as any Python use of a value does, or ``None``: JAX's
+# ``VmapTracer(...)`` form, as everywhere else).
+VALUE_SEEN_BY_USER = [None]
 
 
 class BatchTracer(Tracer):
@@ -65,6 +73,19 @@ class BatchTracer(Tracer):
         self._aval = None
 
     def __repr__(self):   # JAX's: VmapTracer(aval=float64[], batched=float64[3])
+        hook = VALUE_SEEN_BY_USER[0]
+        if hook is not None:
+            v = hook(self, sys._getframe(1))
+            if v is not None:
+                return repr(v)
+        return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"
+
+    def __str__(self):
+        hook = VALUE_SEEN_BY_USER[0]
+        if hook is not None:
+            v = hook(self, sys._getframe(1))
+            if v is not None:
+                return str(v)
         return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"
 
     @property

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from . import concrete, inplace, inputs, numpy_api as jnp, numpy_hooks, numpy_linalg_errors
-from .batching import CLASS_SEEN_BY_USER, BatchTracer, splittable
+from .batching import CLASS_SEEN_BY_USER, VALUE_SEEN_BY_USER, BatchTracer, splittable
 from .callbacks import pure_callback
 from .core import Tracer, copy_box, shape_of, _state as _core_state
 from .staging_api import ShapeDtypeStruct
@@ -500,6 +500,20 @@ def _class_seen_by_user(t):
     return np.ndarray if aval.shape else aval.dtype.type
 
 
+def _value_seen_by_user(t, caller):
+    """What ``str`` / ``repr`` of batch tracer ``t`` show when called from the
+    user's per-example NumPy code (frame ``caller``) in an eager vmap: the
+    example's value, as in the loop (a NumPy scalar for a 0-d value, as the
+    loop's ``x[i]`` is); ``None`` elsewhere (JAX's tracer form)."""
+    if not numpy_hooks.in_eager_vmap() or not splittable(t) or \
+            not numpy_hooks.is_user_code(caller.f_code, caller.f_globals.get("__name__", "")):
+        return None
+    v = t.to_concrete(True)
+    if v is None:
+        return None
+    return v[()] if np.ndim(v) == 0 else v
+
+
 def _install(numpy=None, linalg=None, fft=None):
     """Give traced values NumPy's operators and methods; ``numpy`` / ``linalg`` /
     ``fft``: the namespaces that NumPy's ``numpy`` / ``numpy.linalg`` /
@@ -603,6 +617,7 @@ def _install(numpy=None, linalg=None, fft=None):
     T.flags = property(_flags)
     T.strides = property(_strides)
     CLASS_SEEN_BY_USER[0] = _class_seen_by_user
+    VALUE_SEEN_BY_USER[0] = _value_seen_by_user
 
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
@@ -732,8 +747,11 @@ def _in_place(name, fix, new_value=None):
 
 
 def _format(self, spec):
-    if not spec:
-        return repr(self)
+    if not spec:      # f"{x}": str(x), for a per-example value its value's
+        hook = VALUE_SEEN_BY_USER[0]
+        v = hook(self, sys._getframe(1)) if hook is not None and isinstance(self, BatchTracer) \
+            else None
+        return str(v) if v is not None else repr(self)
     v = self.to_concrete(True)
     if v is not None:
         return format(v, spec)
