@@ -96,3 +96,32 @@ def test_unknown_keywords_and_untraced_calls_go_to_scipy():
     # nothing traced: SciPy's own result, untouched
     assert vmapx.vmap(lambda x: x + scipy.linalg.det(np.eye(2) * 2))(X).shape == X.shape
     assert scipy.linalg.inv.__module__.startswith("scipy")   # put back after the calls
+
+
+def test_a_library_failing_on_traced_values_runs_as_the_loop():
+    import scipy.sparse
+    xs = np.random.default_rng(0).normal(size=(4, 6))
+
+    def f(x):   # SciPy checks the diagonal's elements with isinstance: it needs NumPy's values
+        return scipy.sparse.diags(4 + np.abs(x)).toarray().sum(0)
+
+    with pytest.warns(vmapx.errors.VmapLoopWarning, match="scipy.sparse"):
+        got = vmapx.vmap(f)(xs)
+    np.testing.assert_allclose(got, np.stack([f(x) for x in xs]))
+    # a failure of the examples themselves is raised, as by the loop
+    with pytest.raises(ValueError, match="Different number of diagonals and offsets"):
+        vmapx.vmap(lambda x: scipy.sparse.diags([x, x], 0))(xs)
+
+    def own(x):
+        raise KeyError("the user's own error")
+    with pytest.raises(KeyError, match="the user's own error"):
+        vmapx.vmap(own)(xs)
+
+
+def test_compiled_library_code_gets_numpys_arrays_and_types():
+    import scipy.spatial
+    pts = np.random.default_rng(1).normal(size=(5, 10, 2))
+    # ConvexHull's Cython code converts and type-checks its input: it must see
+    # NumPy's arrays, never a tracer claiming to be an ndarray (that crashed)
+    got = vmapx.vmap(lambda p: scipy.spatial.ConvexHull(p).volume)(pts)
+    np.testing.assert_allclose(got, [scipy.spatial.ConvexHull(p).volume for p in pts])

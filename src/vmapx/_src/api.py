@@ -7,7 +7,7 @@ import contextvars
 import functools
 import inspect
 import time
-from typing import Any, Callable, Hashable
+from typing import Callable, Hashable
 
 import numpy as np
 from numpy.exceptions import AxisError
@@ -418,6 +418,13 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
         leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
         return _complete_split(fun, treedef, leaves, list(dims), axis, out_axes, sum_match,
                                strict, trace, None, e.site)
+    except Exception as e:
+        st.trace = prev
+        fallback = _library_failure(e, split, prev)
+        if fallback is None:
+            raise
+        leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
+        return _loop(fun, treedef, leaves, list(dims), axis, out_axes, fallback)
     finally:
         st.trace = prev
     if trace.successor is not None:
@@ -479,12 +486,51 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
             raise
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, None, e.site)
+    except Exception as e:
+        fallback = None if replay else _library_failure(e, split, prev)
+        if fallback is None:
+            raise
+        return _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback)
     if trace.successor is not None:
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)
     out_leaves, out_tree = tu.tree_flatten(out, is_leaf=vmappables.is_vmappable
                                            if vmappables.VMAPPABLES else None)
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, leaves)
+
+
+def _library_failure(e, split, prev):
+    """The loop fallback for exception ``e`` of an eager batched run (no
+    transform around, not strict) when the user's code had called into a
+    library (SciPy, an installed package, NumPy's Python code) that failed on
+    the traced values it was given (it checks types with ``isinstance``, reads
+    ``.base``, calls C code): the loop gives it NumPy's values, so the call runs
+    as the loop, which raises again if the failure is the examples' own.
+    ``None`` for failures of the user's code or of vmapx's."""
+    if split is None or prev.parent is not None:
+        return None
+    frames = []
+    tb = e.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    last = None
+    for i, f in enumerate(frames):
+        if numpy_hooks.is_user_code(f.f_code, f.f_globals.get("__name__", "")):
+            last = i
+    if last is None or last + 1 >= len(frames):
+        return None
+    callee = frames[last + 1]
+    module = callee.f_globals.get("__name__", "")
+    if module.partition(".")[0] == "vmapx":
+        return None
+    user = frames[last]
+    return LoopFallback(
+        split, (user.f_code.co_filename, user.f_lineno, user.f_globals),
+        f"calls {module}.{callee.f_code.co_qualname} (it raised {type(e).__name__} on "
+        "traced values)",
+        "To keep it batched, use vmapx.numpy / vmapx.scipy functions for this step, or call "
+        "the library on NumPy arrays outside the vmap.")
 
 
 def _settle(out):

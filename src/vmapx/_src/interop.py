@@ -494,8 +494,8 @@ def _class_seen_by_user(t):
         return None
     f = sys._getframe(2)   # the frame calling isinstance (1: the property)
     if not numpy_hooks.is_user_code(f.f_code, f.f_globals.get("__name__", "")) or \
-            not splittable(t):
-        return None
+            not splittable(t) or not numpy_hooks.calls(f, "isinstance"):
+        return None   # (a compiled library called from the user's line sees the tracer)
     aval = t.aval
     return np.ndarray if aval.shape else aval.dtype.type
 

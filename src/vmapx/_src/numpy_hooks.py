@@ -29,6 +29,7 @@ knowingly (``docs/per-example-code.md``):
 from __future__ import annotations
 
 import itertools
+import linecache
 import math
 import sys
 import threading
@@ -75,19 +76,19 @@ def _numpy_wrappers():
 
     # NumPy's functions, so NumPy's dtype rules (``np.array([x_f32, 2.0])`` is float64)
     def asarray(a, dtype=None, *args, **kwargs):
-        if _traced(a) and _from_user():
+        if _traced(a) and _from_user("asarray"):
             return _numpy_rules(jnp.asarray, resolve(a), dtype=dtype)
         return orig_asarray(a, dtype, *args, **kwargs)
 
     def array(object, dtype=None, *args, **kwargs):  # noqa: A002
-        if _traced(object) and _from_user():
+        if _traced(object) and _from_user("array"):
             return _numpy_rules(jnp.array, resolve(object), dtype=dtype,
                                 ndmin=kwargs.get("ndmin", 0))
         return orig_array(object, dtype, *args, **kwargs)
 
     def same_layout(orig):
         def convert(a, dtype=None, *args, **kwargs):
-            if _traced(a) and _from_user():
+            if _traced(a) and _from_user(orig.__name__):
                 return _numpy_rules(jnp.asarray, resolve(a), dtype=dtype)
             return orig(a, dtype, *args, **kwargs)
         return convert
@@ -98,7 +99,7 @@ def _numpy_wrappers():
             # ``np.empty_like(traced)`` reaches vmapx.numpy through NumPy's dispatch
             # and comes back as a (per-example shaped) vmapx.Array
             if in_eager_vmap() and (type(out) is np.ndarray or type(out) is Array) \
-                    and _from_user():
+                    and _from_user(orig.__name__):
                 return out.view(Buffer)   # may be filled with traced values (inplace.Buffer)
             return out
         make.__name__ = orig.__name__
@@ -113,7 +114,7 @@ def _numpy_wrappers():
         if count >= 0 and len(items) < count:
             raise ValueError(f"iterator too short: Expected {count} but iterator had only "
                              f"{len(items)} items.")
-        if _traced(items) and _from_user():
+        if _traced(items) and _from_user("fromiter"):
             return _numpy_rules(jnp.array, resolve(items), dtype=dtype)
         return orig_fromiter(items, dtype, count, *args, **kwargs)
 
@@ -152,10 +153,49 @@ def is_user_code(code, module) -> bool:
     return hit
 
 
-def _from_user() -> bool:
-    """Whether the wrapper's caller (two frames up) is the user's code."""
+def _from_user(name) -> bool:
+    """Whether the wrapper of ``name``'s caller (two frames up) is the user's
+    code calling it directly (``calls``)."""
     f = sys._getframe(2)
-    return is_user_code(f.f_code, f.f_globals.get("__name__", ""))
+    return is_user_code(f.f_code, f.f_globals.get("__name__", "")) and calls(f, name)
+
+
+def calls(frame, name) -> bool:
+    """Whether the call ``frame`` is making names ``name`` (``np.asarray(x)``,
+    ``isinstance(x, t)``): else a compiled function (a Cython extension's,
+    which has no frame of its own) called from that line is the real caller,
+    and it must get NumPy's arrays and types, not tracers (given a tracer
+    that claims to be an ``ndarray`` it would read it as one and crash).
+    ``True`` when the line's source is unknown (code run from a string)."""
+    key = (frame.f_code, frame.f_lasti)
+    callee = _CALLEES.get(key)
+    if callee is None:
+        callee = _callee_at(frame.f_code, frame.f_lasti, frame.f_globals)
+        if len(_CALLEES) >= 4096:
+            _CALLEES.clear()
+        _CALLEES[key] = callee
+    return callee == "" or callee == name
+
+
+_CALLEES: dict = {}   # (code, instruction) -> the name it calls, "" when unknown (bounded)
+
+
+def _callee_at(code, lasti, globs) -> str:
+    """The called name (last dotted part) of the call expression at instruction
+    ``lasti`` of ``code``, from the source's positions; "" if not known."""
+    pos = next(itertools.islice(code.co_positions(), lasti // 2, None), None)
+    if not pos or None in pos:
+        return ""
+    line, end_line, col, end_col = pos
+    lines = linecache.getlines(code.co_filename, globs)
+    if not lines or end_line > len(lines):
+        return ""
+    parts = [ln.encode() for ln in lines[line - 1:end_line]]   # columns count UTF-8 bytes
+    parts[-1] = parts[-1][:end_col]
+    parts[0] = parts[0][col:]
+    text = b"".join(parts).decode(errors="replace")
+    head = text.split("(", 1)[0].strip()
+    return head.rsplit(".", 1)[-1].strip() or "?"
 
 _BUFFER_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
                   "full_like")
@@ -352,8 +392,8 @@ def register_scipy(module, namespace):
 def _scipy_linalg_wrappers(linalg):
     def make(name, orig, fn, accepted):
         def w(*args, **kwargs):
-            if not (_traced(args) or _traced(tuple(kwargs.values()))) or not _from_user() \
-                    or not kwargs.keys() <= accepted \
+            if not (_traced(args) or _traced(tuple(kwargs.values()))) \
+                    or not _from_user(orig.__name__) or not kwargs.keys() <= accepted \
                     or kwargs.get("assume_a") not in _ASSUME_A:
                 return orig(*args, **kwargs)
             args = resolve(args)
@@ -386,8 +426,8 @@ def _scipy_linalg_wrappers(linalg):
 def _scipy_special_wrappers(special):
     def make(orig, fn, accepted):
         def w(*args, **kwargs):
-            if not (_traced(args) or _traced(tuple(kwargs.values()))) or not _from_user() \
-                    or not kwargs.keys() <= accepted:
+            if not (_traced(args) or _traced(tuple(kwargs.values()))) \
+                    or not _from_user(orig.__name__) or not kwargs.keys() <= accepted:
                 return orig(*args, **kwargs)
             if len(args) == 2 and accepted == {"axis"}:   # softmax(x, 0): axis by position
                 args, kwargs = args[:1], dict(kwargs, axis=args[1])
