@@ -1195,3 +1195,44 @@ def test_str_and_repr_in_user_code_show_the_examples_value(capsys):
     assert capsys.readouterr().out.split("\n")[:2] == [
         "VmapTracer(aval=float64[], batched=float64[3])", "VmapTracer(aval=float64[], "
         "batched=float64[3])"]
+
+
+def test_transposed_and_reshaped_views_write_through_as_numpys():
+    a3 = RNG.standard_normal((5, 4, 3))
+
+    def via_T(a):
+        b = a.copy()
+        b.T[0] = 1.0
+        return b
+
+    def via_ravel(a):
+        b = a.copy()
+        f = b.ravel()
+        f[::2] += 1.0
+        return b
+
+    def base_refreshes_view(a):
+        b = a.copy()
+        t = b.T
+        b[0, 0] = 7.0
+        return t
+
+    def swapaxes_then_index(a):
+        b = a.copy()
+        b.swapaxes(0, 1)[2][1] = 3.0
+        return b
+
+    def reshape_of_a_transpose_copies(a):   # NumPy copies: b is unchanged
+        b = a.copy()
+        c = b.T.reshape(-1)
+        c[0] = 100.0
+        return b + c.sum()
+
+    def flatten_copies(a):
+        b = a.copy()
+        b.flatten()[0] = 5.0
+        return b
+
+    for f in (via_T, via_ravel, base_refreshes_view, swapaxes_then_index,
+              reshape_of_a_transpose_copies, flatten_copies):
+        assert_loop(f, a3)

@@ -10,9 +10,9 @@ Views: a tracer made by basic indexing of another (``x[0]``, ``x[1:, ::2]``)
 is registered as a view of it while the ``vmap`` call runs.  A write into the
 view is written through into its base, and a write into the base refreshes its
 views, so ``row = x[0]; row[2] = v`` and ``x[0, 2] = v; row`` behave as in
-NumPy.  Views made otherwise (``reshape``, ``.T``, ``ravel``) are new values:
-writing into one does not reach its base (documented in
-``docs/per-example-code.md``).
+NumPy.  Views that rearrange every element (``.T``, ``transpose``, ``swapaxes``,
+and ``reshape`` / ``ravel`` of a value that is not itself a view, which NumPy
+reshapes without copying) are linked the same way through a ``Bijection``.
 
 Outside eager ``vmap`` (under ``jit``, ``grad`` alone, ``strict=True``) item
 assignment keeps JAX's error.
@@ -76,7 +76,7 @@ def _propagate(x, skip=None):
     if link is not None and link[0]() is x:
         _, base, bidx = link
         if base is not skip:
-            become(base, updated(base, bidx, x))
+            become(base, _base_value(base, bidx, x))
             _refresh_views(base, skip=x)
             _propagate(base, skip=x)
     _refresh_views(x, skip=skip)
@@ -90,8 +90,34 @@ def _refresh_views(base, skip=None):
     for ref, vidx in list(entry[1]):
         view = ref()
         if view is not None and view is not skip:
-            become(view, jnp._getitem(base, vidx))
+            become(view, _view_value(base, vidx))
             _refresh_views(view, skip=base)
+
+
+class Bijection:
+    """The link of a view that NumPy makes without copying by rearranging all
+    the elements (``.T``, ``transpose``, ``swapaxes``, a C-order ``reshape`` /
+    ``ravel``): ``forward(base)`` is the view's value, ``backward(view)`` the
+    base's (in place of an index for views made by basic indexing)."""
+    __slots__ = ("forward", "backward")
+
+    def __init__(self, forward, backward):
+        self.forward = forward
+        self.backward = backward
+
+
+def is_view(x) -> bool:
+    """Whether ``x`` was registered as a view of another value in this call."""
+    link = _registry()[0].get(id(x))
+    return link is not None and link[0]() is x
+
+
+def _base_value(base, link, view):
+    return link.backward(view) if type(link) is Bijection else updated(base, link, view)
+
+
+def _view_value(base, link):
+    return link.forward(base) if type(link) is Bijection else jnp._getitem(base, link)
 
 
 def updated(x, idx, value):

@@ -606,8 +606,8 @@ def _install(numpy=None, linalg=None, fft=None):
     T.__array_function__ = _array_function
     T.item = _item
     T.tolist = _tolist
-    T.T = property(lambda s: jnp.transpose(s))
-    T.mT = property(lambda s: jnp.swapaxes(s, -1, -2))
+    T.T = property(lambda s: _transposed(s, None))
+    T.mT = property(lambda s: _transposed(s, _swap(s.ndim, -1, -2)))
     T.real = property(lambda s: jnp.real(s))
     T.imag = property(lambda s: jnp.imag(s))
     T.flat = property(lambda s: jnp.ravel(s))
@@ -622,12 +622,12 @@ def _install(numpy=None, linalg=None, fft=None):
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = shape[0]
-        return jnp.reshape(self, shape, order=order)
+        return _reshaped(self, jnp.reshape(self, shape, order=order), order)
 
     def transpose(self, *axes):
         if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
             axes = axes[0]
-        return jnp.transpose(self, axes if axes else None)
+        return _transposed(self, tuple(axes) if axes else None)
 
     T.reshape = reshape
     T.transpose = transpose
@@ -635,9 +635,10 @@ def _install(numpy=None, linalg=None, fft=None):
     T.view = _view
     T.copy = lambda s, order="C": copy_box(s)
     T.conj = T.conjugate = lambda s: jnp.conjugate(s)
-    T.flatten = T.ravel = lambda s, order="C": jnp.ravel(s, order)
+    T.flatten = lambda s, order="C": jnp.ravel(s, order)
+    T.ravel = lambda s, order="C": _reshaped(s, jnp.ravel(s, order), order)
     T.squeeze = lambda s, axis=None: jnp.squeeze(s, axis)
-    T.swapaxes = lambda s, a, b: jnp.swapaxes(s, a, b)
+    T.swapaxes = lambda s, a, b: _transposed(s, _swap(s.ndim, a, b))
     T.dot = _method(lambda s, b, out=None: jnp.dot(s, b))
     T.clip = _method(lambda s, min=None, max=None, out=None, **kw: jnp.clip(s, min, max))
     T.round = _method(lambda s, decimals=0, out=None: jnp.round(s, decimals))
@@ -744,6 +745,36 @@ def _in_place(name, fix, new_value=None):
                         f"do: they are immutable. Use the functional form: {fix}.")
     method.__name__ = name
     return method
+
+
+def _swap(ndim, a, b):
+    perm = list(range(ndim))
+    a, b = canonicalize_axis(a, ndim), canonicalize_axis(b, ndim)
+    perm[a], perm[b] = perm[b], perm[a]
+    return tuple(perm)
+
+
+def _transposed(x, axes):
+    """``x.T`` / ``x.transpose(axes)``: in per-example code in an eager vmap a
+    view of ``x`` as in NumPy (a write into either reaches the other)."""
+    out = jnp.transpose(x, axes)
+    if out is not x and numpy_hooks.in_eager_vmap() and splittable(x):
+        inverse = None if axes is None else tuple(np.argsort(axes))
+        inplace.note_view(out, x, inplace.Bijection(lambda b: jnp.transpose(b, axes),
+                                                     lambda v: jnp.transpose(v, inverse)))
+    return out
+
+
+def _reshaped(x, out, order):
+    """``x.reshape(...)`` / ``x.ravel()``: a view of ``x`` where NumPy makes one
+    without copying (C order, ``x`` not itself a view: a fresh array is
+    C-contiguous), linked as ``_transposed``'s; otherwise a new value."""
+    if out is not x and order == "C" and numpy_hooks.in_eager_vmap() and splittable(x) \
+            and isinstance(out, Tracer) and not inplace.is_view(x):
+        shape, old = tuple(out.shape), tuple(x.shape)
+        inplace.note_view(out, x, inplace.Bijection(lambda b: jnp.reshape(b, shape),
+                                                    lambda v: jnp.reshape(v, old)))
+    return out
 
 
 def _format(self, spec):
