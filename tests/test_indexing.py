@@ -240,6 +240,9 @@ def test_traced_boolean_mask_raises_nonconcrete_error():
 
 def test_traced_slice_bound_raises():
     with pytest.raises(IndexError, match="Array slice indices must have static start/stop"):
+        vmapx.vmap(lambda x, i: x[i:], strict=True)(np.ones((2, 4)), np.array([1, 2]))
+    # per-example code: each example its own slice; returned ragged, as the loop's stack fails
+    with pytest.raises(ValueError, match="per-example outputs of different shapes"):
         vmapx.vmap(lambda x, i: x[i:])(np.ones((2, 4)), np.array([1, 2]))
 
 

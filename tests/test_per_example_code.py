@@ -1236,3 +1236,19 @@ def test_transposed_and_reshaped_views_write_through_as_numpys():
     for f in (via_T, via_ravel, base_refreshes_view, swapaxes_then_index,
               reshape_of_a_transpose_copies, flatten_copies):
         assert_loop(f, a3)
+
+
+def test_ufunc_where_into_out_and_traced_slice_bounds():
+    xs = RNG.standard_normal((6, 10))
+    idx = np.array([0, 3, 7, 2, 2, 5])
+
+    def safe_reciprocal(x):
+        y = np.ones_like(x)
+        np.divide(1.0, x, out=y, where=np.abs(x) > 0.5)   # elsewhere y keeps its ones
+        return y
+
+    assert_loop(safe_reciprocal, xs)
+    assert_loop(lambda x, i: x[i:i + 3].sum(), xs, idx, exact=False)
+    assert_loop(lambda x, i: x[:i].sum(), xs, idx, exact=False)   # a size per example
+    with pytest.raises(IndexError, match="Array slice indices must have static"):
+        vmapx.jit(lambda x, i: x[i:i + 2])(np.ones(5), 1)

@@ -183,8 +183,15 @@ def _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs):
     if out is not None:
         if all(inplace.is_box(o) for o in out):   # per-example code writing into its arrays
             kwargs.pop("out")
-            return inplace.write_outputs(out, _array_ufunc_impl(self, ufunc, method, *inputs,
-                                                                **kwargs))
+            where = kwargs.pop("where", True)
+            result = _array_ufunc_impl(self, ufunc, method, *inputs, **kwargs)
+            if where is not True and method == "__call__":   # elsewhere out keeps its values
+                mask = jnp.asarray(inplace.resolve(where))
+                result = (jnp.where(mask, r, inplace.resolve(o))
+                          for r, o in zip(result if ufunc.nout > 1 else (result,), out,
+                                          strict=True))
+                result = tuple(result) if ufunc.nout > 1 else next(result)
+            return inplace.write_outputs(out, result)
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot write into a traced array: traced "
             "arrays are immutable. Use the returned value instead (for a partial update, "

@@ -53,10 +53,14 @@ _UPDATE_MODES = (None, "clip", "drop", "promise_in_bounds", "jax")
 
 
 def _static_int(v, what):
-    """A slice bound as a Python int (or None); traced bounds are an error."""
+    """A slice bound as a Python int (or None); a traced bound is its concrete
+    value (the batch splits on it, in per-example code) or JAX's error."""
     if v is None:
         return None
     if isinstance(v, Tracer):
+        c = v.to_concrete()   # per-example code in an eager vmap: the example's bound
+        if c is not None and np.ndim(c) == 0:
+            return operator.index(c[()] if isinstance(c, np.ndarray) else c)
         raise IndexError(
             f"Array slice indices must have static start/stop/step to be used with NumPy "
             f"indexing syntax. Found {what}. To index a statically sized array at a dynamic "
