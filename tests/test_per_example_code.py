@@ -1252,3 +1252,11 @@ def test_ufunc_where_into_out_and_traced_slice_bounds():
     assert_loop(lambda x, i: x[:i].sum(), xs, idx, exact=False)   # a size per example
     with pytest.raises(IndexError, match="Array slice indices must have static"):
         vmapx.jit(lambda x, i: x[i:i + 2])(np.ones(5), 1)
+
+
+def test_astype_to_a_non_numeric_dtype_runs_as_the_loop():
+    ints = np.arange(12).reshape(4, 3) * 7
+    with pytest.warns(VmapLoopWarning, match="converts a value to dtype"):
+        assert_loop(lambda i: float(sum(len(s) for s in i.astype(str))), ints)
+    with pytest.raises(TypeError, match="not a valid JAX array type"):
+        vmapx.jit(lambda x: x.astype(str))(np.ones(2))

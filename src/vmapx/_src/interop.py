@@ -729,6 +729,10 @@ def _method(fn):
 
 
 def _astype(self, dtype, copy=True, **kw):
+    if np.dtype(dtype).kind in "OSUVMm":   # strings, objects, dates: NumPy's values only
+        concrete.request_loop(f"converts a value to dtype {np.dtype(dtype).name}",
+                              "To keep it batched, convert the results after the vmap.")
+        inputs.reject_dtype(np.dtype(dtype))
     out = jnp.astype(self, dtype)
     return copy_box(out) if out is self and copy else out
 
