@@ -420,7 +420,7 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
                                strict, trace, None, e.site)
     except Exception as e:
         st.trace = prev
-        fallback = _library_failure(e, split, prev)
+        fallback = _library_failure(e, split, prev, axis)
         if fallback is None:
             raise
         leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
@@ -487,7 +487,7 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, None, e.site)
     except Exception as e:
-        fallback = None if replay else _library_failure(e, split, prev)
+        fallback = None if replay else _library_failure(e, split, prev, axis)
         if fallback is None:
             raise
         return _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback)
@@ -499,15 +499,16 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
     return _finish_outputs(out_leaves, out_tree, out, trace, out_axes, sum_match, axis, leaves)
 
 
-def _library_failure(e, split, prev):
+def _library_failure(e, split, prev, axis):
     """The loop fallback for exception ``e`` of an eager batched run (no
     transform around, not strict) when the user's code had called into a
     library (SciPy, an installed package, NumPy's Python code) that failed on
     the traced values it was given (it checks types with ``isinstance``, reads
     ``.base``, calls C code): the loop gives it NumPy's values, so the call runs
     as the loop, which raises again if the failure is the examples' own.
-    ``None`` for failures of the user's code or of vmapx's."""
-    if split is None or prev.parent is not None:
+    ``None`` for failures of the user's code or of vmapx's, and where the loop
+    cannot run (a named axis: collectives need the batch)."""
+    if split is None or prev.parent is not None or axis.name is not None:
         return None
     frames = []
     tb = e.__traceback__
