@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jax_programs import REPO, same
+from jax_programs import ALIAS, REPO, same
 
 PAGES = [
     "automatic-vectorization.md", "automatic-differentiation.md", "advanced_autodiff.md",
@@ -45,27 +45,8 @@ PAGES = [
     "notebooks/autodiff_remat.md", "notebooks/Writing_custom_interpreters_in_Jax.md",
 ]
 
-RUNNER = r'''
-import ast, importlib, importlib.abc, importlib.util, json, sys, traceback
-
-class Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, name, path, target=None):
-        if name == "jax" or name.startswith("jax."):
-            return importlib.util.spec_from_loader(name, self)
-        return None
-    def create_module(self, spec):
-        module = importlib.import_module("vmapx" + spec.name[3:])
-        sys.modules[spec.name] = module
-        return module
-    def exec_module(self, module):
-        pass
-
-side, path = sys.argv[1], sys.argv[2]
-if side == "vmapx":
-    sys.meta_path.insert(0, Alias())
-else:
-    import jax
-    jax.config.update("jax_enable_x64", True)
+RUNNER = ALIAS + r'''
+import ast, json
 import matplotlib
 matplotlib.use("Agg")
 cells = json.load(open(path))

@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 REPO = HERE.parent
 
-RUNNER = r'''
+ALIAS = r'''
 import importlib, importlib.abc, importlib.util, runpy, sys
 
 class Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -56,6 +56,11 @@ if side == "vmapx":
 else:
     import jax
     jax.config.update("jax_enable_x64", True)
+'''
+"""The runners' prelude: ``jax`` imports resolved to vmapx (side ``vmapx``) or JAX
+with x64 on (side ``jax``); ``side`` and ``path`` from the command line."""
+
+RUNNER = ALIAS + r'''
 sys.argv = [path]
 runpy.run_path(path, run_name="__main__")
 '''

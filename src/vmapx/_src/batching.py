@@ -73,19 +73,18 @@ class BatchTracer(Tracer):
         self._aval = None
 
     def __repr__(self):   # JAX's: VmapTracer(aval=float64[], batched=float64[3])
-        hook = VALUE_SEEN_BY_USER[0]
-        if hook is not None:
-            v = hook(self, sys._getframe(1))
-            if v is not None:
-                return repr(v)
-        return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"
+        return self._shown(repr, sys._getframe(1))
 
     def __str__(self):
+        return self._shown(str, sys._getframe(1))
+
+    def _shown(self, form, caller):
+        """``form`` (``str`` / ``repr``) of the example's value for the user's
+        code (``VALUE_SEEN_BY_USER``), else JAX's tracer form."""
         hook = VALUE_SEEN_BY_USER[0]
-        if hook is not None:
-            v = hook(self, sys._getframe(1))
-            if v is not None:
-                return str(v)
+        v = hook(self, caller) if hook is not None else None
+        if v is not None:
+            return form(v)
         return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"
 
     @property
