@@ -615,3 +615,25 @@ def test_reshape_to_a_traced_size_raises_jaxs_error():
     # per-example sizes in eager vmap: each example its own reshape
     out = vmapx.vmap(lambda x, n: x.reshape(n, -1).sum(1)[0])(np.ones((3, 4)), np.array([1, 2, 4]))
     np.testing.assert_array_equal(out, [4.0, 2.0, 1.0])
+
+
+def test_pure_callback_without_operands_runs_at_each_jit_execution_unless_unused():
+    calls = []
+
+    def cb():
+        calls.append(1)
+        return np.int32(0)
+
+    @vmapx.jit
+    def unused():
+        vmapx.pure_callback(cb, np.int32(0))
+        return 1.0
+
+    @vmapx.jit
+    def used():
+        return vmapx.pure_callback(cb, np.int32(0)) + 1
+
+    unused(), unused()
+    assert calls == []          # dead code, as JAX drops an unused pure callback
+    assert used() == 1 and used() == 1
+    assert len(calls) == 2      # staged: run at each execution, not once while tracing

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import inputs
 from . import jit_program, tree as tu
-from .core import Primitive, shape_of, ShapedArray, Tracer
+from .core import shape_of, ShapedArray, Tracer
 from .errors import api_boundary
 from .batching import bdim_to_front, broadcast_batched
 from .prims.shapes import broadcast_in_dim_p, concatenate_p, reshape_p, static_index_p
@@ -326,7 +326,9 @@ def _pure_callback_jvp(primals, tangents, **params):
                      "callbacks while taking gradients.")
 
 
-pure_callback_p = Primitive(
+# Staged under ``jit`` even with no traced operand (an ``EffectPrimitive``), so it
+# runs at each execution, as JAX's; not in ``EFFECTFUL``: unused, it is dead code.
+pure_callback_p = EffectPrimitive(
     "pure_callback", _pure_callback_impl,
     abstract=lambda *avals, callback, result_avals, vmap_method: list(result_avals),
     batch=_pure_callback_batch, jvp=_pure_callback_jvp, multiple_results=True)
