@@ -144,23 +144,19 @@ def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse, policy):
     wanted = {v for e in tangent_eqns for v in e.invars
               if type(v) is not Literal and v not in unknown}
     wanted.update(v for v in t_out if type(v) is not Literal and v not in unknown)
-    recompute, saved = [], set()
+    recompute = []
     for e in reversed(known):
-        hit = [v for v in e.outvars if v in wanted]
-        if not hit:
+        if not any(v in wanted for v in e.outvars):
             continue
-        if policy is not None and policy(e.prim, *[_aval(v) for v in e.invars], **e.params):
-            saved.update(hit)
-        else:
+        if policy is None or not policy(e.prim, *[_aval(v) for v in e.invars], **e.params):
             recompute.append(e)
             wanted.update(v for v in e.invars if type(v) is not Literal)
     recompute.reverse()
     recomputed = {v for e in recompute for v in e.outvars}
     order = list(J.constvars) + list(p_in) + [v for e in known for v in e.outvars]
     residuals = [v for v in order if v in wanted and v not in recomputed]
-    saved.update(residuals)
     # the forward pass: only the known equations the primal outputs and the kept values need
-    need = {v for v in p_out if type(v) is not Literal} | saved
+    need = {v for v in p_out if type(v) is not Literal} | set(residuals)
     forward = []
     for e in reversed(known):
         if any(v in need for v in e.outvars):
@@ -173,6 +169,7 @@ def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse, policy):
 
     def read(v):
         return v.val if type(v) is Literal else env[v]
+
     linear = ClosedJaxpr(Jaxpr([], residuals + list(t_in), recompute + tangent_eqns, t_out), [])
     touts = iter(checkpoint_linear_p.bind(*[env[v] for v in residuals],
                                           *[t for t in tangents if t is not None],
