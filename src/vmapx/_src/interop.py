@@ -770,7 +770,7 @@ def _transposed(x, axes):
     view of ``x`` as in NumPy (a write into either reaches the other)."""
     out = jnp.transpose(x, axes)
     if out is not x and numpy_hooks.in_eager_vmap() and splittable(x):
-        inverse = None if axes is None else tuple(np.argsort(axes))
+        inverse = None if axes is None else tuple(np.argsort([a % x.ndim for a in axes]))
         inplace.note_view(out, x, inplace.Bijection(lambda b: jnp.transpose(b, axes),
                                                      lambda v: jnp.transpose(v, inverse)))
     return out

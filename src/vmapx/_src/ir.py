@@ -151,7 +151,6 @@ def display_name(prim) -> str:
     return _DISPLAY.get(prim.name, prim.name)
 
 
-
 _SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
           "int32": "i32", "int16": "i16", "int8": "i8", "uint32": "u32", "uint64": "u64",
           "uint16": "u16", "uint8": "u8", "bool": "bool", "complex128": "c128",
