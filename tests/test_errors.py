@@ -637,3 +637,21 @@ def test_pure_callback_without_operands_runs_at_each_jit_execution_unless_unused
     assert calls == []          # dead code, as JAX drops an unused pure callback
     assert used() == 1 and used() == 1
     assert len(calls) == 2      # staged: run at each execution, not once while tracing
+
+
+def test_pure_callback_inside_a_custom_jvp_rule_under_grad():
+    import scipy.special
+
+    @vmapx.custom_jvp
+    def jv(v, z):
+        spec = vmapx.ShapeDtypeStruct(np.shape(z), np.float64)
+        return vmapx.pure_callback(lambda v, z: scipy.special.jv(v, z).astype(np.float64),
+                                   spec, v, z, vmap_method="broadcast_all")
+
+    @jv.defjvp
+    def _jv_jvp(primals, tangents):
+        v, z = primals
+        return jv(v, z), tangents[1] * 0.5 * (jv(v - 1, z) - jv(v + 1, z))
+
+    np.testing.assert_allclose(vmapx.grad(lambda z: jv(1, z))(2.0),
+                               0.5 * (scipy.special.jv(0, 2.0) - scipy.special.jv(2, 2.0)))

@@ -299,6 +299,7 @@ def linearize_flat(fun, primals):
     ([array([1.        , 0.87758256])], [array([1.        , 0.87758256])])
     """
     staging = StagingTrace(current_trace())
+    staging.linear = True
     trace = JVPTrace(staging)
     boxed, in_vars, in_avals = [], [], []
     for p in primals:

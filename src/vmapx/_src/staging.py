@@ -130,11 +130,12 @@ class StagingTrace(Trace):
     With ``stage_foreign`` it also records primitives applied only to tracers
     of enclosing traces (they become consts): the branches of ``cond`` keep
     the work on values they close over inside the branch, as JAX stages them."""
-    __slots__ = ("eqns", "const_vars", "const_vals", "stage_foreign")
+    __slots__ = ("eqns", "const_vars", "const_vals", "stage_foreign", "linear")
 
     def __init__(self, parent, stage_foreign=False):
         self.parent = parent
         self.stage_foreign = stage_foreign
+        self.linear = False    # linearize's trace of tangents (primal values run at once)
         self.eqns = []
         self.const_vars = {}   # id(value) -> Var
         self.const_vals = []   # values, in constvar order (kept alive)
@@ -249,7 +250,8 @@ class EffectPrimitive(Primitive):
     """A primitive run for its effect (and the results ``result_avals`` in its
     parameters, if any): callbacks, ``checkify``'s checks.  Applied to values no
     trace owns while ``jit`` traces (under any ``vmap``s), it is still staged,
-    so it runs at every execution rather than once while tracing."""
+    so it runs at every execution rather than once while tracing (``linearize``'s
+    trace, which stages only tangents, runs it at once: its values are known)."""
     __slots__ = ()
 
     def bind(self, *args, **params):
@@ -259,7 +261,7 @@ class EffectPrimitive(Primitive):
         trace = _state.trace
         while type(trace) is BatchTrace:
             trace = trace.parent
-        if type(trace) is StagingTrace:
+        if type(trace) is StagingTrace and not trace.linear:   # (linearize: values are known)
             ins = [trace.to_var(a) for a in args]
             self.validate([v.aval for v in ins], params)
             outs = [StagingTracer(trace, a, Var(a)) for a in params.get("result_avals", ())]
