@@ -1260,3 +1260,23 @@ def test_astype_to_a_non_numeric_dtype_runs_as_the_loop():
         assert_loop(lambda i: float(sum(len(s) for s in i.astype(str))), ints)
     with pytest.raises(TypeError, match="not a valid JAX array type"):
         vmapx.jit(lambda x: x.astype(str))(np.ones(2))
+
+
+def test_hash_and_pickle_of_an_example_are_the_loops():
+    import collections
+    import pickle
+    ints = np.array([[0, 1, 1, 2], [3, 3, 3, 0], [1, 2, 1, 2]])
+    xs = RNG.standard_normal((3, 4))
+
+    def group_means(i, x):   # traced integers as dict keys
+        d = collections.defaultdict(list)
+        for k, v in zip(i, x):
+            d[k].append(v)
+        return float(sum(np.mean(v) for v in d.values()))
+
+    assert_loop(group_means, ints, xs, exact=False)
+    assert_loop(lambda x: pickle.loads(pickle.dumps(x))[:2].sum(), xs)
+    with pytest.raises(TypeError, match="unhashable type"):
+        vmapx.jit(lambda x: hash(x))(1.0)
+    with pytest.raises(TypeError, match="cannot pickle a traced value"):
+        vmapx.jit(lambda x: pickle.dumps(x))(1.0)

@@ -78,11 +78,27 @@ class BatchTracer(Tracer):
     def __str__(self):
         return self._shown(str, sys._getframe(1))
 
+    def __hash__(self):   # unhashable, as JAX's tracers, but for the user's per-example code
+        v = self._value_for(sys._getframe(1))
+        if v is None:
+            raise TypeError(f"unhashable type: '{type(self).__name__}'")
+        return hash(v)   # a per-example array stays unhashable, as NumPy's
+
+    def __reduce_ex__(self, protocol):   # pickle / copyreg: the example's value
+        v = self._value_for(sys._getframe(1))
+        if v is None:
+            raise TypeError(f"cannot pickle a traced value ({type(self).__name__}): its value "
+                            "is not known while it is traced; return it from the function")
+        return v.__reduce_ex__(protocol)
+
+    def _value_for(self, caller):
+        hook = VALUE_SEEN_BY_USER[0]
+        return hook(self, caller) if hook is not None else None
+
     def _shown(self, form, caller):
         """``form`` (``str`` / ``repr``) of the example's value for the user's
         code (``VALUE_SEEN_BY_USER``), else JAX's tracer form."""
-        hook = VALUE_SEEN_BY_USER[0]
-        v = hook(self, caller) if hook is not None else None
+        v = self._value_for(caller)
         if v is not None:
             return form(v)
         return f"VmapTracer(aval={self.aval}, batched={get_aval(self.val)})"

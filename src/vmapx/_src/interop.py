@@ -674,6 +674,7 @@ def _install(numpy=None, linalg=None, fft=None):
     T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
     T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
     T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
+    T.__reduce_ex__ = _no_pickle
     T.__copy__ = copy_box
     T.__deepcopy__ = lambda s, memo: copy_box(s)
     T.__format__ = _format
@@ -756,6 +757,11 @@ def _in_place(name, fix, new_value=None):
                         f"do: they are immutable. Use the functional form: {fix}.")
     method.__name__ = name
     return method
+
+
+def _no_pickle(self, protocol):
+    raise TypeError(f"cannot pickle a traced value ({type(self).__name__}): its value is not "
+                    "known while it is traced; return it from the function and pickle that")
 
 
 def _swap(ndim, a, b):
