@@ -655,3 +655,19 @@ def test_pure_callback_inside_a_custom_jvp_rule_under_grad():
 
     np.testing.assert_allclose(vmapx.grad(lambda z: jv(1, z))(2.0),
                                0.5 * (scipy.special.jv(0, 2.0) - scipy.special.jv(2, 2.0)))
+
+
+def test_lax_binary_ops_accept_jaxs_dtype_kinds_only():
+    b = np.array([True, False])
+    for name, accepted in [("add", "integer, floating, complexfloating"),
+                           ("mul", "integer, floating, complexfloating"),
+                           ("rem", "integer, floating"), ("pow", "floating, complexfloating"),
+                           ("atan2", "floating"), ("complex", "floating")]:
+        with pytest.raises(TypeError, match=f"{name} does not accept dtype bool at position 0. "
+                                            f"Accepted dtypes at position 0 are subtypes of "
+                                            f"{accepted}."):
+            getattr(lax, name)(b, b)
+    assert lax.max(b, b).dtype == bool and lax.bitwise_and(b, b).dtype == bool
+    with pytest.raises(TypeError, match="pad operand and padding_value must be same dtype: "
+                                        "got float32 and float64."):
+        lax.pad(np.ones(3, np.float32), 0.0, [(1, 1, 0)])

@@ -61,9 +61,10 @@ _JNP_NAME = {"sub": "subtract", "mul": "multiply", "div": "divide", "max": "maxi
              "eq": "equal", "lt": "less", "le": "less_equal", "gt": "greater",
              "ge": "greater_equal"}
 
-_ACCEPTED = {"fc": "subtypes of floating, complexfloating", "f": "subtypes of floating",
-             "c": "subtypes of complexfloating", "iu": "subtypes of integer",
-             "iub": "bool, subtypes of integer"}
+_ACCEPTED = {"iufc": "subtypes of integer, floating, complexfloating",
+             "iuf": "subtypes of integer, floating", "iu": "subtypes of integer",
+             "fc": "subtypes of floating, complexfloating", "f": "subtypes of floating",
+             "c": "subtypes of complexfloating", "iub": "bool, subtypes of integer"}
 
 
 def _check_unary(name, x, kinds):
@@ -83,8 +84,15 @@ def _unary(name, fn, kinds, example):
     return op
 
 
-def _binary(name, fn, example):
+def _binary(name, fn, example, kinds=None):
     def op(x, y):
+        if kinds is not None:   # JAX's accepted dtypes (checked before the equal-dtype rule)
+            for i, a in enumerate((x, y) if name != "pow" else (x,)):
+                dt = _aval(a).dtype
+                if inputs.kind(dt) not in kinds:
+                    raise TypeError(f"{name} does not accept dtype {dt.name} at position {i}. "
+                                    f"Accepted dtypes at position {i} are "
+                                    f"{_ACCEPTED[kinds]}.")
         if name == "pow" and _aval(y).dtype.kind in "iu":
             _check_binary(name, (x, astype(asarray_like(y), _aval(x).dtype)))
         else:
@@ -245,8 +253,16 @@ def _populate():
     for name, fn, kinds, ex in unary:
         out[name] = _unary(name, fn, kinds, ex)
     for name, fn, ex in binary:
-        out[name] = _binary(name, fn, ex)
+        out[name] = _binary(name, fn, ex, _BINARY_KINDS.get(name))
     return out
+
+
+_BINARY_KINDS = {"add": "iufc", "sub": "iufc", "mul": "iufc", "div": "iufc", "rem": "iuf",
+                 "pow": "fc", "atan2": "f", "nextafter": "f", "complex": "f",
+                 "bitwise_and": "iub", "bitwise_or": "iub", "bitwise_xor": "iub",
+                 "shift_left": "iu", "shift_right_arithmetic": "iu",
+                 "shift_right_logical": "iu"}
+"""The dtype kinds JAX's binary ``lax`` operations accept (the others: any)."""
 
 
 class Precision(enum.Enum):

@@ -257,7 +257,7 @@ def pad(operand, padding_value, padding_config):
                          f"{out_shape}, for padding_config {tuple(config)} and operand shape "
                          f"{tuple(a.shape)}")
     pv = _aval(padding_value)
-    if not pv.weak_type and pv.dtype != a.dtype:
+    if pv.dtype != a.dtype:   # a Python scalar has its x64 dtype, as in JAX
         raise TypeError(f"pad operand and padding_value must be same dtype: got "
                         f"{a.dtype.name} and {pv.dtype.name}.")
     grown, place, crop = [], [], []
