@@ -8,7 +8,8 @@ Adam, Kalman filtering, Monte Carlo, custom derivatives, cellular automata, GNN
 message passing, pytrees, NumPy-style code, stax training, debugging and
 errors, SciPy's distributions / optimizer / odeint, a GPT-style model with typed
 keys, a RealNVP flow, a physics-informed network, Ising Metropolis, EM for a
-Gaussian mixture); each prints its results.
+Gaussian mixture, gradient checkpointing with policies); each prints its
+results.
 
 Each program runs twice in a fresh interpreter: once with JAX (x64 enabled)
 and once with every ``jax`` / ``jax.*`` import resolved to ``vmapx`` /
