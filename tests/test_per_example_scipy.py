@@ -125,3 +125,33 @@ def test_compiled_library_code_gets_numpys_arrays_and_types():
     # NumPy's arrays, never a tracer claiming to be an ndarray (that crashed)
     got = vmapx.vmap(lambda p: scipy.spatial.ConvexHull(p).volume)(pts)
     np.testing.assert_allclose(got, [scipy.spatial.ConvexHull(p).volume for p in pts])
+
+
+def test_library_fallbacks_and_compiled_callers_under_threads():
+    import threading
+    import warnings
+    import scipy.sparse
+    import scipy.spatial
+    rng = np.random.default_rng(2)
+    xs, pts = rng.normal(size=(4, 6)), rng.normal(size=(4, 8, 2))
+    cases = [(lambda x: scipy.sparse.diags(4 + np.abs(x)).toarray().sum(0), xs),
+             (lambda p: scipy.spatial.ConvexHull(p).volume, pts)]
+    wants = [np.stack([f(x) for x in data]) for f, data in cases]
+    errors = []
+
+    def work():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for _ in range(5):
+                    for (f, data), want in zip(cases, wants):
+                        np.testing.assert_allclose(vmapx.vmap(f)(data), want)
+        except Exception as e:   # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
