@@ -8,6 +8,8 @@ import vmapx
 import vmapx.numpy as jnp
 from vmapx.ad_checkpoint import checkpoint_name, saved_residuals
 
+from thread_checks import errors_in_threads
+
 P = vmapx.checkpoint_policies
 
 
@@ -222,25 +224,15 @@ def test_two_operand_einsums_count_as_dots_for_the_dot_policies():
 
 
 def test_checkpointed_grads_and_saved_residuals_in_threads():
-    import threading
     want = vmapx.grad(loss, argnums=(0, 1, 2, 3))(*ARGS)
     want_kept = kept(vmapx.checkpoint(named_chain, policy=P.save_only_these_names("a")), *ARGS)
-    errors = []
 
     def work(k):
-        try:
-            for _ in range(5):
-                f = vmapx.checkpoint(loss, policy=POLICIES[k % len(POLICIES)])
-                for a, b in zip(vmapx.grad(f, argnums=(0, 1, 2, 3))(*ARGS), want):
-                    np.testing.assert_allclose(a, b, rtol=1e-12)
-                assert kept(vmapx.checkpoint(named_chain, policy=P.save_only_these_names("a")),
-                            *ARGS) == want_kept
-        except Exception as e:   # reported below
-            errors.append(e)
+        for _ in range(5):
+            f = vmapx.checkpoint(loss, policy=POLICIES[k % len(POLICIES)])
+            for a, b in zip(vmapx.grad(f, argnums=(0, 1, 2, 3))(*ARGS), want):
+                np.testing.assert_allclose(a, b, rtol=1e-12)
+            assert kept(vmapx.checkpoint(named_chain, policy=P.save_only_these_names("a")),
+                        *ARGS) == want_kept
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_in_threads(work) == []

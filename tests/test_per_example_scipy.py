@@ -17,6 +17,7 @@ from scipy.special import logsumexp
 import vmapx
 import vmapx.errors
 from array_checks import loop_equals_vmap
+from thread_checks import errors_in_threads
 
 RNG = np.random.default_rng(11)
 M = RNG.standard_normal((10, 4, 4))
@@ -128,8 +129,6 @@ def test_compiled_library_code_gets_numpys_arrays_and_types():
 
 
 def test_library_fallbacks_and_compiled_callers_under_threads():
-    import threading
-    import warnings
     import scipy.sparse
     import scipy.spatial
     rng = np.random.default_rng(2)
@@ -137,21 +136,12 @@ def test_library_fallbacks_and_compiled_callers_under_threads():
     cases = [(lambda x: scipy.sparse.diags(4 + np.abs(x)).toarray().sum(0), xs),
              (lambda p: scipy.spatial.ConvexHull(p).volume, pts)]
     wants = [np.stack([f(x) for x in data]) for f, data in cases]
-    errors = []
 
-    def work():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                for _ in range(5):
-                    for (f, data), want in zip(cases, wants):
-                        np.testing.assert_allclose(vmapx.vmap(f)(data), want)
-        except Exception as e:   # reported below
-            errors.append(e)
+    def work(k):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(5):
+                for (f, data), want in zip(cases, wants):
+                    np.testing.assert_allclose(vmapx.vmap(f)(data), want)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_in_threads(work, 4) == []
