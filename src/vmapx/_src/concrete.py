@@ -40,6 +40,7 @@ from .tree import flatten_axes
 from .autodiff import JVPTrace as _JVPTrace
 from .batching import BatchTrace as _BatchTrace
 from .core import Tracer, _state as _core_state
+from .errors import PACKAGE_DIR
 from .jnp.base import asarray_like
 from .staging import StagingTrace as _StagingTrace
 from .jnp.shapes import stack
@@ -276,7 +277,6 @@ def group_by_value(full: np.ndarray, loop_min=None, loop_size=None):
     return groups
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
 _SCIPY_DIR = os.path.join(os.path.dirname(_NUMPY_DIR), "scipy")
 
@@ -288,7 +288,7 @@ def user_site():
     while f is not None:
         name = f.f_code.co_filename
         fn = os.path.abspath(name)
-        if not fn.startswith((_PACKAGE_DIR, _NUMPY_DIR, _SCIPY_DIR)):
+        if not fn.startswith((PACKAGE_DIR, _NUMPY_DIR, _SCIPY_DIR)):
             return name, f.f_lineno, f.f_globals
         f = f.f_back
     return "<unknown>", 0, {}

@@ -3,6 +3,7 @@ traceback filter that keeps vmapx's internal frames out of the user's view."""
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sys
 import threading
@@ -10,7 +11,16 @@ import types
 
 from . import fperrors
 
-_SRC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""vmapx's package directory: frames of files below it are vmapx's own."""
+
+
+def instruction_position(frame):
+    """``(line, end_line, column, end_column)`` of the instruction ``frame`` is
+    executing (a call: its whole call expression), from its code's positions
+    (columns in UTF-8 bytes); ``None`` where they are not known."""
+    pos = next(itertools.islice(frame.f_code.co_positions(), frame.f_lasti // 2, None), None)
+    return None if not pos or None in pos else pos
 
 
 class UnexpectedTracerError(Exception):
@@ -62,7 +72,7 @@ for _cls in (UnexpectedTracerError, UnboundAxisNameError, ConcretizationTypeErro
 
 def _is_internal(frame) -> bool:
     fn = frame.f_code.co_filename
-    return fn.startswith(_SRC_DIR) and "/tests/" not in fn and not fn.endswith("demo.py")
+    return fn.startswith(PACKAGE_DIR) and "/tests/" not in fn and not fn.endswith("demo.py")
 
 
 def filter_traceback(tb):

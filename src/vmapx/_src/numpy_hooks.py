@@ -40,6 +40,7 @@ from . import concrete, lax_special, numpy_api as jnp, numpy_linalg_errors, scip
 from .inplace import Buffer, clear_views, resolve
 from .caches import LRUCache, register
 from .core import Tracer
+from .errors import instruction_position
 from .jnp import dtypes as _dt
 from .jnp.array import Array
 
@@ -153,10 +154,10 @@ def is_user_code(code, module) -> bool:
     return hit
 
 
-def _from_user(name) -> bool:
-    """Whether the wrapper of ``name``'s caller (two frames up) is the user's
-    code calling it directly (``calls``)."""
-    f = sys._getframe(2)
+def _from_user(name, depth=2) -> bool:
+    """Whether the caller of the wrapper of ``name`` (``depth`` frames up) is
+    the user's code calling it directly (``calls``)."""
+    f = sys._getframe(depth)
     return is_user_code(f.f_code, f.f_globals.get("__name__", "")) and calls(f, name)
 
 
@@ -170,7 +171,7 @@ def calls(frame, name) -> bool:
     key = (frame.f_code, frame.f_lasti)
     callee = _CALLEES.get(key)
     if callee is None:
-        callee = _callee_at(frame.f_code, frame.f_lasti, frame.f_globals)
+        callee = _callee_at(frame)
         if len(_CALLEES) >= 4096:
             _CALLEES.clear()
         _CALLEES[key] = callee
@@ -180,14 +181,14 @@ def calls(frame, name) -> bool:
 _CALLEES: dict = {}   # (code, instruction) -> the name it calls, "" when unknown (bounded)
 
 
-def _callee_at(code, lasti, globs) -> str:
-    """The called name (last dotted part) of the call expression at instruction
-    ``lasti`` of ``code``, from the source's positions; "" if not known."""
-    pos = next(itertools.islice(code.co_positions(), lasti // 2, None), None)
-    if not pos or None in pos:
+def _callee_at(frame) -> str:
+    """The called name (last dotted part) of the call expression ``frame`` is
+    executing, from its source's positions; "" if not known."""
+    pos = instruction_position(frame)
+    if pos is None:
         return ""
     line, end_line, col, end_col = pos
-    lines = linecache.getlines(code.co_filename, globs)
+    lines = linecache.getlines(frame.f_code.co_filename, frame.f_globals)
     if not lines or end_line > len(lines):
         return ""
     parts = [ln.encode() for ln in lines[line - 1:end_line]]   # columns count UTF-8 bytes
@@ -389,11 +390,18 @@ def register_scipy(module, namespace):
     SCIPY_COUNTERPARTS.update({(module, n): namespace[n] for n in names if n in namespace})
 
 
+def _counterpart_applies(orig, accepted, args, kwargs) -> bool:
+    """Whether a SciPy wrapper gives the call to vmapx's counterpart: a traced
+    argument, only keywords the counterpart takes, and the user's code calling
+    ``orig`` itself (the wrapper's caller: three frames up from here)."""
+    return ((_traced(args) or _traced(tuple(kwargs.values()))) and kwargs.keys() <= accepted
+            and _from_user(orig.__name__, 3))
+
+
 def _scipy_linalg_wrappers(linalg):
     def make(name, orig, fn, accepted):
         def w(*args, **kwargs):
-            if not (_traced(args) or _traced(tuple(kwargs.values()))) \
-                    or not _from_user(orig.__name__) or not kwargs.keys() <= accepted \
+            if not _counterpart_applies(orig, accepted, args, kwargs) \
                     or kwargs.get("assume_a") not in _ASSUME_A:
                 return orig(*args, **kwargs)
             args = resolve(args)
@@ -426,8 +434,7 @@ def _scipy_linalg_wrappers(linalg):
 def _scipy_special_wrappers(special):
     def make(orig, fn, accepted):
         def w(*args, **kwargs):
-            if not (_traced(args) or _traced(tuple(kwargs.values()))) \
-                    or not _from_user(orig.__name__) or not kwargs.keys() <= accepted:
+            if not _counterpart_applies(orig, accepted, args, kwargs):
                 return orig(*args, **kwargs)
             if len(args) == 2 and accepted == {"axis"}:   # softmax(x, 0): axis by position
                 args, kwargs = args[:1], dict(kwargs, axis=args[1])

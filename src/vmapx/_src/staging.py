@@ -13,7 +13,6 @@ from others (``batch_jaxpr``) and their cache in ``derived_jaxprs.py``.
 """
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import threading
@@ -24,6 +23,7 @@ from . import core
 from .batching import BatchTrace
 from .core import (AxisPrimitive, Primitive, ShapedArray, Trace, Tracer, get_aval, no_rule,
                    set_trace, current_trace, primitives, _state)
+from .errors import PACKAGE_DIR, instruction_position
 from .ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var, _new_eqn
 
 
@@ -101,23 +101,21 @@ SITES = _Sites()
 through ``eval_jaxpr`` (so values of a re-evaluated jaxpr, and the derivative
 equations of a JVP rule, keep the line of the equation they come from)."""
 
-_LIBRARY_ROOTS = tuple({os.path.dirname(m.__file__) + os.sep for m in (np, os, threading)})
-_VMAPX_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_NOT_USERS = tuple({os.path.dirname(m.__file__) + os.sep for m in (np, os, threading)}) + \
+    (PACKAGE_DIR + os.sep,)   # NumPy, the standard library, vmapx
 
 
 def _record_site(outvars):
     site = SITES.current
     if site is None:
         f = sys._getframe(2)
-        while f is not None and f.f_code.co_filename.startswith((_VMAPX_ROOT,) + _LIBRARY_ROOTS):
+        while f is not None and f.f_code.co_filename.startswith(_NOT_USERS):
             f = f.f_back
         if f is None:
             return
         code = f.f_code
-        line, col = f.f_lineno, 0
-        for pos in itertools.islice(code.co_positions(), f.f_lasti // 2, f.f_lasti // 2 + 1):
-            if pos[0] is not None:
-                line, col = pos[0], pos[2] or 0
+        pos = instruction_position(f)
+        line, col = (pos[0], pos[2]) if pos is not None else (f.f_lineno, 0)
         site = (f"{code.co_filename}:{line}:{col} ({code.co_qualname})" if col else
                 f"{code.co_filename}:{line} ({code.co_qualname})")
     for v in outvars:
