@@ -8,8 +8,9 @@ time from a git mirror of JAX (``--mirror``, tag ``--tag``) or a docs folder
 
 A page's ``{code-cell}`` blocks (MyST markdown) run in order in one namespace,
 as Jupyter runs a notebook: a cell whose last statement is an expression shows
-its ``repr`` (unless the cell ends with ``;``); a cell that raises shows the exception's type and first line and
-the page goes on (JAX's pages mark such cells ``raises-exception``). IPython
+its ``repr`` (unless the cell ends with ``;``); a cell that raises shows the
+exception's type and first line and the page goes on (JAX's pages mark such
+cells ``raises-exception``). IPython
 magics (``%timeit``, ``!pip``) are dropped. Each page runs twice in a fresh
 interpreter, once on JAX (x64 on) and once with every ``jax`` import resolved
 to ``vmapx``; the cells' outputs are compared as ``jax_programs.py`` compares

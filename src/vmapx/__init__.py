@@ -7,7 +7,7 @@ array([[2., 2.],
        [2., 2.]])
 """
 from ._src import prims as _prims  # noqa: F401  (registers the primitives; see prims/__init__)
-from ._src import util as _util  # noqa: F401  (jax._src.util's list helpers, for programs that import them)
+from ._src import util as _util  # noqa: F401  (jax._src.util's helpers, for programs)
 from ._src.api import vmap  # noqa: F401
 from ._src.jnp.array import Array  # noqa: F401
 from ._src.autodiff_api import (jvp, linearize, vjp, grad, value_and_grad,  # noqa: F401

@@ -405,12 +405,13 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
     st.trace = trace
     try:
         out = _settle(fun(*boxed))
-    except LoopFallback as e:
+    except (LoopFallback, Exception) as e:
         st.trace = prev
-        if e.split is not split:
+        fallback = e if type(e) is LoopFallback else _library_failure(e, split, prev, axis)
+        if fallback is None or fallback.split is not split:
             raise
         leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
-        return _loop(fun, treedef, leaves, list(dims), axis, out_axes, e)
+        return _loop(fun, treedef, leaves, list(dims), axis, out_axes, fallback)
     except SmallGroups as e:
         st.trace = prev
         if e.split is not split:
@@ -418,13 +419,6 @@ def _vmap_fast(fun, args, dims, axis_name, axis_size, spmd_axis_name, out_axes, 
         leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
         return _complete_split(fun, treedef, leaves, list(dims), axis, out_axes, sum_match,
                                strict, trace, None, e.site)
-    except Exception as e:
-        st.trace = prev
-        fallback = _library_failure(e, split, prev, axis)
-        if fallback is None:
-            raise
-        leaves, treedef = tu.tree_flatten((tuple(plain_args), {}))
-        return _loop(fun, treedef, leaves, list(dims), axis, out_axes, fallback)
     finally:
         st.trace = prev
     if trace.successor is not None:
@@ -477,20 +471,17 @@ def _vmap_flat(fun, treedef, leaves, in_dims, axis: AxisData, out_axes, sum_matc
             out = _settle(fun(*args, **kwargs))
             if vmappables.VMAPPABLES:   # containers rebuilt while the trace is current
                 out = vmappables.containers_from_elts(out, out_axes, trace, axis)
-    except LoopFallback as e:
-        if e.split is not split:
+    except (LoopFallback, Exception) as e:
+        fallback = e if type(e) is LoopFallback else \
+            None if replay else _library_failure(e, split, prev, axis)
+        if fallback is None or fallback.split is not split:
             raise
-        return _loop(fun, treedef, leaves, in_dims, axis, out_axes, e)
+        return _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback)
     except SmallGroups as e:
         if e.split is not split:
             raise
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, None, e.site)
-    except Exception as e:
-        fallback = None if replay else _library_failure(e, split, prev, axis)
-        if fallback is None:
-            raise
-        return _loop(fun, treedef, leaves, in_dims, axis, out_axes, fallback)
     if trace.successor is not None:
         return _complete_split(fun, treedef, leaves, in_dims, axis, out_axes, sum_match,
                                strict, trace, out)

@@ -228,7 +228,7 @@ def _dot_no_batch_saveable(prim, *avals, **params):
     if prim.name == "dot_general":
         (_, _), (lhs_batch, rhs_batch) = params["dimension_numbers"]
         return not lhs_batch and not rhs_batch
-    if prim.name == "einsum" and len(avals) == 2:   # batch letters: in both operands and the output
+    if prim.name == "einsum" and len(avals) == 2:   # batch letters: in both inputs and output
         ins, out = params["spec"].split("->")
         a, b = ins.split(",")
         return not (set(a) & set(b) & set(out))

@@ -86,10 +86,7 @@ class BatchTracer(Tracer):
 
     def __reduce_ex__(self, protocol):   # pickle / copyreg: the example's value
         v = self._value_for(sys._getframe(1))
-        if v is None:
-            raise TypeError(f"cannot pickle a traced value ({type(self).__name__}): its value "
-                            "is not known while it is traced; return it from the function")
-        return v.__reduce_ex__(protocol)
+        return super().__reduce_ex__(protocol) if v is None else v.__reduce_ex__(protocol)
 
     def _value_for(self, caller):
         hook = VALUE_SEEN_BY_USER[0]

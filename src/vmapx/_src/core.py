@@ -360,6 +360,11 @@ class Tracer:
     def aval(self) -> ShapedArray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def __reduce_ex__(self, protocol):   # not an object to pickle with its trace
+        raise TypeError(f"cannot pickle a traced value ({type(self).__name__}): its value "
+                        "is not known while it is traced; return it from the function and "
+                        "pickle that")
+
     @property
     def shape(self):
         return self.aval.shape

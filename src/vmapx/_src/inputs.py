@@ -12,10 +12,9 @@ int64 (``OverflowError``).
 """
 from __future__ import annotations
 
+import operator
 import threading
 import warnings
-
-import operator
 
 import numpy as np
 

@@ -674,7 +674,6 @@ def _install(numpy=None, linalg=None, fft=None):
     T.compress = lambda s, condition, axis=None, out=None: jnp.compress(condition, s, axis)
     T.choose = lambda s, choices, out=None, mode="raise": jnp.choose(s, choices, mode=mode)
     T.tobytes = _conv("tobytes", "Return the array and convert it after the transformation.")
-    T.__reduce_ex__ = _no_pickle
     T.__copy__ = copy_box
     T.__deepcopy__ = lambda s, memo: copy_box(s)
     T.__format__ = _format
@@ -759,11 +758,6 @@ def _in_place(name, fix, new_value=None):
     return method
 
 
-def _no_pickle(self, protocol):
-    raise TypeError(f"cannot pickle a traced value ({type(self).__name__}): its value is not "
-                    "known while it is traced; return it from the function and pickle that")
-
-
 def _swap(ndim, a, b):
     perm = list(range(ndim))
     a, b = canonicalize_axis(a, ndim), canonicalize_axis(b, ndim)
@@ -796,9 +790,7 @@ def _reshaped(x, out, order):
 
 def _format(self, spec):
     if not spec:      # f"{x}": str(x), for a per-example value its value's
-        hook = VALUE_SEEN_BY_USER[0]
-        v = hook(self, sys._getframe(1)) if hook is not None and isinstance(self, BatchTracer) \
-            else None
+        v = self._value_for(sys._getframe(1)) if isinstance(self, BatchTracer) else None
         return str(v) if v is not None else repr(self)
     v = self.to_concrete(True)
     if v is not None:

@@ -97,7 +97,8 @@ IDENTITIES: set = set()
 
 
 def simplify(closed: ClosedJaxpr):
-    """Inline nested ``jit`` (and ``checkpoint``) calls, drop identities, share common subexpressions, drop dead code.
+    """Inline nested ``jit`` (and ``checkpoint``) calls, drop identities, share
+    common subexpressions, drop dead code.
 
     Returns the program ``(constvars, consts, invars, eqns, outvars)``.
     """

@@ -39,7 +39,7 @@ def _materialized(a):
         return a.materialize()
     if isinstance(a, (list, tuple)) and any(type(x) is Masked or isinstance(x, (list, tuple))
                                             for x in a):
-        return type(a)(_materialized(x) for x in a)
+        return (list if isinstance(a, list) else tuple)(_materialized(x) for x in a)
     return a
 
 
@@ -121,8 +121,7 @@ class Masked:
                     break
             else:
                 return Masked(ufunc(*args, **kwargs), mask)
-        inputs = [a.materialize() if type(a) is Masked else a for a in inputs]
-        return getattr(ufunc, method)(*inputs, **kwargs)
+        return getattr(ufunc, method)(*[_materialized(a) for a in inputs], **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         reducer = _REDUCERS.get(getattr(func, "__name__", None))

@@ -1,9 +1,9 @@
 """Shape manipulation of ``vmapx.numpy``."""
 from __future__ import annotations
 
-import numpy as np
-
 import operator
+
+import numpy as np
 
 from ..core import Tracer, shape_of, ndim_of, dtype_of
 from .. import inputs
@@ -56,7 +56,7 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if shape is None:
         shape = newshape
     a = asarray_like(a)
-    shape = _static_shape(shape, negative_ok=True)   # a traced size: its concrete value, or JAX's error
+    shape = _static_shape(shape, negative_ok=True)   # a traced size: its value, or JAX's error
     given = shape   # JAX's messages show the shape as it was given
     if order == "A":  # Fortran order only for a Fortran-contiguous NumPy array
         order = "F" if isinstance(a, np.ndarray) and np.isfortran(a) else "C"
