@@ -1,5 +1,5 @@
-"""The users' examples in shared/seeds, each as a test with the values the seed
-prints.  Where a seed disagrees with JAX, the test follows JAX (checked with
+"""The users' seed examples (the programs the demo runs), each as a test with
+the values the seed prints.  Where a seed disagrees with JAX, the test follows JAX (checked with
 JAX 0.10.2) and says so.  vmapx computes in NumPy's dtypes, so where the seed
 shows JAX's float32 the values are compared, not the dtype names.
 """
